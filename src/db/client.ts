@@ -1,0 +1,55 @@
+// Opens the database: embedded PGlite under DATA_DIR by default, PostgreSQL (postgres.js) when a URL is given.
+// Everything above this file sees one `Database` type and never asks which driver it runs on.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema/index.ts';
+
+export type Schema = typeof schema;
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Either the database or an open transaction: store functions accept both so callers can compose them. */
+export type Executor = Database | Transaction;
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: DatabaseKind;
+  /** For postgres: the connection URL (LISTEN/NOTIFY and tools open their own connections). */
+  url?: string;
+  close(): Promise<void>;
+}
+
+export type DatabaseLocation =
+  | { url: string; maxConnections?: number }
+  | { dataDir: string }
+  | { memory: true };
+
+export async function openDatabase(location: DatabaseLocation): Promise<DatabaseHandle> {
+  if ('url' in location) return openPostgres(location.url, location.maxConnections ?? 10);
+  if ('dataDir' in location) {
+    const dir = path.resolve(location.dataDir, 'pglite');
+    mkdirSync(dir, { recursive: true });
+    return openPglite(new PGlite(dir));
+  }
+  return openPglite(new PGlite());
+}
+
+async function openPglite(client: PGlite): Promise<DatabaseHandle> {
+  await client.waitReady;
+  const db = drizzlePglite({ client, schema }) as unknown as Database;
+  return { db, kind: 'pglite', close: () => client.close() };
+}
+
+function openPostgres(url: string, max: number): DatabaseHandle {
+  // Notices (e.g. "relation already exists, skipping") are not errors; keep them off stderr.
+  const client = postgres(url, { max, onnotice: () => {} });
+  const db = drizzlePostgres({ client, schema }) as unknown as Database;
+  return { db, kind: 'postgres', url, close: () => client.end({ timeout: 5 }) };
+}

@@ -1,0 +1,141 @@
+// Conversations and who/what takes part in them: people (participants, invites) and models [seeds 002, 003, 004].
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
+import { createdAt, instant, updatedAt } from './columns.ts';
+import { conversationOrigin, conversationVisibility, participantRole } from './enums.ts';
+import { models } from './models.ts';
+import { users } from './users.ts';
+
+/** Generation settings [seed 002 session parameters]. Validated at the edge; open for provider-specific keys. */
+export type ConversationParameters = {
+  temperature?: number;
+  topP?: number;
+  maxOutputTokens?: number;
+  systemPrompt?: string;
+  [key: string]: unknown;
+};
+
+/** Reply mode and limits [seed 004 conversation settings]. */
+export type ConversationSettings = {
+  replyMode?: 'single' | 'parallel' | 'first_responder';
+  firstResponderModelId?: string;
+  charLimit?: number | null;
+  [key: string]: unknown;
+};
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    title: varchar('title', { length: 255 }),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    visibility: conversationVisibility('visibility').notNull().default('private'),
+    origin: conversationOrigin('origin').notNull().default('web'),
+    discordChannelId: varchar('discord_channel_id', { length: 32 }),
+    parameters: jsonb('parameters').$type<ConversationParameters>().notNull().default({}),
+    settings: jsonb('settings').$type<ConversationSettings>().notNull().default({}),
+    /** Set at creation and on every message, so "newest first" is one index scan. */
+    lastMessageAt: instant('last_message_at').notNull().defaultNow(),
+    isActive: boolean('is_active').notNull().default(true),
+    endedAt: instant('ended_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index('idx_conversations_owner').on(table.ownerId, table.lastMessageAt.desc(), table.id.desc()),
+    index('idx_conversations_origin').on(table.origin),
+    index('idx_conversations_active').on(table.isActive).where(sql`${table.isActive}`),
+    index('idx_conversations_created_at').on(table.createdAt),
+    uniqueIndex('idx_conversations_discord_channel').on(table.discordChannelId),
+    index('idx_conversations_last_message_at').on(table.lastMessageAt.desc(), table.id.desc()),
+    index('idx_conversations_public').on(table.visibility).where(sql`${table.visibility} = 'public'`),
+  ],
+);
+
+export const conversationParticipants = pgTable(
+  'conversation_participants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: participantRole('role').notNull().default('member'),
+    isActive: boolean('is_active').notNull().default(true),
+    joinedAt: instant('joined_at').notNull().defaultNow(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    uniqueIndex('conversation_participants_conversation_user_unique').on(table.conversationId, table.userId),
+    index('idx_participants_user_active').on(table.userId, table.isActive),
+    index('idx_participants_conversation').on(table.conversationId),
+  ],
+);
+
+export const conversationInvites = pgTable(
+  'conversation_invites',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    /** The secret in the invitation link; unguessable, unique. */
+    token: varchar('token', { length: 64 }).notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    role: participantRole('role').notNull().default('member'),
+    expiresAt: instant('expires_at'),
+    maxUses: integer('max_uses'),
+    useCount: integer('use_count').notNull().default(0),
+    revokedAt: instant('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('idx_invites_token').on(table.token),
+    index('idx_invites_conversation').on(table.conversationId),
+  ],
+);
+
+/** Per-conversation model settings [seed 004 conversation_ai_models.settings]. */
+export type ConversationModelSettings = {
+  persona?: string;
+  systemPrompt?: string;
+  temperature?: number;
+  [key: string]: unknown;
+};
+
+export const conversationModels = pgTable(
+  'conversation_models',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    modelId: varchar('model_id', { length: 200 })
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade', onUpdate: 'cascade' }),
+    position: integer('position').notNull().default(0),
+    isActive: boolean('is_active').notNull().default(true),
+    settings: jsonb('settings').$type<ConversationModelSettings>().notNull().default({}),
+    addedAt: instant('added_at').notNull().defaultNow(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    uniqueIndex('conversation_models_conversation_model_unique').on(table.conversationId, table.modelId),
+    index('idx_conversation_models_order').on(table.conversationId, table.position),
+    index('idx_conversation_models_model').on(table.modelId),
+  ],
+);
+

@@ -1,0 +1,8 @@
+// The whole schema: one Postgres schema shared by the web app, the API, the Discord bot and the CLI.
+export * from './enums.ts';
+export * from './users.ts';
+export * from './models.ts';
+export * from './conversations.ts';
+export * from './messages.ts';
+export * from './documents.ts';
+export * from './operations.ts';

@@ -1,0 +1,32 @@
+// People: registered users, guests and Discord users share one table [seeds 002, 003, 004].
+import { sql } from 'drizzle-orm';
+import { boolean, index, jsonb, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { createdAt, updatedAt } from './columns.ts';
+import { userRole } from './enums.ts';
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Stored lower-cased; null for guests and Discord-only users. */
+    email: varchar('email', { length: 255 }),
+    emailVerified: boolean('email_verified').notNull().default(false),
+    username: varchar('username', { length: 50 }).notNull(),
+    displayName: varchar('display_name', { length: 100 }),
+    avatarUrl: text('avatar_url'),
+    role: userRole('role').notNull().default('user'),
+    isGuest: boolean('is_guest').notNull().default(false),
+    discordId: varchar('discord_id', { length: 32 }),
+    isActive: boolean('is_active').notNull().default(true),
+    preferences: jsonb('preferences').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    uniqueIndex('idx_users_email').on(table.email),
+    uniqueIndex('idx_users_username').on(table.username),
+    uniqueIndex('idx_users_discord_id').on(table.discordId),
+    // Partial: the active-user filter only ever asks for active rows.
+    index('idx_users_active').on(table.isActive).where(sql`${table.isActive}`),
+  ],
+);
