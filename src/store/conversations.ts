@@ -1,0 +1,169 @@
+// Conversations (= chats, sessions): create, read, list newest-first, change, delete — always as an actor.
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import type { Database, Executor } from '../db/client.ts';
+import {
+  conversationModels,
+  conversationParticipants,
+  conversations,
+  type ConversationParameters,
+  type ConversationSettings,
+} from '../db/schema/index.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { Actor } from './actor.ts';
+import { type AccessLevel, conversationWithAccess } from './conversation-access.ts';
+import { clampLimit, decodeCursor, type Page, toPage } from './pagination.ts';
+import { isForeignKeyViolation, isUniqueViolation } from './postgres-errors.ts';
+
+export type Conversation = typeof conversations.$inferSelect;
+
+export type NewConversation = {
+  title?: string | null;
+  visibility?: Conversation['visibility'];
+  origin?: Conversation['origin'];
+  discordChannelId?: string | null;
+  parameters?: ConversationParameters;
+  settings?: ConversationSettings;
+  /** Models taking part, in order. */
+  modelIds?: string[];
+};
+
+export type ConversationChanges = Partial<
+  Pick<Conversation, 'title' | 'visibility' | 'parameters' | 'settings' | 'isActive' | 'endedAt'>
+>;
+
+export class ConversationStore {
+  /** The first page of a user's list is the hottest read of the app: prepared once. */
+  private readonly listFirstPage;
+  private readonly listNextPage;
+
+  constructor(private readonly db: Database) {
+    const base = () =>
+      db
+        .select({ conversation: conversations })
+        .from(conversationParticipants)
+        .innerJoin(conversations, eq(conversations.id, conversationParticipants.conversationId));
+    const mine = and(
+      eq(conversationParticipants.userId, sql.placeholder('actorId')),
+      eq(conversationParticipants.isActive, true),
+    );
+    const order = [desc(conversations.lastMessageAt), desc(conversations.id)] as const;
+    this.listFirstPage = base()
+      .where(mine)
+      .orderBy(...order)
+      .limit(sql.placeholder('limit'))
+      .prepare('conversations_list_first');
+    this.listNextPage = base()
+      .where(
+        and(
+          mine,
+          or(
+            lt(conversations.lastMessageAt, sql.placeholder('at')),
+            and(eq(conversations.lastMessageAt, sql.placeholder('at')), lt(conversations.id, sql.placeholder('id'))),
+          ),
+        ),
+      )
+      .orderBy(...order)
+      .limit(sql.placeholder('limit'))
+      .prepare('conversations_list_next');
+  }
+
+  /** Creates the conversation with its owner as first participant and its models, in one transaction. */
+  async create({ actor, ...input }: NewConversation & { actor: Actor }): Promise<Conversation> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        const [conversation] = await tx
+          .insert(conversations)
+          .values({
+            title: input.title ?? null,
+            ownerId: actor.id,
+            visibility: input.visibility,
+            origin: input.origin,
+            discordChannelId: input.discordChannelId ?? null,
+            parameters: input.parameters ?? {},
+            settings: input.settings ?? {},
+          })
+          .returning();
+        await tx
+          .insert(conversationParticipants)
+          .values({ conversationId: conversation!.id, userId: actor.id, role: 'owner' });
+        if (input.modelIds?.length) {
+          await tx.insert(conversationModels).values(
+            input.modelIds.map((modelId, position) => ({ conversationId: conversation!.id, modelId, position })),
+          );
+        }
+        return conversation!;
+      });
+    } catch (error) {
+      if (isForeignKeyViolation(error)) {
+        throw new AppError('invalid_input', 'unknown model id', { details: { modelIds: input.modelIds }, cause: error });
+      }
+      if (isUniqueViolation(error)) {
+        throw new AppError('conflict', 'a conversation already exists for this Discord channel or model list has duplicates', {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** The conversation if the actor may reach it at `level`; otherwise not-found, never the data. */
+  async get({ actor, id, level = 'read' }: { actor: Actor; id: string; level?: AccessLevel }, db: Executor = this.db) {
+    const [conversation] = await db.select().from(conversations).where(conversationWithAccess(actor, id, level));
+    if (!conversation) throw notFound('conversation', id);
+    return conversation;
+  }
+
+  /** The actor's conversations (owned or joined), most recent activity first. */
+  async listForUser({ actor, limit, cursor }: { actor: Actor; limit?: number; cursor?: string | null }): Promise<
+    Page<Conversation>
+  > {
+    const pageSize = clampLimit(limit);
+    const rows = cursor
+      ? await this.listNextPage.execute({ actorId: actor.id, limit: pageSize + 1, ...keyOf(decodeCursor(cursor)) })
+      : await this.listFirstPage.execute({ actorId: actor.id, limit: pageSize + 1 });
+    return toPage(
+      rows.map((row) => row.conversation),
+      pageSize,
+      (conversation) => ({ at: conversation.lastMessageAt, id: conversation.id }),
+    );
+  }
+
+  async update({ actor, id, changes }: { actor: Actor; id: string; changes: ConversationChanges }) {
+    const [conversation] = await this.db
+      .update(conversations)
+      .set(changes)
+      .where(conversationWithAccess(actor, id, 'manage'))
+      .returning();
+    if (!conversation) throw notFound('conversation', id);
+    return conversation;
+  }
+
+  /** Owner only. Messages, votes, streams, transcripts, participants and invites go with it (cascades). */
+  async delete({ actor, id }: { actor: Actor; id: string }): Promise<void> {
+    const deleted = await this.db
+      .delete(conversations)
+      .where(conversationWithAccess(actor, id, 'own'))
+      .returning({ id: conversations.id });
+    if (deleted.length === 0) throw notFound('conversation', id);
+  }
+
+  /** Internal: the conversation bound to a Discord channel, if any [seed 002]. */
+  async findByDiscordChannel(channelId: string): Promise<Conversation | undefined> {
+    const [conversation] = await this.db
+      .select()
+      .from(conversations)
+      .where(eq(conversations.discordChannelId, channelId));
+    return conversation;
+  }
+
+  /** Internal: moves the conversation to the top of its members' lists. */
+  async touch(id: string, at: Date = new Date(), db: Executor = this.db): Promise<void> {
+    // Raw Date parameters are not portable across drivers inside `sql`: send ISO text and cast.
+    await db
+      .update(conversations)
+      .set({ lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${at.toISOString()}::timestamptz)` })
+      .where(eq(conversations.id, id));
+  }
+}
+
+const keyOf = (key: { at: Date; id: string }) => ({ at: key.at, id: key.id });

@@ -1,0 +1,90 @@
+// People: sign-ups, guests, Discord users. Lookups by id, email and Discord id.
+import { randomBytes } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import type { Database, Executor } from '../db/client.ts';
+import { users } from '../db/schema/index.ts';
+import { AppError, notFound } from '../errors.ts';
+import { isUniqueViolation } from './postgres-errors.ts';
+
+export type User = typeof users.$inferSelect;
+export type NewUser = Omit<typeof users.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
+
+const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+/** A username derived from a hint, with a random suffix so two people never collide. */
+function uniqueUsername(hint: string): string {
+  const base = hint.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 38) || 'user';
+  return `${base}_${randomBytes(4).toString('hex')}`;
+}
+
+export class UserStore {
+  constructor(private readonly db: Database) {}
+
+  async create(input: Partial<NewUser> & { email?: string | null }, db: Executor = this.db): Promise<User> {
+    const email = input.email ? normalizeEmail(input.email) : null;
+    const username = input.username ?? uniqueUsername(email?.split('@')[0] ?? input.displayName ?? 'user');
+    try {
+      const [user] = await db
+        .insert(users)
+        .values({ ...input, email, username })
+        .returning();
+      return user!;
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new AppError('conflict', 'a user with this email, username or Discord id already exists', {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** A guest: no email, limited by the guest message quota [seed 003 createGuestUser]. */
+  createGuest(): Promise<User> {
+    return this.create({ isGuest: true, username: uniqueUsername('guest'), displayName: 'Guest' });
+  }
+
+  async getById(id: string): Promise<User> {
+    const [user] = await this.db.select().from(users).where(eq(users.id, id));
+    if (!user) throw notFound('user', id);
+    return user;
+  }
+
+  async findByEmail(email: string): Promise<User | undefined> {
+    const [user] = await this.db.select().from(users).where(eq(users.email, normalizeEmail(email)));
+    return user;
+  }
+
+  async findByDiscordId(discordId: string): Promise<User | undefined> {
+    const [user] = await this.db.select().from(users).where(eq(users.discordId, discordId));
+    return user;
+  }
+
+  /** The Chorus user behind a Discord account, created on first sight [seed 002]. Safe under races. */
+  async ensureDiscordUser(input: { discordId: string; username: string; displayName?: string }): Promise<User> {
+    const [created] = await this.db
+      .insert(users)
+      .values({
+        discordId: input.discordId,
+        username: uniqueUsername(input.username),
+        displayName: input.displayName ?? input.username,
+      })
+      .onConflictDoNothing({ target: users.discordId })
+      .returning();
+    return created ?? (await this.findByDiscordId(input.discordId))!;
+  }
+
+  async update(
+    id: string,
+    changes: Partial<Pick<NewUser, 'displayName' | 'avatarUrl' | 'preferences' | 'isActive' | 'role' | 'emailVerified'>>,
+  ): Promise<User> {
+    const [user] = await this.db.update(users).set(changes).where(eq(users.id, id)).returning();
+    if (!user) throw notFound('user', id);
+    return user;
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.db.select({ count: sql<number>`count(*)::int` }).from(users);
+    return row?.count ?? 0;
+  }
+}
