@@ -1,5 +1,5 @@
 // Conversations (= chats, sessions): create, read, list newest-first, change, delete — always as an actor.
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.ts';
 import {
   conversationModels,
@@ -56,10 +56,8 @@ export class ConversationStore {
       .where(
         and(
           mine,
-          or(
-            lt(conversations.lastMessageAt, sql.placeholder('at')),
-            and(eq(conversations.lastMessageAt, sql.placeholder('at')), lt(conversations.id, sql.placeholder('id'))),
-          ),
+          // Row comparison: one index range, exact at equal timestamps. Placeholders carry text (see keyOf).
+          sql`(${conversations.lastMessageAt}, ${conversations.id}) < (${sql.placeholder('at')}::timestamptz, ${sql.placeholder('id')}::uuid)`,
         ),
       )
       .orderBy(...order)
@@ -166,4 +164,5 @@ export class ConversationStore {
   }
 }
 
-const keyOf = (key: { at: Date; id: string }) => ({ at: key.at, id: key.id });
+/** Placeholders are not mapped through column types on every driver, so dates go as ISO text. */
+const keyOf = (key: { at: Date; id: string }) => ({ at: key.at.toISOString(), id: key.id });
