@@ -1,0 +1,26 @@
+// `chorus`: the command-line interface. Each command lives in its own module under commands/.
+import { Command } from 'commander';
+import { ConfigurationError } from '../config/env.ts';
+import { AppError } from '../errors.ts';
+import { registerMigrate } from './commands/migrate.ts';
+import { registerSeed } from './commands/seed.ts';
+import { registerServe } from './commands/serve.ts';
+
+const program = new Command('chorus')
+  .description('Chorus: a self-hosted AI chat server. Configure with environment variables (see README).')
+  .showHelpAfterError();
+
+registerServe(program);
+registerMigrate(program);
+registerSeed(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigurationError || error instanceof AppError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exitCode = 1;
+}

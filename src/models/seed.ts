@@ -1,0 +1,44 @@
+// Seeding the registry: every catalog model (and the offline model) that the `models` table lacks is
+// inserted with its version-1 history row. Existing rows are never touched, so re-running is safe and
+// an admin's edits survive.
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { modelHistory, models } from '../db/schema/index.ts';
+import { OFFLINE_MODEL, readCatalog } from './catalog.ts';
+import type { ModelDefinition } from './model-schema.ts';
+
+export type SeedResult = { inserted: number; alreadyPresent: number };
+
+export async function seedModels(db: Database, definitions: ModelDefinition[] = [OFFLINE_MODEL, ...readCatalog()]) {
+  return db.transaction(async (tx): Promise<SeedResult> => {
+    const inserted = await tx
+      .insert(models)
+      .values(definitions.map((definition) => ({ ...definition, version: 1 })))
+      .onConflictDoNothing({ target: models.id })
+      .returning();
+    if (inserted.length > 0) {
+      await tx.insert(modelHistory).values(
+        inserted.map((model) => ({
+          modelId: model.id,
+          version: 1,
+          kind: 'created' as const,
+          changes: [],
+          snapshot: snapshotOf(model),
+          reason: 'seeded from the shipped catalog',
+        })),
+      );
+    }
+    return { inserted: inserted.length, alreadyPresent: definitions.length - inserted.length };
+  });
+}
+
+/** True when the registry has never been seeded (first start). */
+export async function registryIsEmpty(db: Database): Promise<boolean> {
+  const [row] = await db.select({ any: sql<boolean>`exists (select 1 from ${models})` }).from(sql`(select 1) as one`);
+  return !row?.any;
+}
+
+/** The JSON-safe full state of a model row, as stored in its history. */
+export function snapshotOf(model: typeof models.$inferSelect): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(model));
+}
