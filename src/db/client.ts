@@ -23,6 +23,8 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** For postgres: the connection URL (LISTEN/NOTIFY and tools open their own connections). */
   url?: string;
+  /** For pglite: the embedded engine itself (dumps, benchmarks of the bare driver). */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -31,25 +33,28 @@ export type DatabaseLocation =
   | { dataDir: string }
   | { memory: true };
 
-export async function openDatabase(location: DatabaseLocation): Promise<DatabaseHandle> {
-  if ('url' in location) return openPostgres(location.url, location.maxConnections ?? 10);
+/** Sees every statement drizzle sends (benchmarks replay them through the bare driver). */
+export type QueryLogger = { logQuery(query: string, params: unknown[]): void };
+
+export async function openDatabase(location: DatabaseLocation, logger?: QueryLogger): Promise<DatabaseHandle> {
+  if ('url' in location) return openPostgres(location.url, location.maxConnections ?? 10, logger);
   if ('dataDir' in location) {
     const dir = path.resolve(location.dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
-    return openPglite(new PGlite(dir));
+    return openPglite(new PGlite(dir), logger);
   }
-  return openPglite(new PGlite());
+  return openPglite(new PGlite(), logger);
 }
 
-async function openPglite(client: PGlite): Promise<DatabaseHandle> {
+async function openPglite(client: PGlite, logger?: QueryLogger): Promise<DatabaseHandle> {
   await client.waitReady;
-  const db = drizzlePglite({ client, schema }) as unknown as Database;
-  return { db, kind: 'pglite', close: () => client.close() };
+  const db = drizzlePglite({ client, schema, logger }) as unknown as Database;
+  return { db, kind: 'pglite', pglite: client, close: () => client.close() };
 }
 
-function openPostgres(url: string, max: number): DatabaseHandle {
+function openPostgres(url: string, max: number, logger?: QueryLogger): DatabaseHandle {
   // Notices (e.g. "relation already exists, skipping") are not errors; keep them off stderr.
   const client = postgres(url, { max, onnotice: () => {} });
-  const db = drizzlePostgres({ client, schema }) as unknown as Database;
+  const db = drizzlePostgres({ client, schema, logger }) as unknown as Database;
   return { db, kind: 'postgres', url, close: () => client.end({ timeout: 5 }) };
 }

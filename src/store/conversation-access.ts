@@ -1,11 +1,17 @@
 // The access rules of a conversation, as SQL conditions every query embeds, so no caller can forget them:
 // readable by its owner, its active participants and (read-only) anyone when public; writable by owner and
 // participants; managed (rename, settings, members, models) by the owner and participant admins.
-import { and, eq, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, or, type Placeholder, sql, type SQL } from 'drizzle-orm';
 import { conversationParticipants, conversations } from '../db/schema/index.ts';
 import type { Actor } from './actor.ts';
 
-function isParticipant(actor: Actor, roles?: ('owner' | 'admin' | 'member')[]): SQL {
+/**
+ * Who the rules are checked for: an actor, or `{ id: sql.placeholder(...) }` inside a prepared query, where the
+ * actor's id is only known at execution.
+ */
+export type AccessSubject = Pick<Actor, 'id'> | { id: Placeholder };
+
+function isParticipant(actor: AccessSubject, roles?: ('owner' | 'admin' | 'member')[]): SQL {
   const roleFilter = roles ? sql` and ${conversationParticipants.role} in ${roles}` : sql``;
   return sql`exists (select 1 from ${conversationParticipants}
     where ${conversationParticipants.conversationId} = ${conversations.id}
@@ -13,17 +19,17 @@ function isParticipant(actor: Actor, roles?: ('owner' | 'admin' | 'member')[]): 
       and ${conversationParticipants.isActive}${roleFilter})`;
 }
 
-export const canRead = (actor: Actor) =>
+export const canRead = (actor: AccessSubject) =>
   or(eq(conversations.ownerId, actor.id), eq(conversations.visibility, 'public'), isParticipant(actor))!;
 
-export const canWrite = (actor: Actor) => or(eq(conversations.ownerId, actor.id), isParticipant(actor))!;
+export const canWrite = (actor: AccessSubject) => or(eq(conversations.ownerId, actor.id), isParticipant(actor))!;
 
-export const canManage = (actor: Actor) =>
+export const canManage = (actor: AccessSubject) =>
   or(eq(conversations.ownerId, actor.id), isParticipant(actor, ['owner', 'admin']))!;
 
 export type AccessLevel = 'read' | 'write' | 'manage' | 'own';
 
-export function accessCondition(actor: Actor, level: AccessLevel): SQL {
+export function accessCondition(actor: AccessSubject, level: AccessLevel): SQL {
   switch (level) {
     case 'read':
       return canRead(actor);
@@ -37,5 +43,5 @@ export function accessCondition(actor: Actor, level: AccessLevel): SQL {
 }
 
 /** `id = :id and <access>`: the one filter used to reach a single conversation. */
-export const conversationWithAccess = (actor: Actor, id: string, level: AccessLevel) =>
+export const conversationWithAccess = (actor: AccessSubject, id: string | Placeholder, level: AccessLevel) =>
   and(eq(conversations.id, id), accessCondition(actor, level))!;

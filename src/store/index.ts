@@ -1,15 +1,39 @@
 // The store: the data-access layer, one unit per domain, all built on the one database handle it is given.
+import type { Keyring } from '../crypto/encryption.ts';
 import type { Database } from '../db/client.ts';
+import { BackupLogStore } from './backup-logs.ts';
+import { ConversationModelStore } from './conversation-models.ts';
 import { ConversationStore } from './conversations.ts';
+import { DocumentStore } from './documents.ts';
+import { InviteStore } from './invites.ts';
+import { MessageStore } from './messages.ts';
+import { MetricStore } from './metrics.ts';
+import { ParticipantStore } from './participants.ts';
+import { StreamStore } from './streams.ts';
+import { SystemConfigStore } from './system-configs.ts';
+import { TranscriptStore } from './transcripts.ts';
 import { UserStore } from './users.ts';
+import { VoteStore } from './votes.ts';
 
-export type StoreOptions = Record<string, never>;
+/** `keyring`: when given, message text is stored only encrypted (encryption at rest). */
+export type StoreOptions = { keyring?: Keyring | null };
 
-export function createStore(db: Database, _options: StoreOptions = {}) {
+export function createStore(db: Database, options: StoreOptions = {}) {
   return {
     db,
     users: new UserStore(db),
     conversations: new ConversationStore(db),
+    messages: new MessageStore(db, options.keyring ?? null),
+    votes: new VoteStore(db),
+    streams: new StreamStore(db),
+    participants: new ParticipantStore(db),
+    conversationModels: new ConversationModelStore(db),
+    invites: new InviteStore(db),
+    documents: new DocumentStore(db),
+    transcripts: new TranscriptStore(db),
+    metrics: new MetricStore(db),
+    systemConfigs: new SystemConfigStore(db),
+    backupLogs: new BackupLogStore(db),
   };
 }
 

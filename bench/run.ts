@@ -1,0 +1,17 @@
+// `npm run bench`: every benchmark, each printing its figures beside a baseline measured in the same run.
+// `npm run bench -- data` runs only the suites whose name contains "data".
+import { runDataCoreBench } from './data-core.bench.ts';
+
+const suites: Record<string, () => Promise<void>> = {
+  'data-core': runDataCoreBench,
+};
+
+const filters = process.argv.slice(2);
+const selected = Object.entries(suites).filter(
+  ([name]) => filters.length === 0 || filters.some((filter) => name.includes(filter)),
+);
+console.log(`Chorus benchmarks on Node ${process.version}, ${new Date().toISOString()}`);
+for (const [name, run] of selected) {
+  console.log(`\n## ${name}`);
+  await run();
+}

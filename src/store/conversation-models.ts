@@ -1,0 +1,133 @@
+// The models taking part in a conversation, in reply order, each with its own settings [seed 004
+// conversation_ai_models]. Anyone who may read the conversation sees them; managers change them.
+import { and, asc, eq, exists, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { conversationModels, conversations, models, type ConversationModelSettings } from '../db/schema/index.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { Actor } from './actor.ts';
+import { conversationWithAccess } from './conversation-access.ts';
+import { requireConversation } from './participants.ts';
+import { isUniqueViolation } from './postgres-errors.ts';
+
+export type ConversationModel = typeof conversationModels.$inferSelect;
+export type ConversationModelChanges = Partial<Pick<ConversationModel, 'settings' | 'isActive'>>;
+
+type ModelTarget = { actor: Actor; conversationId: string; modelId: string };
+
+/** Retired models keep their old messages but are not picked for anything new. */
+const SELECTABLE_STATUSES = new Set(['active', 'beta']);
+
+export class ConversationModelStore {
+  constructor(private readonly db: Database) {}
+
+  async list({ actor, conversationId }: { actor: Actor; conversationId: string }): Promise<ConversationModel[]> {
+    const rows = await this.db
+      .select({ conversationModel: conversationModels })
+      .from(conversationModels)
+      .innerJoin(conversations, eq(conversations.id, conversationModels.conversationId))
+      .where(conversationWithAccess(actor, conversationId, 'read'))
+      .orderBy(asc(conversationModels.position), asc(conversationModels.addedAt), asc(conversationModels.id));
+    if (rows.length === 0) await requireConversation(this.db, actor, conversationId, 'read');
+    return rows.map((row) => row.conversationModel);
+  }
+
+  /** Appends the model after the others. */
+  async add({ actor, conversationId, modelId, settings = {} }: ModelTarget & { settings?: ConversationModelSettings }) {
+    try {
+      return await this.db.transaction(async (tx) => {
+        await requireConversation(tx, actor, conversationId, 'manage');
+        const [model] = await tx.select({ status: models.status }).from(models).where(eq(models.id, modelId));
+        if (!model) throw new AppError('invalid_input', `unknown model id ${modelId}`, { details: { modelId } });
+        if (!SELECTABLE_STATUSES.has(model.status)) {
+          throw new AppError('invalid_input', `model ${modelId} is ${model.status} and cannot be added`, {
+            details: { modelId, status: model.status },
+          });
+        }
+        const [added] = await tx
+          .insert(conversationModels)
+          .values({
+            conversationId,
+            modelId,
+            settings,
+            position: sql`(select coalesce(max(${conversationModels.position}) + 1, 0) from ${conversationModels}
+              where ${conversationModels.conversationId} = ${conversationId})`,
+          })
+          .returning();
+        return added!;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new AppError('conflict', `model ${modelId} is already in this conversation`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async remove({ actor, conversationId, modelId }: ModelTarget): Promise<void> {
+    const removed = await this.db
+      .delete(conversationModels)
+      .where(and(this.modelOf(conversationId, modelId), this.managedBy(actor, conversationId)))
+      .returning({ id: conversationModels.id });
+    if (removed.length === 0) throw await this.explainMissing({ actor, conversationId, modelId });
+  }
+
+  /** Replaces the settings (and/or the active flag) of one model in the conversation. */
+  async update({ actor, conversationId, modelId, changes }: ModelTarget & { changes: ConversationModelChanges }) {
+    const [updated] = await this.db
+      .update(conversationModels)
+      .set(changes)
+      .where(and(this.modelOf(conversationId, modelId), this.managedBy(actor, conversationId)))
+      .returning();
+    if (!updated) throw await this.explainMissing({ actor, conversationId, modelId });
+    return updated;
+  }
+
+  /** `modelIds` is the whole new order: exactly the models already in the conversation, each once. */
+  async reorder({ actor, conversationId, modelIds }: { actor: Actor; conversationId: string; modelIds: string[] }) {
+    return this.db.transaction(async (tx): Promise<ConversationModel[]> => {
+      await requireConversation(tx, actor, conversationId, 'manage');
+      // Locked so a model added or removed meanwhile cannot slip past the completeness check.
+      const current = await tx
+        .select({ modelId: conversationModels.modelId })
+        .from(conversationModels)
+        .where(eq(conversationModels.conversationId, conversationId))
+        .for('update');
+      const currentIds = new Set(current.map((row) => row.modelId));
+      const given = new Set(modelIds);
+      const complete = given.size === modelIds.length && given.size === currentIds.size;
+      if (!complete || modelIds.some((id) => !currentIds.has(id))) {
+        throw new AppError('invalid_input', 'the new order must list every model of the conversation exactly once', {
+          details: { expected: [...currentIds].sort(), given: modelIds },
+        });
+      }
+      const reordered: ConversationModel[] = [];
+      for (const [position, modelId] of modelIds.entries()) {
+        const [row] = await tx
+          .update(conversationModels)
+          .set({ position })
+          .where(this.modelOf(conversationId, modelId))
+          .returning();
+        reordered.push(row!);
+      }
+      return reordered;
+    });
+  }
+
+  private modelOf(conversationId: string, modelId: string) {
+    return and(eq(conversationModels.conversationId, conversationId), eq(conversationModels.modelId, modelId))!;
+  }
+
+  private managedBy(actor: Actor, conversationId: string) {
+    return exists(
+      this.db
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(conversationWithAccess(actor, conversationId, 'manage')),
+    );
+  }
+
+  private async explainMissing({ actor, conversationId, modelId }: ModelTarget): Promise<AppError> {
+    await requireConversation(this.db, actor, conversationId, 'manage');
+    return notFound(`model ${modelId} in conversation`, conversationId);
+  }
+}

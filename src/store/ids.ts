@@ -1,0 +1,44 @@
+// Message ids: UUIDv7 (RFC 9562), monotonic within the process, so ids made in order sort in order. Messages
+// are paged by (created_at, id) and created_at has only millisecond precision: when several messages share a
+// millisecond (a batch insert does), the id keeps them in the order they were written.
+import { randomBytes } from 'node:crypto';
+
+/** 12 bits of the id (rand_a) count ids within one millisecond (RFC 9562 §6.2, method 1). */
+const COUNTER_MAX = 0xfff;
+/** A new millisecond starts the counter at a random value below half its range, leaving room to count up. */
+const COUNTER_SEED_MAX = 0x7ff;
+
+/** A generator of monotonic UUIDv7 strings; `now` is injectable so tests can stop or rewind the clock. */
+export function createMessageIdGenerator(now: () => number = Date.now): () => string {
+  let lastMillis = -1;
+  let counter = 0;
+
+  return () => {
+    const clock = now();
+    if (clock > lastMillis) {
+      lastMillis = clock;
+      counter = randomBytes(2).readUInt16BE(0) & COUNTER_SEED_MAX;
+    } else if (counter < COUNTER_MAX) {
+      // Same millisecond, or the clock went back: stay on the last timestamp and count up.
+      counter++;
+    } else {
+      // Counter exhausted: borrow the next millisecond rather than repeat or go backwards.
+      lastMillis++;
+      counter = randomBytes(2).readUInt16BE(0) & COUNTER_SEED_MAX;
+    }
+    return formatUuidV7(lastMillis, counter);
+  };
+}
+
+function formatUuidV7(millis: number, counter: number): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(millis, 0, 6);
+  bytes[6] = 0x70 | (counter >> 8);
+  bytes[7] = counter & 0xff;
+  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The process-wide generator: one sequence, so every message id made here sorts after the previous one. */
+export const newMessageId = createMessageIdGenerator();

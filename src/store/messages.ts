@@ -1,0 +1,290 @@
+// Messages: what people and models said. Saved in batches as an actor (idempotent on request id), paged newest
+// first, trimmed for edits, counted for rate limits; and, engine-side, the assistant reply that fills in while a
+// model streams. With a keyring the text is stored only encrypted (see message-encryption.ts).
+import { and, desc, eq, gte, sql } from 'drizzle-orm';
+import type { Keyring } from '../crypto/encryption.ts';
+import type { Database, Executor } from '../db/client.ts';
+import { conversations, messages } from '../db/schema/index.ts';
+import { notFound } from '../errors.ts';
+import type { Actor } from './actor.ts';
+import { canRead, conversationWithAccess } from './conversation-access.ts';
+import { ConversationStore } from './conversations.ts';
+import { newMessageId } from './ids.ts';
+import {
+  openMessageText,
+  rotateMessageEncryption,
+  type RotationOptions,
+  sealMessageText,
+  toMessage,
+} from './message-encryption.ts';
+import { insertMessageBatch } from './message-insert.ts';
+import { clampLimit, decodeCursor, type Page, toPage } from './pagination.ts';
+
+export type MessageRow = typeof messages.$inferSelect;
+/** A message as callers see it: the text in the clear, however it is stored. */
+export type Message = Omit<MessageRow, 'encryptedContent' | 'encryptionKeyId'>;
+
+type MessageInsert = typeof messages.$inferInsert;
+type Optional<Key extends keyof MessageInsert> = Partial<Pick<MessageInsert, Key>>;
+
+/** A message to save. The store sets the id (UUIDv7) unless given, the sender and, unless given, the time. */
+export type NewMessage = Pick<MessageInsert, 'role'> &
+  Optional<
+    | 'id'
+    | 'requestId'
+    | 'modelId'
+    | 'modelVersion'
+    | 'parts'
+    | 'content'
+    | 'attachments'
+    | 'parentId'
+    | 'isFirstResponder'
+    | 'hasWebSearch'
+    | 'webSearchContextSize'
+    | 'status'
+    | 'inputTokens'
+    | 'outputTokens'
+    | 'cachedInputTokens'
+    | 'costUsd'
+    | 'latencyMs'
+    | 'metadata'
+    | 'createdAt'
+  >;
+
+/** An assistant reply about to stream: status `streaming`, no text yet. */
+export type PendingMessage = Pick<MessageInsert, 'conversationId'> &
+  Optional<
+    | 'id'
+    | 'requestId'
+    | 'modelId'
+    | 'modelVersion'
+    | 'parentId'
+    | 'isFirstResponder'
+    | 'hasWebSearch'
+    | 'webSearchContextSize'
+    | 'metadata'
+  >;
+
+/** What streaming fills in as the reply grows and when it ends. */
+export type MessageChanges = Optional<
+  | 'parts'
+  | 'content'
+  | 'attachments'
+  | 'status'
+  | 'modelVersion'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'cachedInputTokens'
+  | 'costUsd'
+  | 'latencyMs'
+  | 'metadata'
+>;
+
+export class MessageStore {
+  /** A conversation's newest messages: the hottest read of the app, prepared once. */
+  private readonly firstPage;
+  private readonly nextPage;
+
+  constructor(
+    private readonly db: Database,
+    private readonly keyring: Keyring | null = null,
+    private readonly conversationStore: ConversationStore = new ConversationStore(db),
+  ) {
+    const inConversation = eq(messages.conversationId, sql.placeholder('conversationId'));
+    // Not correlated with the message row: Postgres checks it once, then walks the index backwards.
+    const readable = sql`exists (select 1 from ${conversations} where ${conversationWithAccess(
+      { id: sql.placeholder('actorId') },
+      sql.placeholder('conversationId'),
+      'read',
+    )})`;
+    const newestFirst = [desc(messages.createdAt), desc(messages.id)] as const;
+    this.firstPage = db
+      .select()
+      .from(messages)
+      .where(and(inConversation, readable))
+      .orderBy(...newestFirst)
+      .limit(sql.placeholder('limit'))
+      .prepare('messages_page_first');
+    this.nextPage = db
+      .select()
+      .from(messages)
+      .where(
+        and(
+          inConversation,
+          readable,
+          // Row comparison: one index range, exact at equal timestamps. Placeholders carry text (see keyOf).
+          sql`(${messages.createdAt}, ${messages.id}) < (${sql.placeholder('at')}::timestamptz, ${sql.placeholder('id')}::uuid)`,
+        ),
+      )
+      .orderBy(...newestFirst)
+      .limit(sql.placeholder('limit'))
+      .prepare('messages_page_next');
+  }
+
+  /**
+   * Saves messages to a conversation the actor may write, in one transaction, in the given order. A request id
+   * already stored returns the stored message instead of a second one (a client's retry).
+   */
+  async save({
+    actor,
+    conversationId,
+    messages: batch,
+  }: {
+    actor: Actor;
+    conversationId: string;
+    messages: NewMessage[];
+  }): Promise<Message[]> {
+    if (batch.length === 0) {
+      await this.conversationStore.get({ actor, id: conversationId, level: 'write' });
+      return [];
+    }
+    const rows = await this.db.transaction(async (tx) => {
+      await this.conversationStore.get({ actor, id: conversationId, level: 'write' }, tx);
+      // A person's message is always the actor's own; model and system messages have no sender.
+      const withSender = batch.map((message) => ({ ...message, senderId: message.role === 'user' ? actor.id : null }));
+      const stored = await insertMessageBatch(tx, conversationId, this.prepareRows(conversationId, withSender));
+      await this.touch(tx, conversationId, stored);
+      return stored;
+    });
+    return rows.map((row) => toMessage(this.keyring, row));
+  }
+
+  /** Engine-side (no actor: the caller already checked): the assistant reply a model is about to stream. */
+  async createPending(input: PendingMessage): Promise<Message> {
+    const { conversationId, ...message } = input;
+    const [row] = await this.db.transaction(async (tx) => {
+      const pending = { ...message, role: 'assistant', status: 'streaming', senderId: null } as const;
+      const stored = await insertMessageBatch(tx, conversationId, this.prepareRows(conversationId, [pending]));
+      await this.touch(tx, conversationId, stored);
+      return stored;
+    });
+    return toMessage(this.keyring, row!);
+  }
+
+  /** Engine-side: fills in a streaming reply. Text changes are merged with the stored text and sealed again. */
+  async update(id: string, changes: MessageChanges): Promise<Message> {
+    const { content, parts, attachments, ...other } = changes;
+    const row = await this.db.transaction(async (tx) => {
+      let text = {};
+      if (content !== undefined || parts !== undefined || attachments !== undefined) {
+        // Encrypted text is one sealed value: a partial change needs the rest of it.
+        const [current] = await tx.select().from(messages).where(eq(messages.id, id)).for('update');
+        if (!current) throw notFound('message', id);
+        const merged = { ...openMessageText(this.keyring, current), ...definedOnly({ content, parts, attachments }) };
+        text = sealMessageText(this.keyring, id, merged);
+      }
+      const [updated] = await tx
+        .update(messages)
+        .set({ ...other, ...text })
+        .where(eq(messages.id, id))
+        .returning();
+      return updated;
+    });
+    if (!row) throw notFound('message', id);
+    return toMessage(this.keyring, row);
+  }
+
+  /** A page of a conversation the actor may read, newest first; the cursor walks back in time. */
+  async page({
+    actor,
+    conversationId,
+    limit,
+    before,
+  }: {
+    actor: Actor;
+    conversationId: string;
+    limit?: number;
+    before?: string | null;
+  }): Promise<Page<Message>> {
+    const pageSize = clampLimit(limit);
+    const common = { actorId: actor.id, conversationId, limit: pageSize + 1 };
+    const rows = before
+      ? await this.nextPage.execute({ ...common, ...keyOf(decodeCursor(before)) })
+      : await this.firstPage.execute(common);
+    // An empty page is either the end of the conversation or no access: only the second is an error.
+    if (rows.length === 0) await this.conversationStore.get({ actor, id: conversationId, level: 'read' });
+    return toPage(
+      rows.map((row) => toMessage(this.keyring, row)),
+      pageSize,
+      (message) => ({ at: message.createdAt, id: message.id }),
+    );
+  }
+
+  async getById({ actor, id }: { actor: Actor; id: string }): Promise<Message> {
+    const [row] = await this.db
+      .select({ message: messages })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(and(eq(messages.id, id), canRead(actor)));
+    if (!row) throw notFound('message', id);
+    return toMessage(this.keyring, row.message);
+  }
+
+  /** For edits and regeneration: removes the conversation's messages created at or after `at`. Returns how many. */
+  async deleteAfter({
+    actor,
+    conversationId,
+    at,
+  }: {
+    actor: Actor;
+    conversationId: string;
+    at: Date;
+  }): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      await this.conversationStore.get({ actor, id: conversationId, level: 'write' }, tx);
+      const deleted = await tx
+        .delete(messages)
+        .where(and(eq(messages.conversationId, conversationId), gte(messages.createdAt, at)))
+        .returning({ id: messages.id });
+      return deleted.length;
+    });
+  }
+
+  /** Rate limits: how many messages a person sent since a moment (served by idx_messages_sender). */
+  async countBySenderSince({ userId, since }: { userId: string; since: Date }): Promise<number> {
+    const [row] = await this.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(messages)
+      .where(and(eq(messages.senderId, userId), gte(messages.createdAt, since)));
+    return row?.count ?? 0;
+  }
+
+  /** Moves every message onto the keyring's current key; see rotateMessageEncryption. */
+  rotateEncryption(options: RotationOptions) {
+    return rotateMessageEncryption(this.db, options);
+  }
+
+  /** Complete rows for the batch: ids, defaults, and the text sealed when a keyring is set. */
+  private prepareRows(conversationId: string, batch: (NewMessage & Pick<MessageInsert, 'senderId'>)[]) {
+    return batch.map((message) => {
+      const id = message.id ?? newMessageId();
+      const text = {
+        content: message.content ?? null,
+        parts: message.parts ?? [],
+        attachments: message.attachments ?? [],
+      };
+      return {
+        ...message,
+        id,
+        conversationId,
+        ...sealMessageText(this.keyring, id, text),
+        metadata: message.metadata ?? {},
+        isFirstResponder: message.isFirstResponder ?? false,
+        hasWebSearch: message.hasWebSearch ?? false,
+        status: message.status ?? 'complete',
+      };
+    });
+  }
+
+  private async touch(tx: Executor, conversationId: string, rows: MessageRow[]) {
+    const latest = Math.max(...rows.map((row) => row.createdAt.getTime()));
+    await this.conversationStore.touch(conversationId, new Date(latest), tx);
+  }
+}
+
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** Placeholders are not mapped through column types on every driver, so dates go as ISO text. */
+const keyOf = (key: { at: Date; id: string }) => ({ at: key.at.toISOString(), id: key.id });

@@ -1,0 +1,69 @@
+// Resumable streams: the ids of replies being generated in a conversation, so a client that lost its
+// connection can re-attach [seed 003 Stream]. Recorded and removed by writers, listed by readers.
+import { and, desc, eq } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { conversations, streams } from '../db/schema/index.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { Actor } from './actor.ts';
+import { conversationWithAccess } from './conversation-access.ts';
+import { ConversationStore } from './conversations.ts';
+import { isUniqueViolation } from './postgres-errors.ts';
+
+export type Stream = typeof streams.$inferSelect;
+
+export class StreamStore {
+  constructor(
+    private readonly db: Database,
+    private readonly conversationStore: ConversationStore = new ConversationStore(db),
+  ) {}
+
+  async record({
+    actor,
+    conversationId,
+    streamId,
+  }: {
+    actor: Actor;
+    conversationId: string;
+    streamId: string;
+  }): Promise<Stream> {
+    await this.conversationStore.get({ actor, id: conversationId, level: 'write' });
+    try {
+      const [stream] = await this.db.insert(streams).values({ id: streamId, conversationId }).returning();
+      return stream!;
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new AppError('conflict', `stream ${streamId} already exists`, { cause: error });
+      throw error;
+    }
+  }
+
+  /** The conversation's stream ids, newest first: the first is the one to resume. */
+  async listIds({ actor, conversationId }: { actor: Actor; conversationId: string }): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: streams.id, conversationId: conversations.id })
+      .from(conversations)
+      .leftJoin(streams, eq(streams.conversationId, conversations.id))
+      .where(conversationWithAccess(actor, conversationId, 'read'))
+      .orderBy(desc(streams.createdAt), desc(streams.id));
+    // No row at all: no such conversation for this actor. One row without a stream: none recorded.
+    if (rows.length === 0) throw notFound('conversation', conversationId);
+    return rows.flatMap((row) => (row.id === null ? [] : [row.id]));
+  }
+
+  async delete({
+    actor,
+    conversationId,
+    streamId,
+  }: {
+    actor: Actor;
+    conversationId: string;
+    streamId: string;
+  }): Promise<void> {
+    await this.conversationStore.get({ actor, id: conversationId, level: 'write' });
+    const deleted = await this.db
+      .delete(streams)
+      .where(and(eq(streams.id, streamId), eq(streams.conversationId, conversationId)))
+      .returning({ id: streams.id });
+    if (deleted.length === 0) throw notFound('stream', streamId);
+  }
+}

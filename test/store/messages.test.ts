@@ -1,0 +1,380 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { eq } from 'drizzle-orm';
+import { conversationParticipants, conversations, messages, models } from '../../src/db/schema/index.ts';
+import { createMessageIdGenerator } from '../../src/store/ids.ts';
+import { createStore, type Actor, type Store } from '../../src/store/index.ts';
+import type { NewMessage } from '../../src/store/messages.ts';
+import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+
+describe('message ids', () => {
+  test('ids made in order sort in order, within one millisecond and when the clock goes back', () => {
+    const clock = [1_000, 1_000, 1_000, 999, 1_001, 1_001];
+    const newId = createMessageIdGenerator(() => clock.shift()!);
+    const ids = Array.from({ length: 6 }, () => newId());
+    assert.deepEqual([...ids].sort(), ids);
+    assert.equal(new Set(ids).size, ids.length);
+  });
+
+  test('ids are version 7 UUIDs carrying their millisecond', () => {
+    const newId = createMessageIdGenerator(() => Date.UTC(2026, 0, 2));
+    const id = newId();
+    assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(parseInt(id.replaceAll('-', '').slice(0, 12), 16), Date.UTC(2026, 0, 2));
+  });
+
+  test('thousands of ids in one millisecond stay unique and ordered', () => {
+    const newId = createMessageIdGenerator(() => 5);
+    const ids = Array.from({ length: 10_000 }, () => newId());
+    assert.deepEqual([...ids].sort(), ids);
+    assert.equal(new Set(ids).size, ids.length);
+  });
+});
+
+for (const kind of testBackends()) {
+  describe(`message store on ${kind}`, () => {
+    let database: TestDatabase;
+    let store: Store;
+    before(async () => {
+      database = await openTestDatabase(kind);
+      store = createStore(database.db);
+      await database.db.insert(models).values({
+        id: 'test:writer',
+        provider: 'test',
+        providerModelId: 'writer',
+        name: 'Writer',
+        contextWindow: 8_000,
+        pricing: { input: 1, output: 2 },
+      });
+    });
+    after(() => database.close());
+
+    const newUser = async (): Promise<Actor> => {
+      const user = await store.users.create({ displayName: 'Someone' });
+      return { id: user.id, role: user.role };
+    };
+    const newConversation = (owner: Actor, visibility: 'private' | 'public' = 'private') =>
+      store.conversations.create({ actor: owner, title: 'Chat', visibility });
+    const say = (content: string, extra: Partial<NewMessage> = {}): NewMessage => ({
+      role: 'user',
+      content,
+      parts: [{ type: 'text', text: content }],
+      ...extra,
+    });
+    const walkAllPages = async (actor: Actor, conversationId: string, limit: number) => {
+      const seen: string[] = [];
+      let before: string | null = null;
+      do {
+        const page = await store.messages.page({ actor, conversationId, limit, before });
+        assert.ok(page.items.length <= limit);
+        seen.push(...page.items.map((message) => message.content!));
+        before = page.nextCursor;
+      } while (before);
+      return seen;
+    };
+
+    test('a batch is saved in order: people as senders, models as authors, the conversation moved to the top', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      const saved = await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: [
+          say('hello', { attachments: [{ key: 'files/a.png', name: 'a.png', mediaType: 'image/png', sizeBytes: 3 }] }),
+          {
+            role: 'assistant',
+            content: 'hi',
+            parts: [{ type: 'text', text: 'hi' }],
+            modelId: 'test:writer',
+            costUsd: 0.000125,
+            inputTokens: 3,
+            outputTokens: 1,
+          },
+        ],
+      });
+      assert.deepEqual(
+        saved.map((message) => message.content),
+        ['hello', 'hi'],
+      );
+      assert.equal(saved[0]!.senderId, owner.id);
+      assert.equal(saved[0]!.attachments[0]!.name, 'a.png');
+      assert.equal(saved[1]!.senderId, null);
+      assert.equal(saved[1]!.modelId, 'test:writer');
+      assert.equal(saved[1]!.costUsd, 0.000125);
+      assert.equal(saved[1]!.status, 'complete');
+      assert.ok(saved[0]!.id < saved[1]!.id, 'ids made in order sort in order');
+      assert.ok(saved[0]!.createdAt <= saved[1]!.createdAt);
+      const moved = await store.conversations.get({ actor: owner, id: conversation.id });
+      assert.ok(moved.lastMessageAt >= saved[1]!.createdAt);
+    });
+
+    test('a retried request id returns the stored message and never doubles it, also within one batch', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      const first = await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: [say('once', { requestId: `req-${conversation.id}` })],
+      });
+      const retried = await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: [
+          say('once, again', { requestId: `req-${conversation.id}` }),
+          say('new', { requestId: `new-${conversation.id}` }),
+          say('new', { requestId: `new-${conversation.id}` }),
+        ],
+      });
+      assert.equal(retried[0]!.id, first[0]!.id);
+      assert.equal(retried[0]!.content, 'once');
+      assert.equal(retried[1]!.id, retried[2]!.id);
+      const stored = await database.db.select().from(messages).where(eq(messages.conversationId, conversation.id));
+      assert.equal(stored.length, 2);
+    });
+
+    test('a request id already used in another conversation is a conflict and reveals nothing', async () => {
+      const owner = await newUser();
+      const stranger = await newUser();
+      const theirs = await newConversation(owner);
+      const mine = await newConversation(stranger);
+      await store.messages.save({
+        actor: owner,
+        conversationId: theirs.id,
+        messages: [say('private', { requestId: `shared-${theirs.id}` })],
+      });
+      await assert.rejects(
+        store.messages.save({
+          actor: stranger,
+          conversationId: mine.id,
+          messages: [say('guess', { requestId: `shared-${theirs.id}` })],
+        }),
+        (error: { code?: string; message: string }) => error.code === 'conflict' && !error.message.includes('private'),
+      );
+      assert.equal((await store.messages.page({ actor: stranger, conversationId: mine.id })).items.length, 0);
+    });
+
+    test('another user gets not-found for every message function of a private conversation, never data', async () => {
+      const owner = await newUser();
+      const stranger = await newUser();
+      const conversation = await newConversation(owner);
+      const [message] = await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: [say('secret')],
+      });
+      const notFound = { code: 'not_found' };
+      await assert.rejects(
+        store.messages.save({ actor: stranger, conversationId: conversation.id, messages: [say('x')] }),
+        notFound,
+      );
+      await assert.rejects(
+        store.messages.save({ actor: stranger, conversationId: conversation.id, messages: [] }),
+        notFound,
+      );
+      await assert.rejects(store.messages.page({ actor: stranger, conversationId: conversation.id }), notFound);
+      await assert.rejects(store.messages.getById({ actor: stranger, id: message!.id }), notFound);
+      await assert.rejects(
+        store.messages.deleteAfter({ actor: stranger, conversationId: conversation.id, at: new Date(0) }),
+        notFound,
+      );
+      assert.equal((await store.messages.page({ actor: owner, conversationId: conversation.id })).items.length, 1);
+    });
+
+    test('a public conversation is readable by anyone but writable only by its members', async () => {
+      const owner = await newUser();
+      const member = await newUser();
+      const reader = await newUser();
+      const conversation = await newConversation(owner, 'public');
+      await database.db.insert(conversationParticipants).values({ conversationId: conversation.id, userId: member.id });
+      const [message] = await store.messages.save({
+        actor: member,
+        conversationId: conversation.id,
+        messages: [say('from a member')],
+      });
+      assert.equal(message!.senderId, member.id);
+      const page = await store.messages.page({ actor: reader, conversationId: conversation.id });
+      assert.deepEqual(
+        page.items.map((item) => item.content),
+        ['from a member'],
+      );
+      assert.equal((await store.messages.getById({ actor: reader, id: message!.id })).content, 'from a member');
+      await assert.rejects(
+        store.messages.save({ actor: reader, conversationId: conversation.id, messages: [say('drive-by')] }),
+        {
+          code: 'not_found',
+        },
+      );
+      await assert.rejects(
+        store.messages.deleteAfter({ actor: reader, conversationId: conversation.id, at: new Date(0) }),
+        { code: 'not_found' },
+      );
+    });
+
+    test('pages walk newest first without gaps or repeats, across batches and within one batch', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      const written: string[] = [];
+      for (const size of [1, 12, 3, 7]) {
+        const batch = Array.from({ length: size }, (_, index) => say(`m${written.length + index}`));
+        await store.messages.save({ actor: owner, conversationId: conversation.id, messages: batch });
+        written.push(...batch.map((message) => message.content!));
+      }
+      const expected = [...written].reverse();
+      for (const limit of [1, 4, 5, 23, 100]) {
+        assert.deepEqual(await walkAllPages(owner, conversation.id, limit), expected, `limit ${limit}`);
+      }
+    });
+
+    test('messages sharing one created_at are ordered by their id', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      const at = new Date('2026-03-01T10:00:00.000Z');
+      await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: ['a', 'b', 'c', 'd', 'e'].map((content) => say(content, { createdAt: at })),
+      });
+      assert.deepEqual(await walkAllPages(owner, conversation.id, 2), ['e', 'd', 'c', 'b', 'a']);
+    });
+
+    test('an empty conversation has an empty page; a malformed cursor is invalid input', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      assert.deepEqual(await store.messages.page({ actor: owner, conversationId: conversation.id }), {
+        items: [],
+        nextCursor: null,
+      });
+      await assert.rejects(store.messages.page({ actor: owner, conversationId: conversation.id, before: 'garbage' }), {
+        code: 'invalid_input',
+      });
+    });
+
+    test('a thousand messages are saved in one batch, in order', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      const batch = Array.from({ length: 1_000 }, (_, index) =>
+        say(`bulk ${index}`, { requestId: `bulk-${conversation.id}-${index}` }),
+      );
+      const saved = await store.messages.save({ actor: owner, conversationId: conversation.id, messages: batch });
+      assert.equal(saved.length, 1_000);
+      assert.deepEqual(
+        saved.map((message) => message.content),
+        batch.map((message) => message.content),
+      );
+      const page = await store.messages.page({ actor: owner, conversationId: conversation.id, limit: 3 });
+      assert.deepEqual(
+        page.items.map((message) => message.content),
+        ['bulk 999', 'bulk 998', 'bulk 997'],
+      );
+    });
+
+    test('an unknown model is invalid input and saves nothing of the batch', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      await assert.rejects(
+        store.messages.save({
+          actor: owner,
+          conversationId: conversation.id,
+          messages: [say('fine'), { role: 'assistant', content: '?', modelId: 'test:nobody' }],
+        }),
+        { code: 'invalid_input' },
+      );
+      assert.equal((await store.messages.page({ actor: owner, conversationId: conversation.id })).items.length, 0);
+    });
+
+    test('deleteAfter removes the messages created at or after the moment, for an edit', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      const base = Date.parse('2026-04-01T00:00:00.000Z');
+      const saved = await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: ['q1', 'a1', 'q2', 'a2'].map((content, index) =>
+          say(content, { createdAt: new Date(base + index * 1_000) }),
+        ),
+      });
+      const removed = await store.messages.deleteAfter({
+        actor: owner,
+        conversationId: conversation.id,
+        at: saved[2]!.createdAt,
+      });
+      assert.equal(removed, 2);
+      assert.deepEqual(await walkAllPages(owner, conversation.id, 10), ['a1', 'q1']);
+    });
+
+    test('countBySenderSince counts one person’s messages in a time window', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      const since = new Date(Date.now() - 60_000);
+      await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: [
+          say('old', { createdAt: new Date(since.getTime() - 1_000) }),
+          say('one'),
+          say('two'),
+          { role: 'assistant', content: 'not a person' },
+        ],
+      });
+      assert.equal(await store.messages.countBySenderSince({ userId: owner.id, since }), 2);
+      assert.equal(await store.messages.countBySenderSince({ userId: (await newUser()).id, since }), 0);
+    });
+
+    test('a pending reply streams in through updates and ends complete with usage, cost and latency', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      const [question] = await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: [say('why?')],
+      });
+      const pending = await store.messages.createPending({
+        conversationId: conversation.id,
+        modelId: 'test:writer',
+        parentId: question!.id,
+      });
+      assert.equal(pending.status, 'streaming');
+      assert.equal(pending.role, 'assistant');
+      assert.deepEqual(pending.parts, []);
+      await store.messages.update(pending.id, { content: 'Bec', parts: [{ type: 'text', text: 'Bec' }] });
+      await store.messages.update(pending.id, {
+        attachments: [{ key: 'k', name: 'chart.png', mediaType: 'image/png', sizeBytes: 9 }],
+      });
+      const done = await store.messages.update(pending.id, {
+        content: 'Because.',
+        status: 'complete',
+        inputTokens: 10,
+        outputTokens: 2,
+        costUsd: 0.0000123456,
+        latencyMs: 420,
+      });
+      assert.equal(done.content, 'Because.');
+      assert.deepEqual(done.parts, [{ type: 'text', text: 'Bec' }], 'a partial change keeps the other text fields');
+      assert.equal(done.attachments[0]!.name, 'chart.png');
+      assert.equal(done.status, 'complete');
+      assert.equal(done.costUsd, 0.0000123456);
+      assert.equal(done.latencyMs, 420);
+      const page = await store.messages.page({ actor: owner, conversationId: conversation.id });
+      assert.deepEqual(
+        page.items.map((message) => message.content),
+        ['Because.', 'why?'],
+      );
+      await assert.rejects(store.messages.update('00000000-0000-7000-8000-000000000000', { status: 'stopped' }), {
+        code: 'not_found',
+      });
+    });
+
+    test('deleting a conversation deletes its messages', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      await store.messages.save({ actor: owner, conversationId: conversation.id, messages: [say('gone soon')] });
+      await store.conversations.delete({ actor: owner, id: conversation.id });
+      const left = await database.db.select().from(messages).where(eq(messages.conversationId, conversation.id));
+      assert.equal(left.length, 0);
+      assert.equal(
+        (await database.db.select().from(conversations).where(eq(conversations.id, conversation.id))).length,
+        0,
+      );
+    });
+  });
+}

@@ -1,0 +1,255 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { eq } from 'drizzle-orm';
+import { conversationParticipants, messages, streams, transcripts, votes } from '../../src/db/schema/index.ts';
+import { createStore, type Actor, type Store } from '../../src/store/index.ts';
+import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+
+for (const kind of testBackends()) {
+  describe(`votes and streams on ${kind}`, () => {
+    let database: TestDatabase;
+    let store: Store;
+    before(async () => {
+      database = await openTestDatabase(kind);
+      store = createStore(database.db);
+    });
+    after(() => database.close());
+
+    const newUser = async (): Promise<Actor> => {
+      const user = await store.users.create({ displayName: 'Someone' });
+      return { id: user.id, role: user.role };
+    };
+    /** A conversation with one question and one answer. */
+    const newChat = async (owner: Actor, visibility: 'private' | 'public' = 'private') => {
+      const conversation = await store.conversations.create({ actor: owner, title: 'Chat', visibility });
+      const [question, answer] = await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: [
+          { role: 'user', content: 'question' },
+          { role: 'assistant', content: 'answer' },
+        ],
+      });
+      return { conversation, question: question!, answer: answer! };
+    };
+
+    describe('votes', () => {
+      test('a person has one vote per message; voting again changes it', async () => {
+        const owner = await newUser();
+        const { conversation, answer } = await newChat(owner);
+        const first = await store.votes.vote({
+          actor: owner,
+          conversationId: conversation.id,
+          messageId: answer.id,
+          isUpvoted: true,
+        });
+        assert.equal(first.isUpvoted, true);
+        const second = await store.votes.vote({
+          actor: owner,
+          conversationId: conversation.id,
+          messageId: answer.id,
+          isUpvoted: false,
+        });
+        assert.equal(second.isUpvoted, false);
+        const listed = await store.votes.listForConversation({ actor: owner, conversationId: conversation.id });
+        assert.equal(listed.length, 1);
+        assert.deepEqual([listed[0]!.messageId, listed[0]!.userId, listed[0]!.isUpvoted], [answer.id, owner.id, false]);
+      });
+
+      test('each member votes for themselves; the list holds every vote of the conversation and only it', async () => {
+        const owner = await newUser();
+        const member = await newUser();
+        const { conversation, question, answer } = await newChat(owner);
+        const other = await newChat(owner);
+        await database.db
+          .insert(conversationParticipants)
+          .values({ conversationId: conversation.id, userId: member.id });
+        await store.votes.vote({
+          actor: owner,
+          conversationId: conversation.id,
+          messageId: answer.id,
+          isUpvoted: true,
+        });
+        await store.votes.vote({
+          actor: member,
+          conversationId: conversation.id,
+          messageId: answer.id,
+          isUpvoted: false,
+        });
+        await store.votes.vote({
+          actor: member,
+          conversationId: conversation.id,
+          messageId: question.id,
+          isUpvoted: true,
+        });
+        await store.votes.vote({
+          actor: owner,
+          conversationId: other.conversation.id,
+          messageId: other.answer.id,
+          isUpvoted: true,
+        });
+        const listed = await store.votes.listForConversation({ actor: member, conversationId: conversation.id });
+        assert.equal(listed.length, 3);
+        assert.ok(listed.every((vote) => vote.conversationId === conversation.id));
+      });
+
+      test('a conversation without votes lists none', async () => {
+        const owner = await newUser();
+        const { conversation } = await newChat(owner);
+        assert.deepEqual(await store.votes.listForConversation({ actor: owner, conversationId: conversation.id }), []);
+      });
+
+      test('a message of another conversation cannot be voted on through this one', async () => {
+        const owner = await newUser();
+        const { conversation } = await newChat(owner);
+        const other = await newChat(owner);
+        await assert.rejects(
+          store.votes.vote({
+            actor: owner,
+            conversationId: conversation.id,
+            messageId: other.answer.id,
+            isUpvoted: true,
+          }),
+          { code: 'not_found' },
+        );
+      });
+
+      test('strangers and readers of a public conversation neither vote nor list votes', async () => {
+        const owner = await newUser();
+        const stranger = await newUser();
+        for (const visibility of ['private', 'public'] as const) {
+          const { conversation, answer } = await newChat(owner, visibility);
+          await store.votes.vote({
+            actor: owner,
+            conversationId: conversation.id,
+            messageId: answer.id,
+            isUpvoted: true,
+          });
+          await assert.rejects(
+            store.votes.vote({
+              actor: stranger,
+              conversationId: conversation.id,
+              messageId: answer.id,
+              isUpvoted: false,
+            }),
+            { code: 'not_found' },
+          );
+          await assert.rejects(store.votes.listForConversation({ actor: stranger, conversationId: conversation.id }), {
+            code: 'not_found',
+          });
+        }
+      });
+    });
+
+    describe('streams', () => {
+      test('stream ids are listed newest first and can be removed', async () => {
+        const owner = await newUser();
+        const { conversation } = await newChat(owner);
+        // Ids sort against time, so the order shown can only come from the times.
+        for (const streamId of ['s-c', 's-b', 's-a']) {
+          await store.streams.record({
+            actor: owner,
+            conversationId: conversation.id,
+            streamId: `${streamId}-${conversation.id}`,
+          });
+          await sleep(3);
+        }
+        const ids = await store.streams.listIds({ actor: owner, conversationId: conversation.id });
+        assert.deepEqual(
+          ids,
+          ['s-a', 's-b', 's-c'].map((id) => `${id}-${conversation.id}`),
+        );
+        await store.streams.delete({ actor: owner, conversationId: conversation.id, streamId: ids[0]! });
+        assert.deepEqual(await store.streams.listIds({ actor: owner, conversationId: conversation.id }), ids.slice(1));
+        await assert.rejects(
+          store.streams.delete({ actor: owner, conversationId: conversation.id, streamId: ids[0]! }),
+          {
+            code: 'not_found',
+          },
+        );
+      });
+
+      test('a conversation without streams lists none; the same stream id twice is a conflict', async () => {
+        const owner = await newUser();
+        const { conversation } = await newChat(owner);
+        assert.deepEqual(await store.streams.listIds({ actor: owner, conversationId: conversation.id }), []);
+        await store.streams.record({
+          actor: owner,
+          conversationId: conversation.id,
+          streamId: `dup-${conversation.id}`,
+        });
+        await assert.rejects(
+          store.streams.record({ actor: owner, conversationId: conversation.id, streamId: `dup-${conversation.id}` }),
+          { code: 'conflict' },
+        );
+      });
+
+      test('readers of a public conversation may list its streams to re-attach, but not record or remove them', async () => {
+        const owner = await newUser();
+        const reader = await newUser();
+        const { conversation } = await newChat(owner, 'public');
+        const streamId = `pub-${conversation.id}`;
+        await store.streams.record({ actor: owner, conversationId: conversation.id, streamId });
+        assert.deepEqual(await store.streams.listIds({ actor: reader, conversationId: conversation.id }), [streamId]);
+        await assert.rejects(store.streams.record({ actor: reader, conversationId: conversation.id, streamId: 'x' }), {
+          code: 'not_found',
+        });
+        await assert.rejects(store.streams.delete({ actor: reader, conversationId: conversation.id, streamId }), {
+          code: 'not_found',
+        });
+      });
+
+      test('another user gets not-found for the streams of a private conversation', async () => {
+        const owner = await newUser();
+        const stranger = await newUser();
+        const { conversation } = await newChat(owner);
+        await store.streams.record({
+          actor: owner,
+          conversationId: conversation.id,
+          streamId: `priv-${conversation.id}`,
+        });
+        await assert.rejects(store.streams.listIds({ actor: stranger, conversationId: conversation.id }), {
+          code: 'not_found',
+        });
+        await assert.rejects(
+          store.streams.delete({
+            actor: stranger,
+            conversationId: conversation.id,
+            streamId: `priv-${conversation.id}`,
+          }),
+          { code: 'not_found' },
+        );
+      });
+    });
+
+    test('deleting a conversation removes its messages, votes, streams and transcripts', async () => {
+      const owner = await newUser();
+      const { conversation, answer } = await newChat(owner);
+      const kept = await newChat(owner);
+      for (const { conversation: target, answer: message } of [{ conversation, answer }, kept]) {
+        await store.votes.vote({ actor: owner, conversationId: target.id, messageId: message.id, isUpvoted: true });
+        await store.streams.record({ actor: owner, conversationId: target.id, streamId: `del-${target.id}` });
+        await database.db.insert(transcripts).values({
+          conversationId: target.id,
+          storageKey: `transcripts/${target.id}.json`,
+          format: 'json',
+          fileSizeBytes: 10,
+          messageCount: 2,
+          createdBy: owner.id,
+        });
+      }
+      await store.conversations.delete({ actor: owner, id: conversation.id });
+      const count = async (conversationId: string) => ({
+        messages: (await database.db.select().from(messages).where(eq(messages.conversationId, conversationId))).length,
+        votes: (await database.db.select().from(votes).where(eq(votes.conversationId, conversationId))).length,
+        streams: (await database.db.select().from(streams).where(eq(streams.conversationId, conversationId))).length,
+        transcripts: (
+          await database.db.select().from(transcripts).where(eq(transcripts.conversationId, conversationId))
+        ).length,
+      });
+      assert.deepEqual(await count(conversation.id), { messages: 0, votes: 0, streams: 0, transcripts: 0 });
+      assert.deepEqual(await count(kept.conversation.id), { messages: 2, votes: 1, streams: 1, transcripts: 1 });
+    });
+  });
+}
