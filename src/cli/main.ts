@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ConfigurationError } from '../config/env.ts';
 import { AppError } from '../errors.ts';
+import { registerDb } from './commands/db.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerSeed } from './commands/seed.ts';
 import { registerServe } from './commands/serve.ts';
@@ -13,6 +14,7 @@ const program = new Command('chorus')
 registerServe(program);
 registerMigrate(program);
 registerSeed(program);
+registerDb(program);
 
 try {
   await program.parseAsync(process.argv);

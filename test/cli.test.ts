@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { eq, sql } from 'drizzle-orm';
+import { openDatabase } from '../src/db/client.ts';
+import { queryOne } from '../src/db/rows.ts';
+import { models } from '../src/db/schema/index.ts';
+import { readCatalog } from '../src/models/catalog.ts';
+import { dataDirectories, runChorus } from './support/cli.ts';
+import { createPostgresDatabase } from './support/database.ts';
+
+const CATALOG_SIZE = readCatalog().length + 1; // + the offline model
+
+// Every spawn pays ~1 s of start-up; the tests use data directories of their own and run side by side.
+describe('the chorus command', { concurrency: 3 }, () => {
+  const directories = dataDirectories();
+  after(() => directories.removeAll());
+
+  const commands = [
+    [],
+    ['serve'],
+    ['migrate'],
+    ['migrate', 'down'],
+    ['migrate', 'status'],
+    ['seed'],
+    ['db'],
+    ['db', 'copy'],
+  ];
+
+  test('the program and every command print their help', async () => {
+    const results = await Promise.all(commands.map((command) => runChorus([...command, '--help'])));
+    for (const [index, result] of results.entries()) {
+      const name = ['chorus', ...commands[index]!].join(' ');
+      assert.equal(result.code, 0, `${name} --help: ${result.stderr}`);
+      assert.match(result.stdout, new RegExp(`^Usage: ${name} `), name);
+    }
+    // A new command (or subcommand) must join the list above, so its help is tested too.
+    const tested = new Set(commands.map((command) => command.join(' ')));
+    for (const [index, result] of results.entries()) {
+      const listed = /\nCommands:\n([\s\S]*)$/.exec(result.stdout)?.[1] ?? '';
+      for (const [, name] of listed.matchAll(/^ {2}(\S+)/gm)) {
+        const command = [...commands[index]!, name!].join(' ');
+        if (name !== 'help') assert.ok(tested.has(command), `the help of \`chorus ${command}\` is tested`);
+      }
+    }
+  });
+
+  test('migrate, migrate status, migrate down and migrate down --all', async () => {
+    const env = { DATA_DIR: await directories.initialised() };
+    const status = async () => {
+      const result = await runChorus(['migrate', 'status'], env);
+      assert.equal(result.code, 0, result.stderr);
+      return result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.replace(/ {2}(applied .*|pending)$/, ''));
+    };
+    assert.deepEqual(await status(), ['[ ] 0000_core_schema', '[ ] 0001_message_model_attribution']);
+
+    const migrated = await runChorus(['migrate'], env);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    assert.match(migrated.stdout, /applied: 0000_core_schema, 0001_message_model_attribution/);
+    assert.deepEqual(await status(), ['[x] 0000_core_schema', '[x] 0001_message_model_attribution']);
+
+    const down = await runChorus(['migrate', 'down'], env);
+    assert.match(down.stdout, /reverted: 0001_message_model_attribution\n/);
+    const downAll = await runChorus(['migrate', 'down', '--all'], env);
+    assert.match(downAll.stdout, /^reverted: 0000_core_schema\n$/);
+  });
+
+  test('seeding twice loads nothing new the second time and keeps an edited model as it is', async () => {
+    const env = { DATA_DIR: await directories.initialised() };
+    const first = await runChorus(['seed'], env);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, new RegExp(`seeded ${CATALOG_SIZE} models \\(0 already present\\)`));
+
+    const edit = async (change?: string) => {
+      const database = await openDatabase({ dataDir: env.DATA_DIR });
+      try {
+        if (change) await database.db.update(models).set({ displayName: change }).where(eq(models.id, 'local:echo'));
+        const [echo] = await database.db.select().from(models).where(eq(models.id, 'local:echo'));
+        const count = await queryOne<{ count: number }>(database.db, sql`select count(*)::int as count from models`);
+        return { displayName: echo!.displayName, count: count!.count };
+      } finally {
+        await database.close();
+      }
+    };
+    await edit('Echo, renamed by an admin');
+
+    const second = await runChorus(['seed'], env);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, new RegExp(`seeded 0 models \\(${CATALOG_SIZE} already present\\)`));
+    assert.deepEqual(await edit(), { displayName: 'Echo, renamed by an admin', count: CATALOG_SIZE });
+  });
+
+  test('a bad environment value stops the program with a message naming the variable', async () => {
+    const [port, databaseUrl] = await Promise.all([
+      runChorus(['migrate', 'status'], { DATA_DIR: directories.empty(), PORT: 'abc' }),
+      runChorus(['migrate', 'status'], { DATA_DIR: directories.empty(), DATABASE_URL: 'not a url' }),
+    ]);
+    assert.notEqual(port.code, 0);
+    assert.match(port.stderr, /Invalid configuration:\n\s+PORT: /);
+    assert.notEqual(databaseUrl.code, 0);
+    assert.match(databaseUrl.stderr, /DATABASE_URL: must be a URL/);
+  });
+
+  test('db copy needs exactly one of --to and --from, a PostgreSQL URL and something to copy', async () => {
+    const [neither, both, notPostgres, nothingToCopy] = await Promise.all([
+      runChorus(['db', 'copy'], { DATA_DIR: directories.empty() }),
+      runChorus(['db', 'copy', '--to', 'postgres://a/b', '--from', 'postgres://a/c'], {
+        DATA_DIR: directories.empty(),
+      }),
+      runChorus(['db', 'copy', '--to', 'mysql://a/b'], { DATA_DIR: directories.empty() }),
+      runChorus(['db', 'copy', '--to', 'postgres://a/b'], { DATA_DIR: directories.empty() }),
+    ]);
+    for (const result of [neither, both]) {
+      assert.notEqual(result.code, 0);
+      assert.match(result.stderr, /exactly one of --to <postgres-url> or --from <postgres-url>/);
+    }
+    assert.notEqual(notPostgres.code, 0);
+    assert.match(notPostgres.stderr, /not a PostgreSQL URL/);
+    assert.notEqual(nothingToCopy.code, 0);
+    assert.match(nothingToCopy.stderr, /no embedded database in DATA_DIR/);
+  });
+
+  if (process.env.TEST_DATABASE_URL) {
+    test('db copy moves a seeded installation to PostgreSQL and back, and refuses to copy over rows', async () => {
+      const source = { DATA_DIR: await directories.initialised() };
+      const copyBack = { DATA_DIR: await directories.initialised() };
+      const postgresDatabase = await createPostgresDatabase();
+      try {
+        assert.equal((await runChorus(['seed'], source)).code, 0);
+        const to = await runChorus(['db', 'copy', '--to', postgresDatabase.url], source);
+        assert.equal(to.code, 0, to.stderr);
+        assert.match(to.stdout, /migrated the target: 0000_core_schema/);
+        assert.match(to.stdout, new RegExp(`^models +${CATALOG_SIZE} +${CATALOG_SIZE}$`, 'm'));
+        assert.match(to.stdout, /copied \d+ rows in/);
+
+        const again = await runChorus(['db', 'copy', '--to', postgresDatabase.url], source);
+        assert.notEqual(again.code, 0);
+        assert.match(again.stderr, /already holds rows in: .*models[\s\S]*--force/);
+
+        const back = await runChorus(['db', 'copy', '--from', postgresDatabase.url], copyBack);
+        assert.equal(back.code, 0, back.stderr);
+        assert.match(back.stdout, new RegExp(`^model_history +${CATALOG_SIZE} +${CATALOG_SIZE}$`, 'm'));
+        assert.doesNotMatch(back.stdout, /DIFFERS/);
+      } finally {
+        await postgresDatabase.drop();
+      }
+    });
+  }
+});
