@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Actor, Store } from '../src/store/index.ts';
+import { newMessageId } from '../src/store/ids.ts';
 import { createStore } from '../src/store/index.ts';
 import { type BenchDatabase, openBenchDatabases } from './support/databases.ts';
 import { formatNumber, printTable, summarize, type Timing, timeCalls } from './support/measure.ts';
@@ -49,16 +50,32 @@ function batchOfMessages() {
   }));
 }
 
-/** The captured insert carries the batch as one JSON parameter: give every row fresh ids so it inserts again. */
-function withFreshIds(statements: Statement[]): Statement[] {
-  return statements.map((statement) => ({
-    query: statement.query,
-    params: statement.params.map((param) => {
-      if (typeof param !== 'string' || !param.startsWith('[{')) return param;
-      const records = JSON.parse(param) as Record<string, unknown>[];
-      return JSON.stringify(records.map((record) => ({ ...record, id: randomUUID(), request_id: randomUUID() })));
-    }),
-  }));
+/**
+ * The raw side of a batch save: what a hand-written raw-SQL version does with the same input — build the JSON
+ * records (every NOT NULL column spelled out, as the store does) and send the statements the store sent.
+ */
+function rawSave(statements: Statement[], conversationId: string, senderId: string) {
+  return () => {
+    const records = batchOfMessages().map((message) => ({
+      id: newMessageId(),
+      conversation_id: conversationId,
+      request_id: message.requestId,
+      role: message.role,
+      sender_id: senderId,
+      content: message.content,
+      parts: message.parts,
+      attachments: [],
+      metadata: {},
+      is_first_responder: false,
+      has_web_search: false,
+      status: 'complete',
+    }));
+    const json = JSON.stringify(records);
+    return statements.map((statement) => ({
+      query: statement.query,
+      params: statement.params.map((param) => (typeof param === 'string' && param.startsWith('[{') ? json : param)),
+    }));
+  };
 }
 
 /** Store and raw calls alternate, so both see the same table sizes, caches and machine noise. */
@@ -105,7 +122,8 @@ async function benchOneDatabase(database: BenchDatabase, recorder: StatementReco
   const target = await store.conversations.create({ actor: owner, title: 'batch target' });
   const saveBatch = () => store.messages.save({ actor: owner, conversationId: target.id, messages: batchOfMessages() });
   const saveStatements = await recorder.capture(saveBatch);
-  const save = await compare(saveBatch, () => raw.run(withFreshIds(saveStatements), { transaction: true }), {
+  const rawStatements = rawSave(saveStatements, target.id, owner.id);
+  const save = await compare(saveBatch, () => raw.run(rawStatements(), { transaction: true }), {
     warmup: 3,
     iterations: 20,
   });

@@ -269,12 +269,12 @@ CREATE INDEX "idx_conversation_models_model" ON "conversation_models" USING btre
 CREATE UNIQUE INDEX "conversation_participants_conversation_user_unique" ON "conversation_participants" USING btree ("conversation_id","user_id");--> statement-breakpoint
 CREATE INDEX "idx_participants_user_active" ON "conversation_participants" USING btree ("user_id","is_active");--> statement-breakpoint
 CREATE INDEX "idx_participants_conversation" ON "conversation_participants" USING btree ("conversation_id");--> statement-breakpoint
-CREATE INDEX "idx_conversations_owner" ON "conversations" USING btree ("owner_id","last_message_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "idx_conversations_owner" ON "conversations" USING btree ("owner_id","last_message_at","id");--> statement-breakpoint
 CREATE INDEX "idx_conversations_origin" ON "conversations" USING btree ("origin");--> statement-breakpoint
 CREATE INDEX "idx_conversations_active" ON "conversations" USING btree ("is_active") WHERE "conversations"."is_active";--> statement-breakpoint
 CREATE INDEX "idx_conversations_created_at" ON "conversations" USING btree ("created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "idx_conversations_discord_channel" ON "conversations" USING btree ("discord_channel_id");--> statement-breakpoint
-CREATE INDEX "idx_conversations_last_message_at" ON "conversations" USING btree ("last_message_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "idx_conversations_last_message_at" ON "conversations" USING btree ("last_message_at","id");--> statement-breakpoint
 CREATE INDEX "idx_conversations_public" ON "conversations" USING btree ("visibility") WHERE "conversations"."visibility" = 'public';--> statement-breakpoint
 CREATE INDEX "idx_messages_conversation_created_at" ON "messages" USING btree ("conversation_id","created_at","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "idx_messages_request_id" ON "messages" USING btree ("request_id");--> statement-breakpoint

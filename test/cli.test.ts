@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
 import { openDatabase } from '../src/db/client.ts';
+import { readJournal } from '../src/db/migrations/files.ts';
 import { queryOne } from '../src/db/rows.ts';
 import { models } from '../src/db/schema/index.ts';
 import { readCatalog } from '../src/models/catalog.ts';
@@ -54,17 +55,20 @@ describe('the chorus command', { concurrency: 3 }, () => {
         .split('\n')
         .map((line) => line.replace(/ {2}(applied .*|pending)$/, ''));
     };
-    assert.deepEqual(await status(), ['[ ] 0000_core_schema', '[ ] 0001_message_model_attribution']);
+    const tags = readJournal().entries.map((entry) => entry.tag);
+    assert.deepEqual(await status(), tags.map((tag) => `[ ] ${tag}`));
 
     const migrated = await runChorus(['migrate'], env);
     assert.equal(migrated.code, 0, migrated.stderr);
-    assert.match(migrated.stdout, /applied: 0000_core_schema, 0001_message_model_attribution/);
-    assert.deepEqual(await status(), ['[x] 0000_core_schema', '[x] 0001_message_model_attribution']);
+    assert.equal(migrated.stdout, `applied: ${tags.join(', ')}\n`);
+    assert.deepEqual(await status(), tags.map((tag) => `[x] ${tag}`));
 
     const down = await runChorus(['migrate', 'down'], env);
-    assert.match(down.stdout, /reverted: 0001_message_model_attribution\n/);
+    assert.equal(down.stdout, `reverted: ${tags.at(-1)}\n`);
+    assert.deepEqual(await status(), tags.map((tag, index) => `${index < tags.length - 1 ? '[x]' : '[ ]'} ${tag}`));
     const downAll = await runChorus(['migrate', 'down', '--all'], env);
-    assert.match(downAll.stdout, /^reverted: 0000_core_schema\n$/);
+    assert.equal(downAll.stdout, `reverted: ${tags.slice(0, -1).reverse().join(', ')}\n`);
+    assert.deepEqual(await status(), tags.map((tag) => `[ ] ${tag}`));
   });
 
   test('seeding twice loads nothing new the second time and keeps an edited model as it is', async () => {

@@ -39,14 +39,16 @@ export class ConversationStore {
   constructor(private readonly db: Database) {
     const base = () =>
       db
-        .select({ conversation: conversations })
+        .select({ conversation: conversations, activityAt: conversationParticipants.lastMessageAt })
         .from(conversationParticipants)
         .innerJoin(conversations, eq(conversations.id, conversationParticipants.conversationId));
     const mine = and(
       eq(conversationParticipants.userId, sql.placeholder('actorId')),
-      eq(conversationParticipants.isActive, true),
+      // A literal, not `= $n`: only then can the planner use the partial index (where is_active).
+      sql`${conversationParticipants.isActive}`,
     );
-    const order = [desc(conversations.lastMessageAt), desc(conversations.id)] as const;
+    // Ordered by the membership's copy of the activity time: one range of idx_participants_user_activity.
+    const order = [desc(conversationParticipants.lastMessageAt), desc(conversationParticipants.conversationId)] as const;
     this.listFirstPage = base()
       .where(mine)
       .orderBy(...order)
@@ -57,7 +59,7 @@ export class ConversationStore {
         and(
           mine,
           // Row comparison: one index range, exact at equal timestamps. Placeholders carry text (see keyOf).
-          sql`(${conversations.lastMessageAt}, ${conversations.id}) < (${sql.placeholder('at')}::timestamptz, ${sql.placeholder('id')}::uuid)`,
+          sql`(${conversationParticipants.lastMessageAt}, ${conversationParticipants.conversationId}) < (${sql.placeholder('at')}::timestamptz, ${sql.placeholder('id')}::uuid)`,
         ),
       )
       .orderBy(...order)
@@ -119,11 +121,8 @@ export class ConversationStore {
     const rows = cursor
       ? await this.listNextPage.execute({ actorId: actor.id, limit: pageSize + 1, ...keyOf(decodeCursor(cursor)) })
       : await this.listFirstPage.execute({ actorId: actor.id, limit: pageSize + 1 });
-    return toPage(
-      rows.map((row) => row.conversation),
-      pageSize,
-      (conversation) => ({ at: conversation.lastMessageAt, id: conversation.id }),
-    );
+    const page = toPage(rows, pageSize, (row) => ({ at: row.activityAt, id: row.conversation.id }));
+    return { items: page.items.map((row) => row.conversation), nextCursor: page.nextCursor };
   }
 
   async update({ actor, id, changes }: { actor: Actor; id: string; changes: ConversationChanges }) {
@@ -154,13 +153,18 @@ export class ConversationStore {
     return conversation;
   }
 
-  /** Internal: moves the conversation to the top of its members' lists. */
+  /** Internal: moves the conversation to the top of its members' lists (call inside the message's transaction). */
   async touch(id: string, at: Date = new Date(), db: Executor = this.db): Promise<void> {
     // Raw Date parameters are not portable across drivers inside `sql`: send ISO text and cast.
+    const atText = at.toISOString();
     await db
       .update(conversations)
-      .set({ lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${at.toISOString()}::timestamptz)` })
+      .set({ lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${atText}::timestamptz)` })
       .where(eq(conversations.id, id));
+    await db
+      .update(conversationParticipants)
+      .set({ lastMessageAt: sql`greatest(${conversationParticipants.lastMessageAt}, ${atText}::timestamptz)` })
+      .where(eq(conversationParticipants.conversationId, id));
   }
 }
 

@@ -1,14 +1,17 @@
 // The one statement that writes a batch of messages: `insert ... select from jsonb_to_recordset($1)`, idempotent on
 // request id. One statement and one parameter for any number of rows: ~3x faster than drizzle's multi-row
-// `values` (see BASELINES.md), and the rows still come back typed through drizzle's `returning()`.
+// `values` (see BASELINES.md). Only what the database decides comes back (times, the rounded cost): the caller
+// already holds the rest, and parsing 1,000 full rows back was a fifth of a batch save's own time.
 import { getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { messages } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './postgres-errors.ts';
 
-type MessageInsert = typeof messages.$inferInsert;
 type MessageRow = typeof messages.$inferSelect;
+
+/** A row ready to insert: every column set; the database decides the times when `createdAt` is null. */
+export type PreparedMessageRow = Omit<MessageRow, 'createdAt' | 'updatedAt'> & { createdAt: Date | null };
 
 /**
  * Inserts complete rows (ids set) into one conversation and returns the stored rows in input order. A request id
@@ -17,17 +20,25 @@ type MessageRow = typeof messages.$inferSelect;
 export async function insertMessageBatch(
   tx: Executor,
   conversationId: string,
-  rows: (MessageInsert & { id: string })[],
+  rows: PreparedMessageRow[],
 ): Promise<MessageRow[]> {
   let inserted: MessageRow[];
+  const records = rows.map(toRecord);
   try {
-    inserted = await tx
+    const decided = await tx
       .insert(messages)
       .select(
-        sql`select ${selectList} from jsonb_to_recordset(${JSON.stringify(rows.map(toRecord))}::jsonb) as r(${recordDefinition})`,
+        sql`select ${selectList} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(${recordDefinition})`,
       )
       .onConflictDoNothing({ target: messages.requestId })
-      .returning();
+      .returning({
+        id: messages.id,
+        createdAt: messages.createdAt,
+        updatedAt: messages.updatedAt,
+        costUsd: messages.costUsd,
+      });
+    const rowsById = new Map(rows.map((row) => [row.id, row]));
+    inserted = decided.map((stored) => Object.assign(rowsById.get(stored.id)!, stored));
   } catch (error) {
     if (isForeignKeyViolation(error)) {
       throw new AppError('invalid_input', 'a message names an unknown conversation, model or parent message', {
@@ -75,14 +86,22 @@ const selectList = sql.join(
   sql`, `,
 );
 
-/** A row as a JSON record keyed by SQL column name; dates as ISO text, bytes as base64, absent as null. */
-function toRecord(row: MessageInsert): Record<string, unknown> {
+/** Columns whose values go into the JSON record as they are: all but the two needing a text form. */
+const plainColumns = tableColumns
+  .filter(([, column]) => column !== messages.createdAt && column !== messages.encryptedContent)
+  .map(([key, column]) => [key as keyof PreparedMessageRow, column.name] as const);
+
+/**
+ * A row as a JSON record keyed by SQL column name; the time as ISO text, bytes as base64, nulls left out (the
+ * recordset reads a missing key as null). Runs once per row of every batch, so it avoids per-value type tests.
+ */
+function toRecord(row: PreparedMessageRow): Record<string, unknown> {
   const record: Record<string, unknown> = {};
-  for (const [key, column] of tableColumns) {
-    const value = row[key as keyof MessageInsert];
-    if (value instanceof Date) record[column.name] = value.toISOString();
-    else if (value instanceof Uint8Array) record[column.name] = Buffer.from(value).toString('base64');
-    else if (value !== undefined) record[column.name] = value;
+  for (const [key, name] of plainColumns) {
+    const value = row[key];
+    if (value !== null && value !== undefined) record[name] = value;
   }
+  if (row.createdAt) record.created_at = row.createdAt.toISOString();
+  if (row.encryptedContent) record.encrypted_content = Buffer.from(row.encryptedContent).toString('base64');
   return record;
 }

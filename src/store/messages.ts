@@ -17,7 +17,7 @@ import {
   sealMessageText,
   toMessage,
 } from './message-encryption.ts';
-import { insertMessageBatch } from './message-insert.ts';
+import { insertMessageBatch, type PreparedMessageRow } from './message-insert.ts';
 import { clampLimit, decodeCursor, type Page, toPage } from './pagination.ts';
 
 export type MessageRow = typeof messages.$inferSelect;
@@ -140,9 +140,7 @@ export class MessageStore {
     }
     const rows = await this.db.transaction(async (tx) => {
       await this.conversationStore.get({ actor, id: conversationId, level: 'write' }, tx);
-      // A person's message is always the actor's own; model and system messages have no sender.
-      const withSender = batch.map((message) => ({ ...message, senderId: message.role === 'user' ? actor.id : null }));
-      const stored = await insertMessageBatch(tx, conversationId, this.prepareRows(conversationId, withSender));
+      const stored = await insertMessageBatch(tx, conversationId, this.prepareRows(conversationId, batch, actor.id));
       await this.touch(tx, conversationId, stored);
       return stored;
     });
@@ -153,8 +151,8 @@ export class MessageStore {
   async createPending(input: PendingMessage): Promise<Message> {
     const { conversationId, ...message } = input;
     const [row] = await this.db.transaction(async (tx) => {
-      const pending = { ...message, role: 'assistant', status: 'streaming', senderId: null } as const;
-      const stored = await insertMessageBatch(tx, conversationId, this.prepareRows(conversationId, [pending]));
+      const pending = { ...message, role: 'assistant', status: 'streaming' } as const;
+      const stored = await insertMessageBatch(tx, conversationId, this.prepareRows(conversationId, [pending], null));
       await this.touch(tx, conversationId, stored);
       return stored;
     });
@@ -254,24 +252,45 @@ export class MessageStore {
     return rotateMessageEncryption(this.db, options);
   }
 
-  /** Complete rows for the batch: ids, defaults, and the text sealed when a keyring is set. */
-  private prepareRows(conversationId: string, batch: (NewMessage & Pick<MessageInsert, 'senderId'>)[]) {
+  /**
+   * Complete rows for the batch: ids, defaults, and the text sealed when a keyring is set. Every column is
+   * spelled out rather than spread from the input: spreading a message and adding a dozen keys cost ~7 µs a row,
+   * most of a 1,000-row save's own time.
+   */
+  private prepareRows(conversationId: string, batch: NewMessage[], senderId: string | null): PreparedMessageRow[] {
     return batch.map((message) => {
       const id = message.id ?? newMessageId();
-      const text = {
+      const text = sealMessageText(this.keyring, id, {
         content: message.content ?? null,
         parts: message.parts ?? [],
         attachments: message.attachments ?? [],
-      };
+      });
       return {
-        ...message,
         id,
         conversationId,
-        ...sealMessageText(this.keyring, id, text),
-        metadata: message.metadata ?? {},
+        requestId: message.requestId ?? null,
+        role: message.role,
+        // A person's message is always the actor's own; model and system messages have no sender.
+        senderId: message.role === 'user' ? senderId : null,
+        modelId: message.modelId ?? null,
+        modelVersion: message.modelVersion ?? null,
+        parts: text.parts,
+        content: text.content,
+        encryptedContent: text.encryptedContent,
+        encryptionKeyId: text.encryptionKeyId,
+        attachments: text.attachments,
+        parentId: message.parentId ?? null,
         isFirstResponder: message.isFirstResponder ?? false,
         hasWebSearch: message.hasWebSearch ?? false,
+        webSearchContextSize: message.webSearchContextSize ?? null,
         status: message.status ?? 'complete',
+        inputTokens: message.inputTokens ?? null,
+        outputTokens: message.outputTokens ?? null,
+        cachedInputTokens: message.cachedInputTokens ?? null,
+        costUsd: message.costUsd ?? null,
+        latencyMs: message.latencyMs ?? null,
+        metadata: message.metadata ?? {},
+        createdAt: message.createdAt ?? null,
       };
     });
   }

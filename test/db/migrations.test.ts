@@ -19,6 +19,9 @@ import { readTableContents } from '../support/snapshots.ts';
 
 const ALL_TAGS = readJournal().entries.map((entry) => entry.tag);
 const ATTRIBUTION = '0001_message_model_attribution';
+const PARTICIPANT_ACTIVITY = '0002_participant_activity';
+/** Columns the reverted migrations add, left out when comparing rows across a down and up. */
+const ADDED_COLUMNS = { messages: ['model_id'], conversation_participants: ['last_message_at'] };
 
 async function appliedTags(db: Database): Promise<string[]> {
   const rows = await queryRows<{ tag: string }>(db, sql`select tag from chorus_migrations order by tag`);
@@ -56,20 +59,39 @@ for (const kind of testBackends()) {
       try {
         const fresh = await describeSchema(database.db);
         await insertOneOfEverything(database.db);
-        const withoutAttribution = await readTableContents(database.db, { messages: ['model_id'] });
+        const withoutAttribution = await readTableContents(database.db, ADDED_COLUMNS);
         const attributed = await queryRows(database.db, sql`select id from messages where model_id is not null`);
         assert.ok(attributed.length > 0, 'the fixture attributes a message to a model');
 
-        assert.deepEqual(await migrateDown(database.db, 1), [ATTRIBUTION]);
+        assert.deepEqual(await migrateDown(database.db, 2), [PARTICIPANT_ACTIVITY, ATTRIBUTION]);
         const messagesLayout = (await readTableLayouts(database.db)).find((table) => table.name === 'messages');
         assert.ok(!messagesLayout!.columns.some((column) => column.name === 'model_id'));
         assert.deepEqual(await readTableContents(database.db), withoutAttribution);
 
-        assert.deepEqual(await migrateUp(database.db), [ATTRIBUTION]);
-        assert.deepEqual(await readTableContents(database.db, { messages: ['model_id'] }), withoutAttribution);
+        assert.deepEqual(await migrateUp(database.db), [ATTRIBUTION, PARTICIPANT_ACTIVITY]);
+        assert.deepEqual(await readTableContents(database.db, ADDED_COLUMNS), withoutAttribution);
         const stillAttributed = await queryRows(database.db, sql`select id from messages where model_id is not null`);
         assert.equal(stillAttributed.length, 0, 'rows older than the column have no model');
         assert.deepEqual(await describeSchema(database.db), fresh);
+      } finally {
+        await database.close();
+      }
+    });
+
+    test('reapplying the participant activity copies each conversation\'s last activity to its memberships', async () => {
+      const database = await openTestDatabase(kind);
+      try {
+        await insertOneOfEverything(database.db);
+        const before = await readTableContents(database.db, { conversation_participants: ['last_message_at'] });
+        assert.deepEqual(await migrateDown(database.db, 1), [PARTICIPANT_ACTIVITY]);
+        assert.deepEqual(await migrateUp(database.db), [PARTICIPANT_ACTIVITY]);
+        assert.deepEqual(await readTableContents(database.db, { conversation_participants: ['last_message_at'] }), before);
+        const mismatched = await queryRows(
+          database.db,
+          sql`select p.id from conversation_participants p join conversations c on c.id = p.conversation_id
+              where p.last_message_at is distinct from c.last_message_at`,
+        );
+        assert.equal(mismatched.length, 0);
       } finally {
         await database.close();
       }

@@ -53,12 +53,14 @@ export const conversations = pgTable(
     updatedAt: updatedAt(),
   },
   (table) => [
-    index('idx_conversations_owner').on(table.ownerId, table.lastMessageAt.desc(), table.id.desc()),
+    // Ascending on purpose: "order by ... desc" reads these backwards. drizzle-kit writes .desc() as
+    // DESC NULLS LAST, which an ORDER BY ... DESC (NULLS FIRST) cannot use.
+    index('idx_conversations_owner').on(table.ownerId, table.lastMessageAt, table.id),
     index('idx_conversations_origin').on(table.origin),
     index('idx_conversations_active').on(table.isActive).where(sql`${table.isActive}`),
     index('idx_conversations_created_at').on(table.createdAt),
     uniqueIndex('idx_conversations_discord_channel').on(table.discordChannelId),
-    index('idx_conversations_last_message_at').on(table.lastMessageAt.desc(), table.id.desc()),
+    index('idx_conversations_last_message_at').on(table.lastMessageAt, table.id),
     index('idx_conversations_public').on(table.visibility).where(sql`${table.visibility} = 'public'`),
   ],
 );
@@ -75,12 +77,20 @@ export const conversationParticipants = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     role: participantRole('role').notNull().default('member'),
     isActive: boolean('is_active').notNull().default(true),
+    /**
+     * The conversation's last activity, copied to each membership: a user's list, newest first, is then one
+     * index range over their own memberships instead of a sort of every conversation they belong to.
+     */
+    lastMessageAt: instant('last_message_at').notNull().defaultNow(),
     joinedAt: instant('joined_at').notNull().defaultNow(),
     updatedAt: updatedAt(),
   },
   (table) => [
     uniqueIndex('conversation_participants_conversation_user_unique').on(table.conversationId, table.userId),
     index('idx_participants_user_active').on(table.userId, table.isActive),
+    index('idx_participants_user_activity')
+      .on(table.userId, table.lastMessageAt, table.conversationId)
+      .where(sql`${table.isActive}`),
     index('idx_participants_conversation').on(table.conversationId),
   ],
 );
