@@ -1,6 +1,7 @@
 // Start-up wiring shared by the server and the CLI: read the configuration, open the database the
 // configuration names, bring its schema up to date, seed the registry on first start, build the store.
 import type { Environment } from './config/env.ts';
+import { keyringFromEnvironment } from './crypto/encryption.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { migrateUp } from './db/migrations/migrator.ts';
 import { registryIsEmpty, seedModels } from './models/seed.ts';
@@ -21,6 +22,8 @@ export function openConfiguredDatabase(env: Environment): Promise<DatabaseHandle
 
 export async function openRuntime(env: Environment, options: RuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? (() => {});
+  // A bad key stops start-up before anything is opened, naming the variable.
+  keyringFromEnvironment(env);
   const database = await openConfiguredDatabase(env);
   try {
     if (options.migrate !== false) {
@@ -35,6 +38,6 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     await database.close();
     throw error;
   }
-  const store = createStore(database.db);
+  const store = createStore(database.db, { keyring: keyringFromEnvironment(env) });
   return { env, database, store, close: () => database.close() };
 }

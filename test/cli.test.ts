@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
-import { openDatabase } from '../src/db/client.ts';
+import { randomBytes } from 'node:crypto';
+import { type Keyring, keyringFromEnvironment } from '../src/crypto/encryption.ts';
+import { type Database, openDatabase } from '../src/db/client.ts';
+import { migrateUp } from '../src/db/migrations/migrator.ts';
+import { createStore, type Store } from '../src/store/index.ts';
 import { readJournal } from '../src/db/migrations/files.ts';
 import { queryOne } from '../src/db/rows.ts';
 import { models } from '../src/db/schema/index.ts';
@@ -25,6 +29,8 @@ describe('the chorus command', { concurrency: 3 }, () => {
     ['seed'],
     ['db'],
     ['db', 'copy'],
+    ['encryption'],
+    ['encryption', 'rotate'],
   ];
 
   test('the program and every command print their help', async () => {
@@ -94,6 +100,64 @@ describe('the chorus command', { concurrency: 3 }, () => {
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, new RegExp(`seeded 0 models \\(${CATALOG_SIZE} already present\\)`));
     assert.deepEqual(await edit(), { displayName: 'Echo, renamed by an admin', count: CATALOG_SIZE });
+  });
+
+  test('encryption rotate encrypts plaintext messages, then moves them to a new key', async () => {
+    const env = { DATA_DIR: await directories.initialised() };
+    const firstKey = randomBytes(32).toString('base64');
+    const secondKey = randomBytes(32).toString('hex');
+    const secret = 'the launch code is 0000';
+    const inDatabase = async <T>(action: (store: Store, db: Database) => Promise<T>, keyring: Keyring | null = null) => {
+      const database = await openDatabase({ dataDir: env.DATA_DIR });
+      try {
+        await migrateUp(database.db);
+        return await action(createStore(database.db, { keyring }), database.db);
+      } finally {
+        await database.close();
+      }
+    };
+    const { actor, conversationId, messageId } = await inDatabase(async (store) => {
+      const user = await store.users.create({ displayName: 'Keeper' });
+      const conversation = await store.conversations.create({ actor: user, title: 'vault' });
+      const [message] = await store.messages.save({
+        actor: user,
+        conversationId: conversation.id,
+        messages: [{ role: 'user', content: secret, parts: [{ type: 'text', text: secret }] }],
+      });
+      return { actor: user, conversationId: conversation.id, messageId: message!.id };
+    });
+    const storedRow = () =>
+      inDatabase((_, db) =>
+        queryOne<{ content: string | null; encrypted: boolean; key_id: string | null }>(
+          db,
+          sql`select content, encrypted_content is not null as encrypted, encryption_key_id as key_id from messages where id = ${messageId}`,
+        ),
+      );
+
+    const noKey = await runChorus(['encryption', 'rotate'], env);
+    assert.notEqual(noKey.code, 0);
+    assert.match(noKey.stderr, /CHORUS_ENCRYPTION_KEY is not set/);
+
+    const first = await runChorus(['encryption', 'rotate'], { ...env, CHORUS_ENCRYPTION_KEY: firstKey });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /scanned 1: encrypted 1 plaintext, re-encrypted 0/);
+    const afterFirst = await storedRow();
+    assert.equal(afterFirst!.content, null);
+    assert.equal(afterFirst!.encrypted, true);
+
+    const second = await runChorus(['encryption', 'rotate'], {
+      ...env,
+      CHORUS_ENCRYPTION_KEY: secondKey,
+      CHORUS_ENCRYPTION_PREVIOUS_KEYS: firstKey,
+    });
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /scanned 1: encrypted 0 plaintext, re-encrypted 1/);
+    const afterSecond = await storedRow();
+    assert.notEqual(afterSecond!.key_id, afterFirst!.key_id);
+
+    const onlyNewKey = keyringFromEnvironment({ CHORUS_ENCRYPTION_KEY: secondKey });
+    const page = await inDatabase((store) => store.messages.page({ actor, conversationId }), onlyNewKey);
+    assert.equal(page.items[0]!.content, secret);
   });
 
   test('a bad environment value stops the program with a message naming the variable', async () => {

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigurationError } from '../config/env.ts';
 import { AppError } from '../errors.ts';
 import { registerDb } from './commands/db.ts';
+import { registerEncryption } from './commands/encryption.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerSeed } from './commands/seed.ts';
 import { registerServe } from './commands/serve.ts';
@@ -14,6 +15,7 @@ const program = new Command('chorus')
 registerServe(program);
 registerMigrate(program);
 registerSeed(program);
+registerEncryption(program);
 registerDb(program);
 
 try {
