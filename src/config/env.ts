@@ -17,6 +17,29 @@ export const environmentSchema = z.object({
   CHORUS_ENCRYPTION_KEY: z.string().min(1).optional(),
   /** Earlier keys, comma-separated, still accepted for reading until `chorus encryption rotate` ran. */
   CHORUS_ENCRYPTION_PREVIOUS_KEYS: z.string().min(1).optional(),
+
+  /** The address people reach the app at (cookies, auth callbacks); defaults to http://localhost:PORT. */
+  PUBLIC_URL: optionalUrl,
+  /** Signs sessions. When unset, one is generated once and kept in the database, so every process agrees. */
+  BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Whoever signs up with this email is an admin; when unset, the first user to sign up is. */
+  CHORUS_ADMIN_EMAIL: z.email().optional(),
+
+  /** Events between processes (live group chat, resumable streams); in-process when unset. */
+  REDIS_URL: optionalUrl,
+
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: optionalUrl,
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: optionalUrl,
+  GOOGLE_GENERATIVE_AI_API_KEY: z.string().min(1).optional(),
+  GOOGLE_GENERATIVE_AI_BASE_URL: optionalUrl,
+  OPENROUTER_API_KEY: z.string().min(1).optional(),
+  OPENROUTER_BASE_URL: optionalUrl,
+  /** A reply that sends nothing for this long is given up (status error). */
+  CHORUS_PROVIDER_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /** Retries of a provider call that fails (429/5xx) before its first token. */
+  CHORUS_PROVIDER_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

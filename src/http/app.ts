@@ -1,30 +1,36 @@
-// The HTTP application: routes under /api, errors as JSON in one shape.
-import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+// The HTTP application: every route under /api (and /v1), validated by Zod schemas that also produce the
+// OpenAPI document at /api/openapi.json; errors as JSON in one shape (see errors.ts).
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
+import type { AppEnv } from './context.ts';
+import { handleError, invalidInput } from './errors.ts';
+import { registerHealthRoutes } from './routes/health.ts';
 
 export function createApp(runtime: Runtime) {
-  const app = new Hono();
-
-  app.get('/api/health', (context) => context.json({ status: 'ok', database: runtime.database.kind }));
-
-  app.notFound((context) =>
-    context.json({ error: { code: 'not_found', message: `no route for ${context.req.method} ${context.req.path}` } }, 404),
-  );
-
-  app.onError((error, context) => {
-    if (error instanceof AppError) {
-      const body = { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
-      return context.json({ error: body }, error.status as ContentfulStatusCode);
-    }
-    if (error instanceof HTTPException) {
-      return context.json({ error: { code: 'invalid_input', message: error.message } }, error.status);
-    }
-    console.error('unhandled error', error);
-    return context.json({ error: { code: 'internal', message: 'internal server error' } }, 500);
+  const app = new OpenAPIHono<AppEnv>({
+    // A request that fails its schema is a 400 naming every bad field, never a 500.
+    defaultHook: (result) => {
+      if (!result.success) throw invalidInput(result.error, `request ${result.target}`);
+    },
   });
 
+  app.use('*', async (context, next) => {
+    context.set('runtime', runtime);
+    context.set('actor', null);
+    await next();
+  });
+
+  registerHealthRoutes(app);
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Chorus API', version: '1', description: 'Chat with many AI models, alone or together.' },
+  });
+
+  app.notFound((context) => {
+    throw new AppError('not_found', `no route for ${context.req.method} ${context.req.path}`);
+  });
+  app.onError(handleError);
   return app;
 }

@@ -1,0 +1,27 @@
+// What every request handler can reach: the runtime (store, services) and the acting user, if any.
+import type { Context } from 'hono';
+import { AppError } from '../errors.ts';
+import type { Runtime } from '../runtime.ts';
+import type { Actor } from '../store/actor.ts';
+
+export type AppEnv = {
+  Variables: {
+    /** Who is acting: from the session cookie or an API key; null when anonymous. */
+    actor: Actor | null;
+    runtime: Runtime;
+  };
+};
+
+/** The acting user, or 401 for anonymous requests. */
+export function requireActor(context: Context<AppEnv>): Actor {
+  const actor = context.get('actor');
+  if (!actor) throw new AppError('unauthorized', 'sign in first (session cookie or Authorization: Bearer <api key>)');
+  return actor;
+}
+
+/** The acting user if an admin, else 403 (401 when anonymous). */
+export function requireAdmin(context: Context<AppEnv>): Actor {
+  const actor = requireActor(context);
+  if (actor.role !== 'admin') throw new AppError('forbidden', 'only admins may do this');
+  return actor;
+}
