@@ -1,0 +1,114 @@
+// The stream log on Redis Streams: one Redis stream per reply (XADD per chunk, an `end` entry last), so a reader
+// on any process replays it with XRANGE and follows it with a blocking XREAD. Appends are pipelined per tick, so
+// a fast token stream costs one round trip per batch, not per token.
+import { Redis } from 'ioredis';
+import { ABANDONED_STREAM_TTL_SECONDS, FINISHED_STREAM_TTL_SECONDS, type StreamLog } from './stream-log.ts';
+
+const KEY_PREFIX = 'chorus:stream:';
+const CHUNK_FIELD = 'c';
+const END_FIELD = 'end';
+/** A blocked reader wakes at least this often to notice an abort. */
+const BLOCK_MS = 1_000;
+
+type Pending = { streamId: string; chunk: string | null };
+
+export class RedisStreamLog implements StreamLog {
+  private readonly writer: Redis;
+  private pending: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  private readonly readers = new Set<Redis>();
+
+  constructor(private readonly url: string) {
+    this.writer = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  }
+
+  append(streamId: string, chunk: string): void {
+    this.enqueue({ streamId, chunk });
+  }
+
+  end(streamId: string): void {
+    this.enqueue({ streamId, chunk: null });
+  }
+
+  private enqueue(item: Pending) {
+    this.pending.push(item);
+    this.scheduleFlush();
+  }
+
+  /** One flush at a time: pipelines go out in order, so chunks of a stream stay in order. */
+  private scheduleFlush() {
+    if (this.flushing) return;
+    this.flushing = new Promise((resolve) => setImmediate(resolve)).then(() => this.flush());
+  }
+
+  /** Sends everything queued in one pipeline; order within a stream is the order of the queue. */
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    const pipeline = this.writer.pipeline();
+    const touched = new Map<string, boolean>();
+    for (const { streamId, chunk } of batch) {
+      const key = KEY_PREFIX + streamId;
+      if (chunk === null) {
+        pipeline.xadd(key, '*', END_FIELD, '1');
+        touched.set(key, true);
+      } else {
+        pipeline.xadd(key, '*', CHUNK_FIELD, chunk);
+        if (!touched.has(key)) touched.set(key, false);
+      }
+    }
+    for (const [key, ended] of touched) {
+      pipeline.expire(key, ended ? FINISHED_STREAM_TTL_SECONDS : ABANDONED_STREAM_TTL_SECONDS);
+    }
+    try {
+      await pipeline.exec();
+    } catch (error) {
+      console.error('resumable stream: writing to Redis failed', error);
+    }
+    this.flushing = null;
+    if (this.pending.length > 0) this.scheduleFlush();
+  }
+
+  async isActive(streamId: string): Promise<boolean> {
+    const [last] = await this.writer.xrevrange(KEY_PREFIX + streamId, '+', '-', 'COUNT', 1);
+    return last !== undefined && !isEnd(last[1]);
+  }
+
+  async read(streamId: string, signal?: AbortSignal): Promise<AsyncIterable<string> | null> {
+    const key = KEY_PREFIX + streamId;
+    const [first] = await this.writer.xrange(key, '-', '+', 'COUNT', 1);
+    if (!first) return null;
+    return this.follow(key, signal);
+  }
+
+  private async *follow(key: string, signal?: AbortSignal): AsyncGenerator<string> {
+    // Blocking reads hold their connection: each reader gets its own, closed when it stops.
+    const reader = this.writer.duplicate();
+    this.readers.add(reader);
+    try {
+      let lastId = '0-0';
+      while (!signal?.aborted) {
+        const response = await reader.xread('COUNT', 512, 'BLOCK', BLOCK_MS, 'STREAMS', key, lastId);
+        for (const [, entries] of response ?? []) {
+          for (const [id, fields] of entries) {
+            lastId = id;
+            if (isEnd(fields)) return;
+            yield fields[1]!;
+          }
+        }
+        if (!response && !(await this.writer.exists(key))) return;
+      }
+    } finally {
+      this.readers.delete(reader);
+      reader.disconnect();
+    }
+  }
+
+  async close(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    for (const reader of this.readers) reader.disconnect();
+    await this.writer.quit();
+  }
+}
+
+const isEnd = (fields: string[]) => fields[0] === END_FIELD;
