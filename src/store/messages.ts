@@ -238,6 +238,43 @@ export class MessageStore {
     });
   }
 
+  /**
+   * Edit and regenerate: removes the messages that come after `messageId` in the conversation's order
+   * (created_at, id) — and the message itself with `inclusive` — so a new turn replaces them. Exact even when
+   * several messages share a millisecond. Returns the number removed.
+   */
+  async deleteFollowing({
+    actor,
+    conversationId,
+    messageId,
+    inclusive = false,
+  }: {
+    actor: Actor;
+    conversationId: string;
+    messageId: string;
+    inclusive?: boolean;
+  }): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      await this.conversationStore.get({ actor, id: conversationId, level: 'write' }, tx);
+      const [pivot] = await tx
+        .select({ createdAt: messages.createdAt })
+        .from(messages)
+        .where(and(eq(messages.id, messageId), eq(messages.conversationId, conversationId)));
+      if (!pivot) throw notFound('message', messageId);
+      const after = inclusive ? sql`>=` : sql`>`;
+      const deleted = await tx
+        .delete(messages)
+        .where(
+          and(
+            eq(messages.conversationId, conversationId),
+            sql`(${messages.createdAt}, ${messages.id}) ${after} (${pivot.createdAt.toISOString()}::timestamptz, ${messageId}::uuid)`,
+          ),
+        )
+        .returning({ id: messages.id });
+      return deleted.length;
+    });
+  }
+
   /** Rate limits: how many messages a person sent since a moment (served by idx_messages_sender). */
   async countBySenderSince({ userId, since }: { userId: string; since: Date }): Promise<number> {
     const [row] = await this.db

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { conversationParticipants, conversations, messages, models } from '../../src/db/schema/index.ts';
 import { createMessageIdGenerator } from '../../src/store/ids.ts';
-import { createStore, type Actor, type Store } from '../../src/store/index.ts';
+import { actorOf, createStore, type Actor, type Store } from '../../src/store/index.ts';
 import type { NewMessage } from '../../src/store/messages.ts';
 import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
 
@@ -51,7 +51,7 @@ for (const kind of testBackends()) {
 
     const newUser = async (): Promise<Actor> => {
       const user = await store.users.create({ displayName: 'Someone' });
-      return { id: user.id, role: user.role };
+      return actorOf(user);
     };
     const newConversation = (owner: Actor, visibility: 'private' | 'public' = 'private') =>
       store.conversations.create({ actor: owner, title: 'Chat', visibility });
@@ -300,6 +300,37 @@ for (const kind of testBackends()) {
       });
       assert.equal(removed, 2);
       assert.deepEqual(await walkAllPages(owner, conversation.id, 10), ['a1', 'q1']);
+    });
+
+    test('deleteFollowing removes what comes after a message, exactly, even within one millisecond', async () => {
+      const owner = await newUser();
+      const stranger = await newUser();
+      const conversation = await newConversation(owner);
+      const sameMoment = new Date('2026-04-02T00:00:00.000Z');
+      const saved = await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: ['q1', 'a1', 'q2', 'a2'].map((content) => say(content, { createdAt: sameMoment })),
+      });
+      await assert.rejects(
+        store.messages.deleteFollowing({ actor: stranger, conversationId: conversation.id, messageId: saved[1]!.id }),
+        { code: 'not_found' },
+      );
+      assert.equal(
+        await store.messages.deleteFollowing({ actor: owner, conversationId: conversation.id, messageId: saved[2]!.id }),
+        1,
+      );
+      assert.deepEqual(await walkAllPages(owner, conversation.id, 10), ['q2', 'a1', 'q1']);
+      assert.equal(
+        await store.messages.deleteFollowing({
+          actor: owner,
+          conversationId: conversation.id,
+          messageId: saved[1]!.id,
+          inclusive: true,
+        }),
+        2,
+      );
+      assert.deepEqual(await walkAllPages(owner, conversation.id, 10), ['q1']);
     });
 
     test('countBySenderSince counts one person’s messages in a time window', async () => {

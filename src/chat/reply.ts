@@ -1,0 +1,157 @@
+// One model's reply to a prompt: a pending assistant message saved first, the text streamed to the client as it
+// comes, saved as it grows (so a crash keeps what was said), and finished with its status, tokens, cost and
+// latency. A provider failure ends this reply with status `error` and never reaches the other models.
+import { performance } from 'node:perf_hooks';
+import { APICallError, type ModelMessage, streamText, type UIMessageChunk } from 'ai';
+import type { models } from '../db/schema/index.ts';
+import { priceUsage, tokenUsageFromLanguageModelUsage } from '../models/pricing.ts';
+import type { ProviderRegistry } from '../providers/index.ts';
+import type { Message, MessageStore } from '../store/messages.ts';
+
+type ModelRow = typeof models.$inferSelect;
+
+/** A growing reply is written to the database at most this often. */
+const PARTIAL_SAVE_INTERVAL_MS = 1_000;
+
+export type ReplyStatus = 'complete' | 'stopped' | 'error';
+
+/** What the client learns about each reply (a `data-reply` part, updated in place by message id). */
+export type ReplySummary = {
+  messageId: string;
+  modelId: string;
+  status: 'streaming' | ReplyStatus;
+  inputTokens?: number;
+  outputTokens?: number;
+  cachedInputTokens?: number;
+  costUsd?: number;
+  latencyMs?: number;
+  error?: string;
+};
+
+export type ReplyRequest = {
+  conversationId: string;
+  model: ModelRow;
+  prompt: ModelMessage[];
+  system?: string;
+  temperature?: number;
+  maxOutputTokens?: number;
+  parentId: string;
+  isFirstResponder?: boolean;
+  webSearch?: { contextSize: 'low' | 'medium' | 'high' } | null;
+  abortSignal: AbortSignal;
+  emit: (chunk: UIMessageChunk) => void;
+};
+
+export type ReplyDependencies = { messages: MessageStore; providers: ProviderRegistry };
+
+/** Creates the pending message (so its id is known) and returns a function that streams and finishes it. */
+export async function startReply(dependencies: ReplyDependencies, request: ReplyRequest) {
+  const pending = await dependencies.messages.createPending({
+    conversationId: request.conversationId,
+    modelId: request.model.id,
+    modelVersion: request.model.version,
+    parentId: request.parentId,
+    isFirstResponder: request.isFirstResponder ?? false,
+    hasWebSearch: Boolean(request.webSearch),
+    webSearchContextSize: request.webSearch?.contextSize ?? null,
+  });
+  return { message: pending, run: () => streamReply(dependencies, request, pending) };
+}
+
+async function streamReply(
+  { messages, providers }: ReplyDependencies,
+  request: ReplyRequest,
+  pending: Message,
+): Promise<ReplySummary> {
+  const { model, emit } = request;
+  const messageId = pending.id;
+  const started = performance.now();
+  const summary = (extra: Partial<ReplySummary>): ReplySummary => ({ messageId, modelId: model.id, status: 'streaming', ...extra });
+  emit({ type: 'data-reply', id: messageId, data: summary({}) } as UIMessageChunk);
+  emit({ type: 'text-start', id: messageId, providerMetadata: { chorus: { messageId, modelId: model.id } } });
+
+  let text = '';
+  let status: ReplyStatus = 'complete';
+  let errorText: string | undefined;
+  let usage = tokenUsageFromLanguageModelUsage(undefined);
+  const partialSaver = createPartialSaver(messages, messageId);
+  try {
+    const result = streamText({
+      model: providers.languageModel(model),
+      system: request.system,
+      messages: request.prompt,
+      temperature: request.temperature,
+      maxOutputTokens: request.maxOutputTokens ?? model.maxOutputTokens ?? undefined,
+      maxRetries: providers.callSettings.maxRetries,
+      abortSignal: request.abortSignal,
+    });
+    for await (const part of result.fullStream) {
+      if (part.type === 'text-delta') {
+        text += part.text;
+        emit({ type: 'text-delta', id: messageId, delta: part.text });
+        partialSaver.offer(text);
+      } else if (part.type === 'finish') {
+        usage = tokenUsageFromLanguageModelUsage(part.totalUsage);
+      } else if (part.type === 'abort') {
+        status = 'stopped';
+      } else if (part.type === 'error') {
+        throw part.error;
+      }
+    }
+  } catch (error) {
+    if (request.abortSignal.aborted) status = 'stopped';
+    else {
+      status = 'error';
+      errorText = describeProviderError(error);
+    }
+  }
+  await partialSaver.settle();
+  emit({ type: 'text-end', id: messageId });
+
+  const latencyMs = Math.round(performance.now() - started);
+  const costUsd = priceUsage(model.pricing, usage);
+  await messages.update(messageId, {
+    content: text,
+    parts: text ? [{ type: 'text', text }] : [],
+    status,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    cachedInputTokens: usage.cachedInputTokens,
+    costUsd,
+    latencyMs,
+    metadata: errorText ? { error: errorText } : {},
+  });
+  const final = summary({ status, ...usage, costUsd, latencyMs, ...(errorText ? { error: errorText } : {}) });
+  emit({ type: 'data-reply', id: messageId, data: final } as UIMessageChunk);
+  return final;
+}
+
+/** A message a person can act on; the provider's own words when it gave any, never a stack trace. */
+export function describeProviderError(error: unknown): string {
+  if (APICallError.isInstance(error)) {
+    const status = error.statusCode ? ` (HTTP ${error.statusCode})` : '';
+    return `the provider refused the request${status}: ${error.message}`;
+  }
+  if (error instanceof Error) return `the reply failed: ${error.message}`;
+  return 'the reply failed';
+}
+
+/** Saves the growing text at most once a second, one write at a time, never blocking the stream. */
+function createPartialSaver(messages: MessageStore, messageId: string) {
+  let lastSavedAt = performance.now();
+  let writing: Promise<unknown> = Promise.resolve();
+  let busy = false;
+  return {
+    offer(text: string) {
+      const now = performance.now();
+      if (busy || now - lastSavedAt < PARTIAL_SAVE_INTERVAL_MS) return;
+      busy = true;
+      lastSavedAt = now;
+      writing = messages
+        .update(messageId, { content: text, parts: [{ type: 'text', text }] })
+        .catch((error) => console.error(`saving partial reply ${messageId} failed`, error))
+        .finally(() => (busy = false));
+    },
+    settle: () => writing,
+  };
+}
