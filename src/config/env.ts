@@ -1,6 +1,7 @@
 // Configuration comes from the environment and is validated once at start-up: a bad value stops the
 // program with a message naming the variable, instead of failing later somewhere far away.
 import { z } from 'zod';
+import { type CustomProvider, parseCustomProviders } from './custom-providers.ts';
 
 const optionalUrl = z
   .string()
@@ -42,7 +43,8 @@ export const environmentSchema = z.object({
   CHORUS_PROVIDER_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
 });
 
-export type Environment = z.infer<typeof environmentSchema>;
+/** The validated variables, plus the OpenAI-compatible servers declared as CHORUS_PROVIDER_<NAME>_* (see custom-providers.ts). */
+export type Environment = z.infer<typeof environmentSchema> & { customProviders: CustomProvider[] };
 
 export class ConfigurationError extends Error {
   override name = 'ConfigurationError';
@@ -52,7 +54,11 @@ export class ConfigurationError extends Error {
 export function readEnvironment(source: NodeJS.ProcessEnv = process.env): Environment {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const result = environmentSchema.safeParse(cleaned);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-  throw new ConfigurationError(`Invalid configuration:\n${problems.join('\n')}`);
+  const custom = parseCustomProviders(cleaned);
+  if (result.success && custom.problems.length === 0) return { ...result.data, customProviders: custom.providers };
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+    ...custom.problems,
+  ];
+  throw new ConfigurationError(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
 }

@@ -9,7 +9,16 @@ import type { ModelDefinition } from './model-schema.ts';
 
 export type SeedResult = { inserted: number; alreadyPresent: number };
 
-export async function seedModels(db: Database, definitions: ModelDefinition[] = [OFFLINE_MODEL, ...readCatalog()]) {
+export function seedModels(db: Database, definitions: ModelDefinition[] = [OFFLINE_MODEL, ...readCatalog()]) {
+  return insertMissingModels(db, definitions, 'seeded from the shipped catalog');
+}
+
+/**
+ * Inserts the models the table lacks, each with its version-1 `created` history row (`reason` says where
+ * it came from), in one transaction; models already present are left exactly as they are.
+ */
+export async function insertMissingModels(db: Database, definitions: ModelDefinition[], reason: string) {
+  if (definitions.length === 0) return { inserted: 0, alreadyPresent: 0 };
   return db.transaction(async (tx): Promise<SeedResult> => {
     const inserted = await tx
       .insert(models)
@@ -24,7 +33,7 @@ export async function seedModels(db: Database, definitions: ModelDefinition[] = 
           kind: 'created' as const,
           changes: [],
           snapshot: snapshotOf(model),
-          reason: 'seeded from the shipped catalog',
+          reason,
         })),
       );
     }

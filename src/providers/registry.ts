@@ -1,0 +1,141 @@
+// The provider registry: which providers this server can call, built once at start-up from the validated
+// environment, and the one place a model row (`openai:gpt-4o`) becomes an AI SDK language model.
+// Keys live only here; nothing else reads OPENAI_API_KEY and friends.
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import { createOpenAI } from '@ai-sdk/openai';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
+import { createOpenRouter } from '@openrouter/ai-sdk-provider';
+import type { Environment } from '../config/env.ts';
+import { AppError } from '../errors.ts';
+import type { ModelDefinition } from '../models/model-schema.ts';
+import { declaredModelDefinitions } from './declared-models.ts';
+import { createOfflineModel, OFFLINE_PROVIDER } from './offline-model.ts';
+import { fetchWithIdleTimeout } from './idle-timeout.ts';
+
+export type ProviderEnvironment = Pick<
+  Environment,
+  | 'OPENAI_API_KEY'
+  | 'OPENAI_BASE_URL'
+  | 'ANTHROPIC_API_KEY'
+  | 'ANTHROPIC_BASE_URL'
+  | 'GOOGLE_GENERATIVE_AI_API_KEY'
+  | 'GOOGLE_GENERATIVE_AI_BASE_URL'
+  | 'OPENROUTER_API_KEY'
+  | 'OPENROUTER_BASE_URL'
+  | 'CHORUS_PROVIDER_TIMEOUT_MS'
+  | 'CHORUS_PROVIDER_MAX_RETRIES'
+> & { customProviders?: Environment['customProviders'] };
+
+/** What the registry needs of a model row. */
+export type ModelReference = Pick<ModelDefinition, 'id' | 'provider' | 'providerModelId'>;
+
+/**
+ * Settings to pass to `streamText`/`generateText` with every provider call: how often a 429/5xx before
+ * the first token is retried (CHORUS_PROVIDER_MAX_RETRIES). There is no `timeout` here on purpose: a
+ * quiet provider is cut off inside the registry's fetch (see idle-timeout.ts), which the SDK's own
+ * chunk timeouts cannot do.
+ */
+export type ProviderCallSettings = { maxRetries: number };
+
+export type ProviderRegistry = {
+  /** True for `local` and for every provider with a key (or, for custom ones, a base URL). */
+  isConfigured(provider: string): boolean;
+  /** Sorted provider ids, `local` included. */
+  configuredProviders(): string[];
+  /** The AI SDK model for a registry row; AppError `unavailable` naming the model when its provider is not configured. */
+  languageModel(model: ModelReference): LanguageModelV4;
+  /** The models listed in CHORUS_PROVIDER_<NAME>_MODELS, as registry rows (see declared-models.ts). */
+  declaredModels(): ModelDefinition[];
+  readonly callSettings: ProviderCallSettings;
+};
+
+type ModelFactory = (providerModelId: string) => LanguageModelV4;
+
+/** The variable that turns each built-in provider on, for the error that says what to set. */
+const KEY_VARIABLE: Record<string, string> = {
+  openai: 'OPENAI_API_KEY',
+  anthropic: 'ANTHROPIC_API_KEY',
+  google: 'GOOGLE_GENERATIVE_AI_API_KEY',
+  openrouter: 'OPENROUTER_API_KEY',
+};
+
+export function createProviderRegistry(env: ProviderEnvironment): ProviderRegistry {
+  const fetch = fetchWithIdleTimeout(env.CHORUS_PROVIDER_TIMEOUT_MS);
+  const factories = new Map<string, ModelFactory>();
+
+  if (env.OPENAI_API_KEY) {
+    const openai = createOpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, fetch });
+    // Chat Completions rather than the Responses API: it is what every OpenAI-compatible endpoint speaks.
+    factories.set('openai', (id) => openai.chat(id));
+  }
+  if (env.ANTHROPIC_API_KEY) {
+    // As in the AI SDK, ANTHROPIC_BASE_URL includes the version: https://api.anthropic.com/v1.
+    const anthropic = createAnthropic({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL, fetch });
+    factories.set('anthropic', (id) => anthropic.messages(id));
+  }
+  if (env.GOOGLE_GENERATIVE_AI_API_KEY) {
+    const google = createGoogleGenerativeAI({
+      apiKey: env.GOOGLE_GENERATIVE_AI_API_KEY,
+      baseURL: env.GOOGLE_GENERATIVE_AI_BASE_URL,
+      fetch,
+    });
+    factories.set('google', (id) => google.chat(id));
+  }
+  if (env.OPENROUTER_API_KEY) {
+    // 'strict' asks OpenRouter for usage in the stream (the default 'compatible' mode omits it).
+    const openrouter = createOpenRouter({
+      apiKey: env.OPENROUTER_API_KEY,
+      baseURL: env.OPENROUTER_BASE_URL,
+      compatibility: 'strict',
+      fetch,
+    });
+    factories.set('openrouter', (id) => openrouter.chat(id));
+  }
+  for (const custom of env.customProviders ?? []) {
+    const server = createOpenAICompatible({
+      name: custom.name,
+      baseURL: custom.baseURL,
+      apiKey: custom.apiKey,
+      includeUsage: true,
+      fetch,
+    });
+    factories.set(custom.name, (id) => server.chatModel(id));
+  }
+
+  const offlineModel = createOfflineModel({ configuredProviders: [...factories.keys()] });
+  factories.set(OFFLINE_PROVIDER, (id) => {
+    if (id !== offlineModel.modelId) {
+      throw new AppError('invalid_input', `model ${OFFLINE_PROVIDER}:${id} does not exist; the offline model is ${OFFLINE_PROVIDER}:${offlineModel.modelId}`);
+    }
+    return offlineModel;
+  });
+
+  const providers = [...factories.keys()].sort();
+  const declared = declaredModelDefinitions(env.customProviders ?? []);
+
+  return {
+    isConfigured: (provider) => factories.has(provider),
+    configuredProviders: () => [...providers],
+    declaredModels: () => declared.map((definition) => ({ ...definition })),
+    callSettings: { maxRetries: env.CHORUS_PROVIDER_MAX_RETRIES },
+    languageModel(model) {
+      const factory = factories.get(model.provider);
+      if (!factory) throw providerNotConfigured(model);
+      return factory(model.providerModelId);
+    },
+  };
+}
+
+function providerNotConfigured(model: ModelReference): AppError {
+  const variable = KEY_VARIABLE[model.provider];
+  const remedy = variable
+    ? `set ${variable}`
+    : `declare an OpenAI-compatible server as CHORUS_PROVIDER_${model.provider.toUpperCase().replaceAll('-', '_')}_BASE_URL`;
+  return new AppError(
+    'unavailable',
+    `model ${model.id} cannot be used: its provider "${model.provider}" is not configured on this server (${remedy})`,
+    { details: { modelId: model.id, provider: model.provider } },
+  );
+}

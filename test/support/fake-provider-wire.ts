@@ -1,0 +1,147 @@
+// The wire formats the fake provider speaks: OpenAI Chat Completions and Anthropic Messages, streaming
+// (Server-Sent Events) and not, plus each API's error body. Shapes follow the public API references,
+// trimmed to what the AI SDK providers read.
+
+export type FakeUsage = { inputTokens: number; outputTokens: number; cachedInputTokens: number };
+
+/** The request parts every API has, so the server can treat both alike. */
+export type ParsedChatRequest = { model: string; messages: unknown[]; stream: boolean; includeUsage: boolean };
+
+export type WireFormat = {
+  api: 'openai' | 'anthropic';
+  parse(body: Record<string, unknown>): ParsedChatRequest;
+  /** The SSE frames before the first piece of text. */
+  streamStart(model: string, id: string, usage: FakeUsage): string[];
+  streamText(model: string, id: string, text: string): string;
+  /** The frames after the last piece: finish reason, usage if asked for, end marker. */
+  streamEnd(model: string, id: string, usage: FakeUsage, includeUsage: boolean): string[];
+  completion(model: string, id: string, text: string, usage: FakeUsage): unknown;
+  errorBody(status: number): unknown;
+};
+
+const created = () => Math.floor(Date.now() / 1000);
+const sse = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
+const sseEvent = (event: string, data: Record<string, unknown>) =>
+  `event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`;
+
+function openaiUsage(usage: FakeUsage) {
+  return {
+    prompt_tokens: usage.inputTokens,
+    completion_tokens: usage.outputTokens,
+    total_tokens: usage.inputTokens + usage.outputTokens,
+    prompt_tokens_details: { cached_tokens: usage.cachedInputTokens },
+  };
+}
+
+function openaiChunk(model: string, id: string, choices: unknown[], usage?: unknown) {
+  return sse({ id, object: 'chat.completion.chunk', created: created(), model, choices, ...(usage ? { usage } : {}) });
+}
+
+export const openaiChatCompletions: WireFormat = {
+  api: 'openai',
+  parse(body) {
+    const options = body.stream_options as { include_usage?: boolean } | undefined;
+    return {
+      model: String(body.model),
+      messages: Array.isArray(body.messages) ? body.messages : [],
+      stream: body.stream === true,
+      includeUsage: options?.include_usage === true,
+    };
+  },
+  streamStart: (model, id) => [openaiChunk(model, id, [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }])],
+  streamText: (model, id, text) => openaiChunk(model, id, [{ index: 0, delta: { content: text }, finish_reason: null }]),
+  streamEnd(model, id, usage, includeUsage) {
+    const frames = [openaiChunk(model, id, [{ index: 0, delta: {}, finish_reason: 'stop' }])];
+    // With stream_options.include_usage, OpenAI sends usage in one last chunk whose choices are empty.
+    if (includeUsage) frames.push(openaiChunk(model, id, [], openaiUsage(usage)));
+    frames.push('data: [DONE]\n\n');
+    return frames;
+  },
+  completion: (model, id, text, usage) => ({
+    id,
+    object: 'chat.completion',
+    created: created(),
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+    usage: openaiUsage(usage),
+  }),
+  errorBody: (status) => ({
+    error: {
+      message: status === 429 ? 'Rate limit reached (fake provider)' : `Fake provider error ${status}`,
+      type: status === 429 ? 'rate_limit_error' : 'server_error',
+      code: null,
+    },
+  }),
+};
+
+/** Anthropic counts cache reads apart from `input_tokens`; the AI SDK adds them back into the total. */
+function anthropicUsage(usage: FakeUsage) {
+  return {
+    input_tokens: usage.inputTokens - usage.cachedInputTokens,
+    cache_read_input_tokens: usage.cachedInputTokens,
+    cache_creation_input_tokens: 0,
+    output_tokens: usage.outputTokens,
+  };
+}
+
+export const anthropicMessages: WireFormat = {
+  api: 'anthropic',
+  parse: (body) => ({
+    model: String(body.model),
+    messages: Array.isArray(body.messages) ? body.messages : [],
+    stream: body.stream === true,
+    // Anthropic always reports usage in its stream.
+    includeUsage: true,
+  }),
+  streamStart: (model, id, usage) => [
+    sseEvent('message_start', {
+      message: {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...anthropicUsage(usage), output_tokens: 1 },
+      },
+    }),
+    sseEvent('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+    sseEvent('ping', {}),
+  ],
+  streamText: (_model, _id, text) => sseEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }),
+  streamEnd: (_model, _id, usage) => [
+    sseEvent('content_block_stop', { index: 0 }),
+    sseEvent('message_delta', {
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: usage.outputTokens },
+    }),
+    sseEvent('message_stop', {}),
+  ],
+  completion: (model, id, text, usage) => ({
+    id,
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: [{ type: 'text', text }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: anthropicUsage(usage),
+  }),
+  errorBody: (status) => ({
+    type: 'error',
+    error: {
+      type: status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : 'api_error',
+      message: `Fake provider error ${status}`,
+    },
+  }),
+};
+
+/** Text of a message's content in either API: a string, or parts of which the text ones count. */
+export function textOfContent(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part) => (part && typeof part === 'object' && 'text' in part && typeof part.text === 'string' ? part.text : ''))
+    .join('');
+}
