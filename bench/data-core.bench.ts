@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Actor, Store } from '../src/store/index.ts';
 import { newMessageId } from '../src/store/ids.ts';
-import { createStore } from '../src/store/index.ts';
+import { actorOf, createStore } from '../src/store/index.ts';
 import { type BenchDatabase, openBenchDatabases } from './support/databases.ts';
 import { formatNumber, printTable, summarize, type Timing, timeCalls } from './support/measure.ts';
 import { openRawDriver, type RawDriver, type Statement, StatementRecorder } from './support/raw-driver.ts';
@@ -17,7 +17,7 @@ type Row = (string | number)[];
 
 async function newOwner(store: Store): Promise<Actor> {
   const user = await store.users.create({ displayName: 'Bench' });
-  return { id: user.id, role: user.role };
+  return actorOf(user);
 }
 
 /** Fills a conversation with `count` messages in one server-side statement (setup, not measured). */

@@ -17,6 +17,8 @@ import { isForeignKeyViolation, isUniqueViolation } from './postgres-errors.ts';
 export type Conversation = typeof conversations.$inferSelect;
 
 export type NewConversation = {
+  /** A client may choose the id (useChat names a new chat before the server sees it). */
+  id?: string;
   title?: string | null;
   visibility?: Conversation['visibility'];
   origin?: Conversation['origin'];
@@ -74,6 +76,7 @@ export class ConversationStore {
         const [conversation] = await tx
           .insert(conversations)
           .values({
+            id: input.id,
             title: input.title ?? null,
             ownerId: actor.id,
             visibility: input.visibility,
@@ -98,7 +101,7 @@ export class ConversationStore {
         throw new AppError('invalid_input', 'unknown model id', { details: { modelIds: input.modelIds }, cause: error });
       }
       if (isUniqueViolation(error)) {
-        throw new AppError('conflict', 'a conversation already exists for this Discord channel or model list has duplicates', {
+        throw new AppError('conflict', 'the conversation id or Discord channel is taken, or a model is listed twice', {
           cause: error,
         });
       }

@@ -1,6 +1,7 @@
 // The store: the data-access layer, one unit per domain, all built on the one database handle it is given.
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database } from '../db/client.ts';
+import { ApiKeyStore } from './api-keys.ts';
 import { BackupLogStore } from './backup-logs.ts';
 import { ConversationModelStore } from './conversation-models.ts';
 import { ConversationStore } from './conversations.ts';
@@ -22,6 +23,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
   return {
     db,
     users: new UserStore(db),
+    apiKeys: new ApiKeyStore(db),
     conversations: new ConversationStore(db),
     messages: new MessageStore(db, options.keyring ?? null),
     votes: new VoteStore(db),
@@ -38,4 +40,4 @@ export function createStore(db: Database, options: StoreOptions = {}) {
 }
 
 export type Store = ReturnType<typeof createStore>;
-export type { Actor } from './actor.ts';
+export { type Actor, actorOf } from './actor.ts';

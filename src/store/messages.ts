@@ -1,7 +1,7 @@
 // Messages: what people and models said. Saved in batches as an actor (idempotent on request id), paged newest
 // first, trimmed for edits, counted for rate limits; and, engine-side, the assistant reply that fills in while a
 // model streams. With a keyring the text is stored only encrypted (see message-encryption.ts).
-import { and, desc, eq, gte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, or, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database, Executor } from '../db/client.ts';
 import { conversations, messages } from '../db/schema/index.ts';
@@ -209,6 +209,8 @@ export class MessageStore {
   }
 
   async getById({ actor, id }: { actor: Actor; id: string }): Promise<Message> {
+    // Not a UUID cannot be a message id; asking Postgres would be a type error, not a miss.
+    if (!UUID_PATTERN.test(id)) throw notFound('message', id);
     const [row] = await this.db
       .select({ message: messages })
       .from(messages)
@@ -216,6 +218,25 @@ export class MessageStore {
       .where(and(eq(messages.id, id), canRead(actor)));
     if (!row) throw notFound('message', id);
     return toMessage(this.keyring, row.message);
+  }
+
+  /** A message of a readable conversation by its id, or by the request id its client gave it. */
+  async findByIdOrRequestId({
+    actor,
+    conversationId,
+    id,
+  }: {
+    actor: Actor;
+    conversationId: string;
+    id: string;
+  }): Promise<Message | undefined> {
+    const matches = UUID_PATTERN.test(id) ? or(eq(messages.id, id), eq(messages.requestId, id)) : eq(messages.requestId, id);
+    const [row] = await this.db
+      .select({ message: messages })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(and(eq(messages.conversationId, conversationId), matches, canRead(actor)));
+    return row ? toMessage(this.keyring, row.message) : undefined;
   }
 
   /** For edits and regeneration: removes the conversation's messages created at or after `at`. Returns how many. */
@@ -337,6 +358,8 @@ export class MessageStore {
     await this.conversationStore.touch(conversationId, new Date(latest), tx);
   }
 }
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;

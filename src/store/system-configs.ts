@@ -1,7 +1,9 @@
 // System configuration: key → JSON value, e.g. where model reads come from [seed 002, seed 001 rollout flag].
 // Reading is internal (the program reads its own settings); only admins change a key, and every change leaves
 // an audit row (old value, new value, who, when) written in the same transaction as the change itself.
-import { asc, desc, eq, sql } from 'drizzle-orm';
+// Keys under `internal.` (say, the generated session-signing secret) are the program's own: no reader or writer
+// of configuration sees them, so no configuration API can reveal or replace them, and they are never audited.
+import { asc, desc, eq, not, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { systemConfigChanges, systemConfigs } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
@@ -10,21 +12,49 @@ import { type Actor, isAdmin } from './actor.ts';
 export type SystemConfig = typeof systemConfigs.$inferSelect;
 export type SystemConfigChange = typeof systemConfigChanges.$inferSelect;
 
+export const INTERNAL_KEY_PREFIX = 'internal.';
+const isInternalKey = (key: string) => key.startsWith(INTERNAL_KEY_PREFIX);
+
 export class SystemConfigStore {
   constructor(private readonly db: Database) {}
 
   async get(key: string): Promise<SystemConfig | undefined> {
+    if (isInternalKey(key)) return undefined;
     const [config] = await this.db.select().from(systemConfigs).where(eq(systemConfigs.key, key));
     return config;
   }
 
   async getAll(): Promise<SystemConfig[]> {
-    return this.db.select().from(systemConfigs).orderBy(asc(systemConfigs.key));
+    return this.db
+      .select()
+      .from(systemConfigs)
+      .where(not(sql`starts_with(${systemConfigs.key}, ${INTERNAL_KEY_PREFIX})`))
+      .orderBy(asc(systemConfigs.key));
+  }
+
+  /**
+   * An internal value, created from `initial` if the key has none yet. Insert-if-absent, then read: when several
+   * processes start at once on one database, every one of them gets the value of whichever insert won.
+   */
+  async readOrCreateInternal(key: string, initial: () => unknown): Promise<unknown> {
+    if (!isInternalKey(key)) throw new Error(`internal config keys start with ${INTERNAL_KEY_PREFIX}: ${key}`);
+    const [created] = await this.db
+      .insert(systemConfigs)
+      .values({ key, value: initial() })
+      .onConflictDoNothing({ target: systemConfigs.key })
+      .returning({ value: systemConfigs.value });
+    if (created) return created.value;
+    const [existing] = await this.db
+      .select({ value: systemConfigs.value })
+      .from(systemConfigs)
+      .where(eq(systemConfigs.key, key));
+    return existing!.value;
   }
 
   /** Creates or replaces the key's value. Admins only. */
   async set({ actor, key, value }: { actor: Actor; key: string; value: unknown }): Promise<SystemConfig> {
     if (!isAdmin(actor)) throw new AppError('forbidden', 'only admins change system configuration');
+    if (isInternalKey(key)) throw new AppError('forbidden', `keys under ${INTERNAL_KEY_PREFIX} belong to the program`);
     if (value === undefined || value === null) {
       throw new AppError('invalid_input', `a value is required for system config ${key}`);
     }
@@ -68,6 +98,7 @@ export class SystemConfigStore {
 
   /** Every change of the key, newest first. */
   async history(key: string): Promise<SystemConfigChange[]> {
+    if (isInternalKey(key)) return [];
     return this.db
       .select()
       .from(systemConfigChanges)

@@ -1,6 +1,6 @@
 // People: sign-ups, guests, Discord users. Lookups by id, email and Discord id.
 import { randomBytes } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.ts';
 import { users } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -11,8 +11,11 @@ export type NewUser = Omit<typeof users.$inferInsert, 'id' | 'createdAt' | 'upda
 
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
+/** Any fixed number every Chorus process agrees on: it serialises the first-admin check (see promoteIfNoAdmin). */
+const FIRST_ADMIN_LOCK_KEY = 726_361_002;
+
 /** A username derived from a hint, with a random suffix so two people never collide. */
-function uniqueUsername(hint: string): string {
+export function uniqueUsername(hint: string): string {
   const base = hint.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 38) || 'user';
   return `${base}_${randomBytes(4).toString('hex')}`;
 }
@@ -81,6 +84,22 @@ export class UserStore {
     const [user] = await this.db.update(users).set(changes).where(eq(users.id, id)).returning();
     if (!user) throw notFound('user', id);
     return user;
+  }
+
+  /**
+   * Makes the user an admin if nobody is one yet (the first-user rule). Two sign-ups racing to be first take turns
+   * on the advisory lock, and the second one's check then sees the first one's committed admin: exactly one wins.
+   */
+  async promoteIfNoAdmin(id: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${FIRST_ADMIN_LOCK_KEY})`);
+      const promoted = await tx
+        .update(users)
+        .set({ role: 'admin' })
+        .where(and(eq(users.id, id), sql`not exists (select 1 from ${users} where ${users.role} = 'admin')`))
+        .returning({ id: users.id });
+      return promoted.length > 0;
+    });
   }
 
   async count(): Promise<number> {

@@ -20,8 +20,13 @@ import { readTableContents } from '../support/snapshots.ts';
 const ALL_TAGS = readJournal().entries.map((entry) => entry.tag);
 const ATTRIBUTION = '0001_message_model_attribution';
 const PARTICIPANT_ACTIVITY = '0002_participant_activity';
+const AUTH_TABLES = '0003_auth_tables';
 /** Columns the reverted migrations add, left out when comparing rows across a down and up. */
 const ADDED_COLUMNS = { messages: ['model_id'], conversation_participants: ['last_message_at'] };
+/** Tables 0003 adds: reverting it drops them with their rows (sessions and keys), so comparisons leave them out. */
+const AUTH_TABLE_NAMES = ['api_keys', 'auth_accounts', 'auth_sessions', 'auth_verifications'];
+const withoutAuthTables = (contents: Record<string, string[]>) =>
+  Object.fromEntries(Object.entries(contents).filter(([table]) => !AUTH_TABLE_NAMES.includes(table)));
 
 async function appliedTags(db: Database): Promise<string[]> {
   const rows = await queryRows<{ tag: string }>(db, sql`select tag from chorus_migrations order by tag`);
@@ -59,17 +64,17 @@ for (const kind of testBackends()) {
       try {
         const fresh = await describeSchema(database.db);
         await insertOneOfEverything(database.db);
-        const withoutAttribution = await readTableContents(database.db, ADDED_COLUMNS);
+        const withoutAttribution = withoutAuthTables(await readTableContents(database.db, ADDED_COLUMNS));
         const attributed = await queryRows(database.db, sql`select id from messages where model_id is not null`);
         assert.ok(attributed.length > 0, 'the fixture attributes a message to a model');
 
-        assert.deepEqual(await migrateDown(database.db, 2), [PARTICIPANT_ACTIVITY, ATTRIBUTION]);
+        assert.deepEqual(await migrateDown(database.db, 3), [AUTH_TABLES, PARTICIPANT_ACTIVITY, ATTRIBUTION]);
         const messagesLayout = (await readTableLayouts(database.db)).find((table) => table.name === 'messages');
         assert.ok(!messagesLayout!.columns.some((column) => column.name === 'model_id'));
         assert.deepEqual(await readTableContents(database.db), withoutAttribution);
 
-        assert.deepEqual(await migrateUp(database.db), [ATTRIBUTION, PARTICIPANT_ACTIVITY]);
-        assert.deepEqual(await readTableContents(database.db, ADDED_COLUMNS), withoutAttribution);
+        assert.deepEqual(await migrateUp(database.db), [ATTRIBUTION, PARTICIPANT_ACTIVITY, AUTH_TABLES]);
+        assert.deepEqual(withoutAuthTables(await readTableContents(database.db, ADDED_COLUMNS)), withoutAttribution);
         const stillAttributed = await queryRows(database.db, sql`select id from messages where model_id is not null`);
         assert.equal(stillAttributed.length, 0, 'rows older than the column have no model');
         assert.deepEqual(await describeSchema(database.db), fresh);
@@ -82,10 +87,11 @@ for (const kind of testBackends()) {
       const database = await openTestDatabase(kind);
       try {
         await insertOneOfEverything(database.db);
-        const before = await readTableContents(database.db, { conversation_participants: ['last_message_at'] });
-        assert.deepEqual(await migrateDown(database.db, 1), [PARTICIPANT_ACTIVITY]);
-        assert.deepEqual(await migrateUp(database.db), [PARTICIPANT_ACTIVITY]);
-        assert.deepEqual(await readTableContents(database.db, { conversation_participants: ['last_message_at'] }), before);
+        const omitted = { conversation_participants: ['last_message_at'] };
+        const before = withoutAuthTables(await readTableContents(database.db, omitted));
+        assert.deepEqual(await migrateDown(database.db, 2), [AUTH_TABLES, PARTICIPANT_ACTIVITY]);
+        assert.deepEqual(await migrateUp(database.db), [PARTICIPANT_ACTIVITY, AUTH_TABLES]);
+        assert.deepEqual(withoutAuthTables(await readTableContents(database.db, omitted)), before);
         const mismatched = await queryRows(
           database.db,
           sql`select p.id from conversation_participants p join conversations c on c.id = p.conversation_id

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createStore, type Store } from '../../src/store/index.ts';
+import { actorOf, createStore, type Store } from '../../src/store/index.ts';
 import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
 
 for (const kind of testBackends()) {
@@ -15,7 +15,7 @@ for (const kind of testBackends()) {
 
     const newUser = async () => {
       const user = await store.users.create({ displayName: 'Someone' });
-      return { id: user.id, role: user.role };
+      return actorOf(user);
     };
 
     test('the owner reads a new conversation and is its first participant', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { suggestions } from '../../src/db/schema/index.ts';
-import { createStore, type Actor, type Store } from '../../src/store/index.ts';
+import { actorOf, createStore, type Actor, type Store } from '../../src/store/index.ts';
 import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
 
 for (const kind of testBackends()) {
@@ -17,7 +17,7 @@ for (const kind of testBackends()) {
 
     const newUser = async (): Promise<Actor> => {
       const user = await store.users.create({ displayName: 'Writer' });
-      return { id: user.id, role: user.role };
+      return actorOf(user);
     };
     /** A document with `count` versions saved back to back (often within one millisecond). */
     const saveVersions = async (actor: Actor, count: number) => {

@@ -12,7 +12,7 @@ import {
 } from '../../src/crypto/encryption.ts';
 import { messages } from '../../src/db/schema/index.ts';
 import { AppError } from '../../src/errors.ts';
-import { createStore, type Actor, type Store } from '../../src/store/index.ts';
+import { actorOf, createStore, type Actor, type Store } from '../../src/store/index.ts';
 import { MessageStore } from '../../src/store/messages.ts';
 import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
 
@@ -146,7 +146,7 @@ for (const kind of testBackends()) {
 
     const newUser = async (): Promise<Actor> => {
       const user = await store.users.create({ displayName: 'Someone' });
-      return { id: user.id, role: user.role };
+      return actorOf(user);
     };
     const chatWith = async (messageStore: MessageStore, secret: string) => {
       const owner = await newUser();
@@ -267,7 +267,7 @@ for (const kind of testBackends()) {
 
     test('rotation moves every message to the new key and encrypts plaintext ones; then only the new key is needed', async () => {
       const user = await store.users.create({ displayName: 'Someone' });
-      const owner: Actor = { id: user.id, role: user.role };
+      const owner: Actor = actorOf(user);
       const conversation = await store.conversations.create({ actor: owner, title: 'Chat' });
       const [oldKey, nextKey] = [newKey(), newKey()];
       const say = (content: string) => ({ role: 'user' as const, content, parts: [{ type: 'text', text: content }] });

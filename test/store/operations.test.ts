@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import { createStore, type Actor, type Store } from '../../src/store/index.ts';
+import { actorOf, createStore, type Actor, type Store } from '../../src/store/index.ts';
 import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
 
 for (const kind of testBackends()) {
@@ -17,7 +17,7 @@ for (const kind of testBackends()) {
     const newUser = async (role: 'user' | 'admin' = 'user'): Promise<Actor> => {
       const created = await store.users.create({ displayName: 'Operator' });
       const user = role === 'admin' ? await store.users.update(created.id, { role: 'admin' }) : created;
-      return { id: user.id, role: user.role };
+      return actorOf(user);
     };
 
     describe('transcripts', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { conversationInvites, models } from '../../src/db/schema/index.ts';
-import { createStore, type Actor, type Store } from '../../src/store/index.ts';
+import { actorOf, createStore, type Actor, type Store } from '../../src/store/index.ts';
 import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
 
 for (const kind of testBackends()) {
@@ -28,7 +28,7 @@ for (const kind of testBackends()) {
 
     const newUser = async (): Promise<Actor> => {
       const user = await store.users.create({ displayName: 'Someone' });
-      return { id: user.id, role: user.role };
+      return actorOf(user);
     };
     const newConversation = async (owner: Actor, visibility: 'private' | 'public' = 'private') =>
       store.conversations.create({ actor: owner, title: 'Group', visibility });

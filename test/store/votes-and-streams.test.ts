@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
 import { conversationParticipants, messages, streams, transcripts, votes } from '../../src/db/schema/index.ts';
-import { createStore, type Actor, type Store } from '../../src/store/index.ts';
+import { actorOf, createStore, type Actor, type Store } from '../../src/store/index.ts';
 import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
 
 for (const kind of testBackends()) {
@@ -18,7 +18,7 @@ for (const kind of testBackends()) {
 
     const newUser = async (): Promise<Actor> => {
       const user = await store.users.create({ displayName: 'Someone' });
-      return { id: user.id, role: user.role };
+      return actorOf(user);
     };
     /** A conversation with one question and one answer. */
     const newChat = async (owner: Actor, visibility: 'private' | 'public' = 'private') => {

@@ -191,5 +191,33 @@ export async function insertOneOfEverything(db: Database) {
       checksum: 'sha256:abc',
       errorMessage: null,
     });
+  await db.insert(schema.authSessions).values({
+    userId: alice!.id,
+    token: 'session-token',
+    expiresAt: at('2030-01-01T00:00:00.001Z'),
+    ipAddress: '203.0.113.7',
+    userAgent: 'Mozilla/5.0 "quoted"',
+  });
+  await db.insert(schema.authAccounts).values([
+    { userId: alice!.id, providerId: 'credential', accountId: alice!.id, password: 'salt:hash' },
+    {
+      userId: bob!.id,
+      providerId: 'github',
+      accountId: '42',
+      accessToken: 'access',
+      accessTokenExpiresAt: at('2030-01-01T00:00:00.002Z'),
+      scope: 'read:user',
+    },
+  ]);
+  await db
+    .insert(schema.authVerifications)
+    .values({ identifier: 'reset-password:abc', value: alice!.id, expiresAt: at('2030-01-01T00:00:00.003Z') });
+  await db.insert(schema.apiKeys).values({
+    userId: alice!.id,
+    name: 'laptop',
+    prefix: 'chorus_AbCd',
+    keyHash: 'f'.repeat(64),
+    lastUsedAt: at('2026-05-06T07:08:09.010Z'),
+  });
   return { aliceId: alice!.id, bobId: bob!.id, conversationId };
 }

@@ -6,3 +6,4 @@ export * from './conversations.ts';
 export * from './messages.ts';
 export * from './documents.ts';
 export * from './operations.ts';
+export * from './auth.ts';

@@ -1,0 +1,42 @@
+// Who is making a request: the user of an API key (`Authorization: Bearer <key>`) or of the session cookie.
+// Anything else (no credentials, a wrong key, an expired session, a deactivated user) is nobody: null.
+import { z } from 'zod';
+import { userRole } from '../db/schema/index.ts';
+import type { Actor } from '../store/actor.ts';
+import type { Store } from '../store/index.ts';
+import { actorFromApiKey } from './api-keys.ts';
+import type { Auth } from './better-auth.ts';
+
+/** The fields of better-auth's session user that make an actor (see the field mapping in better-auth.ts). */
+const sessionUser = z.object({
+  id: z.string(),
+  role: z.enum(userRole.enumValues),
+  isAnonymous: z.boolean().nullish(),
+  isActive: z.boolean(),
+});
+
+export type ResolvedActor = {
+  actor: Actor | null;
+  /** Headers better-auth wants on the response (a refreshed session cookie), to pass on. */
+  responseHeaders?: Headers;
+};
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+export async function resolveActor(
+  { auth, store }: { auth: Auth; store: Pick<Store, 'apiKeys'> },
+  headers: Headers,
+): Promise<ResolvedActor> {
+  const authorization = headers.get('authorization');
+  // A request that names a key stands or falls by that key, whatever cookie the browser also sent.
+  if (authorization !== null) {
+    const token = BEARER.exec(authorization)?.[1];
+    return { actor: token ? await actorFromApiKey(store, token) : null };
+  }
+  if (!headers.has('cookie')) return { actor: null };
+  const { headers: responseHeaders, response } = await auth.api.getSession({ headers, returnHeaders: true });
+  const parsed = sessionUser.safeParse(response?.user);
+  if (!parsed.success || !parsed.data.isActive) return { actor: null, responseHeaders };
+  const user = parsed.data;
+  return { actor: { id: user.id, role: user.role, isGuest: user.isAnonymous === true }, responseHeaders };
+}

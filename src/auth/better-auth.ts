@@ -1,0 +1,100 @@
+// The better-auth instance: email and password accounts and guest (anonymous) sign-in, served under /api/auth,
+// stored through the Drizzle adapter in our own tables. better-auth's user is our `users` row (its field names
+// mapped onto our columns below); its sessions, accounts and verifications are the auth_* tables.
+import { drizzleAdapter } from '@better-auth/drizzle-adapter';
+import { betterAuth } from 'better-auth';
+import { APIError, createAuthMiddleware } from 'better-auth/api';
+import { anonymous } from 'better-auth/plugins/anonymous';
+import type { Environment } from '../config/env.ts';
+import { authAccounts, authSessions, authVerifications, users } from '../db/schema/index.ts';
+import type { Store } from '../store/index.ts';
+import {
+  applyFirstUserRule,
+  checkUserInput,
+  type CreatedAuthUser,
+  type NewAuthUser,
+  prepareNewUser,
+} from './new-users.ts';
+
+export const AUTH_BASE_PATH = '/api/auth';
+
+/** Where people reach the app: cookies and the allowed Origin of browser requests are derived from it. */
+export const publicUrl = (env: Environment) => env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+
+/** Without PUBLIC_URL the app is local: a browser on 127.0.0.1 is as much at home as one on localhost. */
+const extraTrustedOrigins = (env: Environment) => (env.PUBLIC_URL ? [] : [`http://127.0.0.1:${env.PORT}`]);
+
+export type AuthOptions = { env: Environment; store: Store; secret: string };
+
+export function createAuth({ env, store, secret }: AuthOptions) {
+  return betterAuth({
+    appName: 'Chorus',
+    baseURL: publicUrl(env),
+    basePath: AUTH_BASE_PATH,
+    trustedOrigins: extraTrustedOrigins(env),
+    secret,
+    database: drizzleAdapter(store.db, {
+      provider: 'pg',
+      // Keys are better-auth's model names (set below), values our tables.
+      schema: { users, authSessions, authAccounts, authVerifications },
+      // Sign-up writes a user and its password account: both or neither.
+      transaction: true,
+    }),
+    advanced: {
+      // Our ids are UUIDs; the database makes them (gen_random_uuid()), as for every other table.
+      database: { generateId: 'uuid' },
+      cookiePrefix: 'chorus',
+      // better-auth skips its CSRF and Origin checks when NODE_ENV is "test"; tests must see what production does.
+      disableOriginCheck: false,
+    },
+    telemetry: { enabled: false },
+    emailAndPassword: { enabled: true },
+    user: {
+      modelName: 'users',
+      // Keys are better-auth's field names, values our Drizzle property names (columns display_name, avatar_url).
+      fields: { name: 'displayName', image: 'avatarUrl' },
+      additionalFields: {
+        username: { type: 'string', required: false, input: false },
+        role: { type: 'string', required: false, input: false, defaultValue: 'user' },
+        // Read back with every session, so a deactivated user is recognised without another query.
+        isActive: { type: 'boolean', required: false, input: false, defaultValue: true },
+      },
+    },
+    session: { modelName: 'authSessions' },
+    account: { modelName: 'authAccounts' },
+    verification: { modelName: 'authVerifications' },
+    plugins: [
+      // Guests: better-auth calls them anonymous; our column is is_guest.
+      anonymous({ schema: { user: { fields: { isAnonymous: 'isGuest' } } } }),
+    ],
+    databaseHooks: {
+      user: {
+        create: {
+          // better-auth types a user's email as a string; a guest's is null here, on purpose (see new-users.ts).
+          before: async (user) => ({ data: prepareNewUser(env, user as NewAuthUser) as Record<string, any> }),
+          after: async (user) => applyFirstUserRule(env, store, user as CreatedAuthUser),
+        },
+        // POST /api/auth/update-user changes the name: the same column sizes apply.
+        update: {
+          before: async (user) => {
+            checkUserInput(user as NewAuthUser);
+          },
+        },
+      },
+    },
+    hooks: {
+      // A deactivated user cannot start a session (their existing ones stop counting: see actor.ts).
+      before: createAuthMiddleware(async (context) => {
+        if (context.path !== '/sign-in/email') return;
+        const email: unknown = context.body?.email;
+        if (typeof email !== 'string') return;
+        const user = await store.users.findByEmail(email);
+        if (user && !user.isActive) {
+          throw new APIError('FORBIDDEN', { code: 'ACCOUNT_DEACTIVATED', message: 'this account is deactivated' });
+        }
+      }),
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

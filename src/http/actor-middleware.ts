@@ -1,0 +1,18 @@
+// Sets `actor` on every request from its credentials (see auth/actor.ts). better-auth's own routes resolve the
+// session themselves, so they are skipped rather than looked up twice.
+import type { MiddlewareHandler } from 'hono';
+import { resolveActor } from '../auth/actor.ts';
+import { AUTH_BASE_PATH } from '../auth/better-auth.ts';
+import type { AppEnv } from './context.ts';
+
+export const actorMiddleware: MiddlewareHandler<AppEnv> = async (context, next) => {
+  if (context.req.path.startsWith(`${AUTH_BASE_PATH}/`)) {
+    context.set('actor', null);
+    return next();
+  }
+  const { actor, responseHeaders } = await resolveActor(context.get('runtime'), context.req.raw.headers);
+  context.set('actor', actor);
+  await next();
+  // Reading a session may refresh it; the browser then needs the renewed cookie.
+  for (const cookie of responseHeaders?.getSetCookie() ?? []) context.res.headers.append('set-cookie', cookie);
+};

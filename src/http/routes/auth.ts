@@ -1,0 +1,67 @@
+// /api/auth/*: better-auth's own routes (sign-up/email, sign-in/email, sign-in/anonymous, sign-out, get-session,
+// ...), answered by better-auth itself. Its errors are rewritten into our one error shape on the way out.
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { AUTH_BASE_PATH } from '../../auth/better-auth.ts';
+import { AppError, type ErrorCode } from '../../errors.ts';
+import type { AppEnv } from '../context.ts';
+import type { ErrorBody } from '../errors.ts';
+
+export function registerAuthRoutes(app: OpenAPIHono<AppEnv>) {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'chorus.session_token',
+    description: `Set by POST ${AUTH_BASE_PATH}/sign-in/email, /sign-up/email or /sign-in/anonymous`,
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key from POST /api/keys',
+  });
+
+  app.on(['GET', 'POST'], `${AUTH_BASE_PATH}/*`, async (context) => {
+    const response = await context.get('runtime').auth.handler(context.req.raw);
+    return response.status < 400 ? response : rewriteError(context, response);
+  });
+}
+
+/** better-auth answers `{ code, message }`; ours is `{ error: { code, message, details } }` with our codes. */
+async function rewriteError(context: Context<AppEnv>, response: Response): Promise<Response> {
+  const body = (await response.json().catch(() => ({}))) as { code?: unknown; message?: unknown };
+  const reason = typeof body.code === 'string' ? body.code : undefined;
+  const code = errorCodeFor(response.status, reason);
+  const error = new AppError(code, typeof body.message === 'string' && body.message ? body.message : defaultMessage(response));
+  if (error.status >= 500) {
+    console.error(`${context.req.method} ${context.req.path}: better-auth answered ${response.status}`, body);
+  }
+  const errorBody: ErrorBody = {
+    error: {
+      code,
+      message: error.status >= 500 ? 'internal server error' : error.message,
+      ...(reason ? { details: { reason } } : {}),
+    },
+  };
+  const headers = new Headers(response.headers);
+  headers.set('content-type', 'application/json');
+  headers.delete('content-length');
+  return new Response(JSON.stringify(errorBody), { status: error.status, headers });
+}
+
+function errorCodeFor(status: number, reason: string | undefined): ErrorCode {
+  if (status === 422) return reason?.startsWith('USER_ALREADY_EXISTS') ? 'conflict' : 'invalid_input';
+  const byStatus: Record<number, ErrorCode> = {
+    401: 'unauthorized',
+    403: 'forbidden',
+    404: 'not_found',
+    409: 'conflict',
+    413: 'payload_too_large',
+    415: 'unsupported_media_type',
+    429: 'rate_limited',
+    503: 'unavailable',
+  };
+  return byStatus[status] ?? (status >= 500 ? 'internal' : 'invalid_input');
+}
+
+const defaultMessage = (response: Response) =>
+  response.status === 404 ? 'no such auth route' : response.statusText || `auth request failed (${response.status})`;

@@ -1,0 +1,65 @@
+// API keys: rows of a key's hash, never the key. Listing and revoking are scoped to the key's owner in SQL; the
+// lookup behind `Authorization: Bearer` finds the owner in the same query and ignores deactivated users.
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { apiKeys, users } from '../db/schema/index.ts';
+import { notFound } from '../errors.ts';
+import type { Actor } from './actor.ts';
+
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type ApiKeySummary = Pick<ApiKey, 'id' | 'name' | 'prefix' | 'createdAt' | 'lastUsedAt'>;
+
+/** Writing "last used" on every request would turn each read into a write; once a minute says enough. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+const summaryColumns = {
+  id: apiKeys.id,
+  name: apiKeys.name,
+  prefix: apiKeys.prefix,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+};
+
+export class ApiKeyStore {
+  constructor(private readonly db: Database) {}
+
+  async create(input: { actor: Actor; name: string | null; prefix: string; keyHash: string }): Promise<ApiKeySummary> {
+    const [created] = await this.db
+      .insert(apiKeys)
+      .values({ userId: input.actor.id, name: input.name, prefix: input.prefix, keyHash: input.keyHash })
+      .returning(summaryColumns);
+    return created!;
+  }
+
+  /** The actor's keys, newest first. */
+  listForActor(actor: Actor): Promise<ApiKeySummary[]> {
+    return this.db
+      .select(summaryColumns)
+      .from(apiKeys)
+      .where(eq(apiKeys.userId, actor.id))
+      .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  }
+
+  /** Revokes one of the actor's own keys; someone else's key is "not found", so ids reveal nothing. */
+  async revoke({ actor, id }: { actor: Actor; id: string }): Promise<void> {
+    const deleted = await this.db
+      .delete(apiKeys)
+      .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, actor.id)))
+      .returning({ id: apiKeys.id });
+    if (deleted.length === 0) throw notFound('API key', id);
+  }
+
+  /** The active user a key hash belongs to, if any, and notes the key as used. */
+  async findActorByKeyHash(keyHash: string): Promise<Actor | undefined> {
+    const [found] = await this.db
+      .select({ keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt, id: users.id, role: users.role, isGuest: users.isGuest })
+      .from(apiKeys)
+      .innerJoin(users, eq(users.id, apiKeys.userId))
+      .where(and(eq(apiKeys.keyHash, keyHash), eq(users.isActive, true)));
+    if (!found) return undefined;
+    if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, found.keyId));
+    }
+    return { id: found.id, role: found.role, isGuest: found.isGuest };
+  }
+}

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  assertWithinDailyMessageLimit,
+  DAILY_MESSAGE_LIMITS_KEY,
+  DEFAULT_DAILY_MESSAGE_LIMITS,
+} from '../../src/auth/limits.ts';
+import { AppError } from '../../src/errors.ts';
+import { type Actor, actorOf, createStore, type Store } from '../../src/store/index.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+for (const kind of testBackends()) {
+  describe(`daily message limits on ${kind}`, () => {
+    let database: TestDatabase;
+    let store: Store;
+    let admin: Actor;
+    before(async () => {
+      database = await openTestDatabase(kind);
+      store = createStore(database.db);
+      admin = actorOf(await store.users.create({ displayName: 'Admin', role: 'admin' }));
+    });
+    after(() => database.close());
+
+    const setLimits = (value: unknown) => store.systemConfigs.set({ actor: admin, key: DAILY_MESSAGE_LIMITS_KEY, value });
+
+    /** An actor who has already sent `count` messages today. */
+    async function sender(count: number, kind: { isGuest?: boolean; role?: 'user' | 'admin' } = {}): Promise<Actor> {
+      const actor = actorOf(await store.users.create({ displayName: 'Sender', ...kind }));
+      const conversation = await store.conversations.create({ actor, title: 'Limits' });
+      const messages = Array.from({ length: count }, (_, index) => ({
+        role: 'user' as const,
+        content: `message ${index}`,
+        parts: [{ type: 'text', text: `message ${index}` }],
+      }));
+      if (count > 0) await store.messages.save({ actor, conversationId: conversation.id, messages });
+      return actor;
+    }
+
+    const rejection = async (actor: Actor, now?: Date) => {
+      try {
+        await assertWithinDailyMessageLimit(store, actor, now);
+        return null;
+      } catch (error) {
+        assert.ok(error instanceof AppError);
+        return error;
+      }
+    };
+
+    test('the defaults: 20 a day for guests, 1000 for users, none for admins', () => {
+      assert.deepEqual(DEFAULT_DAILY_MESSAGE_LIMITS, { guest: 20, user: 1000, admin: null });
+    });
+
+    test('under the limit passes; at it, the next message is refused with 429, the limit and the reset time', async () => {
+      await setLimits({ guest: 3, user: 5 });
+      assert.equal(await rejection(await sender(4)), null, 'under');
+      const atLimit = await sender(5);
+      const refused = await rejection(atLimit);
+      assert.ok(refused, 'at the limit');
+      assert.equal(refused.code, 'rate_limited');
+      assert.equal(refused.status, 429);
+      const tomorrow = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) + DAY_MS);
+      assert.match(refused.message, /users may send 5 messages a day/);
+      assert.ok(refused.message.includes(`resets at ${tomorrow.toISOString()}`), refused.message);
+      assert.deepEqual(refused.details, { limit: 5, sent: 5, resetsAt: tomorrow.toISOString() });
+      assert.ok(await rejection(await sender(6)), 'over');
+      assert.equal(await rejection(atLimit, new Date(Date.now() + DAY_MS)), null, 'the next UTC day starts afresh');
+    });
+
+    test('guests have their own limit', async () => {
+      await setLimits({ guest: 2, user: 10 });
+      assert.equal(await rejection(await sender(1, { isGuest: true })), null);
+      const refused = await rejection(await sender(2, { isGuest: true }));
+      assert.match(refused?.message ?? '', /guests may send 2 messages a day.*sign up/);
+    });
+
+    test('a change of the config applies to the very next check', async () => {
+      await setLimits({ user: 3 });
+      const actor = await sender(3);
+      assert.ok(await rejection(actor));
+      await setLimits({ user: 4 });
+      assert.equal(await rejection(actor), null);
+      await setLimits({ user: null });
+      assert.equal(await rejection(await sender(50)), null, 'null is unlimited');
+    });
+
+    test('admins are unlimited by default, and kinds the config leaves out keep their default', async () => {
+      await setLimits({ guest: 0 });
+      assert.equal(await rejection(await sender(30, { role: 'admin' })), null);
+      assert.equal(await rejection(await sender(30)), null, 'users keep 1000');
+      assert.ok(await rejection(await sender(0, { isGuest: true })), 'a zero limit refuses every message');
+    });
+
+    test('an invalid config value falls back to the defaults instead of refusing everyone', async (t) => {
+      t.mock.method(console, 'warn', () => {});
+      await setLimits({ user: 'lots' });
+      assert.equal(await rejection(await sender(25)), null);
+      assert.ok(await rejection(await sender(20, { isGuest: true })), 'the default guest limit of 20');
+    });
+  });
+}
