@@ -35,6 +35,7 @@ export type StartedTurn = {
 
 export class ChatEngine {
   readonly activeTurns = new ActiveTurns();
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly store: Store,
@@ -105,7 +106,14 @@ export class ChatEngine {
         this.streamLog.end(streamId);
         finishTurn();
       });
+    this.running.add(done);
+    void done.finally(() => this.running.delete(done));
     return { streamId, replyIds, done };
+  }
+
+  /** Settles when every turn running now has finished (shutdown). */
+  async allSettled(): Promise<void> {
+    await Promise.allSettled([...this.running]);
   }
 
   /** Aborts the running replies of a conversation (in this process). */

@@ -2,7 +2,7 @@
 // comes, saved as it grows (so a crash keeps what was said), and finished with its status, tokens, cost and
 // latency. A provider failure ends this reply with status `error` and never reaches the other models.
 import { performance } from 'node:perf_hooks';
-import { APICallError, type ModelMessage, streamText, type UIMessageChunk } from 'ai';
+import { APICallError, type ModelMessage, RetryError, streamText, type UIMessageChunk } from 'ai';
 import type { models } from '../db/schema/index.ts';
 import { priceUsage, tokenUsageFromLanguageModelUsage } from '../models/pricing.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
@@ -78,12 +78,14 @@ async function streamReply(
   try {
     const result = streamText({
       model: providers.languageModel(model),
-      system: request.system,
+      instructions: request.system,
       messages: request.prompt,
       temperature: request.temperature,
       maxOutputTokens: request.maxOutputTokens ?? model.maxOutputTokens ?? undefined,
       maxRetries: providers.callSettings.maxRetries,
       abortSignal: request.abortSignal,
+      // Failures are handled below (saved, shown to the client); the SDK's default is to log them too.
+      onError: () => {},
     });
     for await (const part of result.fullStream) {
       if (part.type === 'text-delta') {
@@ -128,6 +130,10 @@ async function streamReply(
 
 /** A message a person can act on; the provider's own words when it gave any, never a stack trace. */
 export function describeProviderError(error: unknown): string {
+  if (RetryError.isInstance(error)) {
+    const attempts = error.errors.length;
+    return `${describeProviderError(error.lastError)} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`;
+  }
   if (APICallError.isInstance(error)) {
     const status = error.statusCode ? ` (HTTP ${error.statusCode})` : '';
     return `the provider refused the request${status}: ${error.message}`;

@@ -3,9 +3,15 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
+import { actorMiddleware } from './actor-middleware.ts';
 import type { AppEnv } from './context.ts';
 import { handleError, invalidInput } from './errors.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
+import { registerChatRoutes } from './routes/chat.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerKeyRoutes } from './routes/keys.ts';
+import { registerMeRoutes } from './routes/me.ts';
+import { registerModelRoutes } from './routes/models.ts';
 
 export function createApp(runtime: Runtime) {
   const app = new OpenAPIHono<AppEnv>({
@@ -17,11 +23,16 @@ export function createApp(runtime: Runtime) {
 
   app.use('*', async (context, next) => {
     context.set('runtime', runtime);
-    context.set('actor', null);
     await next();
   });
+  app.use('*', actorMiddleware);
 
   registerHealthRoutes(app);
+  registerAuthRoutes(app);
+  registerMeRoutes(app);
+  registerKeyRoutes(app);
+  registerModelRoutes(app);
+  registerChatRoutes(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

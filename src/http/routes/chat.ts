@@ -1,0 +1,125 @@
+// POST /api/chat (the AI SDK useChat transport's request, plus `modelIds`), GET /api/chat/:id/stream (re-attach
+// to the newest reply), POST /api/chat/:id/stop. Replies stream as the AI SDK UI message stream (SSE).
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { assertWithinDailyMessageLimit } from '../../auth/limits.ts';
+import type { MessagePart } from '../../db/schema/index.ts';
+import { AppError } from '../../errors.ts';
+import { modelIdSchema } from '../../models/model-schema.ts';
+import { type AppEnv, requireActor } from '../context.ts';
+import { errorResponses, signedIn } from '../openapi.ts';
+import { uiMessageStreamResponse } from '../sse.ts';
+
+const uiPartSchema = z.looseObject({ type: z.string().min(1).max(100) });
+const uiMessageSchema = z.object({
+  id: z.string().min(1).max(128),
+  role: z.enum(['user', 'assistant', 'system']),
+  parts: z.array(uiPartSchema).max(200),
+  metadata: z.unknown().optional(),
+});
+
+const chatRequestSchema = z
+  .object({
+    id: z.uuid().openapi({ description: 'The conversation; a new id starts a new conversation' }),
+    messages: z.array(uiMessageSchema).max(1_000).optional().openapi({ description: 'useChat sends the whole list; only the last one is read' }),
+    message: uiMessageSchema.optional().openapi({ description: 'Or just the new message' }),
+    trigger: z.enum(['submit-message', 'regenerate-message']).default('submit-message'),
+    messageId: z.string().min(1).max(128).optional().openapi({
+      description: 'submit: the message being edited (it and all after it are replaced); regenerate: the reply to redo',
+    }),
+    modelIds: z.array(modelIdSchema).min(1).max(8).optional().openapi({ description: 'Models to answer, side by side' }),
+    webSearch: z
+      .object({ contextSize: z.enum(['low', 'medium', 'high']).default('medium') })
+      .nullable()
+      .optional(),
+    visibility: z.enum(['private', 'public']).optional(),
+  })
+  .openapi('ChatRequest');
+
+const sseResponse = {
+  description: 'The AI SDK UI message stream (Server-Sent Events)',
+  content: { 'text/event-stream': { schema: z.string() } },
+};
+
+const chatRoute = createRoute({
+  method: 'post',
+  path: '/api/chat',
+  tags: ['chat'],
+  summary: 'Send a message (or regenerate a reply) and stream the replies of one or several models',
+  security: signedIn,
+  request: { body: { required: true, content: { 'application/json': { schema: chatRequestSchema } } } },
+  responses: { 200: sseResponse, ...errorResponses(400, 401, 404, 409, 429) },
+});
+
+const conversationParam = z.object({ id: z.uuid() });
+
+const resumeRoute = createRoute({
+  method: 'get',
+  path: '/api/chat/{id}/stream',
+  tags: ['chat'],
+  summary: 'Re-attach to the newest reply of a conversation, from its first chunk',
+  security: signedIn,
+  request: { params: conversationParam },
+  responses: { 200: sseResponse, 204: { description: 'No reply to re-attach to' }, ...errorResponses(401, 404) },
+});
+
+const stopRoute = createRoute({
+  method: 'post',
+  path: '/api/chat/{id}/stop',
+  tags: ['chat'],
+  summary: 'Stop the replies being generated in a conversation (partial text is kept, status stopped)',
+  security: signedIn,
+  request: { params: conversationParam },
+  responses: {
+    200: { description: 'How many turns were stopped', content: { 'application/json': { schema: z.object({ stopped: z.number() }) } } },
+    ...errorResponses(401, 404),
+  },
+});
+
+export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
+  app.openapi(chatRoute, async (context) => {
+    const actor = requireActor(context);
+    const { store, chat, streamLog } = context.get('runtime');
+    const body = context.req.valid('json');
+    const common = { actor, conversationId: body.id, modelIds: body.modelIds, webSearch: body.webSearch };
+    let outcome;
+    if (body.trigger === 'regenerate-message') {
+      if (!body.messageId) throw new AppError('invalid_input', 'regenerate-message needs messageId: the reply to redo');
+      await assertWithinDailyMessageLimit(store, actor);
+      outcome = await chat.regenerate({ ...common, messageId: body.messageId });
+    } else {
+      const message = body.message ?? body.messages?.at(-1);
+      if (!message) throw new AppError('invalid_input', 'send `message` or `messages` with the new message last');
+      if (message.role !== 'user') throw new AppError('invalid_input', 'the new message must have role user');
+      const unsupported = message.parts.find((part) => part.type !== 'text');
+      if (unsupported) throw new AppError('invalid_input', `message parts of type ${unsupported.type} are not supported`);
+      await assertWithinDailyMessageLimit(store, actor);
+      outcome = await chat.submit({
+        ...common,
+        clientMessageId: message.id,
+        parts: message.parts as MessagePart[],
+        // useChat sends the edited message's id as messageId; a plain send repeats the new message's own id.
+        replacesMessageId: body.messageId && body.messageId !== message.id ? body.messageId : undefined,
+        visibility: body.visibility,
+      });
+    }
+    const stream = await streamLog.read(outcome.streamId);
+    if (!stream) throw new AppError('conflict', 'the reply stream is no longer available');
+    return uiMessageStreamResponse(stream, { 'x-chorus-stream-id': outcome.streamId }) as never;
+  });
+
+  app.openapi(resumeRoute, async (context) => {
+    const actor = requireActor(context);
+    const { id } = context.req.valid('param');
+    const { store, chat } = context.get('runtime');
+    await store.conversations.get({ actor, id, level: 'read' });
+    const stream = await chat.latestStream(actor, id);
+    if (!stream) return context.body(null, 204) as never;
+    return uiMessageStreamResponse(stream) as never;
+  });
+
+  app.openapi(stopRoute, async (context) => {
+    const actor = requireActor(context);
+    const { id } = context.req.valid('param');
+    return context.json({ stopped: await context.get('runtime').chat.stop(actor, id) }, 200);
+  });
+}
