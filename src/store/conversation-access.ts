@@ -2,7 +2,9 @@
 // readable by its owner, its active participants and (read-only) anyone when public; writable by owner and
 // participants; managed (rename, settings, members, models) by the owner and participant admins.
 import { and, eq, or, type Placeholder, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../db/client.ts';
 import { conversationParticipants, conversations } from '../db/schema/index.ts';
+import { notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
 
 /**
@@ -45,3 +47,22 @@ export function accessCondition(actor: AccessSubject, level: AccessLevel): SQL {
 /** `id = :id and <access>`: the one filter used to reach a single conversation. */
 export const conversationWithAccess = (actor: AccessSubject, id: string | Placeholder, level: AccessLevel) =>
   and(eq(conversations.id, id), accessCondition(actor, level))!;
+
+/**
+ * `exists (the conversation, reachable at level)`: a guard for a query on another table (its messages, members,
+ * models), so the write or read happens only when access holds, in the same statement.
+ */
+export const conversationReachable = (
+  actor: AccessSubject,
+  conversationId: string | Placeholder,
+  level: AccessLevel,
+): SQL => sql`exists (select 1 from ${conversations} where ${conversationWithAccess(actor, conversationId, level)})`;
+
+/** Not-found unless the actor reaches the conversation at `level`. */
+export async function requireConversation(db: Executor, actor: Actor, conversationId: string, level: AccessLevel) {
+  const [conversation] = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(conversationWithAccess(actor, conversationId, level));
+  if (!conversation) throw notFound('conversation', conversationId);
+}

@@ -1,12 +1,11 @@
 // The models taking part in a conversation, in reply order, each with its own settings [seed 004
 // conversation_ai_models]. Anyone who may read the conversation sees them; managers change them.
-import { and, asc, eq, exists, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { conversationModels, conversations, models, type ConversationModelSettings } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
-import { conversationWithAccess } from './conversation-access.ts';
-import { requireConversation } from './participants.ts';
+import { conversationReachable, conversationWithAccess, requireConversation } from './conversation-access.ts';
 import { isUniqueViolation } from './postgres-errors.ts';
 
 export type ConversationModel = typeof conversationModels.$inferSelect;
@@ -66,7 +65,7 @@ export class ConversationModelStore {
   async remove({ actor, conversationId, modelId }: ModelTarget): Promise<void> {
     const removed = await this.db
       .delete(conversationModels)
-      .where(and(this.modelOf(conversationId, modelId), this.managedBy(actor, conversationId)))
+      .where(and(this.modelOf(conversationId, modelId), conversationReachable(actor, conversationId, 'manage')))
       .returning({ id: conversationModels.id });
     if (removed.length === 0) throw await this.explainMissing({ actor, conversationId, modelId });
   }
@@ -76,7 +75,7 @@ export class ConversationModelStore {
     const [updated] = await this.db
       .update(conversationModels)
       .set(changes)
-      .where(and(this.modelOf(conversationId, modelId), this.managedBy(actor, conversationId)))
+      .where(and(this.modelOf(conversationId, modelId), conversationReachable(actor, conversationId, 'manage')))
       .returning();
     if (!updated) throw await this.explainMissing({ actor, conversationId, modelId });
     return updated;
@@ -115,15 +114,6 @@ export class ConversationModelStore {
 
   private modelOf(conversationId: string, modelId: string) {
     return and(eq(conversationModels.conversationId, conversationId), eq(conversationModels.modelId, modelId))!;
-  }
-
-  private managedBy(actor: Actor, conversationId: string) {
-    return exists(
-      this.db
-        .select({ id: conversations.id })
-        .from(conversations)
-        .where(conversationWithAccess(actor, conversationId, 'manage')),
-    );
   }
 
   private async explainMissing({ actor, conversationId, modelId }: ModelTarget): Promise<AppError> {

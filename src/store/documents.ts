@@ -6,7 +6,7 @@ import type { Database, Executor } from '../db/client.ts';
 import { documents, suggestions } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
-import { requireConversation } from './participants.ts';
+import { requireConversation } from './conversation-access.ts';
 import { isUniqueViolation } from './postgres-errors.ts';
 
 export type Document = typeof documents.$inferSelect;

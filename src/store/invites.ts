@@ -8,7 +8,8 @@ import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { accessCondition, conversationWithAccess } from './conversation-access.ts';
 import type { Conversation } from './conversations.ts';
-import { type GrantableRole, requireConversation } from './participants.ts';
+import { requireConversation } from './conversation-access.ts';
+import type { GrantableRole } from './participants.ts';
 
 export type Invite = typeof conversationInvites.$inferSelect;
 export type InviteRefusal = 'revoked' | 'expired' | 'used_up';

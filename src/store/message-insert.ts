@@ -1,17 +1,69 @@
-// The one statement that writes a batch of messages: `insert ... select from jsonb_to_recordset($1)`, idempotent on
-// request id. One statement and one parameter for any number of rows: ~3x faster than drizzle's multi-row
+// Writing a batch of messages: the complete rows (ids, defaults, sealed text), then one statement,
+// `insert ... select from jsonb_to_recordset($1)`, idempotent on request id. One statement and one parameter for any number of rows: ~3x faster than drizzle's multi-row
 // `values` (see BASELINES.md). Only what the database decides comes back (times, the rounded cost): the caller
 // already holds the rest, and parsing 1,000 full rows back was a fifth of a batch save's own time.
 import { getTableColumns, inArray, sql } from 'drizzle-orm';
+import type { Keyring } from '../crypto/encryption.ts';
 import type { Executor } from '../db/client.ts';
 import { messages } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
+import { newMessageId } from './ids.ts';
+import { sealMessageText } from './message-encryption.ts';
+import type { NewMessage } from './messages.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './postgres-errors.ts';
 
 type MessageRow = typeof messages.$inferSelect;
 
 /** A row ready to insert: every column set; the database decides the times when `createdAt` is null. */
 export type PreparedMessageRow = Omit<MessageRow, 'createdAt' | 'updatedAt'> & { createdAt: Date | null };
+
+/**
+ * Complete rows for the batch: ids, defaults, and the text sealed when a keyring is set. Every column is
+ * spelled out rather than spread from the input: spreading a message and adding a dozen keys cost ~7 µs a row,
+ * most of a 1,000-row save's own time.
+ */
+export function prepareMessageRows(
+keyring: Keyring | null,
+conversationId: string,
+batch: NewMessage[],
+senderId: string | null,
+): PreparedMessageRow[] {
+  return batch.map((message) => {
+    const id = message.id ?? newMessageId();
+    const text = sealMessageText(keyring, id, {
+      content: message.content ?? null,
+      parts: message.parts ?? [],
+      attachments: message.attachments ?? [],
+    });
+    return {
+      id,
+      conversationId,
+      requestId: message.requestId ?? null,
+      role: message.role,
+      // A person's message is always the actor's own; model and system messages have no sender.
+      senderId: message.role === 'user' ? senderId : null,
+      modelId: message.modelId ?? null,
+      modelVersion: message.modelVersion ?? null,
+      parts: text.parts,
+      content: text.content,
+      encryptedContent: text.encryptedContent,
+      encryptionKeyId: text.encryptionKeyId,
+      attachments: text.attachments,
+      parentId: message.parentId ?? null,
+      isFirstResponder: message.isFirstResponder ?? false,
+      hasWebSearch: message.hasWebSearch ?? false,
+      webSearchContextSize: message.webSearchContextSize ?? null,
+      status: message.status ?? 'complete',
+      inputTokens: message.inputTokens ?? null,
+      outputTokens: message.outputTokens ?? null,
+      cachedInputTokens: message.cachedInputTokens ?? null,
+      costUsd: message.costUsd ?? null,
+      latencyMs: message.latencyMs ?? null,
+      metadata: message.metadata ?? {},
+      createdAt: message.createdAt ?? null,
+    };
+  });
+}
 
 /**
  * Inserts complete rows (ids set) into one conversation and returns the stored rows in input order. A request id

@@ -7,9 +7,8 @@ import type { Database, Executor } from '../db/client.ts';
 import { conversations, messages } from '../db/schema/index.ts';
 import { notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
-import { canRead, conversationWithAccess } from './conversation-access.ts';
+import { canRead, conversationReachable } from './conversation-access.ts';
 import { ConversationStore } from './conversations.ts';
-import { newMessageId } from './ids.ts';
 import {
   openMessageText,
   rotateMessageEncryption,
@@ -17,7 +16,7 @@ import {
   sealMessageText,
   toMessage,
 } from './message-encryption.ts';
-import { insertMessageBatch, type PreparedMessageRow } from './message-insert.ts';
+import { insertMessageBatch, prepareMessageRows } from './message-insert.ts';
 import { clampLimit, decodeCursor, type Page, toPage } from './pagination.ts';
 
 export type MessageRow = typeof messages.$inferSelect;
@@ -92,11 +91,7 @@ export class MessageStore {
   ) {
     const inConversation = eq(messages.conversationId, sql.placeholder('conversationId'));
     // Not correlated with the message row: Postgres checks it once, then walks the index backwards.
-    const readable = sql`exists (select 1 from ${conversations} where ${conversationWithAccess(
-      { id: sql.placeholder('actorId') },
-      sql.placeholder('conversationId'),
-      'read',
-    )})`;
+    const readable = conversationReachable({ id: sql.placeholder('actorId') }, sql.placeholder('conversationId'), 'read');
     const newestFirst = [desc(messages.createdAt), desc(messages.id)] as const;
     this.firstPage = db
       .select()
@@ -140,7 +135,7 @@ export class MessageStore {
     }
     const rows = await this.db.transaction(async (tx) => {
       await this.conversationStore.get({ actor, id: conversationId, level: 'write' }, tx);
-      const stored = await insertMessageBatch(tx, conversationId, this.prepareRows(conversationId, batch, actor.id));
+      const stored = await insertMessageBatch(tx, conversationId, prepareMessageRows(this.keyring, conversationId, batch, actor.id));
       await this.touch(tx, conversationId, stored);
       return stored;
     });
@@ -152,7 +147,7 @@ export class MessageStore {
     const { conversationId, ...message } = input;
     const [row] = await this.db.transaction(async (tx) => {
       const pending = { ...message, role: 'assistant', status: 'streaming' } as const;
-      const stored = await insertMessageBatch(tx, conversationId, this.prepareRows(conversationId, [pending], null));
+      const stored = await insertMessageBatch(tx, conversationId, prepareMessageRows(this.keyring, conversationId, [pending], null));
       await this.touch(tx, conversationId, stored);
       return stored;
     });
@@ -308,49 +303,6 @@ export class MessageStore {
   /** Moves every message onto the keyring's current key; see rotateMessageEncryption. */
   rotateEncryption(options: RotationOptions) {
     return rotateMessageEncryption(this.db, options);
-  }
-
-  /**
-   * Complete rows for the batch: ids, defaults, and the text sealed when a keyring is set. Every column is
-   * spelled out rather than spread from the input: spreading a message and adding a dozen keys cost ~7 µs a row,
-   * most of a 1,000-row save's own time.
-   */
-  private prepareRows(conversationId: string, batch: NewMessage[], senderId: string | null): PreparedMessageRow[] {
-    return batch.map((message) => {
-      const id = message.id ?? newMessageId();
-      const text = sealMessageText(this.keyring, id, {
-        content: message.content ?? null,
-        parts: message.parts ?? [],
-        attachments: message.attachments ?? [],
-      });
-      return {
-        id,
-        conversationId,
-        requestId: message.requestId ?? null,
-        role: message.role,
-        // A person's message is always the actor's own; model and system messages have no sender.
-        senderId: message.role === 'user' ? senderId : null,
-        modelId: message.modelId ?? null,
-        modelVersion: message.modelVersion ?? null,
-        parts: text.parts,
-        content: text.content,
-        encryptedContent: text.encryptedContent,
-        encryptionKeyId: text.encryptionKeyId,
-        attachments: text.attachments,
-        parentId: message.parentId ?? null,
-        isFirstResponder: message.isFirstResponder ?? false,
-        hasWebSearch: message.hasWebSearch ?? false,
-        webSearchContextSize: message.webSearchContextSize ?? null,
-        status: message.status ?? 'complete',
-        inputTokens: message.inputTokens ?? null,
-        outputTokens: message.outputTokens ?? null,
-        cachedInputTokens: message.cachedInputTokens ?? null,
-        costUsd: message.costUsd ?? null,
-        latencyMs: message.latencyMs ?? null,
-        metadata: message.metadata ?? {},
-        createdAt: message.createdAt ?? null,
-      };
-    });
   }
 
   private async touch(tx: Executor, conversationId: string, rows: MessageRow[]) {

@@ -1,12 +1,12 @@
 // The people of a conversation and their roles (owner | admin | member) [seed 004 conversation_participants].
 // Reading the list needs read access; adding, re-roling and removing people needs manage access; only the
 // owner hands ownership on. A removed or departed person's row is deleted, so an invite can bring them back.
-import { and, asc, eq, exists, ne } from 'drizzle-orm';
+import { and, asc, eq, ne } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.ts';
 import { conversationParticipants, conversations, users } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
-import { type AccessLevel, conversationWithAccess } from './conversation-access.ts';
+import { conversationReachable, conversationWithAccess, requireConversation } from './conversation-access.ts';
 import type { Conversation } from './conversations.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './postgres-errors.ts';
 
@@ -65,7 +65,7 @@ export class ParticipantStore {
     const [participant] = await this.db
       .update(conversationParticipants)
       .set({ role })
-      .where(and(this.nonOwner(conversationId, userId), this.managedBy(actor, conversationId)))
+      .where(and(this.nonOwner(conversationId, userId), conversationReachable(actor, conversationId, 'manage')))
       .returning();
     if (!participant) throw await this.explainMissing({ actor, conversationId, userId });
     return participant;
@@ -74,7 +74,7 @@ export class ParticipantStore {
   async remove({ actor, conversationId, userId }: ParticipantTarget): Promise<void> {
     const removed = await this.db
       .delete(conversationParticipants)
-      .where(and(this.nonOwner(conversationId, userId), this.managedBy(actor, conversationId)))
+      .where(and(this.nonOwner(conversationId, userId), conversationReachable(actor, conversationId, 'manage')))
       .returning({ id: conversationParticipants.id });
     if (removed.length === 0) throw await this.explainMissing({ actor, conversationId, userId });
   }
@@ -164,30 +164,12 @@ export class ParticipantStore {
     )!;
   }
 
-  private managedBy(actor: Actor, conversationId: string) {
-    return exists(
-      this.db
-        .select({ id: conversations.id })
-        .from(conversations)
-        .where(conversationWithAccess(actor, conversationId, 'manage')),
-    );
-  }
-
   /** Why a guarded write touched nothing: the conversation is out of reach, the person is absent, or the owner. */
   private async explainMissing({ actor, conversationId, userId }: ParticipantTarget): Promise<AppError> {
     await requireConversation(this.db, actor, conversationId, 'manage');
     const role = await this.roleOf(conversationId, userId);
     return role === 'owner' ? ownerStays() : notFound('participant', userId);
   }
-}
-
-/** Not-found unless the actor reaches the conversation at `level`. */
-export async function requireConversation(db: Executor, actor: Actor, conversationId: string, level: AccessLevel) {
-  const [conversation] = await db
-    .select({ id: conversations.id })
-    .from(conversations)
-    .where(conversationWithAccess(actor, conversationId, level));
-  if (!conversation) throw notFound('conversation', conversationId);
 }
 
 function assertGrantable(role: ParticipantRole): void {

@@ -6,8 +6,7 @@ import type { Database } from '../db/client.ts';
 import { conversations, transcripts } from '../db/schema/index.ts';
 import { notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
-import { accessCondition, conversationWithAccess } from './conversation-access.ts';
-import { requireConversation } from './participants.ts';
+import { accessCondition, conversationWithAccess, requireConversation } from './conversation-access.ts';
 import { clampLimit } from './pagination.ts';
 
 export type Transcript = typeof transcripts.$inferSelect;
