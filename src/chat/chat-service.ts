@@ -103,7 +103,7 @@ export class ChatService {
 
   /** The newest stream of a conversation, if it can still be read (running, or just finished). */
   async latestStream(actor: Actor, conversationId: string): Promise<AsyncIterable<string> | null> {
-    const [newest] = await this.store.streams.listIds({ actor, conversationId });
+    const [newest] = await this.store.streams.listIds({ actor, conversationId, limit: 1 });
     return newest ? this.streamLog.read(newest) : null;
   }
 
@@ -161,7 +161,7 @@ export class ChatService {
 
   /** A client retried a request the server already took: hand back that turn's stream. */
   private async retried(actor: Actor, conversationId: string): Promise<TurnOutcome> {
-    const [newest] = await this.store.streams.listIds({ actor, conversationId });
+    const [newest] = await this.store.streams.listIds({ actor, conversationId, limit: 1 });
     if (!newest) throw new AppError('conflict', 'this message was already sent and its reply is gone');
     return { streamId: newest };
   }

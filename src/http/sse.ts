@@ -1,5 +1,5 @@
 // A UI message stream as Server-Sent Events: the AI SDK's wire format (`data: <chunk>` … `data: [DONE]`), so its
-// own client (useChat) reads it unchanged. Chunks that are ready together go out in one write.
+// own client (useChat) reads it unchanged. One event per chunk, pulled as the client reads (backpressure).
 import { UI_MESSAGE_STREAM_HEADERS } from 'ai';
 
 const encoder = new TextEncoder();

@@ -25,6 +25,8 @@ export type Message = Omit<MessageRow, 'encryptedContent' | 'encryptionKeyId'>;
 
 type MessageInsert = typeof messages.$inferInsert;
 type Optional<Key extends keyof MessageInsert> = Partial<Pick<MessageInsert, Key>>;
+/** What a finished reply records about its generation. */
+type ReplyAccounting = 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'costUsd' | 'latencyMs';
 
 /** A message to save. The store sets the id (UUIDv7) unless given, the sender and, unless given, the time. */
 export type NewMessage = Pick<MessageInsert, 'role'> &
@@ -41,11 +43,7 @@ export type NewMessage = Pick<MessageInsert, 'role'> &
     | 'hasWebSearch'
     | 'webSearchContextSize'
     | 'status'
-    | 'inputTokens'
-    | 'outputTokens'
-    | 'cachedInputTokens'
-    | 'costUsd'
-    | 'latencyMs'
+    | ReplyAccounting
     | 'metadata'
     | 'createdAt'
   >;
@@ -71,11 +69,7 @@ export type MessageChanges = Optional<
   | 'attachments'
   | 'status'
   | 'modelVersion'
-  | 'inputTokens'
-  | 'outputTokens'
-  | 'cachedInputTokens'
-  | 'costUsd'
-  | 'latencyMs'
+  | ReplyAccounting
   | 'metadata'
 >;
 

@@ -37,14 +37,23 @@ export class StreamStore {
     }
   }
 
-  /** The conversation's stream ids, newest first: the first is the one to resume. */
-  async listIds({ actor, conversationId }: { actor: Actor; conversationId: string }): Promise<string[]> {
+  /** The conversation's stream ids, newest first (at most `limit`): the first is the one to resume. */
+  async listIds({
+    actor,
+    conversationId,
+    limit = 100,
+  }: {
+    actor: Actor;
+    conversationId: string;
+    limit?: number;
+  }): Promise<string[]> {
     const rows = await this.db
       .select({ id: streams.id, conversationId: conversations.id })
       .from(conversations)
       .leftJoin(streams, eq(streams.conversationId, conversations.id))
       .where(conversationWithAccess(actor, conversationId, 'read'))
-      .orderBy(desc(streams.createdAt), desc(streams.id));
+      .orderBy(desc(streams.createdAt), desc(streams.id))
+      .limit(limit);
     // No row at all: no such conversation for this actor. One row without a stream: none recorded.
     if (rows.length === 0) throw notFound('conversation', conversationId);
     return rows.flatMap((row) => (row.id === null ? [] : [row.id]));
