@@ -55,29 +55,37 @@ export class ChatEngine {
     const controller = new AbortController();
     const finishTurn = this.activeTurns.begin(conversation.id, controller);
 
-    const replies = await Promise.all(
-      request.models.map((model) =>
-        startReply(
-          { messages: this.store.messages, providers: this.providers },
-          {
-            conversationId: conversation.id,
-            model,
-            prompt: fitToContextWindow(
-              promptForModel(history, { modelId: model.id, name: modelNames.get(model.id)! }, modelNames),
-              model.contextWindow,
-              model.maxOutputTokens ?? 4_096,
-            ),
-            system: conversation.parameters.systemPrompt,
-            temperature: conversation.parameters.temperature,
-            maxOutputTokens: conversation.parameters.maxOutputTokens,
-            parentId: request.userMessage.id,
-            webSearch: request.webSearch,
-            abortSignal: controller.signal,
-            emit,
-          },
+    let replies: Awaited<ReturnType<typeof startReply>>[];
+    try {
+      replies = await Promise.all(
+        request.models.map((model) =>
+          startReply(
+            { messages: this.store.messages, providers: this.providers },
+            {
+              conversationId: conversation.id,
+              model,
+              prompt: fitToContextWindow(
+                promptForModel(history, { modelId: model.id, name: modelNames.get(model.id)! }, modelNames),
+                model.contextWindow,
+                model.maxOutputTokens ?? 4_096,
+              ),
+              system: conversation.parameters.systemPrompt,
+              temperature: conversation.parameters.temperature,
+              maxOutputTokens: conversation.parameters.maxOutputTokens,
+              parentId: request.userMessage.id,
+              webSearch: request.webSearch,
+              abortSignal: controller.signal,
+              emit,
+            },
+          ),
         ),
-      ),
-    );
+      );
+    } catch (error) {
+      // No reply could be set up (e.g. the database refused): nothing runs, so nothing may look running.
+      finishTurn();
+      this.streamLog.end(streamId);
+      throw error;
+    }
     const replyIds = replies.map((reply) => reply.message.id);
     // The UI message that carries every reply takes the first reply's id, so a single-model chat is ordinary.
     emit({ type: 'start', messageId: replyIds[0] });
