@@ -3,6 +3,7 @@
 // operator declared for their own OpenAI-compatible servers, build the store, the provider registry and the
 // accounts (better-auth, with its session-signing secret).
 import { type Auth, createAuth } from './auth/better-auth.ts';
+import { abandonedAfterMs, startAbandonedReplySweeper } from './chat/abandoned-replies.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { ChatEngine } from './chat/engine.ts';
 import { resolveAuthSecret } from './auth/secret.ts';
@@ -15,6 +16,7 @@ import { registerDeclaredModels } from './providers/declared-models.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
 import { createStore, type Store } from './store/index.ts';
 import { createStreamLog, type StreamLog } from './streams/index.ts';
+import { createStopSignals } from './streams/stop-signals.ts';
 
 export type Runtime = {
   env: Environment;
@@ -74,13 +76,27 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     throw error;
   }
   const streamLog = createStreamLog(env);
-  const engine = new ChatEngine(store, providers, streamLog);
+  const stopSignals = createStopSignals(env);
+  const engine = new ChatEngine(store, providers, streamLog, stopSignals);
   const chat = new ChatService(database.db, store, providers, engine, streamLog);
+  let sweeper: { stop(): void };
+  try {
+    await engine.listenForStops();
+    sweeper = await startAbandonedReplySweeper(store.messages, {
+      quietMs: abandonedAfterMs(env),
+      soleWriter: database.kind === 'pglite',
+      log,
+    });
+  } catch (error) {
+    await Promise.allSettled([stopSignals.close(), streamLog.close(), database.close()]);
+    throw error;
+  }
   const close = async () => {
+    sweeper.stop();
     // Replies still running end as `stopped`, with what they had said saved.
     engine.activeTurns.stopAll();
     await Promise.race([engine.allSettled(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    await streamLog.close();
+    await Promise.allSettled([stopSignals.close(), streamLog.close()]);
     await database.close();
   };
   return { env, database, store, providers, auth, streamLog, chat, close };

@@ -107,9 +107,12 @@ export class ChatService {
     return newest ? this.streamLog.read(newest) : null;
   }
 
+  /** Stops the conversation's running replies, wherever they run; returns how many were running. */
   async stop(actor: Actor, conversationId: string): Promise<number> {
     await this.store.conversations.get({ actor, id: conversationId, level: 'write' });
-    return this.engine.stop(conversationId);
+    const running = await this.store.messages.countStreaming(conversationId);
+    await this.engine.requestStop(conversationId);
+    return running;
   }
 
   /** The conversation to write to; a new id creates it, titled after the first message. */

@@ -9,6 +9,7 @@ import type { Actor } from '../store/actor.ts';
 import type { Store } from '../store/index.ts';
 import type { Message } from '../store/messages.ts';
 import type { StreamLog } from '../streams/index.ts';
+import type { StopSignals } from '../streams/stop-signals.ts';
 import { ActiveTurns } from './active-turns.ts';
 import { fitToContextWindow, HISTORY_MESSAGE_LIMIT, promptForModel } from './history.ts';
 import { type ReplySummary, startReply } from './reply.ts';
@@ -41,7 +42,13 @@ export class ChatEngine {
     private readonly store: Store,
     private readonly providers: ProviderRegistry,
     private readonly streamLog: StreamLog,
+    private readonly stopSignals: StopSignals,
   ) {}
+
+  /** Starts taking stop requests from every process; replies of this process stop when asked. */
+  listenForStops(): Promise<void> {
+    return this.stopSignals.subscribe((conversationId) => this.activeTurns.stop(conversationId));
+  }
 
   /** Starts a turn: returns once the replies exist and the stream is open; the models answer in the background. */
   async startTurn(request: TurnRequest): Promise<StartedTurn> {
@@ -124,9 +131,9 @@ export class ChatEngine {
     await Promise.allSettled([...this.running]);
   }
 
-  /** Aborts the running replies of a conversation (in this process). */
-  stop(conversationId: string): number {
-    return this.activeTurns.stop(conversationId);
+  /** Asks whichever process runs the conversation's replies to stop them. */
+  requestStop(conversationId: string): Promise<void> {
+    return this.stopSignals.publish(conversationId);
   }
 
   /** The newest messages, oldest first: the thread a model continues. */

@@ -1,10 +1,10 @@
 // Messages: what people and models said. Saved in batches as an actor (idempotent on request id), paged newest
 // first, trimmed for edits, counted for rate limits; and, engine-side, the assistant reply that fills in while a
 // model streams. With a keyring the text is stored only encrypted (see message-encryption.ts).
-import { and, desc, eq, gte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database, Executor } from '../db/client.ts';
-import { conversations, messages } from '../db/schema/index.ts';
+import { conversations, messages, models } from '../db/schema/index.ts';
 import { notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { canRead, conversationReachable } from './conversation-access.ts';
@@ -22,6 +22,8 @@ import { clampLimit, decodeCursor, type Page, toPage } from './pagination.ts';
 export type MessageRow = typeof messages.$inferSelect;
 /** A message as callers see it: the text in the clear, however it is stored. */
 export type Message = Omit<MessageRow, 'encryptedContent' | 'encryptionKeyId'>;
+/** How a model that wrote a message is named. */
+export type ModelName = Pick<typeof models.$inferSelect, 'name' | 'displayName'>;
 
 type MessageInsert = typeof messages.$inferInsert;
 type Optional<Key extends keyof MessageInsert> = Partial<Pick<MessageInsert, Key>>;
@@ -228,6 +230,20 @@ export class MessageStore {
     return row ? toMessage(this.keyring, row.message) : undefined;
   }
 
+  /**
+   * The names of the models that wrote messages, whatever their status now: a reply keeps showing who wrote it
+   * after its model is retired (a model with messages cannot be deleted). Models are public, so no actor.
+   */
+  async modelNames(modelIds: string[]): Promise<Map<string, ModelName>> {
+    const unique = [...new Set(modelIds)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.db
+      .select({ id: models.id, name: models.name, displayName: models.displayName })
+      .from(models)
+      .where(inArray(models.id, unique));
+    return new Map(rows.map(({ id, ...name }) => [id, name]));
+  }
+
   /** For edits and regeneration: removes the conversation's messages created at or after `at`. Returns how many. */
   async deleteAfter({
     actor,
@@ -292,6 +308,32 @@ export class MessageStore {
       .from(messages)
       .where(and(eq(messages.senderId, userId), gte(messages.createdAt, since)));
     return row?.count ?? 0;
+  }
+
+  /** How many replies of a conversation are still being generated (by any process). */
+  async countStreaming(conversationId: string): Promise<number> {
+    const [row] = await this.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.status, 'streaming')));
+    return row?.count ?? 0;
+  }
+
+  /**
+   * Replies left `streaming` by a process that died: nothing has touched them since `quietSince`, which a live
+   * reply cannot be (it saves as it grows, and its provider call times out). They end as `error`, keeping the
+   * text saved so far. Returns their ids.
+   */
+  async endAbandonedReplies({ quietSince }: { quietSince: Date }): Promise<string[]> {
+    const ended = await this.db
+      .update(messages)
+      .set({
+        status: 'error',
+        metadata: sql`${messages.metadata} || ${JSON.stringify({ error: 'the server stopped before the reply finished' })}::jsonb`,
+      })
+      .where(and(eq(messages.status, 'streaming'), lt(messages.updatedAt, sql`${quietSince.toISOString()}::timestamptz`)))
+      .returning({ id: messages.id });
+    return ended.map((row) => row.id);
   }
 
   /** Moves every message onto the keyring's current key; see rotateMessageEncryption. */

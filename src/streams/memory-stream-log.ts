@@ -33,6 +33,10 @@ export class MemoryStreamLog implements StreamLog {
     entry.expiry.unref();
   }
 
+  async has(streamId: string): Promise<boolean> {
+    return this.streams.has(streamId);
+  }
+
   async isActive(streamId: string): Promise<boolean> {
     const entry = this.streams.get(streamId);
     return entry !== undefined && !entry.ended;

@@ -1,7 +1,10 @@
 // The stream log on Redis Streams: one Redis stream per reply (XADD per chunk, an `end` entry last), so a reader
 // on any process replays it with XRANGE and follows it with a blocking XREAD. Appends are pipelined per tick, so
-// a fast token stream costs one round trip per batch, not per token.
+// a fast token stream costs one round trip per batch, not per token. Readers in the writing process — nearly
+// all of them — follow an in-memory copy instead: no Redis round trip per chunk, and nothing to wait for
+// before the first flush.
 import { Redis } from 'ioredis';
+import { MemoryStreamLog } from './memory-stream-log.ts';
 import { ABANDONED_STREAM_TTL_SECONDS, FINISHED_STREAM_TTL_SECONDS, type StreamLog } from './stream-log.ts';
 
 const KEY_PREFIX = 'chorus:stream:';
@@ -9,6 +12,8 @@ const CHUNK_FIELD = 'c';
 const END_FIELD = 'end';
 /** A blocked reader wakes at least this often to notice an abort. */
 const BLOCK_MS = 1_000;
+/** The in-memory copy of a finished stream is dropped soon: Redis still has it for late readers. */
+const LOCAL_FINISHED_TTL_MS = 30_000;
 
 type Pending = { streamId: string; chunk: string | null };
 
@@ -17,16 +22,19 @@ export class RedisStreamLog implements StreamLog {
   private pending: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private readonly readers = new Set<Redis>();
+  private readonly local = new MemoryStreamLog(LOCAL_FINISHED_TTL_MS);
 
   constructor(private readonly url: string) {
     this.writer = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
   }
 
   append(streamId: string, chunk: string): void {
+    this.local.append(streamId, chunk);
     this.enqueue({ streamId, chunk });
   }
 
   end(streamId: string): void {
+    this.local.end(streamId);
     this.enqueue({ streamId, chunk: null });
   }
 
@@ -70,11 +78,14 @@ export class RedisStreamLog implements StreamLog {
   }
 
   async isActive(streamId: string): Promise<boolean> {
+    if (await this.local.has(streamId)) return this.local.isActive(streamId);
     const [last] = await this.writer.xrevrange(KEY_PREFIX + streamId, '+', '-', 'COUNT', 1);
     return last !== undefined && !isEnd(last[1]);
   }
 
   async read(streamId: string, signal?: AbortSignal): Promise<AsyncIterable<string> | null> {
+    const written = await this.local.read(streamId, signal);
+    if (written) return written;
     const key = KEY_PREFIX + streamId;
     const [first] = await this.writer.xrange(key, '-', '+', 'COUNT', 1);
     if (!first) return null;
@@ -105,6 +116,7 @@ export class RedisStreamLog implements StreamLog {
   }
 
   async close(): Promise<void> {
+    await this.local.close();
     while (this.flushing) await this.flushing;
     for (const reader of this.readers) reader.disconnect();
     await this.writer.quit();

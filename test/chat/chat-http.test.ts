@@ -2,12 +2,13 @@
 // offline model and real AI SDK providers pointed at a fake OpenAI-compatible server on 127.0.0.1.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { parseJsonEventStream, readUIMessageStream, type UIMessage, type UIMessageChunk, uiMessageChunkSchema } from 'ai';
+import type { UIMessage, UIMessageChunk } from 'ai';
 import { eq } from 'drizzle-orm';
 import { models } from '../../src/db/schema/index.ts';
 import { seedModels } from '../../src/models/seed.ts';
 import { registerDeclaredModels } from '../../src/providers/index.ts';
 import { actorOf } from '../../src/store/index.ts';
+import { readChat, textOf } from '../support/chat-stream.ts';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
 import { testBackends } from '../support/database.ts';
 import { startTestServer, TestClient, type TestServer } from '../support/server.ts';
@@ -32,8 +33,9 @@ for (const kind of testBackends()) {
       });
       server = await startTestServer(kind, {
         CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL,
-        CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta,broken,cut,slow',
+        CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta,broken,cut,slow,busy,hung',
         CHORUS_PROVIDER_MAX_RETRIES: '1',
+        CHORUS_PROVIDER_TIMEOUT_MS: '1500',
       });
       const db = server.runtime.database.db;
       await seedModels(db);
@@ -142,6 +144,33 @@ for (const kind of testBackends()) {
       assert.ok(result.chunks.some((chunk) => chunk.type === 'error'), 'the client is told');
     });
 
+    test('a provider answering 429 before the first token is retried, and the reply completes', async () => {
+      fake.scriptModel('busy', { reply: 'Fine now.', failFirst: { count: 1, status: 429 } });
+      const conversationId = crypto.randomUUID();
+      const result = await send({ id: conversationId, messages: [userMessage('are you busy?')], modelIds: ['fake:busy'] });
+      assert.equal(textOf(result.message!), 'Fine now.');
+      assert.deepEqual(
+        fake.requestsFor('busy').map((request) => request.status),
+        [429, 200],
+      );
+      const reply = (await storedMessages(conversationId)).find((message) => message.role === 'assistant')!;
+      assert.equal(reply.status, 'complete');
+    });
+
+    test('a provider that hangs past the timeout ends the reply as an error; the server goes on serving', async () => {
+      fake.scriptModel('hung', { hang: true });
+      const conversationId = crypto.randomUUID();
+      const result = await send({ id: conversationId, messages: [userMessage('hello?')], modelIds: ['fake:hung'] });
+      assert.equal(result.status, 200);
+      const reply = (await storedMessages(conversationId)).find((message) => message.role === 'assistant')!;
+      assert.equal(reply.status, 'error');
+      assert.match(String(reply.metadata.error), /the provider sent nothing for 1500 ms/);
+      const told = result.chunks.find((chunk) => chunk.type === 'error') as { errorText: string } | undefined;
+      assert.ok(told, 'the client is told');
+      const health = await fetch(`${server.baseUrl}/api/health`);
+      assert.equal(health.status, 200);
+    });
+
     test('a retried request (same message id) saves the message once', async () => {
       const conversationId = crypto.randomUUID();
       const message = userMessage('only once');
@@ -233,25 +262,4 @@ for (const kind of testBackends()) {
       assert.equal(anonymous.status, 401);
     });
   });
-}
-
-/** Reads a UI message stream the way useChat does: the AI SDK's SSE parser and message reader. */
-async function readChat(body: ReadableStream<Uint8Array>): Promise<{ message?: UIMessage; chunks: UIMessageChunk[] }> {
-  const chunks: UIMessageChunk[] = [];
-  const stream = parseJsonEventStream({ stream: body, schema: uiMessageChunkSchema }).pipeThrough(
-    new TransformStream({
-      transform(result, controller) {
-        if (!result.success) throw result.error;
-        chunks.push(result.value);
-        controller.enqueue(result.value);
-      },
-    }),
-  );
-  let message: UIMessage | undefined;
-  for await (const state of readUIMessageStream({ stream, terminateOnError: false })) message = state;
-  return { message, chunks };
-}
-
-function textOf(message: UIMessage): string {
-  return message.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
 }

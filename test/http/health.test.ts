@@ -2,21 +2,7 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
-import { dataDirectories, startChorus } from '../support/cli.ts';
-
-/** Resolves with the port once the server says it is serving; rejects if it exits first. */
-function servingPort(server: ChildProcess): Promise<number> {
-  let output = '';
-  return new Promise((resolve, reject) => {
-    server.stdout!.on('data', (chunk) => {
-      output += chunk;
-      const match = /serving on http:\/\/localhost:(\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
-    });
-    server.stderr!.on('data', (chunk) => (output += chunk));
-    server.on('exit', (code) => reject(new Error(`chorus serve exited (${code}) before serving:\n${output}`)));
-  });
-}
+import { dataDirectories, servingPort, startChorus } from '../support/cli.ts';
 
 describe('chorus serve', () => {
   const directories = dataDirectories();

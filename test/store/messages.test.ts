@@ -395,6 +395,31 @@ for (const kind of testBackends()) {
       });
     });
 
+    test('replies left streaming and quiet are ended as errors with their text kept; live ones are not', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      const [question] = await store.messages.save({ actor: owner, conversationId: conversation.id, messages: [say('go')] });
+      const pending = () =>
+        store.messages.createPending({ conversationId: conversation.id, modelId: 'test:writer', parentId: question!.id });
+      const abandoned = await pending();
+      await store.messages.update(abandoned.id, { content: 'half a', parts: [{ type: 'text', text: 'half a' }] });
+      const live = await pending();
+      await database.db
+        .update(messages)
+        .set({ updatedAt: new Date(Date.now() - 10 * 60_000) })
+        .where(eq(messages.id, abandoned.id));
+      assert.equal(await store.messages.countStreaming(conversation.id), 2);
+
+      const ended = await store.messages.endAbandonedReplies({ quietSince: new Date(Date.now() - 60_000) });
+      assert.deepEqual(ended, [abandoned.id]);
+      const after = await store.messages.getById({ actor: owner, id: abandoned.id });
+      assert.equal(after.status, 'error');
+      assert.equal(after.content, 'half a');
+      assert.match(String(after.metadata.error), /server stopped before the reply finished/);
+      assert.equal((await store.messages.getById({ actor: owner, id: live.id })).status, 'streaming');
+      assert.equal(await store.messages.countStreaming(conversation.id), 1);
+    });
+
     test('deleting a conversation deletes its messages', async () => {
       const owner = await newUser();
       const conversation = await newConversation(owner);

@@ -28,6 +28,20 @@ export function startChorus(args: string[], env: Record<string, string | undefin
   });
 }
 
+/** Resolves with the port once `chorus serve` says it is serving; rejects if it exits first. */
+export function servingPort(server: ChildProcess): Promise<number> {
+  let output = '';
+  return new Promise((resolve, reject) => {
+    server.stdout!.on('data', (chunk) => {
+      output += chunk;
+      const match = /serving on http:\/\/localhost:(\d+)/.exec(output);
+      if (match) resolve(Number(match[1]));
+    });
+    server.stderr!.on('data', (chunk) => (output += chunk));
+    server.on('exit', (code) => reject(new Error(`chorus serve exited (${code}) before serving:\n${output}`)));
+  });
+}
+
 export function runChorus(args: string[], env: Record<string, string | undefined> = {}): Promise<CommandResult> {
   const child = startChorus(args, env);
   let stdout = '';
