@@ -5,6 +5,7 @@
 // of configuration sees them, so no configuration API can reveal or replace them, and they are never audited.
 import { asc, desc, eq, not, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { announce, CHANNELS } from '../db/notifications.ts';
 import { systemConfigChanges, systemConfigs } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { type Actor, isAdmin } from './actor.ts';
@@ -92,6 +93,8 @@ export class SystemConfigStore {
           (select max(${systemConfigChanges.changedAt}) + interval '1 millisecond' from ${systemConfigChanges}
            where ${systemConfigChanges.key} = ${key}))`,
       });
+      // Processes that act on this key (say, where model reads come from) hear of it once this commits.
+      await announce(tx, CHANNELS.config, key);
       return config!;
     });
   }
