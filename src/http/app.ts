@@ -8,10 +8,12 @@ import type { AppEnv } from './context.ts';
 import { handleError, invalidInput } from './errors.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerChatRoutes } from './routes/chat.ts';
+import { registerConversationRoutes } from './routes/conversations.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerMeRoutes } from './routes/me.ts';
 import { registerModelRoutes } from './routes/models.ts';
+import { registerVoteRoutes } from './routes/votes.ts';
 
 export function createApp(runtime: Runtime) {
   const app = new OpenAPIHono<AppEnv>({
@@ -33,6 +35,8 @@ export function createApp(runtime: Runtime) {
   registerKeyRoutes(app);
   registerModelRoutes(app);
   registerChatRoutes(app);
+  registerConversationRoutes(app);
+  registerVoteRoutes(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

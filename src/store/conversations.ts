@@ -1,5 +1,5 @@
 // Conversations (= chats, sessions): create, read, list newest-first, change, delete — always as an actor.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.ts';
 import {
   conversationModels,
@@ -33,6 +33,13 @@ export type ConversationChanges = Partial<
   Pick<Conversation, 'title' | 'visibility' | 'parameters' | 'settings' | 'isActive' | 'endedAt'>
 >;
 
+/** Changes to some generation settings, leaving the others as they are; null removes a setting. */
+export type ParameterChanges = { [Key in keyof ConversationParameters]?: ConversationParameters[Key] | null };
+
+/** A conversation in its member's list, with the member's role in it. */
+export type ConversationListItem = Conversation & { role: ParticipantRole };
+type ParticipantRole = (typeof conversationParticipants.$inferSelect)['role'];
+
 export class ConversationStore {
   /** The first page of a user's list is the hottest read of the app: prepared once. */
   private readonly listFirstPage;
@@ -41,7 +48,11 @@ export class ConversationStore {
   constructor(private readonly db: Database) {
     const base = () =>
       db
-        .select({ conversation: conversations, activityAt: conversationParticipants.lastMessageAt })
+        .select({
+          conversation: conversations,
+          activityAt: conversationParticipants.lastMessageAt,
+          role: conversationParticipants.role,
+        })
         .from(conversationParticipants)
         .innerJoin(conversations, eq(conversations.id, conversationParticipants.conversationId));
     const mine = and(
@@ -118,21 +129,39 @@ export class ConversationStore {
 
   /** The actor's conversations (owned or joined), most recent activity first. */
   async listForUser({ actor, limit, cursor }: { actor: Actor; limit?: number; cursor?: string | null }): Promise<
-    Page<Conversation>
+    Page<ConversationListItem>
   > {
     const pageSize = clampLimit(limit);
     const rows = cursor
       ? await this.listNextPage.execute({ actorId: actor.id, limit: pageSize + 1, ...keyOf(decodeCursor(cursor)) })
       : await this.listFirstPage.execute({ actorId: actor.id, limit: pageSize + 1 });
     const page = toPage(rows, pageSize, (row) => ({ at: row.activityAt, id: row.conversation.id }));
-    return { items: page.items.map((row) => row.conversation), nextCursor: page.nextCursor };
+    return { items: page.items.map((row) => ({ ...row.conversation, role: row.role })), nextCursor: page.nextCursor };
   }
 
-  async update({ actor, id, changes }: { actor: Actor; id: string; changes: ConversationChanges }) {
+  /**
+   * Needs manage access; changing who may see the conversation (visibility) is the owner's alone.
+   * `parameterChanges` are merged into the stored parameters inside the statement, so two people changing
+   * different settings at once both keep theirs.
+   */
+  async update({
+    actor,
+    id,
+    changes,
+    parameterChanges,
+  }: {
+    actor: Actor;
+    id: string;
+    changes: ConversationChanges;
+    parameterChanges?: ParameterChanges;
+  }) {
+    const level: AccessLevel = changes.visibility === undefined ? 'manage' : 'own';
+    const values = parameterChanges ? { ...changes, parameters: mergedParameters(parameterChanges) } : changes;
+    if (Object.keys(values).length === 0) return this.get({ actor, id, level });
     const [conversation] = await this.db
       .update(conversations)
-      .set(changes)
-      .where(conversationWithAccess(actor, id, 'manage'))
+      .set(values)
+      .where(conversationWithAccess(actor, id, level))
       .returning();
     if (!conversation) throw notFound('conversation', id);
     return conversation;
@@ -169,6 +198,14 @@ export class ConversationStore {
       .set({ lastMessageAt: sql`greatest(${conversationParticipants.lastMessageAt}, ${atText}::timestamptz)` })
       .where(eq(conversationParticipants.conversationId, id));
   }
+}
+
+/** `parameters || {set keys}` minus the removed keys; the JSON goes as text and is cast, portable across drivers. */
+function mergedParameters(changes: ParameterChanges): SQL {
+  const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
+  const kept = Object.fromEntries(entries.filter(([, value]) => value !== null));
+  const removals = entries.filter(([, value]) => value === null).map(([key]) => sql` - ${key}::text`);
+  return sql`(${conversations.parameters} || ${JSON.stringify(kept)}::jsonb)${sql.join(removals)}`;
 }
 
 /** Placeholders are not mapped through column types on every driver, so dates go as ISO text. */

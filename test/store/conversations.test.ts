@@ -75,6 +75,43 @@ for (const kind of testBackends()) {
       assert.deepEqual(seen, [ids[0], ...ids.slice(1).reverse()]);
     });
 
+    test('each listed conversation carries the member\'s role in it', async () => {
+      const owner = await newUser();
+      const member = await newUser();
+      const created = await store.conversations.create({ actor: owner, title: 'Group' });
+      await store.participants.add({ actor: owner, conversationId: created.id, userId: member.id });
+      assert.equal((await store.conversations.listForUser({ actor: owner })).items[0]!.role, 'owner');
+      assert.equal((await store.conversations.listForUser({ actor: member })).items[0]!.role, 'member');
+    });
+
+    test('parameter changes merge into the stored ones; null removes one', async () => {
+      const owner = await newUser();
+      const created = await store.conversations.create({ actor: owner, parameters: { temperature: 0.5, topP: 0.9 } });
+      const changed = await store.conversations.update({
+        actor: owner,
+        id: created.id,
+        changes: { title: 'Tuned' },
+        parameterChanges: { systemPrompt: 'Be brief.', topP: null },
+      });
+      assert.equal(changed.title, 'Tuned');
+      assert.deepEqual(changed.parameters, { temperature: 0.5, systemPrompt: 'Be brief.' });
+    });
+
+    test('admins change a conversation, but only the owner changes who may see it', async () => {
+      const owner = await newUser();
+      const admin = await newUser();
+      const created = await store.conversations.create({ actor: owner, title: 'Group' });
+      await store.participants.add({ actor: owner, conversationId: created.id, userId: admin.id, role: 'admin' });
+      const renamed = await store.conversations.update({ actor: admin, id: created.id, changes: { title: 'Renamed' } });
+      assert.equal(renamed.title, 'Renamed');
+      await assert.rejects(
+        store.conversations.update({ actor: admin, id: created.id, changes: { visibility: 'public' } }),
+        { code: 'not_found' },
+      );
+      const published = await store.conversations.update({ actor: owner, id: created.id, changes: { visibility: 'public' } });
+      assert.equal(published.visibility, 'public');
+    });
+
     test('a malformed cursor is invalid input', async () => {
       const owner = await newUser();
       await assert.rejects(store.conversations.listForUser({ actor: owner, cursor: 'garbage' }), {

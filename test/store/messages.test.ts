@@ -420,6 +420,25 @@ for (const kind of testBackends()) {
       assert.equal(await store.messages.countStreaming(conversation.id), 1);
     });
 
+    test('the models that wrote messages are named, also once retired', async () => {
+      await database.db.insert(models).values({
+        id: 'test:retired',
+        provider: 'test',
+        providerModelId: 'retired',
+        name: 'Retired',
+        displayName: 'Old Faithful',
+        contextWindow: 8_000,
+        pricing: { input: 1, output: 2 },
+        status: 'deprecated',
+      });
+      const names = await store.messages.modelNames(['test:writer', 'test:retired', 'test:writer', 'test:unknown']);
+      assert.deepEqual(Object.fromEntries(names), {
+        'test:writer': { name: 'Writer', displayName: null },
+        'test:retired': { name: 'Retired', displayName: 'Old Faithful' },
+      });
+      assert.equal((await store.messages.modelNames([])).size, 0);
+    });
+
     test('deleting a conversation deletes its messages', async () => {
       const owner = await newUser();
       const conversation = await newConversation(owner);

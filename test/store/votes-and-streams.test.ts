@@ -140,6 +140,56 @@ for (const kind of testBackends()) {
           });
         }
       });
+
+      test('a person takes back their own vote only; clearing no vote is fine, an unknown message is not found', async () => {
+        const owner = await newUser();
+        const member = await newUser();
+        const { conversation, answer } = await newChat(owner);
+        await database.db.insert(conversationParticipants).values({ conversationId: conversation.id, userId: member.id });
+        const target = { conversationId: conversation.id, messageId: answer.id };
+        await store.votes.vote({ actor: owner, ...target, isUpvoted: true });
+        await store.votes.vote({ actor: member, ...target, isUpvoted: false });
+        await store.votes.clear({ actor: owner, ...target });
+        await store.votes.clear({ actor: owner, ...target });
+        const left = await store.votes.listForConversation({ actor: owner, conversationId: conversation.id });
+        assert.deepEqual(left.map((vote) => vote.userId), [member.id]);
+        await assert.rejects(
+          store.votes.clear({ actor: owner, conversationId: conversation.id, messageId: crypto.randomUUID() }),
+          { code: 'not_found' },
+        );
+      });
+
+      test('a stranger cannot take back a vote, even in a public conversation', async () => {
+        const owner = await newUser();
+        const stranger = await newUser();
+        const { conversation, answer } = await newChat(owner, 'public');
+        await assert.rejects(store.votes.clear({ actor: stranger, conversationId: conversation.id, messageId: answer.id }), {
+          code: 'not_found',
+        });
+      });
+
+      test("listMine holds the actor's own votes, optionally for some messages; readers of a public one have none", async () => {
+        const owner = await newUser();
+        const member = await newUser();
+        const reader = await newUser();
+        const stranger = await newUser();
+        const { conversation, question, answer } = await newChat(owner, 'public');
+        await database.db.insert(conversationParticipants).values({ conversationId: conversation.id, userId: member.id });
+        const conversationId = conversation.id;
+        await store.votes.vote({ actor: owner, conversationId, messageId: answer.id, isUpvoted: true });
+        await store.votes.vote({ actor: owner, conversationId, messageId: question.id, isUpvoted: false });
+        await store.votes.vote({ actor: member, conversationId, messageId: answer.id, isUpvoted: false });
+        const mine = await store.votes.listMine({ actor: owner, conversationId });
+        assert.deepEqual(mine.map((vote) => [vote.messageId, vote.isUpvoted]).sort(), [[answer.id, true], [question.id, false]].sort());
+        const narrowed = await store.votes.listMine({ actor: owner, conversationId, messageIds: [answer.id] });
+        assert.deepEqual(narrowed.map((vote) => vote.messageId), [answer.id]);
+        assert.deepEqual(await store.votes.listMine({ actor: reader, conversationId }), []);
+
+        const secret = await newChat(owner);
+        await assert.rejects(store.votes.listMine({ actor: stranger, conversationId: secret.conversation.id }), {
+          code: 'not_found',
+        });
+      });
     });
 
     describe('streams', () => {

@@ -1,0 +1,134 @@
+// A conversation as the API shows it: the summary a list holds, the whole of one with its models and people, and
+// the generation settings a client may change.
+import { z } from '@hono/zod-openapi';
+import { conversationOrigin, conversationVisibility, participantRole } from '../../db/schema/index.ts';
+import type { ConversationModel } from '../../store/conversation-models.ts';
+import type { Conversation, ConversationListItem } from '../../store/conversations.ts';
+import type { ModelName } from '../../store/messages.ts';
+import type { ParticipantWithUser } from '../../store/participants.ts';
+
+/** The settings the chat engine sends to the models, with the ranges the API accepts. */
+const parameterFields = {
+  systemPrompt: z.string().max(20_000),
+  temperature: z.number().min(0).max(2),
+  maxOutputTokens: z.number().int().min(1).max(1_000_000),
+};
+
+type NullableFields<Fields extends Record<string, z.ZodType>> = { [Key in keyof Fields]: z.ZodNullable<Fields[Key]> };
+
+function nullableFields<Fields extends Record<string, z.ZodType>>(fields: Fields): NullableFields<Fields> {
+  return Object.fromEntries(Object.entries(fields).map(([key, field]) => [key, field.nullable()])) as NullableFields<Fields>;
+}
+
+export const conversationParametersSchema = z.looseObject(parameterFields).partial().openapi('ConversationParameters');
+
+/** A change to some settings: each one given is set, null removes it, the others stay. Unknown keys are a 400. */
+export const parameterChangesSchema = z
+  .strictObject(nullableFields(parameterFields))
+  .partial()
+  .openapi('ConversationParameterChanges');
+
+const role = z.enum(participantRole.enumValues);
+
+export const conversationSummarySchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string().nullable(),
+    visibility: z.enum(conversationVisibility.enumValues),
+    origin: z.enum(conversationOrigin.enumValues),
+    role: role.openapi({ description: 'Your role in it' }),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    lastMessageAt: z.iso.datetime(),
+  })
+  .openapi('ConversationSummary');
+
+const conversationModelSchema = z.object({
+  modelId: z.string(),
+  name: z.string().nullable(),
+  displayName: z.string().nullable(),
+  position: z.number().int(),
+  isActive: z.boolean(),
+  settings: z.record(z.string(), z.unknown()),
+});
+
+const participantSchema = z.object({
+  userId: z.uuid(),
+  username: z.string(),
+  displayName: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+  role,
+  joinedAt: z.iso.datetime(),
+});
+
+export const conversationSchema = conversationSummarySchema
+  .extend({
+    role: role.nullable().openapi({ description: 'Your role in it; null when you read it because it is public' }),
+    ownerId: z.uuid(),
+    isActive: z.boolean(),
+    parameters: conversationParametersSchema,
+    settings: z.record(z.string(), z.unknown()),
+    models: z.array(conversationModelSchema).openapi({ description: 'The models taking part, in reply order' }),
+    participants: z.array(participantSchema).openapi({ description: 'The people in it, earliest to join first' }),
+  })
+  .openapi('Conversation');
+
+type ConversationSummaryDto = z.infer<typeof conversationSummarySchema>;
+type ConversationDto = z.infer<typeof conversationSchema>;
+
+const timesOf = (conversation: Conversation) => ({
+  createdAt: conversation.createdAt.toISOString(),
+  updatedAt: conversation.updatedAt.toISOString(),
+  lastMessageAt: conversation.lastMessageAt.toISOString(),
+});
+
+export function toConversationSummaryDto(conversation: ConversationListItem): ConversationSummaryDto {
+  return {
+    id: conversation.id,
+    title: conversation.title,
+    visibility: conversation.visibility,
+    origin: conversation.origin,
+    role: conversation.role,
+    ...timesOf(conversation),
+  };
+}
+
+export function toConversationDto(
+  conversation: Conversation,
+  related: {
+    viewerId: string;
+    models: ConversationModel[];
+    modelNames: Map<string, ModelName>;
+    participants: ParticipantWithUser[];
+  },
+): ConversationDto {
+  const viewer = related.participants.find((participant) => participant.userId === related.viewerId);
+  return {
+    id: conversation.id,
+    title: conversation.title,
+    visibility: conversation.visibility,
+    origin: conversation.origin,
+    role: viewer?.role ?? null,
+    ...timesOf(conversation),
+    ownerId: conversation.ownerId,
+    isActive: conversation.isActive,
+    parameters: conversation.parameters,
+    settings: conversation.settings,
+    models: related.models.map((model) => ({
+      modelId: model.modelId,
+      name: related.modelNames.get(model.modelId)?.name ?? null,
+      displayName: related.modelNames.get(model.modelId)?.displayName ?? null,
+      position: model.position,
+      isActive: model.isActive,
+      settings: model.settings,
+    })),
+    participants: related.participants.map((participant) => ({
+      userId: participant.userId,
+      username: participant.user.username,
+      displayName: participant.user.displayName,
+      avatarUrl: participant.user.avatarUrl,
+      role: participant.role,
+      joinedAt: participant.joinedAt.toISOString(),
+    })),
+  };
+}
