@@ -8,11 +8,14 @@ import type { AppEnv } from './context.ts';
 import { handleError, invalidInput } from './errors.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerChatRoutes } from './routes/chat.ts';
+import { registerConversationModelRoutes } from './routes/conversation-models.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerInviteRoutes } from './routes/invites.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerMeRoutes } from './routes/me.ts';
 import { registerModelRoutes } from './routes/models.ts';
+import { registerParticipantRoutes } from './routes/participants.ts';
 import { registerVoteRoutes } from './routes/votes.ts';
 
 export function createApp(runtime: Runtime) {
@@ -37,6 +40,9 @@ export function createApp(runtime: Runtime) {
   registerChatRoutes(app);
   registerConversationRoutes(app);
   registerVoteRoutes(app);
+  registerConversationModelRoutes(app);
+  registerParticipantRoutes(app);
+  registerInviteRoutes(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -1,6 +1,6 @@
 // The models taking part in a conversation, in reply order, each with its own settings [seed 004
 // conversation_ai_models]. Anyone who may read the conversation sees them; managers change them.
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { conversationModels, conversations, models, type ConversationModelSettings } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -10,6 +10,10 @@ import { isUniqueViolation } from './postgres-errors.ts';
 
 export type ConversationModel = typeof conversationModels.$inferSelect;
 export type ConversationModelChanges = Partial<Pick<ConversationModel, 'settings' | 'isActive'>>;
+/** Changes to some settings, leaving the others as they are; null removes a setting. */
+export type ConversationModelSettingChanges = {
+  [Key in keyof ConversationModelSettings]?: ConversationModelSettings[Key] | null;
+};
 
 type ModelTarget = { actor: Actor; conversationId: string; modelId: string };
 
@@ -70,11 +74,22 @@ export class ConversationModelStore {
     if (removed.length === 0) throw await this.explainMissing({ actor, conversationId, modelId });
   }
 
-  /** Replaces the settings (and/or the active flag) of one model in the conversation. */
-  async update({ actor, conversationId, modelId, changes }: ModelTarget & { changes: ConversationModelChanges }) {
+  /**
+   * Replaces the settings (and/or the active flag) of one model in the conversation; `settingChanges` instead
+   * merges into the stored settings inside the statement, so two people changing different settings both keep theirs.
+   */
+  async update({
+    actor,
+    conversationId,
+    modelId,
+    changes = {},
+    settingChanges,
+  }: ModelTarget & { changes?: ConversationModelChanges; settingChanges?: ConversationModelSettingChanges }) {
+    const values = settingChanges ? { ...changes, settings: mergedSettings(settingChanges) } : changes;
+    if (Object.keys(values).length === 0) throw new AppError('invalid_input', 'nothing to change: give settings or isActive');
     const [updated] = await this.db
       .update(conversationModels)
-      .set(changes)
+      .set(values)
       .where(and(this.modelOf(conversationId, modelId), conversationReachable(actor, conversationId, 'manage')))
       .returning();
     if (!updated) throw await this.explainMissing({ actor, conversationId, modelId });
@@ -120,4 +135,11 @@ export class ConversationModelStore {
     await requireConversation(this.db, actor, conversationId, 'manage');
     return notFound(`model ${modelId} in conversation`, conversationId);
   }
+}
+
+function mergedSettings(changes: ConversationModelSettingChanges): SQL {
+  const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
+  const kept = Object.fromEntries(entries.filter(([, value]) => value !== null));
+  const removals = entries.filter(([, value]) => value === null).map(([key]) => sql` - ${key}::text`);
+  return sql`(${conversationModels.settings} || ${JSON.stringify(kept)}::jsonb)${sql.join(removals)}`;
 }

@@ -1,5 +1,6 @@
-// Invitation links to a conversation [seed 004 phase 2]: managers create and revoke them; anyone holding the
-// token may join, while the invite is neither expired, revoked nor used up.
+// Invitation links to a conversation [seed 004 phase 2]: managers create and revoke them (a link that makes admins
+// is the owner's alone, as giving roles is); anyone holding the token may join, while the invite is neither
+// expired, revoked nor used up.
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, exists, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.ts';
@@ -56,7 +57,7 @@ export class InviteStore {
       throw new AppError('invalid_input', 'expiresAt must be in the future', { details: { expiresAt } });
     }
     return this.db.transaction(async (tx): Promise<Invite> => {
-      await requireConversation(tx, actor, conversationId, 'manage');
+      await requireConversation(tx, actor, conversationId, role === 'admin' ? 'own' : 'manage');
       const [invite] = await tx
         .insert(conversationInvites)
         .values({ conversationId, token: newToken(), createdBy: actor.id, role, expiresAt, maxUses })
@@ -77,14 +78,18 @@ export class InviteStore {
     return rows.map((row) => row.invite);
   }
 
-  /** Idempotent: revoking twice keeps the first revocation time. */
-  async revoke({ actor, id }: { actor: Actor; id: string }): Promise<Invite> {
+  /**
+   * Idempotent: revoking twice keeps the first revocation time. With `conversationId`, an invite of another
+   * conversation is not found (a route names both).
+   */
+  async revoke({ actor, id, conversationId }: { actor: Actor; id: string; conversationId?: string }): Promise<Invite> {
     const [invite] = await this.db
       .update(conversationInvites)
       .set({ revokedAt: sql`coalesce(${conversationInvites.revokedAt}, now())` })
       .where(
         and(
           eq(conversationInvites.id, id),
+          conversationId === undefined ? undefined : eq(conversationInvites.conversationId, conversationId),
           exists(
             this.db
               .select({ id: conversations.id })

@@ -1,6 +1,6 @@
 // The people of a conversation and their roles (owner | admin | member) [seed 004 conversation_participants].
-// Reading the list needs read access; adding, re-roling and removing people needs manage access; only the
-// owner hands ownership on. A removed or departed person's row is deleted, so an invite can bring them back.
+// Reading the list needs read access; adding and removing people needs manage access; only the owner gives
+// roles and hands ownership on. A removed or departed person's row is deleted, so an invite can bring them back.
 import { and, asc, eq, ne } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.ts';
 import { conversationParticipants, conversations, users } from '../db/schema/index.ts';
@@ -59,15 +59,18 @@ export class ParticipantStore {
     }
   }
 
-  /** Makes someone an admin or a member. The owner's role is not changed here: see transferOwnership. */
+  /**
+   * Makes someone an admin or a member; the owner's alone, since an admin who could make admins could also unmake
+   * the other admins. The owner's own role is not changed here: see transferOwnership.
+   */
   async changeRole({ actor, conversationId, userId, role }: ParticipantTarget & { role: GrantableRole }) {
     assertGrantable(role);
     const [participant] = await this.db
       .update(conversationParticipants)
       .set({ role })
-      .where(and(this.nonOwner(conversationId, userId), conversationReachable(actor, conversationId, 'manage')))
+      .where(and(this.nonOwner(conversationId, userId), conversationReachable(actor, conversationId, 'own')))
       .returning();
-    if (!participant) throw await this.explainMissing({ actor, conversationId, userId });
+    if (!participant) throw await this.explainMissing({ actor, conversationId, userId }, 'own');
     return participant;
   }
 
@@ -87,7 +90,9 @@ export class ParticipantStore {
       .returning({ id: conversationParticipants.id });
     if (left.length > 0) return;
     const role = await this.roleOf(conversationId, actor.id);
-    if (role === 'owner') throw ownerStays();
+    if (role === 'owner') {
+      throw new AppError('conflict', 'the owner cannot leave: transfer ownership to someone else first');
+    }
     throw notFound('conversation', conversationId);
   }
 
@@ -165,8 +170,11 @@ export class ParticipantStore {
   }
 
   /** Why a guarded write touched nothing: the conversation is out of reach, the person is absent, or the owner. */
-  private async explainMissing({ actor, conversationId, userId }: ParticipantTarget): Promise<AppError> {
-    await requireConversation(this.db, actor, conversationId, 'manage');
+  private async explainMissing(
+    { actor, conversationId, userId }: ParticipantTarget,
+    level: 'manage' | 'own' = 'manage',
+  ): Promise<AppError> {
+    await requireConversation(this.db, actor, conversationId, level);
     const role = await this.roleOf(conversationId, userId);
     return role === 'owner' ? ownerStays() : notFound('participant', userId);
   }
@@ -179,4 +187,4 @@ function assertGrantable(role: ParticipantRole): void {
 }
 
 const ownerStays = () =>
-  new AppError('forbidden', 'the owner cannot be removed or leave: transfer ownership first');
+  new AppError('forbidden', 'the owner cannot be removed or given another role: ownership moves only by transfer');

@@ -102,7 +102,7 @@ for (const kind of testBackends()) {
         );
       });
 
-      test('an admin participant manages people but can neither remove nor demote the owner', async () => {
+      test('an admin participant adds and removes people but cannot remove the owner, nor give roles', async () => {
         const owner = await newUser();
         const admin = await newUser();
         const member = await newUser();
@@ -110,8 +110,12 @@ for (const kind of testBackends()) {
         const conversationId = conversation.id;
         await store.participants.add({ actor: owner, conversationId, userId: admin.id, role: 'admin' });
         await store.participants.add({ actor: admin, conversationId, userId: member.id });
+        await assert.rejects(
+          store.participants.changeRole({ actor: admin, conversationId, userId: member.id, role: 'admin' }),
+          { code: 'not_found' },
+        );
         const promoted = await store.participants.changeRole({
-          actor: admin,
+          actor: owner,
           conversationId,
           userId: member.id,
           role: 'admin',
@@ -122,7 +126,7 @@ for (const kind of testBackends()) {
           code: 'forbidden',
         });
         await assert.rejects(
-          store.participants.changeRole({ actor: admin, conversationId, userId: owner.id, role: 'member' }),
+          store.participants.changeRole({ actor: owner, conversationId, userId: owner.id, role: 'member' }),
           { code: 'forbidden' },
         );
         await assert.rejects(store.participants.remove({ actor: admin, conversationId, userId: member.id }), {
@@ -147,7 +151,7 @@ for (const kind of testBackends()) {
         );
       });
 
-      test('a participant who leaves loses access to a private conversation; the owner cannot leave', async () => {
+      test('a participant who leaves loses access to a private conversation; the owner cannot leave before a transfer', async () => {
         const owner = await newUser();
         const member = await newUser();
         const conversation = await newConversation(owner);
@@ -156,7 +160,10 @@ for (const kind of testBackends()) {
         await store.participants.leave({ actor: member, conversationId });
         await assert.rejects(store.conversations.get({ actor: member, id: conversationId }), { code: 'not_found' });
         await assert.rejects(store.participants.leave({ actor: member, conversationId }), { code: 'not_found' });
-        await assert.rejects(store.participants.leave({ actor: owner, conversationId }), { code: 'forbidden' });
+        await assert.rejects(store.participants.leave({ actor: owner, conversationId }), {
+          code: 'conflict',
+          message: /transfer ownership/,
+        });
       });
 
       test('transferring ownership moves owner_id and both roles together; the old owner stays as an admin', async () => {
@@ -175,7 +182,7 @@ for (const kind of testBackends()) {
         // The new owner alone may delete; the old one, now an admin, may not.
         await assert.rejects(store.conversations.delete({ actor: owner, id: conversationId }), { code: 'not_found' });
         await store.participants.leave({ actor: owner, conversationId });
-        await assert.rejects(store.participants.leave({ actor: heir, conversationId }), { code: 'forbidden' });
+        await assert.rejects(store.participants.leave({ actor: heir, conversationId }), { code: 'conflict' });
       });
 
       test('only the owner transfers ownership, and only to someone already in the conversation', async () => {
@@ -337,6 +344,33 @@ for (const kind of testBackends()) {
           [invite.id],
         );
       });
+
+      test('an admin invites members, but only the owner makes invitations that give admin', async () => {
+        const owner = await newUser();
+        const admin = await newUser();
+        const conversation = await newConversation(owner);
+        const conversationId = conversation.id;
+        await store.participants.add({ actor: owner, conversationId, userId: admin.id, role: 'admin' });
+        const forMembers = await store.invites.create({ actor: admin, conversationId });
+        assert.equal(forMembers.role, 'member');
+        await assert.rejects(store.invites.create({ actor: admin, conversationId, role: 'admin' }), {
+          code: 'not_found',
+        });
+        assert.equal((await store.invites.create({ actor: owner, conversationId, role: 'admin' })).role, 'admin');
+      });
+
+      test('revoking through another conversation finds nothing and revokes nothing', async () => {
+        const owner = await newUser();
+        const { invite } = await invited(owner);
+        const elsewhere = await newConversation(owner);
+        await assert.rejects(store.invites.revoke({ actor: owner, conversationId: elsewhere.id, id: invite.id }), {
+          code: 'not_found',
+        });
+        const [row] = await database.db.select().from(conversationInvites).where(eq(conversationInvites.id, invite.id));
+        assert.equal(row!.revokedAt, null);
+        const revoked = await store.invites.revoke({ actor: owner, conversationId: invite.conversationId, id: invite.id });
+        assert.ok(revoked.revokedAt instanceof Date);
+      });
     });
 
     describe('models of a conversation', () => {
@@ -426,6 +460,21 @@ for (const kind of testBackends()) {
         await store.conversationModels.remove({ actor: owner, ...target });
         assert.deepEqual(await order(member, conversationId), ['test:beta']);
         await assert.rejects(store.conversationModels.remove({ actor: owner, ...target }), { code: 'not_found' });
+      });
+
+      test('setting changes merge into the stored settings: given ones set, null removes, the rest stay', async () => {
+        const owner = await newUser();
+        const conversationId = await withModels(owner, ['test:alpha']);
+        const target = { actor: owner, conversationId, modelId: 'test:alpha' };
+        await store.conversationModels.update({ ...target, changes: { settings: { persona: 'a poet', temperature: 1 } } });
+        const merged = await store.conversationModels.update({
+          ...target,
+          settingChanges: { temperature: null, systemPrompt: 'Rhyme.' },
+          changes: { isActive: false },
+        });
+        assert.deepEqual(merged.settings, { persona: 'a poet', systemPrompt: 'Rhyme.' });
+        assert.equal(merged.isActive, false);
+        await assert.rejects(store.conversationModels.update({ ...target }), { code: 'invalid_input' });
       });
     });
   });

@@ -1,11 +1,13 @@
 // A conversation as the API shows it: the summary a list holds, the whole of one with its models and people, and
 // the generation settings a client may change.
 import { z } from '@hono/zod-openapi';
-import { conversationOrigin, conversationVisibility, participantRole } from '../../db/schema/index.ts';
+import { conversationOrigin, conversationVisibility } from '../../db/schema/index.ts';
 import type { ConversationModel } from '../../store/conversation-models.ts';
 import type { Conversation, ConversationListItem } from '../../store/conversations.ts';
 import type { ModelName } from '../../store/messages.ts';
 import type { ParticipantWithUser } from '../../store/participants.ts';
+import { conversationModelSchema, toConversationModelDto } from './conversation-model.ts';
+import { participantRoleSchema, participantSchema, toParticipantDto } from './participant.ts';
 
 /** The settings the chat engine sends to the models, with the ranges the API accepts. */
 const parameterFields = {
@@ -28,7 +30,7 @@ export const parameterChangesSchema = z
   .partial()
   .openapi('ConversationParameterChanges');
 
-const role = z.enum(participantRole.enumValues);
+const role = participantRoleSchema;
 
 export const conversationSummarySchema = z
   .object({
@@ -42,24 +44,6 @@ export const conversationSummarySchema = z
     lastMessageAt: z.iso.datetime(),
   })
   .openapi('ConversationSummary');
-
-const conversationModelSchema = z.object({
-  modelId: z.string(),
-  name: z.string().nullable(),
-  displayName: z.string().nullable(),
-  position: z.number().int(),
-  isActive: z.boolean(),
-  settings: z.record(z.string(), z.unknown()),
-});
-
-const participantSchema = z.object({
-  userId: z.uuid(),
-  username: z.string(),
-  displayName: z.string().nullable(),
-  avatarUrl: z.string().nullable(),
-  role,
-  joinedAt: z.iso.datetime(),
-});
 
 export const conversationSchema = conversationSummarySchema
   .extend({
@@ -114,21 +98,7 @@ export function toConversationDto(
     isActive: conversation.isActive,
     parameters: conversation.parameters,
     settings: conversation.settings,
-    models: related.models.map((model) => ({
-      modelId: model.modelId,
-      name: related.modelNames.get(model.modelId)?.name ?? null,
-      displayName: related.modelNames.get(model.modelId)?.displayName ?? null,
-      position: model.position,
-      isActive: model.isActive,
-      settings: model.settings,
-    })),
-    participants: related.participants.map((participant) => ({
-      userId: participant.userId,
-      username: participant.user.username,
-      displayName: participant.user.displayName,
-      avatarUrl: participant.user.avatarUrl,
-      role: participant.role,
-      joinedAt: participant.joinedAt.toISOString(),
-    })),
+    models: related.models.map((model) => toConversationModelDto(model, related.modelNames.get(model.modelId))),
+    participants: related.participants.map(toParticipantDto),
   };
 }
