@@ -1,0 +1,115 @@
+// Bulk import and export of the registry as a JSON array of whole models (the shape of modelSchema's input).
+// An import is validated whole before anything is written, then applied in one transaction: new models are
+// created, changed ones get a new version, identical ones are left alone, so re-importing an export changes nothing.
+import { asc } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { models } from '../db/schema/index.ts';
+import type { ModelFieldChange } from '../db/schema/models.ts';
+import { AppError } from '../errors.ts';
+import { modelImportSchema } from '../models/model-schema.ts';
+import { diffModelStates, type ModelRow, type ModelState, toModelState } from './model-changes.ts';
+import {
+  announceModelChanges,
+  type ChangeAuthor,
+  insertModels,
+  lockModels,
+  recordHistory,
+  updateModelRow,
+} from './model-versions.ts';
+
+/** One thing wrong with an import: which entry (null: the document as a whole), which field (a dotted path), what. */
+export type ImportProblem = { index: number | null; field: string; message: string };
+
+export type ImportResult = {
+  dryRun: boolean;
+  created: string[];
+  updated: { id: string; changes: ModelFieldChange[] }[];
+  unchanged: string[];
+};
+
+export type ImportOptions = ChangeAuthor & {
+  entries: unknown;
+  dryRun?: boolean;
+  /** Called as models are written (for a progress bar): how many of how many. */
+  onProgress?: (done: number, total: number) => void;
+};
+
+type ImportPlan = {
+  create: ModelState[];
+  update: { current: ModelRow; next: ModelState; changes: ModelFieldChange[] }[];
+  unchanged: string[];
+};
+
+/** The entries as model states, or `invalid_input` whose details list every problem of every entry. */
+export function validateImport(entries: unknown): ModelState[] {
+  const parsed = modelImportSchema.safeParse(entries);
+  if (parsed.success) return parsed.data.map(toModelState);
+  const problems: ImportProblem[] = parsed.error.issues.map((issue) => {
+    const [first, ...rest] = issue.path;
+    return typeof first === 'number'
+      ? { index: first, field: rest.join('.'), message: issue.message }
+      : { index: null, field: issue.path.join('.'), message: issue.message };
+  });
+  const entryCount = new Set(problems.map((problem) => problem.index)).size;
+  const counted = `${plural(problems.length, 'problem', 'problems')} in ${plural(entryCount, 'entry', 'entries')}`;
+  throw new AppError('invalid_input', `the import has ${counted}; nothing was imported`, {
+    details: problems,
+    cause: parsed.error,
+  });
+}
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+/** What an import would do to the models it names, given those that exist now. Pure. */
+export function planImport(existing: ModelRow[], incoming: ModelState[]): ImportPlan {
+  const byId = new Map(existing.map((row) => [row.id, row]));
+  const plan: ImportPlan = { create: [], update: [], unchanged: [] };
+  for (const next of incoming) {
+    const current = byId.get(next.id);
+    if (!current) {
+      plan.create.push(next);
+      continue;
+    }
+    const changes = diffModelStates(toModelState(current), next);
+    if (changes.length === 0) plan.unchanged.push(next.id);
+    else plan.update.push({ current, next, changes });
+  }
+  return plan;
+}
+
+const resultOf = (plan: ImportPlan, dryRun: boolean): ImportResult => ({
+  dryRun,
+  created: plan.create.map((state) => state.id),
+  updated: plan.update.map(({ next, changes }) => ({ id: next.id, changes })),
+  unchanged: plan.unchanged,
+});
+
+export async function importModels(db: Database, options: ImportOptions): Promise<ImportResult> {
+  const incoming = validateImport(options.entries);
+  const ids = incoming.map((state) => state.id);
+  if (options.dryRun) return resultOf(planImport(await lockModels(db, ids, false), incoming), true);
+
+  const author = { actor: options.actor, reason: options.reason };
+  return db.transaction(async (tx) => {
+    // Locked before planning: a concurrent edit of one of these models lands wholly before or after the import.
+    const plan = planImport(await lockModels(tx, ids), incoming);
+    const total = plan.create.length + plan.update.length;
+    await insertModels(tx, plan.create, 'imported', author, (done) => options.onProgress?.(done, total));
+    const written: { model: ModelRow; changes: ModelFieldChange[] }[] = [];
+    for (const { current, next, changes } of plan.update) {
+      written.push({ model: await updateModelRow(tx, current, next), changes });
+      if (written.length % 100 === 0) options.onProgress?.(plan.create.length + written.length, total);
+    }
+    await recordHistory(tx, written, 'imported', author);
+    const result = resultOf(plan, false);
+    await announceModelChanges(tx, [...result.created, ...result.updated.map((entry) => entry.id)]);
+    options.onProgress?.(total, total);
+    return result;
+  });
+}
+
+/** Every model in the import shape, in the registry's order; no timestamps or versions, which an import ignores. */
+export async function exportModels(db: Database): Promise<ModelState[]> {
+  const rows = await db.select().from(models).orderBy(asc(models.sortOrder), asc(models.id));
+  return rows.map(toModelState);
+}
