@@ -1,7 +1,7 @@
-// Seeding the registry: every catalog model (and the offline model) that the `models` table lacks is
-// inserted with its version-1 history row. Existing rows are never touched, so re-running is safe and
-// an admin's edits survive.
-import { sql } from 'drizzle-orm';
+// Seeding the registry: every catalog model (and the offline model) that the registry has never had is
+// inserted with its version-1 history row. Existing rows are never touched, and a model an admin deleted (its
+// history remains) is not brought back, so re-running is safe and an admin's changes survive.
+import { inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { modelHistory, models } from '../db/schema/index.ts';
 import { OFFLINE_MODEL, readCatalog } from './catalog.ts';
@@ -14,15 +14,22 @@ export function seedModels(db: Database, definitions: ModelDefinition[] = [OFFLI
 }
 
 /**
- * Inserts the models the table lacks, each with its version-1 `created` history row (`reason` says where
- * it came from), in one transaction; models already present are left exactly as they are.
+ * Inserts the models the registry never had, each with its version-1 `created` history row (`reason` says where
+ * it came from), in one transaction; models present, or deleted by an admin, are left as they are.
  */
 export async function insertMissingModels(db: Database, definitions: ModelDefinition[], reason: string) {
   if (definitions.length === 0) return { inserted: 0, alreadyPresent: 0 };
   return db.transaction(async (tx): Promise<SeedResult> => {
+    const known = await tx
+      .selectDistinct({ id: modelHistory.modelId })
+      .from(modelHistory)
+      .where(inArray(modelHistory.modelId, definitions.map((definition) => definition.id)));
+    const deletedOrPresent = new Set(known.map((row) => row.id));
+    const fresh = definitions.filter((definition) => !deletedOrPresent.has(definition.id));
+    if (fresh.length === 0) return { inserted: 0, alreadyPresent: definitions.length };
     const inserted = await tx
       .insert(models)
-      .values(definitions.map((definition) => ({ ...definition, version: 1 })))
+      .values(fresh.map((definition) => ({ ...definition, version: 1 })))
       .onConflictDoNothing({ target: models.id })
       .returning();
     if (inserted.length > 0) {

@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { modelHistory, models } from '../../src/db/schema/index.ts';
 import { CATALOG_FILE, OFFLINE_MODEL, readCatalog } from '../../src/models/catalog.ts';
 import { registryIsEmpty, seedModels } from '../../src/models/seed.ts';
+import { ModelRegistry } from '../../src/registry/registry-service.ts';
+import { actorOf, createStore } from '../../src/store/index.ts';
 import { temporaryDirectory } from '../support/cli.ts';
 import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
 import { readTableContents } from '../support/snapshots.ts';
@@ -79,6 +81,16 @@ for (const kind of testBackends()) {
       const result = await seedModels(database.db);
       assert.deepEqual(result, { inserted: 0, alreadyPresent: before.models!.length });
       assert.deepEqual(await readTableContents(database.db), before);
+    });
+
+    test('a model an admin deleted is not brought back by seeding again', async () => {
+      const admin = actorOf(await createStore(database.db).users.create({ username: `seed-admin-${kind}`, role: 'admin' }));
+      const [victim] = readCatalog();
+      await new ModelRegistry(database.db).delete({ actor: admin, id: victim!.id, reason: 'not offered here' });
+      const result = await seedModels(database.db);
+      assert.equal(result.inserted, 0);
+      const [row] = await database.db.select().from(models).where(eq(models.id, victim!.id));
+      assert.equal(row, undefined);
     });
   });
 }
