@@ -2,6 +2,7 @@
 // configuration names, bring its schema up to date, seed the registry on first start, add the models the
 // operator declared for their own OpenAI-compatible servers, build the store, the provider registry and the
 // accounts (better-auth, with its session-signing secret).
+import path from 'node:path';
 import { type Auth, createAuth } from './auth/better-auth.ts';
 import { abandonedAfterMs, startAbandonedReplySweeper } from './chat/abandoned-replies.ts';
 import { ChatService } from './chat/chat-service.ts';
@@ -9,11 +10,19 @@ import { ChatEngine } from './chat/engine.ts';
 import { resolveAuthSecret } from './auth/secret.ts';
 import type { Environment } from './config/env.ts';
 import { keyringFromEnvironment } from './crypto/encryption.ts';
+import { type ConversationEvents, createConversationEvents } from './events/index.ts';
+import { FileService } from './files/file-service.ts';
+import { LocalFileStorage } from './files/storage.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { migrateUp } from './db/migrations/migrator.ts';
+import { type ChangeListener, createChangeListener } from './db/notifications.ts';
 import { registryIsEmpty, seedModels } from './models/seed.ts';
+import { CompletionService } from './openai-compat/completions.ts';
 import { registerDeclaredModels } from './providers/declared-models.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
+import { ModelCache } from './registry/model-cache.ts';
+import { ModelSource } from './registry/model-source.ts';
+import { ModelRegistry } from './registry/registry-service.ts';
 import { createStore, type Store } from './store/index.ts';
 import { createStreamLog, type StreamLog } from './streams/index.ts';
 import { createStopSignals } from './streams/stop-signals.ts';
@@ -24,9 +33,21 @@ export type Runtime = {
   store: Store;
   providers: ProviderRegistry;
   auth: Auth;
+  /** The model registry: versioned changes (admins) … */
+  registry: ModelRegistry;
+  /** … every model in memory, following changes committed by any process … */
+  modelCache: ModelCache;
+  /** … and which source (file or database) each person reads models from. */
+  modelSource: ModelSource;
   /** Resumable reply streams (in-process, or Redis with REDIS_URL). */
   streamLog: StreamLog;
+  /** Live events of each conversation for its participants (in-process, or Redis with REDIS_URL). */
+  conversationEvents: ConversationEvents;
   chat: ChatService;
+  /** Uploaded attachments: their rows, and their bytes in DATA_DIR/files. */
+  files: FileService;
+  /** The OpenAI-compatible API (/v1). */
+  completions: CompletionService;
   close(): Promise<void>;
 };
 
@@ -77,10 +98,20 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   }
   const streamLog = createStreamLog(env);
   const stopSignals = createStopSignals(env);
-  const engine = new ChatEngine(store, providers, streamLog, stopSignals);
-  const chat = new ChatService(database.db, store, providers, engine, streamLog);
+  const conversationEvents = createConversationEvents(env);
+  const fileStorage = new LocalFileStorage(path.join(env.DATA_DIR, 'files'));
+  const files = new FileService(database.db, fileStorage, { maxBytes: env.CHORUS_MAX_UPLOAD_BYTES });
+  const engine = new ChatEngine(store, providers, streamLog, stopSignals, fileStorage, conversationEvents);
+  const changes: ChangeListener = createChangeListener(database);
+  const registry = new ModelRegistry(database.db);
+  const modelCache = new ModelCache(database.db);
+  const modelSource = new ModelSource({ cache: modelCache, configs: store.systemConfigs, metrics: store.metrics, log });
+  const chat = new ChatService(database.db, store, providers, engine, streamLog, modelSource);
+  const completions = new CompletionService(database.db, store, providers, engine, streamLog, modelSource);
   let sweeper: { stop(): void };
   try {
+    await modelCache.start(changes);
+    await modelSource.start(changes);
     await engine.listenForStops();
     sweeper = await startAbandonedReplySweeper(store.messages, {
       quietMs: abandonedAfterMs(env),
@@ -88,7 +119,8 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
       log,
     });
   } catch (error) {
-    await Promise.allSettled([stopSignals.close(), streamLog.close(), database.close()]);
+    await Promise.allSettled([stopSignals.close(), streamLog.close(), conversationEvents.close(), changes.close()]);
+    await database.close();
     throw error;
   }
   const close = async () => {
@@ -96,8 +128,9 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     // Replies still running end as `stopped`, with what they had said saved.
     engine.activeTurns.stopAll();
     await Promise.race([engine.allSettled(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    await Promise.allSettled([stopSignals.close(), streamLog.close()]);
+    await Promise.allSettled([modelSource.stop(), modelCache.stop()]);
+    await Promise.allSettled([stopSignals.close(), streamLog.close(), conversationEvents.close(), changes.close()]);
     await database.close();
   };
-  return { env, database, store, providers, auth, streamLog, chat, close };
+  return { env, database, store, providers, auth, registry, modelCache, modelSource, streamLog, conversationEvents, chat, completions, files, close };
 }

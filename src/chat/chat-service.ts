@@ -1,8 +1,10 @@
 // The chat use cases behind POST /api/chat: send a message (new, edited, or a client's retry), regenerate a reply,
 // re-attach to a running reply, stop. It decides what is saved and deleted and which models answer; the engine
-// runs them.
+// runs them. Files a message carries must be the sender's own uploads, and every model must be able to read them.
 import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
+import { type FileRecord, FileRecords } from '../files/file-records.ts';
+import { attachmentOf, fileIdsOfParts, withStoredFileParts } from '../files/message-files.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { Actor } from '../store/actor.ts';
 import type { Conversation } from '../store/conversations.ts';
@@ -10,9 +12,15 @@ import type { Store } from '../store/index.ts';
 import type { MessagePart } from '../db/schema/index.ts';
 import type { Message } from '../store/messages.ts';
 import { newMessageId } from '../store/ids.ts';
+import type { ModelSource } from '../registry/model-source.ts';
 import type { StreamLog } from '../streams/index.ts';
 import type { ChatEngine, StartedTurn } from './engine.ts';
-import { listSelectableModels, type ModelRow, resolveRequestedModels } from './model-selection.ts';
+import {
+  listSelectableModels,
+  type ModelRequirements,
+  type ModelRow,
+  resolveRequestedModels,
+} from './model-selection.ts';
 import { titleFromText } from './title.ts';
 
 export type WebSearchRequest = { contextSize: 'low' | 'medium' | 'high' } | null | undefined;
@@ -34,20 +42,31 @@ export type SubmitRequest = {
 export type TurnOutcome = { streamId: string; started?: StartedTurn };
 
 export class ChatService {
+  private readonly fileRecords: FileRecords;
+
   constructor(
     private readonly db: Database,
     private readonly store: Store,
     private readonly providers: ProviderRegistry,
     private readonly engine: ChatEngine,
     private readonly streamLog: StreamLog,
-  ) {}
+    private readonly models: ModelSource,
+  ) {
+    this.fileRecords = new FileRecords(db);
+  }
 
   async submit(request: SubmitRequest): Promise<TurnOutcome> {
     const { actor } = request;
     const text = textOf(request.parts);
-    if (!text.trim()) throw new AppError('invalid_input', 'the message has no text');
-    const conversation = await this.openConversation(actor, request.conversationId, text, request.visibility);
-    const models = await this.modelsFor(actor, conversation, request.modelIds, request.webSearch);
+    const files = await this.fileRecords.listOwn({ actor, ids: fileIdsOfParts(request.parts) });
+    if (!text.trim() && files.length === 0) throw new AppError('invalid_input', 'the message has no text and no file');
+    refuseFilesOfOtherConversations(files, request.conversationId);
+    const firstWords = text.trim() ? text : files.map((file) => file.name).join(', ');
+    const conversation = await this.openConversation(actor, request.conversationId, firstWords, request.visibility);
+    const models = await this.modelsFor(actor, conversation, request.modelIds, {
+      webSearch: Boolean(request.webSearch),
+      files,
+    });
 
     if (request.replacesMessageId) {
       const replaced = await this.findOwnMessage(actor, conversation.id, request.replacesMessageId);
@@ -58,13 +77,25 @@ export class ChatService {
         inclusive: true,
       });
     }
+    // Attached before the message is saved, so the conversation's readers can fetch the files it shows.
+    await this.fileRecords.attachToConversation({ actor, ids: files.map((file) => file.id), conversationId: conversation.id });
     const id = newMessageId();
     const [saved] = await this.store.messages.save({
       actor,
       conversationId: conversation.id,
-      messages: [{ id, role: 'user', requestId: request.clientMessageId, parts: request.parts, content: text }],
+      messages: [
+        {
+          id,
+          role: 'user',
+          requestId: request.clientMessageId,
+          parts: withStoredFileParts(request.parts, files),
+          attachments: files.map(attachmentOf),
+          content: text,
+        },
+      ],
     });
     if (saved!.id !== id) return this.retried(actor, conversation.id);
+    await this.engine.announceMessage(saved!);
     const started = await this.engine.startTurn({
       actor,
       conversation,
@@ -89,7 +120,10 @@ export class ChatService {
     if (!target) throw new AppError('not_found', `message ${request.messageId} not found in this conversation`);
     const prompt = target.role === 'user' ? target : await this.store.messages.getById({ actor, id: target.parentId ?? '' });
     const previousModels = target.modelId ? [target.modelId] : undefined;
-    const models = await this.modelsFor(actor, conversation, request.modelIds ?? previousModels, request.webSearch);
+    const models = await this.modelsFor(actor, conversation, request.modelIds ?? previousModels, {
+      webSearch: Boolean(request.webSearch),
+      files: prompt.attachments,
+    });
     await this.store.messages.deleteFollowing({ actor, conversationId, messageId: prompt.id });
     const started = await this.engine.startTurn({
       actor,
@@ -136,22 +170,25 @@ export class ChatService {
     }
   }
 
-  /** Named models; else the conversation's own; else the first model a person may pick (a real one if any). */
+  /**
+   * Named models; else the conversation's own; else the first model a person may pick (a real one if any). Each must
+   * meet the requirements (web search, reading the attached files), or the request is refused naming it.
+   */
   private async modelsFor(
     actor: Actor,
     conversation: Conversation,
     modelIds: string[] | undefined,
-    webSearch: WebSearchRequest,
+    requirements: ModelRequirements,
   ): Promise<ModelRow[]> {
-    const webSearchOption = { webSearch: Boolean(webSearch) };
-    if (modelIds?.length) return resolveRequestedModels(this.db, this.providers, modelIds, webSearchOption);
+    const available = this.models.modelsFor(actor.id);
+    if (modelIds?.length) return resolveRequestedModels(available, this.providers, modelIds, requirements);
     const members = await this.store.conversationModels.list({ actor, conversationId: conversation.id });
     const active = members.filter((member) => member.isActive).map((member) => member.modelId);
-    if (active.length > 0) return resolveRequestedModels(this.db, this.providers, active, webSearchOption);
-    const selectable = await listSelectableModels(this.db, this.providers);
+    if (active.length > 0) return resolveRequestedModels(available, this.providers, active, requirements);
+    const selectable = listSelectableModels(available, this.providers);
     const fallback = selectable.find((model) => model.provider !== 'local') ?? selectable[0];
     if (!fallback) throw new AppError('unavailable', 'no model is available on this server');
-    return resolveRequestedModels(this.db, this.providers, [fallback.id], webSearchOption);
+    return resolveRequestedModels(available, this.providers, [fallback.id], requirements);
   }
 
   private async findOwnMessage(actor: Actor, conversationId: string, idOrClientId: string): Promise<Message> {
@@ -167,6 +204,17 @@ export class ChatService {
     const [newest] = await this.store.streams.listIds({ actor, conversationId, limit: 1 });
     if (!newest) throw new AppError('conflict', 'this message was already sent and its reply is gone');
     return { streamId: newest };
+  }
+}
+
+/** An upload belongs to the conversation it was first sent in: its readers, and only they, may download it. */
+function refuseFilesOfOtherConversations(files: FileRecord[], conversationId: string): void {
+  const elsewhere = files.find((file) => file.conversationId !== null && file.conversationId !== conversationId);
+  if (elsewhere) {
+    throw new AppError(
+      'invalid_input',
+      `file ${elsewhere.name} (${elsewhere.id}) was sent in another conversation; upload it again to send it here`,
+    );
   }
 }
 

@@ -4,6 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import type { UIMessageChunk } from 'ai';
 import type { conversations, models } from '../db/schema/index.ts';
+import { announceMessage, relayTurn } from '../events/chat-relay.ts';
+import type { ConversationEvents } from '../events/index.ts';
+import { readAttachmentContents } from '../files/prompt-attachments.ts';
+import type { FileStorage } from '../files/storage.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { Actor } from '../store/actor.ts';
 import type { Store } from '../store/index.ts';
@@ -43,6 +47,8 @@ export class ChatEngine {
     private readonly providers: ProviderRegistry,
     private readonly streamLog: StreamLog,
     private readonly stopSignals: StopSignals,
+    private readonly fileStorage: FileStorage,
+    private readonly conversationEvents: ConversationEvents,
   ) {}
 
   /** Starts taking stop requests from every process; replies of this process stop when asked. */
@@ -54,11 +60,19 @@ export class ChatEngine {
   async startTurn(request: TurnRequest): Promise<StartedTurn> {
     const { conversation, actor } = request;
     const history = await this.readHistory(actor, conversation.id);
+    const capabilities = request.models.flatMap((model) => model.capabilities);
+    const attachments = await readAttachmentContents(history, this.fileStorage, capabilities);
     const modelNames = new Map(request.models.map((model) => [model.id, model.displayName ?? model.name]));
     const streamId = randomUUID();
     await this.store.streams.record({ actor, conversationId: conversation.id, streamId });
 
-    const emit = (chunk: UIMessageChunk) => this.streamLog.append(streamId, JSON.stringify(chunk));
+    // Everyone following the conversation sees the turn too (GET /api/conversations/:id/events).
+    const turn = { conversationId: conversation.id, parentId: request.userMessage.id };
+    const relay = relayTurn(this.conversationEvents, turn);
+    const emit = (chunk: UIMessageChunk) => {
+      this.streamLog.append(streamId, JSON.stringify(chunk));
+      relay(chunk);
+    };
     const controller = new AbortController();
     const finishTurn = this.activeTurns.begin(conversation.id, controller);
 
@@ -72,7 +86,12 @@ export class ChatEngine {
               conversationId: conversation.id,
               model,
               prompt: fitToContextWindow(
-                promptForModel(history, { modelId: model.id, name: modelNames.get(model.id)! }, modelNames),
+                promptForModel(
+                  history,
+                  { modelId: model.id, name: modelNames.get(model.id)!, capabilities: model.capabilities },
+                  modelNames,
+                  attachments,
+                ),
                 model.contextWindow,
                 model.maxOutputTokens ?? 4_096,
               ),
@@ -124,6 +143,11 @@ export class ChatEngine {
     this.running.add(done);
     void done.finally(() => this.running.delete(done));
     return { streamId, replyIds, done };
+  }
+
+  /** Tells everyone following the conversation that a person's message was saved. */
+  announceMessage(message: Message): Promise<void> {
+    return announceMessage(this.conversationEvents, this.store.users, message);
   }
 
   /** Settles when every turn running now has finished (shutdown). */

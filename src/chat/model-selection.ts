@@ -1,48 +1,60 @@
-// Which models may answer: those the registry offers (active or beta) whose provider this server can call.
-// A model that is deprecated, disabled, unknown or unreachable is refused by name, before anything is saved.
-import { asc, inArray } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { models } from '../db/schema/index.ts';
+// Which models may answer: those a person's model source offers (active or beta) whose provider this server can
+// call. A model that is deprecated, disabled, unknown or unreachable is refused by name, before anything is saved.
+// The models come from the in-memory registry (registry/model-source.ts), so choosing costs no query.
 import { AppError } from '../errors.ts';
+import { capabilityToRead, kindOfFile } from '../files/media-types.ts';
+import { isSelectableStatus } from '../models/model-schema.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
+import type { ModelRow } from '../registry/model-cache.ts';
 
-export type ModelRow = typeof models.$inferSelect;
-
-const SELECTABLE_STATUSES = new Set<ModelRow['status']>(['active', 'beta']);
+export type { ModelRow };
 
 export const isSelectable = (model: ModelRow, providers: ProviderRegistry) =>
-  SELECTABLE_STATUSES.has(model.status) && providers.isConfigured(model.provider);
+  isSelectableStatus(model.status) && providers.isConfigured(model.provider);
 
 /** Every model a person may pick now, in the registry's order. */
-export async function listSelectableModels(db: Database, providers: ProviderRegistry): Promise<ModelRow[]> {
-  const rows = await db
-    .select()
-    .from(models)
-    .where(inArray(models.status, [...SELECTABLE_STATUSES]))
-    .orderBy(asc(models.sortOrder), asc(models.id));
-  return rows.filter((model) => providers.isConfigured(model.provider));
+export function listSelectableModels(available: readonly ModelRow[], providers: ProviderRegistry): ModelRow[] {
+  return available.filter((model) => isSelectable(model, providers));
+}
+
+/** What a request needs of every model that answers it: searching the web, reading the files it carries. */
+export type ModelRequirements = { webSearch?: boolean; files?: { name: string; mediaType: string }[] };
+
+/** Why the model cannot answer a request with these requirements, or null when it can. */
+export function unmetRequirements(model: ModelRow, requirements: ModelRequirements): string | null {
+  const reasons: string[] = [];
+  if (requirements.webSearch && !model.capabilities.includes('web_search')) reasons.push('the model cannot search the web');
+  for (const file of requirements.files ?? []) {
+    const capability = capabilityToRead(file.mediaType);
+    if (!model.capabilities.includes(capability)) {
+      reasons.push(`the model cannot read the ${kindOfFile(file.mediaType)} ${file.name} (it lacks ${capability})`);
+    }
+  }
+  return reasons.length > 0 ? reasons.join(', ') : null;
+}
+
+/** Why a model cannot be picked at all, or null when it can. */
+function unavailability(model: ModelRow | undefined, providers: ProviderRegistry): string | null {
+  if (!model) return 'no such model';
+  if (!isSelectableStatus(model.status)) return `the model is ${model.status}`;
+  if (!providers.isConfigured(model.provider)) return `provider ${model.provider} is not configured on this server`;
+  return null;
 }
 
 /** The requested models, in the requested order; a 4xx naming each one that cannot be used. */
-export async function resolveRequestedModels(
-  db: Database,
+export function resolveRequestedModels(
+  available: readonly ModelRow[],
   providers: ProviderRegistry,
   modelIds: string[],
-  options: { webSearch?: boolean } = {},
-): Promise<ModelRow[]> {
+  requirements: ModelRequirements = {},
+): ModelRow[] {
   const unique = [...new Set(modelIds)];
-  const rows = await db.select().from(models).where(inArray(models.id, unique));
-  const byId = new Map(rows.map((model) => [model.id, model]));
+  const byId = new Map(available.map((model) => [model.id, model]));
   const problems: { modelId: string; reason: string }[] = [];
   for (const modelId of unique) {
     const model = byId.get(modelId);
-    if (!model) problems.push({ modelId, reason: 'no such model' });
-    else if (!SELECTABLE_STATUSES.has(model.status)) problems.push({ modelId, reason: `the model is ${model.status}` });
-    else if (!providers.isConfigured(model.provider)) {
-      problems.push({ modelId, reason: `provider ${model.provider} is not configured on this server` });
-    } else if (options.webSearch && !model.capabilities.includes('web_search')) {
-      problems.push({ modelId, reason: 'the model cannot search the web' });
-    }
+    const reason = unavailability(model, providers) ?? unmetRequirements(model!, requirements);
+    if (reason) problems.push({ modelId, reason });
   }
   if (problems.length > 0) {
     const summary = problems.map((problem) => `${problem.modelId}: ${problem.reason}`).join('; ');

@@ -1,11 +1,13 @@
 // One model's reply to a prompt: a pending assistant message saved first, the text streamed to the client as it
 // comes, saved as it grows (so a crash keeps what was said), and finished with its status, tokens, cost and
-// latency. A provider failure ends this reply with status `error` and never reaches the other models.
+// latency. A provider failure ends this reply with status `error` and never reaches the other models. With web
+// search, the provider's search tool goes along, and the sources it cites are streamed and saved with the text.
 import { performance } from 'node:perf_hooks';
 import { APICallError, type ModelMessage, RetryError, streamText, type UIMessageChunk } from 'ai';
-import type { models } from '../db/schema/index.ts';
+import type { MessagePart, models } from '../db/schema/index.ts';
 import { priceUsage, tokenUsageFromLanguageModelUsage } from '../models/pricing.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
+import { webSearchCallOptions } from '../providers/web-search.ts';
 import type { Message, MessageStore } from '../store/messages.ts';
 
 type ModelRow = typeof models.$inferSelect;
@@ -71,13 +73,17 @@ async function streamReply(
   emit({ type: 'text-start', id: messageId, providerMetadata: { chorus: { messageId, modelId: model.id } } });
 
   let text = '';
+  const sources: SourceUrlPart[] = [];
   let status: ReplyStatus = 'complete';
   let errorText: string | undefined;
   let usage = tokenUsageFromLanguageModelUsage(undefined);
   const partialSaver = createPartialSaver(messages, messageId);
+  const search = request.webSearch ? webSearchCallOptions(model, request.webSearch.contextSize) : null;
   try {
     const result = streamText({
-      model: providers.languageModel(model),
+      model: providers.languageModel(model, { webSearch: search !== null }),
+      tools: search?.tools,
+      providerOptions: search?.providerOptions,
       instructions: request.system,
       messages: request.prompt,
       temperature: request.temperature,
@@ -91,7 +97,13 @@ async function streamReply(
       if (part.type === 'text-delta') {
         text += part.text;
         emit({ type: 'text-delta', id: messageId, delta: part.text });
-        partialSaver.offer(text);
+        partialSaver.offer(text, sources);
+      } else if (part.type === 'source' && part.sourceType === 'url') {
+        // Providers may cite one page several times (OpenAI: once per citation); the reply lists it once.
+        if (sources.some((source) => source.url === part.url)) continue;
+        const source: SourceUrlPart = { type: 'source-url', sourceId: part.id, url: part.url, title: part.title };
+        sources.push(source);
+        emit({ ...source, providerMetadata: { chorus: { messageId, modelId: model.id } } });
       } else if (part.type === 'finish') {
         usage = tokenUsageFromLanguageModelUsage(part.totalUsage);
       } else if (part.type === 'abort') {
@@ -114,7 +126,7 @@ async function streamReply(
   const costUsd = priceUsage(model.pricing, usage);
   await messages.update(messageId, {
     content: text,
-    parts: text ? [{ type: 'text', text }] : [],
+    parts: replyParts(text, sources),
     status,
     inputTokens: usage.inputTokens,
     outputTokens: usage.outputTokens,
@@ -126,6 +138,14 @@ async function streamReply(
   const final = summary({ status, ...usage, costUsd, latencyMs, ...(errorText ? { error: errorText } : {}) });
   emit({ type: 'data-reply', id: messageId, data: final } as UIMessageChunk);
   return final;
+}
+
+/** A web page the reply cites, as the AI SDK UI part. */
+type SourceUrlPart = { type: 'source-url'; sourceId: string; url: string; title?: string };
+
+/** What a reply stores: its text, then the pages it cites. */
+function replyParts(text: string, sources: SourceUrlPart[]): MessagePart[] {
+  return [...(text ? [{ type: 'text', text }] : []), ...sources];
 }
 
 /** A message a person can act on; the provider's own words when it gave any, never a stack trace. */
@@ -142,19 +162,19 @@ export function describeProviderError(error: unknown): string {
   return 'the reply failed';
 }
 
-/** Saves the growing text at most once a second, one write at a time, never blocking the stream. */
+/** Saves the growing reply at most once a second, one write at a time, never blocking the stream. */
 function createPartialSaver(messages: MessageStore, messageId: string) {
   let lastSavedAt = performance.now();
   let writing: Promise<unknown> = Promise.resolve();
   let busy = false;
   return {
-    offer(text: string) {
+    offer(text: string, sources: SourceUrlPart[]) {
       const now = performance.now();
       if (busy || now - lastSavedAt < PARTIAL_SAVE_INTERVAL_MS) return;
       busy = true;
       lastSavedAt = now;
       writing = messages
-        .update(messageId, { content: text, parts: [{ type: 'text', text }] })
+        .update(messageId, { content: text, parts: replyParts(text, sources) })
         .catch((error) => console.error(`saving partial reply ${messageId} failed`, error))
         .finally(() => (busy = false));
     },

@@ -14,6 +14,8 @@ export const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalUrl,
+  /** The largest file a person may upload to attach to a message (POST /api/files). */
+  CHORUS_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().max(1024 ** 3).default(10 * 1024 * 1024),
   /** 32 bytes, base64 or hex. When set, message text is stored only encrypted. */
   CHORUS_ENCRYPTION_KEY: z.string().min(1).optional(),
   /** Earlier keys, comma-separated, still accepted for reading until `chorus encryption rotate` ran. */

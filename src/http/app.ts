@@ -8,13 +8,16 @@ import type { AppEnv } from './context.ts';
 import { handleError, invalidInput } from './errors.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerChatRoutes } from './routes/chat.ts';
+import { registerConversationEventRoutes } from './routes/conversation-events.ts';
 import { registerConversationModelRoutes } from './routes/conversation-models.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
+import { registerFileRoutes } from './routes/files.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerInviteRoutes } from './routes/invites.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerMeRoutes } from './routes/me.ts';
 import { registerModelRoutes } from './routes/models.ts';
+import { registerOpenAiCompatibleRoutes } from './routes/openai-compatible.ts';
 import { registerParticipantRoutes } from './routes/participants.ts';
 import { registerVoteRoutes } from './routes/votes.ts';
 
@@ -38,7 +41,10 @@ export function createApp(runtime: Runtime) {
   registerKeyRoutes(app);
   registerModelRoutes(app);
   registerChatRoutes(app);
+  registerFileRoutes(app);
+  registerOpenAiCompatibleRoutes(app);
   registerConversationRoutes(app);
+  registerConversationEventRoutes(app);
   registerVoteRoutes(app);
   registerConversationModelRoutes(app);
   registerParticipantRoutes(app);

@@ -11,7 +11,12 @@ export function startServer(runtime: Runtime, port: number): Promise<RunningServ
     const server: ServerType = serve({ fetch: app.fetch, port }, (info) => {
       resolve({
         port: info.port,
-        close: () => new Promise<void>((done) => server.close(() => done())),
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            // Live event streams never end by themselves: closing waits for open connections, so end them.
+            runtime.conversationEvents.endSubscriptions();
+          }),
       });
     });
   });

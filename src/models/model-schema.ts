@@ -3,6 +3,11 @@
 import { z } from 'zod';
 import { modelStatus } from '../db/schema/index.ts';
 
+/** The statuses a model can be picked in for something new; retired ones keep their old messages only. */
+export const SELECTABLE_STATUSES = ['active', 'beta'] as const satisfies readonly (typeof modelStatus.enumValues)[number][];
+
+export const isSelectableStatus = (status: string): boolean => (SELECTABLE_STATUSES as readonly string[]).includes(status);
+
 export const MODEL_CAPABILITIES = ['vision', 'tools', 'reasoning', 'web_search', 'json_output', 'audio', 'pdf'] as const;
 
 const usdPerMillionTokens = z.number().finite().nonnegative();

@@ -3,6 +3,7 @@
 // history remains) is not brought back, so re-running is safe and an admin's changes survive.
 import { inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { announce, CHANNELS } from '../db/notifications.ts';
 import { modelHistory, models } from '../db/schema/index.ts';
 import { OFFLINE_MODEL, readCatalog } from './catalog.ts';
 import type { ModelDefinition } from './model-schema.ts';
@@ -44,6 +45,8 @@ export async function insertMissingModels(db: Database, definitions: ModelDefini
         })),
       );
     }
+    // A server already running (say, `chorus seed` beside it) picks the new models up at once.
+    if (inserted.length > 0) await announce(tx, CHANNELS.models, '*');
     return { inserted: inserted.length, alreadyPresent: definitions.length - inserted.length };
   });
 }

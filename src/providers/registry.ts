@@ -39,19 +39,22 @@ export type ModelReference = Pick<ModelDefinition, 'id' | 'provider' | 'provider
  */
 export type ProviderCallSettings = { maxRetries: number };
 
+/** How the model will be called: with `webSearch`, it is given a web search tool (see web-search.ts). */
+export type LanguageModelOptions = { webSearch?: boolean };
+
 export type ProviderRegistry = {
   /** True for `local` and for every provider with a key (or, for custom ones, a base URL). */
   isConfigured(provider: string): boolean;
   /** Sorted provider ids, `local` included. */
   configuredProviders(): string[];
   /** The AI SDK model for a registry row; AppError `unavailable` naming the model when its provider is not configured. */
-  languageModel(model: ModelReference): LanguageModelV4;
+  languageModel(model: ModelReference, options?: LanguageModelOptions): LanguageModelV4;
   /** The models listed in CHORUS_PROVIDER_<NAME>_MODELS, as registry rows (see declared-models.ts). */
   declaredModels(): ModelDefinition[];
   readonly callSettings: ProviderCallSettings;
 };
 
-type ModelFactory = (providerModelId: string) => LanguageModelV4;
+type ModelFactory = (providerModelId: string, options: LanguageModelOptions) => LanguageModelV4;
 
 /** The variable that turns each built-in provider on, for the error that says what to set. */
 const KEY_VARIABLE: Record<string, string> = {
@@ -67,8 +70,9 @@ export function createProviderRegistry(env: ProviderEnvironment): ProviderRegist
 
   if (env.OPENAI_API_KEY) {
     const openai = createOpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, fetch });
-    // Chat Completions rather than the Responses API: it is what every OpenAI-compatible endpoint speaks.
-    factories.set('openai', (id) => openai.chat(id));
+    // Chat Completions rather than the Responses API: it is what every OpenAI-compatible endpoint speaks. Except
+    // for web search: OpenAI's web search tool exists only in the Responses API.
+    factories.set('openai', (id, options) => (options.webSearch ? openai.responses(id) : openai.chat(id)));
   }
   if (env.ANTHROPIC_API_KEY) {
     // As in the AI SDK, ANTHROPIC_BASE_URL includes the version: https://api.anthropic.com/v1.
@@ -120,10 +124,10 @@ export function createProviderRegistry(env: ProviderEnvironment): ProviderRegist
     configuredProviders: () => [...providers],
     declaredModels: () => declared.map((definition) => ({ ...definition })),
     callSettings: { maxRetries: env.CHORUS_PROVIDER_MAX_RETRIES },
-    languageModel(model) {
+    languageModel(model, options = {}) {
       const factory = factories.get(model.provider);
       if (!factory) throw providerNotConfigured(model);
-      return factory(model.providerModelId);
+      return factory(model.providerModelId, options);
     },
   };
 }

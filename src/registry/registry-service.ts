@@ -31,6 +31,7 @@ import {
 } from './model-versions.ts';
 import { type RepricePeriod, type RepriceResult, repriceMessages } from './repricing.ts';
 import { type UsageQuery, type UsageRow, usageReport } from './usage-report.ts';
+import { isSelectableStatus, SELECTABLE_STATUSES } from '../models/model-schema.ts';
 
 export type { ModelRow, ModelState } from './model-changes.ts';
 export type ModelHistoryEntry = typeof modelHistory.$inferSelect;
@@ -39,9 +40,6 @@ export type ModelHistoryEntry = typeof modelHistory.$inferSelect;
 export type ModelChangeResult = { model: ModelRow; changed: boolean; changes: ModelFieldChange[] };
 
 type Change = { actor: Actor; id: string; reason?: string | null; expectedVersion?: number };
-
-/** Statuses a model may be restored to: the ones it can be picked in. */
-const SELECTABLE_STATUSES = ['active', 'beta'] as const;
 
 export class ModelRegistry {
   constructor(private readonly db: Database) {}
@@ -119,7 +117,7 @@ export class ModelRegistry {
   async restore(change: Change): Promise<ModelChangeResult> {
     return this.change(change, 'restored', async (current, tx) => {
       const state = toModelState(current);
-      if ((SELECTABLE_STATUSES as readonly string[]).includes(state.status)) return state;
+      if (isSelectableStatus(state.status)) return state;
       return { ...state, status: await lastSelectableStatus(tx, current.id) };
     });
   }

@@ -7,6 +7,7 @@ import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { conversationReachable, conversationWithAccess, requireConversation } from './conversation-access.ts';
 import { isUniqueViolation } from './postgres-errors.ts';
+import { isSelectableStatus } from '../models/model-schema.ts';
 
 export type ConversationModel = typeof conversationModels.$inferSelect;
 export type ConversationModelChanges = Partial<Pick<ConversationModel, 'settings' | 'isActive'>>;
@@ -17,8 +18,6 @@ export type ConversationModelSettingChanges = {
 
 type ModelTarget = { actor: Actor; conversationId: string; modelId: string };
 
-/** Retired models keep their old messages but are not picked for anything new. */
-const SELECTABLE_STATUSES = new Set(['active', 'beta']);
 
 export class ConversationModelStore {
   constructor(private readonly db: Database) {}
@@ -41,7 +40,7 @@ export class ConversationModelStore {
         await requireConversation(tx, actor, conversationId, 'manage');
         const [model] = await tx.select({ status: models.status }).from(models).where(eq(models.id, modelId));
         if (!model) throw new AppError('invalid_input', `unknown model id ${modelId}`, { details: { modelId } });
-        if (!SELECTABLE_STATUSES.has(model.status)) {
+        if (!isSelectableStatus(model.status)) {
           throw new AppError('invalid_input', `model ${modelId} is ${model.status} and cannot be added`, {
             details: { modelId, status: model.status },
           });

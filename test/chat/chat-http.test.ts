@@ -41,6 +41,7 @@ for (const kind of testBackends()) {
       await seedModels(db);
       await registerDeclaredModels(db, server.runtime.providers);
       await db.update(models).set({ pricing: { input: 2, output: 8 } }).where(eq(models.id, 'fake:alpha'));
+      await server.runtime.modelCache.refresh();
       const browser = new TestClient(server.baseUrl);
       const signUp = await browser.post('/api/auth/sign-up/email', {
         email: `chat-${kind}@example.test`,
@@ -255,6 +256,7 @@ for (const kind of testBackends()) {
         assert.match(error.message, pattern, JSON.stringify(body));
       }
       await server.runtime.database.db.update(models).set({ status: 'deprecated' }).where(eq(models.id, 'fake:beta'));
+      await server.runtime.modelCache.refresh();
       const deprecated = await send({ id: conversationId, messages: [userMessage('x')], modelIds: ['fake:beta'] });
       assert.equal(deprecated.status, 400);
       assert.match((deprecated.error as { error: { message: string } }).error.message, /fake:beta: the model is deprecated/);

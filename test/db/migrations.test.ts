@@ -20,13 +20,17 @@ import { readTableContents } from '../support/snapshots.ts';
 const ALL_TAGS = readJournal().entries.map((entry) => entry.tag);
 const ATTRIBUTION = '0001_message_model_attribution';
 const PARTICIPANT_ACTIVITY = '0002_participant_activity';
-const AUTH_TABLES = '0003_auth_tables';
 /** Columns the reverted migrations add, left out when comparing rows across a down and up. */
 const ADDED_COLUMNS = { messages: ['model_id'], conversation_participants: ['last_message_at'] };
-/** Tables 0003 adds: reverting it drops them with their rows (sessions and keys), so comparisons leave them out. */
-const AUTH_TABLE_NAMES = ['api_keys', 'auth_accounts', 'auth_sessions', 'auth_verifications'];
-const withoutAuthTables = (contents: Record<string, string[]>) =>
-  Object.fromEntries(Object.entries(contents).filter(([table]) => !AUTH_TABLE_NAMES.includes(table)));
+/**
+ * Tables 0003 and later add (sessions and keys, uploaded files): reverting drops them with their rows, so
+ * comparisons leave them out.
+ */
+const LATER_TABLE_NAMES = ['api_keys', 'auth_accounts', 'auth_sessions', 'auth_verifications', 'files'];
+const withoutLaterTables = (contents: Record<string, string[]>) =>
+  Object.fromEntries(Object.entries(contents).filter(([table]) => !LATER_TABLE_NAMES.includes(table)));
+/** The migrations from `tag` to the newest, newest first: what reverting down to before `tag` reverts. */
+const revertedDownTo = (tag: string) => ALL_TAGS.slice(ALL_TAGS.indexOf(tag)).reverse();
 
 async function appliedTags(db: Database): Promise<string[]> {
   const rows = await queryRows<{ tag: string }>(db, sql`select tag from chorus_migrations order by tag`);
@@ -64,17 +68,17 @@ for (const kind of testBackends()) {
       try {
         const fresh = await describeSchema(database.db);
         await insertOneOfEverything(database.db);
-        const withoutAttribution = withoutAuthTables(await readTableContents(database.db, ADDED_COLUMNS));
+        const withoutAttribution = withoutLaterTables(await readTableContents(database.db, ADDED_COLUMNS));
         const attributed = await queryRows(database.db, sql`select id from messages where model_id is not null`);
         assert.ok(attributed.length > 0, 'the fixture attributes a message to a model');
 
-        assert.deepEqual(await migrateDown(database.db, 3), [AUTH_TABLES, PARTICIPANT_ACTIVITY, ATTRIBUTION]);
+        assert.deepEqual(await migrateDown(database.db, revertedDownTo(ATTRIBUTION).length), revertedDownTo(ATTRIBUTION));
         const messagesLayout = (await readTableLayouts(database.db)).find((table) => table.name === 'messages');
         assert.ok(!messagesLayout!.columns.some((column) => column.name === 'model_id'));
         assert.deepEqual(await readTableContents(database.db), withoutAttribution);
 
-        assert.deepEqual(await migrateUp(database.db), [ATTRIBUTION, PARTICIPANT_ACTIVITY, AUTH_TABLES]);
-        assert.deepEqual(withoutAuthTables(await readTableContents(database.db, ADDED_COLUMNS)), withoutAttribution);
+        assert.deepEqual(await migrateUp(database.db), revertedDownTo(ATTRIBUTION).reverse());
+        assert.deepEqual(withoutLaterTables(await readTableContents(database.db, ADDED_COLUMNS)), withoutAttribution);
         const stillAttributed = await queryRows(database.db, sql`select id from messages where model_id is not null`);
         assert.equal(stillAttributed.length, 0, 'rows older than the column have no model');
         assert.deepEqual(await describeSchema(database.db), fresh);
@@ -88,10 +92,11 @@ for (const kind of testBackends()) {
       try {
         await insertOneOfEverything(database.db);
         const omitted = { conversation_participants: ['last_message_at'] };
-        const before = withoutAuthTables(await readTableContents(database.db, omitted));
-        assert.deepEqual(await migrateDown(database.db, 2), [AUTH_TABLES, PARTICIPANT_ACTIVITY]);
-        assert.deepEqual(await migrateUp(database.db), [PARTICIPANT_ACTIVITY, AUTH_TABLES]);
-        assert.deepEqual(withoutAuthTables(await readTableContents(database.db, omitted)), before);
+        const before = withoutLaterTables(await readTableContents(database.db, omitted));
+        const reverted = revertedDownTo(PARTICIPANT_ACTIVITY);
+        assert.deepEqual(await migrateDown(database.db, reverted.length), reverted);
+        assert.deepEqual(await migrateUp(database.db), [...reverted].reverse());
+        assert.deepEqual(withoutLaterTables(await readTableContents(database.db, omitted)), before);
         const mismatched = await queryRows(
           database.db,
           sql`select p.id from conversation_participants p join conversations c on c.id = p.conversation_id

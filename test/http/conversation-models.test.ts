@@ -37,6 +37,7 @@ for (const kind of testBackends()) {
       await db
         .insert(models)
         .values([modelRow(SLASHED), modelRow(SLASHED_TOO), modelRow(UNREACHABLE), modelRow(RETIRED, 'deprecated')]);
+      await server.runtime.modelCache.refresh();
     });
     after(() => server?.close());
 

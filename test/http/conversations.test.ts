@@ -29,6 +29,7 @@ for (const kind of testBackends()) {
       await seedModels(db);
       // Priced, so a reply has a cost to show.
       await db.update(models).set({ pricing: { input: 2, output: 8 } }).where(eq(models.id, 'local:echo'));
+      await server.runtime.modelCache.refresh();
       owner = await signUp('owner');
       other = await signUp('other');
       anonymous = new TestClient(server.baseUrl);
@@ -179,12 +180,14 @@ for (const kind of testBackends()) {
       const db = server.runtime.database.db;
       const [echo] = await db.select().from(models).where(eq(models.id, 'local:echo'));
       await db.update(models).set({ status: 'deprecated' }).where(eq(models.id, 'local:echo'));
+      await server.runtime.modelCache.refresh();
       try {
         const page = await owner.client.get(`/api/conversations/${id}/messages`);
         assert.equal(page.body.items[0].model.name, echo!.name);
         assert.equal(page.body.items[0].model.displayName, echo!.displayName);
       } finally {
         await db.update(models).set({ status: echo!.status }).where(eq(models.id, 'local:echo'));
+        await server.runtime.modelCache.refresh();
       }
     });
 

@@ -25,6 +25,7 @@ for (const kind of testBackends()) {
     before(async () => {
       server = await startTestServer(kind);
       await seedModels(server.runtime.database.db);
+      await server.runtime.modelCache.refresh();
     });
     after(() => server?.close());
 

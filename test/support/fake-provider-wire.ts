@@ -1,21 +1,24 @@
-// The wire formats the fake provider speaks: OpenAI Chat Completions and Anthropic Messages, streaming
-// (Server-Sent Events) and not, plus each API's error body. Shapes follow the public API references,
-// trimmed to what the AI SDK providers read.
+// The wire formats the fake provider speaks: OpenAI Chat Completions, OpenAI Responses (what the AI SDK uses for
+// OpenAI's web search) and Anthropic Messages, streaming (Server-Sent Events) and not, plus each API's error
+// body. Shapes follow the public API references, trimmed to what the AI SDK providers read.
 
 export type FakeUsage = { inputTokens: number; outputTokens: number; cachedInputTokens: number };
+
+/** A web page a reply cites (sent only by the formats that can carry citations). */
+export type FakeSource = { url: string; title: string };
 
 /** The request parts every API has, so the server can treat both alike. */
 export type ParsedChatRequest = { model: string; messages: unknown[]; stream: boolean; includeUsage: boolean };
 
 export type WireFormat = {
-  api: 'openai' | 'anthropic';
+  api: 'openai' | 'openai-responses' | 'anthropic';
   parse(body: Record<string, unknown>): ParsedChatRequest;
   /** The SSE frames before the first piece of text. */
   streamStart(model: string, id: string, usage: FakeUsage): string[];
   streamText(model: string, id: string, text: string): string;
-  /** The frames after the last piece: finish reason, usage if asked for, end marker. */
-  streamEnd(model: string, id: string, usage: FakeUsage, includeUsage: boolean): string[];
-  completion(model: string, id: string, text: string, usage: FakeUsage): unknown;
+  /** The frames after the last piece: citations if the format has them, finish reason, usage if asked for, end marker. */
+  streamEnd(model: string, id: string, usage: FakeUsage, includeUsage: boolean, sources: FakeSource[]): string[];
+  completion(model: string, id: string, text: string, usage: FakeUsage, sources: FakeSource[]): unknown;
   errorBody(status: number): unknown;
 };
 
@@ -72,6 +75,62 @@ export const openaiChatCompletions: WireFormat = {
       code: null,
     },
   }),
+};
+
+function responsesUsage(usage: FakeUsage) {
+  return {
+    input_tokens: usage.inputTokens,
+    input_tokens_details: { cached_tokens: usage.cachedInputTokens },
+    output_tokens: usage.outputTokens,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: usage.inputTokens + usage.outputTokens,
+  };
+}
+
+const urlCitation = (source: FakeSource) => ({ type: 'url_citation', start_index: 0, end_index: 0, ...source });
+
+/** The Responses API: `input` instead of `messages`, one output message item whose text streams as deltas. */
+export const openaiResponses: WireFormat = {
+  api: 'openai-responses',
+  parse: (body) => ({
+    model: String(body.model),
+    messages: Array.isArray(body.input) ? body.input : [],
+    stream: body.stream === true,
+    includeUsage: true,
+  }),
+  streamStart: (model, id) => [
+    sseEvent('response.created', { response: { id, created_at: created(), model } }),
+    sseEvent('response.output_item.added', { output_index: 0, item: { type: 'message', id: `msg_${id}` } }),
+  ],
+  streamText: (_model, id, text) => sseEvent('response.output_text.delta', { item_id: `msg_${id}`, output_index: 0, delta: text }),
+  streamEnd: (model, id, usage, _includeUsage, sources) => [
+    ...sources.map((source, index) =>
+      sseEvent('response.output_text.annotation.added', {
+        item_id: `msg_${id}`,
+        output_index: 0,
+        content_index: 0,
+        annotation_index: index,
+        annotation: urlCitation(source),
+      }),
+    ),
+    sseEvent('response.output_item.done', { output_index: 0, item: { type: 'message', id: `msg_${id}` } }),
+    sseEvent('response.completed', { response: { id, created_at: created(), model, usage: responsesUsage(usage) } }),
+  ],
+  completion: (model, id, text, usage, sources) => ({
+    id,
+    created_at: created(),
+    model,
+    output: [
+      {
+        type: 'message',
+        role: 'assistant',
+        id: `msg_${id}`,
+        content: [{ type: 'output_text', text, annotations: sources.map(urlCitation) }],
+      },
+    ],
+    usage: responsesUsage(usage),
+  }),
+  errorBody: openaiChatCompletions.errorBody,
 };
 
 /** Anthropic counts cache reads apart from `input_tokens`; the AI SDK adds them back into the total. */

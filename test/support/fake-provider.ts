@@ -1,6 +1,7 @@
 // A fake AI provider at the process edge, for tests and benchmarks: a real HTTP server on 127.0.0.1 that
-// speaks OpenAI Chat Completions (POST /v1/chat/completions, GET /v1/models) and Anthropic Messages
-// (POST /v1/messages), streaming and not, so the real AI SDK providers are exercised end to end.
+// speaks OpenAI Chat Completions (POST /v1/chat/completions, GET /v1/models), OpenAI Responses
+// (POST /v1/responses) and Anthropic Messages (POST /v1/messages), streaming and not, so the real AI SDK
+// providers are exercised end to end.
 // Each model can be scripted (reply, chunking, delays, failures, a cut stream, a hang), and every
 // request is recorded so a test can assert what each model was sent, and when.
 //
@@ -16,8 +17,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { estimateTokens } from '../../src/providers/token-estimate.ts';
 import {
   anthropicMessages,
+  type FakeSource,
   type FakeUsage,
   openaiChatCompletions,
+  openaiResponses,
   textOfContent,
   type WireFormat,
 } from './fake-provider-wire.ts';
@@ -43,10 +46,12 @@ export type FakeBehaviour = {
   hang?: boolean;
   /** Reported usage; by default estimated like the offline model does (4 characters a token), no cache. */
   usage?: Partial<FakeUsage>;
+  /** Web pages the reply cites (the Responses API sends them as URL citations; the other formats ignore them). */
+  sources?: FakeSource[];
 };
 
 export type RecordedRequest = {
-  api: 'openai' | 'anthropic';
+  api: WireFormat['api'];
   model: string;
   messages: unknown[];
   body: Record<string, unknown>;
@@ -105,9 +110,11 @@ export async function startFakeProvider(
         ? undefined
         : path === '/v1/chat/completions'
           ? openaiChatCompletions
-          : path === '/v1/messages'
-            ? anthropicMessages
-            : undefined;
+          : path === '/v1/responses'
+            ? openaiResponses
+            : path === '/v1/messages'
+              ? anthropicMessages
+              : undefined;
     if (!format) return sendJson(response, 404, { error: { message: `no route ${request.method} ${path}` } });
 
     let body: Record<string, unknown>;
@@ -156,7 +163,7 @@ export async function startFakeProvider(
       await sleep(behaviour.firstChunkDelayMs ?? 0, undefined, { signal });
       if (behaviour.cutAfterChunks !== undefined) return cut(response, finish);
       finish('completed', 200);
-      return sendJson(response, 200, format.completion(parsed.model, id, reply, usage));
+      return sendJson(response, 200, format.completion(parsed.model, id, reply, usage, behaviour.sources ?? []));
     }
     await streamReply(response, format, { model: parsed.model, id, reply, usage, behaviour, signal, finish }, parsed.includeUsage);
   }
@@ -234,7 +241,7 @@ async function streamReply(response: ServerResponse, format: WireFormat, plan: S
     return cut(response, plan.finish);
   }
   plan.finish('completed', 200);
-  response.end(format.streamEnd(model, id, plan.usage, includeUsage).join(''));
+  response.end(format.streamEnd(model, id, plan.usage, includeUsage, plan.behaviour.sources ?? []).join(''));
 }
 
 function cut(response: ServerResponse, finish: StreamPlan['finish']) {

@@ -160,6 +160,15 @@ export async function insertOneOfEverything(db: Database) {
       accepted: false,
       isResolved: true,
     });
+  await db.insert(schema.files).values({
+    ownerId: alice!.id,
+    conversationId,
+    mediaType: 'image/png',
+    sizeBytes: 68,
+    name: 'Ünïcode "chart".png',
+    storageKey: `${alice!.id}/chart`,
+    sha256: 'ab'.repeat(32),
+  });
   await db
     .insert(schema.transcripts)
     .values({

@@ -5,5 +5,6 @@ export * from './models.ts';
 export * from './conversations.ts';
 export * from './messages.ts';
 export * from './documents.ts';
+export * from './files.ts';
 export * from './operations.ts';
 export * from './auth.ts';

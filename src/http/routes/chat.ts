@@ -6,10 +6,21 @@ import type { MessagePart } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
 import { modelIdSchema } from '../../models/model-schema.ts';
 import { type AppEnv, requireActor } from '../context.ts';
+import { invalidInput } from '../errors.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
 import { uiMessageStreamResponse } from '../sse.ts';
 
 const uiPartSchema = z.looseObject({ type: z.string().min(1).max(100) });
+/** What a person's new message may hold: text, and files uploaded first with POST /api/files. */
+const newMessagePartSchema = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('text'), text: z.string() }),
+  z.looseObject({
+    type: z.literal('file'),
+    url: z.string().openapi({ description: '/api/files/<id> (or the absolute URL) of your upload' }),
+    mediaType: z.string().max(100),
+    filename: z.string().max(1_000).optional(),
+  }),
+]);
 const uiMessageSchema = z.object({
   id: z.string().min(1).max(128),
   role: z.enum(['user', 'assistant', 'system']),
@@ -90,13 +101,15 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
       const message = body.message ?? body.messages?.at(-1);
       if (!message) throw new AppError('invalid_input', 'send `message` or `messages` with the new message last');
       if (message.role !== 'user') throw new AppError('invalid_input', 'the new message must have role user');
-      const unsupported = message.parts.find((part) => part.type !== 'text');
+      const unsupported = message.parts.find((part) => part.type !== 'text' && part.type !== 'file');
       if (unsupported) throw new AppError('invalid_input', `message parts of type ${unsupported.type} are not supported`);
+      const parts = z.array(newMessagePartSchema).safeParse(message.parts);
+      if (!parts.success) throw invalidInput(parts.error, 'message parts');
       await assertWithinDailyMessageLimit(store, actor);
       outcome = await chat.submit({
         ...common,
         clientMessageId: message.id,
-        parts: message.parts as MessagePart[],
+        parts: parts.data as MessagePart[],
         // useChat sends the edited message's id as messageId; a plain send repeats the new message's own id.
         replacesMessageId: body.messageId && body.messageId !== message.id ? body.messageId : undefined,
         visibility: body.visibility,

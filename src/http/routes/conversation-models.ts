@@ -123,11 +123,11 @@ export function registerConversationModelRoutes(app: OpenAPIHono<AppEnv>) {
     const actor = requireActor(context);
     const { id: conversationId } = context.req.valid('param');
     const { modelId, settings } = context.req.valid('json');
-    const { store, database, providers } = context.get('runtime');
+    const { store, modelSource, providers } = context.get('runtime');
     const added = await refusedUnlessAllowed(store, actor, { conversationId, level: 'manage' }, async () => {
       // Access first: someone who may not manage the conversation learns nothing about the model they named.
       await store.conversations.get({ actor, id: conversationId, level: 'manage' });
-      await resolveRequestedModels(database.db, providers, [modelId]);
+      resolveRequestedModels(modelSource.modelsFor(actor.id), providers, [modelId]);
       return store.conversationModels.add({ actor, conversationId, modelId, settings });
     });
     return context.json(await describeModel(store, added), 201);

@@ -32,8 +32,8 @@ const modelsRoute = createRoute({
 
 export function registerModelRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(modelsRoute, async (context) => {
-    const { database, providers } = context.get('runtime');
-    const rows = await listSelectableModels(database.db, providers);
+    const { modelSource, providers } = context.get('runtime');
+    const rows = listSelectableModels(modelSource.modelsFor(context.get('actor')?.id ?? null), providers);
     const models = rows.map((model) => ({
       id: model.id,
       provider: model.provider,

@@ -1,0 +1,175 @@
+// GET /api/conversations/:id/events: the conversation live, as Server-Sent Events, for anyone who may read it —
+// new messages, every model's reply as it streams and ends, people and models joining and leaving. Each event
+// has an id; a client that reconnects with Last-Event-ID (EventSource does so by itself) gets what it missed.
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { conversationEventSchema, type DeliveredEvent, endsSubscriptionOf } from '../../events/conversation-event.ts';
+import { type AppEnv, requireActor } from '../context.ts';
+import { errorResponses, signedIn } from '../openapi.ts';
+import { conversationParams } from './conversations.ts';
+
+/** A comment line this often keeps proxies and load balancers from closing a quiet stream. */
+const KEEP_ALIVE_MS = 15_000;
+/** How long EventSource waits before reconnecting after the connection drops. */
+const RECONNECT_DELAY_MS = 2_000;
+const eventIdSchema = z.string().max(64);
+
+const eventsRoute = createRoute({
+  method: 'get',
+  path: '/api/conversations/{id}/events',
+  tags: ['conversations'],
+  summary: 'Follow a conversation live: messages, replies as they stream, people and models coming and going',
+  description:
+    'Server-Sent Events, each `id: <event id>` and `data: <JSON event>` (the schema below is one event). Send ' +
+    '`Last-Event-ID` (or `?lastEventId=`) to get every event after that one first; an id no longer kept (about ' +
+    '10 minutes, 2,000 events) gets a `reset` event: refetch the messages. The stream ends after you are removed ' +
+    'or leave, or the conversation is deleted. A comment line every 15 s keeps it open.',
+  security: signedIn,
+  request: {
+    params: conversationParams,
+    headers: z.object({ 'last-event-id': eventIdSchema.optional() }),
+    query: z.object({
+      lastEventId: eventIdSchema.optional().openapi({ description: 'For clients that cannot set headers' }),
+    }),
+  },
+  responses: {
+    200: { description: 'The event stream', content: { 'text/event-stream': { schema: conversationEventSchema } } },
+    ...errorResponses(400, 401, 404),
+  },
+});
+
+export function registerConversationEventRoutes(app: OpenAPIHono<AppEnv>) {
+  const keepAlive = new KeepAlive(KEEP_ALIVE_MS);
+  const frames = new FrameCache();
+
+  app.openapi(eventsRoute, async (context) => {
+    const actor = requireActor(context);
+    const { id } = context.req.valid('param');
+    const lastEventId = context.req.valid('header')['last-event-id'] ?? context.req.valid('query').lastEventId;
+    const { store, conversationEvents } = context.get('runtime');
+    // Taken before the access check, so a removal right after the check is still among the events sent (and ends
+    // the stream) instead of slipping between the check and the subscription.
+    const from = lastEventId ?? (await conversationEvents.latestId(id));
+    await store.conversations.get({ actor, id, level: 'read' });
+    const stop = new AbortController();
+    const deliveries = conversationEvents.subscribe(id, from, stop.signal);
+    return eventStreamResponse(deliveries, {
+      position: lastEventId ? null : from,
+      stop,
+      endsAfter: (delivered) => endsSubscriptionOf(actor.id, delivered.event),
+      keepAlive,
+      frames,
+    }) as never;
+  });
+}
+
+const encoder = new TextEncoder();
+const KEEP_ALIVE_LINE = encoder.encode(': keep-alive\n\n');
+
+/**
+ * SSE frames, each encoded once however many clients follow the conversation: subscribers in a process share
+ * one event object per event. (JSON never holds a raw line break, so the data fits one `data:` line.)
+ */
+class FrameCache {
+  private readonly frames = new WeakMap<object, Uint8Array>();
+
+  frameOf({ id, event }: DeliveredEvent): Uint8Array {
+    let frame = this.frames.get(event);
+    if (!frame) {
+      frame = encoder.encode(`id: ${id}\ndata: ${JSON.stringify(event)}\n\n`);
+      // A reset is one shared object sent with many ids.
+      if (event.type !== 'reset') this.frames.set(event, frame);
+    }
+    return frame;
+  }
+}
+
+function eventStreamResponse(
+  deliveries: AsyncIterable<DeliveredEvent>,
+  options: {
+    /** Sent first to a new client as an id-only frame: it sets EventSource's Last-Event-ID without an event. */
+    position: string | null;
+    stop: AbortController;
+    endsAfter: (delivered: DeliveredEvent) => boolean;
+    keepAlive: KeepAlive;
+    frames: FrameCache;
+  },
+): Response {
+  const iterator = deliveries[Symbol.asyncIterator]();
+  let open = true;
+  let stopKeepAlive = () => {};
+  const finish = () => {
+    open = false;
+    stopKeepAlive();
+    options.stop.abort();
+  };
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      // With the position, a client that drops before its first event still resumes from where it started.
+      const position = options.position === null ? '' : `id: ${options.position}\n`;
+      controller.enqueue(encoder.encode(`retry: ${RECONNECT_DELAY_MS}\n${position}\n`));
+      stopKeepAlive = options.keepAlive.add(() => open && controller.enqueue(KEEP_ALIVE_LINE));
+    },
+    // Pulled as the client reads: a slow client falls behind in the history (then gets a reset), not in memory.
+    async pull(controller) {
+      let next: IteratorResult<DeliveredEvent>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        // The client reconnects with the id of the last event it got and loses nothing.
+        console.error('conversation events: a subscription failed', error);
+        next = { done: true, value: undefined };
+      }
+      if (!open) return;
+      if (next.done) {
+        finish();
+        controller.close();
+        return;
+      }
+      controller.enqueue(options.frames.frameOf(next.value));
+      if (options.endsAfter(next.value)) {
+        finish();
+        controller.close();
+        await iterator.return?.();
+      }
+    },
+    async cancel() {
+      finish();
+      await iterator.return?.();
+    },
+  });
+  return new Response(body, {
+    headers: {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+      // An ended stream's connection is not reused: closing it lets a shutdown finish at once.
+      connection: 'close',
+    },
+  });
+}
+
+/**
+ * One timer for every open stream (a timer per connection drifts under load), unref'd so it never keeps the
+ * process alive, and stopped while no stream is open.
+ */
+class KeepAlive {
+  private readonly beats = new Set<() => void>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly intervalMs: number) {}
+
+  add(beat: () => void): () => void {
+    this.beats.add(beat);
+    if (!this.timer) {
+      this.timer = setInterval(() => this.beats.forEach((each) => each()), this.intervalMs);
+      this.timer.unref();
+    }
+    return () => {
+      this.beats.delete(beat);
+      if (this.beats.size === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = null;
+      }
+    };
+  }
+}

@@ -1,0 +1,110 @@
+// From the engine's UI message stream of a one-model turn to Chat Completions: stream chunks (a role delta, content
+// deltas, a last chunk with the finish reason, optionally a usage chunk) or, folded, one `chat.completion`. A
+// failed reply becomes an error event, as OpenAI streams one. Pure: it reads what it is given and does no I/O.
+import type { UIMessageChunk } from 'ai';
+import type { ReplySummary } from '../chat/reply.ts';
+import { AppError } from '../errors.ts';
+import { withOpenAiFields } from './errors.ts';
+import type { ChatCompletion, ChatCompletionChunk, CompletionUsage, FinishReason, OpenAiErrorBody } from './wire.ts';
+
+export type CompletionIdentity = {
+  id: string;
+  model: string;
+  /** Unix seconds. */
+  created: number;
+  /** The most tokens the reply may have: reaching it means it was cut short (finish reason `length`). */
+  outputTokenLimit?: number | null;
+};
+
+export type CompletionStreamEvent = ChatCompletionChunk | OpenAiErrorBody;
+
+export const isErrorEvent = (event: CompletionStreamEvent): event is OpenAiErrorBody => 'error' in event;
+
+/** The stream log's entries, each one UI message chunk as JSON. */
+export async function* parseUiChunks(entries: AsyncIterable<string>): AsyncGenerator<UIMessageChunk> {
+  for await (const entry of entries) yield JSON.parse(entry) as UIMessageChunk;
+}
+
+export async function* toCompletionChunks(
+  uiChunks: AsyncIterable<UIMessageChunk>,
+  identity: CompletionIdentity,
+  options: { includeUsage: boolean },
+): AsyncGenerator<CompletionStreamEvent> {
+  const chunk = (choices: ChatCompletionChunk['choices'], usage?: CompletionUsage): ChatCompletionChunk => ({
+    id: identity.id,
+    object: 'chat.completion.chunk',
+    created: identity.created,
+    model: identity.model,
+    choices,
+    // OpenAI's own stream has `usage: null` on every chunk but the usage chunk once usage was asked for.
+    ...(options.includeUsage ? { usage: usage ?? null } : {}),
+  });
+  const delta = (content: ChatCompletionChunk['choices'][number]['delta'], finishReason: FinishReason | null = null) =>
+    chunk([{ index: 0, delta: content, logprobs: null, finish_reason: finishReason }]);
+
+  let summary: ReplySummary | undefined;
+  for await (const part of uiChunks) {
+    if (part.type === 'start') yield delta({ role: 'assistant', content: '' });
+    else if (part.type === 'text-delta') yield delta({ content: part.delta });
+    else if (part.type === 'data-reply') {
+      const reply = part.data as ReplySummary;
+      if (reply.status !== 'streaming') summary = reply;
+    } else if (part.type === 'error') {
+      yield replyFailure(summary?.error ?? part.errorText);
+      return;
+    } else if (part.type === 'finish') {
+      if (!summary || summary.status === 'error') {
+        yield replyFailure(summary?.error ?? 'the reply failed');
+        return;
+      }
+      yield delta({}, finishReason(summary, identity.outputTokenLimit));
+      if (options.includeUsage) yield chunk([], usageOf(summary));
+      return;
+    }
+  }
+}
+
+/** The whole reply as one `chat.completion`; a failed reply throws provider_error (502). */
+export async function collectCompletion(events: AsyncIterable<CompletionStreamEvent>): Promise<ChatCompletion> {
+  let head: ChatCompletionChunk | undefined;
+  let content = '';
+  let finish: FinishReason | undefined;
+  let usage: CompletionUsage | undefined;
+  for await (const event of events) {
+    if (isErrorEvent(event)) throw new AppError('provider_error', event.error.message);
+    head ??= event;
+    const [choice] = event.choices;
+    content += choice?.delta.content ?? '';
+    finish = choice?.finish_reason ?? finish;
+    usage = event.usage ?? usage;
+  }
+  if (!head || !finish || !usage) throw new AppError('provider_error', 'the reply ended before it finished');
+  return {
+    id: head.id,
+    object: 'chat.completion',
+    created: head.created,
+    model: head.model,
+    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: finish }],
+    usage,
+  };
+}
+
+export function usageOf(summary: ReplySummary): CompletionUsage {
+  const prompt = summary.inputTokens ?? 0;
+  const completion = summary.outputTokens ?? 0;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    ...(summary.cachedInputTokens ? { prompt_tokens_details: { cached_tokens: summary.cachedInputTokens } } : {}),
+  };
+}
+
+/** The engine does not pass the provider's finish reason on; a reply that used its whole allowance was cut. */
+function finishReason(summary: ReplySummary, limit: number | null | undefined): FinishReason {
+  return limit && (summary.outputTokens ?? 0) >= limit ? 'length' : 'stop';
+}
+
+function replyFailure(message: string): OpenAiErrorBody {
+  return withOpenAiFields({ error: { code: 'provider_error', message } });
+}

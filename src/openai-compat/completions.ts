@@ -1,0 +1,95 @@
+// The use case behind POST /v1/chat/completions: each call is a new conversation (origin `api`) owned by the
+// caller, holding the request's messages, answered by one engine turn with the named model — so an API reply is
+// stored, priced and counted like any other. The answer is read from the turn's stream log, as the web client
+// reads it, and translated to Chat Completions (chunks.ts).
+import { assertWithinDailyMessageLimit } from '../auth/limits.ts';
+import type { ChatEngine, StartedTurn } from '../chat/engine.ts';
+import type { ModelRow } from '../chat/model-selection.ts';
+import type { Database } from '../db/client.ts';
+import { AppError } from '../errors.ts';
+import type { ProviderRegistry } from '../providers/index.ts';
+import type { Actor } from '../store/actor.ts';
+import type { Store } from '../store/index.ts';
+import type { StreamLog } from '../streams/index.ts';
+import { type CompletionStreamEvent, collectCompletion, parseUiChunks, toCompletionChunks } from './chunks.ts';
+import type { ModelSource } from '../registry/model-source.ts';
+import { findUsableModel, listOpenAiModels, toOpenAiModel } from './models.ts';
+import { conversationFromRequest } from './request.ts';
+import type { ChatCompletion, ChatCompletionRequest, OpenAiModel } from './wire.ts';
+
+export type StartedCompletion = {
+  conversationId: string;
+  model: ModelRow;
+  turn: StartedTurn;
+  /** Unix seconds, the same on every chunk. */
+  created: number;
+  /** What caps the reply: the request's limit, else the model's. */
+  outputTokenLimit: number | null;
+};
+
+export class CompletionService {
+  constructor(
+    private readonly db: Database,
+    private readonly store: Store,
+    private readonly providers: ProviderRegistry,
+    private readonly engine: ChatEngine,
+    private readonly streamLog: StreamLog,
+    private readonly models: ModelSource,
+  ) {}
+
+  listModels(actor: Actor): OpenAiModel[] {
+    return listOpenAiModels(this.models.modelsFor(actor.id), this.providers);
+  }
+
+  getModel(actor: Actor, id: string): OpenAiModel {
+    return toOpenAiModel(findUsableModel(this.models.modelsFor(actor.id), this.providers, id));
+  }
+
+  /** Saves the request as a new conversation and starts the reply; returns once the reply's stream is open. */
+  async start(actor: Actor, request: ChatCompletionRequest): Promise<StartedCompletion> {
+    // A request that cannot make a conversation is refused before the model is looked up, as a bad field would be.
+    const input = conversationFromRequest(request, request.model);
+    const model = findUsableModel(this.models.modelsFor(actor.id), this.providers, request.model);
+    await assertWithinDailyMessageLimit(this.store, actor);
+    const conversation = await this.store.conversations.create({
+      actor,
+      origin: 'api',
+      title: input.title,
+      parameters: input.parameters,
+      modelIds: [model.id],
+    });
+    const saved = await this.store.messages.save({ actor, conversationId: conversation.id, messages: input.messages });
+    const turn = await this.engine.startTurn({ actor, conversation, userMessage: saved.at(-1)!, models: [model] });
+    return {
+      conversationId: conversation.id,
+      model,
+      turn,
+      created: Math.floor(Date.now() / 1000),
+      outputTokenLimit: input.parameters.maxOutputTokens ?? model.maxOutputTokens,
+    };
+  }
+
+  /**
+   * The reply as Chat Completions stream events, followed live until it ends or `signal` aborts (the client
+   * left). Opened before anything is sent, so a stream that is already gone is still an HTTP error.
+   */
+  async openEvents(
+    completion: StartedCompletion,
+    options: { includeUsage: boolean; signal?: AbortSignal },
+  ): Promise<AsyncIterable<CompletionStreamEvent>> {
+    const entries = await this.streamLog.read(completion.turn.streamId, options.signal);
+    if (!entries) throw new AppError('conflict', 'the reply stream is no longer available');
+    const identity = {
+      id: `chatcmpl-${completion.turn.replyIds[0]}`,
+      model: completion.model.id,
+      created: completion.created,
+      outputTokenLimit: completion.outputTokenLimit,
+    };
+    return toCompletionChunks(parseUiChunks(entries), identity, { includeUsage: options.includeUsage });
+  }
+
+  /** The whole reply, once it has finished; a provider failure is a provider_error. */
+  async complete(completion: StartedCompletion, signal?: AbortSignal): Promise<ChatCompletion> {
+    return collectCompletion(await this.openEvents(completion, { includeUsage: true, signal }));
+  }
+}

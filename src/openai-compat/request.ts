@@ -1,0 +1,66 @@
+// How a Chat Completions request becomes a stored Chorus conversation: its system and developer messages become
+// the conversation's system prompt (the engine sends that as the model's instructions; the AI SDK refuses system
+// turns among the messages), its user and assistant turns become messages in order, and its sampling settings
+// become the conversation's parameters. Pure: no database, no model.
+import type { ConversationParameters } from '../db/schema/index.ts';
+import { AppError } from '../errors.ts';
+import { titleFromText } from '../chat/title.ts';
+import type { NewMessage } from '../store/messages.ts';
+import type { ChatCompletionRequest, ChatMessage } from './wire.ts';
+
+export type CompletionConversation = {
+  title: string;
+  parameters: ConversationParameters;
+  /** The request's user and assistant turns, in order; the last one is what the model answers. */
+  messages: NewMessage[];
+};
+
+/** Marks assistant turns the client supplied, so nobody takes them for replies this server generated. */
+export const SUPPLIED_BY_CLIENT = { suppliedByClient: true } as const;
+
+export function contentText(content: ChatMessage['content']): string {
+  if (content === null || content === undefined) return '';
+  return typeof content === 'string' ? content : content.map((part) => part.text).join('');
+}
+
+/**
+ * `modelId` is the model about to answer: the client's assistant turns are that model's own earlier turns, so
+ * the prompt gives them back to it as its own rather than as another speaker's words.
+ */
+export function conversationFromRequest(request: ChatCompletionRequest, modelId: string): CompletionConversation {
+  const instructions: string[] = [];
+  const messages: NewMessage[] = [];
+  for (const message of request.messages) {
+    const text = contentText(message.content);
+    if (message.role === 'system' || message.role === 'developer') {
+      if (text.trim()) instructions.push(text);
+    } else if (message.role === 'user') {
+      messages.push({ role: 'user', content: text, parts: [{ type: 'text', text }] });
+    } else {
+      messages.push({
+        role: 'assistant',
+        content: text,
+        parts: text ? [{ type: 'text', text }] : [],
+        modelId,
+        metadata: { ...SUPPLIED_BY_CLIENT },
+      });
+    }
+  }
+  const firstUserText = messages.find((message) => message.role === 'user' && message.content?.trim())?.content;
+  if (!firstUserText) {
+    throw new AppError('invalid_input', 'messages must include a user message with text', {
+      details: [{ path: 'messages', message: 'no user message with text' }],
+    });
+  }
+  return { title: titleFromText(firstUserText), parameters: parametersOf(request, instructions), messages };
+}
+
+/** Only the settings the request gave: the conversation's defaults stay in force for the rest. */
+function parametersOf(request: ChatCompletionRequest, instructions: string[]): ConversationParameters {
+  const parameters: ConversationParameters = {};
+  if (instructions.length > 0) parameters.systemPrompt = instructions.join('\n\n');
+  if (request.temperature !== null && request.temperature !== undefined) parameters.temperature = request.temperature;
+  const maxOutputTokens = request.max_completion_tokens ?? request.max_tokens;
+  if (maxOutputTokens !== null && maxOutputTokens !== undefined) parameters.maxOutputTokens = maxOutputTokens;
+  return parameters;
+}
