@@ -7,7 +7,7 @@ import { type FileRecord, FileRecords } from '../files/file-records.ts';
 import { attachmentOf, fileIdsOfParts, withStoredFileParts } from '../files/message-files.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { Actor } from '../store/actor.ts';
-import type { Conversation } from '../store/conversations.ts';
+import type { Conversation, NewConversation } from '../store/conversations.ts';
 import type { Store } from '../store/index.ts';
 import type { MessagePart } from '../db/schema/index.ts';
 import type { Message } from '../store/messages.ts';
@@ -62,11 +62,19 @@ export class ChatService {
     if (!text.trim() && files.length === 0) throw new AppError('invalid_input', 'the message has no text and no file');
     refuseFilesOfOtherConversations(files, request.conversationId);
     const firstWords = text.trim() ? text : files.map((file) => file.name).join(', ');
-    const conversation = await this.openConversation(actor, request.conversationId, firstWords, request.visibility);
-    const models = await this.modelsFor(actor, conversation, request.modelIds, {
+    const existing = await this.writableConversation(actor, request.conversationId);
+    const models = await this.modelsFor(actor, existing, request.modelIds, {
       webSearch: Boolean(request.webSearch),
       files,
     });
+    // A new conversation keeps the models that answered its first message: they answer the next ones too.
+    const conversation =
+      existing ??
+      (await this.createConversation(actor, request.conversationId, {
+        title: titleFromText(firstWords),
+        visibility: request.visibility,
+        modelIds: models.map((model) => model.id),
+      }));
 
     if (request.replacesMessageId) {
       const replaced = await this.findOwnMessage(actor, conversation.id, request.replacesMessageId);
@@ -149,20 +157,23 @@ export class ChatService {
     return running;
   }
 
-  /** The conversation to write to; a new id creates it, titled after the first message. */
-  private async openConversation(
-    actor: Actor,
-    id: string,
-    firstText: string,
-    visibility?: Conversation['visibility'],
-  ): Promise<Conversation> {
+  /** The conversation, if it exists and this person may write to it; null when there is none yet. */
+  private async writableConversation(actor: Actor, id: string): Promise<Conversation | null> {
     try {
       return await this.store.conversations.get({ actor, id, level: 'write' });
     } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'not_found') throw error;
+      if (error instanceof AppError && error.code === 'not_found') return null;
+      throw error;
     }
+  }
+
+  private async createConversation(
+    actor: Actor,
+    id: string,
+    details: Pick<NewConversation, 'title' | 'visibility' | 'modelIds'>,
+  ): Promise<Conversation> {
     try {
-      return await this.store.conversations.create({ actor, id, title: titleFromText(firstText), visibility });
+      return await this.store.conversations.create({ actor, id, ...details });
     } catch (error) {
       // The id belongs to a conversation this person cannot write: as good as absent.
       if (error instanceof AppError && error.code === 'conflict') throw new AppError('not_found', `conversation ${id} not found`);
@@ -176,13 +187,13 @@ export class ChatService {
    */
   private async modelsFor(
     actor: Actor,
-    conversation: Conversation,
+    conversation: Conversation | null,
     modelIds: string[] | undefined,
     requirements: ModelRequirements,
   ): Promise<ModelRow[]> {
     const available = this.models.modelsFor(actor.id);
     if (modelIds?.length) return resolveRequestedModels(available, this.providers, modelIds, requirements);
-    const members = await this.store.conversationModels.list({ actor, conversationId: conversation.id });
+    const members = conversation ? await this.store.conversationModels.list({ actor, conversationId: conversation.id }) : [];
     const active = members.filter((member) => member.isActive).map((member) => member.modelId);
     if (active.length > 0) return resolveRequestedModels(available, this.providers, active, requirements);
     const selectable = listSelectableModels(available, this.providers);

@@ -106,6 +106,13 @@ for (const kind of testBackends()) {
 
       const replies = (await storedMessages(conversationId)).filter((message) => message.role === 'assistant');
       assert.deepEqual(replies.map((reply) => reply.modelId).sort(), ['fake:alpha', 'fake:beta']);
+      const actor = actorOf(await server.runtime.store.users.getById(userId));
+      const members = await server.runtime.store.conversationModels.list({ actor, conversationId });
+      assert.deepEqual(
+        members.map((member) => member.modelId),
+        ['fake:alpha', 'fake:beta'],
+        'the new conversation keeps the models that answered',
+      );
       const alpha = replies.find((reply) => reply.modelId === 'fake:alpha')!;
       assert.equal(alpha.content, 'Alpha says hello to you.');
       assert.equal(alpha.inputTokens, 10);

@@ -208,9 +208,10 @@ for (const variant of variants) {
       await server.runtime.store.participants.add({ actor: ann.actor, conversationId, userId: dan.id });
       const dans = await follow(dan);
       const bobs = await follow(bob);
-      // What DELETE /api/conversations/:id/participants/:userId does once the store has removed them.
-      await server.runtime.store.participants.remove({ actor: ann.actor, conversationId, userId: dan.id });
-      server.runtime.conversationEvents.publish(conversationId, { type: 'member-removed', userId: dan.id, byUserId: ann.id });
+      const removal = await new TestClient(server.baseUrl, { bearer: ann.apiKey }).delete(
+        `/api/conversations/${conversationId}/participants/${dan.id}`,
+      );
+      assert.equal(removal.status, 204);
 
       await dans.ended;
       assert.deepEqual(dans.events.at(-1)?.event, { type: 'member-removed', userId: dan.id, byUserId: ann.id });

@@ -214,9 +214,7 @@ for (const kind of testBackends()) {
 
     test('one conversation comes with its models, its people and your role', async () => {
       const { id } = await answeredConversation(owner);
-      // The chat names its models per request; the conversation's own models are set apart from it.
-      const ownerActor = actorOf(await server.runtime.store.users.getById(owner.id));
-      await server.runtime.store.conversationModels.add({ actor: ownerActor, conversationId: id, modelId: 'local:echo' });
+      // A conversation started by a chat keeps the model that answered its first message.
       const response = await owner.client.get(`/api/conversations/${id}`);
       assert.equal(response.status, 200, JSON.stringify(response.body));
       const conversation = response.body;

@@ -130,6 +130,7 @@ export function registerConversationModelRoutes(app: OpenAPIHono<AppEnv>) {
       resolveRequestedModels(modelSource.modelsFor(actor.id), providers, [modelId]);
       return store.conversationModels.add({ actor, conversationId, modelId, settings });
     });
+    context.get('runtime').conversationEvents.publish(conversationId, { type: 'model-added', modelId });
     return context.json(await describeModel(store, added), 201);
   });
 
@@ -152,6 +153,7 @@ export function registerConversationModelRoutes(app: OpenAPIHono<AppEnv>) {
     await refusedUnlessAllowed(store, actor, { conversationId, level: 'manage' }, () =>
       store.conversationModels.remove({ actor, conversationId, modelId }),
     );
+    context.get('runtime').conversationEvents.publish(conversationId, { type: 'model-removed', modelId });
     return context.body(null, 204);
   });
 

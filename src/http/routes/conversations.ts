@@ -140,6 +140,7 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>) {
     await refusedUnlessAllowed(store, actor, { conversationId: id, level: 'own' }, () =>
       store.conversations.delete({ actor, id }),
     );
+    context.get('runtime').conversationEvents.publish(id, { type: 'conversation-deleted' });
     return context.body(null, 204);
   });
 

@@ -149,11 +149,12 @@ export function registerInviteRoutes(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(acceptRoute, async (context) => {
     const actor = requireActor(context);
-    const { store } = context.get('runtime');
+    const { store, conversationEvents } = context.get('runtime');
     const { conversation, joined } = await store.invites.accept({ actor, token: context.req.valid('param').token });
     const role = await store.participants.roleOf(conversation.id, actor.id);
     // Only if they were removed in the moment between joining and this read.
     if (!role) throw notFound('conversation', conversation.id);
+    if (joined) conversationEvents.publish(conversation.id, { type: 'member-joined', userId: actor.id, role });
     return context.json({ joined, conversation: toConversationSummaryDto({ ...conversation, role }) }, 200);
   });
 }

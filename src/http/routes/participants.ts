@@ -101,10 +101,11 @@ export function registerParticipantRoutes(app: OpenAPIHono<AppEnv>) {
     const actor = requireActor(context);
     const { id: conversationId, userId } = context.req.valid('param');
     const { role } = context.req.valid('json');
-    const { store } = context.get('runtime');
+    const { store, conversationEvents } = context.get('runtime');
     await refusedUnlessAllowed(store, actor, { conversationId, level: 'own' }, () =>
       store.participants.changeRole({ actor, conversationId, userId, role }),
     );
+    conversationEvents.publish(conversationId, { type: 'member-role-changed', userId, role });
     const changed = (await listParticipants(store, actor, conversationId)).find((person) => person.userId === userId);
     // Only if they were removed in the moment between the change and this read.
     if (!changed) throw notFound('participant', userId);
@@ -114,21 +115,24 @@ export function registerParticipantRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(removeRoute, async (context) => {
     const actor = requireActor(context);
     const { id: conversationId, userId } = context.req.valid('param');
-    const { store } = context.get('runtime');
+    const { store, conversationEvents } = context.get('runtime');
     await refusedUnlessAllowed(store, actor, { conversationId, level: 'manage' }, () =>
       store.participants.remove({ actor, conversationId, userId }),
     );
+    // Also ends the removed person's own events stream.
+    conversationEvents.publish(conversationId, { type: 'member-removed', userId, byUserId: actor.id });
     return context.body(null, 204);
   });
 
   app.openapi(leaveRoute, async (context) => {
     const actor = requireActor(context);
     const { id: conversationId } = context.req.valid('param');
-    const { store } = context.get('runtime');
+    const { store, conversationEvents } = context.get('runtime');
     // A reader of a public conversation who never joined is told so (403), not that it does not exist.
     await refusedUnlessAllowed(store, actor, { conversationId, level: 'write' }, () =>
       store.participants.leave({ actor, conversationId }),
     );
+    conversationEvents.publish(conversationId, { type: 'member-left', userId: actor.id });
     return context.body(null, 204);
   });
 
@@ -136,10 +140,12 @@ export function registerParticipantRoutes(app: OpenAPIHono<AppEnv>) {
     const actor = requireActor(context);
     const { id: conversationId } = context.req.valid('param');
     const { userId } = context.req.valid('json');
-    const { store } = context.get('runtime');
+    const { store, conversationEvents } = context.get('runtime');
     await refusedUnlessAllowed(store, actor, { conversationId, level: 'own' }, () =>
       store.participants.transferOwnership({ actor, conversationId, newOwnerId: userId }),
     );
+    conversationEvents.publish(conversationId, { type: 'member-role-changed', userId, role: 'owner' });
+    conversationEvents.publish(conversationId, { type: 'member-role-changed', userId: actor.id, role: 'admin' });
     return context.json({ participants: await listParticipants(store, actor, conversationId) }, 200);
   });
 }
