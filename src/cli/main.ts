@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import { registerDb } from './commands/db.ts';
 import { registerEncryption } from './commands/encryption.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerModels } from './commands/models.ts';
 import { registerSeed } from './commands/seed.ts';
 import { registerServe } from './commands/serve.ts';
 
@@ -17,6 +18,7 @@ registerMigrate(program);
 registerSeed(program);
 registerEncryption(program);
 registerDb(program);
+registerModels(program);
 
 try {
   await program.parseAsync(process.argv);

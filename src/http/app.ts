@@ -6,6 +6,8 @@ import type { Runtime } from '../runtime.ts';
 import { actorMiddleware } from './actor-middleware.ts';
 import type { AppEnv } from './context.ts';
 import { handleError, invalidInput } from './errors.ts';
+import { registerAdminModelRoutes } from './routes/admin-models.ts';
+import { registerAdminUsageRoutes } from './routes/admin-usage.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerChatRoutes } from './routes/chat.ts';
 import { registerConversationEventRoutes } from './routes/conversation-events.ts';
@@ -49,6 +51,8 @@ export function createApp(runtime: Runtime) {
   registerConversationModelRoutes(app);
   registerParticipantRoutes(app);
   registerInviteRoutes(app);
+  registerAdminModelRoutes(app);
+  registerAdminUsageRoutes(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

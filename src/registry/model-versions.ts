@@ -7,7 +7,7 @@ import { messages, modelHistory, models } from '../db/schema/index.ts';
 import type { ModelFieldChange } from '../db/schema/models.ts';
 import { AppError, notFound } from '../errors.ts';
 import { snapshotOf } from '../models/seed.ts';
-import type { Actor } from '../store/actor.ts';
+import { type Actor, isSystemActor } from '../store/actor.ts';
 import { isForeignKeyViolation, isUniqueViolation } from '../store/postgres-errors.ts';
 import { diffModelStates, type ModelRow, type ModelState, toModelState } from './model-changes.ts';
 
@@ -174,7 +174,7 @@ export async function recordHistory(
         kind,
         changes,
         snapshot: snapshotOf(model),
-        changedBy: actor.id,
+        changedBy: isSystemActor(actor) ? null : actor.id,
         reason: reason ?? null,
       })),
     );

@@ -1,6 +1,6 @@
-// Two real `chorus serve` processes on one Postgres and one Redis, as behind a load balancer: a client that
-// dropped its reply on one process re-attaches through the other and gets it from the first chunk, and a stop
-// sent to the other process stops the reply where it runs.
+// Two real `chorus serve` processes on one Postgres (and one Redis), as behind a load balancer: a client that
+// dropped its reply on one process re-attaches through the other and gets it from the first chunk, a stop sent to
+// the other process stops the reply where it runs, and a model an admin changes on one is changed on the other.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -129,10 +129,69 @@ describe('resumable replies across two server processes', { skip: !(databaseUrl 
   });
 });
 
+describe('model registry changes across two server processes', { skip: !databaseUrl && 'needs TEST_DATABASE_URL' }, () => {
+  let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
+  const servers: ChildProcess[] = [];
+  let first: string;
+  let second: string;
+  let admin: TestClient;
+
+  before(
+    async () => {
+      database = await createPostgresDatabase();
+      const env = { DATABASE_URL: database.url, PUBLIC_URL: TEST_PUBLIC_URL, BETTER_AUTH_SECRET: 'another shared secret, long enough' };
+      servers.push(startChorus(['serve'], { ...env, PORT: '0' }));
+      first = `http://127.0.0.1:${await servingPort(servers[0]!)}`;
+      servers.push(startChorus(['serve'], { ...env, PORT: '0' }));
+      second = `http://127.0.0.1:${await servingPort(servers[1]!)}`;
+      admin = new TestClient(first);
+      const signUp = await admin.post('/api/auth/sign-up/email', {
+        email: 'registry-admin@example.test',
+        password: 'a long enough password',
+        name: 'First, hence admin',
+      });
+      assert.equal(signUp.status, 200, JSON.stringify(signUp.body));
+    },
+    { timeout: 120_000 },
+  );
+
+  after(async () => {
+    await Promise.all(
+      servers
+        .filter((server) => server.exitCode === null)
+        .map(async (server) => {
+          const exited = once(server, 'exit');
+          server.kill('SIGTERM');
+          await exited;
+        }),
+    );
+    await database?.drop();
+  });
+
+  test('a model changed through one process is seen by the other within a second', async () => {
+    const offeredBySecond = async () => {
+      const response = await fetch(`${second}/api/models`);
+      const { models } = (await response.json()) as { models: { id: string; name: string }[] };
+      return models.find((model) => model.id === 'local:echo');
+    };
+    assert.ok(await offeredBySecond(), 'the offline model is offered before the change');
+    const started = performance.now();
+    const change = await admin.request(
+      'PATCH',
+      `/api/admin/models/${encodeURIComponent('local:echo')}`,
+      JSON.stringify({ updates: { status: 'disabled' }, reason: 'testing propagation' }),
+    );
+    assert.equal(change.status, 200, JSON.stringify(change.body));
+    await waitFor(async () => (await offeredBySecond()) === undefined, 1_000);
+    const seenAfterMs = performance.now() - started;
+    assert.ok(seenAfterMs < 1_000, `seen by the other process after ${seenAfterMs.toFixed(0)} ms`);
+  });
+});
+
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    if (Date.now() > deadline) throw new Error(`still not so after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
