@@ -2,13 +2,11 @@
 // connected to a different process, see each other's messages and every model's reply live through the events
 // stream; a client that drops on one process resumes on the other with Last-Event-ID and misses nothing.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import postgres from 'postgres';
 import { compareEventIds } from '../../src/events/event-ids.ts';
 import { readChat } from '../support/chat-stream.ts';
-import { servingPort, startChorus } from '../support/cli.ts';
+import { ServeProcesses } from '../support/cli.ts';
 import { createPostgresDatabase } from '../support/database.ts';
 import { EventStream, replyTexts } from '../support/event-stream.ts';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
@@ -26,18 +24,13 @@ describe('conversation events across two server processes', { skip: !(databaseUr
   let fake: FakeProvider;
   let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
   let sql: postgres.Sql;
-  const servers: ChildProcess[] = [];
+  const servers = new ServeProcesses();
   let first: string;
   let second: string;
   let ann: Person;
   let bob: Person;
   let conversationId: string;
 
-  const serve = async (env: Record<string, string>) => {
-    const server = startChorus(['serve'], { ...env, PORT: '0' });
-    servers.push(server);
-    return `http://127.0.0.1:${await servingPort(server)}`;
-  };
 
   const signUp = async (baseUrl: string, name: string): Promise<Person> => {
     const browser = new TestClient(baseUrl);
@@ -94,9 +87,8 @@ describe('conversation events across two server processes', { skip: !(databaseUr
         CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL,
         CHORUS_PROVIDER_FAKE_MODELS: 'steady,brisk',
       };
-      // One after the other: the first migrates and seeds, the second finds it done.
-      first = await serve(env);
-      second = await serve(env);
+      first = await servers.start(env);
+      second = await servers.start(env);
       ann = await signUp(first, 'Ann');
       bob = await signUp(second, 'Bob');
       conversationId = crypto.randomUUID();
@@ -108,15 +100,7 @@ describe('conversation events across two server processes', { skip: !(databaseUr
   );
 
   after(async () => {
-    await Promise.all(
-      servers
-        .filter((server) => server.exitCode === null)
-        .map(async (server) => {
-          const exited = once(server, 'exit');
-          server.kill('SIGTERM');
-          await exited;
-        }),
-    );
+    await servers.stop();
     await sql?.end();
     await database?.drop();
     await fake?.close();

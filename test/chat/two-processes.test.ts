@@ -2,12 +2,10 @@
 // dropped its reply on one process re-attaches through the other and gets it from the first chunk, a stop sent to
 // the other process stops the reply where it runs, and a model an admin changes on one is changed on the other.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import postgres from 'postgres';
 import { readChat, textOf } from '../support/chat-stream.ts';
-import { servingPort, startChorus } from '../support/cli.ts';
+import { ServeProcesses } from '../support/cli.ts';
 import { createPostgresDatabase } from '../support/database.ts';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
 import { TEST_PUBLIC_URL, TestClient } from '../support/server.ts';
@@ -23,16 +21,10 @@ describe('resumable replies across two server processes', { skip: !(databaseUrl 
   let fake: FakeProvider;
   let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
   let sql: postgres.Sql;
-  const servers: ChildProcess[] = [];
+  const servers = new ServeProcesses();
   let first: string;
   let second: string;
   let apiKey: string;
-
-  const serve = async (env: Record<string, string>) => {
-    const server = startChorus(['serve'], { ...env, PORT: '0' });
-    servers.push(server);
-    return `http://127.0.0.1:${await servingPort(server)}`;
-  };
 
   before(
     async () => {
@@ -50,9 +42,8 @@ describe('resumable replies across two server processes', { skip: !(databaseUrl 
         CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL,
         CHORUS_PROVIDER_FAKE_MODELS: 'steady,slow',
       };
-      // One after the other: the first migrates and seeds, the second finds it done.
-      first = await serve(env);
-      second = await serve(env);
+      first = await servers.start(env);
+      second = await servers.start(env);
       const browser = new TestClient(first);
       const signUp = await browser.post('/api/auth/sign-up/email', {
         email: 'two-processes@example.test',
@@ -66,15 +57,7 @@ describe('resumable replies across two server processes', { skip: !(databaseUrl 
   );
 
   after(async () => {
-    await Promise.all(
-      servers
-        .filter((server) => server.exitCode === null)
-        .map(async (server) => {
-          const exited = once(server, 'exit');
-          server.kill('SIGTERM');
-          await exited;
-        }),
-    );
+    await servers.stop();
     await sql?.end();
     await database?.drop();
     await fake?.close();
@@ -131,7 +114,7 @@ describe('resumable replies across two server processes', { skip: !(databaseUrl 
 
 describe('model registry changes across two server processes', { skip: !databaseUrl && 'needs TEST_DATABASE_URL' }, () => {
   let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
-  const servers: ChildProcess[] = [];
+  const servers = new ServeProcesses();
   let first: string;
   let second: string;
   let admin: TestClient;
@@ -140,10 +123,8 @@ describe('model registry changes across two server processes', { skip: !database
     async () => {
       database = await createPostgresDatabase();
       const env = { DATABASE_URL: database.url, PUBLIC_URL: TEST_PUBLIC_URL, BETTER_AUTH_SECRET: 'another shared secret, long enough' };
-      servers.push(startChorus(['serve'], { ...env, PORT: '0' }));
-      first = `http://127.0.0.1:${await servingPort(servers[0]!)}`;
-      servers.push(startChorus(['serve'], { ...env, PORT: '0' }));
-      second = `http://127.0.0.1:${await servingPort(servers[1]!)}`;
+      first = await servers.start(env);
+      second = await servers.start(env);
       admin = new TestClient(first);
       const signUp = await admin.post('/api/auth/sign-up/email', {
         email: 'registry-admin@example.test',
@@ -156,15 +137,7 @@ describe('model registry changes across two server processes', { skip: !database
   );
 
   after(async () => {
-    await Promise.all(
-      servers
-        .filter((server) => server.exitCode === null)
-        .map(async (server) => {
-          const exited = once(server, 'exit');
-          server.kill('SIGTERM');
-          await exited;
-        }),
-    );
+    await servers.stop();
     await database?.drop();
   });
 

@@ -1,5 +1,6 @@
 // Runs the real `chorus` command (bin/chorus.js) in a child process, as a user would, and collects its output.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,6 +41,32 @@ export function servingPort(server: ChildProcess): Promise<number> {
     server.stderr!.on('data', (chunk) => (output += chunk));
     server.on('exit', (code) => reject(new Error(`chorus serve exited (${code}) before serving:\n${output}`)));
   });
+}
+
+/**
+ * Real `chorus serve` processes on one configuration, as behind a load balancer. Each starts after the one before
+ * is serving (the first migrates and seeds; the others find it done). `stop` ends them all with SIGTERM.
+ */
+export class ServeProcesses {
+  private readonly children: ChildProcess[] = [];
+
+  async start(env: Record<string, string>): Promise<string> {
+    const child = startChorus(['serve'], { ...env, PORT: '0' });
+    this.children.push(child);
+    return `http://127.0.0.1:${await servingPort(child)}`;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.children
+        .filter((child) => child.exitCode === null)
+        .map(async (child) => {
+          const exited = once(child, 'exit');
+          child.kill('SIGTERM');
+          await exited;
+        }),
+    );
+  }
 }
 
 export function runChorus(args: string[], env: Record<string, string | undefined> = {}): Promise<CommandResult> {
