@@ -6,6 +6,7 @@ import type { Runtime } from '../runtime.ts';
 import { actorMiddleware } from './actor-middleware.ts';
 import type { AppEnv } from './context.ts';
 import { handleError, invalidInput } from './errors.ts';
+import { registerAdminConfigRoutes } from './routes/admin-config.ts';
 import { registerAdminModelRoutes } from './routes/admin-models.ts';
 import { registerAdminUsageRoutes } from './routes/admin-usage.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
@@ -53,6 +54,7 @@ export function createApp(runtime: Runtime) {
   registerInviteRoutes(app);
   registerAdminModelRoutes(app);
   registerAdminUsageRoutes(app);
+  registerAdminConfigRoutes(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
