@@ -24,6 +24,36 @@ export function invalidInput(error: ZodError, where: string): AppError {
   return new AppError('invalid_input', `invalid ${where}: ${summary}`, { details: issues });
 }
 
+/**
+ * Where a value holds the NUL character (a dotted path, '' for the value itself), or null. PostgreSQL text and
+ * jsonb cannot hold it, so such input is refused up front rather than failing in the database.
+ */
+export function findNulCharacter(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = findNulCharacter(item, path ? `${path}.${index}` : String(index));
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const where = path ? `${path}.${key}` : key;
+      if (key.includes('\u0000')) return where;
+      const found = findNulCharacter(item, where);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
+const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
+  401: 'unauthorized',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
 /** The one place errors become responses. Anything unexpected is logged and answered 500 without internals. */
 export function handleError(error: Error, context: Context) {
   if (error instanceof AppError) {
@@ -31,9 +61,13 @@ export function handleError(error: Error, context: Context) {
     return errorResponse(context, error);
   }
   if (error instanceof HTTPException) {
-    // Hono's own 4xx (e.g. malformed JSON in a validated body).
-    const code: ErrorCode = error.status === 401 ? 'unauthorized' : error.status === 413 ? 'payload_too_large' : 'invalid_input';
-    return errorResponse(context, new AppError(code, error.message || 'bad request'));
+    // Hono's own 4xx (e.g. malformed JSON in a validated body, a body of a type the route does not read).
+    const code = HTTP_EXCEPTION_CODES[error.status] ?? 'invalid_input';
+    const message =
+      code === 'unsupported_media_type'
+        ? `a body of type ${context.req.header('content-type')?.slice(0, 100) ?? '(none given)'} is not what this route reads; see GET /api/openapi.json`
+        : error.message || 'bad request';
+    return errorResponse(context, new AppError(code, message));
   }
   console.error(`${context.req.method} ${context.req.path}: unhandled`, error);
   return errorResponse(context, new AppError('internal', 'internal server error'));

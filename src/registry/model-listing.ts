@@ -28,7 +28,9 @@ export function encodeModelCursor(key: SortKey): string {
 export function decodeModelCursor(cursor: string): SortKey {
   try {
     const [sortOrder, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (Number.isInteger(sortOrder) && typeof id === 'string') return { sortOrder: sortOrder as number, id };
+    // Within the column's types (integer, varchar without NUL), so a forged cursor is a 400, not a failed query.
+    const isInteger32 = Number.isInteger(sortOrder) && Math.abs(sortOrder as number) <= 2 ** 31 - 1;
+    if (isInteger32 && typeof id === 'string' && !id.includes('\u0000')) return { sortOrder: sortOrder as number, id };
   } catch {
     // Falls through to the error below: a cursor that is not JSON is as foreign as one of the wrong shape.
   }

@@ -11,10 +11,15 @@ export function encodeCursor(key: Keyset): string {
   return Buffer.from(`${key.at.toISOString()}|${key.id}`).toString('base64url');
 }
 
+/** What encodeCursor writes: a time as toISOString gives it (years 1 to 9999, which PostgreSQL can store) and a UUID. */
+const ISSUED_TIME = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function decodeCursor(cursor: string): Keyset {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const at = new Date(iso ?? '');
-  if (!id || Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
+  // Checked as strictly as the database will read them, so a forged cursor is a 400, not a failed query.
+  if (!id || !ISSUED_TIME.test(iso ?? '') || Number.isNaN(at.getTime()) || !UUID.test(id)) {
     throw new AppError('invalid_input', 'cursor is not a cursor this server issued', { details: { cursor } });
   }
   return { at, id };

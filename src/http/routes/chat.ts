@@ -9,6 +9,7 @@ import { type AppEnv, requireActor } from '../context.ts';
 import { invalidInput } from '../errors.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
 import { uiMessageStreamResponse } from '../sse.ts';
+import { refusedUnlessAllowed } from './conversations.ts';
 
 const uiPartSchema = z.looseObject({ type: z.string().min(1).max(100) });
 /** What a person's new message may hold: text, and files uploaded first with POST /api/files. */
@@ -58,7 +59,7 @@ const chatRoute = createRoute({
   summary: 'Send a message (or regenerate a reply) and stream the replies of one or several models',
   security: signedIn,
   request: { body: { required: true, content: { 'application/json': { schema: chatRequestSchema } } } },
-  responses: { 200: sseResponse, ...errorResponses(400, 401, 404, 409, 429) },
+  responses: { 200: sseResponse, ...errorResponses(400, 401, 403, 404, 409, 429) },
 });
 
 const conversationParam = z.object({ id: z.uuid() });
@@ -82,7 +83,7 @@ const stopRoute = createRoute({
   request: { params: conversationParam },
   responses: {
     200: { description: 'How many turns were stopped', content: { 'application/json': { schema: z.object({ stopped: z.number() }) } } },
-    ...errorResponses(401, 404),
+    ...errorResponses(401, 403, 404),
   },
 });
 
@@ -92,11 +93,15 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
     const { store, chat, streamLog } = context.get('runtime');
     const body = context.req.valid('json');
     const common = { actor, conversationId: body.id, modelIds: body.modelIds, webSearch: body.webSearch };
+    // A reader of a public conversation who is not in it is told 403, like for every other write to it.
+    const asParticipant = <Result>(write: () => Promise<Result>) =>
+      refusedUnlessAllowed(store, actor, { conversationId: body.id, level: 'write' }, write);
     let outcome;
     if (body.trigger === 'regenerate-message') {
       if (!body.messageId) throw new AppError('invalid_input', 'regenerate-message needs messageId: the reply to redo');
       await assertWithinDailyMessageLimit(store, actor);
-      outcome = await chat.regenerate({ ...common, messageId: body.messageId });
+      const messageId = body.messageId;
+      outcome = await asParticipant(() => chat.regenerate({ ...common, messageId }));
     } else {
       const message = body.message ?? body.messages?.at(-1);
       if (!message) throw new AppError('invalid_input', 'send `message` or `messages` with the new message last');
@@ -106,14 +111,16 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
       const parts = z.array(newMessagePartSchema).safeParse(message.parts);
       if (!parts.success) throw invalidInput(parts.error, 'message parts');
       await assertWithinDailyMessageLimit(store, actor);
-      outcome = await chat.submit({
-        ...common,
-        clientMessageId: message.id,
-        parts: parts.data as MessagePart[],
-        // useChat sends the edited message's id as messageId; a plain send repeats the new message's own id.
-        replacesMessageId: body.messageId && body.messageId !== message.id ? body.messageId : undefined,
-        visibility: body.visibility,
-      });
+      outcome = await asParticipant(() =>
+        chat.submit({
+          ...common,
+          clientMessageId: message.id,
+          parts: parts.data as MessagePart[],
+          // useChat sends the edited message's id as messageId; a plain send repeats the new message's own id.
+          replacesMessageId: body.messageId && body.messageId !== message.id ? body.messageId : undefined,
+          visibility: body.visibility,
+        }),
+      );
     }
     const stream = await streamLog.read(outcome.streamId);
     if (!stream) throw new AppError('conflict', 'the reply stream is no longer available');
@@ -133,6 +140,8 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(stopRoute, async (context) => {
     const actor = requireActor(context);
     const { id } = context.req.valid('param');
-    return context.json({ stopped: await context.get('runtime').chat.stop(actor, id) }, 200);
+    const { store, chat } = context.get('runtime');
+    const stopped = await refusedUnlessAllowed(store, actor, { conversationId: id, level: 'write' }, () => chat.stop(actor, id));
+    return context.json({ stopped }, 200);
   });
 }
