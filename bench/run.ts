@@ -1,9 +1,11 @@
 // `npm run bench`: every benchmark, each printing its figures beside a baseline measured in the same run.
 // `npm run bench -- data` runs only the suites whose name contains "data".
 import { runDataCoreBench } from './data-core.bench.ts';
+import { runRegistryBench } from './registry.bench.ts';
 
 const suites: Record<string, () => Promise<void>> = {
   'data-core': runDataCoreBench,
+  registry: runRegistryBench,
 };
 
 const filters = process.argv.slice(2);
