@@ -98,8 +98,6 @@ async function benchLookups({ database, store, admin, registry, raw, recorder }:
     const selectablePicks = randomIndexes(LOOKUPS.iterations, selectable.length);
     const randomId = (index: number) => ids[picks[index % picks.length]!]!;
     const randomSelectableId = (index: number) => selectable[selectablePicks[index % selectablePicks.length]!]!;
-    const findIn = (models: readonly { id: string }[], index: number) =>
-      models.find((model) => model.id === randomId(index));
 
     const [primaryKeySelect] = await recorder.capture(() => registry.get(ids[0]!));
     const primaryKey = await timePaired(
@@ -110,13 +108,13 @@ async function benchLookups({ database, store, admin, registry, raw, recorder }:
     const measures: [string, SyncTiming][] = [
       ['cache.get(id)', timeSyncCalls((index) => cache.get(randomId(index)), LOOKUPS)],
       [
-        'modelSource.modelsFor(user) + find(id)',
-        timeSyncCalls((index) => findIn(source.modelsFor(admin.id), index), SLOW_LOOKUPS),
+        'modelSource.viewFor(user).byId.get(id)',
+        timeSyncCalls((index) => source.viewFor(admin.id).byId.get(randomId(index)), SLOW_LOOKUPS),
       ],
       [
-        'chat path: resolveRequestedModels(modelsFor(user), [id])',
+        'chat path: resolveRequestedModels(viewFor(user), [id])',
         timeSyncCalls(
-          (index) => resolveRequestedModels(source.modelsFor(admin.id), providers, [randomSelectableId(index)]),
+          (index) => resolveRequestedModels(source.viewFor(admin.id), providers, [randomSelectableId(index)]),
           SLOW_LOOKUPS,
         ),
       ],
@@ -124,8 +122,8 @@ async function benchLookups({ database, store, admin, registry, raw, recorder }:
     await switchSource(store, admin, source, { mode: 'rollout', percentage: 50 });
     const people = Array.from({ length: 64 }, () => crypto.randomUUID());
     measures.push([
-      'modelsFor(user) + find(id), models.source rollout 50 %',
-      timeSyncCalls((index) => findIn(source.modelsFor(people[index & 63]!), index), SLOW_LOOKUPS),
+      'viewFor(user).byId.get(id), models.source rollout 50 %',
+      timeSyncCalls((index) => source.viewFor(people[index & 63]!).byId.get(randomId(index)), SLOW_LOOKUPS),
     ]);
     await switchSource(store, admin, source, { mode: 'database' });
 

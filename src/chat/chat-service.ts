@@ -191,7 +191,7 @@ export class ChatService {
     modelIds: string[] | undefined,
     requirements: ModelRequirements,
   ): Promise<ModelRow[]> {
-    const available = this.models.modelsFor(actor.id);
+    const available = this.models.viewFor(actor.id);
     if (modelIds?.length) return resolveRequestedModels(available, this.providers, modelIds, requirements);
     const members = conversation ? await this.store.conversationModels.list({ actor, conversationId: conversation.id }) : [];
     const active = members.filter((member) => member.isActive).map((member) => member.modelId);

@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import { capabilityToRead, kindOfFile } from '../files/media-types.ts';
 import { isSelectableStatus } from '../models/model-schema.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
-import type { ModelRow } from '../registry/model-cache.ts';
+import type { ModelRow, ModelView } from '../registry/model-cache.ts';
 
 export type { ModelRow };
 
@@ -13,8 +13,8 @@ export const isSelectable = (model: ModelRow, providers: ProviderRegistry) =>
   isSelectableStatus(model.status) && providers.isConfigured(model.provider);
 
 /** Every model a person may pick now, in the registry's order. */
-export function listSelectableModels(available: readonly ModelRow[], providers: ProviderRegistry): ModelRow[] {
-  return available.filter((model) => isSelectable(model, providers));
+export function listSelectableModels(available: ModelView, providers: ProviderRegistry): ModelRow[] {
+  return available.all.filter((model) => isSelectable(model, providers));
 }
 
 /** What a request needs of every model that answers it: searching the web, reading the files it carries. */
@@ -43,13 +43,13 @@ function unavailability(model: ModelRow | undefined, providers: ProviderRegistry
 
 /** The requested models, in the requested order; a 4xx naming each one that cannot be used. */
 export function resolveRequestedModels(
-  available: readonly ModelRow[],
+  available: ModelView,
   providers: ProviderRegistry,
   modelIds: string[],
   requirements: ModelRequirements = {},
 ): ModelRow[] {
   const unique = [...new Set(modelIds)];
-  const byId = new Map(available.map((model) => [model.id, model]));
+  const { byId } = available;
   const problems: { modelId: string; reason: string }[] = [];
   for (const modelId of unique) {
     const model = byId.get(modelId);

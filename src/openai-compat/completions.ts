@@ -38,18 +38,18 @@ export class CompletionService {
   ) {}
 
   listModels(actor: Actor): OpenAiModel[] {
-    return listOpenAiModels(this.models.modelsFor(actor.id), this.providers);
+    return listOpenAiModels(this.models.viewFor(actor.id), this.providers);
   }
 
   getModel(actor: Actor, id: string): OpenAiModel {
-    return toOpenAiModel(findUsableModel(this.models.modelsFor(actor.id), this.providers, id));
+    return toOpenAiModel(findUsableModel(this.models.viewFor(actor.id), this.providers, id));
   }
 
   /** Saves the request as a new conversation and starts the reply; returns once the reply's stream is open. */
   async start(actor: Actor, request: ChatCompletionRequest): Promise<StartedCompletion> {
     // A request that cannot make a conversation is refused before the model is looked up, as a bad field would be.
     const input = conversationFromRequest(request, request.model);
-    const model = findUsableModel(this.models.modelsFor(actor.id), this.providers, request.model);
+    const model = findUsableModel(this.models.viewFor(actor.id), this.providers, request.model);
     await assertWithinDailyMessageLimit(this.store, actor);
     const conversation = await this.store.conversations.create({
       actor,

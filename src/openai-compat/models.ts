@@ -3,6 +3,7 @@
 import { AppError } from '../errors.ts';
 import { listSelectableModels, type ModelRow, resolveRequestedModels } from '../chat/model-selection.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
+import type { ModelView } from '../registry/model-cache.ts';
 import type { OpenAiModel } from './wire.ts';
 
 export function toOpenAiModel(model: ModelRow): OpenAiModel {
@@ -14,12 +15,12 @@ export function toOpenAiModel(model: ModelRow): OpenAiModel {
   };
 }
 
-export function listOpenAiModels(available: readonly ModelRow[], providers: ProviderRegistry): OpenAiModel[] {
+export function listOpenAiModels(available: ModelView, providers: ProviderRegistry): OpenAiModel[] {
   return listSelectableModels(available, providers).map(toOpenAiModel);
 }
 
 /** The model if it can answer now; else 404 saying why (unknown, deprecated, provider not configured). */
-export function findUsableModel(available: readonly ModelRow[], providers: ProviderRegistry, id: string): ModelRow {
+export function findUsableModel(available: ModelView, providers: ProviderRegistry, id: string): ModelRow {
   try {
     const [model] = resolveRequestedModels(available, providers, [id]);
     return model!;

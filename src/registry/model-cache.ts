@@ -1,21 +1,29 @@
-// Every server process keeps the whole registry in memory (a few hundred rows at most), so listing models,
-// choosing them for a message and pricing a reply never wait on the database. A change committed by any process
-// is announced on the `models` channel (db/notifications.ts) and every process reloads: all rows, one reload at
-// a time, with announcements that arrive during a reload folded into one more.
+// Every server process keeps the whole registry in memory, so listing models, choosing them for a message and
+// pricing a reply never wait on the database. A change committed by any process is announced on the `models`
+// channel (db/notifications.ts) with the model's id, and every process reloads that row (all rows for `*` or after
+// a reconnect) — one reload at a time, announcements that arrive meanwhile folded into the next.
 import { EventEmitter } from 'node:events';
-import { asc } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { type ChangeListener, CHANNELS, type Unlisten } from '../db/notifications.ts';
 import { models } from '../db/schema/index.ts';
 
 export type ModelRow = typeof models.$inferSelect;
 
+/** The models one reader sees: in order, and by id. Replaced, never changed, so a reader may keep it for a request. */
+export type ModelView = { readonly all: readonly ModelRow[]; readonly byId: ReadonlyMap<string, ModelRow> };
+
+const EVERY_MODEL = '*';
+
+const inRegistryOrder = (left: ModelRow, right: ModelRow) =>
+  left.sortOrder - right.sortOrder || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0);
+
 export class ModelCache {
-  private rows: readonly ModelRow[] = [];
-  private byId = new Map<string, ModelRow>();
+  private current: ModelView = { all: [], byId: new Map() };
   /** Bumped on every reload, so derived values (say, a rollout comparison) know when to recompute. */
   generation = 0;
-  private stale = false;
+  private everything = false;
+  private readonly changedIds = new Set<string>();
   private reloading: Promise<void> | null = null;
   private unlisten: Unlisten | null = null;
   private readonly events = new EventEmitter();
@@ -25,8 +33,12 @@ export class ModelCache {
   /** Loads the registry and follows announced changes from then on. */
   async start(listener: ChangeListener): Promise<void> {
     // Listening before the first load, so no change slips in between.
-    this.unlisten = await listener.listen(CHANNELS.models, () => void this.refresh(), afterReconnect(() => void this.refresh()));
-    await this.load();
+    this.unlisten = await listener.listen(
+      CHANNELS.models,
+      (id) => void this.refresh(id),
+      afterReconnect(() => void this.refresh()),
+    );
+    await this.loadAll();
   }
 
   async stop(): Promise<void> {
@@ -34,26 +46,38 @@ export class ModelCache {
     await this.reloading;
   }
 
+  /** Every model, whatever its status, in the registry's order (sort order, then id), and by id. */
+  get view(): ModelView {
+    return this.current;
+  }
+
   /** Every model, whatever its status, in the registry's order (sort order, then id). */
   all(): readonly ModelRow[] {
-    return this.rows;
+    return this.current.all;
   }
 
   get(id: string): ModelRow | undefined {
-    return this.byId.get(id);
+    return this.current.byId.get(id);
   }
 
   /**
-   * Reloads now (a change this process just committed is then visible to its very next read); concurrent calls
-   * share the reload in flight and, if they came in during it, one more after it.
+   * Reloads one model (or, without an id, all of them) now: a change this process just committed is then visible
+   * to its very next read. Concurrent calls share the reload in flight and, if they came in during it, one more.
    */
-  refresh(): Promise<void> {
-    this.stale = true;
+  refresh(id: string = EVERY_MODEL): Promise<void> {
+    if (id === EVERY_MODEL) this.everything = true;
+    else this.changedIds.add(id);
     this.reloading ??= (async () => {
       try {
-        while (this.stale) {
-          this.stale = false;
-          await this.load();
+        while (this.everything || this.changedIds.size > 0) {
+          const ids = [...this.changedIds];
+          this.changedIds.clear();
+          if (this.everything) {
+            this.everything = false;
+            await this.loadAll();
+          } else {
+            await this.loadSome(ids);
+          }
         }
       } catch (error) {
         // Keep serving the last good registry; the next announcement tries again.
@@ -71,10 +95,23 @@ export class ModelCache {
     return () => this.events.off('reload', onReload);
   }
 
-  private async load(): Promise<void> {
-    const rows = await this.db.select().from(models).orderBy(asc(models.sortOrder), asc(models.id));
-    this.rows = rows;
-    this.byId = new Map(rows.map((row) => [row.id, row]));
+  private async loadAll(): Promise<void> {
+    // Sorted here, not by the database, so the order is the same however the cache was last filled.
+    const rows = (await this.db.select().from(models)).sort(inRegistryOrder);
+    this.replace(rows, new Map(rows.map((row) => [row.id, row])));
+  }
+
+  /** One query for the changed rows; the others stay as they are (a model missing now was deleted). */
+  private async loadSome(ids: string[]): Promise<void> {
+    const rows = await this.db.select().from(models).where(inArray(models.id, ids));
+    const byId = new Map(this.current.byId);
+    for (const id of ids) byId.delete(id);
+    for (const row of rows) byId.set(row.id, row);
+    this.replace([...byId.values()].sort(inRegistryOrder), byId);
+  }
+
+  private replace(all: ModelRow[], byId: Map<string, ModelRow>) {
+    this.current = { all, byId };
     this.generation += 1;
     this.events.emit('reload');
   }

@@ -11,7 +11,7 @@ import { OFFLINE_MODEL, readCatalog } from '../models/catalog.ts';
 import type { ModelDefinition } from '../models/model-schema.ts';
 import type { MetricStore } from '../store/metrics.ts';
 import type { SystemConfigStore } from '../store/system-configs.ts';
-import { afterReconnect, type ModelCache, type ModelRow } from './model-cache.ts';
+import { afterReconnect, type ModelCache, type ModelRow, type ModelView } from './model-cache.ts';
 
 export const MODEL_SOURCE_KEY = 'models.source';
 
@@ -104,6 +104,8 @@ export class ModelSource {
   private setting: ModelSourceSetting = DEFAULT_MODEL_SOURCE;
   private readonly fileModels: ModelRow[];
   private comparedAt = -1;
+  /** The file's models the database also has, as of a cache generation (a message must name a model row). */
+  private fileView: { generation: number; view: ModelView } | null = null;
   private differences: SourceDifference[] = [];
   private readsWithDifferences = 0;
   private unlisten: Unlisten | null = null;
@@ -136,11 +138,16 @@ export class ModelSource {
     return this.setting;
   }
 
-  /** Every model (any status) that `userId` reads; null for anonymous readers. */
+  /** Every model (any status) that `userId` reads, in order and by id; null for anonymous readers. */
+  viewFor(userId: string | null): ModelView {
+    const { cache } = this.dependencies;
+    if (this.setting.mode === 'rollout') this.noteDifferences(cache.all());
+    return readsFromDatabase(this.setting, userId) ? cache.view : this.fileModelsKnownToDatabase();
+  }
+
+  /** Every model (any status) that `userId` reads, in order. */
   modelsFor(userId: string | null): readonly ModelRow[] {
-    const fromDatabase = this.dependencies.cache.all();
-    if (this.setting.mode === 'rollout') this.noteDifferences(fromDatabase);
-    return readsFromDatabase(this.setting, userId) ? fromDatabase : this.fileModelsKnownTo(fromDatabase);
+    return this.viewFor(userId).all;
   }
 
   /** The differences found at the last comparison (rollout mode only). */
@@ -148,10 +155,13 @@ export class ModelSource {
     return this.differences;
   }
 
-  // A message must name a model row (a foreign key), so the file can only offer models the database has.
-  private fileModelsKnownTo(fromDatabase: readonly ModelRow[]): ModelRow[] {
-    const known = new Set(fromDatabase.map((model) => model.id));
-    return this.fileModels.filter((model) => known.has(model.id));
+  private fileModelsKnownToDatabase(): ModelView {
+    const { cache } = this.dependencies;
+    if (this.fileView?.generation !== cache.generation) {
+      const all = this.fileModels.filter((model) => cache.get(model.id) !== undefined);
+      this.fileView = { generation: cache.generation, view: { all, byId: new Map(all.map((model) => [model.id, model])) } };
+    }
+    return this.fileView.view;
   }
 
   private noteDifferences(fromDatabase: readonly ModelRow[]) {

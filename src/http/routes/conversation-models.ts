@@ -127,7 +127,7 @@ export function registerConversationModelRoutes(app: OpenAPIHono<AppEnv>) {
     const added = await refusedUnlessAllowed(store, actor, { conversationId, level: 'manage' }, async () => {
       // Access first: someone who may not manage the conversation learns nothing about the model they named.
       await store.conversations.get({ actor, id: conversationId, level: 'manage' });
-      resolveRequestedModels(modelSource.modelsFor(actor.id), providers, [modelId]);
+      resolveRequestedModels(modelSource.viewFor(actor.id), providers, [modelId]);
       return store.conversationModels.add({ actor, conversationId, modelId, settings });
     });
     context.get('runtime').conversationEvents.publish(conversationId, { type: 'model-added', modelId });

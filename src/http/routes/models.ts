@@ -33,7 +33,7 @@ const modelsRoute = createRoute({
 export function registerModelRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(modelsRoute, async (context) => {
     const { modelSource, providers } = context.get('runtime');
-    const rows = listSelectableModels(modelSource.modelsFor(context.get('actor')?.id ?? null), providers);
+    const rows = listSelectableModels(modelSource.viewFor(context.get('actor')?.id ?? null), providers);
     const models = rows.map((model) => ({
       id: model.id,
       provider: model.provider,
