@@ -9,9 +9,10 @@ import type { ProviderRegistry } from '../providers/index.ts';
 import type { Actor } from '../store/actor.ts';
 import type { Conversation, NewConversation } from '../store/conversations.ts';
 import type { Store } from '../store/index.ts';
-import type { MessagePart } from '../db/schema/index.ts';
+import type { ConversationModelSettings, MessagePart } from '../db/schema/index.ts';
 import type { Message } from '../store/messages.ts';
 import { newMessageId } from '../store/ids.ts';
+import type { ModelView } from '../registry/model-cache.ts';
 import type { ModelSource } from '../registry/model-source.ts';
 import type { StreamLog } from '../streams/index.ts';
 import type { ChatEngine, StartedTurn } from './engine.ts';
@@ -63,7 +64,7 @@ export class ChatService {
     refuseFilesOfOtherConversations(files, request.conversationId);
     const firstWords = text.trim() ? text : files.map((file) => file.name).join(', ');
     const existing = await this.writableConversation(actor, request.conversationId);
-    const models = await this.modelsFor(actor, existing, request.modelIds, {
+    const { models, memberSettings } = await this.modelsFor(actor, existing, request.modelIds, {
       webSearch: Boolean(request.webSearch),
       files,
     });
@@ -109,6 +110,7 @@ export class ChatService {
       conversation,
       userMessage: saved!,
       models,
+      memberSettings,
       webSearch: request.webSearch,
     });
     return { streamId: started.streamId, started };
@@ -127,17 +129,22 @@ export class ChatService {
     const target = await this.store.messages.findByIdOrRequestId({ actor, conversationId, id: request.messageId });
     if (!target) throw new AppError('not_found', `message ${request.messageId} not found in this conversation`);
     const prompt = target.role === 'user' ? target : await this.store.messages.getById({ actor, id: target.parentId ?? '' });
-    const previousModels = target.modelId ? [target.modelId] : undefined;
-    const models = await this.modelsFor(actor, conversation, request.modelIds ?? previousModels, {
-      webSearch: Boolean(request.webSearch),
-      files: prompt.attachments,
-    });
+    // Every reply to the prompt is replaced, so the conversation's models all answer again (the regenerated
+    // reply's own model when the conversation has none of its own).
+    const { models, memberSettings } = await this.modelsFor(
+      actor,
+      conversation,
+      request.modelIds,
+      { webSearch: Boolean(request.webSearch), files: prompt.attachments },
+      target.modelId ? [target.modelId] : [],
+    );
     await this.store.messages.deleteFollowing({ actor, conversationId, messageId: prompt.id });
     const started = await this.engine.startTurn({
       actor,
       conversation,
       userMessage: prompt,
       models,
+      memberSettings,
       webSearch: request.webSearch,
     });
     return { streamId: started.streamId, started };
@@ -182,24 +189,30 @@ export class ChatService {
   }
 
   /**
-   * Named models; else the conversation's own; else the first model a person may pick (a real one if any). Each must
-   * meet the requirements (web search, reading the attached files), or the request is refused naming it.
+   * Named models; else the conversation's own (active ones, in their order); else `fallbackIds`; else the first
+   * model a person may pick (a real one if any). Each must meet the requirements (web search, reading the attached
+   * files), or the request is refused naming it. Also the conversation's per-model settings.
    */
   private async modelsFor(
     actor: Actor,
     conversation: Conversation | null,
     modelIds: string[] | undefined,
     requirements: ModelRequirements,
-  ): Promise<ModelRow[]> {
+    fallbackIds: string[] = [],
+  ): Promise<{ models: ModelRow[]; memberSettings: Map<string, ConversationModelSettings> }> {
     const available = this.models.viewFor(actor.id);
-    if (modelIds?.length) return resolveRequestedModels(available, this.providers, modelIds, requirements);
     const members = conversation ? await this.store.conversationModels.list({ actor, conversationId: conversation.id }) : [];
+    const memberSettings = new Map(members.map((member) => [member.modelId, member.settings]));
     const active = members.filter((member) => member.isActive).map((member) => member.modelId);
-    if (active.length > 0) return resolveRequestedModels(available, this.providers, active, requirements);
+    const chosen = [modelIds ?? [], active, fallbackIds].find((ids) => ids.length > 0) ?? [this.defaultModelId(available)];
+    return { models: resolveRequestedModels(available, this.providers, chosen, requirements), memberSettings };
+  }
+
+  private defaultModelId(available: ModelView): string {
     const selectable = listSelectableModels(available, this.providers);
     const fallback = selectable.find((model) => model.provider !== 'local') ?? selectable[0];
     if (!fallback) throw new AppError('unavailable', 'no model is available on this server');
-    return resolveRequestedModels(available, this.providers, [fallback.id], requirements);
+    return fallback.id;
   }
 
   private async findOwnMessage(actor: Actor, conversationId: string, idOrClientId: string): Promise<Message> {

@@ -1,9 +1,9 @@
-// The chat engine: one prompt, N models. Each model answers concurrently in its own assistant message; every
-// chunk goes into a resumable stream log (the client reads the log, live or after reconnecting), and the turn
+// The chat engine: one prompt, N models. Each model answers in its own assistant message — all at once, or a lead
+// first and then the others (turn-plan.ts); every chunk goes into a resumable stream log (the client reads the log, live or after reconnecting), and the turn
 // runs to the end whether or not anyone is still reading — only a stop request ends it early.
 import { randomUUID } from 'node:crypto';
 import type { UIMessageChunk } from 'ai';
-import type { conversations, models } from '../db/schema/index.ts';
+import type { ConversationModelSettings, conversations, models } from '../db/schema/index.ts';
 import { announceMessage, relayTurn } from '../events/chat-relay.ts';
 import type { ConversationEvents } from '../events/index.ts';
 import { readAttachmentContents } from '../files/prompt-attachments.ts';
@@ -17,6 +17,7 @@ import type { StopSignals } from '../streams/stop-signals.ts';
 import { ActiveTurns } from './active-turns.ts';
 import { fitToContextWindow, HISTORY_MESSAGE_LIMIT, promptForModel } from './history.ts';
 import { type ReplySummary, startReply } from './reply.ts';
+import { type PlannedReply, planTurn } from './turn-plan.ts';
 
 type ModelRow = typeof models.$inferSelect;
 type Conversation = typeof conversations.$inferSelect;
@@ -27,12 +28,14 @@ export type TurnRequest = {
   /** The person's message, already saved; the replies thread under it. */
   userMessage: Message;
   models: ModelRow[];
+  /** Per-model settings of the conversation's models (persona, system prompt, temperature). */
+  memberSettings?: ReadonlyMap<string, ConversationModelSettings>;
   webSearch?: { contextSize: 'low' | 'medium' | 'high' } | null;
 };
 
 export type StartedTurn = {
   streamId: string;
-  /** The ids of the pending replies, in model order. */
+  /** The ids of the first stage's pending replies, in model order. */
   replyIds: string[];
   /** Settles when every reply has finished (complete, stopped or error). */
   done: Promise<ReplySummary[]>;
@@ -56,13 +59,28 @@ export class ChatEngine {
     return this.stopSignals.subscribe((conversationId) => this.activeTurns.stop(conversationId));
   }
 
-  /** Starts a turn: returns once the replies exist and the stream is open; the models answer in the background. */
+  /**
+   * Starts a turn: returns once the first replies exist and the stream is open; the models answer in the
+   * background, stage by stage (see turn-plan.ts: in first-responder mode the lead, then the others).
+   */
   async startTurn(request: TurnRequest): Promise<StartedTurn> {
     const { conversation, actor } = request;
+    const plan = planTurn({
+      models: request.models,
+      settings: conversation.settings,
+      systemPrompt: conversation.parameters.systemPrompt,
+      temperature: conversation.parameters.temperature,
+      memberSettings: request.memberSettings,
+    });
+    const answering = plan.stages.flat().map((planned) => planned.model);
     const history = await this.readHistory(actor, conversation.id);
-    const capabilities = request.models.flatMap((model) => model.capabilities);
-    const attachments = await readAttachmentContents(history, this.fileStorage, capabilities);
-    const modelNames = new Map(request.models.map((model) => [model.id, model.displayName ?? model.name]));
+    const attachments = await readAttachmentContents(
+      history,
+      this.fileStorage,
+      answering.flatMap((model) => model.capabilities),
+    );
+    const modelNames = new Map(answering.map((model) => [model.id, model.displayName ?? model.name]));
+    const personNames = await this.personNamesFor(actor, conversation.id, history);
     const streamId = randomUUID();
     await this.store.streams.record({ actor, conversationId: conversation.id, streamId });
 
@@ -76,10 +94,10 @@ export class ChatEngine {
     const controller = new AbortController();
     const finishTurn = this.activeTurns.begin(conversation.id, controller);
 
-    let replies: Awaited<ReturnType<typeof startReply>>[];
-    try {
-      replies = await Promise.all(
-        request.models.map((model) =>
+    /** Creates the pending replies of a stage, each with its prompt from the history as it stands. */
+    const setUpStage = (stage: PlannedReply[], thread: Message[]) =>
+      Promise.all(
+        stage.map(({ model, instructions, temperature, isFirstResponder }) =>
           startReply(
             { messages: this.store.messages, providers: this.providers },
             {
@@ -87,18 +105,21 @@ export class ChatEngine {
               model,
               prompt: fitToContextWindow(
                 promptForModel(
-                  history,
+                  thread,
                   { modelId: model.id, name: modelNames.get(model.id)!, capabilities: model.capabilities },
                   modelNames,
                   attachments,
+                  personNames,
                 ),
                 model.contextWindow,
                 model.maxOutputTokens ?? 4_096,
               ),
-              system: conversation.parameters.systemPrompt,
-              temperature: conversation.parameters.temperature,
-              maxOutputTokens: conversation.parameters.maxOutputTokens,
+              system: instructions,
+              temperature,
+              maxOutputTokens: outputTokensFor(conversation.parameters.maxOutputTokens, plan.charLimit),
               parentId: request.userMessage.id,
+              isFirstResponder,
+              charLimit: plan.charLimit,
               webSearch: request.webSearch,
               abortSignal: controller.signal,
               emit,
@@ -106,18 +127,33 @@ export class ChatEngine {
           ),
         ),
       );
+
+    let firstReplies: StartedReply[];
+    try {
+      firstReplies = await setUpStage(plan.stages[0]!, history);
     } catch (error) {
       // No reply could be set up (e.g. the database refused): nothing runs, so nothing may look running.
       finishTurn();
       this.streamLog.end(streamId);
       throw error;
     }
-    const replyIds = replies.map((reply) => reply.message.id);
+    const replyIds = firstReplies.map((reply) => reply.message.id);
     // The UI message that carries every reply takes the first reply's id, so a single-model chat is ordinary.
     emit({ type: 'start', messageId: replyIds[0] });
     emit({ type: 'start-step' });
 
-    const done = Promise.all(replies.map((reply) => reply.run()))
+    const runStages = async (): Promise<ReplySummary[]> => {
+      const summaries: ReplySummary[] = [];
+      let replies = firstReplies;
+      for (let next = 1; ; next++) {
+        summaries.push(...(await Promise.all(replies.map((reply) => reply.run()))));
+        const stage = plan.stages[next];
+        if (!stage || controller.signal.aborted) return summaries;
+        // The followers see what the stage before them said.
+        replies = await setUpStage(stage, await this.readHistory(actor, conversation.id));
+      }
+    };
+    const done = runStages()
       .then(
         (summaries) => {
           emit({ type: 'finish-step' });
@@ -160,9 +196,32 @@ export class ChatEngine {
     return this.stopSignals.publish(conversationId);
   }
 
+  /**
+   * Who wrote the people's messages, when more than one person did: then each message is headed by its writer's
+   * name, so the models can tell people apart. Undefined for a conversation of one.
+   */
+  private async personNamesFor(actor: Actor, conversationId: string, history: Message[]) {
+    const writers = new Set(history.flatMap((message) => (message.role === 'user' && message.senderId ? [message.senderId] : [])));
+    if (writers.size < 2) return undefined;
+    const participants = await this.store.participants.list({ actor, conversationId });
+    const names = new Map(participants.map((person) => [person.userId, person.user.displayName ?? person.user.username]));
+    // Someone who has left still wrote what they wrote.
+    for (const writer of writers) if (!names.has(writer)) names.set(writer, 'a former member');
+    return names;
+  }
+
   /** The newest messages, oldest first: the thread a model continues. */
   private async readHistory(actor: Actor, conversationId: string): Promise<Message[]> {
     const page = await this.store.messages.page({ actor, conversationId, limit: HISTORY_MESSAGE_LIMIT });
     return page.items.reverse();
   }
+}
+
+type StartedReply = Awaited<ReturnType<typeof startReply>>;
+
+/** Room for a limited reply (about two tokens a word, with margin), never more than the conversation allows. */
+function outputTokensFor(conversationMax: number | undefined, charLimit: number | null): number | undefined {
+  if (charLimit === null) return conversationMax;
+  const enough = Math.max(256, Math.ceil(charLimit / 2));
+  return conversationMax === undefined ? enough : Math.min(conversationMax, enough);
 }

@@ -30,19 +30,22 @@ export function messageText(message: Pick<Message, 'parts' | 'content'>): string
 
 /**
  * The prompt for one model from oldest-first history. Failed or empty replies are left out; replies by other
- * models become attributed user turns.
+ * models become attributed user turns. With `personNames` (a conversation of several people) each person's
+ * message says who wrote it.
  */
 export function promptForModel(
   history: Message[],
   speaker: Speaker,
   modelNames: ReadonlyMap<string, string>,
   attachmentContents: AttachmentContents = new Map(),
+  personNames?: ReadonlyMap<string, string>,
 ): ModelMessage[] {
   const prompt: ModelMessage[] = [];
   for (const message of history) {
     if (message.role === 'user') {
       const content = userContent(message, speaker, attachmentContents);
-      if (content) prompt.push({ role: 'user', content });
+      const person = personNames && message.senderId ? personNames.get(message.senderId) : undefined;
+      if (content) prompt.push({ role: 'user', content: person ? attributed(person, content) : content });
       continue;
     }
     const text = messageText(message);
@@ -58,6 +61,13 @@ export function promptForModel(
     }
   }
   return prompt;
+}
+
+/** A person's words, headed by their name. */
+function attributed(name: string, content: UserContent): UserContent {
+  const heading = `[${name} wrote:]`;
+  if (typeof content === 'string') return `${heading}\n${content}`;
+  return [{ type: 'text', text: heading }, ...content];
 }
 
 /** A person's message: its text, or its text and files when it carries files. Null when it says nothing. */

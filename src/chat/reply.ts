@@ -9,6 +9,7 @@ import { priceUsage, tokenUsageFromLanguageModelUsage } from '../models/pricing.
 import type { ProviderRegistry } from '../providers/index.ts';
 import { webSearchCallOptions } from '../providers/web-search.ts';
 import type { Message, MessageStore } from '../store/messages.ts';
+import { CharLimitedText } from './char-limit.ts';
 
 type ModelRow = typeof models.$inferSelect;
 
@@ -28,6 +29,8 @@ export type ReplySummary = {
   costUsd?: number;
   latencyMs?: number;
   error?: string;
+  /** Cut at the conversation's character limit. */
+  truncated?: boolean;
 };
 
 export type ReplyRequest = {
@@ -39,6 +42,8 @@ export type ReplyRequest = {
   maxOutputTokens?: number;
   parentId: string;
   isFirstResponder?: boolean;
+  /** Characters the reply may have (null: no limit); past it the reply is cut at a word boundary. */
+  charLimit?: number | null;
   webSearch?: { contextSize: 'low' | 'medium' | 'high' } | null;
   abortSignal: AbortSignal;
   emit: (chunk: UIMessageChunk) => void;
@@ -72,7 +77,7 @@ async function streamReply(
   emit({ type: 'data-reply', id: messageId, data: summary({}) } as UIMessageChunk);
   emit({ type: 'text-start', id: messageId, providerMetadata: { chorus: { messageId, modelId: model.id } } });
 
-  let text = '';
+  const limited = new CharLimitedText(request.charLimit ?? null);
   const sources: SourceUrlPart[] = [];
   let status: ReplyStatus = 'complete';
   let errorText: string | undefined;
@@ -95,9 +100,10 @@ async function streamReply(
     });
     for await (const part of result.fullStream) {
       if (part.type === 'text-delta') {
-        text += part.text;
-        emit({ type: 'text-delta', id: messageId, delta: part.text });
-        partialSaver.offer(text, sources);
+        // Past the limit the stream is still read to its end, for the usage (and so the cost) it reports.
+        const shown = limited.push(part.text);
+        if (shown) emit({ type: 'text-delta', id: messageId, delta: shown });
+        partialSaver.offer(limited.text, sources);
       } else if (part.type === 'source' && part.sourceType === 'url') {
         // Providers may cite one page several times (OpenAI: once per citation); the reply lists it once.
         if (sources.some((source) => source.url === part.url)) continue;
@@ -120,7 +126,10 @@ async function streamReply(
     }
   }
   await partialSaver.settle();
+  const rest = limited.flush();
+  if (rest) emit({ type: 'text-delta', id: messageId, delta: rest });
   emit({ type: 'text-end', id: messageId });
+  const text = limited.text;
 
   const latencyMs = Math.round(performance.now() - started);
   const costUsd = priceUsage(model.pricing, usage);
@@ -133,9 +142,16 @@ async function streamReply(
     cachedInputTokens: usage.cachedInputTokens,
     costUsd,
     latencyMs,
-    metadata: errorText ? { error: errorText } : {},
+    metadata: { ...(errorText ? { error: errorText } : {}), ...(limited.truncated ? { truncated: true, charLimit: request.charLimit } : {}) },
   });
-  const final = summary({ status, ...usage, costUsd, latencyMs, ...(errorText ? { error: errorText } : {}) });
+  const final = summary({
+    status,
+    ...usage,
+    costUsd,
+    latencyMs,
+    ...(errorText ? { error: errorText } : {}),
+    ...(limited.truncated ? { truncated: true } : {}),
+  });
   emit({ type: 'data-reply', id: messageId, data: final } as UIMessageChunk);
   return final;
 }

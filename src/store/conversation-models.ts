@@ -8,6 +8,7 @@ import type { Actor } from './actor.ts';
 import { conversationReachable, conversationWithAccess, requireConversation } from './conversation-access.ts';
 import { isUniqueViolation } from './postgres-errors.ts';
 import { isSelectableStatus } from '../models/model-schema.ts';
+import { mergedJson } from './json-merge.ts';
 
 export type ConversationModel = typeof conversationModels.$inferSelect;
 export type ConversationModelChanges = Partial<Pick<ConversationModel, 'settings' | 'isActive'>>;
@@ -84,7 +85,7 @@ export class ConversationModelStore {
     changes = {},
     settingChanges,
   }: ModelTarget & { changes?: ConversationModelChanges; settingChanges?: ConversationModelSettingChanges }) {
-    const values = settingChanges ? { ...changes, settings: mergedSettings(settingChanges) } : changes;
+    const values = settingChanges ? { ...changes, settings: mergedJson(conversationModels.settings, settingChanges) } : changes;
     if (Object.keys(values).length === 0) throw new AppError('invalid_input', 'nothing to change: give settings or isActive');
     const [updated] = await this.db
       .update(conversationModels)
@@ -136,9 +137,3 @@ export class ConversationModelStore {
   }
 }
 
-function mergedSettings(changes: ConversationModelSettingChanges): SQL {
-  const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
-  const kept = Object.fromEntries(entries.filter(([, value]) => value !== null));
-  const removals = entries.filter(([, value]) => value === null).map(([key]) => sql` - ${key}::text`);
-  return sql`(${conversationModels.settings} || ${JSON.stringify(kept)}::jsonb)${sql.join(removals)}`;
-}

@@ -11,6 +11,7 @@ import {
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { type AccessLevel, conversationWithAccess } from './conversation-access.ts';
+import { mergedJson } from './json-merge.ts';
 import { clampLimit, decodeCursor, type Page, toPage } from './pagination.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './postgres-errors.ts';
 
@@ -35,6 +36,8 @@ export type ConversationChanges = Partial<
 
 /** Changes to some generation settings, leaving the others as they are; null removes a setting. */
 export type ParameterChanges = { [Key in keyof ConversationParameters]?: ConversationParameters[Key] | null };
+/** Changes to some reply settings (mode, lead, limit), merged the same way. */
+export type SettingChanges = { [Key in keyof ConversationSettings]?: ConversationSettings[Key] | null };
 
 /** A conversation in its member's list, with the member's role in it. */
 export type ConversationListItem = Conversation & { role: ParticipantRole };
@@ -149,14 +152,20 @@ export class ConversationStore {
     id,
     changes,
     parameterChanges,
+    settingChanges,
   }: {
     actor: Actor;
     id: string;
     changes: ConversationChanges;
     parameterChanges?: ParameterChanges;
+    settingChanges?: SettingChanges;
   }) {
     const level: AccessLevel = changes.visibility === undefined ? 'manage' : 'own';
-    const values = parameterChanges ? { ...changes, parameters: mergedParameters(parameterChanges) } : changes;
+    const values = {
+      ...changes,
+      ...(parameterChanges ? { parameters: mergedJson(conversations.parameters, parameterChanges) } : {}),
+      ...(settingChanges ? { settings: mergedJson(conversations.settings, settingChanges) } : {}),
+    };
     if (Object.keys(values).length === 0) return this.get({ actor, id, level });
     const [conversation] = await this.db
       .update(conversations)
@@ -200,13 +209,6 @@ export class ConversationStore {
   }
 }
 
-/** `parameters || {set keys}` minus the removed keys; the JSON goes as text and is cast, portable across drivers. */
-function mergedParameters(changes: ParameterChanges): SQL {
-  const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
-  const kept = Object.fromEntries(entries.filter(([, value]) => value !== null));
-  const removals = entries.filter(([, value]) => value === null).map(([key]) => sql` - ${key}::text`);
-  return sql`(${conversations.parameters} || ${JSON.stringify(kept)}::jsonb)${sql.join(removals)}`;
-}
 
 /** Placeholders are not mapped through column types on every driver, so dates go as ISO text. */
 const keyOf = (key: { at: Date; id: string }) => ({ at: key.at.toISOString(), id: key.id });

@@ -2,6 +2,7 @@
 // the generation settings a client may change.
 import { z } from '@hono/zod-openapi';
 import { conversationOrigin, conversationVisibility } from '../../db/schema/index.ts';
+import { modelIdSchema } from '../../models/model-schema.ts';
 import type { ConversationModel } from '../../store/conversation-models.ts';
 import type { Conversation, ConversationListItem } from '../../store/conversations.ts';
 import type { ModelName } from '../../store/messages.ts';
@@ -21,6 +22,23 @@ type NullableFields<Fields extends Record<string, z.ZodType>> = { [Key in keyof 
 function nullableFields<Fields extends Record<string, z.ZodType>>(fields: Fields): NullableFields<Fields> {
   return Object.fromEntries(Object.entries(fields).map(([key, field]) => [key, field.nullable()])) as NullableFields<Fields>;
 }
+
+/** How the conversation's models answer [seed 004]; see chat/turn-plan.ts. */
+const settingFields = {
+  replyMode: z.enum(['single', 'parallel', 'first_responder']).openapi({
+    description: 'single: the first model alone; parallel: all at once; first_responder: a lead, then the others',
+  }),
+  firstResponderModelId: modelIdSchema.meta({ description: 'The lead in first_responder mode (default: the first model)' }),
+  charLimit: z.number().int().min(0).max(100_000).openapi({
+    description: 'Characters per reply; 0 means none. Unset: 280 in parallel and first_responder modes, none otherwise',
+  }),
+};
+
+/** A change to some reply settings: each one given is set, null removes it, the others stay. */
+export const settingChangesSchema = z
+  .strictObject(nullableFields(settingFields))
+  .partial()
+  .openapi('ConversationSettingChanges');
 
 export const conversationParametersSchema = z.looseObject(parameterFields).partial().openapi('ConversationParameters');
 

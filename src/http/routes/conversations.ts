@@ -10,7 +10,7 @@ import { type AppEnv, requireActor } from '../context.ts';
 import {
   conversationSchema,
   conversationSummarySchema,
-  parameterChangesSchema,
+  parameterChangesSchema, settingChangesSchema,
   toConversationDto,
   toConversationSummaryDto,
 } from '../dto/conversation.ts';
@@ -59,8 +59,11 @@ const changesSchema = z
       .optional()
       .openapi({ description: 'Only the owner changes it; public lets everyone signed in read (not write) it' }),
     parameters: parameterChangesSchema.optional(),
+    settings: settingChangesSchema.optional(),
   })
-  .refine((changes) => Object.keys(changes).length > 0, { message: 'send at least one of title, visibility, parameters' })
+  .refine((changes) => Object.keys(changes).length > 0, {
+    message: 'send at least one of title, visibility, parameters, settings',
+  })
   .openapi('ConversationChanges');
 
 const patchRoute = createRoute({
@@ -124,11 +127,11 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(patchRoute, async (context) => {
     const actor = requireActor(context);
     const { id } = context.req.valid('param');
-    const { parameters, ...changes } = context.req.valid('json');
+    const { parameters, settings, ...changes } = context.req.valid('json');
     const { store } = context.get('runtime');
     const level: AccessLevel = changes.visibility === undefined ? 'manage' : 'own';
     const updated = await refusedUnlessAllowed(store, actor, { conversationId: id, level }, () =>
-      store.conversations.update({ actor, id, changes, parameterChanges: parameters }),
+      store.conversations.update({ actor, id, changes, parameterChanges: parameters, settingChanges: settings }),
     );
     return context.json(await describeConversation(store, actor, updated), 200);
   });
