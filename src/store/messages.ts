@@ -23,7 +23,7 @@ export type MessageRow = typeof messages.$inferSelect;
 /** A message as callers see it: the text in the clear, however it is stored. */
 export type Message = Omit<MessageRow, 'encryptedContent' | 'encryptionKeyId'>;
 /** How a model that wrote a message is named. */
-export type ModelName = Pick<typeof models.$inferSelect, 'name' | 'displayName'>;
+export type ModelName = Pick<typeof models.$inferSelect, 'name' | 'displayName' | 'avatar'>;
 
 type MessageInsert = typeof messages.$inferInsert;
 type Optional<Key extends keyof MessageInsert> = Partial<Pick<MessageInsert, Key>>;
@@ -231,14 +231,14 @@ export class MessageStore {
   }
 
   /**
-   * The names of the models that wrote messages, whatever their status now: a reply keeps showing who wrote it
+   * The names (and short avatar labels) of the models that wrote messages, whatever their status now: a reply keeps showing who wrote it
    * after its model is retired (a model with messages cannot be deleted). Models are public, so no actor.
    */
   async modelNames(modelIds: string[]): Promise<Map<string, ModelName>> {
     const unique = [...new Set(modelIds)];
     if (unique.length === 0) return new Map();
     const rows = await this.db
-      .select({ id: models.id, name: models.name, displayName: models.displayName })
+      .select({ id: models.id, name: models.name, displayName: models.displayName, avatar: models.avatar })
       .from(models)
       .where(inArray(models.id, unique));
     return new Map(rows.map(({ id, ...name }) => [id, name]));

@@ -82,6 +82,7 @@ for (const kind of testBackends()) {
         modelId: 'local:echo',
         name: echo.name,
         displayName: echo.displayName,
+        avatar: 'E',
         position: 0,
         isActive: true,
         settings: {},
@@ -235,7 +236,7 @@ for (const kind of testBackends()) {
         assert.equal(response.status, status, `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(response.body)}`);
       }
       assert.deepEqual(await listed(owner, id), [
-        { modelId: SLASHED, name: 'test-lab/model-one', displayName: null, position: 0, isActive: true, settings: {} },
+        { modelId: SLASHED, name: 'test-lab/model-one', displayName: null, avatar: null, position: 0, isActive: true, settings: {} },
       ]);
     });
 

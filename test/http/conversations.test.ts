@@ -185,6 +185,7 @@ for (const kind of testBackends()) {
         const page = await owner.client.get(`/api/conversations/${id}/messages`);
         assert.equal(page.body.items[0].model.name, echo!.name);
         assert.equal(page.body.items[0].model.displayName, echo!.displayName);
+        assert.equal(page.body.items[0].model.avatar, echo!.avatar);
       } finally {
         await db.update(models).set({ status: echo!.status }).where(eq(models.id, 'local:echo'));
         await server.runtime.modelCache.refresh();

@@ -18,7 +18,11 @@ export const messageSchema = z
     senderId: z.uuid().nullable().openapi({ description: 'The person who wrote it; null for model replies' }),
     modelId: z.string().nullable().openapi({ description: 'The model that wrote it; null for people' }),
     model: z
-      .object({ name: z.string(), displayName: z.string().nullable() })
+      .object({
+        name: z.string(),
+        displayName: z.string().nullable(),
+        avatar: z.string().nullable().openapi({ description: 'A short label for the chat bubble, e.g. "G"' }),
+      })
       .nullable()
       .openapi({ description: "The model's name, also once the model is retired" }),
     content: z.string().nullable(),
@@ -49,7 +53,9 @@ export function toMessageDto(message: Message, context: { model?: ModelName; vot
     parentId: message.parentId,
     senderId: message.senderId,
     modelId: message.modelId,
-    model: context.model ? { name: context.model.name, displayName: context.model.displayName } : null,
+    model: context.model
+      ? { name: context.model.name, displayName: context.model.displayName, avatar: context.model.avatar }
+      : null,
     content: message.content,
     parts: message.parts,
     attachments: message.attachments,
