@@ -79,12 +79,13 @@ export class ChatService {
 
     if (request.replacesMessageId) {
       const replaced = await this.findOwnMessage(actor, conversation.id, request.replacesMessageId);
-      await this.store.messages.deleteFollowing({
+      const removed = await this.store.messages.deleteFollowing({
         actor,
         conversationId: conversation.id,
         messageId: replaced.id,
         inclusive: true,
       });
+      this.engine.announceDeleted(conversation.id, removed);
     }
     // Attached before the message is saved, so the conversation's readers can fetch the files it shows.
     await this.fileRecords.attachToConversation({ actor, ids: files.map((file) => file.id), conversationId: conversation.id });
@@ -138,7 +139,8 @@ export class ChatService {
       { webSearch: Boolean(request.webSearch), files: prompt.attachments },
       target.modelId ? [target.modelId] : [],
     );
-    await this.store.messages.deleteFollowing({ actor, conversationId, messageId: prompt.id });
+    const removed = await this.store.messages.deleteFollowing({ actor, conversationId, messageId: prompt.id });
+    this.engine.announceDeleted(conversationId, removed);
     const started = await this.engine.startTurn({
       actor,
       conversation,

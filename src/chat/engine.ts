@@ -186,6 +186,11 @@ export class ChatEngine {
     return announceMessage(this.conversationEvents, this.store.users, message);
   }
 
+  /** Tells everyone following the conversation that an edit or a regeneration removed these messages. */
+  announceDeleted(conversationId: string, messageIds: string[]): void {
+    if (messageIds.length > 0) this.conversationEvents.publish(conversationId, { type: 'messages-deleted', messageIds });
+  }
+
   /** Settles when every turn running now has finished (shutdown). */
   async allSettled(): Promise<void> {
     await Promise.allSettled([...this.running]);

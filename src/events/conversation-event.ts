@@ -80,6 +80,8 @@ const memberRoleChanged = z.object({
 const modelAdded = z.object({ type: z.literal('model-added'), modelId: z.string() });
 const modelRemoved = z.object({ type: z.literal('model-removed'), modelId: z.string() });
 const conversationDeleted = z.object({ type: z.literal('conversation-deleted') });
+/** An edit or a regeneration removed these messages (the ones after the edited message, or a prompt's replies). */
+const messagesDeleted = z.object({ type: z.literal('messages-deleted'), messageIds: z.array(uuid) });
 
 /**
  * The events a client asked to resume after are no longer kept (too old, or the server restarted): refetch the
@@ -102,6 +104,7 @@ export const conversationEventSchema = z.discriminatedUnion('type', [
   modelAdded,
   modelRemoved,
   conversationDeleted,
+  messagesDeleted,
   reset,
 ]);
 

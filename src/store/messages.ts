@@ -267,7 +267,7 @@ export class MessageStore {
   /**
    * Edit and regenerate: removes the messages that come after `messageId` in the conversation's order
    * (created_at, id) — and the message itself with `inclusive` — so a new turn replaces them. Exact even when
-   * several messages share a millisecond. Returns the number removed.
+   * several messages share a millisecond. Returns the ids removed.
    */
   async deleteFollowing({
     actor,
@@ -279,7 +279,7 @@ export class MessageStore {
     conversationId: string;
     messageId: string;
     inclusive?: boolean;
-  }): Promise<number> {
+  }): Promise<string[]> {
     return this.db.transaction(async (tx) => {
       await this.conversationStore.get({ actor, id: conversationId, level: 'write' }, tx);
       const [pivot] = await tx
@@ -297,7 +297,7 @@ export class MessageStore {
           ),
         )
         .returning({ id: messages.id });
-      return deleted.length;
+      return deleted.map((row) => row.id);
     });
   }
 

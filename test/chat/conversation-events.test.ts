@@ -203,6 +203,23 @@ for (const variant of variants) {
       assert.equal(anonymous.status, 401);
     });
 
+    test('a regeneration tells the others which replies it removed', async () => {
+      const text = 'answer this twice';
+      await say(ann, text, ['fake:beta']);
+      const [oldReply] = (await server.runtime.store.messages.page({ actor: ann.actor, conversationId, limit: 1 })).items;
+      const bobs = await follow(bob);
+      const response = await fetch(`${server.baseUrl}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ann.apiKey}` },
+        body: JSON.stringify({ id: conversationId, trigger: 'regenerate-message', messageId: oldReply!.id, modelIds: ['fake:beta'] }),
+      });
+      assert.equal(response.status, 200);
+      await readChat(response.body!);
+      const deleted = await bobs.waitFor((event) => event.type === 'messages-deleted');
+      assert.deepEqual(deleted.event, { type: 'messages-deleted', messageIds: [oldReply!.id] });
+      await bobs.close();
+    });
+
     test("removing a member ends that member's stream, and only theirs", async () => {
       const dan = await signUp('Dan');
       await server.runtime.store.participants.add({ actor: ann.actor, conversationId, userId: dan.id });
