@@ -1,10 +1,12 @@
 // `npm run bench`: every benchmark, each printing its figures beside a baseline measured in the same run.
 // `npm run bench -- data` runs only the suites whose name contains "data".
+import { runChatBench } from './chat.bench.ts';
 import { runDataCoreBench } from './data-core.bench.ts';
 import { runRegistryBench } from './registry.bench.ts';
 
 const suites: Record<string, () => Promise<void>> = {
   'data-core': runDataCoreBench,
+  chat: runChatBench,
   registry: runRegistryBench,
 };
 
