@@ -18,7 +18,7 @@ import { conversationParams, refusedUnlessAllowed } from './conversations.ts';
 const modelIdSchema = z.string().trim().min(1).max(200);
 
 const modelParams = conversationParams.extend({
-  modelId: modelIdSchema.openapi({ description: 'The model id, URL-encoded (its `/` as %2F)' }),
+  modelId: modelIdSchema.meta({ description: 'The model id, URL-encoded (its `/` as %2F)' }),
 });
 
 const modelListResponse = {
