@@ -7,7 +7,7 @@ import { readChat, textOf } from '../support/chat-stream.ts';
 import { testBackends } from '../support/database.ts';
 import { type FakeProvider, type RecordedRequest, startFakeProvider } from '../support/fake-provider.ts';
 import { signUp, type Person } from '../support/people.ts';
-import { startTestServer, TEST_PUBLIC_URL, type TestServer } from '../support/server.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 process.env.AI_SDK_LOG_WARNINGS = 'false';
 
@@ -45,19 +45,15 @@ for (const kind of testBackends()) {
     });
 
     const say = async (person: Person, conversationId: string, text: string, modelIds?: string[]) => {
-      const response = await fetch(`${server.baseUrl}/api/chat`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          origin: TEST_PUBLIC_URL,
-          cookie: [...person.client.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-        },
-        body: JSON.stringify({
+      const response = await person.client.open(
+        'POST',
+        '/api/chat',
+        JSON.stringify({
           id: conversationId,
           message: { id: crypto.randomUUID(), role: 'user', parts: [{ type: 'text', text }] },
           ...(modelIds ? { modelIds } : {}),
         }),
-      });
+      );
       assert.equal(response.status, 200, await response.clone().text());
       return readChat(response.body!);
     };

@@ -83,19 +83,15 @@ for (const kind of testBackends()) {
 
     /** One chat turn with the offline model in an existing conversation, read to its end. */
     const post = async (person: Person, conversationId: string, text: string) => {
-      const response = await fetch(`${server.baseUrl}/api/chat`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          origin: TEST_PUBLIC_URL,
-          cookie: [...person.client.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-        },
-        body: JSON.stringify({
+      const response = await person.client.open(
+        'POST',
+        '/api/chat',
+        JSON.stringify({
           id: conversationId,
           messages: [{ id: crypto.randomUUID(), role: 'user', parts: [{ type: 'text', text }] }],
           modelIds: ['local:echo'],
         }),
-      });
+      );
       return { status: response.status, chat: response.ok ? await readChat(response.body!) : await response.text() };
     };
 

@@ -56,6 +56,13 @@ export class TestClient {
 
   /** `body` is sent as given (a string), so a test can send JSON that does not parse. */
   async request(method: string, path: string, body?: string): Promise<JsonResponse> {
+    const response = await this.open(method, path, body);
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+  }
+
+  /** The response itself, its body unread: for streams (POST /api/chat, events). */
+  async open(method: string, path: string, body?: string): Promise<Response> {
     const headers = new Headers();
     if (body !== undefined) headers.set('content-type', 'application/json');
     if (this.options.origin) headers.set('origin', this.options.origin);
@@ -65,8 +72,7 @@ export class TestClient {
     }
     const response = await fetch(this.baseUrl + path, { method, headers, body });
     this.keepCookies(response.headers.getSetCookie());
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+    return response;
   }
 
   private keepCookies(setCookies: string[]) {
