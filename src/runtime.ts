@@ -117,6 +117,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
       quietMs: abandonedAfterMs(env),
       soleWriter: database.kind === 'pglite',
       log,
+      onEnded: (replies) => engine.announceAbandoned(replies),
     });
   } catch (error) {
     await Promise.allSettled([stopSignals.close(), streamLog.close(), conversationEvents.close(), changes.close()]);

@@ -3,7 +3,7 @@
 // been quiet longer than any live one can be (a live reply saves as it grows; its provider call gives up after
 // the timeout, retries included).
 import type { Environment } from '../config/env.ts';
-import type { MessageStore } from '../store/messages.ts';
+import type { AbandonedReply, MessageStore } from '../store/messages.ts';
 
 const MARGIN_MS = 60_000;
 const LONGEST_SWEEP_INTERVAL_MS = 5 * 60_000;
@@ -20,6 +20,8 @@ export type SweeperOptions = {
   /** At start-up on an embedded database no other process can be writing: every streaming reply is abandoned. */
   soleWriter: boolean;
   log: (line: string) => void;
+  /** Told of the replies ended, so the people following their conversations see them end too. */
+  onEnded?: (replies: AbandonedReply[]) => void;
 };
 
 /** Sweeps once now, then periodically until stopped. */
@@ -27,7 +29,10 @@ export async function startAbandonedReplySweeper(messages: MessageStore, options
   const sweep = async (quietSince: Date) => {
     try {
       const ended = await messages.endAbandonedReplies({ quietSince });
-      if (ended.length > 0) options.log(`ended ${ended.length} replies left streaming by a stopped server`);
+      if (ended.length > 0) {
+        options.log(`ended ${ended.length} replies left streaming by a stopped server`);
+        options.onEnded?.(ended);
+      }
     } catch (error) {
       console.error('sweeping abandoned replies failed', error);
     }

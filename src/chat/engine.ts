@@ -11,7 +11,7 @@ import type { FileStorage } from '../files/storage.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { Actor } from '../store/actor.ts';
 import type { Store } from '../store/index.ts';
-import type { Message } from '../store/messages.ts';
+import { ABANDONED_REPLY_ERROR, type AbandonedReply, type Message } from '../store/messages.ts';
 import type { StreamLog } from '../streams/index.ts';
 import type { StopSignals } from '../streams/stop-signals.ts';
 import { ActiveTurns } from './active-turns.ts';
@@ -184,6 +184,19 @@ export class ChatEngine {
   /** Tells everyone following the conversation that a person's message was saved. */
   announceMessage(message: Message): Promise<void> {
     return announceMessage(this.conversationEvents, this.store.users, message);
+  }
+
+  /** Tells the people following each conversation that these replies ended: their server had stopped. */
+  announceAbandoned(replies: AbandonedReply[]): void {
+    for (const reply of replies) {
+      this.conversationEvents.publish(reply.conversationId, {
+        type: 'reply-finished',
+        messageId: reply.id,
+        modelId: reply.modelId ?? 'unknown',
+        status: 'error',
+        error: ABANDONED_REPLY_ERROR,
+      });
+    }
   }
 
   /** Tells everyone following the conversation that an edit or a regeneration removed these messages. */

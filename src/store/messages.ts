@@ -22,6 +22,11 @@ import { clampLimit, decodeCursor, type Page, toPage } from './pagination.ts';
 export type MessageRow = typeof messages.$inferSelect;
 /** A message as callers see it: the text in the clear, however it is stored. */
 export type Message = Omit<MessageRow, 'encryptedContent' | 'encryptionKeyId'>;
+export const ABANDONED_REPLY_ERROR = 'the server stopped before the reply finished';
+
+/** A reply ended because the process generating it had died. */
+export type AbandonedReply = { id: string; conversationId: string; modelId: string | null };
+
 /** How a model that wrote a message is named. */
 export type ModelName = Pick<typeof models.$inferSelect, 'name' | 'displayName' | 'avatar'>;
 
@@ -322,18 +327,18 @@ export class MessageStore {
   /**
    * Replies left `streaming` by a process that died: nothing has touched them since `quietSince`, which a live
    * reply cannot be (it saves as it grows, and its provider call times out). They end as `error`, keeping the
-   * text saved so far. Returns their ids.
+   * text saved so far. Returns them.
    */
-  async endAbandonedReplies({ quietSince }: { quietSince: Date }): Promise<string[]> {
+  async endAbandonedReplies({ quietSince }: { quietSince: Date }): Promise<AbandonedReply[]> {
     const ended = await this.db
       .update(messages)
       .set({
         status: 'error',
-        metadata: sql`${messages.metadata} || ${JSON.stringify({ error: 'the server stopped before the reply finished' })}::jsonb`,
+        metadata: sql`${messages.metadata} || ${JSON.stringify({ error: ABANDONED_REPLY_ERROR })}::jsonb`,
       })
       .where(and(eq(messages.status, 'streaming'), lt(messages.updatedAt, sql`${quietSince.toISOString()}::timestamptz`)))
-      .returning({ id: messages.id });
-    return ended.map((row) => row.id);
+      .returning({ id: messages.id, conversationId: messages.conversationId, modelId: messages.modelId });
+    return ended;
   }
 
   /** Moves every message onto the keyring's current key; see rotateMessageEncryption. */

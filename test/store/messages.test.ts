@@ -413,7 +413,7 @@ for (const kind of testBackends()) {
       assert.equal(await store.messages.countStreaming(conversation.id), 2);
 
       const ended = await store.messages.endAbandonedReplies({ quietSince: new Date(Date.now() - 60_000) });
-      assert.deepEqual(ended, [abandoned.id]);
+      assert.deepEqual(ended, [{ id: abandoned.id, conversationId: conversation.id, modelId: 'test:writer' }]);
       const after = await store.messages.getById({ actor: owner, id: abandoned.id });
       assert.equal(after.status, 'error');
       assert.equal(after.content, 'half a');
