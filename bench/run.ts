@@ -2,12 +2,14 @@
 // `npm run bench -- data` runs only the suites whose name contains "data".
 import { runChatBench } from './chat.bench.ts';
 import { runDataCoreBench } from './data-core.bench.ts';
+import { runGroupBench } from './group.bench.ts';
 import { runRegistryBench } from './registry.bench.ts';
 
 const suites: Record<string, () => Promise<void>> = {
   'data-core': runDataCoreBench,
   chat: runChatBench,
   registry: runRegistryBench,
+  group: runGroupBench,
 };
 
 const filters = process.argv.slice(2);
