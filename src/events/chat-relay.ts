@@ -1,7 +1,8 @@
 // What the chat engine tells a conversation's participants: a person's message once saved, and each turn's UI
-// message chunks (every model's reply) turned into conversation events. Text deltas are coalesced over a short
-// window — every model's tokens of that window go out as one publish batch (one Redis round trip), and each reply's
-// tokens in it as one event — while the person who asked still reads every chunk on the reply stream itself.
+// message chunks (every model's reply) turned into conversation events. A reply's first words and every other event
+// go out at once; the text deltas after them are coalesced over a short window — every model's tokens of that
+// window go out as one publish batch (one Redis round trip), and each reply's tokens in it as one event — while the
+// person who asked still reads every chunk on the reply stream itself.
 import type { UIMessageChunk } from 'ai';
 import type { ReplySummary } from '../chat/reply.ts';
 import type { Message } from '../store/messages.ts';
@@ -53,6 +54,7 @@ export function relayTurn(
   windowMs = DELTA_WINDOW_MS,
 ): (chunk: UIMessageChunk) => void {
   const modelOfReply = new Map<string, string>();
+  const repliesStarted = new Set<string>();
   const batch = new EventBatch();
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
@@ -64,8 +66,11 @@ export function relayTurn(
     const event = eventOfChunk(chunk, turn.parentId, modelOfReply);
     if (!event) return;
     batch.add(event);
-    if (event.type === 'turn-finished' || event.type === 'turn-error') flush();
-    else timer ??= setTimeout(flush, windowMs);
+    // Only the deltas after a reply's first wait: the first words show at once, like everything that is not text.
+    const isFollowingDelta = event.type === 'reply-delta' && repliesStarted.has(event.messageId);
+    if (event.type === 'reply-delta') repliesStarted.add(event.messageId);
+    if (isFollowingDelta) timer ??= setTimeout(flush, windowMs);
+    else flush();
   };
 }
 

@@ -252,7 +252,7 @@ for (const variant of variants) {
 }
 
 describe('conversation events, the parts', () => {
-  test("a turn's text deltas are sent together: one event per reply per window, in order", async () => {
+  test("a reply's first words go out at once, the rest together: one event per reply per window, in order", async () => {
     const published: ConversationEvent[] = [];
     const recorder = { publish: (_: string, event: ConversationEvent) => void published.push(event) } as ConversationEvents;
     const parentId = crypto.randomUUID();
@@ -263,19 +263,22 @@ describe('conversation events, the parts', () => {
     for (const word of ['one ', 'two ', 'three ']) {
       for (const reply of replies) chunk({ type: 'text-delta', id: reply.messageId, delta: word });
     }
-    assert.equal(published.length, 0, 'nothing goes out before the window closes');
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    const deltas = () => published.flatMap((event) => (event.type === 'reply-delta' ? [event.delta] : []));
     assert.deepEqual(
       published.map((event) => event.type),
       [...replies.map(() => 'reply-created'), ...replies.map(() => 'reply-delta')],
+      'the replies and their first words are out before the window closes',
     );
-    assert.ok(published.every((event) => event.type !== 'reply-delta' || event.delta === 'one two three '));
+    assert.ok(deltas().every((delta) => delta === 'one '));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    assert.equal(published.length, 15);
+    assert.ok(deltas().slice(5).every((delta) => delta === 'two three '), 'the rest of each reply merged into one event');
 
     chunk({ type: 'text-delta', id: replies[0]!.messageId, delta: 'four' });
     chunk({ type: 'data-reply', id: replies[0]!.messageId, data: { ...replies[0], status: 'complete', outputTokens: 4 } });
     chunk({ type: 'finish' });
-    // The turn's end sends what waits at once, the reply's last text before its end (as sent: JSON).
-    assert.deepEqual(JSON.parse(JSON.stringify(published.slice(10))), [
+    // Anything but text sends what waits at once, the reply's last text before its end (as sent: JSON).
+    assert.deepEqual(JSON.parse(JSON.stringify(published.slice(15))), [
       { type: 'reply-delta', ...replies[0], delta: 'four' },
       { type: 'reply-finished', ...replies[0], status: 'complete', outputTokens: 4 },
       { type: 'turn-finished', parentId },
