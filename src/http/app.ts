@@ -23,6 +23,7 @@ import { registerModelRoutes } from './routes/models.ts';
 import { registerOpenAiCompatibleRoutes } from './routes/openai-compatible.ts';
 import { registerParticipantRoutes } from './routes/participants.ts';
 import { registerVoteRoutes } from './routes/votes.ts';
+import { registerWebApp } from './web-app.ts';
 
 export function createApp(runtime: Runtime) {
   const app = new OpenAPIHono<AppEnv>({
@@ -66,6 +67,8 @@ export function createApp(runtime: Runtime) {
     openapi: '3.1.0',
     info: { title: 'Chorus API', version: '1', description: 'Chat with many AI models, alone or together.' },
   });
+  // Last: the web app answers every other page address, never /api or /v1.
+  registerWebApp(app);
 
   app.notFound((context) => {
     throw new AppError('not_found', `no route for ${context.req.method} ${context.req.path}`);

@@ -1,0 +1,183 @@
+// The web app in a real browser (Debian's chromium driven by playwright-core), against `chorus serve` started as
+// `npm start` runs it (the UI built first) on a fresh data directory, with a fake OpenAI-compatible provider.
+// Screenshots of each screen go to test-artifacts/web/ (git-ignored). Skipped where /usr/bin/chromium is absent.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { servingPort, startChorus, temporaryDirectory } from '../support/cli.ts';
+import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
+
+/** What the functions evaluated in the page use of its document (this file is typed for Node, not the DOM). */
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SCREENSHOTS = path.join(ROOT, 'test-artifacts', 'web');
+const ALPHA_REPLY = 'Hello from Alpha. This answer arrives in small pieces, one after another, so you can watch it grow.';
+const BETA_REPLY = 'Beta here, with a different view of the same question.';
+
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent: install it with \`apt-get install -y chromium\``;
+
+/** A port nobody uses now. The server must know its own port: the browser's Origin is checked against it. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('the web app in a browser', { skip }, () => {
+  let fake: FakeProvider;
+  let browser: Browser;
+  let baseUrl: string;
+  let stopServer: () => Promise<void>;
+  const dataDirectory = temporaryDirectory('chorus-web-');
+
+  before(async () => {
+    // What `npm start` does first (its prestart script): build the UI unless dist/web is current.
+    const built = spawnSync(process.execPath, [path.join(ROOT, 'web/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(built.status, 0, `the web build failed:\n${built.stdout}\n${built.stderr}`);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+
+    fake = await startFakeProvider({
+      models: {
+        alpha: { reply: ALPHA_REPLY, chunkSize: 3, chunkDelayMs: 25 },
+        beta: { reply: BETA_REPLY, chunkSize: 3, chunkDelayMs: 15 },
+      },
+    });
+    const port = await freePort();
+    const server = startChorus(['serve'], {
+      DATA_DIR: dataDirectory.path,
+      PORT: String(port),
+      CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL,
+      CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta',
+    });
+    baseUrl = `http://localhost:${await servingPort(server)}`;
+    stopServer = async () => {
+      if (server.exitCode !== null) return;
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+    };
+    // Running as root (CI containers) needs --no-sandbox.
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stopServer?.();
+    await fake?.close();
+    dataDirectory.remove();
+  });
+
+  /** A page that fails the test on any console error or uncaught exception. */
+  async function openPage(width = 1280, height = 800): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({ viewport: { width, height } });
+    const errors: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(baseUrl);
+    return { page, errors };
+  }
+
+  async function signUp(page: Page, name: string, email: string) {
+    await page.getByRole('tab', { name: 'Sign up' }).click();
+    await page.getByLabel('Name').fill(name);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('button', { name: '+ New chat' }).waitFor();
+  }
+
+  async function pickModels(page: Page, names: string[]) {
+    await page.locator('.model-picker summary').click();
+    // Tick the wanted ones first: the last ticked model can never be unticked.
+    for (const name of names) await page.getByRole('checkbox', { name: new RegExp(`^${name}`, 'i') }).check();
+    for (const box of await page.locator('.model-option').all()) {
+      const label = (await box.innerText()).toLowerCase();
+      if (!names.some((name) => label.startsWith(name))) await box.getByRole('checkbox').uncheck();
+    }
+    await page.keyboard.press('Escape');
+    await page.locator('.model-picker summary').click();
+  }
+
+  test('sign up, send a message: the reply streams in, named with its model', async () => {
+    const { page, errors } = await openPage();
+    await page.getByRole('tab', { name: 'Sign up' }).click();
+    await page.getByLabel('Email').fill('not an email');
+    await page.getByLabel('Name').fill('Ada');
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    // The API refuses; the form says why, next to the field concerned.
+    await page.getByLabel('Email').and(page.locator('[aria-invalid="true"]')).waitFor();
+    assert.match(await page.locator('.field-problem').innerText(), /email/i);
+    await page.screenshot({ path: path.join(SCREENSHOTS, '01-sign-up-error.png') });
+    // The browser logs the refused request itself; that one was expected.
+    errors.splice(0, errors.length, ...errors.filter((error) => !/status of 400/.test(error)));
+
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('button', { name: '+ New chat' }).waitFor();
+    await pickModels(page, ['alpha']);
+
+    await page.getByLabel('Message').fill('Say hello');
+    await page.getByLabel('Message').press('Enter');
+    const reply = page.getByRole('article', { name: /^alpha.* replied$/i });
+    // Token by token: the reply is on screen before it is whole.
+    await page.waitForFunction(
+      (whole) => {
+        const text = document.querySelector('.reply .reply-text')?.textContent ?? '';
+        return text.length > 0 && text.length < whole.length;
+      },
+      ALPHA_REPLY,
+      { polling: 10, timeout: 10_000 },
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, '02-reply-streaming.png') });
+    await reply.getByText(ALPHA_REPLY).waitFor();
+    assert.match(await reply.locator('.model-name').innerText(), /alpha/i);
+    await page.locator('.reply-usage').waitFor();
+    // The conversation is in the sidebar and has its own address.
+    await page.getByRole('link', { name: 'Say hello' }).waitFor();
+    assert.match(new URL(page.url()).pathname, /^\/c\/[0-9a-f-]{36}$/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, '03-reply-complete.png') });
+
+    // Loading the conversation again shows its messages, still named.
+    await page.reload();
+    await page.getByRole('article', { name: /^alpha.* replied$/i }).getByText(ALPHA_REPLY).waitFor();
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('two models answer side by side, each named; stacked on a narrow screen', async () => {
+    const { page, errors } = await openPage();
+    await signUp(page, 'Grace', 'grace@example.com');
+    await pickModels(page, ['alpha', 'beta']);
+    await page.getByLabel('Message').fill('Compare yourselves');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const alpha = page.getByRole('article', { name: /^alpha.* replied$/i });
+    const beta = page.getByRole('article', { name: /^beta.* replied$/i });
+    await alpha.getByText(ALPHA_REPLY).waitFor();
+    await beta.getByText(BETA_REPLY).waitFor();
+    const [alphaBox, betaBox] = [await alpha.boundingBox(), await beta.boundingBox()];
+    assert.ok(alphaBox && betaBox);
+    assert.equal(Math.round(alphaBox.y), Math.round(betaBox.y), 'side by side: the replies start at the same height');
+    assert.ok(betaBox.x > alphaBox.x + alphaBox.width - 1, 'side by side: beta to the right of alpha');
+    await page.screenshot({ path: path.join(SCREENSHOTS, '04-two-models-side-by-side.png') });
+
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.waitForTimeout(300); // the conversations drawer slides shut
+    const [narrowAlpha, narrowBeta] = [await alpha.boundingBox(), await beta.boundingBox()];
+    assert.ok(narrowAlpha && narrowBeta);
+    assert.ok(narrowBeta.y >= narrowAlpha.y + narrowAlpha.height - 1, 'stacked: beta below alpha');
+    await page.screenshot({ path: path.join(SCREENSHOTS, '05-two-models-375px.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});

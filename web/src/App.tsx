@@ -1,0 +1,110 @@
+// The app's frame: getting in when nobody is signed in; otherwise the conversations beside the chat.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { apiRequest } from './api.ts';
+import { AuthScreen } from './auth/AuthScreen.tsx';
+import { ChatScreen } from './chat/ChatView.tsx';
+import { conversationPath, navigate, routeOf, usePathname } from './router.ts';
+import { useSession } from './session.ts';
+import { ConversationSidebar } from './sidebar/ConversationSidebar.tsx';
+import type { PickableModel, Profile } from './types.ts';
+
+export function App() {
+  const { state, refresh, signOut } = useSession();
+  if (state.status === 'loading') return <div className="chat-placeholder">Loading…</div>;
+  if (state.status === 'unreachable') {
+    return (
+      <div className="chat-placeholder" role="alert">
+        Chorus cannot be reached: {state.message}{' '}
+        <button type="button" className="link" onClick={() => void refresh()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (state.status === 'signed-out') return <AuthScreen onSignedIn={() => void refresh()} />;
+  return <SignedInApp profile={state.profile} onSignOut={() => void signOut().then(() => navigate('/'))} />;
+}
+
+function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () => void }) {
+  const route = routeOf(usePathname());
+  const [models, setModels] = useState<PickableModel[]>([]);
+  const [modelsProblem, setModelsProblem] = useState<string | null>(null);
+  const [newChatId, setNewChatId] = useState(() => crypto.randomUUID());
+  const [sidebarRefresh, setSidebarRefresh] = useState(0);
+  const [sidebarOpen, setSidebarOpen] = useState(false);
+  // Conversations begun in this tab: opening their address must not reload (and interrupt) the chat.
+  const startedHere = useRef(new Set<string>());
+
+  useEffect(() => {
+    apiRequest<{ models: PickableModel[] }>('GET', '/api/models')
+      .then((answer) => setModels(answer.models))
+      .catch((error: unknown) => setModelsProblem(error instanceof Error ? error.message : String(error)));
+  }, []);
+
+  const conversationId = route.page === 'conversation' ? route.conversationId : route.page === 'new-chat' ? newChatId : null;
+  const onStarted = useCallback((id: string) => {
+    startedHere.current.add(id);
+    navigate(conversationPath(id), { replace: true });
+    setSidebarRefresh((count) => count + 1);
+  }, []);
+  const onFinished = useCallback(() => setSidebarRefresh((count) => count + 1), []);
+  const newChat = useCallback(() => {
+    setNewChatId(crypto.randomUUID());
+    setSidebarOpen(false);
+    navigate('/');
+  }, []);
+
+  // Choosing a conversation on a narrow screen closes the drawer.
+  useEffect(() => setSidebarOpen(false), [conversationId]);
+
+  return (
+    <div className={sidebarOpen ? 'layout sidebar-open' : 'layout'}>
+      <header className="topbar">
+        <button
+          type="button"
+          className="icon sidebar-toggle"
+          aria-label={sidebarOpen ? 'Hide conversations' : 'Show conversations'}
+          aria-expanded={sidebarOpen}
+          onClick={() => setSidebarOpen((open) => !open)}
+        >
+          ☰
+        </button>
+        <span className="brand">Chorus</span>
+      </header>
+      <ConversationSidebar
+        profile={profile}
+        activeConversationId={route.page === 'conversation' ? route.conversationId : null}
+        refreshKey={sidebarRefresh}
+        onNewChat={newChat}
+        onSignOut={onSignOut}
+        onDeleted={(id) => {
+          if (id === conversationId) newChat();
+        }}
+      />
+      <main className="main">
+        {modelsProblem && (
+          <p className="form-problem" role="alert">
+            The models could not be listed: {modelsProblem}
+          </p>
+        )}
+        {conversationId ? (
+          <ChatScreen
+            key={conversationId}
+            conversationId={conversationId}
+            fresh={route.page === 'new-chat' || startedHere.current.has(conversationId)}
+            models={models}
+            onStarted={onStarted}
+            onFinished={onFinished}
+          />
+        ) : (
+          <div className="chat-placeholder">
+            <h2>Page not found</h2>
+            <button type="button" className="link" onClick={newChat}>
+              Start a new chat
+            </button>
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+// Stored messages (GET /api/conversations/:id/messages) as the chat shows them: every model's reply to one prompt
+// joins one assistant message, shaped exactly like a live stream leaves it (see replies.ts), so one view renders
+// both.
+import type { ChorusMessage, ReplySummary, StoredMessage } from '../types.ts';
+
+/** `stored` oldest first. */
+export function toChatMessages(stored: StoredMessage[]): ChorusMessage[] {
+  const chat: ChorusMessage[] = [];
+  let turn: { parentId: string | null; message: ChorusMessage } | undefined;
+  for (const message of stored) {
+    if (message.role === 'user') {
+      turn = undefined;
+      chat.push({ id: message.id, role: 'user', parts: userPartsOf(message) });
+    } else if (message.role === 'assistant') {
+      if (!turn || turn.parentId !== message.parentId) {
+        turn = { parentId: message.parentId, message: { id: message.id, role: 'assistant', parts: [] } };
+        chat.push(turn.message);
+      }
+      turn.message.parts.push(...replyPartsOf(message));
+    }
+  }
+  return chat;
+}
+
+function userPartsOf(message: StoredMessage): ChorusMessage['parts'] {
+  const parts = message.parts.flatMap((part): ChorusMessage['parts'] => {
+    if (part.type === 'text' && typeof part.text === 'string') return [{ type: 'text', text: part.text }];
+    if (part.type === 'file' && typeof part.url === 'string' && typeof part.mediaType === 'string') {
+      return [{ type: 'file', url: part.url, mediaType: part.mediaType, filename: typeof part.filename === 'string' ? part.filename : undefined }];
+    }
+    return [];
+  });
+  return parts.length > 0 ? parts : [{ type: 'text', text: message.content ?? '' }];
+}
+
+function replyPartsOf(message: StoredMessage): ChorusMessage['parts'] {
+  const chorus = { chorus: { messageId: message.id, ...(message.modelId ? { modelId: message.modelId } : {}) } };
+  const summary: ReplySummary = {
+    messageId: message.id,
+    modelId: message.modelId ?? '',
+    status: message.status,
+    inputTokens: message.usage.inputTokens,
+    outputTokens: message.usage.outputTokens,
+    cachedInputTokens: message.usage.cachedInputTokens,
+    costUsd: message.costUsd,
+    latencyMs: message.latencyMs,
+    ...(message.error ? { error: message.error } : {}),
+  };
+  const parts: ChorusMessage['parts'] = [];
+  // A reply of a model nobody recorded (older rows) has no data-reply, so it shows as "unknown model".
+  if (message.modelId) parts.push({ type: 'data-reply', id: message.id, data: summary });
+  parts.push({ type: 'text', text: message.content ?? '', state: 'done', providerMetadata: chorus });
+  for (const part of message.parts) {
+    if (part.type === 'source-url' && typeof part.url === 'string') {
+      parts.push({
+        type: 'source-url',
+        sourceId: typeof part.sourceId === 'string' ? part.sourceId : part.url,
+        url: part.url,
+        title: typeof part.title === 'string' ? part.title : undefined,
+        providerMetadata: chorus,
+      });
+    }
+  }
+  return parts;
+}
+
+/** Display names of the models that wrote these messages (retired ones included). */
+export function modelNamesOf(stored: StoredMessage[]): Map<string, string> {
+  return new Map(
+    stored.flatMap((message) =>
+      message.modelId && message.model ? [[message.modelId, message.model.displayName ?? message.model.name] as const] : [],
+    ),
+  );
+}

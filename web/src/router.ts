@@ -1,0 +1,36 @@
+// Page addresses without a router library: the app has few pages, and the server answers index.html for all of
+// them (src/http/web-app.ts). `navigate` pushes an address; back and forward work as usual.
+import { useSyncExternalStore } from 'react';
+
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  window.addEventListener('popstate', listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('popstate', listener);
+  };
+}
+
+export function navigate(path: string, options: { replace?: boolean } = {}) {
+  if (path === window.location.pathname) return;
+  if (options.replace) window.history.replaceState(null, '', path);
+  else window.history.pushState(null, '', path);
+  for (const listener of listeners) listener();
+}
+
+export function usePathname(): string {
+  return useSyncExternalStore(subscribe, () => window.location.pathname);
+}
+
+export type Route = { page: 'new-chat' } | { page: 'conversation'; conversationId: string } | { page: 'not-found' };
+
+export function routeOf(pathname: string): Route {
+  if (pathname === '/') return { page: 'new-chat' };
+  const conversation = /^\/c\/([0-9a-f-]{36})$/i.exec(pathname);
+  if (conversation) return { page: 'conversation', conversationId: conversation[1]!.toLowerCase() };
+  return { page: 'not-found' };
+}
+
+export const conversationPath = (conversationId: string) => `/c/${conversationId}`;

@@ -1,0 +1,191 @@
+// The sidebar: the person's conversations, newest activity first, more loaded by cursor as the list is scrolled;
+// a new chat; rename in place; delete after a confirmation dialog.
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { apiRequest } from '../api.ts';
+import { conversationPath, navigate } from '../router.ts';
+import type { ConversationSummary, Page, Profile } from '../types.ts';
+
+const PAGE_SIZE = 30;
+
+type Props = {
+  profile: Profile;
+  activeConversationId: string | null;
+  /** Changes when the list may have changed (a chat was created or answered). */
+  refreshKey: number;
+  onNewChat: () => void;
+  onSignOut: () => void;
+  onDeleted: (conversationId: string) => void;
+};
+
+export function ConversationSidebar({ profile, activeConversationId, refreshKey, onNewChat, onSignOut, onDeleted }: Props) {
+  const [items, setItems] = useState<ConversationSummary[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<ConversationSummary | null>(null);
+  const sentinel = useRef<HTMLLIElement>(null);
+
+  const loadPage = useCallback(async (cursor: string | null) => {
+    setLoading(true);
+    try {
+      const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
+      const page = await apiRequest<Page<ConversationSummary>>('GET', `/api/conversations?${query}`);
+      setItems((current) => (cursor ? [...current, ...page.items.filter((item) => !current.some((known) => known.id === item.id))] : page.items));
+      setNextCursor(page.nextCursor);
+      setProblem(null);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    } finally {
+      setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    void loadPage(null);
+  }, [loadPage, refreshKey]);
+
+  // Loads the next page when the end of the list scrolls into view.
+  useEffect(() => {
+    const end = sentinel.current;
+    if (!end || !nextCursor) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting) && !loading) void loadPage(nextCursor);
+    });
+    observer.observe(end);
+    return () => observer.disconnect();
+  }, [nextCursor, loading, loadPage]);
+
+  async function rename(conversation: ConversationSummary, title: string) {
+    setRenaming(null);
+    const trimmed = title.trim();
+    if (!trimmed || trimmed === conversation.title) return;
+    setItems((current) => current.map((item) => (item.id === conversation.id ? { ...item, title: trimmed } : item)));
+    try {
+      await apiRequest('PATCH', `/api/conversations/${conversation.id}`, { title: trimmed });
+    } catch (error) {
+      setProblem(`Could not rename: ${error instanceof Error ? error.message : String(error)}`);
+      void loadPage(null);
+    }
+  }
+
+  async function remove(conversation: ConversationSummary) {
+    setDeleting(null);
+    try {
+      await apiRequest('DELETE', `/api/conversations/${conversation.id}`);
+      setItems((current) => current.filter((item) => item.id !== conversation.id));
+      onDeleted(conversation.id);
+    } catch (error) {
+      setProblem(`Could not delete: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  return (
+    <nav className="sidebar" aria-label="Conversations">
+      <button type="button" className="primary new-chat" onClick={onNewChat}>
+        + New chat
+      </button>
+      {problem && (
+        <p className="form-problem" role="alert">
+          {problem}
+        </p>
+      )}
+      <ul className="conversation-list">
+        {items.map((conversation) => (
+          <li key={conversation.id} className={conversation.id === activeConversationId ? 'conversation active' : 'conversation'}>
+            {renaming === conversation.id ? (
+              <RenameForm conversation={conversation} onDone={(title) => void rename(conversation, title)} onCancel={() => setRenaming(null)} />
+            ) : (
+              <>
+                <a
+                  href={conversationPath(conversation.id)}
+                  aria-current={conversation.id === activeConversationId ? 'page' : undefined}
+                  onClick={(event) => {
+                    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+                    event.preventDefault();
+                    navigate(conversationPath(conversation.id));
+                  }}
+                >
+                  {conversation.title ?? 'Untitled chat'}
+                </a>
+                {conversation.role === 'owner' && (
+                  <span className="conversation-actions">
+                    <button type="button" className="icon" aria-label={`Rename ${conversation.title ?? 'Untitled chat'}`} onClick={() => setRenaming(conversation.id)}>
+                      ✎
+                    </button>
+                    <button type="button" className="icon" aria-label={`Delete ${conversation.title ?? 'Untitled chat'}`} onClick={() => setDeleting(conversation)}>
+                      ✕
+                    </button>
+                  </span>
+                )}
+              </>
+            )}
+          </li>
+        ))}
+        {nextCursor && (
+          <li ref={sentinel} className="conversation-more">
+            <button type="button" className="link" disabled={loading} onClick={() => void loadPage(nextCursor)}>
+              {loading ? 'Loading…' : 'Load more'}
+            </button>
+          </li>
+        )}
+        {!loading && items.length === 0 && !problem && <li className="conversation-empty">No conversations yet.</li>}
+      </ul>
+      <div className="account">
+        <span className="account-name" title={profile.email ?? 'guest'}>
+          {profile.isGuest ? 'Guest' : (profile.displayName ?? profile.username)}
+        </span>
+        <button type="button" className="link" onClick={onSignOut}>
+          Sign out
+        </button>
+      </div>
+      {deleting && <ConfirmDelete conversation={deleting} onConfirm={() => void remove(deleting)} onCancel={() => setDeleting(null)} />}
+    </nav>
+  );
+}
+
+function RenameForm({ conversation, onDone, onCancel }: { conversation: ConversationSummary; onDone: (title: string) => void; onCancel: () => void }) {
+  const [title, setTitle] = useState(conversation.title ?? '');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onDone(title);
+  };
+  return (
+    <form className="rename-form" onSubmit={submit}>
+      <label className="visually-hidden" htmlFor={`rename-${conversation.id}`}>
+        New name
+      </label>
+      <input
+        id={`rename-${conversation.id}`}
+        value={title}
+        maxLength={255}
+        autoFocus
+        onChange={(event) => setTitle(event.target.value)}
+        onKeyDown={(event) => event.key === 'Escape' && onCancel()}
+        onBlur={() => onDone(title)}
+      />
+    </form>
+  );
+}
+
+/** A modal dialog (the platform's own: focus is trapped and Esc cancels). */
+function ConfirmDelete({ conversation, onConfirm, onCancel }: { conversation: ConversationSummary; onConfirm: () => void; onCancel: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+  return (
+    <dialog ref={dialog} className="confirm" aria-labelledby="confirm-delete-title" onCancel={onCancel}>
+      <h2 id="confirm-delete-title">Delete “{conversation.title ?? 'Untitled chat'}”?</h2>
+      <p>The conversation and all its messages are deleted for everyone in it. This cannot be undone.</p>
+      <div className="dialog-actions">
+        <button type="button" className="secondary" onClick={onCancel} autoFocus>
+          Cancel
+        </button>
+        <button type="button" className="danger" onClick={onConfirm}>
+          Delete
+        </button>
+      </div>
+    </dialog>
+  );
+}
