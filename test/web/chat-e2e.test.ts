@@ -2,98 +2,39 @@
 // `npm start` runs it (the UI built first) on a fresh data directory, with a fake OpenAI-compatible provider.
 // Screenshots of each screen go to test-artifacts/web/ (git-ignored). Skipped where /usr/bin/chromium is absent.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { servingPort, startChorus, temporaryDirectory } from '../support/cli.ts';
+import type { Page } from 'playwright-core';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
+import { openPage as openWebPage, SCREENSHOTS, signUp, skipWithoutChromium, startWebApp, type WebApp, withoutRefusedRequests } from '../support/web-browser.ts';
 
 /** What the functions evaluated in the page use of its document (this file is typed for Node, not the DOM). */
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SCREENSHOTS = path.join(ROOT, 'test-artifacts', 'web');
 const ALPHA_REPLY = 'Hello from Alpha. This answer arrives in small pieces, one after another, so you can watch it grow.';
 const BETA_REPLY = 'Beta here, with a different view of the same question.';
 
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent: install it with \`apt-get install -y chromium\``;
-
-/** A port nobody uses now. The server must know its own port: the browser's Origin is checked against it. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-describe('the web app in a browser', { skip }, () => {
+describe('the web app in a browser', { skip: skipWithoutChromium }, () => {
   let fake: FakeProvider;
-  let browser: Browser;
-  let baseUrl: string;
-  let stopServer: () => Promise<void>;
-  const dataDirectory = temporaryDirectory('chorus-web-');
+  let app: WebApp;
 
   before(async () => {
-    // What `npm start` does first (its prestart script): build the UI unless dist/web is current.
-    const built = spawnSync(process.execPath, [path.join(ROOT, 'web/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(built.status, 0, `the web build failed:\n${built.stdout}\n${built.stderr}`);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-
     fake = await startFakeProvider({
       models: {
         alpha: { reply: ALPHA_REPLY, chunkSize: 3, chunkDelayMs: 25 },
         beta: { reply: BETA_REPLY, chunkSize: 3, chunkDelayMs: 15 },
       },
     });
-    const port = await freePort();
-    const server = startChorus(['serve'], {
-      DATA_DIR: dataDirectory.path,
-      PORT: String(port),
-      CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL,
-      CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta',
-    });
-    baseUrl = `http://localhost:${await servingPort(server)}`;
-    stopServer = async () => {
-      if (server.exitCode !== null) return;
-      const exited = new Promise((resolve) => server.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    };
-    // Running as root (CI containers) needs --no-sandbox.
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    app = await startWebApp({ CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL, CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' });
   });
 
   after(async () => {
-    await browser?.close();
-    await stopServer?.();
+    await app?.close();
     await fake?.close();
-    dataDirectory.remove();
   });
 
   /** A page that fails the test on any console error or uncaught exception. */
-  async function openPage(width = 1280, height = 800): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width, height } });
-    const errors: string[] = [];
-    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(baseUrl);
-    return { page, errors };
-  }
-
-  async function signUp(page: Page, name: string, email: string) {
-    await page.getByRole('tab', { name: 'Sign up' }).click();
-    await page.getByLabel('Name').fill(name);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByRole('button', { name: '+ New chat' }).waitFor();
-  }
+  const openPage = (width = 1280, height = 800) => openWebPage(app, { width, height });
 
   async function pickModels(page: Page, names: string[]) {
     await page.locator('.model-picker summary').click();
@@ -119,7 +60,7 @@ describe('the web app in a browser', { skip }, () => {
     assert.match(await page.locator('.field-problem').innerText(), /email/i);
     await page.screenshot({ path: path.join(SCREENSHOTS, '01-sign-up-error.png') });
     // The browser logs the refused request itself; that one was expected.
-    errors.splice(0, errors.length, ...errors.filter((error) => !/status of 400/.test(error)));
+    withoutRefusedRequests(errors, 400);
 
     await page.getByLabel('Email').fill('ada@example.com');
     await page.getByLabel('Password').fill('correct horse battery');

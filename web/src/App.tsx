@@ -1,5 +1,6 @@
 // The app's frame: getting in when nobody is signed in; otherwise the conversations beside the chat.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { follow, NotAllowed } from './admin/NotAllowed.tsx';
 import { apiRequest } from './api.ts';
 import { AuthScreen } from './auth/AuthScreen.tsx';
 import { ChatScreen } from './chat/ChatView.tsx';
@@ -7,6 +8,9 @@ import { conversationPath, navigate, routeOf, usePathname } from './router.ts';
 import { useSession } from './session.ts';
 import { ConversationSidebar } from './sidebar/ConversationSidebar.tsx';
 import type { PickableModel, Profile } from './types.ts';
+
+// The admin pages (and Chart.js with them) load only when an admin opens one.
+const AdminScreen = lazy(() => import('./admin/AdminScreen.tsx'));
 
 export function App() {
   const { state, refresh, signOut } = useSession();
@@ -35,11 +39,14 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
   // Conversations begun in this tab: opening their address must not reload (and interrupt) the chat.
   const startedHere = useRef(new Set<string>());
 
+  // Listed again on leaving the admin pages: an admin may just have added, retired or repriced a model.
+  const inAdmin = route.page === 'admin';
   useEffect(() => {
+    if (inAdmin) return;
     apiRequest<{ models: PickableModel[] }>('GET', '/api/models')
       .then((answer) => setModels(answer.models))
       .catch((error: unknown) => setModelsProblem(error instanceof Error ? error.message : String(error)));
-  }, []);
+  }, [inAdmin]);
 
   const conversationId = route.page === 'conversation' ? route.conversationId : route.page === 'new-chat' ? newChatId : null;
   const onStarted = useCallback((id: string) => {
@@ -82,12 +89,31 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
         }}
       />
       <main className="main">
+        {profile.role === 'admin' && (
+          <nav className="admin-links" aria-label="Administration">
+            <span className="muted">Admin:</span>
+            <a href="/admin/models" onClick={follow('/admin/models')} aria-current={route.page === 'admin' && route.section === 'models' ? 'page' : undefined}>
+              Models
+            </a>
+            <a href="/admin/usage" onClick={follow('/admin/usage')} aria-current={route.page === 'admin' && route.section === 'usage' ? 'page' : undefined}>
+              Usage
+            </a>
+          </nav>
+        )}
         {modelsProblem && (
           <p className="form-problem" role="alert">
             The models could not be listed: {modelsProblem}
           </p>
         )}
-        {conversationId ? (
+        {route.page === 'admin' ? (
+          profile.role === 'admin' ? (
+            <Suspense fallback={<div className="chat-placeholder">Loading…</div>}>
+              <AdminScreen profile={profile} section={route.section} />
+            </Suspense>
+          ) : (
+            <NotAllowed />
+          )
+        ) : conversationId ? (
           <ChatScreen
             key={conversationId}
             conversationId={conversationId}

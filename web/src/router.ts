@@ -24,12 +24,20 @@ export function usePathname(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
 }
 
-export type Route = { page: 'new-chat' } | { page: 'conversation'; conversationId: string } | { page: 'not-found' };
+export type Route =
+  | { page: 'new-chat' }
+  | { page: 'conversation'; conversationId: string }
+  | { page: 'admin'; section: 'models' | 'usage' | 'unknown' }
+  | { page: 'not-found' };
 
 export function routeOf(pathname: string): Route {
   if (pathname === '/') return { page: 'new-chat' };
   const conversation = /^\/c\/([0-9a-f-]{36})$/i.exec(pathname);
   if (conversation) return { page: 'conversation', conversationId: conversation[1]!.toLowerCase() };
+  if (pathname === '/admin' || pathname === '/admin/') return { page: 'admin', section: 'models' };
+  const admin = /^\/admin\/(models|usage)\/?$/.exec(pathname);
+  if (admin) return { page: 'admin', section: admin[1] as 'models' | 'usage' };
+  if (pathname.startsWith('/admin/')) return { page: 'admin', section: 'unknown' };
   return { page: 'not-found' };
 }
 

@@ -1,0 +1,88 @@
+// The web app in a real browser, for the end-to-end tests under test/web/: Debian's chromium driven by
+// playwright-core, against `chorus serve` started as `npm start` runs it (the UI built first) on a fresh data
+// directory. Tests are skipped where /usr/bin/chromium is absent (`skipWithoutChromium`).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { servingPort, startChorus, temporaryDirectory } from './cli.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** Screenshots of each screen (git-ignored), to look at before calling UI work done. */
+export const SCREENSHOTS = path.join(ROOT, 'test-artifacts', 'web');
+
+/** `false`, or why the browser tests cannot run here (the `skip` option of `describe`). */
+export const skipWithoutChromium: false | string = existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} is absent: install it with \`apt-get install -y chromium\``;
+
+/** A port nobody uses now. The server must know its own port: the browser's Origin is checked against it. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export type WebApp = { baseUrl: string; browser: Browser; close: () => Promise<void> };
+
+/**
+ * Builds the UI unless dist/web is current (what `npm start` does first, its prestart script), serves it on a
+ * fresh data directory with `env` added, and launches the browser.
+ */
+export async function startWebApp(env: Record<string, string>): Promise<WebApp> {
+  const built = spawnSync(process.execPath, [path.join(ROOT, 'web/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(built.status, 0, `the web build failed:\n${built.stdout}\n${built.stderr}`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+
+  const dataDirectory = temporaryDirectory('chorus-web-');
+  const port = await freePort();
+  const server = startChorus(['serve'], { DATA_DIR: dataDirectory.path, PORT: String(port), ...env });
+  const baseUrl = `http://localhost:${await servingPort(server)}`;
+  // Running as root (CI containers) needs --no-sandbox.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  return {
+    baseUrl,
+    browser,
+    close: async () => {
+      await browser.close();
+      if (server.exitCode === null) {
+        const exited = new Promise((resolve) => server.once('exit', resolve));
+        server.kill('SIGTERM');
+        await exited;
+      }
+      dataDirectory.remove();
+    },
+  };
+}
+
+/** A page at `path` that collects console errors and uncaught exceptions, for the test to assert there are none. */
+export async function openPage(app: WebApp, options: { path?: string; width?: number; height?: number } = {}): Promise<{ page: Page; errors: string[] }> {
+  const page = await app.browser.newPage({ viewport: { width: options.width ?? 1280, height: options.height ?? 800 } });
+  const errors: string[] = [];
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${app.baseUrl}${options.path ?? '/'}`);
+  return { page, errors };
+}
+
+/** Creates an account through the sign-up form and waits for the chat. */
+export async function signUp(page: Page, name: string, email: string) {
+  await page.getByRole('tab', { name: 'Sign up' }).click();
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: '+ New chat' }).waitFor();
+}
+
+/** Drops the browser's own log lines for requests the test expected to be refused (e.g. `status of 400`). */
+export function withoutRefusedRequests(errors: string[], ...statuses: number[]) {
+  const expected = new RegExp(`status of (${statuses.join('|')})`);
+  errors.splice(0, errors.length, ...errors.filter((error) => !expected.test(error)));
+}

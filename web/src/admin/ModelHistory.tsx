@@ -1,0 +1,75 @@
+// A model's versions, newest first: what each changed field by field (`pricing.input: 1 → 2`), who and why, and a
+// button to go back to an earlier version (written as a new version, so the history only grows).
+import { useCallback, useEffect, useState } from 'react';
+import { type AdminModel, type ModelHistoryEntry, modelHistory, revertModel } from './admin-api.ts';
+import { describeChange } from './model-form-values.ts';
+
+type Props = { model: AdminModel; actorId: string; onReverted: (model: AdminModel, message: string) => void };
+
+export function ModelHistory({ model, actorId, onReverted }: Props) {
+  const [entries, setEntries] = useState<ModelHistoryEntry[] | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setEntries(await modelHistory(model.id));
+      setProblem(null);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    }
+  }, [model.id]);
+
+  useEffect(() => {
+    void load();
+  }, [load, model.version]);
+
+  async function revert(version: number) {
+    const reason = window.prompt(`Why go back to version ${version}? (kept in the history)`, `Back to version ${version}`);
+    if (reason === null) return;
+    try {
+      const result = await revertModel(model.id, version, reason.trim() || undefined);
+      onReverted(result.model, `Reverted to version ${version}: now version ${result.model.version}.`);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  if (problem) return <p className="form-problem" role="alert">{problem}</p>;
+  if (!entries) return <p className="muted">Loading the history…</p>;
+  return (
+    <ol className="model-history" aria-label={`History of ${model.id}`}>
+      {entries.map((entry) => (
+        <li key={entry.version} className="history-entry">
+          <div className="history-heading">
+            <strong>Version {entry.version}</strong> <span className="badge">{entry.kind}</span>{' '}
+            <span className="muted">
+              {new Date(entry.createdAt).toLocaleString()} · by {authorOf(entry.changedBy, actorId)}
+            </span>
+            {entry.version !== model.version && (
+              <button type="button" className="secondary small" onClick={() => void revert(entry.version)}>
+                Revert to version {entry.version}
+              </button>
+            )}
+          </div>
+          {entry.reason && <p className="history-reason">“{entry.reason}”</p>}
+          {entry.changes.length > 0 ? (
+            <ul className="history-changes">
+              {entry.changes.map((change) => (
+                <li key={change.field}>
+                  <code>{describeChange(change)}</code>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">{entry.version === 1 ? 'First version.' : 'No field changed.'}</p>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function authorOf(changedBy: string | null, actorId: string): string {
+  if (changedBy === null) return 'the seed or the command line';
+  return changedBy === actorId ? 'you' : `admin ${changedBy.slice(0, 8)}`;
+}

@@ -1,0 +1,119 @@
+// The admin API as the admin pages use it (README "Administering the model registry"): the model registry and
+// usage. Model ids hold `:` and `/`, so every path names them URL-encoded.
+import { apiRequest } from '../api.ts';
+import type { Page } from '../types.ts';
+
+export const MODEL_STATUSES = ['active', 'beta', 'deprecated', 'disabled'] as const;
+export const MODEL_CAPABILITIES = ['vision', 'tools', 'reasoning', 'web_search', 'json_output', 'audio', 'pdf'] as const;
+
+export type ModelStatus = (typeof MODEL_STATUSES)[number];
+
+/** A model's fields in the import shape (src/models/model-schema.ts is the reference). */
+export type ModelDefinition = {
+  id: string;
+  provider: string;
+  providerModelId: string;
+  name: string;
+  displayName?: string | null;
+  family?: string | null;
+  avatar?: string | null;
+  description?: string | null;
+  contextWindow: number;
+  maxOutputTokens?: number | null;
+  pricing: { input: number; output: number; cacheRead?: number | null };
+  capabilities: string[];
+  status: ModelStatus;
+  releaseDate?: string | null;
+  knowledgeCutoff?: string | null;
+  openWeights: boolean;
+  source?: string | null;
+  sortOrder: number;
+};
+
+export type AdminModel = ModelDefinition & { version: number; createdAt: string; updatedAt: string };
+
+export type FieldChange = { field: string; oldValue: unknown; newValue: unknown };
+
+export type ModelChangeResult = { model: AdminModel; changes: FieldChange[] };
+
+export type ModelHistoryEntry = {
+  modelId: string;
+  version: number;
+  kind: string;
+  changes: FieldChange[];
+  snapshot: Record<string, unknown>;
+  changedBy: string | null;
+  reason: string | null;
+  createdAt: string;
+};
+
+export type ImportResult = {
+  dryRun: boolean;
+  created: string[];
+  updated: Array<{ id: string; changes: FieldChange[] }>;
+  unchanged: string[];
+};
+
+/** One problem of a refused import: the entry (its index in the file), the field, what is wrong. */
+export type ImportProblem = { index: number | null; field: string; message: string };
+
+/** One problem of a refused create or edit, as `describeIssues` (src/http/errors.ts) reports it. */
+export type FieldProblem = { path: string; message: string };
+
+export type ModelFilters = { search: string; provider: string; status: string; capability: string };
+
+export type UsageGrouping = 'model' | 'user' | 'day';
+export type UsageRow = {
+  key: string | null;
+  messages: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  costUsd: number;
+};
+
+const modelPath = (id: string) => `/api/admin/models/${encodeURIComponent(id)}`;
+
+export function listModels(filters: ModelFilters, cursor: string | null, limit = 50): Promise<Page<AdminModel>> {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (filters.search.trim()) query.set('search', filters.search.trim());
+  if (filters.provider.trim()) query.set('provider', filters.provider.trim());
+  if (filters.status) query.set('status', filters.status);
+  if (filters.capability) query.set('capability', filters.capability);
+  if (cursor) query.set('cursor', cursor);
+  return apiRequest('GET', `/api/admin/models?${query}`);
+}
+
+export const getModel = (id: string) => apiRequest<AdminModel>('GET', modelPath(id));
+
+export const createModel = (model: ModelDefinition, reason?: string) =>
+  apiRequest<AdminModel>('POST', '/api/admin/models', { ...model, ...(reason ? { reason } : {}) });
+
+export const updateModel = (id: string, updates: Record<string, unknown>, expectedVersion: number, reason?: string) =>
+  apiRequest<ModelChangeResult>('PATCH', modelPath(id), { updates, expectedVersion, ...(reason ? { reason } : {}) });
+
+export const duplicateModel = (id: string, newId: string, reason?: string) =>
+  apiRequest<AdminModel>('POST', `${modelPath(id)}/duplicate`, { newId, ...(reason ? { reason } : {}) });
+
+export const changeModelStatus = (id: string, action: 'deprecate' | 'disable' | 'restore', reason?: string) =>
+  apiRequest<ModelChangeResult>('POST', `${modelPath(id)}/${action}`, reason ? { reason } : {});
+
+export const modelHistory = async (id: string) =>
+  (await apiRequest<{ items: ModelHistoryEntry[] }>('GET', `${modelPath(id)}/history`)).items;
+
+export const revertModel = (id: string, toVersion: number, reason?: string) =>
+  apiRequest<ModelChangeResult>('POST', `${modelPath(id)}/revert`, { toVersion, ...(reason ? { reason } : {}) });
+
+export const exportModels = () => apiRequest<ModelDefinition[]>('GET', '/api/admin/models/export');
+
+export function importModels(entries: unknown, options: { dryRun: boolean; reason?: string }): Promise<ImportResult> {
+  const query = new URLSearchParams();
+  if (options.dryRun) query.set('dryRun', '1');
+  if (options.reason) query.set('reason', options.reason);
+  return apiRequest('POST', `/api/admin/models/import?${query}`, entries);
+}
+
+export function usage(from: string, to: string, groupBy: UsageGrouping) {
+  const query = new URLSearchParams({ from, to, groupBy });
+  return apiRequest<{ from: string; to: string; groupBy: UsageGrouping; rows: UsageRow[] }>('GET', `/api/admin/usage?${query}`);
+}
