@@ -6,6 +6,7 @@ import { AuthScreen } from './auth/AuthScreen.tsx';
 import { ChatScreen } from './chat/ChatView.tsx';
 import { conversationPath, navigate, routeOf, usePathname } from './router.ts';
 import { useSession } from './session.ts';
+import { InvitePage } from './group/InvitePage.tsx';
 import { ConversationSidebar } from './sidebar/ConversationSidebar.tsx';
 import type { PickableModel, Profile } from './types.ts';
 
@@ -105,7 +106,9 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
             The models could not be listed: {modelsProblem}
           </p>
         )}
-        {route.page === 'admin' ? (
+        {route.page === 'invite' ? (
+          <InvitePage token={route.token} onJoined={onFinished} />
+        ) : route.page === 'admin' ? (
           profile.role === 'admin' ? (
             <Suspense fallback={<div className="chat-placeholder">Loading…</div>}>
               <AdminScreen profile={profile} section={route.section} />
@@ -117,6 +120,7 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
           <ChatScreen
             key={conversationId}
             conversationId={conversationId}
+            viewerId={profile.id}
             fresh={route.page === 'new-chat' || startedHere.current.has(conversationId)}
             models={models}
             onStarted={onStarted}

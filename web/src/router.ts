@@ -27,6 +27,7 @@ export function usePathname(): string {
 export type Route =
   | { page: 'new-chat' }
   | { page: 'conversation'; conversationId: string }
+  | { page: 'invite'; token: string }
   | { page: 'admin'; section: 'models' | 'usage' | 'unknown' }
   | { page: 'not-found' };
 
@@ -34,6 +35,8 @@ export function routeOf(pathname: string): Route {
   if (pathname === '/') return { page: 'new-chat' };
   const conversation = /^\/c\/([0-9a-f-]{36})$/i.exec(pathname);
   if (conversation) return { page: 'conversation', conversationId: conversation[1]!.toLowerCase() };
+  const invite = /^\/invite\/([^/]{1,64})$/.exec(pathname);
+  if (invite) return { page: 'invite', token: invite[1]! };
   if (pathname === '/admin' || pathname === '/admin/') return { page: 'admin', section: 'models' };
   const admin = /^\/admin\/(models|usage)\/?$/.exec(pathname);
   if (admin) return { page: 'admin', section: admin[1] as 'models' | 'usage' };

@@ -38,6 +38,8 @@ export type StoredMessage = {
   id: string;
   role: 'user' | 'assistant' | 'system' | 'tool';
   parentId: string | null;
+  /** The person who wrote it; null for model replies. */
+  senderId: string | null;
   modelId: string | null;
   model: { name: string; displayName: string | null; avatar: string | null } | null;
   content: string | null;
@@ -48,7 +50,12 @@ export type StoredMessage = {
   costUsd: number | null;
   latencyMs: number | null;
   createdAt: string;
+  myVote: VoteValue | null;
+  /** The lead's reply in first-responder mode, when the API reports it (the messages DTO does not yet). */
+  isFirstResponder?: boolean;
 };
+
+export type VoteValue = 'up' | 'down';
 
 /** What the server reports about each model's reply, in a `data-reply` part (src/chat/reply.ts, ReplySummary). */
 export type ReplySummary = {
@@ -62,10 +69,14 @@ export type ReplySummary = {
   latencyMs?: number | null;
   error?: string;
   truncated?: boolean;
+  isFirstResponder?: boolean;
 };
 
+/** What the app keeps with a message: who wrote it (null: a model; absent: sent from this page). */
+export type ChorusMetadata = { senderId?: string | null };
+
 /** A chat message in the app: the AI SDK's, with Chorus's `data-reply` parts. */
-export type ChorusMessage = UIMessage<unknown, { reply: ReplySummary }>;
+export type ChorusMessage = UIMessage<ChorusMetadata, { reply: ReplySummary }>;
 
 /** Names of models by id, from GET /api/models and from the messages (which also name retired models). */
 export type ModelNames = ReadonlyMap<string, string>;

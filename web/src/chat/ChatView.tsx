@@ -4,20 +4,24 @@ import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport } from 'ai';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { apiRequest } from '../api.ts';
-import type { ChorusMessage, ModelNames, Page, PickableModel, StoredMessage } from '../types.ts';
+import { isGroup, leadModelIdOf } from '../group/conversation-api.ts';
+import { ConversationPanel } from '../group/ConversationPanel.tsx';
+import { GroupSummary, senderOf } from '../group/GroupSummary.tsx';
+import { useConversationDetails } from '../group/use-conversation.ts';
+import { useLiveThread } from '../group/use-live-thread.ts';
+import type { ChorusMessage, PickableModel, VoteValue } from '../types.ts';
 import { Composer } from './Composer.tsx';
-import { AssistantTurn, UserMessage } from './MessageView.tsx';
+import { AssistantTurn, type ReplyContext, UserMessage } from './MessageView.tsx';
 import { ModelPicker, modelLabel } from './ModelPicker.tsx';
 import { repliesOf } from './replies.ts';
-import { modelNamesOf, toChatMessages } from './stored-messages.ts';
-
-/** The newest messages shown when a conversation opens. */
-const HISTORY_PAGE_SIZE = 100;
+import { castVote, emptyThread, fetchThread, type Thread } from './thread.ts';
 /** A stop request ends the replies on the server, which then closes the stream; past this, stop reading anyway. */
 const STOP_GRACE_MS = 3_000;
 
 type ScreenProps = {
   conversationId: string;
+  /** The signed-in person: their own messages can be edited, others' are named. */
+  viewerId: string;
   /** Started in this tab: nothing to load yet. */
   fresh: boolean;
   models: PickableModel[];
@@ -25,21 +29,15 @@ type ScreenProps = {
   onFinished: () => void;
 };
 
-export function ChatScreen({ conversationId, fresh, models, onStarted, onFinished }: ScreenProps) {
-  const [loaded, setLoaded] = useState<{ messages: ChorusMessage[]; names: Map<string, string> } | null>(
-    fresh ? { messages: [], names: new Map() } : null,
-  );
+export function ChatScreen({ conversationId, viewerId, fresh, models, onStarted, onFinished }: ScreenProps) {
+  const [loaded, setLoaded] = useState<Thread | null>(fresh ? emptyThread() : null);
   const [problem, setProblem] = useState<string | null>(null);
 
   useEffect(() => {
     if (fresh) return;
     let current = true;
-    apiRequest<Page<StoredMessage>>('GET', `/api/conversations/${conversationId}/messages?limit=${HISTORY_PAGE_SIZE}`)
-      .then((page) => {
-        if (!current) return;
-        const oldestFirst = [...page.items].reverse();
-        setLoaded({ messages: toChatMessages(oldestFirst), names: modelNamesOf(oldestFirst) });
-      })
+    fetchThread(conversationId)
+      .then((thread) => current && setLoaded(thread))
       .catch((error: unknown) => current && setProblem(error instanceof Error ? error.message : String(error)));
     return () => {
       current = false;
@@ -57,8 +55,9 @@ export function ChatScreen({ conversationId, fresh, models, onStarted, onFinishe
   return (
     <ChatSession
       conversationId={conversationId}
-      initialMessages={loaded.messages}
-      storedModelNames={loaded.names}
+      viewerId={viewerId}
+      exists={!fresh}
+      initialThread={loaded}
       models={models}
       onStarted={onStarted}
       onFinished={onFinished}
@@ -68,15 +67,27 @@ export function ChatScreen({ conversationId, fresh, models, onStarted, onFinishe
 
 type SessionProps = {
   conversationId: string;
-  initialMessages: ChorusMessage[];
-  storedModelNames: ModelNames;
+  viewerId: string;
+  /** Saved on the server already (else its details and events are not there until the first turn). */
+  exists: boolean;
+  initialThread: Thread;
   models: PickableModel[];
   onStarted: (conversationId: string) => void;
   onFinished: () => void;
 };
 
-function ChatSession({ conversationId, initialMessages, storedModelNames, models, onStarted, onFinished }: SessionProps) {
+function ChatSession({ conversationId, viewerId, exists: existedAtStart, initialThread, models, onStarted, onFinished }: SessionProps) {
+  const initialMessages = initialThread.messages;
   const [selected, setSelected] = useState<string[]>(() => initialModelIds(initialMessages, models));
+  const [exists, setExists] = useState(existedAtStart);
+  const { details, reload: reloadDetails } = useConversationDetails(conversationId, exists);
+  const group = isGroup(details);
+  const [panelOpen, setPanelOpen] = useState(false);
+  const [stored, setStored] = useState({ names: initialThread.names, avatars: initialThread.avatars });
+  const [votes, setVotes] = useState<ReadonlyMap<string, VoteValue>>(initialThread.votes);
+  // A group's own models answer (its panel sets them); a one-person chat names the models picked here.
+  const groupRef = useRef(group);
+  groupRef.current = group;
   // The transport is made once per chat; it reads the models picked at the moment a request leaves.
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
@@ -85,14 +96,38 @@ function ChatSession({ conversationId, initialMessages, storedModelNames, models
       new DefaultChatTransport<ChorusMessage>({
         api: '/api/chat',
         // The server reads only the newest message (it keeps the history), so only that one is sent.
-        prepareSendMessagesRequest: ({ id, messages, trigger, messageId }) => ({
-          body: { id, message: messages.at(-1), trigger, messageId, modelIds: selectedRef.current },
-        }),
+        prepareSendMessagesRequest: ({ id, messages, trigger, messageId }) => {
+          const last = messages.at(-1);
+          // Only what the server reads: an edit's message also carries useChat's `messageId`.
+          const message = last && { id: last.id, role: last.role, parts: last.parts };
+          return { body: { id, message, trigger, messageId, ...(groupRef.current ? {} : { modelIds: selectedRef.current }) } };
+        },
       }),
     [],
   );
-  const chat = useChat<ChorusMessage>({ id: conversationId, messages: initialMessages, transport, onFinish: () => onFinished() });
+  const chat = useChat<ChorusMessage>({
+    id: conversationId,
+    messages: initialMessages,
+    transport,
+    onFinish: () => {
+      setExists(true);
+      onFinished();
+    },
+  });
   const busy = chat.status === 'submitted' || chat.status === 'streaming';
+
+  useLiveThread({
+    conversationId,
+    enabled: exists,
+    busy,
+    messages: chat.messages,
+    setMessages: chat.setMessages,
+    onThread: (thread) => {
+      setStored({ names: thread.names, avatars: thread.avatars });
+      setVotes(thread.votes);
+    },
+    onMembersChanged: () => void reloadDetails(),
+  });
 
   // The models picked once the picker knows them (GET /api/models may answer after the chat opened).
   useEffect(() => {
@@ -110,10 +145,26 @@ function ChatSession({ conversationId, initialMessages, storedModelNames, models
   }, []);
 
   const modelNames = useMemo(() => {
-    const names = new Map(storedModelNames);
+    const names = new Map(stored.names);
     for (const model of models) names.set(model.id, modelLabel(model));
     return names;
-  }, [models, storedModelNames]);
+  }, [models, stored.names]);
+  const modelAvatars = useMemo(() => {
+    const avatars = new Map(stored.avatars);
+    for (const model of [...models, ...(details?.models ?? [])]) {
+      const id = 'modelId' in model ? model.modelId : model.id;
+      if (model.avatar) avatars.set(id, model.avatar);
+    }
+    return avatars;
+  }, [models, details, stored.avatars]);
+
+  function vote(messageId: string, value: VoteValue) {
+    const next = votes.get(messageId) === value ? null : value;
+    const previous = votes;
+    setVotes((current) => withVote(current, messageId, next));
+    castVote(conversationId, messageId, next).catch(() => setVotes(previous));
+  }
+  const replyContext: ReplyContext = { modelNames, modelAvatars, leadModelId: leadModelIdOf(details), votes, onVote: vote };
 
   const stopTimer = useRef<number | undefined>(undefined);
   async function stop() {
@@ -159,8 +210,14 @@ function ChatSession({ conversationId, initialMessages, storedModelNames, models
   return (
     <div className="chat">
       <div className="chat-toolbar">
-        <ModelPicker models={models} selected={selected} onChange={setSelected} />
+        {group && details ? <GroupSummary details={details} /> : <ModelPicker models={models} selected={selected} onChange={setSelected} />}
+        {details && (
+          <button type="button" className="secondary panel-toggle" aria-expanded={panelOpen} onClick={() => setPanelOpen((open) => !open)}>
+            {panelOpen ? 'Close settings' : 'Group settings'}
+          </button>
+        )}
       </div>
+      {panelOpen && details && <ConversationPanel details={details} models={models} onChanged={() => void reloadDetails()} />}
       <div
         className="messages"
         ref={scroller}
@@ -178,12 +235,17 @@ function ChatSession({ conversationId, initialMessages, storedModelNames, models
         )}
         {chat.messages.map((message, index) =>
           message.role === 'user' ? (
-            <UserMessage key={message.id} message={message} />
+            <UserMessage
+              key={message.id}
+              message={message}
+              sender={group ? senderOf(message, details, viewerId) : undefined}
+              onEdit={!busy && isMine(message, viewerId) ? (text) => void chat.sendMessage({ id: crypto.randomUUID(), role: 'user', parts: [{ type: 'text', text }], messageId: message.id }) : undefined}
+            />
           ) : message.role === 'assistant' ? (
             <AssistantTurn
               key={message.id}
               message={message}
-              modelNames={modelNames}
+              context={replyContext}
               canRegenerate={index === lastAssistantIndex && !busy}
               onRegenerate={() => void chat.regenerate({ messageId: message.id })}
             />
@@ -202,6 +264,16 @@ function ChatSession({ conversationId, initialMessages, storedModelNames, models
       <Composer busy={busy} disabled={models.length === 0} onSend={send} onStop={() => void stop()} />
     </div>
   );
+}
+
+/** Messages sent from this page carry no sender; stored ones name theirs. */
+const isMine = (message: ChorusMessage, viewerId: string) => (message.metadata?.senderId ?? viewerId) === viewerId;
+
+function withVote(votes: ReadonlyMap<string, VoteValue>, messageId: string, value: VoteValue | null): Map<string, VoteValue> {
+  const next = new Map(votes);
+  if (value) next.set(messageId, value);
+  else next.delete(messageId);
+  return next;
 }
 
 /** The last turn's models when they can still answer; else the first real model (the offline echo last). */

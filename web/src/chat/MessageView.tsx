@@ -1,36 +1,92 @@
 // One message of the chat: a person's, or an assistant turn with every model's reply side by side (stacked on a
 // narrow screen), each headed by the model that wrote it.
+import { useState } from 'react';
 import Markdown from 'react-markdown';
-import type { ChorusMessage, ModelNames } from '../types.ts';
+import { avatarText, PersonAvatar } from '../group/avatars.tsx';
+import type { ChorusMessage, ModelNames, VoteValue } from '../types.ts';
 import { describeUsage, type ReplyView, repliesOf } from './replies.ts';
 
-export function UserMessage({ message }: { message: ChorusMessage }) {
+/** Who wrote a person's message, when the thread is a group's; absent when it is the reader's own chat. */
+export type SenderView = { name: string; avatarUrl: string | null; mine: boolean };
+
+type UserMessageProps = { message: ChorusMessage; sender?: SenderView; onEdit?: (text: string) => void };
+
+export function UserMessage({ message, sender, onEdit }: UserMessageProps) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const text = message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
+  const label = sender && !sender.mine ? `${sender.name} wrote` : 'You wrote';
   return (
-    <article className="message user-message" aria-label="You wrote">
-      {message.parts.map((part, index) =>
-        part.type === 'text' ? (
-          <p key={index} className="user-text">
-            {part.text}
-          </p>
-        ) : part.type === 'file' ? (
-          <a key={index} href={part.url} className="attachment" target="_blank" rel="noreferrer">
-            📎 {part.filename ?? part.mediaType}
-          </a>
-        ) : null,
+    <article className={sender && !sender.mine ? 'message user-message from-other' : 'message user-message'} aria-label={label}>
+      {sender && !sender.mine && (
+        <header className="sender">
+          <PersonAvatar name={sender.name} avatarUrl={sender.avatarUrl} />
+          <span className="sender-name">{sender.name}</span>
+        </header>
+      )}
+      {draft !== null ? (
+        <form
+          className="edit-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (!draft.trim()) return;
+            onEdit?.(draft);
+            setDraft(null);
+          }}
+        >
+          <label className="visually-hidden" htmlFor={`edit-${message.id}`}>
+            Edit your message
+          </label>
+          <textarea id={`edit-${message.id}`} value={draft} rows={3} autoFocus onChange={(event) => setDraft(event.target.value)} />
+          <span className="edit-actions">
+            <button type="button" className="secondary" onClick={() => setDraft(null)}>
+              Cancel
+            </button>
+            <button type="submit" className="primary" disabled={!draft.trim()}>
+              Save and send
+            </button>
+          </span>
+        </form>
+      ) : (
+        message.parts.map((part, index) =>
+          part.type === 'text' ? (
+            <p key={index} className="user-text">
+              {part.text}
+            </p>
+          ) : part.type === 'file' ? (
+            <a key={index} href={part.url} className="attachment" target="_blank" rel="noreferrer">
+              📎 {part.filename ?? part.mediaType}
+            </a>
+          ) : null,
+        )
+      )}
+      {onEdit && draft === null && (
+        <button type="button" className="link edit-button" onClick={() => setDraft(text)}>
+          ✎ Edit
+        </button>
       )}
     </article>
   );
 }
 
-type TurnProps = { message: ChorusMessage; modelNames: ModelNames; canRegenerate: boolean; onRegenerate: () => void };
+/** What a reply shows beside its text: the model's avatar, the lead's mark, the reader's vote. */
+export type ReplyContext = {
+  modelNames: ModelNames;
+  modelAvatars: ReadonlyMap<string, string>;
+  /** The lead in first-responder mode, inferred from the settings when the reply does not say. */
+  leadModelId: string | null;
+  votes: ReadonlyMap<string, VoteValue>;
+  onVote: (messageId: string, value: VoteValue) => void;
+};
 
-export function AssistantTurn({ message, modelNames, canRegenerate, onRegenerate }: TurnProps) {
+type TurnProps = { message: ChorusMessage; context: ReplyContext; canRegenerate: boolean; onRegenerate: () => void };
+
+export function AssistantTurn({ message, context, canRegenerate, onRegenerate }: TurnProps) {
   const replies = repliesOf(message);
   return (
     <section className="assistant-turn" aria-label={replies.length > 1 ? `${replies.length} replies` : 'Reply'}>
       <div className="replies" data-count={replies.length}>
         {replies.map((reply, index) => (
-          <Reply key={reply.messageId ?? index} reply={reply} modelNames={modelNames} />
+          <Reply key={reply.messageId ?? index} reply={reply} context={context} />
         ))}
       </div>
       {canRegenerate && (
@@ -44,7 +100,10 @@ export function AssistantTurn({ message, modelNames, canRegenerate, onRegenerate
   );
 }
 
-function Reply({ reply, modelNames }: { reply: ReplyView; modelNames: ModelNames }) {
+function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) {
+  const { modelNames, modelAvatars } = context;
+  const isLead = reply.summary?.isFirstResponder === true || (reply.modelId !== null && reply.modelId === context.leadModelId);
+  const vote = reply.messageId ? context.votes.get(reply.messageId) : undefined;
   const name = reply.modelId ? (modelNames.get(reply.modelId) ?? reply.modelId) : 'unknown model';
   const usage = describeUsage(reply.summary);
   const status = reply.summary?.status;
@@ -53,9 +112,14 @@ function Reply({ reply, modelNames }: { reply: ReplyView; modelNames: ModelNames
     <article className={`message reply status-${status ?? 'unknown'}`} aria-label={`${name} replied`} aria-busy={reply.streaming}>
       <header className="reply-header" title={details}>
         <span className="model-avatar" aria-hidden="true">
-          {name.slice(0, 1).toUpperCase()}
+          {avatarText(reply.modelId ? modelAvatars.get(reply.modelId) : null, name)}
         </span>
         <span className="model-name">{name}</span>
+        {isLead && (
+          <span className="badge lead-badge" title="First responder: answered first, the others after">
+            first responder
+          </span>
+        )}
         {reply.streaming && <span className="typing" aria-label="writing" />}
         {status === 'stopped' && <span className="badge">stopped</span>}
         {reply.summary?.truncated && <span className="badge">cut at the limit</span>}
@@ -79,7 +143,21 @@ function Reply({ reply, modelNames }: { reply: ReplyView; modelNames: ModelNames
           ))}
         </ul>
       )}
-      {usage && !reply.streaming && <footer className="reply-usage">{usage}</footer>}
+      {!reply.streaming && (usage || reply.messageId) && (
+        <footer className="reply-footer">
+          {usage && <span className="reply-usage">{usage}</span>}
+          {reply.messageId && status !== 'streaming' && (
+            <span className="votes" role="group" aria-label="Rate this reply">
+              <button type="button" className="icon" aria-label="Good reply" aria-pressed={vote === 'up'} onClick={() => context.onVote(reply.messageId!, 'up')}>
+                ▲
+              </button>
+              <button type="button" className="icon" aria-label="Bad reply" aria-pressed={vote === 'down'} onClick={() => context.onVote(reply.messageId!, 'down')}>
+                ▼
+              </button>
+            </span>
+          )}
+        </footer>
+      )}
     </article>
   );
 }

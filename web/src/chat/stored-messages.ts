@@ -1,7 +1,7 @@
 // Stored messages (GET /api/conversations/:id/messages) as the chat shows them: every model's reply to one prompt
 // joins one assistant message, shaped exactly like a live stream leaves it (see replies.ts), so one view renders
 // both.
-import type { ChorusMessage, ReplySummary, StoredMessage } from '../types.ts';
+import type { ChorusMessage, ReplySummary, StoredMessage, VoteValue } from '../types.ts';
 
 /** `stored` oldest first. */
 export function toChatMessages(stored: StoredMessage[]): ChorusMessage[] {
@@ -10,7 +10,7 @@ export function toChatMessages(stored: StoredMessage[]): ChorusMessage[] {
   for (const message of stored) {
     if (message.role === 'user') {
       turn = undefined;
-      chat.push({ id: message.id, role: 'user', parts: userPartsOf(message) });
+      chat.push({ id: message.id, role: 'user', metadata: { senderId: message.senderId }, parts: userPartsOf(message) });
     } else if (message.role === 'assistant') {
       if (!turn || turn.parentId !== message.parentId) {
         turn = { parentId: message.parentId, message: { id: message.id, role: 'assistant', parts: [] } };
@@ -45,6 +45,7 @@ function replyPartsOf(message: StoredMessage): ChorusMessage['parts'] {
     costUsd: message.costUsd,
     latencyMs: message.latencyMs,
     ...(message.error ? { error: message.error } : {}),
+    ...(message.isFirstResponder ? { isFirstResponder: true } : {}),
   };
   const parts: ChorusMessage['parts'] = [];
   // A reply of a model nobody recorded (older rows) has no data-reply, so it shows as "unknown model".
@@ -71,4 +72,14 @@ export function modelNamesOf(stored: StoredMessage[]): Map<string, string> {
       message.modelId && message.model ? [[message.modelId, message.model.displayName ?? message.model.name] as const] : [],
     ),
   );
+}
+
+/** Short labels of the models that wrote these messages, for their avatars. */
+export function modelAvatarsOf(stored: StoredMessage[]): Map<string, string> {
+  return new Map(stored.flatMap((message) => (message.modelId && message.model?.avatar ? [[message.modelId, message.model.avatar] as const] : [])));
+}
+
+/** The caller's own votes on these messages. */
+export function votesOf(stored: StoredMessage[]): Map<string, VoteValue> {
+  return new Map(stored.flatMap((message) => (message.myVote ? [[message.id, message.myVote] as const] : [])));
 }

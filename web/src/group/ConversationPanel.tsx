@@ -1,0 +1,234 @@
+// The group's settings, for its owner and admins: which models take part and in what order, how they answer
+// (reply mode, the lead, the character limit), the people and their roles, and an invitation link to share.
+// Members see the same panel without the controls.
+import { useState } from 'react';
+import { modelLabel } from '../chat/ModelPicker.tsx';
+import type { PickableModel } from '../types.ts';
+import { avatarText, PersonAvatar } from './avatars.tsx';
+import {
+  addModel,
+  type ConversationDetails,
+  changeSettings,
+  charLimitOf,
+  createInvite,
+  leadModelIdOf,
+  personName,
+  removeModel,
+  reorderModels,
+  type ReplyMode,
+  replyModeOf,
+} from './conversation-api.ts';
+
+type Props = { details: ConversationDetails; models: PickableModel[]; onChanged: () => void };
+
+const MODE_NAMES: Record<ReplyMode, string> = {
+  single: 'Single (the first model alone)',
+  parallel: 'Parallel (all at once)',
+  first_responder: 'First responder (a lead, then the others)',
+};
+
+export function ConversationPanel({ details, models, onChanged }: Props) {
+  const canManage = details.role === 'owner' || details.role === 'admin';
+  const [problem, setProblem] = useState<string | null>(null);
+  const [invite, setInvite] = useState<{ url: string; copied: boolean } | null>(null);
+  const conversationId = details.id;
+  const members = details.models;
+  const addable = models.filter((model) => !members.some((member) => member.modelId === model.id));
+  const nameOf = (modelId: string) => {
+    const member = members.find((candidate) => candidate.modelId === modelId);
+    return member?.displayName ?? member?.name ?? modelId;
+  };
+
+  async function run(change: () => Promise<unknown>) {
+    setProblem(null);
+    try {
+      await change();
+      onChanged();
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  function move(index: number, by: -1 | 1) {
+    const order = members.map((member) => member.modelId);
+    const [moved] = order.splice(index, 1);
+    order.splice(index + by, 0, moved!);
+    void run(() => reorderModels(conversationId, order));
+  }
+
+  async function makeInvite() {
+    setProblem(null);
+    try {
+      const created = await createInvite(conversationId);
+      // The server's link names PUBLIC_URL; this page's own origin is the one the reader can open.
+      const url = `${window.location.origin}/invite/${created.token}`;
+      let copied = false;
+      try {
+        await navigator.clipboard.writeText(url);
+        copied = true;
+      } catch {
+        // No clipboard (an insecure origin, or permission refused): the link is shown to copy by hand.
+      }
+      setInvite({ url, copied });
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  const mode = replyModeOf(details);
+  const lead = leadModelIdOf(details);
+  const limit = charLimitOf(details);
+  return (
+    <aside className="group-panel" aria-label="Group settings">
+      <section>
+        <h3>Models</h3>
+        <ol className="group-models">
+          {members.map((member, index) => (
+            <li key={member.modelId}>
+              <span className="model-avatar" aria-hidden="true">
+                {avatarText(member.avatar, nameOf(member.modelId))}
+              </span>
+              <span className="group-model-name" title={member.modelId}>
+                {nameOf(member.modelId)}
+                {member.modelId === lead && <span className="badge lead-badge">lead</span>}
+              </span>
+              {canManage && (
+                <span className="group-model-actions">
+                  <button type="button" className="icon" aria-label={`Move ${nameOf(member.modelId)} up`} disabled={index === 0} onClick={() => move(index, -1)}>
+                    ↑
+                  </button>
+                  <button
+                    type="button"
+                    className="icon"
+                    aria-label={`Move ${nameOf(member.modelId)} down`}
+                    disabled={index === members.length - 1}
+                    onClick={() => move(index, 1)}
+                  >
+                    ↓
+                  </button>
+                  <button type="button" className="icon" aria-label={`Remove ${nameOf(member.modelId)}`} onClick={() => void run(() => removeModel(conversationId, member.modelId))}>
+                    ✕
+                  </button>
+                </span>
+              )}
+            </li>
+          ))}
+        </ol>
+        {canManage && addable.length > 0 && (
+          <label className="field">
+            <span>Add a model</span>
+            <select
+              value=""
+              onChange={(event) => {
+                const modelId = event.target.value;
+                if (modelId) void run(() => addModel(conversationId, modelId));
+              }}
+            >
+              <option value="">Choose…</option>
+              {addable.map((model) => (
+                <option key={model.id} value={model.id}>
+                  {modelLabel(model)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </section>
+
+      <section>
+        <h3>How they answer</h3>
+        <label className="field">
+          <span>Reply mode</span>
+          <select
+            value={mode}
+            disabled={!canManage}
+            onChange={(event) => void run(() => changeSettings(conversationId, { replyMode: event.target.value as ReplyMode }))}
+          >
+            {(Object.keys(MODE_NAMES) as ReplyMode[]).map((key) => (
+              <option key={key} value={key}>
+                {MODE_NAMES[key]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {mode === 'first_responder' && (
+          <label className="field">
+            <span>Lead</span>
+            <select
+              value={lead ?? ''}
+              disabled={!canManage}
+              onChange={(event) => void run(() => changeSettings(conversationId, { firstResponderModelId: event.target.value }))}
+            >
+              {members.map((member) => (
+                <option key={member.modelId} value={member.modelId}>
+                  {nameOf(member.modelId)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <CharLimitField
+          key={limit ?? 0}
+          limit={limit}
+          disabled={!canManage}
+          onSave={(charLimit) => void run(() => changeSettings(conversationId, { charLimit }))}
+        />
+      </section>
+
+      <section>
+        <h3>People</h3>
+        <ul className="group-people">
+          {details.participants.map((person) => (
+            <li key={person.userId}>
+              <PersonAvatar name={personName(person)} avatarUrl={person.avatarUrl} />
+              <span>{personName(person)}</span>
+              <span className="badge">{person.role}</span>
+            </li>
+          ))}
+        </ul>
+        {canManage && (
+          <button type="button" className="secondary" onClick={() => void makeInvite()}>
+            Create invite link
+          </button>
+        )}
+        {invite && (
+          <p className="invite-link">
+            <input readOnly aria-label="Invite link" value={invite.url} onFocus={(event) => event.target.select()} />
+            <span className="muted" role="status">
+              {invite.copied ? 'Copied to the clipboard.' : 'Copy this link and send it.'}
+            </span>
+          </p>
+        )}
+      </section>
+      {problem && (
+        <p className="form-problem" role="alert">
+          {problem}
+        </p>
+      )}
+    </aside>
+  );
+}
+
+function CharLimitField({ limit, disabled, onSave }: { limit: number | null; disabled: boolean; onSave: (limit: number) => void }) {
+  const [value, setValue] = useState(String(limit ?? 0));
+  return (
+    <form
+      className="field char-limit"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const parsed = Number.parseInt(value, 10);
+        if (Number.isFinite(parsed) && parsed >= 0) onSave(parsed);
+      }}
+    >
+      <label htmlFor="char-limit">Characters per reply (0: no limit)</label>
+      <span className="char-limit-row">
+        <input id="char-limit" type="number" min={0} max={100000} value={value} disabled={disabled} onChange={(event) => setValue(event.target.value)} />
+        {!disabled && (
+          <button type="submit" className="secondary">
+            Save
+          </button>
+        )}
+      </span>
+    </form>
+  );
+}

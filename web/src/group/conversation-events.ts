@@ -1,0 +1,40 @@
+// The conversation live (GET /api/conversations/:id/events, Server-Sent Events): every participant hears what
+// happens as it happens. EventSource reconnects by itself and resumes with Last-Event-ID, so nothing is missed.
+import { useEffect, useRef } from 'react';
+
+export type ConversationEvent =
+  | { type: 'message-created'; message: { id: string; senderId: string | null } }
+  | { type: 'reply-created'; messageId: string; modelId: string; parentId: string }
+  | { type: 'reply-delta'; messageId: string; modelId: string; delta: string }
+  | { type: 'reply-source'; messageId: string; modelId: string; url: string; title?: string }
+  | { type: 'reply-finished'; messageId: string; modelId: string; status: string }
+  | { type: 'turn-finished' | 'turn-error'; parentId: string }
+  | { type: 'member-joined' | 'member-role-changed' | 'member-left' | 'member-removed'; userId: string }
+  | { type: 'model-added' | 'model-removed'; modelId: string }
+  | { type: 'messages-deleted'; messageIds: string[] }
+  | { type: 'conversation-deleted' | 'reset' };
+
+/** Calls `onEvent` for each event while `enabled` (the conversation exists: before that the stream is a 404). */
+export function useConversationEvents(conversationId: string, enabled: boolean, onEvent: (event: ConversationEvent) => void) {
+  // The newest handler, without reopening the stream each render.
+  const handler = useRef(onEvent);
+  handler.current = onEvent;
+  useEffect(() => {
+    if (!enabled) return;
+    const source = new EventSource(`/api/conversations/${conversationId}/events`);
+    source.onmessage = (message: MessageEvent<string>) => {
+      // The first frame of a stream is id-only (the current position): nothing to parse.
+      if (!message.data) return;
+      let event: ConversationEvent;
+      try {
+        event = JSON.parse(message.data) as ConversationEvent;
+      } catch {
+        return;
+      }
+      // The server ends the stream after the event that removes us; EventSource must not reconnect then.
+      if (event.type === 'conversation-deleted') source.close();
+      handler.current(event);
+    };
+    return () => source.close();
+  }, [conversationId, enabled]);
+}
