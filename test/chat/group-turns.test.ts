@@ -104,6 +104,12 @@ for (const kind of testBackends()) {
         ['fake:lead'],
       );
       assert.ok(stored.every((reply) => reply.status === 'complete'));
+      const page = await ann.client.get(`/api/conversations/${conversationId}/messages`);
+      assert.deepEqual(
+        page.body.items.filter((message: { isFirstResponder: boolean }) => message.isFirstResponder).map((message: { modelId: string }) => message.modelId),
+        ['fake:lead'],
+        'the API marks the lead',
+      );
     });
 
     test('parallel: every model answers the prompt at once, none flagged as lead', async () => {
