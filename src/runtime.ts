@@ -7,6 +7,7 @@ import { type Auth, createAuth } from './auth/better-auth.ts';
 import { abandonedAfterMs, startAbandonedReplySweeper } from './chat/abandoned-replies.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { ChatEngine } from './chat/engine.ts';
+import { SetupAdmission } from './chat/setup-admission.ts';
 import { resolveAuthSecret } from './auth/secret.ts';
 import type { Environment } from './config/env.ts';
 import { keyringFromEnvironment } from './crypto/encryption.ts';
@@ -106,8 +107,13 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const registry = new ModelRegistry(database.db);
   const modelCache = new ModelCache(database.db);
   const modelSource = new ModelSource({ cache: modelCache, configs: store.systemConfigs, metrics: store.metrics, log });
-  const chat = new ChatService(database.db, store, providers, engine, streamLog, modelSource);
-  const completions = new CompletionService(database.db, store, providers, engine, streamLog, modelSource);
+  // One queue for every way a turn starts: they all compete for the same database and CPU.
+  const admission = new SetupAdmission({
+    concurrency: env.CHORUS_MAX_CONCURRENT_SETUPS,
+    queueLimit: env.CHORUS_MAX_QUEUED_SETUPS,
+  });
+  const chat = new ChatService(database.db, store, providers, engine, streamLog, modelSource, admission);
+  const completions = new CompletionService(database.db, store, providers, engine, streamLog, modelSource, admission);
   let sweeper: { stop(): void };
   try {
     await modelCache.start(changes);

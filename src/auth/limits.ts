@@ -1,5 +1,6 @@
-// Daily message limits per kind of user, read from system config `limits.messagesPerDay` on every check, so an
-// admin's change applies to the next message without a restart. A day is a UTC calendar day; null is unlimited.
+// Daily message limits per kind of user, from system config `limits.messagesPerDay`, so an admin's change applies
+// to the next message without a restart (at once on the process that made it, within a second or two elsewhere: the
+// value is reused that long rather than read for every message). A day is a UTC calendar day; null is unlimited.
 // The chat engine calls assertWithinDailyMessageLimit before it stores a person's message.
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
@@ -7,6 +8,9 @@ import type { Actor } from '../store/actor.ts';
 import type { Store } from '../store/index.ts';
 
 export const DAILY_MESSAGE_LIMITS_KEY = 'limits.messagesPerDay';
+
+/** How long a read of the limits is reused (see SystemConfigStore.getRecent). */
+const LIMITS_MAX_AGE_MS = 2_000;
 
 const limit = z.number().int().min(0).nullable();
 /** The config value's shape; kinds left out keep their default. Validate a new value with this before saving it. */
@@ -20,7 +24,7 @@ export const userKind = (actor: Actor): UserKind => (actor.isGuest ? 'guest' : a
 
 /** The limits in force: the configured ones over the defaults. A value that is not valid limits is reported and ignored. */
 export async function readDailyMessageLimits(store: Pick<Store, 'systemConfigs'>): Promise<DailyMessageLimits> {
-  const config = await store.systemConfigs.get(DAILY_MESSAGE_LIMITS_KEY);
+  const config = await store.systemConfigs.getRecent(DAILY_MESSAGE_LIMITS_KEY, LIMITS_MAX_AGE_MS);
   if (!config) return DEFAULT_DAILY_MESSAGE_LIMITS;
   const parsed = dailyMessageLimitsSchema.safeParse(config.value);
   if (!parsed.success) {

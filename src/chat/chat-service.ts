@@ -22,6 +22,7 @@ import {
   type ModelRow,
   resolveRequestedModels,
 } from './model-selection.ts';
+import type { SetupAdmission } from './setup-admission.ts';
 import { titleFromText } from './title.ts';
 
 export type WebSearchRequest = { contextSize: 'low' | 'medium' | 'high' } | null | undefined;
@@ -37,6 +38,19 @@ export type SubmitRequest = {
   modelIds?: string[];
   webSearch?: WebSearchRequest;
   visibility?: Conversation['visibility'];
+  /** The client's request: if it is given up while the turn waits to be set up, the turn is dropped unsaved. */
+  signal?: AbortSignal;
+};
+
+export type RegenerateRequest = {
+  actor: Actor;
+  conversationId: string;
+  /** The reply to redo, or the person's message whose replies are redone. */
+  messageId: string;
+  modelIds?: string[];
+  webSearch?: WebSearchRequest;
+  /** As in SubmitRequest. */
+  signal?: AbortSignal;
 };
 
 /** A turn started now, or the stream of the turn a retried request already started. */
@@ -52,11 +66,17 @@ export class ChatService {
     private readonly engine: ChatEngine,
     private readonly streamLog: StreamLog,
     private readonly models: ModelSource,
+    private readonly admission: SetupAdmission,
   ) {
     this.fileRecords = new FileRecords(db);
   }
 
-  async submit(request: SubmitRequest): Promise<TurnOutcome> {
+  /** Saves the message and starts the turn, once admitted (see setup-admission.ts). */
+  submit(request: SubmitRequest): Promise<TurnOutcome> {
+    return this.admission.run(() => this.submitNow(request), request.signal);
+  }
+
+  private async submitNow(request: SubmitRequest): Promise<TurnOutcome> {
     const { actor } = request;
     const text = textOf(request.parts);
     const files = await this.fileRecords.listOwn({ actor, ids: fileIdsOfParts(request.parts) });
@@ -113,18 +133,18 @@ export class ChatService {
       models,
       memberSettings,
       webSearch: request.webSearch,
+      // A conversation created just now holds this message and nothing else.
+      history: existing ? undefined : [saved!],
     });
     return { streamId: started.streamId, started };
   }
 
   /** Answers a person's message again: its replies (and anything after them) are replaced by new ones. */
-  async regenerate(request: {
-    actor: Actor;
-    conversationId: string;
-    messageId: string;
-    modelIds?: string[];
-    webSearch?: WebSearchRequest;
-  }): Promise<TurnOutcome> {
+  regenerate(request: RegenerateRequest): Promise<TurnOutcome> {
+    return this.admission.run(() => this.regenerateNow(request), request.signal);
+  }
+
+  private async regenerateNow(request: RegenerateRequest): Promise<TurnOutcome> {
     const { actor, conversationId } = request;
     const conversation = await this.store.conversations.get({ actor, id: conversationId, level: 'write' });
     const target = await this.store.messages.findByIdOrRequestId({ actor, conversationId, id: request.messageId });
@@ -152,10 +172,10 @@ export class ChatService {
     return { streamId: started.streamId, started };
   }
 
-  /** The newest stream of a conversation, if it can still be read (running, or just finished). */
-  async latestStream(actor: Actor, conversationId: string): Promise<AsyncIterable<string> | null> {
+  /** The newest stream of a conversation, if it can still be read (running, or just finished), in batches of chunks. */
+  async latestStream(actor: Actor, conversationId: string): Promise<AsyncIterable<string[]> | null> {
     const [newest] = await this.store.streams.listIds({ actor, conversationId, limit: 1 });
-    return newest ? this.streamLog.read(newest) : null;
+    return newest ? this.streamLog.readBatches(newest) : null;
   }
 
   /** Stops the conversation's running replies, wherever they run; returns how many were running. */

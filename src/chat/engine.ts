@@ -31,6 +31,11 @@ export type TurnRequest = {
   /** Per-model settings of the conversation's models (persona, system prompt, temperature). */
   memberSettings?: ReadonlyMap<string, ConversationModelSettings>;
   webSearch?: { contextSize: 'low' | 'medium' | 'high' } | null;
+  /**
+   * The conversation's newest messages (at most HISTORY_MESSAGE_LIMIT), oldest first, when the caller already holds
+   * them — a conversation this request created holds only what it just saved — so they are not read back.
+   */
+  history?: Message[];
 };
 
 export type StartedTurn = {
@@ -73,7 +78,7 @@ export class ChatEngine {
       memberSettings: request.memberSettings,
     });
     const answering = plan.stages.flat().map((planned) => planned.model);
-    const history = await this.readHistory(actor, conversation.id);
+    const history = request.history ?? (await this.readHistory(actor, conversation.id));
     const attachments = await readAttachmentContents(
       history,
       this.fileStorage,
@@ -132,7 +137,9 @@ export class ChatEngine {
     try {
       firstReplies = await setUpStage(plan.stages[0]!, history);
     } catch (error) {
-      // No reply could be set up (e.g. the database refused): nothing runs, so nothing may look running.
+      // No reply could be set up (e.g. the database refused): nothing runs, so nothing may look running, and the
+      // provider calls of the replies that were set up are cancelled.
+      controller.abort();
       finishTurn();
       this.streamLog.end(streamId);
       throw error;
@@ -168,6 +175,8 @@ export class ChatEngine {
           // Saving a reply failed (database gone): end the stream so no reader waits forever. Never rejects:
           // nobody may be awaiting a turn, and an unhandled rejection would take the server down.
           console.error(`chat turn ${streamId} failed`, error);
+          // Replies of a stage that was being set up may have called their provider already.
+          controller.abort();
           emit({ type: 'error', errorText: 'the server could not save the reply' });
           return [] as ReplySummary[];
         },

@@ -3,13 +3,21 @@
 // latency. A provider failure ends this reply with status `error` and never reaches the other models. With web
 // search, the provider's search tool goes along, and the sources it cites are streamed and saved with the text.
 import { performance } from 'node:perf_hooks';
-import { APICallError, type ModelMessage, RetryError, streamText, type UIMessageChunk } from 'ai';
+import {
+  APICallError,
+  type ModelMessage,
+  RetryError,
+  streamText,
+  type UIMessageChunk,
+} from 'ai';
 import type { MessagePart, models } from '../db/schema/index.ts';
 import { priceUsage, tokenUsageFromLanguageModelUsage } from '../models/pricing.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import { webSearchCallOptions } from '../providers/web-search.ts';
+import { newMessageId } from '../store/ids.ts';
 import type { Message, MessageStore } from '../store/messages.ts';
 import { CharLimitedText } from './char-limit.ts';
+import { batchDeltas } from './delta-batch.ts';
 
 type ModelRow = typeof models.$inferSelect;
 
@@ -51,38 +59,45 @@ export type ReplyRequest = {
 
 export type ReplyDependencies = { messages: MessageStore; providers: ProviderRegistry };
 
-/** Creates the pending message (so its id is known) and returns a function that streams and finishes it. */
+/**
+ * Creates the pending message (so its id is known) and returns a function that streams and finishes it. The
+ * provider is called at once, while the pending message is written, so the database does not hold up its first
+ * token; if the message cannot be written, the call is cancelled.
+ */
 export async function startReply(dependencies: ReplyDependencies, request: ReplyRequest) {
-  const pending = await dependencies.messages.createPending({
-    conversationId: request.conversationId,
-    modelId: request.model.id,
-    modelVersion: request.model.version,
-    parentId: request.parentId,
-    isFirstResponder: request.isFirstResponder ?? false,
-    hasWebSearch: Boolean(request.webSearch),
-    webSearchContextSize: request.webSearch?.contextSize ?? null,
-  });
-  return { message: pending, run: () => streamReply(dependencies, request, pending) };
+  const call = callProvider(dependencies.providers, request);
+  let pending: Message;
+  try {
+    pending = await dependencies.messages.createPending({
+      id: newMessageId(),
+      conversationId: request.conversationId,
+      modelId: request.model.id,
+      modelVersion: request.model.version,
+      parentId: request.parentId,
+      isFirstResponder: request.isFirstResponder ?? false,
+      hasWebSearch: Boolean(request.webSearch),
+      webSearchContextSize: request.webSearch?.contextSize ?? null,
+    });
+  } catch (error) {
+    call.cancel();
+    throw error;
+  }
+  return { message: pending, run: () => streamReply(dependencies, request, pending, call) };
 }
 
-async function streamReply(
-  { messages, providers }: ReplyDependencies,
-  request: ReplyRequest,
-  pending: Message,
-): Promise<ReplySummary> {
-  const { model, emit } = request;
-  const messageId = pending.id;
-  const started = performance.now();
-  const summary = (extra: Partial<ReplySummary>): ReplySummary => ({ messageId, modelId: model.id, status: 'streaming', ...extra });
-  emit({ type: 'data-reply', id: messageId, data: summary({}) } as UIMessageChunk);
-  emit({ type: 'text-start', id: messageId, providerMetadata: { chorus: { messageId, modelId: model.id } } });
+/** A provider call under way: its parts (or why it could not start), when it started, and a way to drop it. */
+type ProviderCall = {
+  parts?: ReturnType<typeof streamText>['fullStream'];
+  failedToStart?: unknown;
+  startedAt: number;
+  cancel(): void;
+};
 
-  const limited = new CharLimitedText(request.charLimit ?? null);
-  const sources: SourceUrlPart[] = [];
-  let status: ReplyStatus = 'complete';
-  let errorText: string | undefined;
-  let usage = tokenUsageFromLanguageModelUsage(undefined);
-  const partialSaver = createPartialSaver(messages, messageId);
+function callProvider(providers: ProviderRegistry, request: ReplyRequest): ProviderCall {
+  const { model } = request;
+  const startedAt = performance.now();
+  const cancelled = new AbortController();
+  const cancel = () => cancelled.abort();
   const search = request.webSearch ? webSearchCallOptions(model, request.webSearch.contextSize) : null;
   try {
     const result = streamText({
@@ -94,17 +109,53 @@ async function streamReply(
       temperature: request.temperature,
       maxOutputTokens: request.maxOutputTokens ?? model.maxOutputTokens ?? undefined,
       maxRetries: providers.callSettings.maxRetries,
-      abortSignal: request.abortSignal,
+      abortSignal: AbortSignal.any([request.abortSignal, cancelled.signal]),
       // Failures are handled below (saved, shown to the client); the SDK's default is to log them too.
       onError: () => {},
     });
-    for await (const part of result.fullStream) {
+    return { parts: result.fullStream, startedAt, cancel };
+  } catch (error) {
+    // Say, a provider that is not configured: the reply ends with that error, like any failure of the call.
+    return { failedToStart: error, startedAt, cancel };
+  }
+}
+
+async function streamReply(
+  { messages }: ReplyDependencies,
+  request: ReplyRequest,
+  pending: Message,
+  call: ProviderCall,
+): Promise<ReplySummary> {
+  const { model, emit } = request;
+  const messageId = pending.id;
+  const started = call.startedAt;
+  const summary = (extra: Partial<ReplySummary>): ReplySummary => ({ messageId, modelId: model.id, status: 'streaming', ...extra });
+  emit({ type: 'data-reply', id: messageId, data: summary({}) } as UIMessageChunk);
+  emit({ type: 'text-start', id: messageId, providerMetadata: { chorus: { messageId, modelId: model.id } } });
+
+  const limited = new CharLimitedText(request.charLimit ?? null);
+  const sources: SourceUrlPart[] = [];
+  let status: ReplyStatus = 'complete';
+  let errorText: string | undefined;
+  let usage = tokenUsageFromLanguageModelUsage(undefined);
+  const partialSaver = createPartialSaver(messages, messageId);
+  // The deltas of one burst become one text-delta chunk (see delta-batch.ts).
+  const deltas = batchDeltas((text) => {
+    // Past the limit the stream is still read to its end, for the usage (and so the cost) it reports.
+    const shown = limited.push(text);
+    if (shown) emit({ type: 'text-delta', id: messageId, delta: shown });
+    partialSaver.offer(limited.text, sources);
+  });
+  try {
+    if (!call.parts) throw call.failedToStart;
+    for await (const part of call.parts) {
       if (part.type === 'text-delta') {
-        // Past the limit the stream is still read to its end, for the usage (and so the cost) it reports.
-        const shown = limited.push(part.text);
-        if (shown) emit({ type: 'text-delta', id: messageId, delta: shown });
-        partialSaver.offer(limited.text, sources);
-      } else if (part.type === 'source' && part.sourceType === 'url') {
+        deltas.add(part.text);
+        continue;
+      }
+      // Text that waits goes out before whatever comes after it.
+      deltas.flush();
+      if (part.type === 'source' && part.sourceType === 'url') {
         // Providers may cite one page several times (OpenAI: once per citation); the reply lists it once.
         if (sources.some((source) => source.url === part.url)) continue;
         const source: SourceUrlPart = { type: 'source-url', sourceId: part.id, url: part.url, title: part.title };
@@ -125,6 +176,7 @@ async function streamReply(
       errorText = describeProviderError(error);
     }
   }
+  deltas.flush();
   await partialSaver.settle();
   const rest = limited.flush();
   if (rest) emit({ type: 'text-delta', id: messageId, delta: rest });

@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { clientForDrizzle } from './pglite-client.ts';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.ts';
@@ -23,7 +24,10 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** For postgres: the connection URL (LISTEN/NOTIFY and tools open their own connections). */
   url?: string;
-  /** For pglite: the embedded engine itself (dumps, benchmarks of the bare driver). */
+  /**
+   * For pglite: the embedded engine itself (dumps, benchmarks of the bare driver). It reads dates and times as text,
+   * as drizzle wants them (see pglite-client.ts).
+   */
   pglite?: PGlite;
   close(): Promise<void>;
 }
@@ -48,7 +52,7 @@ export async function openDatabase(location: DatabaseLocation, logger?: QueryLog
 
 async function openPglite(client: PGlite, logger?: QueryLogger): Promise<DatabaseHandle> {
   await client.waitReady;
-  const db = drizzlePglite({ client, schema, logger }) as unknown as Database;
+  const db = drizzlePglite({ client: clientForDrizzle(client), schema, logger }) as unknown as Database;
   return { db, kind: 'pglite', pglite: client, close: () => client.close() };
 }
 

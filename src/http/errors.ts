@@ -10,6 +10,7 @@ export type ErrorBody = { error: { code: ErrorCode; message: string; details?: u
 export function errorResponse(context: Context, error: AppError) {
   const body: ErrorBody = { error: { code: error.code, message: error.message } };
   if (error.details !== undefined) body.error.details = error.details;
+  if (error.retryAfterSeconds !== undefined) context.header('retry-after', String(error.retryAfterSeconds));
   return context.json(body, error.status as ContentfulStatusCode);
 }
 
@@ -57,7 +58,8 @@ const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
 /** The one place errors become responses. Anything unexpected is logged and answered 500 without internals. */
 export function handleError(error: Error, context: Context) {
   if (error instanceof AppError) {
-    if (error.status >= 500) console.error(`${context.req.method} ${context.req.path}:`, error);
+    // A refusal to come back later (an overloaded server) is no fault to log, and may come thousands at once.
+    if (error.status >= 500 && error.retryAfterSeconds === undefined) console.error(`${context.req.method} ${context.req.path}:`, error);
     return errorResponse(context, error);
   }
   if (error instanceof HTTPException) {

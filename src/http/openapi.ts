@@ -19,6 +19,7 @@ const errorDescriptions: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict',
   429: 'Rate limited',
+  503: 'Busy: try again after Retry-After seconds',
 };
 
 /** OpenAPI `responses` entries for the given error statuses, all with the one error body. */

@@ -4,6 +4,8 @@
 // reads it, and translated to Chat Completions (chunks.ts).
 import { assertWithinDailyMessageLimit } from '../auth/limits.ts';
 import type { ChatEngine, StartedTurn } from '../chat/engine.ts';
+import { HISTORY_MESSAGE_LIMIT } from '../chat/history.ts';
+import type { SetupAdmission } from '../chat/setup-admission.ts';
 import type { ModelRow } from '../chat/model-selection.ts';
 import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
@@ -35,6 +37,7 @@ export class CompletionService {
     private readonly engine: ChatEngine,
     private readonly streamLog: StreamLog,
     private readonly models: ModelSource,
+    private readonly admission: SetupAdmission,
   ) {}
 
   listModels(actor: Actor): OpenAiModel[] {
@@ -45,8 +48,15 @@ export class CompletionService {
     return toOpenAiModel(findUsableModel(this.models.viewFor(actor.id), this.providers, id));
   }
 
-  /** Saves the request as a new conversation and starts the reply; returns once the reply's stream is open. */
-  async start(actor: Actor, request: ChatCompletionRequest): Promise<StartedCompletion> {
+  /**
+   * Saves the request as a new conversation and starts the reply; returns once the reply's stream is open. Set-ups
+   * take turns with the chat's (see setup-admission.ts); `signal` (the client's request) drops one still waiting.
+   */
+  start(actor: Actor, request: ChatCompletionRequest, signal?: AbortSignal): Promise<StartedCompletion> {
+    return this.admission.run(() => this.startNow(actor, request), signal);
+  }
+
+  private async startNow(actor: Actor, request: ChatCompletionRequest): Promise<StartedCompletion> {
     // A request that cannot make a conversation is refused before the model is looked up, as a bad field would be.
     const input = conversationFromRequest(request, request.model);
     const model = findUsableModel(this.models.viewFor(actor.id), this.providers, request.model);
@@ -59,7 +69,9 @@ export class CompletionService {
       modelIds: [model.id],
     });
     const saved = await this.store.messages.save({ actor, conversationId: conversation.id, messages: input.messages });
-    const turn = await this.engine.startTurn({ actor, conversation, userMessage: saved.at(-1)!, models: [model] });
+    // The conversation is new: what was just saved is all of it (the newest of it, as a history read would give).
+    const history = saved.slice(-HISTORY_MESSAGE_LIMIT);
+    const turn = await this.engine.startTurn({ actor, conversation, userMessage: saved.at(-1)!, models: [model], history });
     return {
       conversationId: conversation.id,
       model,

@@ -198,11 +198,16 @@ export class ConversationStore {
   async touch(id: string, at: Date = new Date(), db: Executor = this.db): Promise<void> {
     // Raw Date parameters are not portable across drivers inside `sql`: send ISO text and cast.
     const atText = at.toISOString();
+    // Both tables in one statement (the conversation's update as a CTE): every message saved runs this.
+    const touchedConversation = db.$with('touched_conversation').as(
+      db
+        .update(conversations)
+        .set({ lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${atText}::timestamptz)` })
+        .where(eq(conversations.id, id))
+        .returning({ id: conversations.id }),
+    );
     await db
-      .update(conversations)
-      .set({ lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${atText}::timestamptz)` })
-      .where(eq(conversations.id, id));
-    await db
+      .with(touchedConversation)
       .update(conversationParticipants)
       .set({ lastMessageAt: sql`greatest(${conversationParticipants.lastMessageAt}, ${atText}::timestamptz)` })
       .where(eq(conversationParticipants.conversationId, id));

@@ -1,7 +1,7 @@
 // Messages: what people and models said. Saved in batches as an actor (idempotent on request id), paged newest
 // first, trimmed for edits, counted for rate limits; and, engine-side, the assistant reply that fills in while a
 // model streams. With a keyring the text is stored only encrypted (see message-encryption.ts).
-import { and, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database, Executor } from '../db/client.ts';
 import { conversations, messages, models } from '../db/schema/index.ts';
@@ -158,6 +158,19 @@ export class MessageStore {
   /** Engine-side: fills in a streaming reply. Text changes are merged with the stored text and sealed again. */
   async update(id: string, changes: MessageChanges): Promise<Message> {
     const { content, parts, attachments, ...other } = changes;
+    const textChanges = definedOnly({ content, parts, attachments });
+    const changesText = Object.keys(textChanges).length > 0;
+    if (!this.keyring || !changesText) {
+      // In the clear each text column stands alone, so the change is one statement (a streaming reply makes one
+      // every second). A row sealed under a key (written by a process that had one) is left to the path below.
+      const [updated] = await this.db
+        .update(messages)
+        .set({ ...other, ...textChanges })
+        .where(changesText ? and(eq(messages.id, id), isNull(messages.encryptedContent)) : eq(messages.id, id))
+        .returning();
+      if (updated) return toMessage(this.keyring, updated);
+      if (!changesText) throw notFound('message', id);
+    }
     const row = await this.db.transaction(async (tx) => {
       let text = {};
       if (content !== undefined || parts !== undefined || attachments !== undefined) {

@@ -1,6 +1,6 @@
 // Resumable streams: the ids of replies being generated in a conversation, so a client that lost its
 // connection can re-attach [seed 003 Stream]. Recorded and removed by writers, listed by readers.
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { conversations, streams } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -26,15 +26,26 @@ export class StreamStore {
     conversationId: string;
     streamId: string;
   }): Promise<Stream> {
-    await this.conversationStore.get({ actor, id: conversationId, level: 'write' });
+    // One statement: the row is inserted only if the actor may write to the conversation (a set-up of every reply
+    // runs this; a separate access check would be one more round trip for each).
+    let stream: Stream | undefined;
     try {
-      const [stream] = await this.db.insert(streams).values({ id: streamId, conversationId }).returning();
-      return stream!;
+      [stream] = await this.db
+        .insert(streams)
+        .select(
+          this.db
+            .select({ id: sql<string>`${streamId}`.as('id'), conversationId: conversations.id, createdAt: sql<Date>`now()`.as('created_at') })
+            .from(conversations)
+            .where(conversationWithAccess(actor, conversationId, 'write')),
+        )
+        .returning();
     } catch (error) {
       if (isUniqueViolation(error))
         throw new AppError('conflict', `stream ${streamId} already exists`, { cause: error });
       throw error;
     }
+    if (!stream) throw notFound('conversation', conversationId);
+    return stream;
   }
 
   /** The conversation's stream ids, newest first (at most `limit`): the first is the one to resume. */

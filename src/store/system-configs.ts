@@ -3,6 +3,7 @@
 // an audit row (old value, new value, who, when) written in the same transaction as the change itself.
 // Keys under `internal.` (say, the generated session-signing secret) are the program's own: no reader or writer
 // of configuration sees them, so no configuration API can reveal or replace them, and they are never audited.
+import { performance } from 'node:perf_hooks';
 import { asc, desc, eq, not, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { announce, CHANNELS } from '../db/notifications.ts';
@@ -17,11 +18,31 @@ export const INTERNAL_KEY_PREFIX = 'internal.';
 const isInternalKey = (key: string) => key.startsWith(INTERNAL_KEY_PREFIX);
 
 export class SystemConfigStore {
+  /** Values `getRecent` read, with when. */
+  private readonly recent = new Map<string, { config: SystemConfig | undefined; readAt: number }>();
+  /** Bumped by every change made here, so a read that raced a change does not keep the older value. */
+  private changes = 0;
+
   constructor(private readonly db: Database) {}
 
   async get(key: string): Promise<SystemConfig | undefined> {
     if (isInternalKey(key)) return undefined;
     const [config] = await this.db.select().from(systemConfigs).where(eq(systemConfigs.key, key));
+    return config;
+  }
+
+  /**
+   * As `get`, reusing a value read less than `maxAgeMs` ago: for a setting consulted on every request (the daily
+   * message limits). A change made through this store is seen at once; one made by another process within
+   * `maxAgeMs`.
+   */
+  async getRecent(key: string, maxAgeMs: number): Promise<SystemConfig | undefined> {
+    const now = performance.now();
+    const known = this.recent.get(key);
+    if (known && now - known.readAt < maxAgeMs) return known.config;
+    const changesBefore = this.changes;
+    const config = await this.get(key);
+    if (this.changes === changesBefore) this.recent.set(key, { config, readAt: now });
     return config;
   }
 
@@ -96,6 +117,9 @@ export class SystemConfigStore {
       // Processes that act on this key (say, where model reads come from) hear of it once this commits.
       await announce(tx, CHANNELS.config, key);
       return config!;
+    }).finally(() => {
+      this.changes++;
+      this.recent.delete(key);
     });
   }
 

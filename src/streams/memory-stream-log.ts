@@ -1,5 +1,5 @@
 // The in-process stream log: chunks kept in memory, readers woken as chunks arrive.
-import { FINISHED_STREAM_TTL_SECONDS, type StreamLog } from './stream-log.ts';
+import { eachChunk, FINISHED_STREAM_TTL_SECONDS, type StreamLog } from './stream-log.ts';
 
 type Entry = { chunks: string[]; ended: boolean; wake: Set<() => void>; expiry?: NodeJS.Timeout };
 
@@ -45,6 +45,12 @@ export class MemoryStreamLog implements StreamLog {
   async read(streamId: string, signal?: AbortSignal): Promise<AsyncIterable<string> | null> {
     const entry = this.streams.get(streamId);
     if (!entry) return null;
+    return eachChunk(follow(entry, signal));
+  }
+
+  async readBatches(streamId: string, signal?: AbortSignal): Promise<AsyncIterable<string[]> | null> {
+    const entry = this.streams.get(streamId);
+    if (!entry) return null;
     return follow(entry, signal);
   }
 
@@ -58,11 +64,18 @@ export class MemoryStreamLog implements StreamLog {
   }
 }
 
-async function* follow(entry: Entry, signal?: AbortSignal): AsyncGenerator<string> {
+/** Everything appended since the last step, as one batch; waits while there is nothing new. */
+async function* follow(entry: Entry, signal?: AbortSignal): AsyncGenerator<string[]> {
   let next = 0;
   while (!signal?.aborted) {
-    while (next < entry.chunks.length) yield entry.chunks[next++]!;
-    // The reader may have aborted while it held a chunk: an abort event would not fire again.
+    if (next < entry.chunks.length) {
+      const batch = entry.chunks.slice(next);
+      next = entry.chunks.length;
+      yield batch;
+      // More may have come while the reader held the batch.
+      continue;
+    }
+    // The reader may have aborted while it held a batch: an abort event would not fire again.
     if (entry.ended || signal?.aborted) return;
     await new Promise<void>((resolve) => {
       const wake = () => {

@@ -5,7 +5,7 @@
 // before the first flush.
 import { Redis } from 'ioredis';
 import { MemoryStreamLog } from './memory-stream-log.ts';
-import { ABANDONED_STREAM_TTL_SECONDS, FINISHED_STREAM_TTL_SECONDS, type StreamLog } from './stream-log.ts';
+import { ABANDONED_STREAM_TTL_SECONDS, eachChunk, FINISHED_STREAM_TTL_SECONDS, type StreamLog } from './stream-log.ts';
 
 const KEY_PREFIX = 'chorus:stream:';
 const CHUNK_FIELD = 'c';
@@ -84,7 +84,12 @@ export class RedisStreamLog implements StreamLog {
   }
 
   async read(streamId: string, signal?: AbortSignal): Promise<AsyncIterable<string> | null> {
-    const written = await this.local.read(streamId, signal);
+    const batches = await this.readBatches(streamId, signal);
+    return batches && eachChunk(batches);
+  }
+
+  async readBatches(streamId: string, signal?: AbortSignal): Promise<AsyncIterable<string[]> | null> {
+    const written = await this.local.readBatches(streamId, signal);
     if (written) return written;
     const key = KEY_PREFIX + streamId;
     const [first] = await this.writer.xrange(key, '-', '+', 'COUNT', 1);
@@ -92,7 +97,8 @@ export class RedisStreamLog implements StreamLog {
     return this.follow(key, signal);
   }
 
-  private async *follow(key: string, signal?: AbortSignal): AsyncGenerator<string> {
+  /** Each XREAD's entries as one batch. */
+  private async *follow(key: string, signal?: AbortSignal): AsyncGenerator<string[]> {
     // Blocking reads hold their connection: each reader gets its own, closed when it stops.
     const reader = this.writer.duplicate();
     this.readers.add(reader);
@@ -100,13 +106,20 @@ export class RedisStreamLog implements StreamLog {
       let lastId = '0-0';
       while (!signal?.aborted) {
         const response = await reader.xread('COUNT', 512, 'BLOCK', BLOCK_MS, 'STREAMS', key, lastId);
+        const batch: string[] = [];
+        let ended = false;
         for (const [, entries] of response ?? []) {
           for (const [id, fields] of entries) {
             lastId = id;
-            if (isEnd(fields)) return;
-            yield fields[1]!;
+            if (isEnd(fields)) {
+              ended = true;
+              break;
+            }
+            batch.push(fields[1]!);
           }
         }
+        if (batch.length > 0) yield batch;
+        if (ended) return;
         if (!response && !(await this.writer.exists(key))) return;
       }
     } finally {

@@ -13,6 +13,11 @@ export interface StreamLog {
    * stream exists (never started, or expired after it ended).
    */
   read(streamId: string, signal?: AbortSignal): Promise<AsyncIterable<string> | null>;
+  /**
+   * As `read`, but each step hands over every chunk available at that moment (never an empty batch), so a reader
+   * that writes them somewhere (an SSE response) does one write per burst instead of one per chunk.
+   */
+  readBatches(streamId: string, signal?: AbortSignal): Promise<AsyncIterable<string[]> | null>;
   /** True while a stream has started and not ended. */
   isActive(streamId: string): Promise<boolean>;
   close(): Promise<void>;
@@ -22,3 +27,8 @@ export interface StreamLog {
 export const FINISHED_STREAM_TTL_SECONDS = 10 * 60;
 /** An unfinished stream whose writer died is dropped after this long. */
 export const ABANDONED_STREAM_TTL_SECONDS = 24 * 60 * 60;
+
+/** The chunks of a batched read one at a time. */
+export async function* eachChunk(batches: AsyncIterable<string[]>): AsyncGenerator<string> {
+  for await (const batch of batches) for (const chunk of batch) yield chunk;
+}

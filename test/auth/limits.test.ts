@@ -85,6 +85,17 @@ for (const kind of testBackends()) {
       assert.equal(await rejection(await sender(50)), null, 'null is unlimited');
     });
 
+    test('the limits are reused for a moment, not read for every message; a change elsewhere shows after it', async () => {
+      const elsewhere = createStore(database.db); // another server process on the same database
+      const read = () => store.systemConfigs.getRecent(DAILY_MESSAGE_LIMITS_KEY, 1_000);
+      await setLimits({ user: 7 });
+      assert.deepEqual((await read())?.value, { user: 7 });
+      await elsewhere.systemConfigs.set({ actor: admin, key: DAILY_MESSAGE_LIMITS_KEY, value: { user: 8 } });
+      assert.deepEqual((await read())?.value, { user: 7 }, 'read a moment ago: reused');
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      assert.deepEqual((await read())?.value, { user: 8 });
+    });
+
     test('admins are unlimited by default, and kinds the config leaves out keep their default', async () => {
       await setLimits({ guest: 0 });
       assert.equal(await rejection(await sender(30, { role: 'admin' })), null);

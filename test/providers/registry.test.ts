@@ -102,6 +102,19 @@ describe('the provider registry', () => {
     );
   });
 
+  test('a model is built once and reused by every call; web search is another model object', () => {
+    const registry = registryFrom({ OPENAI_API_KEY: 'test-key' });
+    const row = { id: 'openai:some-model', provider: 'openai', providerModelId: 'some-model' };
+    const first = registry.languageModel(row);
+    assert.equal(registry.languageModel({ ...row }), first);
+    assert.equal(registry.languageModel(row, { webSearch: false }), first);
+    const searching = registry.languageModel(row, { webSearch: true });
+    assert.notEqual(searching, first);
+    assert.equal(searching.provider, 'openai.responses');
+    assert.equal(registry.languageModel(row, { webSearch: true }), searching);
+    assert.notEqual(registry.languageModel({ ...row, id: 'openai:other', providerModelId: 'other' }), first);
+  });
+
   test('retries come from CHORUS_PROVIDER_MAX_RETRIES', () => {
     assert.deepEqual(registryFrom({}).callSettings, { maxRetries: 2 });
     assert.deepEqual(registryFrom({ CHORUS_PROVIDER_MAX_RETRIES: '5' }).callSettings, { maxRetries: 5 });

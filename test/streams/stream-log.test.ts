@@ -75,6 +75,29 @@ for (const backend of backends) {
       assert.deepEqual(await reading, chunks);
     });
 
+    test('a batched reader takes every chunk available at once, then follows live in order', async () => {
+      const id = randomUUID();
+      for (const chunk of ['a', 'b', 'c']) log.append(id, chunk);
+      await tick();
+      const batches = await elsewhere.readBatches(id);
+      assert.ok(batches, 'the stream exists');
+      const iterator = batches[Symbol.asyncIterator]();
+      assert.deepEqual((await iterator.next()).value, ['a', 'b', 'c']);
+      const rest: string[][] = [];
+      const reading = (async () => {
+        for (let step = await iterator.next(); !step.done; step = await iterator.next()) rest.push(step.value);
+      })();
+      for (const chunk of ['d', 'e']) {
+        await tick();
+        log.append(id, chunk);
+      }
+      log.append(id, 'f');
+      log.end(id);
+      await reading;
+      assert.ok(rest.every((batch) => batch.length > 0), 'no empty batches');
+      assert.deepEqual(rest.flat(), ['d', 'e', 'f']);
+    });
+
     test('an aborted reader stops following while the stream goes on', async () => {
       const id = randomUUID();
       log.append(id, 'only');

@@ -59,7 +59,7 @@ const chatRoute = createRoute({
   summary: 'Send a message (or regenerate a reply) and stream the replies of one or several models',
   security: signedIn,
   request: { body: { required: true, content: { 'application/json': { schema: chatRequestSchema } } } },
-  responses: { 200: sseResponse, ...errorResponses(400, 401, 403, 404, 409, 429) },
+  responses: { 200: sseResponse, ...errorResponses(400, 401, 403, 404, 409, 429, 503) },
 });
 
 const conversationParam = z.object({ id: z.uuid() });
@@ -92,7 +92,13 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
     const actor = requireActor(context);
     const { store, chat, streamLog } = context.get('runtime');
     const body = context.req.valid('json');
-    const common = { actor, conversationId: body.id, modelIds: body.modelIds, webSearch: body.webSearch };
+    const common = {
+      actor,
+      conversationId: body.id,
+      modelIds: body.modelIds,
+      webSearch: body.webSearch,
+      signal: context.req.raw.signal,
+    };
     // A reader of a public conversation who is not in it is told 403, like for every other write to it.
     const asParticipant = <Result>(write: () => Promise<Result>) =>
       refusedUnlessAllowed(store, actor, { conversationId: body.id, level: 'write' }, write);
@@ -122,7 +128,7 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
         }),
       );
     }
-    const stream = await streamLog.read(outcome.streamId);
+    const stream = await streamLog.readBatches(outcome.streamId);
     if (!stream) throw new AppError('conflict', 'the reply stream is no longer available');
     return uiMessageStreamResponse(stream, { 'x-chorus-stream-id': outcome.streamId }) as never;
   });

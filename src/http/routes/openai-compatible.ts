@@ -25,6 +25,7 @@ const errorDescriptions: Record<number, string> = {
   404: 'No such model, or it cannot be used now',
   429: 'Daily message limit reached',
   502: 'The provider failed (non-streaming requests; a stream carries an error event instead)',
+  503: 'Too many requests are waiting to start: try again after Retry-After seconds',
 };
 
 const openAiErrorResponses = (...statuses: number[]) =>
@@ -76,7 +77,7 @@ const chatCompletionsRoute = createRoute({
         'text/event-stream': { schema: chatCompletionChunkSchema },
       },
     },
-    ...openAiErrorResponses(400, 401, 404, 429, 502),
+    ...openAiErrorResponses(400, 401, 404, 429, 502, 503),
   },
 });
 
@@ -99,8 +100,8 @@ export function registerOpenAiCompatibleRoutes(app: OpenAPIHono<AppEnv>) {
     const actor = requireActor(context);
     const { completions, chat } = context.get('runtime');
     const request = context.req.valid('json');
-    const completion = await completions.start(actor, request);
     const signal = context.req.raw.signal;
+    const completion = await completions.start(actor, request, signal);
     // A client that leaves gets no more tokens: stop the reply rather than pay for an answer nobody reads.
     whenClientLeaves(signal, () => chat.stop(actor, completion.conversationId));
     context.header('x-chorus-conversation-id', completion.conversationId);
