@@ -86,3 +86,16 @@ export function withoutRefusedRequests(errors: string[], ...statuses: number[]) 
   const expected = new RegExp(`status of (${statuses.join('|')})`);
   errors.splice(0, errors.length, ...errors.filter((error) => !expected.test(error)));
 }
+
+/** Picks exactly these models (by the start of their label) in the chat's model picker, and closes it. */
+export async function pickModels(page: Page, names: string[]) {
+  await page.locator('.model-picker summary').click();
+  // Tick the wanted ones first: the last ticked model can never be unticked.
+  for (const name of names) await page.getByRole('checkbox', { name: new RegExp(`^${name}`, 'i') }).check();
+  for (const box of await page.locator('.model-option').all()) {
+    const label = (await box.innerText()).toLowerCase();
+    if (!names.some((name) => label.startsWith(name))) await box.getByRole('checkbox').uncheck();
+  }
+  await page.keyboard.press('Escape');
+  await page.locator('.model-picker summary').click();
+}

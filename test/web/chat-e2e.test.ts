@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
-import { openPage as openWebPage, SCREENSHOTS, signUp, skipWithoutChromium, startWebApp, type WebApp, withoutRefusedRequests } from '../support/web-browser.ts';
+import { openPage as openWebPage, pickModels, SCREENSHOTS, signUp, skipWithoutChromium, startWebApp, type WebApp, withoutRefusedRequests } from '../support/web-browser.ts';
 
 /** What the functions evaluated in the page use of its document (this file is typed for Node, not the DOM). */
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
@@ -35,18 +35,6 @@ describe('the web app in a browser', { skip: skipWithoutChromium }, () => {
 
   /** A page that fails the test on any console error or uncaught exception. */
   const openPage = (width = 1280, height = 800) => openWebPage(app, { width, height });
-
-  async function pickModels(page: Page, names: string[]) {
-    await page.locator('.model-picker summary').click();
-    // Tick the wanted ones first: the last ticked model can never be unticked.
-    for (const name of names) await page.getByRole('checkbox', { name: new RegExp(`^${name}`, 'i') }).check();
-    for (const box of await page.locator('.model-option').all()) {
-      const label = (await box.innerText()).toLowerCase();
-      if (!names.some((name) => label.startsWith(name))) await box.getByRole('checkbox').uncheck();
-    }
-    await page.keyboard.press('Escape');
-    await page.locator('.model-picker summary').click();
-  }
 
   test('sign up, send a message: the reply streams in, named with its model', async () => {
     const { page, errors } = await openPage();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
-import { openPage as openWebPage, SCREENSHOTS, signUp, skipWithoutChromium, startWebApp, type WebApp } from '../support/web-browser.ts';
+import { openPage as openWebPage, pickModels, SCREENSHOTS, signUp, skipWithoutChromium, startWebApp, type WebApp } from '../support/web-browser.ts';
 
 const ALPHA_REPLY = 'Alpha answers first, in small pieces.';
 const BETA_REPLY = 'Beta adds another view.';
@@ -29,17 +29,6 @@ describe('votes, edits and groups in a browser', { skip: skipWithoutChromium }, 
     await app?.close();
     await fake?.close();
   });
-
-  async function pickModels(page: Page, names: string[]) {
-    await page.locator('.model-picker summary').click();
-    for (const name of names) await page.getByRole('checkbox', { name: new RegExp(`^${name}`, 'i') }).check();
-    for (const box of await page.locator('.model-option').all()) {
-      const label = (await box.innerText()).toLowerCase();
-      if (!names.some((name) => label.startsWith(name))) await box.getByRole('checkbox').uncheck();
-    }
-    await page.keyboard.press('Escape');
-    await page.locator('.model-picker summary').click();
-  }
 
   async function send(page: Page, text: string) {
     await page.getByLabel('Message', { exact: true }).fill(text);
