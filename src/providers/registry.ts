@@ -13,6 +13,7 @@ import type { ModelDefinition } from '../models/model-schema.ts';
 import { declaredModelDefinitions } from './declared-models.ts';
 import { createOfflineModel, OFFLINE_PROVIDER } from './offline-model.ts';
 import { fetchWithIdleTimeout } from './idle-timeout.ts';
+import { anthropicTextEvents, chatCompletionsTextEvents, fetchWithCoalescedText } from './sse-coalescing.ts';
 
 export type ProviderEnvironment = Pick<
   Environment,
@@ -76,17 +77,20 @@ const KEY_VARIABLE: Record<string, string> = {
 
 export function createProviderRegistry(env: ProviderEnvironment): ProviderRegistry {
   const fetch = fetchWithIdleTimeout(env.CHORUS_PROVIDER_TIMEOUT_MS);
+  // Bursts of text events are merged before the SDK parses them (see sse-coalescing.ts), per wire format.
+  const chatCompletionsFetch = fetchWithCoalescedText(chatCompletionsTextEvents, fetch);
+  const anthropicFetch = fetchWithCoalescedText(anthropicTextEvents, fetch);
   const factories = new Map<string, ModelFactory>();
 
   if (env.OPENAI_API_KEY) {
-    const openai = createOpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, fetch });
+    const openai = createOpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, fetch: chatCompletionsFetch });
     // Chat Completions rather than the Responses API: it is what every OpenAI-compatible endpoint speaks. Except
     // for web search: OpenAI's web search tool exists only in the Responses API.
     factories.set('openai', (id, options) => (options.webSearch ? openai.responses(id) : openai.chat(id)));
   }
   if (env.ANTHROPIC_API_KEY) {
     // As in the AI SDK, ANTHROPIC_BASE_URL includes the version: https://api.anthropic.com/v1.
-    const anthropic = createAnthropic({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL, fetch });
+    const anthropic = createAnthropic({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL, fetch: anthropicFetch });
     factories.set('anthropic', (id) => anthropic.messages(id));
   }
   if (env.GOOGLE_GENERATIVE_AI_API_KEY) {
@@ -103,7 +107,7 @@ export function createProviderRegistry(env: ProviderEnvironment): ProviderRegist
       apiKey: env.OPENROUTER_API_KEY,
       baseURL: env.OPENROUTER_BASE_URL,
       compatibility: 'strict',
-      fetch,
+      fetch: chatCompletionsFetch,
     });
     factories.set('openrouter', (id) => openrouter.chat(id));
   }
@@ -113,7 +117,7 @@ export function createProviderRegistry(env: ProviderEnvironment): ProviderRegist
       baseURL: custom.baseURL,
       apiKey: custom.apiKey,
       includeUsage: true,
-      fetch,
+      fetch: chatCompletionsFetch,
     });
     factories.set(custom.name, (id) => server.chatModel(id));
   }
