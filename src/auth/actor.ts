@@ -13,6 +13,9 @@ const sessionUser = z.object({
   role: z.enum(userRole.enumValues),
   isAnonymous: z.boolean().nullish(),
   isActive: z.boolean(),
+  name: z.string().nullish(),
+  image: z.string().nullish(),
+  username: z.string().optional(),
 });
 
 export type ResolvedActor = {
@@ -38,5 +41,7 @@ export async function resolveActor(
   const parsed = sessionUser.safeParse(response?.user);
   if (!parsed.success || !parsed.data.isActive) return { actor: null, responseHeaders };
   const user = parsed.data;
-  return { actor: { id: user.id, role: user.role, isGuest: user.isAnonymous === true }, responseHeaders };
+  const actor: Actor = { id: user.id, role: user.role, isGuest: user.isAnonymous === true };
+  if (user.username) actor.card = { displayName: user.name ?? null, username: user.username, avatarUrl: user.image ?? null };
+  return { actor, responseHeaders };
 }

@@ -2,15 +2,15 @@
 // re-attach to a running reply, stop. It decides what is saved and deleted and which models answer; the engine
 // runs them. Files a message carries must be the sender's own uploads, and every model must be able to read them.
 import type { Database } from '../db/client.ts';
-import { AppError } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import { type FileRecord, FileRecords } from '../files/file-records.ts';
 import { attachmentOf, fileIdsOfParts, withStoredFileParts } from '../files/message-files.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { Actor } from '../store/actor.ts';
-import type { Conversation, NewConversation } from '../store/conversations.ts';
+import type { Conversation, NewConversation, TurnMember } from '../store/conversations.ts';
 import type { Store } from '../store/index.ts';
 import type { ConversationModelSettings, MessagePart } from '../db/schema/index.ts';
-import type { Message } from '../store/messages.ts';
+import type { Message, NewMessage } from '../store/messages.ts';
 import { newMessageId } from '../store/ids.ts';
 import type { ModelView } from '../registry/model-cache.ts';
 import type { ModelSource } from '../registry/model-source.ts';
@@ -83,49 +83,42 @@ export class ChatService {
     if (!text.trim() && files.length === 0) throw new AppError('invalid_input', 'the message has no text and no file');
     refuseFilesOfOtherConversations(files, request.conversationId);
     const firstWords = text.trim() ? text : files.map((file) => file.name).join(', ');
-    const existing = await this.writableConversation(actor, request.conversationId);
-    const { models, memberSettings } = await this.modelsFor(actor, existing, request.modelIds, {
+    const existing = await this.store.conversations.findWritableWithMembers({ actor, id: request.conversationId });
+    const { models, memberSettings } = this.modelsFor(actor, existing?.members ?? [], request.modelIds, {
       webSearch: Boolean(request.webSearch),
       files,
     });
-    // A new conversation keeps the models that answered its first message: they answer the next ones too.
-    const conversation =
-      existing ??
-      (await this.createConversation(actor, request.conversationId, {
+    const id = newMessageId();
+    const message: NewMessage = {
+      id,
+      role: 'user',
+      requestId: request.clientMessageId,
+      parts: withStoredFileParts(request.parts, files),
+      attachments: files.map(attachmentOf),
+      content: text,
+    };
+    const fileIds = files.map((file) => file.id);
+    let conversation: Conversation;
+    let saved: Message | undefined;
+    if (existing) {
+      conversation = existing.conversation;
+      if (request.replacesMessageId) await this.removeEdited(actor, conversation.id, request.replacesMessageId);
+      // Attached before the message is saved, so the conversation's readers can fetch the files it shows.
+      await this.fileRecords.attachToConversation({ actor, ids: fileIds, conversationId: conversation.id });
+      [saved] = await this.store.messages.save({ actor, conversationId: conversation.id, messages: [message] });
+    } else {
+      if (request.replacesMessageId) throw ownMessageNotFound(request.replacesMessageId);
+      // A new conversation keeps the models that answered its first message: they answer the next ones too.
+      ({ conversation, messages: [saved] } = await this.startConversation(actor, request.conversationId, message, {
         title: titleFromText(firstWords),
         visibility: request.visibility,
         modelIds: models.map((model) => model.id),
       }));
-
-    if (request.replacesMessageId) {
-      const replaced = await this.findOwnMessage(actor, conversation.id, request.replacesMessageId);
-      const removed = await this.store.messages.deleteFollowing({
-        actor,
-        conversationId: conversation.id,
-        messageId: replaced.id,
-        inclusive: true,
-      });
-      this.engine.announceDeleted(conversation.id, removed);
+      // After the message, which creates the conversation: nobody but its owner can read it yet.
+      await this.fileRecords.attachToConversation({ actor, ids: fileIds, conversationId: conversation.id });
     }
-    // Attached before the message is saved, so the conversation's readers can fetch the files it shows.
-    await this.fileRecords.attachToConversation({ actor, ids: files.map((file) => file.id), conversationId: conversation.id });
-    const id = newMessageId();
-    const [saved] = await this.store.messages.save({
-      actor,
-      conversationId: conversation.id,
-      messages: [
-        {
-          id,
-          role: 'user',
-          requestId: request.clientMessageId,
-          parts: withStoredFileParts(request.parts, files),
-          attachments: files.map(attachmentOf),
-          content: text,
-        },
-      ],
-    });
     if (saved!.id !== id) return this.retried(actor, conversation.id);
-    await this.engine.announceMessage(saved!);
+    await this.engine.announceMessage(saved!, actor);
     const started = await this.engine.startTurn({
       actor,
       conversation,
@@ -146,15 +139,17 @@ export class ChatService {
 
   private async regenerateNow(request: RegenerateRequest): Promise<TurnOutcome> {
     const { actor, conversationId } = request;
-    const conversation = await this.store.conversations.get({ actor, id: conversationId, level: 'write' });
+    const found = await this.store.conversations.findWritableWithMembers({ actor, id: conversationId });
+    if (!found) throw notFound('conversation', conversationId);
+    const { conversation } = found;
     const target = await this.store.messages.findByIdOrRequestId({ actor, conversationId, id: request.messageId });
     if (!target) throw new AppError('not_found', `message ${request.messageId} not found in this conversation`);
     const prompt = target.role === 'user' ? target : await this.store.messages.getById({ actor, id: target.parentId ?? '' });
     // Every reply to the prompt is replaced, so the conversation's models all answer again (the regenerated
     // reply's own model when the conversation has none of its own).
-    const { models, memberSettings } = await this.modelsFor(
+    const { models, memberSettings } = this.modelsFor(
       actor,
-      conversation,
+      found.members,
       request.modelIds,
       { webSearch: Boolean(request.webSearch), files: prompt.attachments },
       target.modelId ? [target.modelId] : [],
@@ -186,23 +181,15 @@ export class ChatService {
     return running;
   }
 
-  /** The conversation, if it exists and this person may write to it; null when there is none yet. */
-  private async writableConversation(actor: Actor, id: string): Promise<Conversation | null> {
-    try {
-      return await this.store.conversations.get({ actor, id, level: 'write' });
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'not_found') return null;
-      throw error;
-    }
-  }
-
-  private async createConversation(
+  /** Creates the conversation with its first message, in one statement. */
+  private async startConversation(
     actor: Actor,
     id: string,
+    message: NewMessage,
     details: Pick<NewConversation, 'title' | 'visibility' | 'modelIds'>,
-  ): Promise<Conversation> {
+  ) {
     try {
-      return await this.store.conversations.create({ actor, id, ...details });
+      return await this.store.messages.saveInNewConversation({ actor, conversation: { id, ...details }, messages: [message] });
     } catch (error) {
       // The id belongs to a conversation this person cannot write: as good as absent.
       if (error instanceof AppError && error.code === 'conflict') throw new AppError('not_found', `conversation ${id} not found`);
@@ -215,15 +202,14 @@ export class ChatService {
    * model a person may pick (a real one if any). Each must meet the requirements (web search, reading the attached
    * files), or the request is refused naming it. Also the conversation's per-model settings.
    */
-  private async modelsFor(
+  private modelsFor(
     actor: Actor,
-    conversation: Conversation | null,
+    members: TurnMember[],
     modelIds: string[] | undefined,
     requirements: ModelRequirements,
     fallbackIds: string[] = [],
-  ): Promise<{ models: ModelRow[]; memberSettings: Map<string, ConversationModelSettings> }> {
+  ): { models: ModelRow[]; memberSettings: Map<string, ConversationModelSettings> } {
     const available = this.models.viewFor(actor.id);
-    const members = conversation ? await this.store.conversationModels.list({ actor, conversationId: conversation.id }) : [];
     const memberSettings = new Map(members.map((member) => [member.modelId, member.settings]));
     const active = members.filter((member) => member.isActive).map((member) => member.modelId);
     const chosen = [modelIds ?? [], active, fallbackIds].find((ids) => ids.length > 0) ?? [this.defaultModelId(available)];
@@ -237,12 +223,12 @@ export class ChatService {
     return fallback.id;
   }
 
-  private async findOwnMessage(actor: Actor, conversationId: string, idOrClientId: string): Promise<Message> {
+  /** Editing: the person's own message and everything after it are removed, for the new one to take their place. */
+  private async removeEdited(actor: Actor, conversationId: string, idOrClientId: string): Promise<void> {
     const message = await this.store.messages.findByIdOrRequestId({ actor, conversationId, id: idOrClientId });
-    if (!message || message.role !== 'user' || message.senderId !== actor.id) {
-      throw new AppError('not_found', `message ${idOrClientId} not found among your messages in this conversation`);
-    }
-    return message;
+    if (!message || message.role !== 'user' || message.senderId !== actor.id) throw ownMessageNotFound(idOrClientId);
+    const removed = await this.store.messages.deleteFollowing({ actor, conversationId, messageId: message.id, inclusive: true });
+    this.engine.announceDeleted(conversationId, removed);
   }
 
   /** A client retried a request the server already took: hand back that turn's stream. */
@@ -263,6 +249,9 @@ function refuseFilesOfOtherConversations(files: FileRecord[], conversationId: st
     );
   }
 }
+
+const ownMessageNotFound = (idOrClientId: string) =>
+  new AppError('not_found', `message ${idOrClientId} not found among your messages in this conversation`);
 
 function textOf(parts: MessagePart[]): string {
   return parts.flatMap((part) => (part.type === 'text' && typeof part.text === 'string' ? [part.text] : [])).join('');

@@ -16,7 +16,7 @@ import type { StreamLog } from '../streams/index.ts';
 import type { StopSignals } from '../streams/stop-signals.ts';
 import { ActiveTurns } from './active-turns.ts';
 import { fitToContextWindow, HISTORY_MESSAGE_LIMIT, promptForModel } from './history.ts';
-import { type ReplySummary, startReply } from './reply.ts';
+import { type ReplySummary, type StartedReply, startReplies } from './reply.ts';
 import { type PlannedReply, planTurn } from './turn-plan.ts';
 
 type ModelRow = typeof models.$inferSelect;
@@ -87,7 +87,6 @@ export class ChatEngine {
     const modelNames = new Map(answering.map((model) => [model.id, model.displayName ?? model.name]));
     const personNames = await this.personNamesFor(actor, conversation.id, history);
     const streamId = randomUUID();
-    await this.store.streams.record({ actor, conversationId: conversation.id, streamId });
 
     // Everyone following the conversation sees the turn too (GET /api/conversations/:id/events).
     const turn = { conversationId: conversation.id, parentId: request.userMessage.id };
@@ -100,42 +99,40 @@ export class ChatEngine {
     const finishTurn = this.activeTurns.begin(conversation.id, controller);
 
     /** Creates the pending replies of a stage, each with its prompt from the history as it stands. */
-    const setUpStage = (stage: PlannedReply[], thread: Message[]) =>
-      Promise.all(
-        stage.map(({ model, instructions, temperature, isFirstResponder }) =>
-          startReply(
-            { messages: this.store.messages, providers: this.providers },
-            {
-              conversationId: conversation.id,
-              model,
-              prompt: fitToContextWindow(
-                promptForModel(
-                  thread,
-                  { modelId: model.id, name: modelNames.get(model.id)!, capabilities: model.capabilities },
-                  modelNames,
-                  attachments,
-                  personNames,
-                ),
-                model.contextWindow,
-                model.maxOutputTokens ?? 4_096,
-              ),
-              system: instructions,
-              temperature,
-              maxOutputTokens: outputTokensFor(conversation.parameters.maxOutputTokens, plan.charLimit),
-              parentId: request.userMessage.id,
-              isFirstResponder,
-              charLimit: plan.charLimit,
-              webSearch: request.webSearch,
-              abortSignal: controller.signal,
-              emit,
-            },
+    const setUpStage = (stage: PlannedReply[], thread: Message[], options: { streamId?: string } = {}) =>
+      startReplies(
+        { messages: this.store.messages, providers: this.providers },
+        conversation.id,
+        stage.map(({ model, instructions, temperature, isFirstResponder }) => ({
+          model,
+          prompt: fitToContextWindow(
+            promptForModel(
+              thread,
+              { modelId: model.id, name: modelNames.get(model.id)!, capabilities: model.capabilities },
+              modelNames,
+              attachments,
+              personNames,
+            ),
+            model.contextWindow,
+            model.maxOutputTokens ?? 4_096,
           ),
-        ),
+          system: instructions,
+          temperature,
+          maxOutputTokens: outputTokensFor(conversation.parameters.maxOutputTokens, plan.charLimit),
+          parentId: request.userMessage.id,
+          isFirstResponder,
+          charLimit: plan.charLimit,
+          webSearch: request.webSearch,
+          abortSignal: controller.signal,
+          emit,
+        })),
+        options,
       );
 
     let firstReplies: StartedReply[];
     try {
-      firstReplies = await setUpStage(plan.stages[0]!, history);
+      // The turn's stream is recorded with its first replies, so a client can re-attach from any process.
+      firstReplies = await setUpStage(plan.stages[0]!, history, { streamId });
     } catch (error) {
       // No reply could be set up (e.g. the database refused): nothing runs, so nothing may look running, and the
       // provider calls of the replies that were set up are cancelled.
@@ -191,8 +188,8 @@ export class ChatEngine {
   }
 
   /** Tells everyone following the conversation that a person's message was saved. */
-  announceMessage(message: Message): Promise<void> {
-    return announceMessage(this.conversationEvents, this.store.users, message);
+  announceMessage(message: Message, author?: Actor): Promise<void> {
+    return announceMessage(this.conversationEvents, this.store.users, message, author);
   }
 
   /** Tells the people following each conversation that these replies ended: their server had stopped. */
@@ -243,8 +240,6 @@ export class ChatEngine {
     return page.items.reverse();
   }
 }
-
-type StartedReply = Awaited<ReturnType<typeof startReply>>;
 
 /** Room for a limited reply (about two tokens a word, with margin), never more than the conversation allows. */
 function outputTokensFor(conversationMax: number | undefined, charLimit: number | null): number | undefined {

@@ -42,7 +42,6 @@ export type ReplySummary = {
 };
 
 export type ReplyRequest = {
-  conversationId: string;
   model: ModelRow;
   prompt: ModelMessage[];
   system?: string;
@@ -59,30 +58,45 @@ export type ReplyRequest = {
 
 export type ReplyDependencies = { messages: MessageStore; providers: ProviderRegistry };
 
+/** A reply set up: its pending message, and the function that streams and finishes it. */
+export type StartedReply = { message: Message; run: () => Promise<ReplySummary> };
+
 /**
- * Creates the pending message (so its id is known) and returns a function that streams and finishes it. The
- * provider is called at once, while the pending message is written, so the database does not hold up its first
- * token; if the message cannot be written, the call is cancelled.
+ * Creates the pending messages of replies to one conversation (one statement, with the turn's stream record when
+ * `streamId` is given) and returns, for each, a function that streams and finishes it. The providers are called at
+ * once, while the pending messages are written, so the database does not hold up the first token; if the messages
+ * cannot be written, the calls are cancelled.
  */
-export async function startReply(dependencies: ReplyDependencies, request: ReplyRequest) {
-  const call = callProvider(dependencies.providers, request);
-  let pending: Message;
+export async function startReplies(
+  dependencies: ReplyDependencies,
+  conversationId: string,
+  requests: ReplyRequest[],
+  { streamId }: { streamId?: string } = {},
+): Promise<StartedReply[]> {
+  const calls = requests.map((request) => callProvider(dependencies.providers, request));
+  let pending: Message[];
   try {
-    pending = await dependencies.messages.createPending({
-      id: newMessageId(),
-      conversationId: request.conversationId,
-      modelId: request.model.id,
-      modelVersion: request.model.version,
-      parentId: request.parentId,
-      isFirstResponder: request.isFirstResponder ?? false,
-      hasWebSearch: Boolean(request.webSearch),
-      webSearchContextSize: request.webSearch?.contextSize ?? null,
-    });
+    pending = await dependencies.messages.createPendingReplies(
+      conversationId,
+      requests.map((request) => ({
+        id: newMessageId(),
+        modelId: request.model.id,
+        modelVersion: request.model.version,
+        parentId: request.parentId,
+        isFirstResponder: request.isFirstResponder ?? false,
+        hasWebSearch: Boolean(request.webSearch),
+        webSearchContextSize: request.webSearch?.contextSize ?? null,
+      })),
+      { streamId },
+    );
   } catch (error) {
-    call.cancel();
+    for (const call of calls) call.cancel();
     throw error;
   }
-  return { message: pending, run: () => streamReply(dependencies, request, pending, call) };
+  return requests.map((request, index) => ({
+    message: pending[index]!,
+    run: () => streamReply(dependencies, request, pending[index]!, calls[index]!),
+  }));
 }
 
 /** A provider call under way: its parts (or why it could not start), when it started, and a way to drop it. */

@@ -6,6 +6,7 @@
 import type { UIMessageChunk } from 'ai';
 import type { ReplySummary } from '../chat/reply.ts';
 import type { Message } from '../store/messages.ts';
+import type { Actor, PersonCard } from '../store/actor.ts';
 import type { User } from '../store/users.ts';
 import type { ConversationEvent, ConversationEventOf } from './conversation-event.ts';
 import type { ConversationEvents } from './conversation-events.ts';
@@ -13,7 +14,9 @@ import type { ConversationEvents } from './conversation-events.ts';
 /** How long text deltas wait to be sent together: ~20 updates a second, smooth to read. */
 export const DELTA_WINDOW_MS = 50;
 
-export function messageCreatedEvent(message: Message, sender: User | null): ConversationEventOf<'message-created'> {
+type Sender = Pick<User, 'id'> & PersonCard;
+
+export function messageCreatedEvent(message: Message, sender: Sender | null): ConversationEventOf<'message-created'> {
   return {
     type: 'message-created',
     message: {
@@ -30,14 +33,19 @@ export function messageCreatedEvent(message: Message, sender: User | null): Conv
   };
 }
 
-/** Publishes a person's saved message; a failure is logged, never undoes the message. */
+/**
+ * Publishes a person's saved message; a failure is logged, never undoes the message. The sender is looked up
+ * unless `author` (who sent it) brought their card along.
+ */
 export async function announceMessage(
   events: ConversationEvents,
   users: { getById(id: string): Promise<User> },
   message: Message,
+  author?: Actor,
 ): Promise<void> {
   try {
-    const sender = message.senderId ? await users.getById(message.senderId) : null;
+    const known = author?.card && author.id === message.senderId ? { id: author.id, ...author.card } : undefined;
+    const sender = message.senderId ? (known ?? (await users.getById(message.senderId))) : null;
     events.publish(message.conversationId, messageCreatedEvent(message, sender));
   } catch (error) {
     console.error(`announcing message ${message.id} failed`, error);

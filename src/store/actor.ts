@@ -2,7 +2,15 @@
 // `isGuest` rides along because guests get tighter limits (see auth/limits.ts).
 import type { users } from '../db/schema/index.ts';
 
-export type Actor = Pick<typeof users.$inferSelect, 'id' | 'role' | 'isGuest'>;
+type User = typeof users.$inferSelect;
+
+/** How a person is shown to the others in a conversation. */
+export type PersonCard = Pick<User, 'displayName' | 'username' | 'avatarUrl'>;
+
+export type Actor = Pick<User, 'id' | 'role' | 'isGuest'> & {
+  /** Their card, when the credentials already told it: announcing their messages then needs no lookup. */
+  card?: PersonCard;
+};
 
 export const isAdmin = (actor: Actor) => actor.role === 'admin';
 

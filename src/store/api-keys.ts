@@ -52,7 +52,14 @@ export class ApiKeyStore {
   /** The active user a key hash belongs to, if any, and notes the key as used. */
   async findActorByKeyHash(keyHash: string): Promise<Actor | undefined> {
     const [found] = await this.db
-      .select({ keyId: apiKeys.id, lastUsedAt: apiKeys.lastUsedAt, id: users.id, role: users.role, isGuest: users.isGuest })
+      .select({
+        keyId: apiKeys.id,
+        lastUsedAt: apiKeys.lastUsedAt,
+        id: users.id,
+        role: users.role,
+        isGuest: users.isGuest,
+        card: { displayName: users.displayName, username: users.username, avatarUrl: users.avatarUrl },
+      })
       .from(apiKeys)
       .innerJoin(users, eq(users.id, apiKeys.userId))
       .where(and(eq(apiKeys.keyHash, keyHash), eq(users.isActive, true)));
@@ -60,6 +67,6 @@ export class ApiKeyStore {
     if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, found.keyId));
     }
-    return { id: found.id, role: found.role, isGuest: found.isGuest };
+    return { id: found.id, role: found.role, isGuest: found.isGuest, card: found.card };
   }
 }

@@ -39,6 +39,9 @@ export type ParameterChanges = { [Key in keyof ConversationParameters]?: Convers
 /** Changes to some reply settings (mode, lead, limit), merged the same way. */
 export type SettingChanges = { [Key in keyof ConversationSettings]?: ConversationSettings[Key] | null };
 
+/** A model of the conversation as a turn needs it: which, whether it answers, and its own settings. */
+export type TurnMember = Pick<typeof conversationModels.$inferSelect, 'modelId' | 'isActive' | 'settings'>;
+
 /** A conversation in its member's list, with the member's role in it. */
 export type ConversationListItem = Conversation & { role: ParticipantRole };
 type ParticipantRole = (typeof conversationParticipants.$inferSelect)['role'];
@@ -47,6 +50,7 @@ export class ConversationStore {
   /** The first page of a user's list is the hottest read of the app: prepared once. */
   private readonly listFirstPage;
   private readonly listNextPage;
+  private readonly writableWithMembers;
 
   constructor(private readonly db: Database) {
     const base = () =>
@@ -81,46 +85,35 @@ export class ConversationStore {
       .orderBy(...order)
       .limit(sql.placeholder('limit'))
       .prepare('conversations_list_next');
+    // Every message sent to an existing conversation starts with this read: one statement, prepared.
+    this.writableWithMembers = db
+      .select({
+        conversation: conversations,
+        // Spelled out with an alias: drizzle writes the columns of a one-table query unqualified.
+        members: sql<TurnMember[]>`coalesce((
+          select json_agg(json_build_object('modelId', member.model_id, 'isActive', member.is_active, 'settings', member.settings)
+            order by member.position, member.added_at, member.id)
+          from ${conversationModels} as member where member.conversation_id = ${conversations}.id), '[]')`,
+      })
+      .from(conversations)
+      .where(conversationWithAccess({ id: sql.placeholder('actorId') }, sql.placeholder('id'), 'write'))
+      .prepare('conversations_writable_with_members');
   }
 
-  /** Creates the conversation with its owner as first participant and its models, in one transaction. */
+  /**
+   * Creates the conversation with its owner as first participant and its models, in one statement (see
+   * conversationCreation). A taken id is a conflict.
+   */
   async create({ actor, ...input }: NewConversation & { actor: Actor }): Promise<Conversation> {
+    const { created, owner, members } = conversationCreation(this.db, actor, input);
+    let conversation: Conversation | undefined;
     try {
-      return await this.db.transaction(async (tx) => {
-        const [conversation] = await tx
-          .insert(conversations)
-          .values({
-            id: input.id,
-            title: input.title ?? null,
-            ownerId: actor.id,
-            visibility: input.visibility,
-            origin: input.origin,
-            discordChannelId: input.discordChannelId ?? null,
-            parameters: input.parameters ?? {},
-            settings: input.settings ?? {},
-          })
-          .returning();
-        await tx
-          .insert(conversationParticipants)
-          .values({ conversationId: conversation!.id, userId: actor.id, role: 'owner' });
-        if (input.modelIds?.length) {
-          await tx.insert(conversationModels).values(
-            input.modelIds.map((modelId, position) => ({ conversationId: conversation!.id, modelId, position })),
-          );
-        }
-        return conversation!;
-      });
+      [conversation] = await this.db.with(created, owner, members).select().from(created);
     } catch (error) {
-      if (isForeignKeyViolation(error)) {
-        throw new AppError('invalid_input', 'unknown model id', { details: { modelIds: input.modelIds }, cause: error });
-      }
-      if (isUniqueViolation(error)) {
-        throw new AppError('conflict', 'the conversation id or Discord channel is taken, or a model is listed twice', {
-          cause: error,
-        });
-      }
-      throw error;
+      throw asCreationError(error, input);
     }
+    if (!conversation) throw conversationIdTaken(input.id);
+    return conversation;
   }
 
   /** The conversation if the actor may reach it at `level`; otherwise not-found, never the data. */
@@ -128,6 +121,15 @@ export class ConversationStore {
     const [conversation] = await db.select().from(conversations).where(conversationWithAccess(actor, id, level));
     if (!conversation) throw notFound('conversation', id);
     return conversation;
+  }
+
+  /**
+   * For a new message: the conversation if the actor may write to it, with its models in reply order; undefined
+   * when there is no such conversation for the actor (it may be theirs to create).
+   */
+  async findWritableWithMembers({ actor, id }: { actor: Actor; id: string }) {
+    const [row] = await this.writableWithMembers.execute({ actorId: actor.id, id });
+    return row;
   }
 
   /** The actor's conversations (owned or joined), most recent activity first. */
@@ -214,6 +216,57 @@ export class ConversationStore {
   }
 }
 
+/**
+ * The CTEs that create a conversation with its owner as first participant and its models: `created` inserts the
+ * conversation (and returns it; nothing when the id is taken), the other two read it, so they happen only with it.
+ * A statement that includes them creates the conversation (ConversationStore.create; a chat's first message, saved
+ * in the same statement).
+ */
+export function conversationCreation(db: Executor, actor: Actor, input: NewConversation) {
+  const created = db.$with('created').as(
+    db
+      .insert(conversations)
+      .values({
+        id: input.id,
+        title: input.title ?? null,
+        ownerId: actor.id,
+        visibility: input.visibility,
+        origin: input.origin,
+        discordChannelId: input.discordChannelId ?? null,
+        parameters: input.parameters ?? {},
+        settings: input.settings ?? {},
+      })
+      .onConflictDoNothing({ target: conversations.id })
+      .returning(),
+  );
+  const owner = db.$with('owner', { inserted: sql<number>`inserted`.as('inserted') }).as(
+    sql`insert into ${conversationParticipants} (conversation_id, user_id, role, last_message_at)
+      select ${created.id}, ${actor.id}, 'owner', ${created.lastMessageAt} from ${created} returning 1 as inserted`,
+  );
+  // Models as one JSON parameter: drizzle would spread a JS array into a list of parameters.
+  const members = db.$with('members', { inserted: sql<number>`inserted`.as('inserted') }).as(
+    sql`insert into ${conversationModels} (conversation_id, model_id, position)
+      select ${created.id}, model.id, model.position - 1
+      from ${created}, jsonb_array_elements_text(${JSON.stringify(input.modelIds ?? [])}::jsonb) with ordinality as model(id, position)
+      returning 1 as inserted`,
+  );
+  return { created, owner, members };
+}
+
+export type ConversationCreation = ReturnType<typeof conversationCreation>;
+
+/** What a failed creation means to the caller. */
+export function asCreationError(error: unknown, input: NewConversation): unknown {
+  if (isForeignKeyViolation(error)) {
+    return new AppError('invalid_input', 'unknown model id', { details: { modelIds: input.modelIds }, cause: error });
+  }
+  if (isUniqueViolation(error)) {
+    return new AppError('conflict', 'the Discord channel is taken, or a model is listed twice', { cause: error });
+  }
+  return error;
+}
+
+export const conversationIdTaken = (id: string | undefined) => new AppError('conflict', `the conversation id ${id} is taken`);
 
 /** Placeholders are not mapped through column types on every driver, so dates go as ISO text. */
 const keyOf = (key: { at: Date; id: string }) => ({ at: key.at.toISOString(), id: key.id });

@@ -5,8 +5,11 @@
 import { getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Executor } from '../db/client.ts';
-import { messages } from '../db/schema/index.ts';
-import { AppError } from '../errors.ts';
+import { conversationParticipants, conversations, messages, streams } from '../db/schema/index.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { Actor } from './actor.ts';
+import { conversationReachable } from './conversation-access.ts';
+import { type Conversation, type ConversationCreation, conversationIdTaken } from './conversations.ts';
 import { newMessageId } from './ids.ts';
 import { sealMessageText } from './message-encryption.ts';
 import type { NewMessage } from './messages.ts';
@@ -65,48 +68,105 @@ senderId: string | null,
   });
 }
 
+/** What else the statement that saves a batch does. */
+export type BatchOptions = {
+  /** Save only if this person may write to the conversation (else not-found); engine-side saves have no actor. */
+  writableBy?: Actor;
+  /** Create the conversation in the same statement (a chat's first message); the creator may write to it. */
+  creating?: ConversationCreation;
+  /** Record this resumable stream of the conversation with the rows (a turn's first replies). */
+  streamId?: string;
+};
+
+/** The rows as stored, in input order, and the conversation when the batch created it. */
+export type SavedBatch = { stored: MessageRow[]; created?: Conversation };
+
 /**
  * Inserts complete rows (ids set) into one conversation and returns the stored rows in input order. A request id
- * stored before (a retry, or twice in the batch) yields the row already stored, never a second one.
+ * stored before (a retry, or twice in the batch) yields the row already stored, never a second one. One statement
+ * (every message and every reply runs it): the access check, the insert, moving the conversation to the top of its
+ * members' lists, and the stream record are CTEs of it, so each happens only with the others.
  */
 export async function insertMessageBatch(
-  tx: Executor,
+  db: Executor,
   conversationId: string,
   rows: PreparedMessageRow[],
-): Promise<MessageRow[]> {
-  let inserted: MessageRow[];
-  const records = rows.map(toRecord);
-  try {
-    const decided = await tx
+  options: BatchOptions = {},
+): Promise<SavedBatch> {
+  const { writableBy, creating, streamId } = options;
+  const allowed = creating
+    ? sql`exists (select 1 from ${creating.created})`
+    : writableBy
+      ? conversationReachable(writableBy, conversationId, 'write')
+      : sql`true`;
+  const guard = db.$with('guard', { allowed: sql<boolean>`allowed`.as('allowed') }).as(sql`select ${allowed} as allowed`);
+  const inserted = db.$with('inserted').as(
+    db
       .insert(messages)
       .select(
-        sql`select ${selectList} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(${recordDefinition})`,
+        sql`select ${selectList} from jsonb_to_recordset(${JSON.stringify(rows.map(toRecord))}::jsonb) as r(${recordDefinition})
+          where (select allowed from ${guard})`,
       )
       .onConflictDoNothing({ target: messages.requestId })
-      .returning({
-        id: messages.id,
-        createdAt: messages.createdAt,
-        updatedAt: messages.updatedAt,
-        costUsd: messages.costUsd,
-      });
-    const rowsById = new Map(rows.map((row) => [row.id, row]));
-    inserted = decided.map((stored) => Object.assign(rowsById.get(stored.id)!, stored));
+      .returning({ id: messages.id, createdAt: messages.createdAt, updatedAt: messages.updatedAt, costUsd: messages.costUsd }),
+  );
+  // Raw SQL (not the update builder) for the side effects: they read the CTE above and return nothing anyone needs.
+  const latest = sql`(select max(${inserted.createdAt}) from ${inserted})`;
+  const touchedConversation = db.$with('touched_conversation', { touched: sql<number>`touched`.as('touched') }).as(
+    sql`update ${conversations} set last_message_at = greatest(last_message_at, ${latest})
+      where id = ${conversationId} and exists (select 1 from ${inserted}) returning 1 as touched`,
+  );
+  const touchedMembers = db.$with('touched_members', { touched: sql<number>`touched`.as('touched') }).as(
+    sql`update ${conversationParticipants} set last_message_at = greatest(last_message_at, ${latest})
+      where conversation_id = ${conversationId} and exists (select 1 from ${inserted}) returning 1 as touched`,
+  );
+  const recordedStream = db.$with('recorded_stream', { recorded: sql<number>`recorded`.as('recorded') }).as(
+    streamId
+      ? sql`insert into ${streams} (id, conversation_id) select ${streamId}, ${conversationId}
+          where exists (select 1 from ${inserted}) returning 1 as recorded`
+      : sql`select 1 as recorded where false`,
+  );
+  const sideEffects = [touchedConversation, touchedMembers, recordedStream];
+  const creation = creating ? [creating.created, creating.owner, creating.members] : [];
+  let decided;
+  try {
+    decided = await db
+      .with(...creation, guard, inserted, ...sideEffects)
+      .select({
+        allowed: guard.allowed,
+        id: inserted.id,
+        createdAt: inserted.createdAt,
+        updatedAt: inserted.updatedAt,
+        costUsd: inserted.costUsd,
+        // The created conversation rides along on every row (a join with its one row); null when not creating.
+        created: creating ? creating.created._.selectedFields : sql<null>`null`,
+      })
+      .from(guard)
+      .leftJoin(inserted, sql`true`)
+      .leftJoin(creating ? creating.created : sql`(select 1) as nothing_created`, sql`true`);
   } catch (error) {
+    // Creating, a violation is more likely the conversation's (an unknown model): the caller says which.
+    if (creating) throw error;
     if (isForeignKeyViolation(error)) {
       throw new AppError('invalid_input', 'a message names an unknown conversation, model or parent message', {
         cause: error,
       });
     }
     if (isUniqueViolation(error)) {
-      throw new AppError('conflict', 'a message with this id already exists', { cause: error });
+      throw new AppError('conflict', 'a message with this id (or this stream) already exists', { cause: error });
     }
     throw error;
   }
-  const insertedById = new Map(inserted.map((row) => [row.id, row]));
+  if (!decided[0]?.allowed) throw creating ? conversationIdTaken(conversationId) : notFound('conversation', conversationId);
+  const rowsById = new Map(rows.map((row) => [row.id, row]));
+  const insertedById = new Map<string, MessageRow>();
+  for (const { id, createdAt, updatedAt, costUsd } of decided) {
+    if (id !== null) insertedById.set(id, Object.assign(rowsById.get(id)!, { createdAt: createdAt!, updatedAt: updatedAt!, costUsd }));
+  }
   const retriedRequestIds = rows.filter((row) => !insertedById.has(row.id)).map((row) => row.requestId!);
   const storedByRequestId = new Map<string, MessageRow>();
   if (retriedRequestIds.length > 0) {
-    for (const row of await tx.select().from(messages).where(inArray(messages.requestId, retriedRequestIds))) {
+    for (const row of await db.select().from(messages).where(inArray(messages.requestId, retriedRequestIds))) {
       // Request ids are unique across all conversations: never hand back another conversation's message.
       if (row.conversationId !== conversationId) {
         throw new AppError('conflict', `request id ${row.requestId} was already used in another conversation`);
@@ -114,7 +174,8 @@ export async function insertMessageBatch(
       storedByRequestId.set(row.requestId!, row);
     }
   }
-  return rows.map((row) => insertedById.get(row.id) ?? storedByRequestId.get(row.requestId!)!);
+  const stored = rows.map((row) => insertedById.get(row.id) ?? storedByRequestId.get(row.requestId!)!);
+  return { stored, created: decided[0]!.created ?? undefined };
 }
 
 /** Every column in table order, which is the order drizzle's insert-select lists them in. */

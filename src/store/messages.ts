@@ -8,7 +8,13 @@ import { conversations, messages, models } from '../db/schema/index.ts';
 import { notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { canRead, conversationReachable } from './conversation-access.ts';
-import { ConversationStore } from './conversations.ts';
+import {
+  asCreationError,
+  type Conversation,
+  conversationCreation,
+  ConversationStore,
+  type NewConversation,
+} from './conversations.ts';
 import {
   openMessageText,
   rotateMessageEncryption,
@@ -118,7 +124,7 @@ export class MessageStore {
   }
 
   /**
-   * Saves messages to a conversation the actor may write, in one transaction, in the given order. A request id
+   * Saves messages to a conversation the actor may write, in one statement, in the given order. A request id
    * already stored returns the stored message instead of a second one (a client's retry).
    */
   async save({
@@ -134,25 +140,48 @@ export class MessageStore {
       await this.conversationStore.get({ actor, id: conversationId, level: 'write' });
       return [];
     }
-    const rows = await this.db.transaction(async (tx) => {
-      await this.conversationStore.get({ actor, id: conversationId, level: 'write' }, tx);
-      const stored = await insertMessageBatch(tx, conversationId, prepareMessageRows(this.keyring, conversationId, batch, actor.id));
-      await this.touch(tx, conversationId, stored);
-      return stored;
-    });
-    return rows.map((row) => toMessage(this.keyring, row));
+    const rows = prepareMessageRows(this.keyring, conversationId, batch, actor.id);
+    const { stored } = await insertMessageBatch(this.db, conversationId, rows, { writableBy: actor });
+    return stored.map((row) => toMessage(this.keyring, row));
   }
 
-  /** Engine-side (no actor: the caller already checked): the assistant reply a model is about to stream. */
-  async createPending(input: PendingMessage): Promise<Message> {
-    const { conversationId, ...message } = input;
-    const [row] = await this.db.transaction(async (tx) => {
-      const pending = { ...message, role: 'assistant', status: 'streaming' } as const;
-      const stored = await insertMessageBatch(tx, conversationId, prepareMessageRows(this.keyring, conversationId, [pending], null));
-      await this.touch(tx, conversationId, stored);
-      return stored;
-    });
-    return toMessage(this.keyring, row!);
+  /**
+   * A chat's first messages: creates the conversation (its owner, its models) and saves them, in one statement.
+   * A taken id is a conflict.
+   */
+  async saveInNewConversation({
+    actor,
+    conversation,
+    messages: batch,
+  }: {
+    actor: Actor;
+    conversation: NewConversation & { id: string };
+    messages: NewMessage[];
+  }): Promise<{ conversation: Conversation; messages: Message[] }> {
+    const rows = prepareMessageRows(this.keyring, conversation.id, batch, actor.id);
+    const creating = conversationCreation(this.db, actor, conversation);
+    let saved;
+    try {
+      saved = await insertMessageBatch(this.db, conversation.id, rows, { creating });
+    } catch (error) {
+      throw asCreationError(error, conversation);
+    }
+    return { conversation: saved.created!, messages: saved.stored.map((row) => toMessage(this.keyring, row)) };
+  }
+
+  /**
+   * Engine-side (no actor: the caller already checked): the assistant replies models are about to stream, in one
+   * statement, with the turn's resumable stream when `streamId` is given.
+   */
+  async createPendingReplies(
+    conversationId: string,
+    replies: Omit<PendingMessage, 'conversationId'>[],
+    { streamId }: { streamId?: string } = {},
+  ): Promise<Message[]> {
+    const pending = replies.map((reply) => ({ ...reply, role: 'assistant', status: 'streaming' }) as const);
+    const rows = prepareMessageRows(this.keyring, conversationId, pending, null);
+    const { stored } = await insertMessageBatch(this.db, conversationId, rows, { streamId });
+    return stored.map((row) => toMessage(this.keyring, row));
   }
 
   /** Engine-side: fills in a streaming reply. Text changes are merged with the stored text and sealed again. */
@@ -357,11 +386,6 @@ export class MessageStore {
   /** Moves every message onto the keyring's current key; see rotateMessageEncryption. */
   rotateEncryption(options: RotationOptions) {
     return rotateMessageEncryption(this.db, options);
-  }
-
-  private async touch(tx: Executor, conversationId: string, rows: MessageRow[]) {
-    const latest = Math.max(...rows.map((row) => row.createdAt.getTime()));
-    await this.conversationStore.touch(conversationId, new Date(latest), tx);
   }
 }
 

@@ -187,8 +187,8 @@ for (const kind of testBackends()) {
         const keyring = new Keyring(newKey());
         const encrypted = new MessageStore(database.db, keyring);
         const { message } = await chatWith(encrypted, secret);
-        const pending = await encrypted.createPending({ conversationId: message.conversationId });
-        await encrypted.update(pending.id, {
+        const [pending] = await encrypted.createPendingReplies(message.conversationId, [{}]);
+        await encrypted.update(pending!.id, {
           content: `${secret} streamed`,
           parts: [{ type: 'text', text: `${secret} streamed` }],
         });

@@ -361,11 +361,10 @@ for (const kind of testBackends()) {
         conversationId: conversation.id,
         messages: [say('why?')],
       });
-      const pending = await store.messages.createPending({
-        conversationId: conversation.id,
-        modelId: 'test:writer',
-        parentId: question!.id,
-      });
+      const [pending] = await store.messages.createPendingReplies(conversation.id, [
+        { modelId: 'test:writer', parentId: question!.id },
+      ]);
+      assert.ok(pending);
       assert.equal(pending.status, 'streaming');
       assert.equal(pending.role, 'assistant');
       assert.deepEqual(pending.parts, []);
@@ -401,8 +400,8 @@ for (const kind of testBackends()) {
       const owner = await newUser();
       const conversation = await newConversation(owner);
       const [question] = await store.messages.save({ actor: owner, conversationId: conversation.id, messages: [say('go')] });
-      const pending = () =>
-        store.messages.createPending({ conversationId: conversation.id, modelId: 'test:writer', parentId: question!.id });
+      const pending = async () =>
+        (await store.messages.createPendingReplies(conversation.id, [{ modelId: 'test:writer', parentId: question!.id }]))[0]!;
       const abandoned = await pending();
       await store.messages.update(abandoned.id, { content: 'half a', parts: [{ type: 'text', text: 'half a' }] });
       const live = await pending();
