@@ -132,16 +132,17 @@ export class ChatEngine {
     let firstReplies: StartedReply[];
     try {
       // The turn's stream is recorded with its first replies, so a client can re-attach from any process.
-      firstReplies = await setUpStage(plan.stages[0]!, history, { streamId });
+      firstReplies = setUpStage(plan.stages[0]!, history, { streamId });
     } catch (error) {
-      // No reply could be set up (e.g. the database refused): nothing runs, so nothing may look running, and the
-      // provider calls of the replies that were set up are cancelled.
+      // No reply could be set up (say, a prompt that cannot be built): nothing runs, so nothing may look running,
+      // and the provider calls of the replies that were set up are cancelled. (A database that refuses the pending
+      // replies fails their runs instead: see startReplies.)
       controller.abort();
       finishTurn();
       this.streamLog.end(streamId);
       throw error;
     }
-    const replyIds = firstReplies.map((reply) => reply.message.id);
+    const replyIds = firstReplies.map((reply) => reply.messageId);
     // The UI message that carries every reply takes the first reply's id, so a single-model chat is ordinary.
     emit({ type: 'start', messageId: replyIds[0] });
     emit({ type: 'start-step' });
@@ -154,7 +155,7 @@ export class ChatEngine {
         const stage = plan.stages[next];
         if (!stage || controller.signal.aborted) return summaries;
         // The followers see what the stage before them said.
-        replies = await setUpStage(stage, await this.readHistory(actor, conversation.id));
+        replies = setUpStage(stage, await this.readHistory(actor, conversation.id));
       }
     };
     const done = runStages()

@@ -58,44 +58,49 @@ export type ReplyRequest = {
 
 export type ReplyDependencies = { messages: MessageStore; providers: ProviderRegistry };
 
-/** A reply set up: its pending message, and the function that streams and finishes it. */
-export type StartedReply = { message: Message; run: () => Promise<ReplySummary> };
+/** A reply set up: the id of its message, and the function that streams and finishes it. */
+export type StartedReply = { messageId: string; run: () => Promise<ReplySummary> };
 
 /**
- * Creates the pending messages of replies to one conversation (one statement, with the turn's stream record when
- * `streamId` is given) and returns, for each, a function that streams and finishes it. The providers are called at
- * once, while the pending messages are written, so the database does not hold up the first token; if the messages
- * cannot be written, the calls are cancelled.
+ * Starts replies to one conversation: calls their providers at once, and meanwhile writes their pending messages
+ * (one statement, with the turn's stream record when `streamId` is given). Each reply streams as soon as its
+ * provider answers, not when the database has committed; it saves nothing (partial text, the end) before its pending
+ * message exists. If the pending messages cannot be written, every reply's `run` fails with that error, which ends
+ * the turn (see ChatEngine), and the provider calls are cancelled.
  */
-export async function startReplies(
+export function startReplies(
   dependencies: ReplyDependencies,
   conversationId: string,
   requests: ReplyRequest[],
   { streamId }: { streamId?: string } = {},
-): Promise<StartedReply[]> {
+): StartedReply[] {
   const calls = requests.map((request) => callProvider(dependencies.providers, request));
-  let pending: Message[];
-  try {
-    pending = await dependencies.messages.createPendingReplies(
-      conversationId,
-      requests.map((request) => ({
-        id: newMessageId(),
-        modelId: request.model.id,
-        modelVersion: request.model.version,
-        parentId: request.parentId,
-        isFirstResponder: request.isFirstResponder ?? false,
-        hasWebSearch: Boolean(request.webSearch),
-        webSearchContextSize: request.webSearch?.contextSize ?? null,
-      })),
-      { streamId },
-    );
-  } catch (error) {
-    for (const call of calls) call.cancel();
-    throw error;
-  }
+  const ids = requests.map(() => newMessageId());
+  const written = dependencies.messages.createPendingReplies(
+    conversationId,
+    requests.map((request, index) => ({
+      id: ids[index],
+      modelId: request.model.id,
+      modelVersion: request.model.version,
+      parentId: request.parentId,
+      isFirstResponder: request.isFirstResponder ?? false,
+      hasWebSearch: Boolean(request.webSearch),
+      webSearchContextSize: request.webSearch?.contextSize ?? null,
+    })),
+    { streamId },
+  );
+  const saved: Promise<void> = written.then(
+    () => undefined,
+    (error: unknown) => {
+      for (const call of calls) call.cancel();
+      throw error;
+    },
+  );
+  // Awaited by each run; until then a failure must not count as unhandled (it would end the process).
+  saved.catch(() => {});
   return requests.map((request, index) => ({
-    message: pending[index]!,
-    run: () => streamReply(dependencies, request, pending[index]!, calls[index]!),
+    messageId: ids[index]!,
+    run: () => streamReply(dependencies, request, { messageId: ids[index]!, saved }, calls[index]!),
   }));
 }
 
@@ -134,14 +139,16 @@ function callProvider(providers: ProviderRegistry, request: ReplyRequest): Provi
   }
 }
 
+/** The reply's message: its id, and when its pending row exists (or why it could not be written). */
+type ReplyMessage = { messageId: string; saved: Promise<void> };
+
 async function streamReply(
   { messages }: ReplyDependencies,
   request: ReplyRequest,
-  pending: Message,
+  { messageId, saved }: ReplyMessage,
   call: ProviderCall,
 ): Promise<ReplySummary> {
   const { model, emit } = request;
-  const messageId = pending.id;
   const started = call.startedAt;
   const summary = (extra: Partial<ReplySummary>): ReplySummary => ({ messageId, modelId: model.id, status: 'streaming', ...extra });
   emit({ type: 'data-reply', id: messageId, data: summary({}) } as UIMessageChunk);
@@ -152,7 +159,7 @@ async function streamReply(
   let status: ReplyStatus = 'complete';
   let errorText: string | undefined;
   let usage = tokenUsageFromLanguageModelUsage(undefined);
-  const partialSaver = createPartialSaver(messages, messageId);
+  const partialSaver = createPartialSaver(messages, messageId, saved);
   // The deltas of one burst become one text-delta chunk (see delta-batch.ts).
   const deltas = batchDeltas((text) => {
     // Past the limit the stream is still read to its end, for the usage (and so the cost) it reports.
@@ -191,6 +198,8 @@ async function streamReply(
     }
   }
   deltas.flush();
+  // The pending row must exist before the reply's end is written; if it could not be written, the turn fails.
+  await saved;
   await partialSaver.settle();
   const rest = limited.flush();
   if (rest) emit({ type: 'text-delta', id: messageId, delta: rest });
@@ -244,15 +253,20 @@ export function describeProviderError(error: unknown): string {
   return 'the reply failed';
 }
 
-/** Saves the growing reply at most once a second, one write at a time, never blocking the stream. */
-function createPartialSaver(messages: MessageStore, messageId: string) {
+/**
+ * Saves the growing reply at most once a second, one write at a time, never blocking the stream; nothing before
+ * the pending row exists (`created`).
+ */
+function createPartialSaver(messages: MessageStore, messageId: string, created: Promise<void>) {
   let lastSavedAt = performance.now();
   let writing: Promise<unknown> = Promise.resolve();
   let busy = false;
+  let exists = false;
+  created.then(() => (exists = true), () => {});
   return {
     offer(text: string, sources: SourceUrlPart[]) {
       const now = performance.now();
-      if (busy || now - lastSavedAt < PARTIAL_SAVE_INTERVAL_MS) return;
+      if (!exists || busy || now - lastSavedAt < PARTIAL_SAVE_INTERVAL_MS) return;
       busy = true;
       lastSavedAt = now;
       writing = messages
