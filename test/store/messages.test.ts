@@ -440,6 +440,72 @@ for (const kind of testBackends()) {
       assert.equal((await store.messages.modelNames([])).size, 0);
     });
 
+    test('a first message creates its conversation, with its owner and models, in the same statement', async () => {
+      const owner = await newUser();
+      const id = crypto.randomUUID();
+      const { conversation, messages: [first] } = await store.messages.saveInNewConversation({
+        actor: owner,
+        conversation: { id, title: 'Fresh', modelIds: ['test:writer'] },
+        messages: [say('hello')],
+      });
+      assert.equal(conversation.id, id);
+      assert.equal(conversation.ownerId, owner.id);
+      assert.equal(conversation.title, 'Fresh');
+      assert.equal(first!.conversationId, id);
+      assert.equal(first!.senderId, owner.id);
+      const found = await store.conversations.findWritableWithMembers({ actor: owner, id });
+      assert.deepEqual(found?.members.map((member) => member.modelId), ['test:writer']);
+      const listed = await store.conversations.listForUser({ actor: owner });
+      assert.deepEqual(listed.items.map((item) => [item.id, item.role]), [[id, 'owner']]);
+      const page = await store.messages.page({ actor: owner, conversationId: id });
+      assert.deepEqual(page.items.map((message) => message.content), ['hello']);
+    });
+
+    test('a first message for a taken conversation id, or naming an unknown model, writes nothing', async () => {
+      const owner = await newUser();
+      const other = await newUser();
+      const taken = await newConversation(other);
+      await assert.rejects(
+        store.messages.saveInNewConversation({ actor: owner, conversation: { id: taken.id }, messages: [say('mine?')] }),
+        { code: 'conflict' },
+      );
+      const unknownModel = crypto.randomUUID();
+      await assert.rejects(
+        store.messages.saveInNewConversation({
+          actor: owner,
+          conversation: { id: unknownModel, modelIds: ['test:nobody'] },
+          messages: [say('anyone?')],
+        }),
+        { code: 'invalid_input' },
+      );
+      for (const id of [taken.id, unknownModel]) {
+        const saved = await database.db.select().from(messages).where(eq(messages.conversationId, id));
+        assert.equal(saved.length, 0);
+      }
+      assert.equal((await database.db.select().from(conversations).where(eq(conversations.id, unknownModel))).length, 0);
+    });
+
+    test('pending replies are written together, with the turn\'s stream, and only in a conversation that exists', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      const streamId = crypto.randomUUID();
+      const replies = await store.messages.createPendingReplies(
+        conversation.id,
+        [{ modelId: 'test:writer' }, { modelId: 'test:writer', isFirstResponder: true }],
+        { streamId },
+      );
+      assert.deepEqual(replies.map((reply) => [reply.role, reply.status, reply.isFirstResponder]), [
+        ['assistant', 'streaming', false],
+        ['assistant', 'streaming', true],
+      ]);
+      const page = await store.messages.page({ actor: owner, conversationId: conversation.id });
+      assert.deepEqual(page.items.map((message) => message.id).reverse(), replies.map((reply) => reply.id), 'in the given order');
+      assert.deepEqual(await store.streams.listIds({ actor: owner, conversationId: conversation.id }), [streamId]);
+      await assert.rejects(store.messages.createPendingReplies(crypto.randomUUID(), [{ modelId: 'test:writer' }]), {
+        code: 'invalid_input',
+      });
+    });
+
     test('deleting a conversation deletes its messages', async () => {
       const owner = await newUser();
       const conversation = await newConversation(owner);
