@@ -2,11 +2,11 @@
 // Everything above this file sees one `Database` type and never asks which driver it runs on.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { clientForDrizzle } from './pglite-client.ts';
+import { PgliteThread } from './pglite-thread.ts';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.ts';
@@ -25,10 +25,10 @@ export interface DatabaseHandle {
   /** For postgres: the connection URL (LISTEN/NOTIFY and tools open their own connections). */
   url?: string;
   /**
-   * For pglite: the embedded engine itself (dumps, benchmarks of the bare driver). It reads dates and times as text,
-   * as drizzle wants them (see pglite-client.ts).
+   * For pglite: the embedded engine on its thread (LISTEN, dumps, benchmarks of the bare driver). It reads dates and
+   * times as text, as drizzle wants them (see pglite-text-types.ts).
    */
-  pglite?: PGlite;
+  pglite?: PgliteThread;
   close(): Promise<void>;
 }
 
@@ -40,19 +40,22 @@ export type DatabaseLocation =
 /** Sees every statement drizzle sends (benchmarks replay them through the bare driver). */
 export type QueryLogger = { logQuery(query: string, params: unknown[]): void };
 
+/**
+ * The embedded database's settings. Its shared buffers are PostgreSQL's default of 128 MB as WebAssembly memory that
+ * is never given back; 32 MB keeps a small server small (the data files stay in the operating system's cache).
+ */
+const PGLITE_SETTINGS = ['shared_buffers=32MB'];
+
 export async function openDatabase(location: DatabaseLocation, logger?: QueryLogger): Promise<DatabaseHandle> {
   if ('url' in location) return openPostgres(location.url, location.maxConnections ?? 10, logger);
+  let dataDir: string | undefined;
   if ('dataDir' in location) {
-    const dir = path.resolve(location.dataDir, 'pglite');
-    mkdirSync(dir, { recursive: true });
-    return openPglite(new PGlite(dir), logger);
+    dataDir = path.resolve(location.dataDir, 'pglite');
+    mkdirSync(dataDir, { recursive: true });
   }
-  return openPglite(new PGlite(), logger);
-}
-
-async function openPglite(client: PGlite, logger?: QueryLogger): Promise<DatabaseHandle> {
-  await client.waitReady;
-  const db = drizzlePglite({ client: clientForDrizzle(client), schema, logger }) as unknown as Database;
+  const client = await PgliteThread.start({ dataDir, postgresqlconf: PGLITE_SETTINGS });
+  // Drizzle's driver takes a PGlite; the thread offers the part of one that the driver uses.
+  const db = drizzlePglite({ client: client as unknown as PGlite, schema, logger }) as unknown as Database;
   return { db, kind: 'pglite', pglite: client, close: () => client.close() };
 }
 

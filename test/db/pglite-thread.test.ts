@@ -1,0 +1,107 @@
+// The embedded database on its own thread behaves like PGlite itself, and leaves the server's thread free.
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { after, before, describe, test } from 'node:test';
+import { PgliteThread } from '../../src/db/pglite-thread.ts';
+import { isUniqueViolation } from '../../src/store/postgres-errors.ts';
+
+describe('PGlite on its own thread', () => {
+  let database: PgliteThread;
+  before(async () => {
+    database = await PgliteThread.start();
+    await database.query('create table notes (id int primary key, body text, at timestamptz default now())');
+  });
+  after(() => database.close());
+
+  test('answers queries with rows, in object or array mode, dates as text', async () => {
+    await database.query('insert into notes (id, body) values ($1, $2), ($3, $4)', [1, 'one', 2, 'two']);
+    const objects = await database.query<{ id: number; body: string; at: string }>('select * from notes order by id');
+    assert.deepEqual(
+      objects.rows.map(({ id, body }) => [id, body]),
+      [
+        [1, 'one'],
+        [2, 'two'],
+      ],
+    );
+    assert.equal(typeof objects.rows[0]!.at, 'string', 'timestamps come as text, as drizzle asks');
+    const arrays = await database.query<unknown[]>('select id from notes order by id', [], { rowMode: 'array' });
+    assert.deepEqual(arrays.rows, [[1], [2]]);
+  });
+
+  test('an error keeps its SQLSTATE and fields, so callers can tell what went wrong', async () => {
+    await assert.rejects(database.query('insert into notes (id, body) values (1, $1)', ['again']), (error: Error) => {
+      assert.ok(isUniqueViolation(error));
+      assert.equal((error as Error & { constraint?: string }).constraint, 'notes_pkey');
+      return true;
+    });
+  });
+
+  test('a transaction commits when its callback resolves and rolls back when it throws', async () => {
+    await database.transaction(async (tx) => {
+      await tx.query('insert into notes (id, body) values (10, $1)', ['kept']);
+    });
+    await assert.rejects(
+      database.transaction(async (tx) => {
+        await tx.query('insert into notes (id, body) values (11, $1)', ['dropped']);
+        throw new Error('changed my mind');
+      }),
+      /changed my mind/,
+    );
+    const { rows } = await database.query<{ id: number }>('select id from notes where id >= 10 order by id');
+    assert.deepEqual(rows.map((row) => row.id), [10]);
+  });
+
+  test('statements sent while a transaction is open wait for it, and nothing interleaves with it', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const transaction = database.transaction(async (tx) => {
+      await tx.query('insert into notes (id, body) values (20, $1)', ['inside']);
+      await held;
+      await tx.query('update notes set body = $1 where id = 20', ['inside, later']);
+    });
+    // Give the transaction time to begin, then read from outside it.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const outside = database.query<{ body: string }>('select body from notes where id = 20');
+    release();
+    await transaction;
+    assert.deepEqual((await outside).rows, [{ body: 'inside, later' }], 'the outside read ran after the commit');
+  });
+
+  test('LISTEN hears what NOTIFY says, until it stops listening', async () => {
+    const heard: string[] = [];
+    const stop = await database.listen('changes', (payload) => heard.push(payload));
+    await database.query("select pg_notify('changes', 'first')");
+    await waitFor(() => heard.length === 1);
+    await stop();
+    await database.query("select pg_notify('changes', 'second')");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(heard, ['first']);
+  });
+
+  test('a long statement does not hold up timers on the calling thread', async () => {
+    const started = performance.now();
+    const ticks: number[] = [];
+    const timer = setInterval(() => ticks.push(performance.now() - started), 5);
+    await database.query('select pg_sleep(0.2)');
+    // Cleared at once: every tick counted fired while the statement ran (on this thread, none could).
+    clearInterval(timer);
+    const elapsed = performance.now() - started;
+    assert.ok(ticks.length >= 5, `${ticks.length} ticks during a statement of ${elapsed.toFixed(0)} ms`);
+  });
+});
+
+describe('PGlite thread lifecycle', () => {
+  test('a closed database refuses queries with a clear error', async () => {
+    const database = await PgliteThread.start();
+    await database.close();
+    await assert.rejects(database.query('select 1'), /closed/);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 2_000) {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
