@@ -5,6 +5,7 @@ import { userRole } from '../db/schema/index.ts';
 import type { Actor } from '../store/actor.ts';
 import type { Store } from '../store/index.ts';
 import { actorFromApiKey } from './api-keys.ts';
+import { callBetterAuth } from './auth-context.ts';
 import type { Auth } from './better-auth.ts';
 
 /** The fields of better-auth's session user that make an actor (see the field mapping in better-auth.ts). */
@@ -37,7 +38,7 @@ export async function resolveActor(
     return { actor: token ? await actorFromApiKey(store, token) : null };
   }
   if (!headers.has('cookie')) return { actor: null };
-  const { headers: responseHeaders, response } = await auth.api.getSession({ headers, returnHeaders: true });
+  const { headers: responseHeaders, response } = await callBetterAuth(() => auth.api.getSession({ headers, returnHeaders: true }));
   const parsed = sessionUser.safeParse(response?.user);
   if (!parsed.success || !parsed.data.isActive) return { actor: null, responseHeaders };
   const user = parsed.data;

@@ -2,6 +2,7 @@
 // ...), answered by better-auth itself. Its errors are rewritten into our one error shape on the way out.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { callBetterAuth } from '../../auth/auth-context.ts';
 import { AUTH_BASE_PATH } from '../../auth/better-auth.ts';
 import { AppError, type ErrorCode } from '../../errors.ts';
 import type { AppEnv } from '../context.ts';
@@ -21,7 +22,8 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>) {
   });
 
   app.on(['GET', 'POST'], `${AUTH_BASE_PATH}/*`, async (context) => {
-    const response = await context.get('runtime').auth.handler(context.req.raw);
+    const { auth } = context.get('runtime');
+    const response = await callBetterAuth(() => auth.handler(context.req.raw));
     return response.status < 400 ? response : rewriteError(context, response);
   });
 }
