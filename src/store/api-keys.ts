@@ -21,7 +21,24 @@ const summaryColumns = {
 };
 
 export class ApiKeyStore {
-  constructor(private readonly db: Database) {}
+  /** Every request with a key starts with this lookup: prepared once. */
+  private readonly actorByKeyHash;
+
+  constructor(private readonly db: Database) {
+    this.actorByKeyHash = db
+      .select({
+        keyId: apiKeys.id,
+        lastUsedAt: apiKeys.lastUsedAt,
+        id: users.id,
+        role: users.role,
+        isGuest: users.isGuest,
+        card: { displayName: users.displayName, username: users.username, avatarUrl: users.avatarUrl },
+      })
+      .from(apiKeys)
+      .innerJoin(users, eq(users.id, apiKeys.userId))
+      .where(and(eq(apiKeys.keyHash, sql.placeholder('keyHash')), eq(users.isActive, true)))
+      .prepare('api_keys_actor_by_hash');
+  }
 
   async create(input: { actor: Actor; name: string | null; prefix: string; keyHash: string }): Promise<ApiKeySummary> {
     const [created] = await this.db
@@ -51,18 +68,7 @@ export class ApiKeyStore {
 
   /** The active user a key hash belongs to, if any, and notes the key as used. */
   async findActorByKeyHash(keyHash: string): Promise<Actor | undefined> {
-    const [found] = await this.db
-      .select({
-        keyId: apiKeys.id,
-        lastUsedAt: apiKeys.lastUsedAt,
-        id: users.id,
-        role: users.role,
-        isGuest: users.isGuest,
-        card: { displayName: users.displayName, username: users.username, avatarUrl: users.avatarUrl },
-      })
-      .from(apiKeys)
-      .innerJoin(users, eq(users.id, apiKeys.userId))
-      .where(and(eq(apiKeys.keyHash, keyHash), eq(users.isActive, true)));
+    const [found] = await this.actorByKeyHash.execute({ keyHash });
     if (!found) return undefined;
     if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, found.keyId));

@@ -1,4 +1,5 @@
 // Conversations (= chats, sessions): create, read, list newest-first, change, delete — always as an actor.
+import { randomUUID } from 'node:crypto';
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.ts';
 import {
@@ -51,8 +52,11 @@ export class ConversationStore {
   private readonly listFirstPage;
   private readonly listNextPage;
   private readonly writableWithMembers;
+  private readonly createStatement;
 
   constructor(private readonly db: Database) {
+    const { created, owner, members } = conversationCreation(db);
+    this.createStatement = db.with(created, owner, members).select().from(created).prepare('conversations_create');
     const base = () =>
       db
         .select({
@@ -105,10 +109,9 @@ export class ConversationStore {
    * conversationCreation). A taken id is a conflict.
    */
   async create({ actor, ...input }: NewConversation & { actor: Actor }): Promise<Conversation> {
-    const { created, owner, members } = conversationCreation(this.db, actor, input);
     let conversation: Conversation | undefined;
     try {
-      [conversation] = await this.db.with(created, owner, members).select().from(created);
+      [conversation] = await this.createStatement.execute(creationValues(actor, { ...input, id: input.id ?? randomUUID() }));
     } catch (error) {
       throw asCreationError(error, input);
     }
@@ -220,38 +223,57 @@ export class ConversationStore {
  * The CTEs that create a conversation with its owner as first participant and its models: `created` inserts the
  * conversation (and returns it; nothing when the id is taken), the other two read it, so they happen only with it.
  * A statement that includes them creates the conversation (ConversationStore.create; a chat's first message, saved
- * in the same statement).
+ * in the same statement). Every value is a placeholder, so such statements are prepared once; creationValues fills
+ * them in.
  */
-export function conversationCreation(db: Executor, actor: Actor, input: NewConversation) {
+export function conversationCreation(db: Executor) {
+  const placeholder = (name: keyof CreationValues) => sql.placeholder(name);
   const created = db.$with('created').as(
     db
       .insert(conversations)
       .values({
-        id: input.id,
-        title: input.title ?? null,
-        ownerId: actor.id,
-        visibility: input.visibility,
-        origin: input.origin,
-        discordChannelId: input.discordChannelId ?? null,
-        parameters: input.parameters ?? {},
-        settings: input.settings ?? {},
+        id: placeholder('conversationId'),
+        title: placeholder('title'),
+        ownerId: placeholder('ownerId'),
+        visibility: placeholder('visibility'),
+        origin: placeholder('origin'),
+        discordChannelId: placeholder('discordChannelId'),
+        parameters: placeholder('parameters'),
+        settings: placeholder('settings'),
       })
       .onConflictDoNothing({ target: conversations.id })
       .returning(),
   );
   const owner = db.$with('owner', { inserted: sql<number>`inserted`.as('inserted') }).as(
     sql`insert into ${conversationParticipants} (conversation_id, user_id, role, last_message_at)
-      select ${created.id}, ${actor.id}, 'owner', ${created.lastMessageAt} from ${created} returning 1 as inserted`,
+      select ${created.id}, ${created.ownerId}, 'owner', ${created.lastMessageAt} from ${created} returning 1 as inserted`,
   );
   // Models as one JSON parameter: drizzle would spread a JS array into a list of parameters.
   const members = db.$with('members', { inserted: sql<number>`inserted`.as('inserted') }).as(
     sql`insert into ${conversationModels} (conversation_id, model_id, position)
       select ${created.id}, model.id, model.position - 1
-      from ${created}, jsonb_array_elements_text(${JSON.stringify(input.modelIds ?? [])}::jsonb) with ordinality as model(id, position)
+      from ${created}, jsonb_array_elements_text(${placeholder('modelIds')}::jsonb) with ordinality as model(id, position)
       returning 1 as inserted`,
   );
   return { created, owner, members };
 }
+
+/** The values of conversationCreation's placeholders, for the actor's new conversation. */
+export function creationValues(actor: Actor, input: NewConversation & { id: string }) {
+  return {
+    conversationId: input.id,
+    title: input.title ?? null,
+    ownerId: actor.id,
+    visibility: input.visibility ?? 'private',
+    origin: input.origin ?? 'web',
+    discordChannelId: input.discordChannelId ?? null,
+    parameters: input.parameters ?? {},
+    settings: input.settings ?? {},
+    modelIds: JSON.stringify(input.modelIds ?? []),
+  };
+}
+
+type CreationValues = ReturnType<typeof creationValues>;
 
 export type ConversationCreation = ReturnType<typeof conversationCreation>;
 

@@ -4,12 +4,14 @@
 // already holds the rest, and parsing 1,000 full rows back was a fifth of a batch save's own time.
 import { getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
-import type { Executor } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
 import { conversationParticipants, conversations, messages, streams } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { conversationReachable } from './conversation-access.ts';
-import { type Conversation, type ConversationCreation, conversationIdTaken } from './conversations.ts';
+import { type Conversation, conversationCreation, conversationIdTaken, type creationValues } from './conversations.ts';
+
+type CreationValues = ReturnType<typeof creationValues>;
 import { newMessageId } from './ids.ts';
 import { sealMessageText } from './message-encryption.ts';
 import type { NewMessage } from './messages.ts';
@@ -73,7 +75,7 @@ export type BatchOptions = {
   /** Save only if this person may write to the conversation (else not-found); engine-side saves have no actor. */
   writableBy?: Actor;
   /** Create the conversation in the same statement (a chat's first message); the creator may write to it. */
-  creating?: ConversationCreation;
+  creating?: CreationValues;
   /** Record this resumable stream of the conversation with the rows (a turn's first replies). */
   streamId?: string;
 };
@@ -81,30 +83,98 @@ export type BatchOptions = {
 /** The rows as stored, in input order, and the conversation when the batch created it. */
 export type SavedBatch = { stored: MessageRow[]; created?: Conversation };
 
+/** The four statements a batch can need: a person's save, the engine's (with the turn's stream, or not), a first message. */
+type BatchKind = 'person' | 'engine' | 'engine-with-stream' | 'first-message';
+
 /**
- * Inserts complete rows (ids set) into one conversation and returns the stored rows in input order. A request id
- * stored before (a retry, or twice in the batch) yields the row already stored, never a second one. One statement
- * (every message and every reply runs it): the access check, the insert, moving the conversation to the top of its
- * members' lists, and the stream record are CTEs of it, so each happens only with the others.
+ * Inserts complete rows (ids set) into one conversation. One statement (every message and every reply runs it): the
+ * access check, the insert, moving the conversation to the top of its members' lists, the stream record and, for a
+ * first message, the conversation itself are CTEs of it, so each happens only with the others. Each kind of batch
+ * is a statement prepared once; the rows travel as one JSON parameter.
  */
-export async function insertMessageBatch(
-  db: Executor,
-  conversationId: string,
-  rows: PreparedMessageRow[],
-  options: BatchOptions = {},
-): Promise<SavedBatch> {
-  const { writableBy, creating, streamId } = options;
-  const allowed = creating
-    ? sql`exists (select 1 from ${creating.created})`
-    : writableBy
-      ? conversationReachable(writableBy, conversationId, 'write')
+export class MessageBatchWriter {
+  private readonly statements;
+
+  constructor(private readonly db: Database) {
+    this.statements = {
+      person: prepareBatch(db, 'person'),
+      engine: prepareBatch(db, 'engine'),
+      'engine-with-stream': prepareBatch(db, 'engine-with-stream'),
+      'first-message': prepareBatch(db, 'first-message'),
+    } satisfies Record<BatchKind, unknown>;
+  }
+
+  /**
+   * Returns the stored rows in input order. A request id stored before (a retry, or twice in the batch) yields the
+   * row already stored, never a second one.
+   */
+  async write(conversationId: string, rows: PreparedMessageRow[], options: BatchOptions = {}): Promise<SavedBatch> {
+    const { writableBy, creating, streamId } = options;
+    const kind: BatchKind = creating ? 'first-message' : writableBy ? 'person' : streamId ? 'engine-with-stream' : 'engine';
+    let decided;
+    try {
+      decided = await this.statements[kind].execute({
+        conversationId,
+        records: JSON.stringify(rows.map(toRecord)),
+        actorId: writableBy?.id,
+        streamId,
+        ...creating,
+      });
+    } catch (error) {
+      // Creating, a violation is more likely the conversation's (an unknown model): the caller says which.
+      if (creating) throw error;
+      if (isForeignKeyViolation(error)) {
+        throw new AppError('invalid_input', 'a message names an unknown conversation, model or parent message', {
+          cause: error,
+        });
+      }
+      if (isUniqueViolation(error)) {
+        throw new AppError('conflict', 'a message with this id (or this stream) already exists', { cause: error });
+      }
+      throw error;
+    }
+    if (!decided[0]?.allowed) throw creating ? conversationIdTaken(conversationId) : notFound('conversation', conversationId);
+    const rowsById = new Map(rows.map((row) => [row.id, row]));
+    const insertedById = new Map<string, MessageRow>();
+    for (const { id, createdAt, updatedAt, costUsd } of decided) {
+      if (id !== null) insertedById.set(id, Object.assign(rowsById.get(id)!, { createdAt: createdAt!, updatedAt: updatedAt!, costUsd }));
+    }
+    const stored = await this.withRetriedRows(conversationId, rows, insertedById);
+    return { stored, created: decided[0]!.created ?? undefined };
+  }
+
+  /** The rows in input order: those inserted now, and for retried request ids the rows stored before. */
+  private async withRetriedRows(conversationId: string, rows: PreparedMessageRow[], insertedById: Map<string, MessageRow>) {
+    const retriedRequestIds = rows.filter((row) => !insertedById.has(row.id)).map((row) => row.requestId!);
+    const storedByRequestId = new Map<string, MessageRow>();
+    if (retriedRequestIds.length > 0) {
+      for (const row of await this.db.select().from(messages).where(inArray(messages.requestId, retriedRequestIds))) {
+        // Request ids are unique across all conversations: never hand back another conversation's message.
+        if (row.conversationId !== conversationId) {
+          throw new AppError('conflict', `request id ${row.requestId} was already used in another conversation`);
+        }
+        storedByRequestId.set(row.requestId!, row);
+      }
+    }
+    return rows.map((row) => insertedById.get(row.id) ?? storedByRequestId.get(row.requestId!)!);
+  }
+}
+
+/** The statement of one kind of batch, with placeholders for the conversation, the rows and the rest. */
+function prepareBatch(db: Database, kind: BatchKind) {
+  const conversationId = sql.placeholder('conversationId');
+  const creation = kind === 'first-message' ? conversationCreation(db) : undefined;
+  const allowed = creation
+    ? sql`exists (select 1 from ${creation.created})`
+    : kind === 'person'
+      ? conversationReachable({ id: sql.placeholder('actorId') }, conversationId, 'write')
       : sql`true`;
   const guard = db.$with('guard', { allowed: sql<boolean>`allowed`.as('allowed') }).as(sql`select ${allowed} as allowed`);
   const inserted = db.$with('inserted').as(
     db
       .insert(messages)
       .select(
-        sql`select ${selectList} from jsonb_to_recordset(${JSON.stringify(rows.map(toRecord))}::jsonb) as r(${recordDefinition})
+        sql`select ${selectList} from jsonb_to_recordset(${sql.placeholder('records')}::jsonb) as r(${recordDefinition})
           where (select allowed from ${guard})`,
       )
       .onConflictDoNothing({ target: messages.requestId })
@@ -114,68 +184,34 @@ export async function insertMessageBatch(
   const latest = sql`(select max(${inserted.createdAt}) from ${inserted})`;
   const touchedConversation = db.$with('touched_conversation', { touched: sql<number>`touched`.as('touched') }).as(
     sql`update ${conversations} set last_message_at = greatest(last_message_at, ${latest})
-      where id = ${conversationId} and exists (select 1 from ${inserted}) returning 1 as touched`,
+      where id = ${conversationId}::uuid and exists (select 1 from ${inserted}) returning 1 as touched`,
   );
   const touchedMembers = db.$with('touched_members', { touched: sql<number>`touched`.as('touched') }).as(
     sql`update ${conversationParticipants} set last_message_at = greatest(last_message_at, ${latest})
-      where conversation_id = ${conversationId} and exists (select 1 from ${inserted}) returning 1 as touched`,
+      where conversation_id = ${conversationId}::uuid and exists (select 1 from ${inserted}) returning 1 as touched`,
   );
   const recordedStream = db.$with('recorded_stream', { recorded: sql<number>`recorded`.as('recorded') }).as(
-    streamId
-      ? sql`insert into ${streams} (id, conversation_id) select ${streamId}, ${conversationId}
+    kind === 'engine-with-stream'
+      ? sql`insert into ${streams} (id, conversation_id) select ${sql.placeholder('streamId')}, ${conversationId}::uuid
           where exists (select 1 from ${inserted}) returning 1 as recorded`
       : sql`select 1 as recorded where false`,
   );
-  const sideEffects = [touchedConversation, touchedMembers, recordedStream];
-  const creation = creating ? [creating.created, creating.owner, creating.members] : [];
-  let decided;
-  try {
-    decided = await db
-      .with(...creation, guard, inserted, ...sideEffects)
-      .select({
-        allowed: guard.allowed,
-        id: inserted.id,
-        createdAt: inserted.createdAt,
-        updatedAt: inserted.updatedAt,
-        costUsd: inserted.costUsd,
-        // The created conversation rides along on every row (a join with its one row); null when not creating.
-        created: creating ? creating.created._.selectedFields : sql<null>`null`,
-      })
-      .from(guard)
-      .leftJoin(inserted, sql`true`)
-      .leftJoin(creating ? creating.created : sql`(select 1) as nothing_created`, sql`true`);
-  } catch (error) {
-    // Creating, a violation is more likely the conversation's (an unknown model): the caller says which.
-    if (creating) throw error;
-    if (isForeignKeyViolation(error)) {
-      throw new AppError('invalid_input', 'a message names an unknown conversation, model or parent message', {
-        cause: error,
-      });
-    }
-    if (isUniqueViolation(error)) {
-      throw new AppError('conflict', 'a message with this id (or this stream) already exists', { cause: error });
-    }
-    throw error;
-  }
-  if (!decided[0]?.allowed) throw creating ? conversationIdTaken(conversationId) : notFound('conversation', conversationId);
-  const rowsById = new Map(rows.map((row) => [row.id, row]));
-  const insertedById = new Map<string, MessageRow>();
-  for (const { id, createdAt, updatedAt, costUsd } of decided) {
-    if (id !== null) insertedById.set(id, Object.assign(rowsById.get(id)!, { createdAt: createdAt!, updatedAt: updatedAt!, costUsd }));
-  }
-  const retriedRequestIds = rows.filter((row) => !insertedById.has(row.id)).map((row) => row.requestId!);
-  const storedByRequestId = new Map<string, MessageRow>();
-  if (retriedRequestIds.length > 0) {
-    for (const row of await db.select().from(messages).where(inArray(messages.requestId, retriedRequestIds))) {
-      // Request ids are unique across all conversations: never hand back another conversation's message.
-      if (row.conversationId !== conversationId) {
-        throw new AppError('conflict', `request id ${row.requestId} was already used in another conversation`);
-      }
-      storedByRequestId.set(row.requestId!, row);
-    }
-  }
-  const stored = rows.map((row) => insertedById.get(row.id) ?? storedByRequestId.get(row.requestId!)!);
-  return { stored, created: decided[0]!.created ?? undefined };
+  const creating = creation ? [creation.created, creation.owner, creation.members] : [];
+  return db
+    .with(...creating, guard, inserted, touchedConversation, touchedMembers, recordedStream)
+    .select({
+      allowed: guard.allowed,
+      id: inserted.id,
+      createdAt: inserted.createdAt,
+      updatedAt: inserted.updatedAt,
+      costUsd: inserted.costUsd,
+      // The created conversation rides along on every row (a join with its one row); null when not creating.
+      created: creation ? creation.created._.selectedFields : sql<null>`null`,
+    })
+    .from(guard)
+    .leftJoin(inserted, sql`true`)
+    .leftJoin(creation ? creation.created : sql`(select 1) as nothing_created`, sql`true`)
+    .prepare(`messages_batch_${kind.replaceAll('-', '_')}`);
 }
 
 /** Every column in table order, which is the order drizzle's insert-select lists them in. */

@@ -11,7 +11,7 @@ import { canRead, conversationReachable } from './conversation-access.ts';
 import {
   asCreationError,
   type Conversation,
-  conversationCreation,
+  creationValues,
   ConversationStore,
   type NewConversation,
 } from './conversations.ts';
@@ -22,7 +22,7 @@ import {
   sealMessageText,
   toMessage,
 } from './message-encryption.ts';
-import { insertMessageBatch, prepareMessageRows } from './message-insert.ts';
+import { MessageBatchWriter, prepareMessageRows } from './message-insert.ts';
 import { clampLimit, decodeCursor, type Page, toPage } from './pagination.ts';
 
 export type MessageRow = typeof messages.$inferSelect;
@@ -90,12 +90,14 @@ export class MessageStore {
   /** A conversation's newest messages: the hottest read of the app, prepared once. */
   private readonly firstPage;
   private readonly nextPage;
+  private readonly batches: MessageBatchWriter;
 
   constructor(
     private readonly db: Database,
     private readonly keyring: Keyring | null = null,
     private readonly conversationStore: ConversationStore = new ConversationStore(db),
   ) {
+    this.batches = new MessageBatchWriter(db);
     const inConversation = eq(messages.conversationId, sql.placeholder('conversationId'));
     // Not correlated with the message row: Postgres checks it once, then walks the index backwards.
     const readable = conversationReachable({ id: sql.placeholder('actorId') }, sql.placeholder('conversationId'), 'read');
@@ -141,7 +143,7 @@ export class MessageStore {
       return [];
     }
     const rows = prepareMessageRows(this.keyring, conversationId, batch, actor.id);
-    const { stored } = await insertMessageBatch(this.db, conversationId, rows, { writableBy: actor });
+    const { stored } = await this.batches.write(conversationId, rows, { writableBy: actor });
     return stored.map((row) => toMessage(this.keyring, row));
   }
 
@@ -159,10 +161,9 @@ export class MessageStore {
     messages: NewMessage[];
   }): Promise<{ conversation: Conversation; messages: Message[] }> {
     const rows = prepareMessageRows(this.keyring, conversation.id, batch, actor.id);
-    const creating = conversationCreation(this.db, actor, conversation);
     let saved;
     try {
-      saved = await insertMessageBatch(this.db, conversation.id, rows, { creating });
+      saved = await this.batches.write(conversation.id, rows, { creating: creationValues(actor, conversation) });
     } catch (error) {
       throw asCreationError(error, conversation);
     }
@@ -180,7 +181,7 @@ export class MessageStore {
   ): Promise<Message[]> {
     const pending = replies.map((reply) => ({ ...reply, role: 'assistant', status: 'streaming' }) as const);
     const rows = prepareMessageRows(this.keyring, conversationId, pending, null);
-    const { stored } = await insertMessageBatch(this.db, conversationId, rows, { streamId });
+    const { stored } = await this.batches.write(conversationId, rows, { streamId });
     return stored.map((row) => toMessage(this.keyring, row));
   }
 
