@@ -5,7 +5,8 @@
 // replies with 0 errors and server RSS < 500 MB; three models in one request ≤ the slowest alone + 20 ms.
 // Chorus runs on PGlite (a data folder `chorus migrate` made, as a restarted server has), or on PostgreSQL when
 // BENCH_DATABASE_URL or TEST_DATABASE_URL is set. CHAT_BENCH_CONCURRENT=<n> runs a smaller wave while working on
-// it; CHAT_BENCH_CPU_PROFILE=<dir> writes a CPU profile of Chorus and of the relay per measure into <dir>.
+// it; CHAT_BENCH_CPU_PROFILE=<dir> writes a CPU profile of Chorus and of the relay per measure into <dir>, and
+// CHAT_BENCH_ALLOCATION_PROFILE=<dir> a sampled profile of every allocation (a .heapprofile) likewise.
 import { mkdirSync } from 'node:fs';
 import { Agent } from 'node:http';
 import path from 'node:path';
@@ -77,17 +78,26 @@ async function alternate<T>(calls: (() => Promise<T>)[], { warmup, runs }: { war
   return results;
 }
 
-/** Runs `measure`; with CHAT_BENCH_CPU_PROFILE, profiles each server meanwhile into <dir>/<name>-<role>.cpuprofile. */
+/**
+ * Runs `measure`; with CHAT_BENCH_CPU_PROFILE (or CHAT_BENCH_ALLOCATION_PROFILE), profiles each server meanwhile into
+ * <dir>/<name>-<role>.cpuprofile (.heapprofile).
+ */
 async function profiled<T>(name: string, servers: ChildServer[], measure: () => Promise<T>): Promise<T> {
-  const dir = process.env.CHAT_BENCH_CPU_PROFILE;
-  if (!dir) return measure();
-  mkdirSync(dir, { recursive: true });
-  for (const server of servers) await server.command({ name: 'profile-start' });
+  const cpuDir = process.env.CHAT_BENCH_CPU_PROFILE;
+  const allocationDir = process.env.CHAT_BENCH_ALLOCATION_PROFILE;
+  if (!cpuDir && !allocationDir) return measure();
+  for (const dir of [cpuDir, allocationDir]) if (dir) mkdirSync(dir, { recursive: true });
+  for (const server of servers) {
+    if (cpuDir) await server.command({ name: 'profile-start' });
+    if (allocationDir) await server.command({ name: 'allocations-start' });
+  }
   try {
     return await measure();
   } finally {
     for (const server of servers) {
-      await server.command({ name: 'profile-stop', path: path.resolve(dir, `${name}-${server.role}.cpuprofile`) });
+      const file = (dir: string, extension: string) => path.resolve(dir, `${name}-${server.role}.${extension}`);
+      if (cpuDir) await server.command({ name: 'profile-stop', path: file(cpuDir, 'cpuprofile') });
+      if (allocationDir) await server.command({ name: 'allocations-stop', path: file(allocationDir, 'heapprofile') });
     }
   }
 }

@@ -67,6 +67,7 @@ setInterval(() => {
 
 const started = await start(process.argv[2] ?? '');
 let profiler: Session | undefined;
+let allocationProfiler: Session | undefined;
 const send = (message: ChildReply) => process.send!(message);
 
 process.on('message', async (command: ChildCommand) => {
@@ -77,8 +78,8 @@ process.on('message', async (command: ChildCommand) => {
       send({ id: command.id, result: { rss, peakRss } });
       if (command.resetPeak) peakRss = rss;
     } else if (command.name === 'heap') {
-      const { heapUsed, external } = process.memoryUsage();
-      send({ id: command.id, result: { heapUsed, external } });
+      const { heapUsed, heapTotal, external } = process.memoryUsage();
+      send({ id: command.id, result: { heapUsed, heapTotal, external } });
     } else if (command.name === 'gc') {
       globalThis.gc?.();
       send({ id: command.id, result: null });
@@ -93,6 +94,22 @@ process.on('message', async (command: ChildCommand) => {
       const { profile } = await profiler.post('Profiler.stop');
       profiler.disconnect();
       profiler = undefined;
+      writeFileSync(command.path, JSON.stringify(profile));
+      send({ id: command.id, result: null });
+    } else if (command.name === 'allocations-start') {
+      allocationProfiler ??= new Session();
+      allocationProfiler.connect();
+      await allocationProfiler.post('HeapProfiler.enable');
+      // Every allocation sampled, also of objects collected since: where the garbage comes from, not only what lives.
+      // (Node 20's typings lack the two include flags.)
+      const sampling = { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true };
+      await allocationProfiler.post('HeapProfiler.startSampling', sampling);
+      send({ id: command.id, result: null });
+    } else if (command.name === 'allocations-stop') {
+      if (!allocationProfiler) throw new Error('no allocation profile was started');
+      const { profile } = await allocationProfiler.post('HeapProfiler.stopSampling');
+      allocationProfiler.disconnect();
+      allocationProfiler = undefined;
       writeFileSync(command.path, JSON.stringify(profile));
       send({ id: command.id, result: null });
     } else if (command.name === 'heap-snapshot') {

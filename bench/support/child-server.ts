@@ -20,6 +20,8 @@ export type ChildCommand = { id: number } & (
   | { name: 'gc' }
   | { name: 'profile-start' }
   | { name: 'profile-stop'; path: string }
+  | { name: 'allocations-start' }
+  | { name: 'allocations-stop'; path: string }
   | { name: 'heap-snapshot'; path: string }
   | { name: 'unlimit-messages'; userId: string }
   | { name: 'stop' }
@@ -30,7 +32,7 @@ export type ChildReply = { ready: true; port: number } | { id: number; result?: 
 
 /** Bytes: resident now, and at the peak since the last reset. */
 export type ChildMemory = { rss: number; peakRss: number };
-export type ChildHeap = { heapUsed: number; external: number };
+export type ChildHeap = { heapUsed: number; heapTotal: number; external: number };
 
 export type ChildServer = {
   role: ChildRole;
