@@ -10,6 +10,17 @@ import { openPage, SCREENSHOTS, signUp, skipWithoutChromium, startWebApp, type W
 
 const screenshot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, name) });
 
+/**
+ * Leaves the admin pages for a new chat and waits for the model list the app fetches on the way (until then the
+ * picker still shows the list from before).
+ */
+async function newChatWithFreshModels(page: Page) {
+  const listed = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/models');
+  await page.getByRole('button', { name: '+ New chat' }).click();
+  const { models } = (await (await listed).json()) as { models: unknown[] };
+  await page.waitForFunction((count) => document.querySelectorAll('.model-option').length === count, models.length);
+}
+
 /** The names the chat's model picker offers. */
 async function pickerNames(page: Page): Promise<string[]> {
   await page.locator('.model-picker summary').click();
@@ -88,8 +99,7 @@ describe('the admin pages in a browser', { skip: skipWithoutChromium }, () => {
     await screenshot(page, '12-admin-model-history.png');
 
     // The new model is offered in the chat.
-    await page.getByRole('button', { name: '+ New chat' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('.model-option').length >= 2);
+    await newChatWithFreshModels(page);
     assert.ok((await pickerNames(page)).some((name) => name.startsWith('Gamma')), 'Gamma is in the picker');
 
     // An import with one bad row is refused whole, that row's problem shown, nothing written.
@@ -125,8 +135,7 @@ describe('the admin pages in a browser', { skip: skipWithoutChromium }, () => {
     await page.getByRole('status').getByText('fake:gamma is now deprecated.').waitFor();
     await page.getByRole('button', { name: 'Restore' }).waitFor();
     await screenshot(page, '15-admin-model-deprecated.png');
-    await page.getByRole('button', { name: '+ New chat' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('.model-option').length >= 2);
+    await newChatWithFreshModels(page);
     const offered = await pickerNames(page);
     assert.ok(!offered.some((name) => name.startsWith('Gamma')), `Gamma is no longer offered: ${offered.join(', ')}`);
     assert.ok(offered.some((name) => name.startsWith('Delta')), 'the imported model is offered');
