@@ -1,10 +1,10 @@
 // One message of the chat: a person's, or an assistant turn with every model's reply side by side (stacked on a
 // narrow screen), each headed by the model that wrote it.
 import { useState } from 'react';
-import Markdown from 'react-markdown';
 import { avatarText, PersonAvatar } from '../group/avatars.tsx';
 import type { ChorusMessage, ModelNames, VoteValue } from '../types.ts';
 import { describeUsage, type ReplyView, repliesOf } from './replies.ts';
+import { ReplyMarkdown } from './ReplyMarkdown.tsx';
 
 /** Who wrote a person's message, when the thread is a group's; absent when it is the reader's own chat. */
 export type SenderView = { name: string; avatarUrl: string | null; mine: boolean };
@@ -125,7 +125,7 @@ function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) 
         {reply.summary?.truncated && <span className="badge">cut at the limit</span>}
       </header>
       <div className="reply-text">
-        <Markdown components={{ a: (props) => <a {...props} target="_blank" rel="noreferrer noopener" /> }}>{reply.text}</Markdown>
+        <ReplyMarkdown text={reply.text} />
       </div>
       {status === 'error' && (
         <p className="reply-error" role="alert">
