@@ -61,6 +61,10 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
     setSidebarOpen(false);
     navigate('/');
   }, []);
+  const onLeft = useCallback(() => {
+    newChat();
+    setSidebarRefresh((count) => count + 1);
+  }, [newChat]);
 
   // Choosing a conversation on a narrow screen closes the drawer.
   useEffect(() => setSidebarOpen(false), [conversationId]);
@@ -125,6 +129,7 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
             models={models}
             onStarted={onStarted}
             onFinished={onFinished}
+            onLeft={onLeft}
           />
         ) : (
           <div className="chat-placeholder">
