@@ -66,8 +66,14 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
     setSidebarRefresh((count) => count + 1);
   }, [newChat]);
 
-  // Choosing a conversation on a narrow screen closes the drawer.
+  // Choosing a conversation on a narrow screen closes the drawer; so do Esc and a tap beside it.
   useEffect(() => setSidebarOpen(false), [conversationId]);
+  useEffect(() => {
+    if (!sidebarOpen) return;
+    const onKeyDown = (event: KeyboardEvent) => event.key === 'Escape' && !document.querySelector('dialog[open]') && setSidebarOpen(false);
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [sidebarOpen]);
 
   return (
     <div className={sidebarOpen ? 'layout sidebar-open' : 'layout'}>
@@ -83,6 +89,7 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
         </button>
         <span className="brand">Chorus</span>
       </header>
+      {sidebarOpen && <div className="drawer-backdrop" aria-hidden="true" onClick={() => setSidebarOpen(false)} />}
       <ConversationSidebar
         profile={profile}
         activeConversationId={route.page === 'conversation' ? route.conversationId : null}

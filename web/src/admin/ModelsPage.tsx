@@ -186,19 +186,19 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
               {selected.displayName ?? selected.name} <span className="badge">{selected.status}</span>{' '}
               <span className="muted">v{selected.version}</span>
             </h2>
-            <div className="admin-actions">
-              <ModelActions
-                model={selected}
-                onChanged={replaceModel}
-                onDuplicated={(copy) => {
-                  replaceModel(copy, `Duplicated ${selected.id} as ${copy.id}.`);
-                  setPanel({ kind: 'model', id: copy.id, tab: 'edit' });
-                }}
-              />
-              <button type="button" className="icon" aria-label="Close" onClick={() => setPanel({ kind: 'none' })}>
-                ✕
-              </button>
-            </div>
+            <button type="button" className="icon" aria-label="Close" onClick={() => setPanel({ kind: 'none' })}>
+              ✕
+            </button>
+          </div>
+          <div className="admin-actions">
+            <ModelActions
+              model={selected}
+              onChanged={replaceModel}
+              onDuplicated={(copy) => {
+                replaceModel(copy, `Duplicated ${selected.id} as ${copy.id}.`);
+                setPanel({ kind: 'model', id: copy.id, tab: 'edit' });
+              }}
+            />
           </div>
           <p className="muted">
             <code>{selected.id}</code>

@@ -101,7 +101,8 @@ export function Composer({ busy, disabled, answering, webSearch, onWebSearchChan
         <textarea
           id="composer-input"
           rows={2}
-          placeholder="Write a message… (Enter sends, Shift+Enter for a new line)"
+          placeholder="Write a message…"
+          aria-describedby={`${ids}-keys`}
           value={text}
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
@@ -118,7 +119,12 @@ export function Composer({ busy, disabled, answering, webSearch, onWebSearchChan
           </button>
         )}
       </div>
-      <WebSearchControl answering={answering} setting={webSearch} onChange={onWebSearchChange} />
+      <div className="composer-footer">
+        <WebSearchControl answering={answering} setting={webSearch} onChange={onWebSearchChange} />
+        <span className="composer-keys muted" id={`${ids}-keys`}>
+          Enter sends · Shift+Enter starts a new line · Esc stops the replies
+        </span>
+      </div>
     </form>
   );
 }

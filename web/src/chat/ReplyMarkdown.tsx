@@ -1,19 +1,19 @@
 // A reply's text as Markdown: links open in a new tab, code blocks are highlighted (see code-highlighting.ts) and
 // carry their language and a copy button.
 import { type ComponentProps, isValidElement, type ReactNode, useRef, useState } from 'react';
-import Markdown from 'react-markdown';
+import Markdown, { type Components } from 'react-markdown';
 import { useCodeHighlighting } from './code-highlighting.ts';
+
+/** Made once: new component functions on every render would remount each code block as a reply streams. */
+const COMPONENTS: Components = {
+  a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noreferrer noopener" />,
+  pre: ({ node: _node, children }) => <CodeBlock>{children}</CodeBlock>,
+};
 
 export function ReplyMarkdown({ text }: { text: string }) {
   const rehypePlugins = useCodeHighlighting(text);
   return (
-    <Markdown
-      rehypePlugins={rehypePlugins}
-      components={{
-        a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noreferrer noopener" />,
-        pre: ({ node: _node, children }) => <CodeBlock>{children}</CodeBlock>,
-      }}
-    >
+    <Markdown rehypePlugins={rehypePlugins} components={COMPONENTS}>
       {text}
     </Markdown>
   );
