@@ -90,6 +90,9 @@ describe('attachments and web search in a browser', { skip: skipWithoutChromium 
     });
     assert.equal(servedWidth, 96, 'the image is served back to the page');
     await page.screenshot({ path: path.join(SCREENSHOTS, '41-attachment-sent.png') });
+    // Stored with the message: still there after a reload.
+    await page.reload();
+    await page.getByRole('article', { name: 'You wrote' }).getByRole('img', { name: 'square.png' }).waitFor();
 
     // A PDF for a model that reads only images: said before anything is sent.
     await pickModels(page, ['gpt-4.1 nano']);
