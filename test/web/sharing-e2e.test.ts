@@ -138,7 +138,7 @@ describe('sharing, paging and people in a browser', { skip: skipWithoutChromium 
     await signUp(member.page, 'Mia', 'mia@example.com');
     await member.page.goto(`${app.baseUrl}${invitePath}`);
     await member.page.waitForURL(/\/c\/[0-9a-f-]{36}$/);
-    await member.page.getByText('Our group').waitFor();
+    await member.page.getByRole('article', { name: 'Otto wrote' }).getByText('Our group').waitFor();
 
     // The owner sees Mia arrive, makes her an admin; Mia's page hears of it.
     await panel.getByLabel('Role of Mia').selectOption('admin');

@@ -235,7 +235,7 @@ function ChatSession({ conversationId, viewerId, exists: existedAtStart, initial
         scroller={scroller}
         messages={chat.messages}
         viewerId={viewerId}
-        groupDetails={group || readOnly ? details : null}
+        details={details}
         busy={busy}
         waiting={chat.status === 'submitted'}
         replyContext={replyContext}

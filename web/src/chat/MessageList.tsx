@@ -19,8 +19,8 @@ type Props = {
   scroller: RefObject<HTMLDivElement | null>;
   messages: ChorusMessage[];
   viewerId: string;
-  /** The details when the thread is a group's (or someone else's, read because it is public): people are named. */
-  groupDetails: ConversationDetails | null;
+  /** Who is in the conversation, to name the people who wrote (null until loaded, or for a chat not saved yet). */
+  details: ConversationDetails | null;
   busy: boolean;
   waiting: boolean;
   replyContext: ReplyContext;
@@ -34,7 +34,7 @@ type Props = {
 };
 
 export function MessageList(props: Props) {
-  const { scroller, messages, viewerId, groupDetails, busy, replyContext, actions, older } = props;
+  const { scroller, messages, viewerId, details, busy, replyContext, actions, older } = props;
   const pinned = useRef(true);
   const top = useRef<HTMLDivElement>(null);
 
@@ -92,7 +92,7 @@ export function MessageList(props: Props) {
           <UserMessage
             key={message.id}
             message={message}
-            sender={groupDetails ? senderOf(message, groupDetails, viewerId) : undefined}
+            sender={senderOf(message, details, viewerId)}
             onEdit={actions && !busy && isMine(message, viewerId) ? (text) => actions.onEdit(message, text) : undefined}
           />
         ) : message.role === 'assistant' ? (

@@ -7,7 +7,7 @@ import type { ChorusMessage, ModelNames, VoteValue } from '../types.ts';
 import { describeUsage, type ReplyView, repliesOf } from './replies.ts';
 import { ReplyMarkdown } from './ReplyMarkdown.tsx';
 
-/** Who wrote a person's message, when the thread is a group's; absent when it is the reader's own chat. */
+/** Who wrote a person's message: the reader (`mine`: no name shown) or someone else, named. */
 export type SenderView = { name: string; avatarUrl: string | null; mine: boolean };
 
 type UserMessageProps = { message: ChorusMessage; sender?: SenderView; onEdit?: (text: string) => void };
