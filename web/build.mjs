@@ -36,13 +36,21 @@ function fingerprintOfSources() {
   return hash.digest('hex');
 }
 
+/** Each script's size as served (gzip), largest first, and the total; the first load is the `index` chunk. */
 function reportSizes() {
   const assets = path.join(outputDirectory, 'assets');
-  const scripts = readdirSync(assets).filter((name) => name.endsWith('.js'));
-  const bytes = scripts.map((name) => readFileSync(path.join(assets, name)));
-  const raw = bytes.reduce((sum, file) => sum + file.length, 0);
-  const gzipped = bytes.reduce((sum, file) => sum + gzipSync(file).length, 0);
-  console.log(`web app: ${scripts.length} script(s), ${(raw / 1024).toFixed(1)} kB, ${(gzipped / 1024).toFixed(1)} kB gzipped`);
+  const scripts = readdirSync(assets)
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => {
+      const bytes = readFileSync(path.join(assets, name));
+      return { name, raw: bytes.length, gzipped: gzipSync(bytes).length };
+    })
+    .sort((first, second) => second.gzipped - first.gzipped);
+  const kilobytes = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
+  for (const script of scripts) console.log(`  ${script.name}: ${kilobytes(script.raw)}, ${kilobytes(script.gzipped)} gzipped`);
+  const raw = scripts.reduce((sum, script) => sum + script.raw, 0);
+  const gzipped = scripts.reduce((sum, script) => sum + script.gzipped, 0);
+  console.log(`web app: ${scripts.length} script(s), ${kilobytes(raw)}, ${kilobytes(gzipped)} gzipped`);
 }
 
 const force = process.argv.includes('--force');

@@ -99,3 +99,38 @@ export async function pickModels(page: Page, names: string[]) {
   await page.keyboard.press('Escape');
   await page.locator('.model-picker summary').click();
 }
+
+/**
+ * What sticks out past the right edge of the window: every visible element whose box ends beyond it, unless it
+ * sits in something made to scroll sideways (a wide table's `.table-scroll`, a code block's `pre`). Empty when the
+ * page fits its width.
+ */
+export async function elementsPastRightEdge(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    type Node = {
+      tagName: string;
+      className: unknown;
+      textContent: string | null;
+      closest(selector: string): Node | null;
+      getBoundingClientRect(): { left: number; right: number; width: number; height: number };
+    };
+    const { document, innerWidth, getComputedStyle } = globalThis as unknown as {
+      document: { body: { querySelectorAll(selector: string): Node[] } };
+      innerWidth: number;
+      getComputedStyle(node: Node): { visibility: string };
+    };
+    // No named helpers in here: the test runner's transpiler would wrap them in a function the page lacks.
+    return Array.from(document.body.querySelectorAll('*'))
+      .filter((node) => {
+        const box = node.getBoundingClientRect();
+        // Off screen to the left on purpose: the closed conversations drawer.
+        if (box.width === 0 || box.height === 0 || box.left < 0) return false;
+        if (node.closest('.table-scroll, pre')) return false;
+        return box.right > innerWidth + 1 && getComputedStyle(node).visibility !== 'hidden';
+      })
+      .map(
+        (node) =>
+          `<${node.tagName.toLowerCase()} class="${typeof node.className === 'string' ? node.className : ''}"> “${(node.textContent ?? '').trim().slice(0, 40)}”`,
+      );
+  });
+}

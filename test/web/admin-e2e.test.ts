@@ -10,6 +10,17 @@ import { openPage, SCREENSHOTS, signUp, skipWithoutChromium, startWebApp, type W
 
 const screenshot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, name) });
 
+/**
+ * Leaves the admin pages for a new chat and waits for the model list the app fetches on the way (until then the
+ * picker still shows the list from before).
+ */
+async function newChatWithFreshModels(page: Page) {
+  const listed = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/models');
+  await page.getByRole('button', { name: '+ New chat' }).click();
+  const { models } = (await (await listed).json()) as { models: unknown[] };
+  await page.waitForFunction((count) => document.querySelectorAll('.model-option').length === count, models.length);
+}
+
 /** The names the chat's model picker offers. */
 async function pickerNames(page: Page): Promise<string[]> {
   await page.locator('.model-picker summary').click();
@@ -34,8 +45,6 @@ describe('the admin pages in a browser', { skip: skipWithoutChromium }, () => {
 
   test('the admin creates a model, reprices it, reads the diff, imports, deprecates: the picker follows', async () => {
     const { page, errors } = await openPage(app);
-    // Reasons asked for with the browser's prompt are given here.
-    page.on('dialog', (dialog) => void dialog.accept(dialog.type() === 'prompt' ? 'Retired by the end-to-end test' : undefined));
     await signUp(page, 'Ada Admin', 'admin@example.com');
     // One reply, so the usage page has something to chart.
     await page.getByLabel('Message').fill('Hello');
@@ -84,12 +93,20 @@ describe('the admin pages in a browser', { skip: skipWithoutChromium }, () => {
     await history.getByText('pricing.input: 1 → 2').waitFor();
     await history.getByText('The provider raised its price').waitFor();
     assert.match(await history.locator('.history-entry').first().innerText(), /by you/);
-    await history.getByRole('button', { name: 'Revert to version 1' }).waitFor();
     await screenshot(page, '12-admin-model-history.png');
 
+    // Reverting asks why in the page's own dialog; the reason lands in the history with the diff back.
+    await history.getByRole('button', { name: 'Revert to version 1' }).click();
+    const revertDialog = page.getByRole('dialog', { name: 'Revert fake:gamma to version 1?' });
+    await revertDialog.getByLabel('Reason (kept in the history)').fill('The raise was a mistake');
+    await screenshot(page, '12-admin-revert-dialog.png');
+    await revertDialog.getByRole('button', { name: 'Revert to version 1' }).click();
+    await page.getByRole('status').getByText(/Reverted to version 1: now version 3/).waitFor();
+    await history.getByText('The raise was a mistake').waitFor();
+    await history.getByText('pricing.input: 2 → 1').waitFor();
+
     // The new model is offered in the chat.
-    await page.getByRole('button', { name: '+ New chat' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('.model-option').length >= 2);
+    await newChatWithFreshModels(page);
     assert.ok((await pickerNames(page)).some((name) => name.startsWith('Gamma')), 'Gamma is in the picker');
 
     // An import with one bad row is refused whole, that row's problem shown, nothing written.
@@ -122,14 +139,33 @@ describe('the admin pages in a browser', { skip: skipWithoutChromium }, () => {
     // Deprecated: gone from the picker.
     await table.getByRole('button', { name: 'Gamma' }).click();
     await page.getByRole('button', { name: 'Deprecate' }).click();
+    const deprecateDialog = page.getByRole('dialog', { name: 'Deprecate Gamma?' });
+    await deprecateDialog.getByLabel('Reason (kept in the history)').fill('Retired by the end-to-end test');
+    await deprecateDialog.getByRole('button', { name: 'Deprecate' }).click();
     await page.getByRole('status').getByText('fake:gamma is now deprecated.').waitFor();
     await page.getByRole('button', { name: 'Restore' }).waitFor();
+    await page.getByRole('tab', { name: 'History' }).click();
+    await history.getByText('Retired by the end-to-end test').waitFor();
     await screenshot(page, '15-admin-model-deprecated.png');
-    await page.getByRole('button', { name: '+ New chat' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('.model-option').length >= 2);
+    await newChatWithFreshModels(page);
     const offered = await pickerNames(page);
     assert.ok(!offered.some((name) => name.startsWith('Gamma')), `Gamma is no longer offered: ${offered.join(', ')}`);
     assert.ok(offered.some((name) => name.startsWith('Delta')), 'the imported model is offered');
+
+    // Duplicating asks for the copy's id; an id already taken is refused in the dialog, which stays open.
+    await adminLinks.getByRole('link', { name: 'Models' }).click();
+    await table.getByRole('button', { name: 'Delta' }).click();
+    await page.getByRole('button', { name: 'Duplicate' }).click();
+    const duplicateDialog = page.getByRole('dialog', { name: 'Duplicate Delta' });
+    await duplicateDialog.getByLabel('Id of the copy').fill('fake:gamma');
+    await duplicateDialog.getByRole('button', { name: 'Duplicate' }).click();
+    await duplicateDialog.getByRole('alert').waitFor();
+    withoutRefusedRequests(errors, 409);
+    await screenshot(page, '15-admin-duplicate-refused.png');
+    await duplicateDialog.getByLabel('Id of the copy').fill('fake:delta-large');
+    await duplicateDialog.getByRole('button', { name: 'Duplicate' }).click();
+    await page.getByRole('status').getByText('Duplicated fake:delta as fake:delta-large.').waitFor();
+    await table.getByText('fake:delta-large').waitFor();
 
     // Usage as charts over a date range.
     await adminLinks.getByRole('link', { name: 'Usage' }).click();

@@ -94,6 +94,9 @@ describe('the web app in a browser', { skip: skipWithoutChromium }, () => {
     const beta = page.getByRole('article', { name: /^beta.* replied$/i });
     await alpha.getByText(ALPHA_REPLY).waitFor();
     await beta.getByText(BETA_REPLY).waitFor();
+    // Both finished (their usage shown), so the thread no longer grows and scrolls between the two measurements.
+    await alpha.locator('.reply-usage').waitFor();
+    await beta.locator('.reply-usage').waitFor();
     const [alphaBox, betaBox] = [await alpha.boundingBox(), await beta.boundingBox()];
     assert.ok(alphaBox && betaBox);
     assert.equal(Math.round(alphaBox.y), Math.round(betaBox.y), 'side by side: the replies start at the same height');

@@ -61,9 +61,19 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
     setSidebarOpen(false);
     navigate('/');
   }, []);
+  const onLeft = useCallback(() => {
+    newChat();
+    setSidebarRefresh((count) => count + 1);
+  }, [newChat]);
 
-  // Choosing a conversation on a narrow screen closes the drawer.
+  // Choosing a conversation on a narrow screen closes the drawer; so do Esc and a tap beside it.
   useEffect(() => setSidebarOpen(false), [conversationId]);
+  useEffect(() => {
+    if (!sidebarOpen) return;
+    const onKeyDown = (event: KeyboardEvent) => event.key === 'Escape' && !document.querySelector('dialog[open]') && setSidebarOpen(false);
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [sidebarOpen]);
 
   return (
     <div className={sidebarOpen ? 'layout sidebar-open' : 'layout'}>
@@ -79,6 +89,7 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
         </button>
         <span className="brand">Chorus</span>
       </header>
+      {sidebarOpen && <div className="drawer-backdrop" aria-hidden="true" onClick={() => setSidebarOpen(false)} />}
       <ConversationSidebar
         profile={profile}
         activeConversationId={route.page === 'conversation' ? route.conversationId : null}
@@ -125,6 +136,7 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
             models={models}
             onStarted={onStarted}
             onFinished={onFinished}
+            onLeft={onLeft}
           />
         ) : (
           <div className="chat-placeholder">

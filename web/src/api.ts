@@ -30,6 +30,21 @@ export async function apiRequest<Result>(method: string, path: string, body?: un
   return parsed as Result;
 }
 
+/** A multipart upload (POST /api/files): the browser sets the content type with its boundary. */
+export async function apiUpload<Result>(path: string, form: FormData): Promise<Result> {
+  let response: Response;
+  try {
+    response = await fetch(path, { method: 'POST', credentials: 'same-origin', body: form });
+  } catch {
+    // A server refusing a large body may close the connection before the browser sees its answer.
+    throw new ApiError(0, 'network', 'The upload was cut off: the file may be too large, or the server cannot be reached.');
+  }
+  const text = await response.text();
+  const parsed: unknown = text ? safeJson(text) : undefined;
+  if (!response.ok) throw errorFrom(response, parsed);
+  return parsed as Result;
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);

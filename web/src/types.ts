@@ -72,8 +72,11 @@ export type ReplySummary = {
   isFirstResponder?: boolean;
 };
 
-/** What the app keeps with a message: who wrote it (null: a model; absent: sent from this page). */
-export type ChorusMetadata = { senderId?: string | null };
+/**
+ * What the app keeps with a message: who wrote it (null: a model; absent: sent from this page), and for a stored
+ * assistant turn the message it answers (to join a turn split between two pages of the thread).
+ */
+export type ChorusMetadata = { senderId?: string | null; parentId?: string | null };
 
 /** A chat message in the app: the AI SDK's, with Chorus's `data-reply` parts. */
 export type ChorusMessage = UIMessage<ChorusMetadata, { reply: ReplySummary }>;

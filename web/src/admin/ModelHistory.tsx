@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { type AdminModel, type ModelHistoryEntry, modelHistory, revertModel } from './admin-api.ts';
 import { describeChange } from './model-form-values.ts';
+import { ReasonDialog } from './ReasonDialog.tsx';
 
 type Props = { model: AdminModel; actorId: string; onReverted: (model: AdminModel, message: string) => void };
 
@@ -23,49 +24,57 @@ export function ModelHistory({ model, actorId, onReverted }: Props) {
     void load();
   }, [load, model.version]);
 
-  async function revert(version: number) {
-    const reason = window.prompt(`Why go back to version ${version}? (kept in the history)`, `Back to version ${version}`);
-    if (reason === null) return;
-    try {
-      const result = await revertModel(model.id, version, reason.trim() || undefined);
-      onReverted(result.model, `Reverted to version ${version}: now version ${result.model.version}.`);
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
-    }
+  const [reverting, setReverting] = useState<number | null>(null);
+  async function revert(version: number, reason: string | undefined) {
+    const result = await revertModel(model.id, version, reason);
+    setReverting(null);
+    onReverted(result.model, `Reverted to version ${version}: now version ${result.model.version}.`);
   }
 
   if (problem) return <p className="form-problem" role="alert">{problem}</p>;
   if (!entries) return <p className="muted">Loading the history…</p>;
   return (
-    <ol className="model-history" aria-label={`History of ${model.id}`}>
-      {entries.map((entry) => (
-        <li key={entry.version} className="history-entry">
-          <div className="history-heading">
-            <strong>Version {entry.version}</strong> <span className="badge">{entry.kind}</span>{' '}
-            <span className="muted">
-              {new Date(entry.createdAt).toLocaleString()} · by {authorOf(entry.changedBy, actorId)}
-            </span>
-            {entry.version !== model.version && (
-              <button type="button" className="secondary small" onClick={() => void revert(entry.version)}>
-                Revert to version {entry.version}
-              </button>
+    <>
+      {reverting !== null && (
+        <ReasonDialog
+          title={`Revert ${model.id} to version ${reverting}?`}
+          description={`Its fields become those of version ${reverting} again, written as a new version: the history only grows.`}
+          confirmLabel={`Revert to version ${reverting}`}
+          initialReason={`Back to version ${reverting}`}
+          onCancel={() => setReverting(null)}
+          onConfirm={(reason) => revert(reverting, reason)}
+        />
+      )}
+      <ol className="model-history" aria-label={`History of ${model.id}`}>
+        {entries.map((entry) => (
+          <li key={entry.version} className="history-entry">
+            <div className="history-heading">
+              <strong>Version {entry.version}</strong> <span className="badge">{entry.kind}</span>{' '}
+              <span className="muted">
+                {new Date(entry.createdAt).toLocaleString()} · by {authorOf(entry.changedBy, actorId)}
+              </span>
+              {entry.version !== model.version && (
+                <button type="button" className="secondary small" onClick={() => setReverting(entry.version)}>
+                  Revert to version {entry.version}
+                </button>
+              )}
+            </div>
+            {entry.reason && <p className="history-reason">“{entry.reason}”</p>}
+            {entry.changes.length > 0 ? (
+              <ul className="history-changes">
+                {entry.changes.map((change) => (
+                  <li key={change.field}>
+                    <code>{describeChange(change)}</code>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">{entry.version === 1 ? 'First version.' : 'No field changed.'}</p>
             )}
-          </div>
-          {entry.reason && <p className="history-reason">“{entry.reason}”</p>}
-          {entry.changes.length > 0 ? (
-            <ul className="history-changes">
-              {entry.changes.map((change) => (
-                <li key={change.field}>
-                  <code>{describeChange(change)}</code>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p className="muted">{entry.version === 1 ? 'First version.' : 'No field changed.'}</p>
-          )}
-        </li>
-      ))}
-    </ol>
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }
 

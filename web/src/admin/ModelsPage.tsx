@@ -4,8 +4,6 @@ import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { Profile } from '../types.ts';
 import {
   type AdminModel,
-  changeModelStatus,
-  duplicateModel,
   exportModels,
   listModels,
   MODEL_CAPABILITIES,
@@ -13,6 +11,7 @@ import {
   type ModelFilters,
 } from './admin-api.ts';
 import { ImportPanel } from './ImportPanel.tsx';
+import { ModelActions } from './ModelActions.tsx';
 import { ModelForm } from './ModelForm.tsx';
 import { ModelHistory } from './ModelHistory.tsx';
 import { type SortKey, sortModels } from './model-sorting.ts';
@@ -77,29 +76,6 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
   function replaceModel(model: AdminModel, message: string) {
     setItems((current) => (current.some((item) => item.id === model.id) ? current.map((item) => (item.id === model.id ? model : item)) : [model, ...current]));
     setNotice(message);
-  }
-
-  async function act(model: AdminModel, action: 'deprecate' | 'disable' | 'restore') {
-    const reason = window.prompt(`Why ${action} ${model.id}? (kept in the history)`, '');
-    if (reason === null) return;
-    try {
-      const result = await changeModelStatus(model.id, action, reason.trim() || undefined);
-      replaceModel(result.model, `${model.id} is now ${result.model.status}.`);
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
-    }
-  }
-
-  async function duplicate(model: AdminModel) {
-    const newId = window.prompt(`Duplicate ${model.id} as (provider:providerModelId)`, `${model.id}-copy`);
-    if (!newId) return;
-    try {
-      const copy = await duplicateModel(model.id, newId.trim(), `Duplicated from ${model.id}`);
-      replaceModel(copy, `Duplicated ${model.id} as ${copy.id}.`);
-      setPanel({ kind: 'model', id: copy.id, tab: 'edit' });
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
-    }
   }
 
   async function download() {
@@ -210,28 +186,19 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
               {selected.displayName ?? selected.name} <span className="badge">{selected.status}</span>{' '}
               <span className="muted">v{selected.version}</span>
             </h2>
-            <div className="admin-actions">
-              <button type="button" className="secondary" onClick={() => void duplicate(selected)}>
-                Duplicate
-              </button>
-              {selected.status === 'deprecated' || selected.status === 'disabled' ? (
-                <button type="button" className="secondary" onClick={() => void act(selected, 'restore')}>
-                  Restore
-                </button>
-              ) : (
-                <>
-                  <button type="button" className="secondary" onClick={() => void act(selected, 'deprecate')}>
-                    Deprecate
-                  </button>
-                  <button type="button" className="secondary" onClick={() => void act(selected, 'disable')}>
-                    Disable
-                  </button>
-                </>
-              )}
-              <button type="button" className="icon" aria-label="Close" onClick={() => setPanel({ kind: 'none' })}>
-                ✕
-              </button>
-            </div>
+            <button type="button" className="icon" aria-label="Close" onClick={() => setPanel({ kind: 'none' })}>
+              ✕
+            </button>
+          </div>
+          <div className="admin-actions">
+            <ModelActions
+              model={selected}
+              onChanged={replaceModel}
+              onDuplicated={(copy) => {
+                replaceModel(copy, `Duplicated ${selected.id} as ${copy.id}.`);
+                setPanel({ kind: 'model', id: copy.id, tab: 'edit' });
+              }}
+            />
           </div>
           <p className="muted">
             <code>{selected.id}</code>

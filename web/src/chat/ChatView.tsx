@@ -1,22 +1,29 @@
-// The chat: the AI SDK's useChat over POST /api/chat, with the picked models named in each request. An existing
-// conversation is loaded first (GET /api/conversations/:id/messages); a reply still running is re-attached to.
+// The chat: the AI SDK's useChat over POST /api/chat, with the picked models (and web search) named in each request.
+// An existing conversation is loaded first (its newest page of messages, older ones on request); a reply still
+// running is re-attached to. Someone who reads a public conversation without being in it gets no composer.
 import { useChat } from '@ai-sdk/react';
-import { DefaultChatTransport } from 'ai';
+import type { FileUIPart } from 'ai';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { apiRequest } from '../api.ts';
+import { ApiError } from '../api.ts';
 import { isGroup, leadModelIdOf } from '../group/conversation-api.ts';
 import { ConversationPanel } from '../group/ConversationPanel.tsx';
-import { GroupSummary, senderOf } from '../group/GroupSummary.tsx';
+import { GroupSummary } from '../group/GroupSummary.tsx';
 import { useConversationDetails } from '../group/use-conversation.ts';
-import { useLiveThread } from '../group/use-live-thread.ts';
+import { type Departure, useLiveThread } from '../group/use-live-thread.ts';
 import type { ChorusMessage, PickableModel, VoteValue } from '../types.ts';
+import { answeringModels } from './answering-models.ts';
+import { createChatTransport, describeChatError } from './chat-transport.ts';
 import { Composer } from './Composer.tsx';
-import { AssistantTurn, type ReplyContext, UserMessage } from './MessageView.tsx';
+import { type MessageActions, MessageList } from './MessageList.tsx';
+import type { ReplyContext } from './MessageView.tsx';
+import { initialModelIds } from './model-choice.ts';
 import { ModelPicker, modelLabel } from './ModelPicker.tsx';
 import { repliesOf } from './replies.ts';
+import { ShareDialog } from './ShareDialog.tsx';
 import { castVote, emptyThread, fetchThread, type Thread } from './thread.ts';
-/** A stop request ends the replies on the server, which then closes the stream; past this, stop reading anyway. */
-const STOP_GRACE_MS = 3_000;
+import { useOlderMessages } from './use-older-messages.ts';
+import { useStopReplies } from './use-stop-replies.ts';
+import { webSearchRequest, type WebSearchSetting } from './WebSearchControl.tsx';
 
 type ScreenProps = {
   conversationId: string;
@@ -27,9 +34,11 @@ type ScreenProps = {
   models: PickableModel[];
   onStarted: (conversationId: string) => void;
   onFinished: () => void;
+  /** The reader left the conversation (it is no longer theirs to show). */
+  onLeft: () => void;
 };
 
-export function ChatScreen({ conversationId, viewerId, fresh, models, onStarted, onFinished }: ScreenProps) {
+export function ChatScreen({ conversationId, fresh, ...session }: ScreenProps) {
   const [loaded, setLoaded] = useState<Thread | null>(fresh ? emptyThread() : null);
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -38,7 +47,11 @@ export function ChatScreen({ conversationId, viewerId, fresh, models, onStarted,
     let current = true;
     fetchThread(conversationId)
       .then((thread) => current && setLoaded(thread))
-      .catch((error: unknown) => current && setProblem(error instanceof Error ? error.message : String(error)));
+      .catch((error: unknown) => {
+        if (!current) return;
+        if (error instanceof ApiError && error.status === 404) setProblem('it does not exist, or it is private and you are not in it.');
+        else setProblem(error instanceof Error ? error.message : String(error));
+      });
     return () => {
       current = false;
     };
@@ -52,56 +65,41 @@ export function ChatScreen({ conversationId, viewerId, fresh, models, onStarted,
     );
   }
   if (!loaded) return <div className="chat-placeholder">Loading…</div>;
-  return (
-    <ChatSession
-      conversationId={conversationId}
-      viewerId={viewerId}
-      exists={!fresh}
-      initialThread={loaded}
-      models={models}
-      onStarted={onStarted}
-      onFinished={onFinished}
-    />
-  );
+  return <ChatSession conversationId={conversationId} exists={!fresh} initialThread={loaded} {...session} />;
 }
 
-type SessionProps = {
-  conversationId: string;
-  viewerId: string;
+type SessionProps = Omit<ScreenProps, 'fresh'> & {
   /** Saved on the server already (else its details and events are not there until the first turn). */
   exists: boolean;
   initialThread: Thread;
-  models: PickableModel[];
-  onStarted: (conversationId: string) => void;
-  onFinished: () => void;
 };
 
-function ChatSession({ conversationId, viewerId, exists: existedAtStart, initialThread, models, onStarted, onFinished }: SessionProps) {
+function ChatSession({ conversationId, viewerId, exists: existedAtStart, initialThread, models, onStarted, onFinished, onLeft }: SessionProps) {
   const initialMessages = initialThread.messages;
   const [selected, setSelected] = useState<string[]>(() => initialModelIds(initialMessages, models));
   const [exists, setExists] = useState(existedAtStart);
-  const { details, reload: reloadDetails } = useConversationDetails(conversationId, exists);
+  const { details, loading: detailsLoading, reload: reloadDetails, replace: replaceDetails } = useConversationDetails(conversationId, exists);
   const group = isGroup(details);
   const [panelOpen, setPanelOpen] = useState(false);
+  const [sharing, setSharing] = useState(false);
   const [stored, setStored] = useState({ names: initialThread.names, avatars: initialThread.avatars });
   const [votes, setVotes] = useState<ReadonlyMap<string, VoteValue>>(initialThread.votes);
-  // A group's own models answer (its panel sets them); a one-person chat names the models picked here.
-  const groupRef = useRef(group);
-  groupRef.current = group;
-  // The transport is made once per chat; it reads the models picked at the moment a request leaves.
-  const selectedRef = useRef(selected);
-  selectedRef.current = selected;
+  const [webSearch, setWebSearch] = useState<WebSearchSetting>({ on: false, contextSize: 'medium' });
+  // Removed by someone, left from another tab, or deleted: what is shown stays, to read, and nothing more.
+  const [departed, setDeparted] = useState<Departure | null>(null);
+  // Someone who reads it because it is public, without being in it; or who is no longer in it.
+  const readOnly = (details !== null && details.role === null) || departed !== null;
+  const answering = answeringModels({ group, details, selected, models });
+
+  // The transport is made once per chat; it reads what is chosen at the moment a request leaves. A group's own
+  // models answer (its panel sets them); a one-person chat names the models picked here.
+  const requestChoices = useRef({ group, selected, webSearch: webSearchRequest(webSearch, answering) });
+  requestChoices.current = { group, selected, webSearch: webSearchRequest(webSearch, answering) };
   const transport = useMemo(
     () =>
-      new DefaultChatTransport<ChorusMessage>({
-        api: '/api/chat',
-        // The server reads only the newest message (it keeps the history), so only that one is sent.
-        prepareSendMessagesRequest: ({ id, messages, trigger, messageId }) => {
-          const last = messages.at(-1);
-          // Only what the server reads: an edit's message also carries useChat's `messageId`.
-          const message = last && { id: last.id, role: last.role, parts: last.parts };
-          return { body: { id, message, trigger, messageId, ...(groupRef.current ? {} : { modelIds: selectedRef.current }) } };
-        },
+      createChatTransport(() => {
+        const { group: inGroup, selected: modelIds, webSearch: search } = requestChoices.current;
+        return { ...(inGroup ? {} : { modelIds }), ...(search ? { webSearch: search } : {}) };
       }),
     [],
   );
@@ -115,18 +113,38 @@ function ChatSession({ conversationId, viewerId, exists: existedAtStart, initial
     },
   });
   const busy = chat.status === 'submitted' || chat.status === 'streaming';
+  const scroller = useRef<HTMLDivElement>(null);
+
+  const rememberPage = (thread: Thread) => {
+    setStored((current) => ({ names: new Map([...current.names, ...thread.names]), avatars: new Map([...current.avatars, ...thread.avatars]) }));
+    setVotes((current) => new Map([...current, ...thread.votes]));
+  };
+  const older = useOlderMessages({
+    conversationId,
+    initialCursor: initialThread.olderCursor,
+    scroller,
+    messages: chat.messages,
+    setMessages: chat.setMessages,
+    busy,
+    onPage: rememberPage,
+  });
 
   useLiveThread({
     conversationId,
-    enabled: exists,
+    viewerId,
+    enabled: exists && departed === null,
     busy,
     messages: chat.messages,
     setMessages: chat.setMessages,
-    onThread: (thread) => {
-      setStored({ names: thread.names, avatars: thread.avatars });
-      setVotes(thread.votes);
+    onThread: (thread, keptOlder) => {
+      rememberPage(thread);
+      if (!keptOlder) older.setCursor(thread.olderCursor);
     },
     onMembersChanged: () => void reloadDetails(),
+    onDeparted: (departure) => {
+      setDeparted(departure);
+      setPanelOpen(false);
+    },
   });
 
   // The models picked once the picker knows them (GET /api/models may answer after the chat opened).
@@ -164,135 +182,98 @@ function ChatSession({ conversationId, viewerId, exists: existedAtStart, initial
     setVotes((current) => withVote(current, messageId, next));
     castVote(conversationId, messageId, next).catch(() => setVotes(previous));
   }
-  const replyContext: ReplyContext = { modelNames, modelAvatars, leadModelId: leadModelIdOf(details), votes, onVote: vote };
+  const replyContext: ReplyContext = { modelNames, modelAvatars, leadModelId: leadModelIdOf(details), votes, onVote: readOnly ? undefined : vote };
 
-  const stopTimer = useRef<number | undefined>(undefined);
-  async function stop() {
-    // The server keeps what each model said (status stopped) and ends the stream; the local abort is a fallback.
-    window.clearTimeout(stopTimer.current);
-    stopTimer.current = window.setTimeout(() => void chat.stop(), STOP_GRACE_MS);
-    try {
-      await apiRequest('POST', `/api/chat/${conversationId}/stop`);
-    } catch {
-      void chat.stop();
-    }
-  }
-  useEffect(() => {
-    if (!busy) window.clearTimeout(stopTimer.current);
-  }, [busy]);
+  const stop = useStopReplies(conversationId, busy, chat.stop);
 
-  // Esc stops the replies, wherever the focus is.
-  const stopRef = useRef(stop);
-  stopRef.current = stop;
-  useEffect(() => {
-    if (!busy) return;
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !document.querySelector('dialog[open], details[open]')) void stopRef.current();
-    };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [busy]);
-
-  // Follows the newest text while the reader is at the bottom; leaves them be when they scrolled up.
-  const scroller = useRef<HTMLDivElement>(null);
-  const pinned = useRef(true);
-  useEffect(() => {
-    const element = scroller.current;
-    if (element && pinned.current) element.scrollTop = element.scrollHeight;
-  }, [chat.messages]);
-
-  function send(text: string) {
+  function send(text: string, files: FileUIPart[]) {
     if (chat.messages.length === 0) onStarted(conversationId);
-    void chat.sendMessage({ text });
+    void chat.sendMessage(text.trim() ? { text, files } : { files });
   }
+  const actions: MessageActions | null = readOnly
+    ? null
+    : {
+        // An edit keeps the message's files: only its words change.
+        onEdit: (message, text) =>
+          void chat.sendMessage({
+            id: crypto.randomUUID(),
+            role: 'user',
+            parts: [{ type: 'text', text }, ...message.parts.filter((part) => part.type === 'file')],
+            messageId: message.id,
+          }),
+        onRegenerate: (messageId) => void chat.regenerate({ messageId }),
+      };
 
-  const lastAssistantIndex = chat.messages.findLastIndex((message) => message.role === 'assistant');
   return (
     <div className="chat">
       <div className="chat-toolbar">
-        {group && details ? <GroupSummary details={details} /> : <ModelPicker models={models} selected={selected} onChange={setSelected} />}
-        {details && (
-          <button type="button" className="secondary panel-toggle" aria-expanded={panelOpen} onClick={() => setPanelOpen((open) => !open)}>
-            {panelOpen ? 'Close settings' : 'Group settings'}
-          </button>
+        {group && details ? (
+          <GroupSummary details={details} />
+        ) : readOnly ? (
+          <span className="chat-title">{details?.title ?? 'Untitled chat'}</span>
+        ) : (
+          <ModelPicker models={models} selected={selected} onChange={setSelected} />
         )}
-      </div>
-      {panelOpen && details && <ConversationPanel details={details} models={models} onChanged={() => void reloadDetails()} />}
-      <div
-        className="messages"
-        ref={scroller}
-        onScroll={(event) => {
-          const element = event.currentTarget;
-          pinned.current = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
-        }}
-        aria-live="polite"
-      >
-        {chat.messages.length === 0 && (
-          <div className="chat-placeholder">
-            <h2>What shall we talk about?</h2>
-            <p className="muted">Pick one model, or several to see their answers side by side.</p>
-          </div>
-        )}
-        {chat.messages.map((message, index) =>
-          message.role === 'user' ? (
-            <UserMessage
-              key={message.id}
-              message={message}
-              sender={group ? senderOf(message, details, viewerId) : undefined}
-              onEdit={!busy && isMine(message, viewerId) ? (text) => void chat.sendMessage({ id: crypto.randomUUID(), role: 'user', parts: [{ type: 'text', text }], messageId: message.id }) : undefined}
-            />
-          ) : message.role === 'assistant' ? (
-            <AssistantTurn
-              key={message.id}
-              message={message}
-              context={replyContext}
-              canRegenerate={index === lastAssistantIndex && !busy}
-              onRegenerate={() => void chat.regenerate({ messageId: message.id })}
-            />
-          ) : null,
-        )}
-        {chat.status === 'submitted' && <p className="muted waiting">Waiting for the first words…</p>}
-        {chat.error && (
-          <div className="chat-error" role="alert">
-            {describeChatError(chat.error)}{' '}
-            <button type="button" className="link" onClick={() => chat.clearError()}>
-              Dismiss
+        <span className="chat-toolbar-actions">
+          {details && (
+            <button type="button" className="secondary" onClick={() => setSharing(true)}>
+              {details.visibility === 'public' ? 'Shared: public' : 'Share'}
             </button>
-          </div>
-        )}
+          )}
+          {details && !readOnly && (
+            <button type="button" className="secondary panel-toggle" aria-expanded={panelOpen} onClick={() => setPanelOpen((open) => !open)}>
+              {panelOpen ? 'Close settings' : 'Group settings'}
+            </button>
+          )}
+        </span>
       </div>
-      <Composer busy={busy} disabled={models.length === 0} onSend={send} onStop={() => void stop()} />
+      {sharing && details && <ShareDialog details={details} onChanged={replaceDetails} onClose={() => setSharing(false)} />}
+      {panelOpen && details && !readOnly && (
+        <ConversationPanel details={details} models={models} viewerId={viewerId} onChanged={() => void reloadDetails()} onLeft={onLeft} />
+      )}
+      <MessageList
+        scroller={scroller}
+        messages={chat.messages}
+        viewerId={viewerId}
+        details={details}
+        busy={busy}
+        waiting={chat.status === 'submitted'}
+        replyContext={replyContext}
+        actions={actions}
+        older={older}
+        paged={initialThread.olderCursor !== null}
+        emptyHint="Pick one model, or several to see their answers side by side."
+        error={chat.error ? describeChatError(chat.error) : null}
+        onDismissError={() => chat.clearError()}
+      />
+      {readOnly ? (
+        <p className="read-only-note" role="note">
+          {departed ? DEPARTURE_NOTES[departed] : 'You are reading a public conversation. Only the people in it can write here.'}
+        </p>
+      ) : (
+        <Composer
+          busy={busy}
+          disabled={models.length === 0 || (exists && detailsLoading)}
+          answering={answering}
+          webSearch={webSearch}
+          onWebSearchChange={setWebSearch}
+          onSend={send}
+          onStop={() => void stop()}
+        />
+      )}
     </div>
   );
 }
 
-/** Messages sent from this page carry no sender; stored ones name theirs. */
-const isMine = (message: ChorusMessage, viewerId: string) => (message.metadata?.senderId ?? viewerId) === viewerId;
+const DEPARTURE_NOTES: Record<Departure, string> = {
+  removed: 'You were removed from this conversation. What is shown stays until you leave the page.',
+  left: 'You left this conversation.',
+  deleted: 'This conversation was deleted by its owner.',
+};
 
 function withVote(votes: ReadonlyMap<string, VoteValue>, messageId: string, value: VoteValue | null): Map<string, VoteValue> {
   const next = new Map(votes);
   if (value) next.set(messageId, value);
   else next.delete(messageId);
   return next;
-}
-
-/** The last turn's models when they can still answer; else the first real model (the offline echo last). */
-function initialModelIds(messages: ChorusMessage[], models: PickableModel[]): string[] {
-  const pickable = new Set(models.map((model) => model.id));
-  const lastTurn = messages.findLast((message) => message.role === 'assistant');
-  const previous = lastTurn ? repliesOf(lastTurn).flatMap((reply) => (reply.modelId && pickable.has(reply.modelId) ? [reply.modelId] : [])) : [];
-  if (previous.length > 0) return [...new Set(previous)];
-  const fallback = models.find((model) => model.provider !== 'local') ?? models[0];
-  return fallback ? [fallback.id] : [];
-}
-
-/** The transport's error carries the response body: show the API's message, not its JSON. */
-function describeChatError(error: Error): string {
-  try {
-    const body = JSON.parse(error.message) as { error?: { message?: string } };
-    if (body.error?.message) return body.error.message;
-  } catch {
-    // Not JSON: the message is already words.
-  }
-  return error.message || 'The reply failed.';
 }

@@ -1,12 +1,13 @@
 // One message of the chat: a person's, or an assistant turn with every model's reply side by side (stacked on a
 // narrow screen), each headed by the model that wrote it.
 import { useState } from 'react';
-import Markdown from 'react-markdown';
 import { avatarText, PersonAvatar } from '../group/avatars.tsx';
+import { DocumentIcon } from '../icons.tsx';
 import type { ChorusMessage, ModelNames, VoteValue } from '../types.ts';
 import { describeUsage, type ReplyView, repliesOf } from './replies.ts';
+import { ReplyMarkdown } from './ReplyMarkdown.tsx';
 
-/** Who wrote a person's message, when the thread is a group's; absent when it is the reader's own chat. */
+/** Who wrote a person's message: the reader (`mine`: no name shown) or someone else, named. */
 export type SenderView = { name: string; avatarUrl: string | null; mine: boolean };
 
 type UserMessageProps = { message: ChorusMessage; sender?: SenderView; onEdit?: (text: string) => void };
@@ -53,9 +54,7 @@ export function UserMessage({ message, sender, onEdit }: UserMessageProps) {
               {part.text}
             </p>
           ) : part.type === 'file' ? (
-            <a key={index} href={part.url} className="attachment" target="_blank" rel="noreferrer">
-              📎 {part.filename ?? part.mediaType}
-            </a>
+            <SentFile key={index} url={part.url} mediaType={part.mediaType} name={part.filename ?? part.mediaType} />
           ) : null,
         )
       )}
@@ -68,6 +67,21 @@ export function UserMessage({ message, sender, onEdit }: UserMessageProps) {
   );
 }
 
+/** A file sent with a message: an image as a thumbnail, anything else (a PDF) by its name; both open in a new tab. */
+function SentFile({ url, mediaType, name }: { url: string; mediaType: string; name: string }) {
+  return (
+    <a href={url} className="attachment" target="_blank" rel="noreferrer" title={name}>
+      {mediaType.startsWith('image/') ? (
+        <img className="attachment-image" src={url} alt={name} loading="lazy" />
+      ) : (
+        <span className="attachment-document">
+          <DocumentIcon /> {name}
+        </span>
+      )}
+    </a>
+  );
+}
+
 /** What a reply shows beside its text: the model's avatar, the lead's mark, the reader's vote. */
 export type ReplyContext = {
   modelNames: ModelNames;
@@ -75,7 +89,8 @@ export type ReplyContext = {
   /** The lead in first-responder mode, inferred from the settings when the reply does not say. */
   leadModelId: string | null;
   votes: ReadonlyMap<string, VoteValue>;
-  onVote: (messageId: string, value: VoteValue) => void;
+  /** Absent for someone who only reads (a public conversation): no vote buttons. */
+  onVote?: (messageId: string, value: VoteValue) => void;
 };
 
 type TurnProps = { message: ChorusMessage; context: ReplyContext; canRegenerate: boolean; onRegenerate: () => void };
@@ -125,7 +140,7 @@ function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) 
         {reply.summary?.truncated && <span className="badge">cut at the limit</span>}
       </header>
       <div className="reply-text">
-        <Markdown components={{ a: (props) => <a {...props} target="_blank" rel="noreferrer noopener" /> }}>{reply.text}</Markdown>
+        <ReplyMarkdown text={reply.text} />
       </div>
       {status === 'error' && (
         <p className="reply-error" role="alert">
@@ -133,25 +148,30 @@ function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) 
         </p>
       )}
       {reply.sources.length > 0 && (
-        <ul className="sources" aria-label="Sources">
-          {reply.sources.map((source) => (
-            <li key={source.url}>
-              <a href={source.url} target="_blank" rel="noreferrer noopener">
-                {source.title ?? source.url}
-              </a>
-            </li>
-          ))}
-        </ul>
+        <div className="sources">
+          <span className="sources-heading" aria-hidden="true">
+            Sources
+          </span>
+          <ul aria-label="Sources">
+            {reply.sources.map((source) => (
+              <li key={source.url}>
+                <a href={source.url} target="_blank" rel="noreferrer noopener">
+                  {source.title ?? source.url}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
-      {!reply.streaming && (usage || reply.messageId) && (
+      {!reply.streaming && (usage || (reply.messageId && context.onVote)) && (
         <footer className="reply-footer">
           {usage && <span className="reply-usage">{usage}</span>}
-          {reply.messageId && status !== 'streaming' && (
+          {reply.messageId && status !== 'streaming' && context.onVote && (
             <span className="votes" role="group" aria-label="Rate this reply">
-              <button type="button" className="icon" aria-label="Good reply" aria-pressed={vote === 'up'} onClick={() => context.onVote(reply.messageId!, 'up')}>
+              <button type="button" className="icon" aria-label="Good reply" aria-pressed={vote === 'up'} onClick={() => context.onVote?.(reply.messageId!, 'up')}>
                 ▲
               </button>
-              <button type="button" className="icon" aria-label="Bad reply" aria-pressed={vote === 'down'} onClick={() => context.onVote(reply.messageId!, 'down')}>
+              <button type="button" className="icon" aria-label="Bad reply" aria-pressed={vote === 'down'} onClick={() => context.onVote?.(reply.messageId!, 'down')}>
                 ▼
               </button>
             </span>

@@ -13,7 +13,7 @@ export function toChatMessages(stored: StoredMessage[]): ChorusMessage[] {
       chat.push({ id: message.id, role: 'user', metadata: { senderId: message.senderId }, parts: userPartsOf(message) });
     } else if (message.role === 'assistant') {
       if (!turn || turn.parentId !== message.parentId) {
-        turn = { parentId: message.parentId, message: { id: message.id, role: 'assistant', parts: [] } };
+        turn = { parentId: message.parentId, message: { id: message.id, role: 'assistant', metadata: { parentId: message.parentId }, parts: [] } };
         chat.push(turn.message);
       }
       turn.message.parts.push(...replyPartsOf(message));

@@ -1,25 +1,24 @@
 // The group's settings, for its owner and admins: which models take part and in what order, how they answer
-// (reply mode, the lead, the character limit), the people and their roles, and an invitation link to share.
-// Members see the same panel without the controls.
+// (reply mode, the lead, the character limit), and the people (PeopleSection.tsx). Members see the same panel
+// without the controls.
 import { useState } from 'react';
 import { modelLabel } from '../chat/ModelPicker.tsx';
 import type { PickableModel } from '../types.ts';
-import { avatarText, PersonAvatar } from './avatars.tsx';
+import { avatarText } from './avatars.tsx';
 import {
   addModel,
   type ConversationDetails,
   changeSettings,
   charLimitOf,
-  createInvite,
   leadModelIdOf,
-  personName,
   removeModel,
   reorderModels,
   type ReplyMode,
   replyModeOf,
 } from './conversation-api.ts';
+import { PeopleSection } from './PeopleSection.tsx';
 
-type Props = { details: ConversationDetails; models: PickableModel[]; onChanged: () => void };
+type Props = { details: ConversationDetails; models: PickableModel[]; viewerId: string; onChanged: () => void; onLeft: () => void };
 
 const MODE_NAMES: Record<ReplyMode, string> = {
   single: 'Single (the first model alone)',
@@ -27,10 +26,9 @@ const MODE_NAMES: Record<ReplyMode, string> = {
   first_responder: 'First responder (a lead, then the others)',
 };
 
-export function ConversationPanel({ details, models, onChanged }: Props) {
+export function ConversationPanel({ details, models, viewerId, onChanged, onLeft }: Props) {
   const canManage = details.role === 'owner' || details.role === 'admin';
   const [problem, setProblem] = useState<string | null>(null);
-  const [invite, setInvite] = useState<{ url: string; copied: boolean } | null>(null);
   const conversationId = details.id;
   const members = details.models;
   const addable = models.filter((model) => !members.some((member) => member.modelId === model.id));
@@ -54,25 +52,6 @@ export function ConversationPanel({ details, models, onChanged }: Props) {
     const [moved] = order.splice(index, 1);
     order.splice(index + by, 0, moved!);
     void run(() => reorderModels(conversationId, order));
-  }
-
-  async function makeInvite() {
-    setProblem(null);
-    try {
-      const created = await createInvite(conversationId);
-      // The server's link names PUBLIC_URL; this page's own origin is the one the reader can open.
-      const url = `${window.location.origin}/invite/${created.token}`;
-      let copied = false;
-      try {
-        await navigator.clipboard.writeText(url);
-        copied = true;
-      } catch {
-        // No clipboard (an insecure origin, or permission refused): the link is shown to copy by hand.
-      }
-      setInvite({ url, copied });
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
-    }
   }
 
   const mode = replyModeOf(details);
@@ -175,31 +154,7 @@ export function ConversationPanel({ details, models, onChanged }: Props) {
         />
       </section>
 
-      <section>
-        <h3>People</h3>
-        <ul className="group-people">
-          {details.participants.map((person) => (
-            <li key={person.userId}>
-              <PersonAvatar name={personName(person)} avatarUrl={person.avatarUrl} />
-              <span>{personName(person)}</span>
-              <span className="badge">{person.role}</span>
-            </li>
-          ))}
-        </ul>
-        {canManage && (
-          <button type="button" className="secondary" onClick={() => void makeInvite()}>
-            Create invite link
-          </button>
-        )}
-        {invite && (
-          <p className="invite-link">
-            <input readOnly aria-label="Invite link" value={invite.url} onFocus={(event) => event.target.select()} />
-            <span className="muted" role="status">
-              {invite.copied ? 'Copied to the clipboard.' : 'Copy this link and send it.'}
-            </span>
-          </p>
-        )}
-      </section>
+      <PeopleSection details={details} viewerId={viewerId} onChanged={onChanged} onLeft={onLeft} />
       {problem && (
         <p className="form-problem" role="alert">
           {problem}

@@ -36,9 +36,10 @@ export function GroupSummary({ details }: { details: ConversationDetails }) {
   );
 }
 
-/** Who wrote a person's message, as the group knows them. */
+/** Who wrote a person's message, as the conversation knows them (`details` null: its people are not loaded yet). */
 export function senderOf(message: ChorusMessage, details: ConversationDetails | null, viewerId: string): SenderView {
   const senderId = message.metadata?.senderId ?? viewerId;
   const person = details?.participants.find((participant) => participant.userId === senderId);
-  return { name: person ? personName(person) : 'a former member', avatarUrl: person?.avatarUrl ?? null, mine: senderId === viewerId };
+  const unnamed = details ? 'a former member' : 'someone else';
+  return { name: person ? personName(person) : unnamed, avatarUrl: person?.avatarUrl ?? null, mine: senderId === viewerId };
 }

@@ -24,16 +24,31 @@ export type Participant = {
 
 export type ReplySettings = { replyMode?: ReplyMode; firstResponderModelId?: string; charLimit?: number };
 
+export type Visibility = 'private' | 'public';
+
 export type ConversationDetails = {
   id: string;
   title: string | null;
+  visibility: Visibility;
+  ownerId: string;
+  /** The reader's role; null when they read it only because it is public. */
   role: ParticipantRole | null;
   settings: ReplySettings;
   models: ConversationModel[];
   participants: Participant[];
 };
 
-export type Invite = { id: string; token: string; url: string };
+export type Invite = {
+  id: string;
+  token: string;
+  url: string;
+  role: ParticipantRole;
+  expiresAt: string | null;
+  maxUses: number | null;
+  useCount: number;
+  revokedAt: string | null;
+  createdAt: string;
+};
 
 const base = (conversationId: string) => `/api/conversations/${conversationId}`;
 
@@ -51,10 +66,34 @@ export const removeModel = (conversationId: string, modelId: string) =>
 export const reorderModels = (conversationId: string, modelIds: string[]) =>
   apiRequest<unknown>('PUT', `${base(conversationId)}/models/order`, { modelIds });
 
-export const createInvite = (conversationId: string) => apiRequest<Invite>('POST', `${base(conversationId)}/invites`, {});
+export const changeVisibility = (conversationId: string, visibility: Visibility) =>
+  apiRequest<ConversationDetails>('PATCH', base(conversationId), { visibility });
+
+export const changeRole = (conversationId: string, userId: string, role: 'admin' | 'member') =>
+  apiRequest<Participant>('PATCH', `${base(conversationId)}/participants/${userId}`, { role });
+
+export const removeParticipant = (conversationId: string, userId: string) =>
+  apiRequest<void>('DELETE', `${base(conversationId)}/participants/${userId}`);
+
+export const leaveConversation = (conversationId: string) => apiRequest<void>('POST', `${base(conversationId)}/leave`);
+
+export const transferOwnership = (conversationId: string, userId: string) =>
+  apiRequest<{ participants: Participant[] }>('POST', `${base(conversationId)}/transfer`, { userId });
+
+export const createInvite = (conversationId: string, role: 'member' | 'admin' = 'member') =>
+  apiRequest<Invite>('POST', `${base(conversationId)}/invites`, { role });
+
+export const listInvites = async (conversationId: string) =>
+  (await apiRequest<{ invites: Invite[] }>('GET', `${base(conversationId)}/invites`)).invites;
+
+export const revokeInvite = (conversationId: string, inviteId: string) =>
+  apiRequest<void>('DELETE', `${base(conversationId)}/invites/${inviteId}`);
 
 export const acceptInvite = (token: string) =>
   apiRequest<{ joined: boolean; conversation: { id: string } }>('POST', `/api/invites/${encodeURIComponent(token)}/accept`);
+
+/** The link that opens the conversation in the web app (readable by anyone signed in once it is public). */
+export const conversationLink = (conversationId: string) => `${window.location.origin}/c/${conversationId}`;
 
 /** Whether the thread reads as a group chat: several people, or models answering by a group reply mode. */
 export function isGroup(details: ConversationDetails | null): boolean {

@@ -14,8 +14,14 @@ export type ConversationEvent =
   | { type: 'messages-deleted'; messageIds: string[] }
   | { type: 'conversation-deleted' | 'reset' };
 
+/** The event that ends this reader's stream: the conversation is gone, or they are no longer in it. */
+export function endsStreamFor(event: ConversationEvent, viewerId: string): boolean {
+  if (event.type === 'conversation-deleted') return true;
+  return (event.type === 'member-removed' || event.type === 'member-left') && event.userId === viewerId;
+}
+
 /** Calls `onEvent` for each event while `enabled` (the conversation exists: before that the stream is a 404). */
-export function useConversationEvents(conversationId: string, enabled: boolean, onEvent: (event: ConversationEvent) => void) {
+export function useConversationEvents(conversationId: string, viewerId: string, enabled: boolean, onEvent: (event: ConversationEvent) => void) {
   // The newest handler, without reopening the stream each render.
   const handler = useRef(onEvent);
   handler.current = onEvent;
@@ -31,10 +37,10 @@ export function useConversationEvents(conversationId: string, enabled: boolean, 
       } catch {
         return;
       }
-      // The server ends the stream after the event that removes us; EventSource must not reconnect then.
-      if (event.type === 'conversation-deleted') source.close();
+      // The server ends the stream after the event that removes us; EventSource must not reconnect then (a 404).
+      if (endsStreamFor(event, viewerId)) source.close();
       handler.current(event);
     };
     return () => source.close();
-  }, [conversationId, enabled]);
+  }, [conversationId, viewerId, enabled]);
 }

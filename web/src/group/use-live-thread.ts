@@ -3,27 +3,34 @@
 // per burst). While this page streams its own turn through useChat, that stream is the source and events wait.
 import { useCallback, useEffect, useRef } from 'react';
 import { fetchThread, type Thread } from '../chat/thread.ts';
+import { withNewestPage } from '../chat/thread-pages.ts';
 import type { ChorusMessage } from '../types.ts';
-import { type ConversationEvent, useConversationEvents } from './conversation-events.ts';
+import { type ConversationEvent, endsStreamFor, useConversationEvents } from './conversation-events.ts';
 import { withReplyDelta } from './live-thread.ts';
 
 /** Events of one burst (a turn starting, replies finishing) lead to one refetch. */
 const REFETCH_DELAY_MS = 120;
 
+/** Why this reader is no longer in the conversation. */
+export type Departure = 'removed' | 'left' | 'deleted';
+
 type Options = {
   conversationId: string;
+  viewerId: string;
   enabled: boolean;
   /** This page is streaming its own turn. */
   busy: boolean;
   messages: ChorusMessage[];
   setMessages: (messages: ChorusMessage[]) => void;
-  onThread: (thread: Thread) => void;
+  /** A refetched newest page; `keptOlder`: the older messages shown stay (else only this page is shown now). */
+  onThread: (thread: Thread, keptOlder: boolean) => void;
   onMembersChanged: () => void;
+  onDeparted: (departure: Departure) => void;
 };
 
-export function useLiveThread({ conversationId, enabled, busy, messages, setMessages, onThread, onMembersChanged }: Options) {
-  const state = useRef({ busy, messages, setMessages, onThread, onMembersChanged, timer: undefined as number | undefined, stale: false });
-  Object.assign(state.current, { busy, messages, setMessages, onThread, onMembersChanged });
+export function useLiveThread({ conversationId, viewerId, enabled, busy, messages, setMessages, onThread, onMembersChanged, onDeparted }: Options) {
+  const state = useRef({ busy, messages, setMessages, onThread, onMembersChanged, onDeparted, timer: undefined as number | undefined, stale: false });
+  Object.assign(state.current, { busy, messages, setMessages, onThread, onMembersChanged, onDeparted });
 
   const refetchSoon = useCallback(() => {
     const current = state.current;
@@ -36,8 +43,11 @@ export function useLiveThread({ conversationId, enabled, busy, messages, setMess
       fetchThread(conversationId)
         .then((thread) => {
           if (current.busy) return;
-          current.setMessages(thread.messages);
-          current.onThread(thread);
+          // The newest page replaces the end of the thread; older pages the reader loaded stay above it.
+          const { messages, keptOlder } = withNewestPage(current.messages, thread.messages);
+          current.messages = messages;
+          current.setMessages(messages);
+          current.onThread(thread, keptOlder);
         })
         .catch(() => {
           // The next event (or the stream's reconnection) tries again.
@@ -54,8 +64,12 @@ export function useLiveThread({ conversationId, enabled, busy, messages, setMess
   }, [busy, refetchSoon]);
   useEffect(() => () => window.clearTimeout(state.current.timer), []);
 
-  useConversationEvents(conversationId, enabled, (event: ConversationEvent) => {
+  useConversationEvents(conversationId, viewerId, enabled, (event: ConversationEvent) => {
     const current = state.current;
+    if (endsStreamFor(event, viewerId)) {
+      current.onDeparted(event.type === 'conversation-deleted' ? 'deleted' : event.type === 'member-left' ? 'left' : 'removed');
+      return;
+    }
     switch (event.type) {
       case 'member-joined':
       case 'member-role-changed':

@@ -2,6 +2,7 @@
 // a new chat; rename in place; delete after a confirmation dialog.
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { apiRequest } from '../api.ts';
+import { ConfirmDialog } from '../dialogs/ModalDialog.tsx';
 import { conversationPath, navigate } from '../router.ts';
 import type { ConversationSummary, Page, Profile } from '../types.ts';
 
@@ -168,24 +169,15 @@ function RenameForm({ conversation, onDone, onCancel }: { conversation: Conversa
   );
 }
 
-/** A modal dialog (the platform's own: focus is trapped and Esc cancels). */
 function ConfirmDelete({ conversation, onConfirm, onCancel }: { conversation: ConversationSummary; onConfirm: () => void; onCancel: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    dialog.current?.showModal();
-  }, []);
   return (
-    <dialog ref={dialog} className="confirm" aria-labelledby="confirm-delete-title" onCancel={onCancel}>
-      <h2 id="confirm-delete-title">Delete “{conversation.title ?? 'Untitled chat'}”?</h2>
-      <p>The conversation and all its messages are deleted for everyone in it. This cannot be undone.</p>
-      <div className="dialog-actions">
-        <button type="button" className="secondary" onClick={onCancel} autoFocus>
-          Cancel
-        </button>
-        <button type="button" className="danger" onClick={onConfirm}>
-          Delete
-        </button>
-      </div>
-    </dialog>
+    <ConfirmDialog
+      title={`Delete “${conversation.title ?? 'Untitled chat'}”?`}
+      message="The conversation and all its messages are deleted for everyone in it. This cannot be undone."
+      confirmLabel="Delete"
+      destructive
+      onConfirm={onConfirm}
+      onCancel={onCancel}
+    />
   );
 }

@@ -1,0 +1,56 @@
+// A reply's text as Markdown: links open in a new tab, code blocks are highlighted (see code-highlighting.ts) and
+// carry their language and a copy button.
+import { type ComponentProps, isValidElement, type ReactNode, useRef, useState } from 'react';
+import Markdown, { type Components } from 'react-markdown';
+import { useCodeHighlighting } from './code-highlighting.ts';
+
+/** Made once: new component functions on every render would remount each code block as a reply streams. */
+const COMPONENTS: Components = {
+  a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noreferrer noopener" />,
+  pre: ({ node: _node, children }) => <CodeBlock>{children}</CodeBlock>,
+};
+
+export function ReplyMarkdown({ text }: { text: string }) {
+  const rehypePlugins = useCodeHighlighting(text);
+  return (
+    <Markdown rehypePlugins={rehypePlugins} components={COMPONENTS}>
+      {text}
+    </Markdown>
+  );
+}
+
+function CodeBlock({ children }: { children?: ReactNode }) {
+  const pre = useRef<HTMLPreElement>(null);
+  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
+  const language = languageOf(children);
+
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(pre.current?.textContent ?? '');
+      setCopied('yes');
+    } catch {
+      // No clipboard here (an insecure origin, or permission refused): the code can still be selected by hand.
+      setCopied('failed');
+    }
+  }
+
+  return (
+    <div className="code-block">
+      <div className="code-block-bar">
+        <span className="code-language">{language ?? 'code'}</span>
+        <button type="button" className="link code-copy" onClick={() => void copy()} onBlur={() => setCopied(null)}>
+          {copied === 'yes' ? 'Copied' : copied === 'failed' ? 'Select to copy' : 'Copy'}
+        </button>
+      </div>
+      <pre ref={pre}>{children}</pre>
+    </div>
+  );
+}
+
+/** The language a fence named (```ts gives the code element the class language-ts). */
+function languageOf(children: ReactNode): string | null {
+  const code = Array.isArray(children) ? children[0] : children;
+  if (!isValidElement<ComponentProps<'code'>>(code)) return null;
+  const match = /(?:^|\s)language-([\w+#.-]+)/.exec(code.props.className ?? '');
+  return match?.[1] ?? null;
+}
