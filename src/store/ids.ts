@@ -1,6 +1,7 @@
 // Message ids: UUIDv7 (RFC 9562), monotonic within the process, so ids made in order sort in order. Messages
 // are paged by (created_at, id) and created_at has only millisecond precision: when several messages share a
-// millisecond (a batch insert does), the id keeps them in the order they were written.
+// millisecond (a batch insert does), the id keeps them in the order they were written. Conversations the server
+// names get such ids too, for the same reason: lists are ordered by (last activity, id).
 import { randomBytes, randomUUID } from 'node:crypto';
 
 /** 12 bits of the id (rand_a) count ids within one millisecond (RFC 9562 §6.2, method 1). */
@@ -9,7 +10,7 @@ const COUNTER_MAX = 0xfff;
 const COUNTER_SEED_MAX = 0x7ff;
 
 /** A generator of monotonic UUIDv7 strings; `now` is injectable so tests can stop or rewind the clock. */
-export function createMessageIdGenerator(now: () => number = Date.now): () => string {
+export function createOrderedIdGenerator(now: () => number = Date.now): () => string {
   let lastMillis = -1;
   let counter = 0;
 
@@ -41,4 +42,5 @@ function formatUuidV7(millis: number, counter: number): string {
 }
 
 /** The process-wide generator: one sequence, so every message id made here sorts after the previous one. */
-export const newMessageId = createMessageIdGenerator();
+export const newMessageId = createOrderedIdGenerator();
+export const newConversationId = createOrderedIdGenerator();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { conversationParticipants, conversations, messages, models } from '../../src/db/schema/index.ts';
-import { createMessageIdGenerator } from '../../src/store/ids.ts';
+import { createOrderedIdGenerator } from '../../src/store/ids.ts';
 import { actorOf, createStore, type Actor, type Store } from '../../src/store/index.ts';
 import type { NewMessage } from '../../src/store/messages.ts';
 import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
@@ -10,21 +10,21 @@ import { openTestDatabase, testBackends, type TestDatabase } from '../support/da
 describe('message ids', () => {
   test('ids made in order sort in order, within one millisecond and when the clock goes back', () => {
     const clock = [1_000, 1_000, 1_000, 999, 1_001, 1_001];
-    const newId = createMessageIdGenerator(() => clock.shift()!);
+    const newId = createOrderedIdGenerator(() => clock.shift()!);
     const ids = Array.from({ length: 6 }, () => newId());
     assert.deepEqual([...ids].sort(), ids);
     assert.equal(new Set(ids).size, ids.length);
   });
 
   test('ids are version 7 UUIDs carrying their millisecond', () => {
-    const newId = createMessageIdGenerator(() => Date.UTC(2026, 0, 2));
+    const newId = createOrderedIdGenerator(() => Date.UTC(2026, 0, 2));
     const id = newId();
     assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.equal(parseInt(id.replaceAll('-', '').slice(0, 12), 16), Date.UTC(2026, 0, 2));
   });
 
   test('thousands of ids in one millisecond stay unique and ordered', () => {
-    const newId = createMessageIdGenerator(() => 5);
+    const newId = createOrderedIdGenerator(() => 5);
     const ids = Array.from({ length: 10_000 }, () => newId());
     assert.deepEqual([...ids].sort(), ids);
     assert.equal(new Set(ids).size, ids.length);
