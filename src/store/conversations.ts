@@ -1,5 +1,4 @@
 // Conversations (= chats, sessions): create, read, list newest-first, change, delete — always as an actor.
-import { randomUUID } from 'node:crypto';
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.ts';
 import {
@@ -12,6 +11,7 @@ import {
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { type AccessLevel, conversationWithAccess } from './conversation-access.ts';
+import { newConversationId } from './ids.ts';
 import { mergedJson } from './json-merge.ts';
 import { clampLimit, decodeCursor, type Page, toPage } from './pagination.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './postgres-errors.ts';
@@ -111,7 +111,7 @@ export class ConversationStore {
   async create({ actor, ...input }: NewConversation & { actor: Actor }): Promise<Conversation> {
     let conversation: Conversation | undefined;
     try {
-      [conversation] = await this.createStatement.execute(creationValues(actor, { ...input, id: input.id ?? randomUUID() }));
+      [conversation] = await this.createStatement.execute(creationValues(actor, { ...input, id: input.id ?? newConversationId() }));
     } catch (error) {
       throw asCreationError(error, input);
     }
