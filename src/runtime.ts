@@ -3,6 +3,7 @@
 // operator declared for their own OpenAI-compatible servers, build the store, the provider registry and the
 // accounts (better-auth, with its session-signing secret).
 import path from 'node:path';
+import { ApiKeyActors } from './auth/api-key-actors.ts';
 import { type Auth, createAuth } from './auth/better-auth.ts';
 import { abandonedAfterMs, startAbandonedReplySweeper } from './chat/abandoned-replies.ts';
 import { ChatService } from './chat/chat-service.ts';
@@ -49,6 +50,8 @@ export type Runtime = {
   files: FileService;
   /** The OpenAI-compatible API (/v1). */
   completions: CompletionService;
+  /** Who each API key stands for, remembered briefly and forgotten on revocation (see api-key-actors.ts). */
+  apiKeyActors: ApiKeyActors;
   close(): Promise<void>;
 };
 
@@ -104,6 +107,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const files = new FileService(database.db, fileStorage, { maxBytes: env.CHORUS_MAX_UPLOAD_BYTES });
   const engine = new ChatEngine(store, providers, streamLog, stopSignals, fileStorage, conversationEvents);
   const changes: ChangeListener = createChangeListener(database);
+  const apiKeyActors = new ApiKeyActors(store);
   const registry = new ModelRegistry(database.db);
   const modelCache = new ModelCache(database.db);
   const modelSource = new ModelSource({ cache: modelCache, configs: store.systemConfigs, metrics: store.metrics, log });
@@ -118,6 +122,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   try {
     await modelCache.start(changes);
     await modelSource.start(changes);
+    await apiKeyActors.start(changes);
     await engine.listenForStops();
     sweeper = await startAbandonedReplySweeper(store.messages, {
       quietMs: abandonedAfterMs(env),
@@ -135,9 +140,25 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     // Replies still running end as `stopped`, with what they had said saved.
     engine.activeTurns.stopAll();
     await Promise.race([engine.allSettled(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    await Promise.allSettled([modelSource.stop(), modelCache.stop()]);
+    await Promise.allSettled([modelSource.stop(), modelCache.stop(), apiKeyActors.stop()]);
     await Promise.allSettled([stopSignals.close(), streamLog.close(), conversationEvents.close(), changes.close()]);
     await database.close();
   };
-  return { env, database, store, providers, auth, registry, modelCache, modelSource, streamLog, conversationEvents, chat, completions, files, close };
+  return {
+    env,
+    database,
+    store,
+    providers,
+    auth,
+    registry,
+    modelCache,
+    modelSource,
+    streamLog,
+    conversationEvents,
+    chat,
+    completions,
+    files,
+    apiKeyActors,
+    close,
+  };
 }

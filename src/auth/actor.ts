@@ -3,8 +3,7 @@
 import { z } from 'zod';
 import { userRole } from '../db/schema/index.ts';
 import type { Actor } from '../store/actor.ts';
-import type { Store } from '../store/index.ts';
-import { actorFromApiKey } from './api-keys.ts';
+import type { ApiKeyActors } from './api-key-actors.ts';
 import { callBetterAuth } from './auth-context.ts';
 import type { Auth } from './better-auth.ts';
 
@@ -28,14 +27,14 @@ export type ResolvedActor = {
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 export async function resolveActor(
-  { auth, store }: { auth: Auth; store: Pick<Store, 'apiKeys'> },
+  { auth, apiKeyActors }: { auth: Auth; apiKeyActors: Pick<ApiKeyActors, 'find'> },
   headers: Headers,
 ): Promise<ResolvedActor> {
   const authorization = headers.get('authorization');
   // A request that names a key stands or falls by that key, whatever cookie the browser also sent.
   if (authorization !== null) {
     const token = BEARER.exec(authorization)?.[1];
-    return { actor: token ? await actorFromApiKey(store, token) : null };
+    return { actor: token ? await apiKeyActors.find(token) : null };
   }
   if (!headers.has('cookie')) return { actor: null };
   const { headers: responseHeaders, response } = await callBetterAuth(() => auth.api.getSession({ headers, returnHeaders: true }));

@@ -32,9 +32,3 @@ export async function createApiKey(
   });
   return { id: created.id, key, name: created.name, createdAt: created.createdAt };
 }
-
-/** The active user behind a key, or null for an unknown, revoked or deactivated one. */
-export async function actorFromApiKey(store: Pick<Store, 'apiKeys'>, key: string): Promise<Actor | null> {
-  if (!looksLikeApiKey(key)) return null;
-  return (await store.apiKeys.findActorByKeyHash(hashApiKey(key))) ?? null;
-}

@@ -11,6 +11,8 @@ export const CHANNELS = {
   models: 'chorus_models',
   /** Payload: the system config key that changed. */
   config: 'chorus_config',
+  /** Payload: `key:<hash>` of an API key revoked, or `user:<id>` of a user whose account changed. */
+  credentials: 'chorus_credentials',
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];

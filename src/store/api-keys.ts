@@ -2,6 +2,7 @@
 // lookup behind `Authorization: Bearer` finds the owner in the same query and ignores deactivated users.
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { announce, CHANNELS } from '../db/notifications.ts';
 import { apiKeys, users } from '../db/schema/index.ts';
 import { notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
@@ -23,6 +24,7 @@ const summaryColumns = {
 export class ApiKeyStore {
   /** Every request with a key starts with this lookup: prepared once. */
   private readonly actorByKeyHash;
+  private readonly revocationListeners = new Set<(keyHash: string) => void>();
 
   constructor(private readonly db: Database) {
     this.actorByKeyHash = db
@@ -57,13 +59,27 @@ export class ApiKeyStore {
       .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
   }
 
-  /** Revokes one of the actor's own keys; someone else's key is "not found", so ids reveal nothing. */
+  /**
+   * Revokes one of the actor's own keys; someone else's key is "not found", so ids reveal nothing. Whoever remembers
+   * the key hears of it: this process's listeners (onRevoked) before this returns, every process through
+   * CHANNELS.credentials.
+   */
   async revoke({ actor, id }: { actor: Actor; id: string }): Promise<void> {
-    const deleted = await this.db
-      .delete(apiKeys)
-      .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, actor.id)))
-      .returning({ id: apiKeys.id });
-    if (deleted.length === 0) throw notFound('API key', id);
+    const keyHash = await this.db.transaction(async (tx) => {
+      const [deleted] = await tx
+        .delete(apiKeys)
+        .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, actor.id)))
+        .returning({ keyHash: apiKeys.keyHash });
+      if (!deleted) throw notFound('API key', id);
+      await announce(tx, CHANNELS.credentials, `key:${deleted.keyHash}`);
+      return deleted.keyHash;
+    });
+    for (const listener of this.revocationListeners) listener(keyHash);
+  }
+
+  /** Calls `listener` with the hash of each key this process revokes, once the revocation is committed. */
+  onRevoked(listener: (keyHash: string) => void): void {
+    this.revocationListeners.add(listener);
   }
 
   /** The active user a key hash belongs to, if any, and notes the key as used. */

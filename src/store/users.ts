@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.ts';
+import { announce, CHANNELS } from '../db/notifications.ts';
 import { users } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import { isUniqueViolation } from './postgres-errors.ts';
@@ -21,6 +22,8 @@ export function uniqueUsername(hint: string): string {
 }
 
 export class UserStore {
+  private readonly accountListeners = new Set<(userId: string) => void>();
+
   constructor(private readonly db: Database) {}
 
   async create(input: Partial<NewUser> & { email?: string | null }, db: Executor = this.db): Promise<User> {
@@ -77,13 +80,27 @@ export class UserStore {
     return created ?? (await this.findByDiscordId(input.discordId))!;
   }
 
+  /**
+   * Changes an account. Whoever remembers something of it hears of the change: this process's listeners (see
+   * onAccountChanged) before this returns, every process through CHANNELS.credentials; so a deactivation applies at once.
+   */
   async update(
     id: string,
     changes: Partial<Pick<NewUser, 'displayName' | 'avatarUrl' | 'preferences' | 'isActive' | 'role' | 'emailVerified'>>,
   ): Promise<User> {
-    const [user] = await this.db.update(users).set(changes).where(eq(users.id, id)).returning();
-    if (!user) throw notFound('user', id);
+    const user = await this.db.transaction(async (tx) => {
+      const [updated] = await tx.update(users).set(changes).where(eq(users.id, id)).returning();
+      if (!updated) throw notFound('user', id);
+      await announce(tx, CHANNELS.credentials, `user:${id}`);
+      return updated;
+    });
+    for (const listener of this.accountListeners) listener(id);
     return user;
+  }
+
+  /** Calls `listener` with the id of each account this process changes, once the change is committed. */
+  onAccountChanged(listener: (userId: string) => void): void {
+    this.accountListeners.add(listener);
   }
 
   /**
