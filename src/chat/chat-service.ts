@@ -168,9 +168,9 @@ export class ChatService {
   }
 
   /** The newest stream of a conversation, if it can still be read (running, or just finished), in batches of chunks. */
-  async latestStream(actor: Actor, conversationId: string): Promise<AsyncIterable<string[]> | null> {
+  async latestStream(actor: Actor, conversationId: string, signal?: AbortSignal): Promise<AsyncIterable<string[]> | null> {
     const [newest] = await this.store.streams.listIds({ actor, conversationId, limit: 1 });
-    return newest ? this.streamLog.readBatches(newest) : null;
+    return newest ? this.streamLog.readBatches(newest, signal) : null;
   }
 
   /** Stops the conversation's running replies, wherever they run; returns how many were running. */

@@ -12,7 +12,10 @@ export const actorMiddleware: MiddlewareHandler<AppEnv> = async (context, next) 
   }
   const { actor, responseHeaders } = await resolveActor(context.get('runtime'), context.req.raw.headers);
   context.set('actor', actor);
+  // Reading a session may refresh it; the browser then needs the renewed cookie (responses written to the socket
+  // directly take it from here).
+  const cookies = responseHeaders?.getSetCookie() ?? [];
+  if (cookies.length > 0) context.set('responseCookies', cookies);
   await next();
-  // Reading a session may refresh it; the browser then needs the renewed cookie.
-  for (const cookie of responseHeaders?.getSetCookie() ?? []) context.res.headers.append('set-cookie', cookie);
+  for (const cookie of cookies) context.res.headers.append('set-cookie', cookie);
 };

@@ -1,14 +1,19 @@
 // What every request handler can reach: the runtime (store, services) and the acting user, if any.
+import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Actor } from '../store/actor.ts';
 
 export type AppEnv = {
+  /** The Node request and response (a reply stream is written to the response directly: see sse.ts). */
+  Bindings: HttpBindings;
   Variables: {
     /** Who is acting: from the session cookie or an API key; null when anonymous. */
     actor: Actor | null;
     runtime: Runtime;
+    /** Cookies the response must set (a session refreshed while reading it); added to every response. */
+    responseCookies?: string[];
   };
 };
 

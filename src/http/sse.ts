@@ -1,35 +1,49 @@
 // A UI message stream as Server-Sent Events: the AI SDK's wire format (`data: <chunk>` … `data: [DONE]`), so its
-// own client (useChat) reads it unchanged. One event per chunk, pulled as the client reads (backpressure); the
-// chunks that are available together are encoded and written together (one web-stream read and one socket write
-// per batch: per chunk, the web stream alone would cost more than everything else the server does with a token).
+// own client (useChat) reads it unchanged. Written straight to Node's response, not through a web ReadableStream
+// (which Hono would read chunk by chunk): between the stream log and the socket, web streams cost more per chunk
+// than everything else the server does with a token (BASELINES.md: ~10× a plain write). The chunks available
+// together are encoded and written together, one socket write per batch; a client that reads slowly holds the
+// next batch back (the write waits for `drain`), and one that leaves stops the reading of the log.
+import type { ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { UI_MESSAGE_STREAM_HEADERS } from 'ai';
+import type { Context } from 'hono';
+import type { AppEnv } from './context.ts';
 
-const encoder = new TextEncoder();
 const DONE = 'data: [DONE]\n\n';
 
-/** Batches of chunks as read from the stream log (StreamLog.readBatches). */
-export function uiMessageStreamResponse(batches: AsyncIterable<string[]>, headers: Record<string, string> = {}): Response {
-  const iterator = batches[Symbol.asyncIterator]();
-  let finished = false;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (finished) return;
-      const { value, done } = await iterator.next();
-      if (done) {
-        finished = true;
-        controller.enqueue(encoder.encode(DONE));
-        controller.close();
-        return;
-      }
-      let events = '';
-      for (const chunk of value) events += `data: ${chunk}\n\n`;
-      controller.enqueue(encoder.encode(events));
-    },
-    async cancel() {
-      // The client went away: stop following the log; the reply itself goes on (see ChatEngine).
-      finished = true;
-      await iterator.return?.();
-    },
+export type UiMessageStreamOptions = {
+  headers?: Record<string, string>;
+  /** Called when the client goes away before the end: stop following the log. The reply itself goes on. */
+  onClientGone?: () => void;
+};
+
+/** Sends batches of chunks (as StreamLog.readBatches gives them) as the response to `context`'s request. */
+export function sendUiMessageStream(
+  context: Context<AppEnv>,
+  batches: AsyncIterable<string[]>,
+  { headers = {}, onClientGone }: UiMessageStreamOptions = {},
+): Response {
+  const outgoing = context.env.outgoing;
+  const cookies = context.get('responseCookies') ?? [];
+  outgoing.writeHead(200, { ...UI_MESSAGE_STREAM_HEADERS, ...headers, ...(cookies.length ? { 'set-cookie': cookies } : {}) });
+  outgoing.once('close', () => {
+    if (!outgoing.writableEnded) onClientGone?.();
   });
-  return new Response(body, { headers: { ...UI_MESSAGE_STREAM_HEADERS, ...headers } });
+  writeBatches(outgoing, batches).catch((error: unknown) => {
+    console.error('writing a reply stream failed', error);
+    outgoing.destroy();
+  });
+  return RESPONSE_ALREADY_SENT;
+}
+
+async function writeBatches(outgoing: ServerResponse, batches: AsyncIterable<string[]>): Promise<void> {
+  for await (const batch of batches) {
+    if (outgoing.destroyed) return;
+    let events = '';
+    for (const chunk of batch) events += `data: ${chunk}\n\n`;
+    if (!outgoing.write(events)) await Promise.race([once(outgoing, 'drain'), once(outgoing, 'close')]);
+  }
+  if (!outgoing.destroyed) outgoing.end(DONE);
 }

@@ -8,7 +8,7 @@ import { modelIdSchema } from '../../models/model-schema.ts';
 import { type AppEnv, requireActor } from '../context.ts';
 import { invalidInput } from '../errors.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
-import { uiMessageStreamResponse } from '../sse.ts';
+import { sendUiMessageStream } from '../sse.ts';
 import { refusedUnlessAllowed } from './conversations.ts';
 
 const uiPartSchema = z.looseObject({ type: z.string().min(1).max(100) });
@@ -128,9 +128,13 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
         }),
       );
     }
-    const stream = await streamLog.readBatches(outcome.streamId);
+    const reader = new AbortController();
+    const stream = await streamLog.readBatches(outcome.streamId, reader.signal);
     if (!stream) throw new AppError('conflict', 'the reply stream is no longer available');
-    return uiMessageStreamResponse(stream, { 'x-chorus-stream-id': outcome.streamId }) as never;
+    return sendUiMessageStream(context, stream, {
+      headers: { 'x-chorus-stream-id': outcome.streamId },
+      onClientGone: () => reader.abort(),
+    }) as never;
   });
 
   app.openapi(resumeRoute, async (context) => {
@@ -138,9 +142,10 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
     const { id } = context.req.valid('param');
     const { store, chat } = context.get('runtime');
     await store.conversations.get({ actor, id, level: 'read' });
-    const stream = await chat.latestStream(actor, id);
+    const reader = new AbortController();
+    const stream = await chat.latestStream(actor, id, reader.signal);
     if (!stream) return context.body(null, 204) as never;
-    return uiMessageStreamResponse(stream) as never;
+    return sendUiMessageStream(context, stream, { onClientGone: () => reader.abort() }) as never;
   });
 
   app.openapi(stopRoute, async (context) => {
