@@ -47,6 +47,11 @@ export const environmentSchema = z.object({
   CHORUS_MAX_CONCURRENT_SETUPS: z.coerce.number().int().min(1).max(10_000).default(32),
   /** Turns that may wait to be set up; past that a request is refused with 503 and Retry-After. */
   CHORUS_MAX_QUEUED_SETUPS: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+  /**
+   * How far the server's JS heap may grow past what it holds live before a full collection, in percent; 0 leaves
+   * it to V8 (up to 300 % under load). See http/server.ts.
+   */
+  CHORUS_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1_000).default(50),
 });
 
 /** The validated variables, plus the OpenAI-compatible servers declared as CHORUS_PROVIDER_<NAME>_* (see custom-providers.ts). */
