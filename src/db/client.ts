@@ -5,7 +5,6 @@ import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { PgliteThread } from './pglite-thread.ts';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
@@ -54,6 +53,8 @@ export async function openDatabase(location: DatabaseLocation, logger?: QueryLog
     mkdirSync(dataDir, { recursive: true });
   }
   const client = await PgliteThread.start({ dataDir, postgresqlconf: PGLITE_SETTINGS });
+  // Loaded only here: the driver loads PGlite (~40 MB), which a server on PostgreSQL never needs.
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   // Drizzle's driver takes a PGlite; the thread offers the part of one that the driver uses.
   const db = drizzlePglite({ client: client as unknown as PGlite, schema, logger }) as unknown as Database;
   return { db, kind: 'pglite', pglite: client, close: () => client.close() };
