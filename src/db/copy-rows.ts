@@ -4,7 +4,6 @@
 // side. Text is Postgres's own lossless exchange format (it is what pg_dump writes), so numerics, bigints,
 // bytea, jsonb and timestamps arrive exactly, nothing is parsed by JavaScript on the way, and a jsonb
 // `null` stays distinct from SQL NULL (which whole-row `to_json` would conflate).
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { type SQL, type SQLChunk, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 import type { TableLayout } from './introspect.ts';
@@ -38,7 +37,6 @@ export async function copyTableRows(
     await insertBatch(target, table, batch.rowsJson);
     copied += batch.count;
     reportProgress(copied);
-    await yieldToEventLoop(); // PGlite never yields by itself: let timers and sockets run between batches.
   }
   if (deferred.length > 0) {
     const anyLinkSet = sql.join(
@@ -47,7 +45,6 @@ export async function copyTableRows(
     );
     for await (const batch of readBatches(source, table, [...table.primaryKey, ...deferred], batchSize, anyLinkSet)) {
       await restoreSelfReferences(target, table, batch.rowsJson);
-      await yieldToEventLoop();
     }
   }
   return copied;

@@ -108,7 +108,5 @@ export async function rotateMessageEncryption(
     }
     afterId = batch.at(-1)!.id;
     onProgress?.({ ...counts });
-    // PGlite resolves queries in microtasks; without this a long rotation would freeze timers and sockets.
-    await new Promise((resolve) => setImmediate(resolve));
   }
 }
