@@ -2,6 +2,7 @@
 // details are shown beside the fields they name, and anything not tied to a field above the buttons.
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { ApiError } from '../api.ts';
+import { FormProblem } from '../form-problem.tsx';
 import {
   type AdminModel,
   createModel,
@@ -173,11 +174,7 @@ export function ModelForm({ model, onSaved, onCancel }: Props) {
         <label htmlFor={`${ids}-reason`}>Reason (kept in the history)</label>
         <input id={`${ids}-reason`} value={reason} onChange={(event) => setReason(event.target.value)} placeholder="Why this change?" />
       </div>
-      {formProblem && (
-        <p className="form-problem" role="alert">
-          {formProblem}
-        </p>
-      )}
+      <FormProblem problem={formProblem} />
       <div className="dialog-actions">
         <button type="button" className="secondary" onClick={onCancel}>
           Cancel

@@ -1,6 +1,7 @@
 // A model's versions, newest first: what each changed field by field (`pricing.input: 1 → 2`), who and why, and a
 // button to go back to an earlier version (written as a new version, so the history only grows).
 import { useCallback, useEffect, useState } from 'react';
+import { FormProblem } from '../form-problem.tsx';
 import { type AdminModel, type ModelHistoryEntry, modelHistory, revertModel } from './admin-api.ts';
 import { describeChange } from './model-form-values.ts';
 import { ReasonDialog } from './ReasonDialog.tsx';
@@ -31,7 +32,7 @@ export function ModelHistory({ model, actorId, onReverted }: Props) {
     onReverted(result.model, `Reverted to version ${version}: now version ${result.model.version}.`);
   }
 
-  if (problem) return <p className="form-problem" role="alert">{problem}</p>;
+  if (problem) return <FormProblem problem={problem} />;
   if (!entries) return <p className="muted">Loading the history…</p>;
   return (
     <>

@@ -1,6 +1,7 @@
 // /admin/models: the registry as a table — search, filters, sortable columns, more loaded by cursor — with the
 // chosen model's form and history beside it, a new model, duplicate, deprecate/restore, import and export.
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { FormProblem } from '../form-problem.tsx';
 import type { Profile } from '../types.ts';
 import {
   type AdminModel,
@@ -152,11 +153,7 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
           {notice}
         </p>
       )}
-      {problem && (
-        <p className="form-problem" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormProblem problem={problem} />
       {panel.kind === 'import' && (
         <ImportPanel
           onClose={() => setPanel({ kind: 'none' })}

@@ -3,6 +3,7 @@
 // and the dialog closes only once the change is made. Some changes ask for more (a copy's new id): `children`.
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { ModalDialog } from '../dialogs/ModalDialog.tsx';
+import { FormProblem } from '../form-problem.tsx';
 
 type Props = {
   title: string;
@@ -46,11 +47,7 @@ export function ReasonDialog({ title, description, confirmLabel, initialReason =
           <label htmlFor={`${ids}-reason`}>Reason (kept in the history)</label>
           <input id={`${ids}-reason`} value={reason} autoFocus={!children} placeholder="Why this change?" onChange={(event) => setReason(event.target.value)} />
         </div>
-        {problem && (
-          <p className="form-problem" role="alert">
-            {problem}
-          </p>
-        )}
+        <FormProblem problem={problem} />
         <div className="dialog-actions">
           <button type="button" className="secondary" onClick={onCancel}>
             Cancel

@@ -1,6 +1,7 @@
 // /admin/usage: tokens and cost over a date range, by model and by day, as charts with the numbers in a table
 // below them (for screen readers and for copying).
 import { useEffect, useId, useMemo, useState } from 'react';
+import { FormProblem } from '../form-problem.tsx';
 import { usage, type UsageRow } from './admin-api.ts';
 import { type Series, UsageChart } from './UsageChart.tsx';
 
@@ -86,11 +87,7 @@ export function UsagePage({ onForbidden }: { onForbidden: (error: unknown) => bo
           <input id={`${ids}-to`} type="date" value={range.to} min={range.from} onChange={(event) => setRange({ ...range, to: event.target.value })} />
         </label>
       </form>
-      {problem && (
-        <p className="form-problem" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormProblem problem={problem} />
       {byModel && (
         <p className="usage-totals">
           <strong>{total.messages.toLocaleString()}</strong> replies · <strong>{total.tokens.toLocaleString()}</strong> tokens ·{' '}

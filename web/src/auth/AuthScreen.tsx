@@ -1,6 +1,7 @@
 // Getting in: sign in, sign up, or continue as a guest. Errors from the API land next to the field they concern.
 import { type ComponentProps, type FormEvent, useId, useState } from 'react';
 import { ApiError, apiRequest, authReasonOf } from '../api.ts';
+import { FormProblem } from '../form-problem.tsx';
 
 type Mode = 'sign-in' | 'sign-up';
 type Field = 'name' | 'email' | 'password';
@@ -114,11 +115,7 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: () => void }) {
             required: true,
             minLength: 8,
           })}
-          {problems.form && (
-            <p className="form-problem" role="alert">
-              {problems.form}
-            </p>
-          )}
+          <FormProblem problem={problems.form} />
           <button type="submit" className="primary" disabled={busy}>
             {mode === 'sign-in' ? 'Sign in' : 'Create account'}
           </button>

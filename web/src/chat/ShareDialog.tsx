@@ -2,6 +2,7 @@
 // or private again, and copies the link. Everyone else sees how it is shared.
 import { useId, useState } from 'react';
 import { ModalDialog } from '../dialogs/ModalDialog.tsx';
+import { FormProblem } from '../form-problem.tsx';
 import { changeVisibility, type ConversationDetails, conversationLink, type Visibility } from '../group/conversation-api.ts';
 
 type Props = { details: ConversationDetails; onChanged: (details: ConversationDetails) => void; onClose: () => void };
@@ -80,11 +81,7 @@ export function ShareDialog({ details, onChanged, onClose }: Props) {
           {copied === null && chosen === 'private' ? 'While it is private, the link opens only for the people in it.' : ''}
         </span>
       </div>
-      {problem && (
-        <p className="form-problem" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormProblem problem={problem} />
       <div className="dialog-actions">
         <button type="button" className="primary" onClick={onClose}>
           Done

@@ -3,6 +3,7 @@
 // without the controls.
 import { useState } from 'react';
 import { modelLabel } from '../chat/ModelPicker.tsx';
+import { FormProblem } from '../form-problem.tsx';
 import type { PickableModel } from '../types.ts';
 import { avatarText } from './avatars.tsx';
 import {
@@ -155,11 +156,7 @@ export function ConversationPanel({ details, models, viewerId, onChanged, onLeft
       </section>
 
       <PeopleSection details={details} viewerId={viewerId} onChanged={onChanged} onLeft={onLeft} />
-      {problem && (
-        <p className="form-problem" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormProblem problem={problem} />
     </aside>
   );
 }

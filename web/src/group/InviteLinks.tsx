@@ -1,6 +1,7 @@
 // A conversation's invitation links, for its owner and admins: a new one (copied to the clipboard when the
 // browser allows), and every earlier one with what it gives, how often it was used, and a button to revoke it.
 import { useCallback, useEffect, useState } from 'react';
+import { FormProblem } from '../form-problem.tsx';
 import { createInvite, type Invite, listInvites, revokeInvite } from './conversation-api.ts';
 
 type Props = {
@@ -102,11 +103,7 @@ export function InviteLinks({ conversationId, canInviteAdmins, membersKey }: Pro
           })}
         </ul>
       )}
-      {problem && (
-        <p className="form-problem" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormProblem problem={problem} />
     </div>
   );
 }

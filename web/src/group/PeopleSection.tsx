@@ -2,6 +2,7 @@
 // ownership on), removing someone (owner and admins, after a confirmation), leaving, and the invitation links.
 import { useState } from 'react';
 import { ConfirmDialog } from '../dialogs/ModalDialog.tsx';
+import { FormProblem } from '../form-problem.tsx';
 import { PersonAvatar } from './avatars.tsx';
 import {
   changeRole,
@@ -96,11 +97,7 @@ export function PeopleSection({ details, viewerId, onChanged, onLeft }: Props) {
       )}
       {isOwner && details.participants.length > 1 && <p className="muted small-note">To leave, make someone else its owner first.</p>}
       {canManage && <InviteLinks conversationId={conversationId} canInviteAdmins={isOwner} membersKey={details.participants.map((person) => person.userId).join(',')} />}
-      {problem && (
-        <p className="form-problem" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormProblem problem={problem} />
       {pending && (
         <ConfirmDialog
           {...describePending(pending)}

@@ -3,6 +3,7 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { apiRequest } from '../api.ts';
 import { ConfirmDialog } from '../dialogs/ModalDialog.tsx';
+import { FormProblem } from '../form-problem.tsx';
 import { conversationPath, navigate } from '../router.ts';
 import type { ConversationSummary, Page, Profile } from '../types.ts';
 
@@ -86,11 +87,7 @@ export function ConversationSidebar({ profile, activeConversationId, refreshKey,
       <button type="button" className="primary new-chat" onClick={onNewChat}>
         + New chat
       </button>
-      {problem && (
-        <p className="form-problem" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormProblem problem={problem} />
       <ul className="conversation-list">
         {items.map((conversation) => (
           <li key={conversation.id} className={conversation.id === activeConversationId ? 'conversation active' : 'conversation'}>
