@@ -81,6 +81,16 @@ export async function signUp(page: Page, name: string, email: string) {
   await page.getByRole('button', { name: '+ New chat' }).waitFor();
 }
 
+/**
+ * Types `text` into the composer and sends it with Enter, as a person would. The label is matched exactly: an
+ * open edit has its own "Edit your message" box.
+ */
+export async function sendMessage(page: Page, text: string) {
+  const composer = page.getByLabel('Message', { exact: true });
+  await composer.fill(text);
+  await composer.press('Enter');
+}
+
 /** Drops the browser's own log lines for requests the test expected to be refused (e.g. `status of 400`). */
 export function withoutRefusedRequests(errors: string[], ...statuses: number[]) {
   const expected = new RegExp(`status of (${statuses.join('|')})`);

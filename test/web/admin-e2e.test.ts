@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
-import { openPage, SCREENSHOTS, signUp, skipWithoutChromium, startWebApp, type WebApp, withoutRefusedRequests } from '../support/web-browser.ts';
+import { openPage, SCREENSHOTS, sendMessage, signUp, skipWithoutChromium, startWebApp, type WebApp, withoutRefusedRequests } from '../support/web-browser.ts';
 
 const screenshot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, name) });
 
@@ -47,8 +47,7 @@ describe('the admin pages in a browser', { skip: skipWithoutChromium }, () => {
     const { page, errors } = await openPage(app);
     await signUp(page, 'Ada Admin', 'admin@example.com');
     // One reply, so the usage page has something to chart.
-    await page.getByLabel('Message').fill('Hello');
-    await page.getByLabel('Message').press('Enter');
+    await sendMessage(page, 'Hello');
     await page.getByRole('article', { name: /^alpha.* replied$/i }).getByText('Alpha here.').waitFor();
     const adminLinks = page.getByRole('navigation', { name: 'Administration' });
     await adminLinks.getByRole('link', { name: 'Models' }).click();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
-import { openPage as openWebPage, pickModels, SCREENSHOTS, signUp, skipWithoutChromium, startWebApp, type WebApp, withoutRefusedRequests } from '../support/web-browser.ts';
+import { openPage as openWebPage, pickModels, SCREENSHOTS, sendMessage, signUp, skipWithoutChromium, startWebApp, type WebApp, withoutRefusedRequests } from '../support/web-browser.ts';
 
 /** What the functions evaluated in the page use of its document (this file is typed for Node, not the DOM). */
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
@@ -56,8 +56,7 @@ describe('the web app in a browser', { skip: skipWithoutChromium }, () => {
     await page.getByRole('button', { name: '+ New chat' }).waitFor();
     await pickModels(page, ['alpha']);
 
-    await page.getByLabel('Message').fill('Say hello');
-    await page.getByLabel('Message').press('Enter');
+    await sendMessage(page, 'Say hello');
     const reply = page.getByRole('article', { name: /^alpha.* replied$/i });
     // Token by token: the reply is on screen before it is whole.
     await page.waitForFunction(

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
 import { solidPng } from '../support/png.ts';
-import { openPage, pickModels, SCREENSHOTS, signUp, skipWithoutChromium, startWebApp, type WebApp, withoutRefusedRequests } from '../support/web-browser.ts';
+import { openPage, pickModels, SCREENSHOTS, sendMessage, signUp, skipWithoutChromium, startWebApp, type WebApp, withoutRefusedRequests } from '../support/web-browser.ts';
 
 /** An indigo square. */
 const SQUARE_PNG = solidPng(96, 96, [79, 70, 229]);
@@ -118,8 +118,7 @@ describe('attachments and web search in a browser', { skip: skipWithoutChromium 
     await toggle.check();
     await page.getByLabel('Context size').selectOption('high');
     await page.screenshot({ path: path.join(SCREENSHOTS, '42-web-search-on.png') });
-    await page.getByLabel('Message').fill('Find me squares');
-    await page.getByLabel('Message').press('Enter');
+    await sendMessage(page, 'Find me squares');
     const reply = page.getByRole('article', { name: /^GPT-4\.1 mini replied$/ });
     await reply.getByText('An indigo square.').waitFor();
     await reply.getByRole('list', { name: 'Sources' }).getByRole('link', { name: SOURCE.title }).waitFor();

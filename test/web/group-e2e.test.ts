@@ -4,9 +4,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
-import { openPage as openWebPage, pickModels, SCREENSHOTS, signUp, skipWithoutChromium, startWebApp, type WebApp } from '../support/web-browser.ts';
+import { openPage as openWebPage, pickModels, SCREENSHOTS, sendMessage, signUp, skipWithoutChromium, startWebApp, type WebApp } from '../support/web-browser.ts';
 
 const ALPHA_REPLY = 'Alpha answers first, in small pieces.';
 const BETA_REPLY = 'Beta adds another view.';
@@ -30,16 +29,11 @@ describe('votes, edits and groups in a browser', { skip: skipWithoutChromium }, 
     await fake?.close();
   });
 
-  async function send(page: Page, text: string) {
-    await page.getByLabel('Message', { exact: true }).fill(text);
-    await page.getByLabel('Message', { exact: true }).press('Enter');
-  }
-
   test('a vote on a reply stays after a reload; an edited message replaces its turn', async () => {
     const { page, errors } = await openWebPage(app);
     await signUp(page, 'Vera', 'vera@example.com');
     await pickModels(page, ['alpha']);
-    await send(page, 'What is first?');
+    await sendMessage(page, 'What is first?');
     const reply = page.getByRole('article', { name: /^alpha.* replied$/i });
     await reply.getByText(ALPHA_REPLY).waitFor();
     await reply.getByRole('button', { name: 'Good reply' }).click();
@@ -75,7 +69,7 @@ describe('votes, edits and groups in a browser', { skip: skipWithoutChromium }, 
     const owner = await openWebPage(app);
     await signUp(owner.page, 'Olive', 'olive@example.com');
     await pickModels(owner.page, ['alpha', 'beta']);
-    await send(owner.page, 'Hello, group');
+    await sendMessage(owner.page, 'Hello, group');
     await owner.page.getByRole('article', { name: /^beta.* replied$/i }).getByText(BETA_REPLY).waitFor();
     await owner.page.getByRole('article', { name: /^alpha.* replied$/i }).getByText(ALPHA_REPLY).waitFor();
 
@@ -100,7 +94,7 @@ describe('votes, edits and groups in a browser', { skip: skipWithoutChromium }, 
     // The owner sees Bruno join; then writes, and Bruno's page shows it all as it happens.
     await panel.getByText('Bruno').waitFor();
     await owner.page.getByRole('button', { name: 'Close settings' }).click();
-    await send(owner.page, 'Who goes first?');
+    await sendMessage(owner.page, 'Who goes first?');
     await guest.page.getByRole('article', { name: 'Olive wrote' }).getByText('Who goes first?').waitFor();
     const alpha = guest.page.getByRole('article', { name: /^alpha.* replied$/i }).last();
     const beta = guest.page.getByRole('article', { name: /^beta.* replied$/i }).last();

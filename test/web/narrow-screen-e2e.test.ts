@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
-import { elementsPastRightEdge, openPage, pickModels, SCREENSHOTS, signUp, skipWithoutChromium, startWebApp, type WebApp } from '../support/web-browser.ts';
+import { elementsPastRightEdge, openPage, pickModels, SCREENSHOTS, sendMessage, signUp, skipWithoutChromium, startWebApp, type WebApp } from '../support/web-browser.ts';
 
 const CODE_REPLY = [
   'Here is a function that adds two numbers:',
@@ -51,8 +51,7 @@ describe('every main screen at 375 px wide', { skip: skipWithoutChromium }, () =
     await signUp(page, 'Nora', 'nora@example.com');
 
     await pickModels(page, ['alpha', 'beta']);
-    await page.getByLabel('Message', { exact: true }).fill('How do I add two numbers?');
-    await page.getByLabel('Message', { exact: true }).press('Enter');
+    await sendMessage(page, 'How do I add two numbers?');
     const alpha = page.getByRole('article', { name: /^alpha.* replied$/i });
     await alpha.locator('.reply-usage').waitFor();
     await page.getByRole('article', { name: /^beta.* replied$/i }).locator('.reply-usage').waitFor();

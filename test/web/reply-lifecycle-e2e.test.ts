@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
-import { openPage, pickModels, SCREENSHOTS, signUp, skipWithoutChromium, startWebApp, type WebApp } from '../support/web-browser.ts';
+import { openPage, pickModels, SCREENSHOTS, sendMessage, signUp, skipWithoutChromium, startWebApp, type WebApp } from '../support/web-browser.ts';
 
 /** Long enough, at 3 characters every 40 ms, to stream for about three seconds. */
 const SLOW_REPLY =
@@ -31,8 +31,7 @@ describe('a reply streaming in a browser: reload and stop', { skip: skipWithoutC
   });
 
   async function sendAndWaitForPartialReply(page: Page, text: string) {
-    await page.getByLabel('Message').fill(text);
-    await page.getByLabel('Message').press('Enter');
+    await sendMessage(page, text);
     await page.waitForFunction(
       (whole) => {
         const shown = document.querySelector('.reply .reply-text')?.textContent ?? '';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
-import { openPage, pickModels, SCREENSHOTS, signUp, skipWithoutChromium, startWebApp, type WebApp, withoutRefusedRequests } from '../support/web-browser.ts';
+import { openPage, pickModels, SCREENSHOTS, sendMessage, signUp, skipWithoutChromium, startWebApp, type WebApp, withoutRefusedRequests } from '../support/web-browser.ts';
 
 const REPLY = 'Noted.';
 
@@ -30,9 +30,8 @@ describe('sharing, paging and people in a browser', { skip: skipWithoutChromium 
     await fake?.close();
   });
 
-  async function send(page: Page, text: string) {
-    await page.getByLabel('Message', { exact: true }).fill(text);
-    await page.getByLabel('Message', { exact: true }).press('Enter');
+  async function sendAndWaitForReply(page: Page, text: string) {
+    await sendMessage(page, text);
     await page.getByRole('article', { name: /replied$/ }).last().locator('.reply-usage').waitFor();
   }
 
@@ -42,7 +41,7 @@ describe('sharing, paging and people in a browser', { skip: skipWithoutChromium 
     const owner = await openPage(app);
     await signUp(owner.page, 'Paula', 'paula@example.com');
     await pickModels(owner.page, ['alpha']);
-    await send(owner.page, 'Something worth sharing');
+    await sendAndWaitForReply(owner.page, 'Something worth sharing');
     await owner.page.waitForURL(/\/c\/[0-9a-f-]{36}$/);
 
     await owner.page.getByRole('button', { name: 'Share' }).click();
@@ -127,7 +126,7 @@ describe('sharing, paging and people in a browser', { skip: skipWithoutChromium 
     const owner = await openPage(app);
     await signUp(owner.page, 'Otto', 'otto@example.com');
     await pickModels(owner.page, ['alpha']);
-    await send(owner.page, 'Our group');
+    await sendAndWaitForReply(owner.page, 'Our group');
     await owner.page.getByRole('button', { name: 'Group settings' }).click();
     const panel = owner.page.getByRole('complementary', { name: 'Group settings' });
     await panel.getByRole('button', { name: 'Create invite link' }).click();
