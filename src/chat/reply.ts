@@ -167,11 +167,15 @@ async function streamReply(
     if (shown) emit({ type: 'text-delta', id: messageId, delta: shown });
     partialSaver.offer(limited.text, sources);
   });
+  let anyText = false;
   try {
     if (!call.parts) throw call.failedToStart;
     for await (const part of call.parts) {
       if (part.type === 'text-delta') {
         deltas.add(part.text);
+        // The first words go out at once (a turn of the event loop sooner); what follows them, in bursts.
+        if (!anyText) deltas.flush();
+        anyText = true;
         continue;
       }
       // Text that waits goes out before whatever comes after it.
