@@ -124,7 +124,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     await modelSource.start(changes);
     await apiKeyActors.start(changes);
     await engine.listenForStops();
-    sweeper = await startAbandonedReplySweeper(store.messages, {
+    sweeper = await startAbandonedReplySweeper(store.replies, {
       quietMs: abandonedAfterMs(env),
       soleWriter: database.kind === 'pglite',
       log,

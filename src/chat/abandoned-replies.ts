@@ -3,7 +3,7 @@
 // been quiet longer than any live one can be (a live reply saves as it grows; its provider call gives up after
 // the timeout, retries included).
 import type { Environment } from '../config/env.ts';
-import type { AbandonedReply, MessageStore } from '../store/messages.ts';
+import type { AbandonedReply, ReplyStore } from '../store/replies.ts';
 
 const MARGIN_MS = 60_000;
 const LONGEST_SWEEP_INTERVAL_MS = 5 * 60_000;
@@ -25,10 +25,10 @@ export type SweeperOptions = {
 };
 
 /** Sweeps once now, then periodically until stopped. */
-export async function startAbandonedReplySweeper(messages: MessageStore, options: SweeperOptions) {
+export async function startAbandonedReplySweeper(replies: ReplyStore, options: SweeperOptions) {
   const sweep = async (quietSince: Date) => {
     try {
-      const ended = await messages.endAbandonedReplies({ quietSince });
+      const ended = await replies.endAbandonedReplies({ quietSince });
       if (ended.length > 0) {
         options.log(`ended ${ended.length} replies left streaming by a stopped server`);
         options.onEnded?.(ended);

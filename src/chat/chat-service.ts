@@ -176,7 +176,7 @@ export class ChatService {
   /** Stops the conversation's running replies, wherever they run; returns how many were running. */
   async stop(actor: Actor, conversationId: string): Promise<number> {
     await this.store.conversations.get({ actor, id: conversationId, level: 'write' });
-    const running = await this.store.messages.countStreaming(conversationId);
+    const running = await this.store.replies.countStreaming(conversationId);
     await this.engine.requestStop(conversationId);
     return running;
   }

@@ -11,7 +11,8 @@ import type { FileStorage } from '../files/storage.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { Actor } from '../store/actor.ts';
 import type { Store } from '../store/index.ts';
-import { ABANDONED_REPLY_ERROR, type AbandonedReply, type Message } from '../store/messages.ts';
+import type { Message } from '../store/messages.ts';
+import { ABANDONED_REPLY_ERROR, type AbandonedReply } from '../store/replies.ts';
 import type { StreamLog } from '../streams/index.ts';
 import type { StopSignals } from '../streams/stop-signals.ts';
 import { ActiveTurns } from './active-turns.ts';
@@ -101,7 +102,7 @@ export class ChatEngine {
     /** Creates the pending replies of a stage, each with its prompt from the history as it stands. */
     const setUpStage = (stage: PlannedReply[], thread: Message[], options: { streamId?: string } = {}) =>
       startReplies(
-        { messages: this.store.messages, providers: this.providers },
+        { replies: this.store.replies, providers: this.providers },
         conversation.id,
         stage.map(({ model, instructions, temperature, isFirstResponder }) => ({
           model,

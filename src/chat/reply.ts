@@ -15,7 +15,7 @@ import { priceUsage, tokenUsageFromLanguageModelUsage } from '../models/pricing.
 import type { ProviderRegistry } from '../providers/index.ts';
 import { webSearchCallOptions } from '../providers/web-search.ts';
 import { newMessageId } from '../store/ids.ts';
-import type { Message, MessageStore } from '../store/messages.ts';
+import type { ReplyStore } from '../store/replies.ts';
 import { CharLimitedText } from './char-limit.ts';
 import { batchDeltas } from './delta-batch.ts';
 
@@ -56,7 +56,7 @@ export type ReplyRequest = {
   emit: (chunk: UIMessageChunk) => void;
 };
 
-export type ReplyDependencies = { messages: MessageStore; providers: ProviderRegistry };
+export type ReplyDependencies = { replies: ReplyStore; providers: ProviderRegistry };
 
 /** A reply set up: the id of its message, and the function that streams and finishes it. */
 export type StartedReply = { messageId: string; run: () => Promise<ReplySummary> };
@@ -76,7 +76,7 @@ export function startReplies(
 ): StartedReply[] {
   const calls = requests.map((request) => callProvider(dependencies.providers, request));
   const ids = requests.map(() => newMessageId());
-  const written = dependencies.messages.createPendingReplies(
+  const written = dependencies.replies.createPendingReplies(
     conversationId,
     requests.map((request, index) => ({
       id: ids[index],
@@ -143,7 +143,7 @@ function callProvider(providers: ProviderRegistry, request: ReplyRequest): Provi
 type ReplyMessage = { messageId: string; saved: Promise<void> };
 
 async function streamReply(
-  { messages }: ReplyDependencies,
+  { replies }: ReplyDependencies,
   request: ReplyRequest,
   { messageId, saved }: ReplyMessage,
   call: ProviderCall,
@@ -159,7 +159,7 @@ async function streamReply(
   let status: ReplyStatus = 'complete';
   let errorText: string | undefined;
   let usage = tokenUsageFromLanguageModelUsage(undefined);
-  const partialSaver = createPartialSaver(messages, messageId, saved);
+  const partialSaver = createPartialSaver(replies, messageId, saved);
   // The deltas of one burst become one text-delta chunk (see delta-batch.ts).
   const deltas = batchDeltas((text) => {
     // Past the limit the stream is still read to its end, for the usage (and so the cost) it reports.
@@ -212,7 +212,7 @@ async function streamReply(
 
   const latencyMs = Math.round(performance.now() - started);
   const costUsd = priceUsage(model.pricing, usage);
-  await messages.update(messageId, {
+  await replies.update(messageId, {
     content: text,
     parts: replyParts(text, sources),
     status,
@@ -261,7 +261,7 @@ export function describeProviderError(error: unknown): string {
  * Saves the growing reply at most once a second, one write at a time, never blocking the stream; nothing before
  * the pending row exists (`created`).
  */
-function createPartialSaver(messages: MessageStore, messageId: string, created: Promise<void>) {
+function createPartialSaver(replies: ReplyStore, messageId: string, created: Promise<void>) {
   let lastSavedAt = performance.now();
   let writing: Promise<unknown> = Promise.resolve();
   let busy = false;
@@ -273,7 +273,7 @@ function createPartialSaver(messages: MessageStore, messageId: string, created: 
       if (!exists || busy || now - lastSavedAt < PARTIAL_SAVE_INTERVAL_MS) return;
       busy = true;
       lastSavedAt = now;
-      writing = messages
+      writing = replies
         .update(messageId, { content: text, parts: replyParts(text, sources) })
         .catch((error) => console.error(`saving partial reply ${messageId} failed`, error))
         .finally(() => (busy = false));

@@ -10,6 +10,7 @@ import { InviteStore } from './invites.ts';
 import { MessageStore } from './messages.ts';
 import { MetricStore } from './metrics.ts';
 import { ParticipantStore } from './participants.ts';
+import { ReplyStore } from './replies.ts';
 import { StreamStore } from './streams.ts';
 import { SystemConfigStore } from './system-configs.ts';
 import { TranscriptStore } from './transcripts.ts';
@@ -26,6 +27,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     apiKeys: new ApiKeyStore(db),
     conversations: new ConversationStore(db),
     messages: new MessageStore(db, options.keyring ?? null),
+    replies: new ReplyStore(db, options.keyring ?? null),
     votes: new VoteStore(db),
     streams: new StreamStore(db),
     participants: new ParticipantStore(db),

@@ -1,7 +1,7 @@
 // Messages: what people and models said. Saved in batches as an actor (idempotent on request id), paged newest
-// first, trimmed for edits, counted for rate limits; and, engine-side, the assistant reply that fills in while a
-// model streams. With a keyring the text is stored only encrypted (see message-encryption.ts).
-import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+// first, trimmed for edits, counted for rate limits. (A model's reply as it streams: replies.ts.) With a keyring the
+// text is stored only encrypted (see message-encryption.ts).
+import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database, Executor } from '../db/client.ts';
 import { conversations, messages, models } from '../db/schema/index.ts';
@@ -15,31 +15,21 @@ import {
   ConversationStore,
   type NewConversation,
 } from './conversations.ts';
-import {
-  openMessageText,
-  rotateMessageEncryption,
-  type RotationOptions,
-  sealMessageText,
-  toMessage,
-} from './message-encryption.ts';
+import { rotateMessageEncryption, type RotationOptions, toMessage } from './message-encryption.ts';
 import { MessageBatchWriter, prepareMessageRows } from './message-insert.ts';
 import { clampLimit, decodeCursor, type Page, toPage } from './pagination.ts';
 
 export type MessageRow = typeof messages.$inferSelect;
 /** A message as callers see it: the text in the clear, however it is stored. */
 export type Message = Omit<MessageRow, 'encryptedContent' | 'encryptionKeyId'>;
-export const ABANDONED_REPLY_ERROR = 'the server stopped before the reply finished';
-
-/** A reply ended because the process generating it had died. */
-export type AbandonedReply = { id: string; conversationId: string; modelId: string | null };
-
 /** How a model that wrote a message is named. */
 export type ModelName = Pick<typeof models.$inferSelect, 'name' | 'displayName' | 'avatar'>;
 
 type MessageInsert = typeof messages.$inferInsert;
-type Optional<Key extends keyof MessageInsert> = Partial<Pick<MessageInsert, Key>>;
+/** Some of a message's columns, each optional. */
+export type Optional<Key extends keyof MessageInsert> = Partial<Pick<MessageInsert, Key>>;
 /** What a finished reply records about its generation. */
-type ReplyAccounting = 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'costUsd' | 'latencyMs';
+export type ReplyAccounting = 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'costUsd' | 'latencyMs';
 
 /** A message to save. The store sets the id (UUIDv7) unless given, the sender and, unless given, the time. */
 export type NewMessage = Pick<MessageInsert, 'role'> &
@@ -60,31 +50,6 @@ export type NewMessage = Pick<MessageInsert, 'role'> &
     | 'metadata'
     | 'createdAt'
   >;
-
-/** An assistant reply about to stream: status `streaming`, no text yet. */
-export type PendingMessage = Pick<MessageInsert, 'conversationId'> &
-  Optional<
-    | 'id'
-    | 'requestId'
-    | 'modelId'
-    | 'modelVersion'
-    | 'parentId'
-    | 'isFirstResponder'
-    | 'hasWebSearch'
-    | 'webSearchContextSize'
-    | 'metadata'
-  >;
-
-/** What streaming fills in as the reply grows and when it ends. */
-export type MessageChanges = Optional<
-  | 'parts'
-  | 'content'
-  | 'attachments'
-  | 'status'
-  | 'modelVersion'
-  | ReplyAccounting
-  | 'metadata'
->;
 
 export class MessageStore {
   /** A conversation's newest messages: the hottest read of the app, prepared once. */
@@ -168,57 +133,6 @@ export class MessageStore {
       throw asCreationError(error, conversation);
     }
     return { conversation: saved.created!, messages: saved.stored.map((row) => toMessage(this.keyring, row)) };
-  }
-
-  /**
-   * Engine-side (no actor: the caller already checked): the assistant replies models are about to stream, in one
-   * statement, with the turn's resumable stream when `streamId` is given.
-   */
-  async createPendingReplies(
-    conversationId: string,
-    replies: Omit<PendingMessage, 'conversationId'>[],
-    { streamId }: { streamId?: string } = {},
-  ): Promise<Message[]> {
-    const pending = replies.map((reply) => ({ ...reply, role: 'assistant', status: 'streaming' }) as const);
-    const rows = prepareMessageRows(this.keyring, conversationId, pending, null);
-    const { stored } = await this.batches.write(conversationId, rows, { streamId });
-    return stored.map((row) => toMessage(this.keyring, row));
-  }
-
-  /** Engine-side: fills in a streaming reply. Text changes are merged with the stored text and sealed again. */
-  async update(id: string, changes: MessageChanges): Promise<Message> {
-    const { content, parts, attachments, ...other } = changes;
-    const textChanges = definedOnly({ content, parts, attachments });
-    const changesText = Object.keys(textChanges).length > 0;
-    if (!this.keyring || !changesText) {
-      // In the clear each text column stands alone, so the change is one statement (a streaming reply makes one
-      // every second). A row sealed under a key (written by a process that had one) is left to the path below.
-      const [updated] = await this.db
-        .update(messages)
-        .set({ ...other, ...textChanges })
-        .where(changesText ? and(eq(messages.id, id), isNull(messages.encryptedContent)) : eq(messages.id, id))
-        .returning();
-      if (updated) return toMessage(this.keyring, updated);
-      if (!changesText) throw notFound('message', id);
-    }
-    const row = await this.db.transaction(async (tx) => {
-      let text = {};
-      if (content !== undefined || parts !== undefined || attachments !== undefined) {
-        // Encrypted text is one sealed value: a partial change needs the rest of it.
-        const [current] = await tx.select().from(messages).where(eq(messages.id, id)).for('update');
-        if (!current) throw notFound('message', id);
-        const merged = { ...openMessageText(this.keyring, current), ...definedOnly({ content, parts, attachments }) };
-        text = sealMessageText(this.keyring, id, merged);
-      }
-      const [updated] = await tx
-        .update(messages)
-        .set({ ...other, ...text })
-        .where(eq(messages.id, id))
-        .returning();
-      return updated;
-    });
-    if (!row) throw notFound('message', id);
-    return toMessage(this.keyring, row);
   }
 
   /** A page of a conversation the actor may read, newest first; the cursor walks back in time. */
@@ -358,32 +272,6 @@ export class MessageStore {
     return row?.count ?? 0;
   }
 
-  /** How many replies of a conversation are still being generated (by any process). */
-  async countStreaming(conversationId: string): Promise<number> {
-    const [row] = await this.db
-      .select({ count: sql<number>`count(*)::int` })
-      .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), eq(messages.status, 'streaming')));
-    return row?.count ?? 0;
-  }
-
-  /**
-   * Replies left `streaming` by a process that died: nothing has touched them since `quietSince`, which a live
-   * reply cannot be (it saves as it grows, and its provider call times out). They end as `error`, keeping the
-   * text saved so far. Returns them.
-   */
-  async endAbandonedReplies({ quietSince }: { quietSince: Date }): Promise<AbandonedReply[]> {
-    const ended = await this.db
-      .update(messages)
-      .set({
-        status: 'error',
-        metadata: sql`${messages.metadata} || ${JSON.stringify({ error: ABANDONED_REPLY_ERROR })}::jsonb`,
-      })
-      .where(and(eq(messages.status, 'streaming'), lt(messages.updatedAt, sql`${quietSince.toISOString()}::timestamptz`)))
-      .returning({ id: messages.id, conversationId: messages.conversationId, modelId: messages.modelId });
-    return ended;
-  }
-
   /** Moves every message onto the keyring's current key; see rotateMessageEncryption. */
   rotateEncryption(options: RotationOptions) {
     return rotateMessageEncryption(this.db, options);
@@ -391,10 +279,6 @@ export class MessageStore {
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
 
 /** Placeholders are not mapped through column types on every driver, so dates go as ISO text. */
 const keyOf = (key: { at: Date; id: string }) => ({ at: key.at.toISOString(), id: key.id });

@@ -14,6 +14,7 @@ import { messages } from '../../src/db/schema/index.ts';
 import { AppError } from '../../src/errors.ts';
 import { actorOf, createStore, type Actor, type Store } from '../../src/store/index.ts';
 import { MessageStore } from '../../src/store/messages.ts';
+import { ReplyStore } from '../../src/store/replies.ts';
 import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
 
 const newKey = () => randomBytes(32);
@@ -186,9 +187,10 @@ for (const kind of testBackends()) {
         const secret = `hidden-${randomUUID()}`;
         const keyring = new Keyring(newKey());
         const encrypted = new MessageStore(database.db, keyring);
+        const replies = new ReplyStore(database.db, keyring);
         const { message } = await chatWith(encrypted, secret);
-        const [pending] = await encrypted.createPendingReplies(message.conversationId, [{}]);
-        await encrypted.update(pending!.id, {
+        const [pending] = await replies.createPendingReplies(message.conversationId, [{}]);
+        await replies.update(pending!.id, {
           content: `${secret} streamed`,
           parts: [{ type: 'text', text: `${secret} streamed` }],
         });

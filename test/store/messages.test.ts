@@ -361,18 +361,18 @@ for (const kind of testBackends()) {
         conversationId: conversation.id,
         messages: [say('why?')],
       });
-      const [pending] = await store.messages.createPendingReplies(conversation.id, [
+      const [pending] = await store.replies.createPendingReplies(conversation.id, [
         { modelId: 'test:writer', parentId: question!.id },
       ]);
       assert.ok(pending);
       assert.equal(pending.status, 'streaming');
       assert.equal(pending.role, 'assistant');
       assert.deepEqual(pending.parts, []);
-      await store.messages.update(pending.id, { content: 'Bec', parts: [{ type: 'text', text: 'Bec' }] });
-      await store.messages.update(pending.id, {
+      await store.replies.update(pending.id, { content: 'Bec', parts: [{ type: 'text', text: 'Bec' }] });
+      await store.replies.update(pending.id, {
         attachments: [{ key: 'k', name: 'chart.png', mediaType: 'image/png', sizeBytes: 9 }],
       });
-      const done = await store.messages.update(pending.id, {
+      const done = await store.replies.update(pending.id, {
         content: 'Because.',
         status: 'complete',
         inputTokens: 10,
@@ -391,7 +391,7 @@ for (const kind of testBackends()) {
         page.items.map((message) => message.content),
         ['Because.', 'why?'],
       );
-      await assert.rejects(store.messages.update('00000000-0000-7000-8000-000000000000', { status: 'stopped' }), {
+      await assert.rejects(store.replies.update('00000000-0000-7000-8000-000000000000', { status: 'stopped' }), {
         code: 'not_found',
       });
     });
@@ -401,24 +401,24 @@ for (const kind of testBackends()) {
       const conversation = await newConversation(owner);
       const [question] = await store.messages.save({ actor: owner, conversationId: conversation.id, messages: [say('go')] });
       const pending = async () =>
-        (await store.messages.createPendingReplies(conversation.id, [{ modelId: 'test:writer', parentId: question!.id }]))[0]!;
+        (await store.replies.createPendingReplies(conversation.id, [{ modelId: 'test:writer', parentId: question!.id }]))[0]!;
       const abandoned = await pending();
-      await store.messages.update(abandoned.id, { content: 'half a', parts: [{ type: 'text', text: 'half a' }] });
+      await store.replies.update(abandoned.id, { content: 'half a', parts: [{ type: 'text', text: 'half a' }] });
       const live = await pending();
       await database.db
         .update(messages)
         .set({ updatedAt: new Date(Date.now() - 10 * 60_000) })
         .where(eq(messages.id, abandoned.id));
-      assert.equal(await store.messages.countStreaming(conversation.id), 2);
+      assert.equal(await store.replies.countStreaming(conversation.id), 2);
 
-      const ended = await store.messages.endAbandonedReplies({ quietSince: new Date(Date.now() - 60_000) });
+      const ended = await store.replies.endAbandonedReplies({ quietSince: new Date(Date.now() - 60_000) });
       assert.deepEqual(ended, [{ id: abandoned.id, conversationId: conversation.id, modelId: 'test:writer' }]);
       const after = await store.messages.getById({ actor: owner, id: abandoned.id });
       assert.equal(after.status, 'error');
       assert.equal(after.content, 'half a');
       assert.match(String(after.metadata.error), /server stopped before the reply finished/);
       assert.equal((await store.messages.getById({ actor: owner, id: live.id })).status, 'streaming');
-      assert.equal(await store.messages.countStreaming(conversation.id), 1);
+      assert.equal(await store.replies.countStreaming(conversation.id), 1);
     });
 
     test('the models that wrote messages are named, also once retired', async () => {
@@ -489,7 +489,7 @@ for (const kind of testBackends()) {
       const owner = await newUser();
       const conversation = await newConversation(owner);
       const streamId = crypto.randomUUID();
-      const replies = await store.messages.createPendingReplies(
+      const replies = await store.replies.createPendingReplies(
         conversation.id,
         [{ modelId: 'test:writer' }, { modelId: 'test:writer', isFirstResponder: true }],
         { streamId },
@@ -501,7 +501,7 @@ for (const kind of testBackends()) {
       const page = await store.messages.page({ actor: owner, conversationId: conversation.id });
       assert.deepEqual(page.items.map((message) => message.id).reverse(), replies.map((reply) => reply.id), 'in the given order');
       assert.deepEqual(await store.streams.listIds({ actor: owner, conversationId: conversation.id }), [streamId]);
-      await assert.rejects(store.messages.createPendingReplies(crypto.randomUUID(), [{ modelId: 'test:writer' }]), {
+      await assert.rejects(store.replies.createPendingReplies(crypto.randomUUID(), [{ modelId: 'test:writer' }]), {
         code: 'invalid_input',
       });
     });

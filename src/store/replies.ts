@@ -1,0 +1,132 @@
+// Replies: the assistant messages models write, engine-side (no actor: the chat service already checked access).
+// A turn's pending replies are written together before they stream; each then fills in as it grows and when it
+// ends; replies a dead process left streaming are ended by the sweeper. With a keyring the text is sealed.
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import type { Keyring } from '../crypto/encryption.ts';
+import type { Database } from '../db/client.ts';
+import { messages } from '../db/schema/index.ts';
+import { notFound } from '../errors.ts';
+import { openMessageText, sealMessageText, toMessage } from './message-encryption.ts';
+import { MessageBatchWriter, prepareMessageRows } from './message-insert.ts';
+import type { Message, Optional, ReplyAccounting } from './messages.ts';
+
+export const ABANDONED_REPLY_ERROR = 'the server stopped before the reply finished';
+
+/** A reply ended because the process generating it had died. */
+export type AbandonedReply = { id: string; conversationId: string; modelId: string | null };
+
+/** An assistant reply about to stream (status `streaming`, no text yet): what is known of it. */
+export type PendingReply = Optional<
+  | 'id'
+  | 'requestId'
+  | 'modelId'
+  | 'modelVersion'
+  | 'parentId'
+  | 'isFirstResponder'
+  | 'hasWebSearch'
+  | 'webSearchContextSize'
+  | 'metadata'
+>;
+
+/** What streaming fills in as the reply grows and when it ends. */
+export type MessageChanges = Optional<
+  | 'parts'
+  | 'content'
+  | 'attachments'
+  | 'status'
+  | 'modelVersion'
+  | ReplyAccounting
+  | 'metadata'
+>;
+
+export class ReplyStore {
+  private readonly batches: MessageBatchWriter;
+
+  constructor(
+    private readonly db: Database,
+    private readonly keyring: Keyring | null = null,
+  ) {
+    this.batches = new MessageBatchWriter(db);
+  }
+
+  /**
+   * The assistant replies models are about to stream, in one statement, with the turn's resumable stream when
+   * `streamId` is given.
+   */
+  async createPendingReplies(
+    conversationId: string,
+    replies: PendingReply[],
+    { streamId }: { streamId?: string } = {},
+  ): Promise<Message[]> {
+    const pending = replies.map((reply) => ({ ...reply, role: 'assistant', status: 'streaming' }) as const);
+    const rows = prepareMessageRows(this.keyring, conversationId, pending, null);
+    const { stored } = await this.batches.write(conversationId, rows, { streamId });
+    return stored.map((row) => toMessage(this.keyring, row));
+  }
+
+  /** Fills in a streaming reply. Text changes are merged with the stored text and sealed again. */
+  async update(id: string, changes: MessageChanges): Promise<Message> {
+    const { content, parts, attachments, ...other } = changes;
+    const textChanges = definedOnly({ content, parts, attachments });
+    const changesText = Object.keys(textChanges).length > 0;
+    if (!this.keyring || !changesText) {
+      // In the clear each text column stands alone, so the change is one statement (a streaming reply makes one
+      // every second). A row sealed under a key (written by a process that had one) is left to the path below.
+      const [updated] = await this.db
+        .update(messages)
+        .set({ ...other, ...textChanges })
+        .where(changesText ? and(eq(messages.id, id), isNull(messages.encryptedContent)) : eq(messages.id, id))
+        .returning();
+      if (updated) return toMessage(this.keyring, updated);
+      if (!changesText) throw notFound('message', id);
+    }
+    const row = await this.db.transaction(async (tx) => {
+      let text = {};
+      if (content !== undefined || parts !== undefined || attachments !== undefined) {
+        // Encrypted text is one sealed value: a partial change needs the rest of it.
+        const [current] = await tx.select().from(messages).where(eq(messages.id, id)).for('update');
+        if (!current) throw notFound('message', id);
+        const merged = { ...openMessageText(this.keyring, current), ...definedOnly({ content, parts, attachments }) };
+        text = sealMessageText(this.keyring, id, merged);
+      }
+      const [updated] = await tx
+        .update(messages)
+        .set({ ...other, ...text })
+        .where(eq(messages.id, id))
+        .returning();
+      return updated;
+    });
+    if (!row) throw notFound('message', id);
+    return toMessage(this.keyring, row);
+  }
+
+  /** How many replies of a conversation are still being generated (by any process). */
+  async countStreaming(conversationId: string): Promise<number> {
+    const [row] = await this.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.status, 'streaming')));
+    return row?.count ?? 0;
+  }
+
+  /**
+   * Replies left `streaming` by a process that died: nothing has touched them since `quietSince`, which a live
+   * reply cannot be (it saves as it grows, and its provider call times out). They end as `error`, keeping the
+   * text saved so far. Returns them.
+   */
+  async endAbandonedReplies({ quietSince }: { quietSince: Date }): Promise<AbandonedReply[]> {
+    const ended = await this.db
+      .update(messages)
+      .set({
+        status: 'error',
+        metadata: sql`${messages.metadata} || ${JSON.stringify({ error: ABANDONED_REPLY_ERROR })}::jsonb`,
+      })
+      .where(and(eq(messages.status, 'streaming'), lt(messages.updatedAt, sql`${quietSince.toISOString()}::timestamptz`)))
+      .returning({ id: messages.id, conversationId: messages.conversationId, modelId: messages.modelId });
+    return ended;
+  }
+}
+
+function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
