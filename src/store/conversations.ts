@@ -198,25 +198,6 @@ export class ConversationStore {
       .where(eq(conversations.discordChannelId, channelId));
     return conversation;
   }
-
-  /** Internal: moves the conversation to the top of its members' lists (call inside the message's transaction). */
-  async touch(id: string, at: Date = new Date(), db: Executor = this.db): Promise<void> {
-    // Raw Date parameters are not portable across drivers inside `sql`: send ISO text and cast.
-    const atText = at.toISOString();
-    // Both tables in one statement (the conversation's update as a CTE): every message saved runs this.
-    const touchedConversation = db.$with('touched_conversation').as(
-      db
-        .update(conversations)
-        .set({ lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${atText}::timestamptz)` })
-        .where(eq(conversations.id, id))
-        .returning({ id: conversations.id }),
-    );
-    await db
-      .with(touchedConversation)
-      .update(conversationParticipants)
-      .set({ lastMessageAt: sql`greatest(${conversationParticipants.lastMessageAt}, ${atText}::timestamptz)` })
-      .where(eq(conversationParticipants.conversationId, id));
-  }
 }
 
 /**

@@ -104,7 +104,9 @@ for (const kind of testBackends()) {
       }
       // Three share one activity time: the page boundary falls among equal timestamps.
       const tie = new Date(Date.now() + 60_000);
-      for (const conversation of created.slice(2, 5)) await store.conversations.touch(conversation.id, tie);
+      for (const conversation of created.slice(2, 5)) {
+        await store.messages.save({ actor, conversationId: conversation.id, messages: [{ role: 'user', content: 'later', createdAt: tie }] });
+      }
       await store.conversations.create({ actor: actorOf(await store.users.getById(other.id)), title: 'not yours' });
 
       const seen: { id: string; lastMessageAt: string; role: string }[] = [];

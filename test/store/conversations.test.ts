@@ -63,7 +63,11 @@ for (const kind of testBackends()) {
         ids.push(conversation.id);
       }
       // Activity moves the oldest to the top.
-      await store.conversations.touch(ids[0]!, new Date(Date.now() + 60_000));
+      await store.messages.save({
+        actor: owner,
+        conversationId: ids[0]!,
+        messages: [{ role: 'user', content: 'later', createdAt: new Date(Date.now() + 60_000) }],
+      });
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
