@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// The `chorus` command. Chorus runs its TypeScript sources directly through tsx: no build step.
-import { register } from 'tsx/esm/api';
+// The `chorus` command: its TypeScript sources, bundled into dist/cli on every start (see bundle.mjs), run by plain
+// Node with source maps, so errors name the source lines. Where dist/ cannot be written, the sources run through tsx.
+import { bundle } from './bundle.mjs';
 
-register();
-await import('../src/cli/main.ts');
+const bundled = await bundle('src/cli/main.ts', 'dist/cli/chorus.mjs');
+if (bundled) {
+  process.setSourceMapsEnabled(true);
+  await import(bundled);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPostgresDatabase } from '../../test/support/database.ts';
+import { bundle } from '../../bin/bundle.mjs';
 
 /** Chorus's PUBLIC_URL in the benchmark: the Origin a pretend browser signs up from. */
 export const BENCH_PUBLIC_URL = 'http://chorus.bench';
@@ -49,7 +50,12 @@ export type ChildServer = {
   kill(): Promise<void>;
 };
 
-const MAIN = fileURLToPath(new URL('./child-server-main.ts', import.meta.url));
+/**
+ * The children run bundled, as `chorus` runs in production (bin/bundle.mjs): under tsx each would carry its loader
+ * thread, ~75 MB the server's memory figures would count. Bundled once per benchmark run.
+ */
+let bundledMain: Promise<string | undefined> | undefined;
+const childMain = () => (bundledMain ??= bundle('bench/support/child-server-main.ts', 'dist/bench/child-server.mjs'));
 const CHORUS_COMMAND = fileURLToPath(new URL('../../bin/chorus.js', import.meta.url));
 
 export type ChorusData = {
@@ -103,8 +109,10 @@ function memoryFromProc(pid: number, resetPeak: boolean): ChildMemory | undefine
 }
 
 export async function startChildServer(role: ChildRole, env: Record<string, string> = {}): Promise<ChildServer> {
-  const child = fork(MAIN, [role], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+  const main = await childMain();
+  if (!main) throw new Error('the benchmark servers could not be bundled into dist/bench');
+  const child = fork(fileURLToPath(main), [role], {
+    execArgv: ['--enable-source-maps', '--expose-gc'],
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

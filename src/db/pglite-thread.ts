@@ -11,6 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import type { PGlite, Results } from '@electric-sql/pglite';
 import { TEXT_TYPES, withoutTextParsers } from './pglite-text-types.ts';
+import { projectPath } from '../project-root.ts';
 
 type QueryOptions = Parameters<PGlite['query']>[2];
 export type PgliteResults<Row = unknown> = Omit<Results, 'rows'> & { rows: Row[] };
@@ -64,7 +65,7 @@ export class PgliteThread {
 
   /** Starts the thread and waits until the database is open. */
   static async start(options: PgliteThreadOptions = {}): Promise<PgliteThread> {
-    const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), {
+    const worker = new Worker(projectPath('src', 'db', 'pglite-worker.mjs'), {
       workerData: { dataDir: options.dataDir, postgresqlconf: options.postgresqlconf ?? [], textTypes: [...TEXT_TYPES] },
     });
     await new Promise<void>((resolve, reject) => {

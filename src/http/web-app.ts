@@ -4,14 +4,14 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from './context.ts';
+import { projectPath } from '../project-root.ts';
 
 /** Where `npm run build:web` (run by npm install and npm start) writes the app. */
-export const BUILT_WEB_APP_DIRECTORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
+export const BUILT_WEB_APP_DIRECTORY = projectPath('dist', 'web');
 
 /** Vite names assets by their content hash, so a name never changes meaning: browsers may keep them for a year. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';

@@ -1,14 +1,10 @@
 // The shipped model catalog (catalog/model-catalog.json) and the built-in offline model.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { type ModelDefinition, modelSchema } from './model-schema.ts';
+import { projectPath } from '../project-root.ts';
 
-export const CATALOG_FILE = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../catalog/model-catalog.json',
-);
+export const CATALOG_FILE = projectPath('catalog', 'model-catalog.json');
 
 /** Always available, needs no key: so a fresh install can chat before anyone configures a provider. */
 export const OFFLINE_MODEL: ModelDefinition = modelSchema.parse({

@@ -2,10 +2,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../../project-root.ts';
 
 /** The folder drizzle-kit generates into, shipped with the program. */
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
+export const MIGRATIONS_DIR = projectPath('drizzle');
 
 export type JournalEntry = { idx: number; tag: string; when: number };
 export type Migration = { tag: string; up: string[]; down: string[]; checksum: string };
