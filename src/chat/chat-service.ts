@@ -7,10 +7,10 @@ import { type FileRecord, FileRecords } from '../files/file-records.ts';
 import { attachmentOf, fileIdsOfParts, withStoredFileParts } from '../files/message-files.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { Actor } from '../store/actor.ts';
-import type { Conversation, NewConversation, TurnMember } from '../store/conversations.ts';
+import { type Conversation, creationValues, type NewConversation, type TurnMember } from '../store/conversations.ts';
 import type { Store } from '../store/index.ts';
 import type { ConversationModelSettings, MessagePart } from '../db/schema/index.ts';
-import type { Message, NewMessage } from '../store/messages.ts';
+import { asSavedMessage, type NewMessage } from '../store/messages.ts';
 import { newMessageId } from '../store/ids.ts';
 import type { ModelView } from '../registry/model-cache.ts';
 import type { ModelSource } from '../registry/model-source.ts';
@@ -98,37 +98,39 @@ export class ChatService {
       content: text,
     };
     const fileIds = files.map((file) => file.id);
-    let conversation: Conversation;
-    let saved: Message | undefined;
-    if (existing) {
-      conversation = existing.conversation;
-      if (request.replacesMessageId) await this.removeEdited(actor, conversation.id, request.replacesMessageId);
-      // Attached before the message is saved, so the conversation's readers can fetch the files it shows.
-      await this.fileRecords.attachToConversation({ actor, ids: fileIds, conversationId: conversation.id });
-      [saved] = await this.store.messages.save({ actor, conversationId: conversation.id, messages: [message] });
-    } else {
+    const turn = { actor, models, memberSettings, webSearch: request.webSearch };
+    if (!existing) {
       if (request.replacesMessageId) throw ownMessageNotFound(request.replacesMessageId);
       // A new conversation keeps the models that answered its first message: they answer the next ones too.
-      ({ conversation, messages: [saved] } = await this.startConversation(actor, request.conversationId, message, {
-        title: titleFromText(firstWords),
-        visibility: request.visibility,
-        modelIds: models.map((model) => model.id),
-      }));
-      // After the message, which creates the conversation: nobody but its owner can read it yet.
-      await this.fileRecords.attachToConversation({ actor, ids: fileIds, conversationId: conversation.id });
+      const details = { title: titleFromText(firstWords), visibility: request.visibility, modelIds: models.map((model) => model.id) };
+      // The turn is set up while the conversation is created; its providers are called once it has been.
+      const committed = this.startConversation(actor, request.conversationId, message, details).then(
+        async ({ conversation, messages: [saved] }) => {
+          // After the message, which creates the conversation: nobody but its owner can read it yet.
+          await this.fileRecords.attachToConversation({ actor, ids: fileIds, conversationId: conversation.id });
+          await this.engine.announceMessage(saved!, actor);
+        },
+      );
+      const userMessage = asSavedMessage(actor, request.conversationId, message);
+      const { parameters, settings } = creationValues(actor, { id: request.conversationId, ...details });
+      const started = await this.engine.startTurn({
+        ...turn,
+        conversation: { id: request.conversationId, parameters, settings },
+        userMessage,
+        committed,
+        // A conversation created just now holds this message and nothing else.
+        history: [userMessage],
+      });
+      return { streamId: started.streamId, started };
     }
+    const { conversation } = existing;
+    if (request.replacesMessageId) await this.removeEdited(actor, conversation.id, request.replacesMessageId);
+    // Attached before the message is saved, so the conversation's readers can fetch the files it shows.
+    await this.fileRecords.attachToConversation({ actor, ids: fileIds, conversationId: conversation.id });
+    const [saved] = await this.store.messages.save({ actor, conversationId: conversation.id, messages: [message] });
     if (saved!.id !== id) return this.retried(actor, conversation.id);
     await this.engine.announceMessage(saved!, actor);
-    const started = await this.engine.startTurn({
-      actor,
-      conversation,
-      userMessage: saved!,
-      models,
-      memberSettings,
-      webSearch: request.webSearch,
-      // A conversation created just now holds this message and nothing else.
-      history: existing ? undefined : [saved!],
-    });
+    const started = await this.engine.startTurn({ ...turn, conversation, userMessage: saved! });
     return { streamId: started.streamId, started };
   }
 

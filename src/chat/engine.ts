@@ -25,9 +25,16 @@ type Conversation = typeof conversations.$inferSelect;
 
 export type TurnRequest = {
   actor: Actor;
-  conversation: Conversation;
-  /** The person's message, already saved; the replies thread under it. */
+  /** What a turn needs of its conversation (a new one's is known before it is saved). */
+  conversation: Pick<Conversation, 'id' | 'settings' | 'parameters'>;
+  /** The person's message, saved or being saved (see `committed`); the replies thread under it. */
   userMessage: Message;
+  /**
+   * Given while the person's message is still being saved: the turn is set up meanwhile, and its providers are called,
+   * its replies written and its first chunks sent only once this fulfils. If it rejects, nothing of the turn runs
+   * and startTurn rejects with its error.
+   */
+  committed?: Promise<unknown>;
   models: ModelRow[];
   /** Per-model settings of the conversation's models (persona, system prompt, temperature). */
   memberSettings?: ReadonlyMap<string, ConversationModelSettings>;
@@ -71,6 +78,8 @@ export class ChatEngine {
    */
   async startTurn(request: TurnRequest): Promise<StartedTurn> {
     const { conversation, actor } = request;
+    // Awaited once the first replies are set up; a failure before that is no unhandled rejection.
+    request.committed?.catch(() => {});
     const plan = planTurn({
       models: request.models,
       settings: conversation.settings,
@@ -100,7 +109,7 @@ export class ChatEngine {
     const finishTurn = this.activeTurns.begin(conversation.id, controller);
 
     /** Creates the pending replies of a stage, each with its prompt from the history as it stands. */
-    const setUpStage = (stage: PlannedReply[], thread: Message[], options: { streamId?: string } = {}) =>
+    const setUpStage = (stage: PlannedReply[], thread: Message[], options: { streamId?: string; after?: Promise<unknown> } = {}) =>
       startReplies(
         { replies: this.store.replies, providers: this.providers },
         conversation.id,
@@ -133,11 +142,12 @@ export class ChatEngine {
     let firstReplies: StartedReply[];
     try {
       // The turn's stream is recorded with its first replies, so a client can re-attach from any process.
-      firstReplies = setUpStage(plan.stages[0]!, history, { streamId });
+      firstReplies = setUpStage(plan.stages[0]!, history, { streamId, after: request.committed });
+      await request.committed;
     } catch (error) {
-      // No reply could be set up (say, a prompt that cannot be built): nothing runs, so nothing may look running,
-      // and the provider calls of the replies that were set up are cancelled. (A database that refuses the pending
-      // replies fails their runs instead: see startReplies.)
+      // No reply could be set up (say, a prompt that cannot be built), or the person's message could not be saved:
+      // nothing runs, so nothing may look running, and the provider calls of the replies that were set up are
+      // cancelled. (A database that refuses the pending replies fails their runs instead: see startReplies.)
       controller.abort();
       finishTurn();
       this.streamLog.end(streamId);

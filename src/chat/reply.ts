@@ -13,6 +13,7 @@ import {
 import type { MessagePart, models } from '../db/schema/index.ts';
 import { priceUsage, tokenUsageFromLanguageModelUsage } from '../models/pricing.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
+import { holdCallUntil } from '../providers/call-hold.ts';
 import { webSearchCallOptions } from '../providers/web-search.ts';
 import { newMessageId } from '../store/ids.ts';
 import type { ReplyStore } from '../store/replies.ts';
@@ -66,17 +67,19 @@ export type StartedReply = { messageId: string; run: () => Promise<ReplySummary>
  * (one statement, with the turn's stream record when `streamId` is given). Each reply streams as soon as its
  * provider answers, not when the database has committed; it saves nothing (partial text, the end) before its pending
  * message exists. If the pending messages cannot be written, every reply's `run` fails with that error, which ends
- * the turn (see ChatEngine), and the provider calls are cancelled.
+ * the turn (see ChatEngine), and the provider calls are cancelled. With `after` (the person's message being saved),
+ * the requests are built at once but sent, and the pending messages written, only once it has fulfilled; if it
+ * rejects, nothing is sent or written.
  */
 export function startReplies(
   dependencies: ReplyDependencies,
   conversationId: string,
   requests: ReplyRequest[],
-  { streamId }: { streamId?: string } = {},
+  { streamId, after }: { streamId?: string; after?: Promise<unknown> } = {},
 ): StartedReply[] {
-  const calls = requests.map((request) => callProvider(dependencies.providers, request));
+  const calls = requests.map((request) => callProvider(dependencies.providers, request, after));
   const ids = requests.map(() => newMessageId());
-  const written = dependencies.replies.createPendingReplies(
+  const writePending = () => dependencies.replies.createPendingReplies(
     conversationId,
     requests.map((request, index) => ({
       id: ids[index],
@@ -89,6 +92,7 @@ export function startReplies(
     })),
     { streamId },
   );
+  const written = after ? after.then(writePending) : writePending();
   const saved: Promise<void> = written.then(
     () => undefined,
     (error: unknown) => {
@@ -112,7 +116,7 @@ type ProviderCall = {
   cancel(): void;
 };
 
-function callProvider(providers: ProviderRegistry, request: ReplyRequest): ProviderCall {
+function callProvider(providers: ProviderRegistry, request: ReplyRequest, after?: Promise<unknown>): ProviderCall {
   const { model } = request;
   const startedAt = performance.now();
   const cancelled = new AbortController();
@@ -128,6 +132,7 @@ function callProvider(providers: ProviderRegistry, request: ReplyRequest): Provi
       temperature: request.temperature,
       maxOutputTokens: request.maxOutputTokens ?? model.maxOutputTokens ?? undefined,
       maxRetries: providers.callSettings.maxRetries,
+      headers: after ? holdCallUntil(after) : undefined,
       abortSignal: AbortSignal.any([request.abortSignal, cancelled.signal]),
       // Failures are handled below (saved, shown to the client); the SDK's default is to log them too.
       onError: () => {},

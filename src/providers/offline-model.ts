@@ -14,6 +14,7 @@ import type {
   LanguageModelV4Usage,
 } from '@ai-sdk/provider';
 import { estimateTokens, promptText } from './token-estimate.ts';
+import { awaitCallHold } from './call-hold.ts';
 
 export const OFFLINE_PROVIDER = 'local';
 export const OFFLINE_MODEL_ID = 'echo';
@@ -56,6 +57,8 @@ class OfflineEchoModel implements LanguageModelV4 {
 
   async doStream(options: LanguageModelV4CallOptions): Promise<LanguageModelV4StreamResult> {
     const signal = options.abortSignal;
+    // Called like a provider, it waits for a held call as the registry's fetch does (see call-hold.ts).
+    await awaitCallHold(options.headers);
     signal?.throwIfAborted();
     const reply = this.#reply(options);
     const textId = '0';

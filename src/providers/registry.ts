@@ -12,6 +12,7 @@ import { AppError } from '../errors.ts';
 import type { ModelDefinition } from '../models/model-schema.ts';
 import { declaredModelDefinitions } from './declared-models.ts';
 import { createOfflineModel, OFFLINE_PROVIDER } from './offline-model.ts';
+import { fetchAfterHold } from './call-hold.ts';
 import { fetchWithIdleTimeout } from './idle-timeout.ts';
 import { anthropicTextEvents, chatCompletionsTextEvents, fetchWithCoalescedText } from './sse-coalescing.ts';
 
@@ -76,7 +77,8 @@ const KEY_VARIABLE: Record<string, string> = {
 };
 
 export function createProviderRegistry(env: ProviderEnvironment): ProviderRegistry {
-  const fetch = fetchWithIdleTimeout(env.CHORUS_PROVIDER_TIMEOUT_MS);
+  // A held call (see call-hold.ts) waits before its request, not counted as the provider's silence.
+  const fetch = fetchWithIdleTimeout(env.CHORUS_PROVIDER_TIMEOUT_MS, fetchAfterHold());
   // Bursts of text events are merged before the SDK parses them (see sse-coalescing.ts), per wire format.
   const chatCompletionsFetch = fetchWithCoalescedText(chatCompletionsTextEvents, fetch);
   const anthropicFetch = fetchWithCoalescedText(anthropicTextEvents, fetch);

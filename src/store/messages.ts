@@ -51,6 +51,16 @@ export type NewMessage = Pick<MessageInsert, 'role'> &
     | 'createdAt'
   >;
 
+/**
+ * A person's message as it will read back once saved, for work that may start before the save is done (a turn's
+ * prompt). Only its times are the database's to decide: here they are now.
+ */
+export function asSavedMessage(actor: Actor, conversationId: string, message: NewMessage): Message {
+  const [row] = prepareMessageRows(null, conversationId, [message], actor.id);
+  const now = new Date();
+  return toMessage(null, { ...row!, createdAt: row!.createdAt ?? now, updatedAt: now });
+}
+
 export class MessageStore {
   /** A conversation's newest messages: the hottest read of the app, prepared once. */
   private readonly firstPage;

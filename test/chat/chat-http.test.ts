@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { models } from '../../src/db/schema/index.ts';
 import { seedModels } from '../../src/models/seed.ts';
 import { registerDeclaredModels } from '../../src/providers/index.ts';
+import { AppError } from '../../src/errors.ts';
 import { actorOf } from '../../src/store/index.ts';
 import { readChat, textOf } from '../support/chat-stream.ts';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
@@ -124,6 +125,55 @@ for (const kind of testBackends()) {
       assert.equal(requests.length, 2);
       const [first, second] = requests;
       assert.ok(first!.receivedAt < second!.finishedAt! && second!.receivedAt < first!.finishedAt!, 'the requests overlap');
+    });
+
+    test('a new chat is set up while its first message is saved, but its model is called only once it is', async () => {
+      const messageStore = server.runtime.store.messages;
+      const original = messageStore.saveInNewConversation;
+      let savedAt = 0;
+      messageStore.saveInNewConversation = async (input) => {
+        const saved = await original.call(messageStore, input);
+        // A slow commit: the provider must still not hear of the message before it is done.
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        savedAt = performance.now();
+        return saved;
+      };
+      try {
+        const conversationId = crypto.randomUUID();
+        const result = await send({ id: conversationId, messages: [userMessage('saved first?')], modelIds: ['fake:alpha'] });
+        assert.equal(result.status, 200);
+        assert.equal(textOf(result.message!), 'Alpha says hello to you.');
+        const [request] = fake.requests.filter((recorded) => JSON.stringify(recorded.messages).includes('saved first?'));
+        assert.ok(savedAt > 0 && request!.receivedAt > savedAt, 'the provider was called after the message was saved');
+        assert.equal(request!.headers['x-chorus-hold'], undefined, 'the hold stays inside the server');
+        const stored = await storedMessages(conversationId);
+        assert.deepEqual(stored.map((message) => message.role), ['user', 'assistant']);
+      } finally {
+        messageStore.saveInNewConversation = original;
+      }
+    });
+
+    test('when a new chat cannot be saved, no model is called and nothing of the turn is stored', async () => {
+      const messageStore = server.runtime.store.messages;
+      const original = messageStore.saveInNewConversation;
+      messageStore.saveInNewConversation = async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw new AppError('invalid_input', 'refused by the test');
+      };
+      const conversationId = crypto.randomUUID();
+      try {
+        const result = await send({ id: conversationId, messages: [userMessage('never sent on')], modelIds: ['fake:alpha', 'local:echo'] });
+        assert.equal(result.status, 400);
+        assert.equal((result.error as { error: { message: string } }).error.message, 'refused by the test');
+      } finally {
+        messageStore.saveInNewConversation = original;
+      }
+      // Give a call that slipped through the time to arrive.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(fake.requests.filter((recorded) => JSON.stringify(recorded.messages).includes('never sent on')).length, 0);
+      const actor = actorOf(await server.runtime.store.users.getById(userId));
+      await assert.rejects(server.runtime.store.conversations.get({ actor, id: conversationId, level: 'read' }), /not found/);
+      assert.equal(await server.runtime.store.replies.countStreaming(conversationId), 0);
     });
 
     test('one model failing never stops the other; the failure is saved as an error with its reason', async () => {
