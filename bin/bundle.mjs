@@ -34,7 +34,8 @@ export async function bundle(entry, outfile) {
     await stop();
     mkdirSync(path.dirname(target), { recursive: true });
     // The map first: a process that reads the new bundle finds its map already there.
-    for (const file of [...outputFiles].sort((a, b) => Number(b.path.endsWith('.map')) - Number(a.path.endsWith('.map')))) {
+    const isMap = (file) => file.path.endsWith('.map');
+    for (const file of [...outputFiles.filter(isMap), ...outputFiles.filter((file) => !isMap(file))]) {
       const temporary = `${file.path}.${process.pid}.tmp`;
       writeFileSync(temporary, file.contents);
       renameSync(temporary, file.path);
