@@ -1,13 +1,13 @@
 // The chat use cases behind POST /api/chat: send a message (new, edited, or a client's retry), regenerate a reply,
 // re-attach to a running reply, stop. It decides what is saved and deleted and which models answer; the engine
 // runs them. Files a message carries must be the sender's own uploads, and every model must be able to read them.
-import type { Database } from '../db/client.ts';
+import { afterStatementsSent, type Database } from '../db/client.ts';
 import { AppError, notFound } from '../errors.ts';
 import { type FileRecord, FileRecords } from '../files/file-records.ts';
 import { attachmentOf, fileIdsOfParts, withStoredFileParts } from '../files/message-files.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { Actor } from '../store/actor.ts';
-import { type Conversation, creationValues, type NewConversation, type TurnMember } from '../store/conversations.ts';
+import { type Conversation, ConversationIdTakenError, creationValues, type TurnMember } from '../store/conversations.ts';
 import type { Store } from '../store/index.ts';
 import type { ConversationModelSettings, MessagePart } from '../db/schema/index.ts';
 import { asSavedMessage, type NewMessage } from '../store/messages.ts';
@@ -40,7 +40,15 @@ export type SubmitRequest = {
   visibility?: Conversation['visibility'];
   /** The client's request: if it is given up while the turn waits to be set up, the turn is dropped unsaved. */
   signal?: AbortSignal;
+  /**
+   * The client holds no earlier message of the conversation (useChat sent this one alone): the conversation is then
+   * created without being looked for first, which a new chat's first reply would otherwise wait for.
+   */
+  likelyNewConversation?: boolean;
 };
+
+/** A person's message as submitted, with what was worked out of it. */
+type Submission = { request: SubmitRequest; message: NewMessage; files: FileRecord[]; firstWords: string };
 
 export type RegenerateRequest = {
   actor: Actor;
@@ -82,12 +90,6 @@ export class ChatService {
     const files = await this.fileRecords.listOwn({ actor, ids: fileIdsOfParts(request.parts) });
     if (!text.trim() && files.length === 0) throw new AppError('invalid_input', 'the message has no text and no file');
     refuseFilesOfOtherConversations(files, request.conversationId);
-    const firstWords = text.trim() ? text : files.map((file) => file.name).join(', ');
-    const existing = await this.store.conversations.findWritableWithMembers({ actor, id: request.conversationId });
-    const { models, memberSettings } = this.modelsFor(actor, existing?.members ?? [], request.modelIds, {
-      webSearch: Boolean(request.webSearch),
-      files,
-    });
     const id = newMessageId();
     const message: NewMessage = {
       id,
@@ -97,40 +99,83 @@ export class ChatService {
       attachments: files.map(attachmentOf),
       content: text,
     };
-    const fileIds = files.map((file) => file.id);
-    const turn = { actor, models, memberSettings, webSearch: request.webSearch };
+    const submission = { request, message, files, firstWords: text.trim() ? text : files.map((file) => file.name).join(', ') };
+    if (request.likelyNewConversation && !request.replacesMessageId) {
+      // Created straight away, not looked for first; an id already taken sends the request the usual way.
+      const started = await this.startInNewConversation(submission).catch((error: unknown) => {
+        if (error instanceof ConversationIdTakenError) return undefined;
+        throw error;
+      });
+      if (started) return started;
+    }
+    const existing = await this.store.conversations.findWritableWithMembers({ actor, id: request.conversationId });
     if (!existing) {
       if (request.replacesMessageId) throw ownMessageNotFound(request.replacesMessageId);
-      // A new conversation keeps the models that answered its first message: they answer the next ones too.
-      const details = { title: titleFromText(firstWords), visibility: request.visibility, modelIds: models.map((model) => model.id) };
-      // The turn is set up while the conversation is created; its providers are called once it has been.
-      const committed = this.startConversation(actor, request.conversationId, message, details).then(
-        async ({ conversation, messages: [saved] }) => {
-          // After the message, which creates the conversation: nobody but its owner can read it yet.
-          await this.fileRecords.attachToConversation({ actor, ids: fileIds, conversationId: conversation.id });
-          await this.engine.announceMessage(saved!, actor);
-        },
-      );
-      const userMessage = asSavedMessage(actor, request.conversationId, message);
-      const { parameters, settings } = creationValues(actor, { id: request.conversationId, ...details });
-      const started = await this.engine.startTurn({
-        ...turn,
-        conversation: { id: request.conversationId, parameters, settings },
-        userMessage,
-        committed,
-        // A conversation created just now holds this message and nothing else.
-        history: [userMessage],
+      return this.startInNewConversation(submission).catch((error: unknown) => {
+        // The id belongs to a conversation this person cannot write: as good as absent.
+        if (error instanceof ConversationIdTakenError) throw notFound('conversation', request.conversationId);
+        throw error;
       });
-      return { streamId: started.streamId, started };
     }
-    const { conversation } = existing;
+    const { conversation, members } = existing;
+    const { models, memberSettings } = this.modelsFor(actor, members, request.modelIds, {
+      webSearch: Boolean(request.webSearch),
+      files,
+    });
     if (request.replacesMessageId) await this.removeEdited(actor, conversation.id, request.replacesMessageId);
     // Attached before the message is saved, so the conversation's readers can fetch the files it shows.
-    await this.fileRecords.attachToConversation({ actor, ids: fileIds, conversationId: conversation.id });
+    await this.fileRecords.attachToConversation({ actor, ids: files.map((file) => file.id), conversationId: conversation.id });
     const [saved] = await this.store.messages.save({ actor, conversationId: conversation.id, messages: [message] });
     if (saved!.id !== id) return this.retried(actor, conversation.id);
     await this.engine.announceMessage(saved!, actor);
-    const started = await this.engine.startTurn({ ...turn, conversation, userMessage: saved! });
+    const started = await this.engine.startTurn({
+      actor,
+      conversation,
+      userMessage: saved!,
+      models,
+      memberSettings,
+      webSearch: request.webSearch,
+    });
+    return { streamId: started.streamId, started };
+  }
+
+  /**
+   * Creates the conversation with the message as its first, and starts the turn. The turn is set up while the
+   * conversation is created; its providers are called once it has been. Rejects with ConversationIdTakenError (and
+   * runs nothing) when a conversation has this id already.
+   */
+  private async startInNewConversation({ request, message, files, firstWords }: Submission): Promise<TurnOutcome> {
+    const { actor, conversationId } = request;
+    const { models, memberSettings } = this.modelsFor(actor, [], request.modelIds, {
+      webSearch: Boolean(request.webSearch),
+      files,
+    });
+    // A new conversation keeps the models that answered its first message: they answer the next ones too.
+    const details = { title: titleFromText(firstWords), visibility: request.visibility, modelIds: models.map((model) => model.id) };
+    const committed = this.store.messages
+      .saveInNewConversation({ actor, conversation: { id: conversationId, ...details }, messages: [message] })
+      .then(async ({ conversation, messages: [saved] }) => {
+        // After the message, which creates the conversation: nobody but its owner can read it yet.
+        await this.fileRecords.attachToConversation({ actor, ids: files.map((file) => file.id), conversationId: conversation.id });
+        await this.engine.announceMessage(saved!, actor);
+      });
+    // startTurn takes it over; should it fail before then, that is no unhandled rejection.
+    committed.catch(() => {});
+    // The set-up below is CPU work: the statement goes to the database first, to run meanwhile.
+    await afterStatementsSent();
+    const userMessage = asSavedMessage(actor, conversationId, message);
+    const { parameters, settings } = creationValues(actor, { id: conversationId, ...details });
+    const started = await this.engine.startTurn({
+      actor,
+      conversation: { id: conversationId, parameters, settings },
+      userMessage,
+      models,
+      memberSettings,
+      webSearch: request.webSearch,
+      committed,
+      // A conversation created just now holds this message and nothing else.
+      history: [userMessage],
+    });
     return { streamId: started.streamId, started };
   }
 
@@ -181,22 +226,6 @@ export class ChatService {
     const running = await this.store.replies.countStreaming(conversationId);
     await this.engine.requestStop(conversationId);
     return running;
-  }
-
-  /** Creates the conversation with its first message, in one statement. */
-  private async startConversation(
-    actor: Actor,
-    id: string,
-    message: NewMessage,
-    details: Pick<NewConversation, 'title' | 'visibility' | 'modelIds'>,
-  ) {
-    try {
-      return await this.store.messages.saveInNewConversation({ actor, conversation: { id, ...details }, messages: [message] });
-    } catch (error) {
-      // The id belongs to a conversation this person cannot write: as good as absent.
-      if (error instanceof AppError && error.code === 'conflict') throw new AppError('not_found', `conversation ${id} not found`);
-      throw error;
-    }
   }
 
   /**

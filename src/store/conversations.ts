@@ -269,7 +269,14 @@ export function asCreationError(error: unknown, input: NewConversation): unknown
   return error;
 }
 
-export const conversationIdTaken = (id: string | undefined) => new AppError('conflict', `the conversation id ${id} is taken`);
+/** Creating a conversation whose id another one has. */
+export class ConversationIdTakenError extends AppError {
+  constructor(id: string | undefined) {
+    super('conflict', `the conversation id ${id} is taken`);
+  }
+}
+
+export const conversationIdTaken = (id: string | undefined) => new ConversationIdTakenError(id);
 
 /** Placeholders are not mapped through column types on every driver, so dates go as ISO text. */
 const keyOf = (key: { at: Date; id: string }) => ({ at: key.at.toISOString(), id: key.id });

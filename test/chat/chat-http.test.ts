@@ -240,6 +240,29 @@ for (const kind of testBackends()) {
       assert.equal(stored.filter((m) => m.role === 'assistant').length, 1);
     });
 
+    test('a message sent alone into an existing conversation (a client that lost its history) continues it', async () => {
+      const conversationId = crypto.randomUUID();
+      await send({ id: conversationId, messages: [userMessage('my name is Ada')], modelIds: ['fake:alpha'] });
+      // The way a brand-new chat sends its first message: one message, and the conversation's id.
+      const next = await send({ id: conversationId, messages: [userMessage('what is my name, then?')] });
+      assert.equal(next.status, 200, JSON.stringify(next.error));
+      assert.equal(textOf(next.message!), 'Alpha says hello to you.');
+      const stored = await storedMessages(conversationId);
+      assert.deepEqual(
+        stored.map((message) => [message.role, message.content]),
+        [
+          ['user', 'my name is Ada'],
+          ['assistant', 'Alpha says hello to you.'],
+          ['user', 'what is my name, then?'],
+          ['assistant', 'Alpha says hello to you.'],
+        ],
+      );
+      const [request] = fake.requests.filter((recorded) => JSON.stringify(recorded.messages).includes('what is my name, then?'));
+      assert.match(JSON.stringify(request!.messages), /my name is Ada/, 'the model sees the conversation so far');
+      const conversations = await new TestClient(server.baseUrl, { bearer: apiKey }).get('/api/conversations?limit=100');
+      assert.equal(conversations.body.items.filter((item: { id: string }) => item.id === conversationId).length, 1);
+    });
+
     test('a reply can be re-attached to from its first chunk after the client dropped', async () => {
       const conversationId = crypto.randomUUID();
       await send({ id: conversationId, messages: [userMessage('remember me')], modelIds: ['fake:alpha'] });

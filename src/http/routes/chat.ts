@@ -125,6 +125,8 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
           // useChat sends the edited message's id as messageId; a plain send repeats the new message's own id.
           replacesMessageId: body.messageId && body.messageId !== message.id ? body.messageId : undefined,
           visibility: body.visibility,
+          // useChat sends every message of its chat: one alone is a new chat's first, most likely.
+          likelyNewConversation: body.messages?.length === 1,
         }),
       );
     }
