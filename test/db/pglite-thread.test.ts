@@ -67,6 +67,66 @@ describe('PGlite on its own thread', () => {
     assert.deepEqual((await outside).rows, [{ body: 'inside, later' }], 'the outside read ran after the commit');
   });
 
+  test('a statement run again is prepared, and answers as its first run did: rows, types, counts, errors', async () => {
+    const insert = 'insert into notes (id, body) values ($1, $2) returning id, body, at';
+    const inserted = [];
+    for (const id of [30, 31, 32, 33]) inserted.push(await database.query<{ id: number; body: string | null; at: unknown }>(insert, [id, id === 32 ? null : `note ${id}`]));
+    assert.deepEqual(
+      inserted.map((result) => [result.affectedRows, result.rows[0]!.id, result.rows[0]!.body, typeof result.rows[0]!.at]),
+      [
+        [1, 30, 'note 30', 'string'],
+        [1, 31, 'note 31', 'string'],
+        [1, 32, null, 'string'],
+        [1, 33, 'note 33', 'string'],
+      ],
+    );
+    assert.deepEqual(inserted[3]!.fields, inserted[0]!.fields);
+    const { rows: statements } = await database.query<{ statement: string }>('select statement from pg_prepared_statements');
+    assert.ok(statements.some((row) => row.statement === insert), 'the insert is prepared once it ran twice');
+
+    const select = 'select id, body from notes where id = any($1::int[]) order by id';
+    const objects = [];
+    const arrays = [];
+    for (let run = 0; run < 3; run++) {
+      objects.push((await database.query(select, [[30, 31]])).rows);
+      arrays.push((await database.query(select, [[30, 31]], { rowMode: 'array' })).rows);
+    }
+    assert.deepEqual(objects, Array(3).fill([{ id: 30, body: 'note 30' }, { id: 31, body: 'note 31' }]));
+    assert.deepEqual(arrays, Array(3).fill([[30, 'note 30'], [31, 'note 31']]));
+
+    await assert.rejects(database.query(insert, [30, 'twice']), (error: Error) => {
+      assert.ok(isUniqueViolation(error), 'a prepared statement fails with its SQLSTATE');
+      assert.equal((error as Error & { constraint?: string }).constraint, 'notes_pkey');
+      return true;
+    });
+    assert.equal((await database.query(insert, [34, 'after the error'])).affectedRows, 1, 'and the next run works');
+  });
+
+  test('a prepared statement reads a table that changed shape after it was prepared', async () => {
+    await database.query('create table shapes (a int)');
+    await database.query('insert into shapes values (1)');
+    for (let run = 0; run < 3; run++) assert.deepEqual((await database.query('select * from shapes')).rows, [{ a: 1 }]);
+    await database.query(`alter table shapes add column b text default 'new'`);
+    assert.deepEqual((await database.query('select * from shapes')).rows, [{ a: 1, b: 'new' }]);
+  });
+
+  test('a prepared statement also waits for an open transaction', async () => {
+    const read = 'select body from notes where id = $1';
+    for (let run = 0; run < 2; run++) await database.query(read, [40]);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const transaction = database.transaction(async (tx) => {
+      await tx.query('insert into notes (id, body) values (40, $1)', ['inside']);
+      await held;
+      await tx.query('update notes set body = $1 where id = 40', ['inside, later']);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const outside = database.query<{ body: string }>(read, [40]);
+    release();
+    await transaction;
+    assert.deepEqual((await outside).rows, [{ body: 'inside, later' }]);
+  });
+
   test('LISTEN hears what NOTIFY says, until it stops listening', async () => {
     const heard: string[] = [];
     const stop = await database.listen('changes', (payload) => heard.push(payload));
