@@ -51,7 +51,7 @@ export const environmentSchema = z.object({
    * How far the server's JS heap may grow past what it holds live before a full collection, in percent; 0 leaves
    * it to V8 (up to 300 % under load). See http/server.ts.
    */
-  CHORUS_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1_000).default(50),
+  CHORUS_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1_000).default(35),
 });
 
 /** The validated variables, plus the OpenAI-compatible servers declared as CHORUS_PROVIDER_<NAME>_* (see custom-providers.ts). */
