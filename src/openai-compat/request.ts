@@ -5,7 +5,7 @@
 import type { ConversationParameters } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { titleFromText } from '../chat/title.ts';
-import type { NewMessage } from '../store/messages.ts';
+import { type NewMessage, SUPPLIED_BY_CLIENT } from '../store/messages.ts';
 import type { ChatCompletionRequest, ChatMessage } from './wire.ts';
 
 export type CompletionConversation = {
@@ -14,9 +14,6 @@ export type CompletionConversation = {
   /** The request's user and assistant turns, in order; the last one is what the model answers. */
   messages: NewMessage[];
 };
-
-/** Marks assistant turns the client supplied, so nobody takes them for replies this server generated. */
-export const SUPPLIED_BY_CLIENT = { suppliedByClient: true } as const;
 
 export function contentText(content: ChatMessage['content']): string {
   if (content === null || content === undefined) return '';
@@ -45,6 +42,11 @@ export function conversationFromRequest(request: ChatCompletionRequest, modelId:
         metadata: { ...SUPPLIED_BY_CLIENT },
       });
     }
+  }
+  // A Chat Completions client sends the whole conversation every time: only its last user message is sent now.
+  const sentNow = messages.findLastIndex((message) => message.role === 'user');
+  for (const [index, message] of messages.entries()) {
+    if (message.role === 'user' && index !== sentNow) message.metadata = { ...SUPPLIED_BY_CLIENT };
   }
   const firstUserText = messages.find((message) => message.role === 'user' && message.content?.trim())?.content;
   if (!firstUserText) {

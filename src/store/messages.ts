@@ -31,6 +31,13 @@ export type Optional<Key extends keyof MessageInsert> = Partial<Pick<MessageInse
 /** What a finished reply records about its generation. */
 export type ReplyAccounting = 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'costUsd' | 'latencyMs';
 
+/**
+ * Metadata of the turns a client supplied as the conversation so far (the OpenAI-compatible API's earlier
+ * messages): a person's were sent before, so they count against no daily limit, and an assistant's is no reply this
+ * server generated.
+ */
+export const SUPPLIED_BY_CLIENT = { suppliedByClient: true } as const;
+
 /** A message to save. The store sets the id (UUIDv7) unless given, the sender and, unless given, the time. */
 export type NewMessage = Pick<MessageInsert, 'role'> &
   Optional<
@@ -273,12 +280,21 @@ export class MessageStore {
     });
   }
 
-  /** Rate limits: how many messages a person sent since a moment (served by idx_messages_sender). */
+  /**
+   * Rate limits: how many messages a person sent since a moment (served by idx_messages_sender); the earlier turns
+   * a client supplied again were sent before.
+   */
   async countBySenderSince({ userId, since }: { userId: string; since: Date }): Promise<number> {
     const [row] = await this.db
       .select({ count: sql<number>`count(*)::int` })
       .from(messages)
-      .where(and(eq(messages.senderId, userId), gte(messages.createdAt, since)));
+      .where(
+        and(
+          eq(messages.senderId, userId),
+          gte(messages.createdAt, since),
+          sql`not (${messages.metadata} @> ${JSON.stringify(SUPPLIED_BY_CLIENT)}::jsonb)`,
+        ),
+      );
     return row?.count ?? 0;
   }
 

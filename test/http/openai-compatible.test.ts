@@ -441,5 +441,34 @@ for (const kind of testBackends()) {
         await setLimits({ admin: null });
       }
     });
+
+    test('only the message a request sends counts against the daily limit, not the earlier turns it carries again', async () => {
+      const admin = await actor();
+      const setLimits = (value: unknown) => server.runtime.store.systemConfigs.set({ actor: admin, key: DAILY_MESSAGE_LIMITS_KEY, value });
+      const today = new Date(new Date().toISOString().slice(0, 10));
+      const sentBefore = await server.runtime.store.messages.countBySenderSince({ userId: admin.id, since: today });
+      const conversation = [
+        { role: 'user' as const, content: 'first' },
+        { role: 'assistant' as const, content: 'an answer' },
+        { role: 'user' as const, content: 'second' },
+        { role: 'assistant' as const, content: 'another answer' },
+        { role: 'user' as const, content: 'third' },
+      ];
+      await setLimits({ admin: sentBefore + 2 });
+      try {
+        // Counted by stored user message, the first call alone would use up the allowance of two.
+        for (let call = 0; call < 2; call++) {
+          const completion = await openai.chat.completions.create({ model: 'fake:alpha', messages: conversation });
+          assert.equal(completion.choices[0]!.message.content, ALPHA_REPLY);
+        }
+        assert.equal(await server.runtime.store.messages.countBySenderSince({ userId: admin.id, since: today }), sentBefore + 2);
+        await assert.rejects(
+          openai.chat.completions.create({ model: 'fake:alpha', messages: conversation }),
+          (error: unknown) => error instanceof OpenAI.RateLimitError,
+        );
+      } finally {
+        await setLimits({ admin: null });
+      }
+    });
   });
 }
