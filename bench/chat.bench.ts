@@ -3,9 +3,9 @@
 // the relay and Chorus each run in a child process of their own (support/child-server.ts); this one is the client.
 // Targets: chunks/s ≥ 0.8× the relay; time to first token added by the server ≤ 5 ms (median); 5,000 concurrent
 // replies with 0 errors and server RSS < 500 MB; three models in one request ≤ the slowest alone + 20 ms.
-// Chorus runs on PGlite (a data folder `chorus migrate` made, as a restarted server has), or on PostgreSQL when
-// BENCH_DATABASE_URL or TEST_DATABASE_URL is set. CHAT_BENCH_CONCURRENT=<n> runs a smaller wave while working on
-// it; CHAT_BENCH_CPU_PROFILE=<dir> writes a CPU profile of Chorus and of the relay per measure into <dir>, and
+// Chorus runs on PGlite (a data folder `chorus migrate` made, as a restarted server has), then on PostgreSQL when
+// one is reachable (see support/databases.ts); CHAT_BENCH_ON=pglite or =postgres runs one of them only.
+// CHAT_BENCH_CONCURRENT=<n> runs a smaller wave while working on it; CHAT_BENCH_CPU_PROFILE=<dir> writes a CPU profile of Chorus and of the relay per measure into <dir>, and
 // CHAT_BENCH_ALLOCATION_PROFILE=<dir> a sampled profile of every allocation (a .heapprofile) likewise.
 import { mkdirSync } from 'node:fs';
 import { Agent } from 'node:http';
@@ -16,6 +16,7 @@ import { BENCH_PUBLIC_URL, type ChildServer, prepareChorusData, startChildServer
 import { runConcurrentWave, streamsWithinFileLimit, type WaveResult } from './support/concurrent-wave.ts';
 import { BENCH_MODELS, type BenchModelName } from './support/instant-provider.ts';
 import { formatNumber, printTable, summarize, type Timing } from './support/measure.ts';
+import { postgresAdminUrl } from './support/databases.ts';
 import { RELAY_PATH } from './support/sse-relay.ts';
 
 const TARGET = {
@@ -225,13 +226,23 @@ function printFigures(database: string, single: SingleStreamFigures, waves: { ch
 }
 
 export async function runChatBench(): Promise<void> {
+  const only = process.env.CHAT_BENCH_ON;
+  if (only !== 'postgres') await benchOn(undefined);
+  if (only === 'pglite') return;
+  const postgresUrl = await postgresAdminUrl();
+  if (postgresUrl) await benchOn(postgresUrl);
+  else console.log('\n(no PostgreSQL reachable: the chat suite ran on PGlite only)');
+}
+
+/** The whole chat suite against Chorus on PGlite, or on a fresh database of the PostgreSQL at `postgresUrl`. */
+async function benchOn(postgresUrl: string | undefined): Promise<void> {
   const phases: [string, number][] = [['start', performance.now()]];
   const phase = (name: string) => phases.push([name, performance.now()]);
   const wanted = Number(process.env.CHAT_BENCH_CONCURRENT ?? TARGET.concurrentReplies);
   const concurrency = streamsWithinFileLimit(wanted);
   if (concurrency.note) console.log(`(${concurrency.note})`);
 
-  const data = await prepareChorusData(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL);
+  const data = await prepareChorusData(postgresUrl);
   const children: ChildServer[] = [];
   try {
     const provider = await startChildServer('provider');
@@ -283,5 +294,5 @@ export async function runChatBench(): Promise<void> {
   phase('end');
   const seconds = (from: number, to: number) => formatNumber((to - from) / 1000);
   const split = phases.slice(1, -1).map(([name, at], index) => `${name} ${seconds(phases[index]![1], at)} s`);
-  console.log(`\n(the chat suite took ${seconds(phases[0]![1], phases.at(-1)![1])} s: ${split.join(', ')})`);
+  console.log(`\n(the chat suite on ${data.label} took ${seconds(phases[0]![1], phases.at(-1)![1])} s: ${split.join(', ')})`);
 }
