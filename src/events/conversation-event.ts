@@ -80,6 +80,8 @@ const memberRoleChanged = z.object({
 const modelAdded = z.object({ type: z.literal('model-added'), modelId: z.string() });
 const modelRemoved = z.object({ type: z.literal('model-removed'), modelId: z.string() });
 const conversationDeleted = z.object({ type: z.literal('conversation-deleted') });
+/** Who may read the conversation changed: private, its people only; public, anyone signed in (read-only). */
+const visibilityChanged = z.object({ type: z.literal('visibility-changed'), visibility: z.enum(['private', 'public']) });
 /** An edit or a regeneration removed these messages (the ones after the edited message, or a prompt's replies). */
 const messagesDeleted = z.object({ type: z.literal('messages-deleted'), messageIds: z.array(uuid) });
 
@@ -104,6 +106,7 @@ export const conversationEventSchema = z.discriminatedUnion('type', [
   modelAdded,
   modelRemoved,
   conversationDeleted,
+  visibilityChanged,
   messagesDeleted,
   reset,
 ]);
@@ -114,8 +117,27 @@ export type ConversationEventOf<Type extends ConversationEvent['type']> = Extrac
 /** An event as delivered: its id orders it within the conversation and is what a client resumes after. */
 export type DeliveredEvent = { id: string; event: ConversationEvent };
 
-/** Whether a subscriber's stream must end once it has been sent this event: it is no longer theirs to read. */
-export function endsSubscriptionOf(userId: string, event: ConversationEvent): boolean {
-  if (event.type === 'conversation-deleted') return true;
-  return (event.type === 'member-removed' || event.type === 'member-left') && event.userId === userId;
+/**
+ * For one subscriber, event by event: whether their stream must end once it has been sent this event, the
+ * conversation being no longer theirs to read — it was deleted, they left or were removed, or it turned private
+ * while they followed it from outside (a reader of a public conversation who is not in it, until they join).
+ */
+export function subscriptionEnd(userId: string, { inConversation }: { inConversation: boolean }) {
+  let member = inConversation;
+  return (event: ConversationEvent): boolean => {
+    switch (event.type) {
+      case 'conversation-deleted':
+        return true;
+      case 'member-joined':
+        if (event.userId === userId) member = true;
+        return false;
+      case 'member-left':
+      case 'member-removed':
+        return event.userId === userId;
+      case 'visibility-changed':
+        return event.visibility === 'private' && !member;
+      default:
+        return false;
+    }
+  };
 }

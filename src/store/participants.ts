@@ -146,7 +146,7 @@ export class ParticipantStore {
     });
   }
 
-  /** Internal: the person's role in the conversation, or undefined if they are not in it. */
+  /** The person's role in the conversation, or undefined if they are not (or no longer) in it. */
   async roleOf(conversationId: string, userId: string, db: Executor = this.db): Promise<ParticipantRole | undefined> {
     const [row] = await db
       .select({ role: conversationParticipants.role })

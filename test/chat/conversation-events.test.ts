@@ -1,6 +1,7 @@
 // GET /api/conversations/:id/events over real HTTP, in-process and on Redis: a participant follows what another
 // says and every model's reply as it streams and ends; a reconnect with Last-Event-ID replays exactly what was
-// missed; outsiders are not let in; a removed member's stream ends.
+// missed; outsiders are not let in; a removed member's stream ends, and so does an outside reader's when a public
+// conversation turns private.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
@@ -240,6 +241,33 @@ for (const variant of variants) {
 
       const again = await EventStream.open(server.baseUrl, conversationId, { bearer: dan.apiKey });
       assert.equal(again.status, 404);
+    });
+
+    test('making a conversation private ends the streams of readers from outside it, not those of its people', async () => {
+      const opened = crypto.randomUUID();
+      await say(ann, 'open to all for now', ['fake:beta'], opened);
+      await server.runtime.store.participants.add({ actor: ann.actor, conversationId: opened, userId: bob.id });
+      const owner = new TestClient(server.baseUrl, { bearer: ann.apiKey });
+      const setVisibility = (visibility: string) =>
+        owner.request('PATCH', `/api/conversations/${opened}`, JSON.stringify({ visibility }));
+      assert.equal((await setVisibility('public')).status, 200);
+      const dan = await signUp('Dan');
+      const cats = await EventStream.follow(server.baseUrl, opened, { bearer: cat.apiKey });
+      const dans = await EventStream.follow(server.baseUrl, opened, { bearer: dan.apiKey });
+      const bobs = await EventStream.follow(server.baseUrl, opened, { bearer: bob.apiKey });
+      // Dan joins while following from outside: from then on he is one of its people.
+      await server.runtime.store.participants.add({ actor: ann.actor, conversationId: opened, userId: dan.id });
+      server.runtime.conversationEvents.publish(opened, { type: 'member-joined', userId: dan.id, role: 'member' });
+      await dans.waitFor((event) => event.type === 'member-joined');
+
+      assert.equal((await setVisibility('private')).status, 200);
+      await cats.ended;
+      assert.deepEqual(cats.events.at(-1)?.event, { type: 'visibility-changed', visibility: 'private' });
+      await say(ann, 'just between us now', ['fake:beta'], opened);
+      for (const stream of [bobs, dans]) await turnEnded(stream, 'just between us now');
+      assert.ok(!cats.events.some((received) => received.event.type === 'message-created'));
+      await Promise.all([bobs.close(), dans.close()]);
+      assert.equal((await EventStream.open(server.baseUrl, opened, { bearer: cat.apiKey })).status, 404);
     });
 
     test('shutting the server down ends the streams still open, so it does not wait for their clients', async () => {

@@ -2,7 +2,7 @@
 // new messages, every model's reply as it streams and ends, people and models joining and leaving. Each event
 // has an id; a client that reconnects with Last-Event-ID (EventSource does so by itself) gets what it missed.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { conversationEventSchema, type DeliveredEvent, endsSubscriptionOf } from '../../events/conversation-event.ts';
+import { conversationEventSchema, type DeliveredEvent, subscriptionEnd } from '../../events/conversation-event.ts';
 import { type AppEnv, requireActor } from '../context.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
 import { conversationParams } from './conversations.ts';
@@ -22,7 +22,8 @@ const eventsRoute = createRoute({
     'Server-Sent Events, each `id: <event id>` and `data: <JSON event>` (the schema below is one event). Send ' +
     '`Last-Event-ID` (or `?lastEventId=`) to get every event after that one first; an id no longer kept (about ' +
     '10 minutes, 2,000 events) gets a `reset` event: refetch the messages. The stream ends after you are removed ' +
-    'or leave, or the conversation is deleted. A comment line every 15 s keeps it open.',
+    'or leave, the conversation is deleted, or it is made private while you read it from outside. A comment line ' +
+    'every 15 s keeps it open.',
   security: signedIn,
   request: {
     params: conversationParams,
@@ -49,13 +50,19 @@ export function registerConversationEventRoutes(app: OpenAPIHono<AppEnv>) {
     // Taken before the access check, so a removal right after the check is still among the events sent (and ends
     // the stream) instead of slipping between the check and the subscription.
     const from = lastEventId ?? (await conversationEvents.latestId(id));
-    await store.conversations.get({ actor, id, level: 'read' });
+    const conversation = await store.conversations.get({ actor, id, level: 'read' });
+    // Someone else's public conversation may be read from outside it: such a reader loses it when it turns private.
+    const inConversation =
+      conversation.ownerId === actor.id ||
+      conversation.visibility === 'private' ||
+      (await store.participants.roleOf(id, actor.id)) !== undefined;
+    const ends = subscriptionEnd(actor.id, { inConversation });
     const stop = new AbortController();
     const deliveries = conversationEvents.subscribe(id, from, stop.signal);
     return eventStreamResponse(deliveries, {
       position: lastEventId ? null : from,
       stop,
-      endsAfter: (delivered) => endsSubscriptionOf(actor.id, delivered.event),
+      endsAfter: (delivered) => ends(delivered.event),
       keepAlive,
       frames,
     }) as never;

@@ -133,6 +133,8 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>) {
     const updated = await refusedUnlessAllowed(store, actor, { conversationId: id, level }, () =>
       store.conversations.update({ actor, id, changes, parameterChanges: parameters, settingChanges: settings }),
     );
+    // Readers from outside follow a public conversation only while it stays public (see conversation-events.ts).
+    if (changes.visibility) context.get('runtime').conversationEvents.publish(id, { type: 'visibility-changed', visibility: updated.visibility });
     return context.json(await describeConversation(store, actor, updated), 200);
   });
 

@@ -12,6 +12,7 @@ export type ConversationEvent =
   | { type: 'member-joined' | 'member-role-changed' | 'member-left' | 'member-removed'; userId: string }
   | { type: 'model-added' | 'model-removed'; modelId: string }
   | { type: 'messages-deleted'; messageIds: string[] }
+  | { type: 'visibility-changed'; visibility: 'private' | 'public' }
   | { type: 'conversation-deleted' | 'reset' };
 
 /** The event that ends this reader's stream: the conversation is gone, or they are no longer in it. */
