@@ -51,16 +51,22 @@ describe('PGlite on its own thread', () => {
     assert.deepEqual(rows.map((row) => row.id), [10]);
   });
 
-  test('statements sent while a transaction is open wait for it, and nothing interleaves with it', async () => {
+  /** A transaction that writes note `id`, then stays open until released, then rewrites it and commits. */
+  async function heldOpenTransaction(id: number) {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     const transaction = database.transaction(async (tx) => {
-      await tx.query('insert into notes (id, body) values (20, $1)', ['inside']);
+      await tx.query('insert into notes (id, body) values ($1, $2)', [id, 'inside']);
       await held;
-      await tx.query('update notes set body = $1 where id = 20', ['inside, later']);
+      await tx.query('update notes set body = $1 where id = $2', ['inside, later', id]);
     });
-    // Give the transaction time to begin, then read from outside it.
+    // Time for the transaction to begin.
     await new Promise((resolve) => setTimeout(resolve, 20));
+    return { transaction, release };
+  }
+
+  test('statements sent while a transaction is open wait for it, and nothing interleaves with it', async () => {
+    const { transaction, release } = await heldOpenTransaction(20);
     const outside = database.query<{ body: string }>('select body from notes where id = 20');
     release();
     await transaction;
@@ -113,14 +119,7 @@ describe('PGlite on its own thread', () => {
   test('a prepared statement also waits for an open transaction', async () => {
     const read = 'select body from notes where id = $1';
     for (let run = 0; run < 2; run++) await database.query(read, [40]);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const transaction = database.transaction(async (tx) => {
-      await tx.query('insert into notes (id, body) values (40, $1)', ['inside']);
-      await held;
-      await tx.query('update notes set body = $1 where id = 40', ['inside, later']);
-    });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const { transaction, release } = await heldOpenTransaction(40);
     const outside = database.query<{ body: string }>(read, [40]);
     release();
     await transaction;
