@@ -19,7 +19,7 @@ import {
   toModelState,
 } from './model-changes.ts';
 import { exportModels, type ImportOptions, type ImportResult, importModels } from './model-import.ts';
-import { listModels, type ModelListQuery } from './model-listing.ts';
+import { type ModelListQuery, ModelListing } from './model-listing.ts';
 import {
   announceModelChanges,
   checkExpectedVersion,
@@ -42,11 +42,15 @@ export type ModelChangeResult = { model: ModelRow; changed: boolean; changes: Mo
 type Change = { actor: Actor; id: string; reason?: string | null; expectedVersion?: number };
 
 export class ModelRegistry {
-  constructor(private readonly db: Database) {}
+  private readonly listing: ModelListing;
+
+  constructor(private readonly db: Database) {
+    this.listing = new ModelListing(db);
+  }
 
   /** Every status; filtered, searched, paged in the registry's order. */
-  async list(query: ModelListQuery = {}): Promise<Page<ModelRow>> {
-    return listModels(this.db, query);
+  list(query: ModelListQuery = {}): Promise<Page<ModelRow>> {
+    return this.listing.list(query);
   }
 
   async get(id: string): Promise<ModelRow> {
