@@ -134,7 +134,9 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>) {
       store.conversations.update({ actor, id, changes, parameterChanges: parameters, settingChanges: settings }),
     );
     // Readers from outside follow a public conversation only while it stays public (see conversation-events.ts).
-    if (changes.visibility) context.get('runtime').conversationEvents.publish(id, { type: 'visibility-changed', visibility: updated.visibility });
+    if (changes.visibility) {
+      context.get('runtime').conversationEvents.publish(id, { type: 'visibility-changed', visibility: updated.visibility });
+    }
     return context.json(await describeConversation(store, actor, updated), 200);
   });
 
