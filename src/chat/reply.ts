@@ -217,7 +217,7 @@ async function streamReply(
 
   const latencyMs = Math.round(performance.now() - started);
   const costUsd = priceUsage(model.pricing, usage);
-  await replies.update(messageId, {
+  await replies.finish(messageId, {
     content: text,
     parts: replyParts(text, sources),
     status,
@@ -279,7 +279,7 @@ function createPartialSaver(replies: ReplyStore, messageId: string, created: Pro
       busy = true;
       lastSavedAt = now;
       writing = replies
-        .update(messageId, { content: text, parts: replyParts(text, sources) })
+        .saveText(messageId, { content: text, parts: replyParts(text, sources) })
         .catch((error) => console.error(`saving partial reply ${messageId} failed`, error))
         .finally(() => (busy = false));
     },

@@ -39,14 +39,76 @@ export type MessageChanges = Optional<
   | 'metadata'
 >;
 
+/** A streaming reply's text so far. */
+export type ReplyText = Required<Pick<MessageChanges, 'content' | 'parts'>>;
+
+/** How a reply ended: its text, status and metadata, and what it cost where the provider said. */
+export type ReplyEnding = ReplyText & Required<Pick<MessageChanges, 'status' | 'metadata'>> & Pick<MessageChanges, ReplyAccounting>;
+
+/** A value left to the driver as it is (a column's own encoding would turn null into text). */
+const given = (name: string) => sql`${sql.placeholder(name)}`;
+const givenJson = (name: string) => sql`${sql.placeholder(name)}::jsonb`;
+
+/**
+ * The engine's two writes of a reply in the clear, built once: every reply makes them, and building an update
+ * cost more than PostgreSQL took to run it. They touch only rows in the clear; `updated_at` is the statement's time.
+ */
+function replyStatements(db: Database) {
+  const inTheClear = and(eq(messages.id, sql.placeholder('id')), isNull(messages.encryptedContent));
+  const text = { content: given('content'), parts: givenJson('parts'), updatedAt: sql`now()` };
+  return {
+    saveText: db.update(messages).set(text).where(inTheClear).returning({ id: messages.id }).prepare('replies_save_text'),
+    finish: db
+      .update(messages)
+      .set({
+        ...text,
+        status: given('status'),
+        metadata: givenJson('metadata'),
+        inputTokens: given('inputTokens'),
+        outputTokens: given('outputTokens'),
+        cachedInputTokens: given('cachedInputTokens'),
+        costUsd: given('costUsd'),
+        latencyMs: given('latencyMs'),
+      })
+      .where(inTheClear)
+      .returning({ id: messages.id })
+      .prepare('replies_finish'),
+  };
+}
+
 export class ReplyStore {
   private readonly batches: MessageBatchWriter;
+  private readonly statements: ReturnType<typeof replyStatements>;
 
   constructor(
     private readonly db: Database,
     private readonly keyring: Keyring | null = null,
   ) {
     this.batches = new MessageBatchWriter(db);
+    this.statements = replyStatements(db);
+  }
+
+  /** Saves a streaming reply's text so far (see update for a sealed one). */
+  async saveText(id: string, text: ReplyText): Promise<void> {
+    const [saved] = this.keyring ? [] : await this.statements.saveText.execute(textValues(id, text));
+    if (!saved) await this.update(id, text);
+  }
+
+  /** Writes how a reply ended (see update for a sealed one). */
+  async finish(id: string, ending: ReplyEnding): Promise<void> {
+    const [saved] = this.keyring
+      ? []
+      : await this.statements.finish.execute({
+          ...textValues(id, ending),
+          status: ending.status,
+          metadata: JSON.stringify(ending.metadata),
+          inputTokens: ending.inputTokens ?? null,
+          outputTokens: ending.outputTokens ?? null,
+          cachedInputTokens: ending.cachedInputTokens ?? null,
+          costUsd: ending.costUsd ?? null,
+          latencyMs: ending.latencyMs ?? null,
+        });
+    if (!saved) await this.update(id, ending);
   }
 
   /**
@@ -130,3 +192,5 @@ export class ReplyStore {
 function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
+
+const textValues = (id: string, { content, parts }: ReplyText) => ({ id, content, parts: JSON.stringify(parts) });

@@ -188,12 +188,17 @@ for (const kind of testBackends()) {
         const keyring = new Keyring(newKey());
         const encrypted = new MessageStore(database.db, keyring);
         const replies = new ReplyStore(database.db, keyring);
-        const { message } = await chatWith(encrypted, secret);
+        const { owner, message } = await chatWith(encrypted, secret);
         const [pending] = await replies.createPendingReplies(message.conversationId, [{}]);
-        await replies.update(pending!.id, {
+        await replies.saveText(pending!.id, { content: `${secret} stre`, parts: [{ type: 'text', text: `${secret} stre` }] });
+        await replies.finish(pending!.id, {
           content: `${secret} streamed`,
           parts: [{ type: 'text', text: `${secret} streamed` }],
+          status: 'complete',
+          metadata: {},
         });
+        const reply = await encrypted.getById({ actor: owner, id: pending!.id });
+        assert.deepEqual([reply.content, reply.status], [`${secret} streamed`, 'complete'], 'sealed, and read back whole');
         const dump = await dumpDatabase(database);
         assert.ok(!dump.includes(Buffer.from(secret)), 'the secret must not appear in the dump');
         assert.ok(!plaintextIn(dump, secret));

@@ -396,6 +396,41 @@ for (const kind of testBackends()) {
       });
     });
 
+    test("the engine's writes of a reply: its text as it grows, then its end, each moving updated_at", async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      const [question] = await store.messages.save({ actor: owner, conversationId: conversation.id, messages: [say('how?')] });
+      const [pending] = await store.replies.createPendingReplies(conversation.id, [{ modelId: 'test:writer', parentId: question!.id }]);
+      const updatedAt = async () => (await database.db.select().from(messages).where(eq(messages.id, pending!.id)))[0]!.updatedAt;
+      const longAgo = new Date(Date.now() - 60 * 60_000);
+      await database.db.update(messages).set({ updatedAt: longAgo }).where(eq(messages.id, pending!.id));
+
+      await store.replies.saveText(pending!.id, { content: 'Car', parts: [{ type: 'text', text: 'Car' }] });
+      const grown = await store.messages.getById({ actor: owner, id: pending!.id });
+      assert.equal(grown.content, 'Car');
+      assert.equal(grown.status, 'streaming');
+      assert.ok((await updatedAt()) > longAgo, 'a growing reply is not taken for an abandoned one');
+
+      await database.db.update(messages).set({ updatedAt: longAgo }).where(eq(messages.id, pending!.id));
+      const ending = { content: 'Carefully.', parts: [{ type: 'text', text: 'Carefully.' }], status: 'complete' as const };
+      await store.replies.finish(pending!.id, { ...ending, inputTokens: 7, outputTokens: 3, costUsd: 0.0000042, latencyMs: 99, metadata: {} });
+      const done = await store.messages.getById({ actor: owner, id: pending!.id });
+      assert.deepEqual(
+        [done.content, done.parts, done.status, done.inputTokens, done.outputTokens, done.cachedInputTokens, done.costUsd, done.latencyMs],
+        ['Carefully.', ending.parts, 'complete', 7, 3, null, 0.0000042, 99],
+      );
+      assert.ok((await updatedAt()) > longAgo);
+
+      // A provider that reported nothing: the accounting stays empty, the error is kept.
+      const [failed] = await store.replies.createPendingReplies(conversation.id, [{ modelId: 'test:writer', parentId: question!.id }]);
+      await store.replies.finish(failed!.id, { content: '', parts: [], status: 'error', metadata: { error: 'the provider refused' } });
+      const refused = await store.messages.getById({ actor: owner, id: failed!.id });
+      assert.deepEqual([refused.status, refused.inputTokens, refused.costUsd, refused.metadata], ['error', null, null, { error: 'the provider refused' }]);
+      await assert.rejects(store.replies.finish('00000000-0000-7000-8000-000000000000', { ...ending, metadata: {} }), {
+        code: 'not_found',
+      });
+    });
+
     test('replies left streaming and quiet are ended as errors with their text kept; live ones are not', async () => {
       const owner = await newUser();
       const conversation = await newConversation(owner);
