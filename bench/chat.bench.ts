@@ -5,8 +5,9 @@
 // replies with 0 errors and server RSS < 500 MB; three models in one request ≤ the slowest alone + 20 ms.
 // Chorus runs on PGlite (a data folder `chorus migrate` made, as a restarted server has), then on PostgreSQL when
 // one is reachable (see support/databases.ts); CHAT_BENCH_ON=pglite or =postgres runs one of them only.
-// CHAT_BENCH_CONCURRENT=<n> runs a smaller wave while working on it; CHAT_BENCH_CPU_PROFILE=<dir> writes a CPU profile of Chorus and of the relay per measure into <dir>, and
-// CHAT_BENCH_ALLOCATION_PROFILE=<dir> a sampled profile of every allocation (a .heapprofile) likewise.
+// CHAT_BENCH_CONCURRENT=<n> runs a smaller wave while working on it; CHAT_BENCH_CPU_PROFILE=<dir> writes a CPU
+// profile of Chorus and of the relay per measure into <dir>, and CHAT_BENCH_ALLOCATION_PROFILE=<dir> a sampled
+// profile of every allocation (a .heapprofile) likewise.
 import { mkdirSync } from 'node:fs';
 import { Agent } from 'node:http';
 import path from 'node:path';

@@ -81,7 +81,10 @@ const modelAdded = z.object({ type: z.literal('model-added'), modelId: z.string(
 const modelRemoved = z.object({ type: z.literal('model-removed'), modelId: z.string() });
 const conversationDeleted = z.object({ type: z.literal('conversation-deleted') });
 /** Who may read the conversation changed: private, its people only; public, anyone signed in (read-only). */
-const visibilityChanged = z.object({ type: z.literal('visibility-changed'), visibility: z.enum(['private', 'public']) });
+const visibilityChanged = z.object({
+  type: z.literal('visibility-changed'),
+  visibility: z.enum(['private', 'public']),
+});
 /** An edit or a regeneration removed these messages (the ones after the edited message, or a prompt's replies). */
 const messagesDeleted = z.object({ type: z.literal('messages-deleted'), messageIds: z.array(uuid) });
 

@@ -1,6 +1,6 @@
 // Listing the registry for admins: every status, filtered, searched, in pages walked by a (sortOrder, id) keyset
 // cursor that idx_models_sort serves, so a page costs the same at the start and at the end of 10,000 models.
-import { and, asc, type SQL, sql } from 'drizzle-orm';
+import { and, asc, ilike, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { models, modelStatus } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
@@ -54,6 +54,7 @@ const shapeKey = (shape: ListingShape) => Object.values(shape).map(String).join(
 
 /** The listing's statement for one shape, its values left to placeholders (see ModelListing). */
 function listingStatement(db: Database, shape: ListingShape) {
+  const search = sql.placeholder('search');
   const conditions: (SQL | undefined)[] = [
     shape.status === 'one' ? sql`${models.status} = ${sql.placeholder('status')}` : undefined,
     shape.status === 'several'
@@ -62,10 +63,10 @@ function listingStatement(db: Database, shape: ListingShape) {
     shape.provider ? sql`${models.provider} = ${sql.placeholder('provider')}` : undefined,
     // jsonb containment, served by the GIN index idx_models_capabilities.
     shape.capability ? sql`${models.capabilities} @> ${sql.placeholder('capability')}::jsonb` : undefined,
-    shape.search
-      ? sql`(${models.id} ilike ${sql.placeholder('search')} or ${models.name} ilike ${sql.placeholder('search')} or ${models.displayName} ilike ${sql.placeholder('search')})`
+    shape.search ? or(...[models.id, models.name, models.displayName].map((column) => ilike(column, search))) : undefined,
+    shape.cursor
+      ? sql`(${models.sortOrder}, ${models.id}) > (${sql.placeholder('sortOrder')}::integer, ${sql.placeholder('id')}::varchar)`
       : undefined,
-    shape.cursor ? sql`(${models.sortOrder}, ${models.id}) > (${sql.placeholder('sortOrder')}::integer, ${sql.placeholder('id')}::varchar)` : undefined,
   ];
   return db
     .select()

@@ -43,7 +43,9 @@ export type MessageChanges = Optional<
 export type ReplyText = Required<Pick<MessageChanges, 'content' | 'parts'>>;
 
 /** How a reply ended: its text, status and metadata, and what it cost where the provider said. */
-export type ReplyEnding = ReplyText & Required<Pick<MessageChanges, 'status' | 'metadata'>> & Pick<MessageChanges, ReplyAccounting>;
+export type ReplyEnding = ReplyText &
+  Required<Pick<MessageChanges, 'status' | 'metadata'>> &
+  Pick<MessageChanges, ReplyAccounting>;
 
 /** A value left to the driver as it is (a column's own encoding would turn null into text). */
 const given = (name: string) => sql`${sql.placeholder(name)}`;
@@ -58,7 +60,12 @@ function replyStatements(db: Database) {
   const inTheClear = and(eq(messages.id, sql.placeholder('id')), isNull(messages.encryptedContent));
   const text = { content: given('content'), parts: givenJson('parts'), updatedAt: sql`now()` };
   return {
-    saveText: db.update(messages).set(text).where(inTheClear).returning({ id: messages.id }).prepare('replies_save_text'),
+    saveText: db
+      .update(messages)
+      .set(text)
+      .where(inTheClear)
+      .returning({ id: messages.id })
+      .prepare('replies_save_text'),
     finish: db
       .update(messages)
       .set({

@@ -135,7 +135,8 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>) {
     );
     // Readers from outside follow a public conversation only while it stays public (see conversation-events.ts).
     if (changes.visibility) {
-      context.get('runtime').conversationEvents.publish(id, { type: 'visibility-changed', visibility: updated.visibility });
+      const event = { type: 'visibility-changed', visibility: updated.visibility } as const;
+      context.get('runtime').conversationEvents.publish(id, event);
     }
     return context.json(await describeConversation(store, actor, updated), 200);
   });
