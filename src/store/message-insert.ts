@@ -2,7 +2,7 @@
 // `insert ... select from jsonb_to_recordset($1)`, idempotent on request id. One statement and one parameter for any number of rows: ~3x faster than drizzle's multi-row
 // `values` (see BASELINES.md). Only what the database decides comes back (times, the rounded cost): the caller
 // already holds the rest, and parsing 1,000 full rows back was a fifth of a batch save's own time.
-import { getTableColumns, inArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database } from '../db/client.ts';
 import { conversationParticipants, conversations, messages, streams } from '../db/schema/index.ts';
@@ -148,13 +148,11 @@ export class MessageBatchWriter {
     const retriedRequestIds = rows.filter((row) => !insertedById.has(row.id)).map((row) => row.requestId!);
     const storedByRequestId = new Map<string, MessageRow>();
     if (retriedRequestIds.length > 0) {
-      for (const row of await this.db.select().from(messages).where(inArray(messages.requestId, retriedRequestIds))) {
-        // Request ids are unique across all conversations: never hand back another conversation's message.
-        if (row.conversationId !== conversationId) {
-          throw new AppError('conflict', `request id ${row.requestId} was already used in another conversation`);
-        }
-        storedByRequestId.set(row.requestId!, row);
-      }
+      const retried = await this.db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.conversationId, conversationId), inArray(messages.requestId, retriedRequestIds)));
+      for (const row of retried) storedByRequestId.set(row.requestId!, row);
     }
     return rows.map((row) => insertedById.get(row.id) ?? storedByRequestId.get(row.requestId!)!);
   }
@@ -177,7 +175,7 @@ function prepareBatch(db: Database, kind: BatchKind) {
         sql`select ${selectList} from jsonb_to_recordset(${sql.placeholder('records')}::jsonb) as r(${recordDefinition})
           where (select allowed from ${guard})`,
       )
-      .onConflictDoNothing({ target: messages.requestId })
+      .onConflictDoNothing({ target: [messages.conversationId, messages.requestId] })
       .returning({ id: messages.id, createdAt: messages.createdAt, updatedAt: messages.updatedAt, costUsd: messages.costUsd }),
   );
   // Raw SQL (not the update builder) for the side effects: they read the CTE above and return nothing anyone needs.

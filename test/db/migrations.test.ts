@@ -21,12 +21,24 @@ const ALL_TAGS = readJournal().entries.map((entry) => entry.tag);
 const ATTRIBUTION = '0001_message_model_attribution';
 const PARTICIPANT_ACTIVITY = '0002_participant_activity';
 /** Columns the reverted migrations add, left out when comparing rows across a down and up. */
-const ADDED_COLUMNS = { messages: ['model_id'], conversation_participants: ['last_message_at'] };
+const ADDED_COLUMNS = {
+  messages: ['model_id'],
+  conversation_participants: ['last_message_at'],
+  conversations: ['encrypted_title', 'title_key_id'],
+};
 /**
- * Tables 0003 and later add (sessions and keys, uploaded files): reverting drops them with their rows, so
- * comparisons leave them out.
+ * Tables 0003 and later add (sessions and keys, uploaded files, daily usage, sign-in counters): reverting drops them
+ * with their rows, and reapplying 0007 counts today's messages again, so comparisons leave them out.
  */
-const LATER_TABLE_NAMES = ['api_keys', 'auth_accounts', 'auth_sessions', 'auth_verifications', 'files'];
+const LATER_TABLE_NAMES = [
+  'api_keys',
+  'auth_accounts',
+  'auth_sessions',
+  'auth_verifications',
+  'files',
+  'daily_usage',
+  'auth_rate_limits',
+];
 const withoutLaterTables = (contents: Record<string, string[]>) =>
   Object.fromEntries(Object.entries(contents).filter(([table]) => !LATER_TABLE_NAMES.includes(table)));
 /** The migrations from `tag` to the newest, newest first: what reverting down to before `tag` reverts. */
@@ -91,7 +103,7 @@ for (const kind of testBackends()) {
       const database = await openTestDatabase(kind);
       try {
         await insertOneOfEverything(database.db);
-        const omitted = { conversation_participants: ['last_message_at'] };
+        const omitted = { conversation_participants: ['last_message_at'], conversations: ADDED_COLUMNS.conversations };
         const before = withoutLaterTables(await readTableContents(database.db, omitted));
         const reverted = revertedDownTo(PARTICIPANT_ACTIVITY);
         assert.deepEqual(await migrateDown(database.db, reverted.length), reverted);

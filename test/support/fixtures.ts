@@ -62,6 +62,8 @@ export async function insertOneOfEverything(db: Database) {
       discordChannelId: '42',
       parameters: { temperature: 0.7, systemPrompt: 'Be "brief"\n\ttabs' },
       settings: { replyMode: 'parallel', charLimit: null },
+      encryptedTitle: Uint8Array.from([0, 255, 1, 254]),
+      titleKeyId: 'key-1',
     })
     .returning();
   const conversationId = conversation!.id;
@@ -228,5 +230,7 @@ export async function insertOneOfEverything(db: Database) {
     keyHash: 'f'.repeat(64),
     lastUsedAt: at('2026-05-06T07:08:09.010Z'),
   });
+  await db.insert(schema.dailyUsage).values({ userId: bob!.id, day: '2026-02-03', messages: 7 });
+  await db.insert(schema.authRateLimits).values({ key: '203.0.113.7|/sign-in/email', count: 2, lastRequest: 1_790_000_000_123 });
   return { aliceId: alice!.id, bobId: bob!.id, conversationId };
 }

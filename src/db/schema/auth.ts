@@ -1,6 +1,6 @@
 // Signing in: the tables better-auth keeps (sessions, accounts, verifications) and our API keys. Named auth_* so a
 // "session" here is never confused with seed 002's chat session (a conversation). Everything goes with its user.
-import { index, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { createdAt, instant, updatedAt } from './columns.ts';
 import { users } from './users.ts';
 
@@ -64,6 +64,22 @@ export const authVerifications = pgTable(
     updatedAt: updatedAt(),
   },
   (table) => [index('idx_auth_verifications_identifier').on(table.identifier)],
+);
+
+/**
+ * better-auth's request counters (sign-in attempts, guest sign-ups), per client address and route, in the database so
+ * that every server process counts against the same limit.
+ */
+export const authRateLimits = pgTable(
+  'auth_rate_limits',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    key: text('key').notNull(),
+    count: integer('count').notNull(),
+    /** Milliseconds since the epoch, as better-auth keeps it. */
+    lastRequest: bigint('last_request', { mode: 'number' }).notNull(),
+  },
+  (table) => [uniqueIndex('idx_auth_rate_limits_key').on(table.key), index('idx_auth_rate_limits_last_request').on(table.lastRequest)],
 );
 
 /** Keys for `Authorization: Bearer`. Only a SHA-256 of the key is kept; the key itself is shown once. */

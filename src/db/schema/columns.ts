@@ -1,5 +1,5 @@
 // Column helpers shared by every table, so timestamps mean the same thing everywhere.
-import { timestamp } from 'drizzle-orm/pg-core';
+import { customType, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * A timezone-aware timestamp that reads back as a JS Date on both drivers. Millisecond precision, the
@@ -13,3 +13,8 @@ export const updatedAt = () =>
     .notNull()
     .defaultNow()
     .$onUpdate(() => new Date());
+
+/** Raw bytes (ciphertext); postgres.js and PGlite both hand back a Uint8Array. */
+export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+});

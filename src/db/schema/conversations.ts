@@ -10,7 +10,7 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
-import { createdAt, instant, updatedAt } from './columns.ts';
+import { bytea, createdAt, instant, updatedAt } from './columns.ts';
 import { conversationOrigin, conversationVisibility, participantRole } from './enums.ts';
 import { models } from './models.ts';
 import { users } from './users.ts';
@@ -36,7 +36,11 @@ export const conversations = pgTable(
   'conversations',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** Null when encryption at rest is on: the title is then only in encrypted_title. */
     title: varchar('title', { length: 255 }),
+    /** AES-256-GCM of the title, bound to the conversation id, when encryption at rest is on. */
+    encryptedTitle: bytea('encrypted_title'),
+    titleKeyId: varchar('title_key_id', { length: 32 }),
     ownerId: uuid('owner_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),

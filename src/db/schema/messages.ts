@@ -3,7 +3,6 @@ import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
   boolean,
-  customType,
   index,
   integer,
   jsonb,
@@ -15,16 +14,11 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
-import { createdAt, instant, updatedAt } from './columns.ts';
+import { bytea, createdAt, instant, updatedAt } from './columns.ts';
 import { conversations } from './conversations.ts';
 import { messageRole, messageStatus, webSearchContextSize } from './enums.ts';
 import { models } from './models.ts';
 import { users } from './users.ts';
-
-/** Raw bytes; postgres.js and PGlite both hand back a Uint8Array. */
-export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
-  dataType: () => 'bytea',
-});
 
 /** An AI SDK UI message part, kept as the SDK produced it; shapes are checked where parts enter. */
 export type MessagePart = { type: string; [key: string]: unknown };
@@ -39,7 +33,7 @@ export const messages = pgTable(
     conversationId: uuid('conversation_id')
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
-    /** A client's retry carries the same request id and never doubles the message [seed 002]. */
+    /** A client's retry carries the same request id and never doubles the message (unique per conversation) [seed 002]. */
     requestId: varchar('request_id', { length: 128 }),
     role: messageRole('role').notNull(),
     /** The person who wrote it; null for model and system messages [seed 004]. */
@@ -78,7 +72,8 @@ export const messages = pgTable(
   (table) => [
     // Newest-first pages of one conversation: (conversation, created_at, id) keyset.
     index('idx_messages_conversation_created_at').on(table.conversationId, table.createdAt, table.id),
-    uniqueIndex('idx_messages_request_id').on(table.requestId),
+    // A client's retry is recognised within its conversation; another conversation may reuse the id.
+    uniqueIndex('idx_messages_conversation_request').on(table.conversationId, table.requestId),
     // Per-user rate limits count a sender's messages in a time window.
     index('idx_messages_sender').on(table.senderId, table.createdAt),
     index('idx_messages_model_id').on(table.modelId, table.createdAt),

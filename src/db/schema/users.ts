@@ -1,6 +1,6 @@
 // People: registered users, guests and Discord users share one table [seeds 002, 003, 004].
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt } from './columns.ts';
 import { userRole } from './enums.ts';
 
@@ -29,4 +29,24 @@ export const users = pgTable(
     // Partial: the active-user filter only ever asks for active rows.
     index('idx_users_active').on(table.isActive).where(sql`${table.isActive}`),
   ],
+);
+
+/**
+ * What each person used on each UTC day, kept apart from the messages themselves so that deleting a conversation
+ * gives nothing back, and counted up in the statement that checks the limit, so concurrent requests cannot
+ * overshoot it.
+ */
+export const dailyUsage = pgTable(
+  'daily_usage',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    day: date('day', { mode: 'string' }).notNull(),
+    /** Turns the person started that day: messages sent, edited or regenerated. */
+    messages: integer('messages').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [primaryKey({ name: 'daily_usage_pkey', columns: [table.userId, table.day] })],
 );

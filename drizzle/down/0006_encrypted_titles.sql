@@ -1,0 +1,3 @@
+ALTER TABLE "conversations" DROP COLUMN "encrypted_title";
+--> statement-breakpoint
+ALTER TABLE "conversations" DROP COLUMN "title_key_id";
