@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { ApiKeyActors } from './auth/api-key-actors.ts';
 import { type Auth, createAuth } from './auth/better-auth.ts';
+import { DailyMessageLimit } from './auth/limits.ts';
 import { abandonedAfterMs, startAbandonedReplySweeper } from './chat/abandoned-replies.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { ChatEngine } from './chat/engine.ts';
@@ -116,8 +117,10 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     concurrency: env.CHORUS_MAX_CONCURRENT_SETUPS,
     queueLimit: env.CHORUS_MAX_QUEUED_SETUPS,
   });
-  const chat = new ChatService(database.db, store, providers, engine, streamLog, modelSource, admission);
-  const completions = new CompletionService(database.db, store, providers, engine, streamLog, modelSource, admission);
+  // And one daily limit for every way a turn starts: a person's turns count together, through whichever door.
+  const dailyLimit = new DailyMessageLimit(store);
+  const chat = new ChatService(database.db, store, providers, engine, streamLog, modelSource, admission, dailyLimit);
+  const completions = new CompletionService(database.db, store, providers, engine, streamLog, modelSource, admission, dailyLimit);
   let sweeper: { stop(): void };
   try {
     await modelCache.start(changes);

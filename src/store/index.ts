@@ -5,6 +5,7 @@ import { ApiKeyStore } from './api-keys.ts';
 import { BackupLogStore } from './backup-logs.ts';
 import { ConversationModelStore } from './conversation-models.ts';
 import { ConversationStore } from './conversations.ts';
+import { DailyUsageStore } from './daily-usage.ts';
 import { DocumentStore } from './documents.ts';
 import { InviteStore } from './invites.ts';
 import { MessageStore } from './messages.ts';
@@ -25,6 +26,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     db,
     users: new UserStore(db),
     apiKeys: new ApiKeyStore(db),
+    dailyUsage: new DailyUsageStore(db),
     conversations: new ConversationStore(db),
     messages: new MessageStore(db, options.keyring ?? null),
     replies: new ReplyStore(db, options.keyring ?? null),
