@@ -2,6 +2,7 @@
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database } from '../db/client.ts';
 import { ApiKeyStore } from './api-keys.ts';
+import { AuthRateLimitStore } from './auth-rate-limits.ts';
 import { BackupLogStore } from './backup-logs.ts';
 import { ConversationModelStore } from './conversation-models.ts';
 import { ConversationStore } from './conversations.ts';
@@ -26,6 +27,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     db,
     users: new UserStore(db),
     apiKeys: new ApiKeyStore(db),
+    authRateLimits: new AuthRateLimitStore(db),
     dailyUsage: new DailyUsageStore(db),
     conversations: new ConversationStore(db),
     messages: new MessageStore(db, options.keyring ?? null),

@@ -11,10 +11,24 @@ export const TEST_PUBLIC_URL = 'http://chorus.test';
 
 export type TestServer = { baseUrl: string; runtime: Runtime; close(): Promise<void> };
 
-/** `env` is the whole environment (nothing leaks in from the process running the tests). */
+/**
+ * Tests sign many people up and in from 127.0.0.1 within seconds, which the defaults rightly refuse: a test server
+ * raises the limits on getting in, unless a test gives them (an empty value leaves the default in force).
+ */
+export const RAISED_AUTH_LIMITS = {
+  CHORUS_SIGN_IN_ATTEMPTS_PER_ADDRESS: '1000000',
+  CHORUS_SIGN_IN_ATTEMPTS_PER_ACCOUNT: '1000000',
+  CHORUS_SIGN_UPS_PER_ADDRESS: '1000000',
+  CHORUS_GUESTS_PER_ADDRESS: '1000000',
+};
+
+/** The settings to give a test server that must run with the default limits on getting in. */
+export const DEFAULT_AUTH_LIMITS = Object.fromEntries(Object.keys(RAISED_AUTH_LIMITS).map((name) => [name, '']));
+
+/** `env` is the whole environment (nothing leaks in from the process running the tests) but RAISED_AUTH_LIMITS. */
 export async function startTestServer(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestServer> {
   const database = await openTestDatabase(kind);
-  const runtime = await openRuntime(readEnvironment({ PUBLIC_URL: TEST_PUBLIC_URL, ...env }), {
+  const runtime = await openRuntime(readEnvironment({ PUBLIC_URL: TEST_PUBLIC_URL, ...RAISED_AUTH_LIMITS, ...env }), {
     database,
     migrate: false,
     seedIfEmpty: false,
@@ -54,16 +68,16 @@ export class TestClient {
     return this.request('DELETE', path);
   }
 
-  /** `body` is sent as given (a string), so a test can send JSON that does not parse. */
-  async request(method: string, path: string, body?: string): Promise<JsonResponse> {
-    const response = await this.open(method, path, body);
+  /** `body` is sent as given (a string), so a test can send JSON that does not parse; `headers` are added. */
+  async request(method: string, path: string, body?: string, headers?: Record<string, string>): Promise<JsonResponse> {
+    const response = await this.open(method, path, body, headers);
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
   }
 
   /** The response itself, its body unread: for streams (POST /api/chat, events). */
-  async open(method: string, path: string, body?: string): Promise<Response> {
-    const headers = new Headers();
+  async open(method: string, path: string, body?: string, extraHeaders: Record<string, string> = {}): Promise<Response> {
+    const headers = new Headers(extraHeaders);
     if (body !== undefined) headers.set('content-type', 'application/json');
     if (this.options.origin) headers.set('origin', this.options.origin);
     if (this.options.bearer) headers.set('authorization', `Bearer ${this.options.bearer}`);
