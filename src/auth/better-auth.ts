@@ -1,7 +1,8 @@
 // The better-auth instance: email and password accounts and guest (anonymous) sign-in, served under /api/auth,
 // stored through the Drizzle adapter in our own tables. better-auth's user is our `users` row (its field names
 // mapped onto our columns below); its sessions, accounts, verifications and rate-limit counters are the auth_*
-// tables. Attempts to get in are limited per client address and per account (rate-limits.ts).
+// tables. Guests keep their data when they sign up or in (guest-linking.ts); attempts to get in are limited per
+// client address and per account (rate-limits.ts).
 import { drizzleAdapter } from '@better-auth/drizzle-adapter';
 import { betterAuth } from 'better-auth';
 import { APIError, createAuthMiddleware } from 'better-auth/api';
@@ -9,6 +10,7 @@ import { anonymous } from 'better-auth/plugins/anonymous';
 import type { Environment } from '../config/env.ts';
 import { authAccounts, authRateLimits, authSessions, authVerifications, users } from '../db/schema/index.ts';
 import type { Store } from '../store/index.ts';
+import { keepGuestData } from './guest-linking.ts';
 import {
   applyFirstUserRule,
   checkUserInput,
@@ -71,7 +73,12 @@ export function createAuth({ env, store, secret }: AuthOptions) {
     verification: { modelName: 'authVerifications' },
     plugins: [
       // Guests: better-auth calls them anonymous; our column is is_guest.
-      anonymous({ schema: { user: { fields: { isAnonymous: 'isGuest' } } } }),
+      anonymous({
+        schema: { user: { fields: { isAnonymous: 'isGuest' } } },
+        onLinkAccount: keepGuestData(store),
+        // keepGuestData removes the guest in the transaction that moves its data (see guest-linking.ts).
+        disableDeleteAnonymousUser: true,
+      }),
     ],
     databaseHooks: {
       user: {

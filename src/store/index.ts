@@ -8,6 +8,7 @@ import { ConversationModelStore } from './conversation-models.ts';
 import { ConversationStore } from './conversations.ts';
 import { DailyUsageStore } from './daily-usage.ts';
 import { DocumentStore } from './documents.ts';
+import { GuestMergeStore } from './guest-merge.ts';
 import { InviteStore } from './invites.ts';
 import { MessageStore } from './messages.ts';
 import { MetricStore } from './metrics.ts';
@@ -29,6 +30,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     apiKeys: new ApiKeyStore(db),
     authRateLimits: new AuthRateLimitStore(db),
     dailyUsage: new DailyUsageStore(db),
+    guestMerge: new GuestMergeStore(db),
     conversations: new ConversationStore(db),
     messages: new MessageStore(db, options.keyring ?? null),
     replies: new ReplyStore(db, options.keyring ?? null),

@@ -52,7 +52,8 @@ async function rewriteError(context: Context<AppEnv>, response: Response): Promi
   const errorBody: ErrorBody = {
     error: {
       code,
-      message: error.status >= 500 ? 'internal server error' : error.message,
+      // A 503 says what to do about it; only an unexpected failure is not described to the client.
+      message: code === 'internal' ? 'internal server error' : error.message,
       ...(reason ? { details: { reason } } : {}),
     },
   };
