@@ -87,7 +87,7 @@ export function createAuth({ env, store, secret }: AuthOptions) {
           before: async (user) => ({ data: prepareNewUser(env, user as NewAuthUser) as Record<string, any> }),
           after: async (user) => applyFirstUserRule(env, store, user as CreatedAuthUser),
         },
-        // POST /api/auth/update-user changes the name: the same column sizes apply.
+        // POST /api/auth/update-user changes the name or the picture: the same rules apply.
         update: {
           before: async (user) => {
             checkUserInput(user as NewAuthUser);
