@@ -10,7 +10,7 @@ import { abandonedAfterMs, startAbandonedReplySweeper } from './chat/abandoned-r
 import { ChatService } from './chat/chat-service.ts';
 import { ChatEngine } from './chat/engine.ts';
 import { SetupAdmission } from './chat/setup-admission.ts';
-import { resolveAuthSecret } from './auth/secret.ts';
+import { resolveAuthSecret, SECRET_IN_DATABASE_WARNING } from './auth/secret.ts';
 import type { Environment } from './config/env.ts';
 import { keyringFromEnvironment } from './crypto/encryption.ts';
 import { type ConversationEvents, createConversationEvents } from './events/index.ts';
@@ -96,7 +96,9 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const store = createStore(database.db, { keyring: keyringFromEnvironment(env) });
   let auth: Auth;
   try {
-    auth = createAuth({ env, store, secret: await resolveAuthSecret(env, store) });
+    const { secret, keptIn } = await resolveAuthSecret(env, store, database.kind);
+    if (keptIn === 'database') log(SECRET_IN_DATABASE_WARNING);
+    auth = createAuth({ env, store, secret });
   } catch (error) {
     await database.close();
     throw error;

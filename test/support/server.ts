@@ -1,5 +1,8 @@
 // The HTTP server on a fresh test database and a free port, as `chorus serve` would run it, plus a small client
 // that behaves like a browser (keeps cookies, sends the Origin of the page it is on) or like a script (API key).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { readEnvironment } from '../../src/config/env.ts';
 import type { DatabaseKind } from '../../src/db/client.ts';
 import { startServer } from '../../src/http/server.ts';
@@ -25,14 +28,20 @@ export const RAISED_AUTH_LIMITS = {
 /** The settings to give a test server that must run with the default limits on getting in. */
 export const DEFAULT_AUTH_LIMITS = Object.fromEntries(Object.keys(RAISED_AUTH_LIMITS).map((name) => [name, '']));
 
-/** `env` is the whole environment (nothing leaks in from the process running the tests) but RAISED_AUTH_LIMITS. */
+/**
+ * `env` is the whole environment (nothing leaks in from the process running the tests) but RAISED_AUTH_LIMITS and,
+ * unless given, a DATA_DIR of its own (uploads, the session-signing secret), removed on close.
+ */
 export async function startTestServer(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = env.DATA_DIR ? undefined : mkdtempSync(path.join(os.tmpdir(), 'chorus-server-'));
+  const removeDataDir = () => dataDir && rmSync(dataDir, { recursive: true, force: true });
   const database = await openTestDatabase(kind);
-  const runtime = await openRuntime(readEnvironment({ PUBLIC_URL: TEST_PUBLIC_URL, ...RAISED_AUTH_LIMITS, ...env }), {
-    database,
-    migrate: false,
-    seedIfEmpty: false,
-    registerDeclaredModels: false,
+  const runtime = await openRuntime(
+    readEnvironment({ PUBLIC_URL: TEST_PUBLIC_URL, ...RAISED_AUTH_LIMITS, ...(dataDir ? { DATA_DIR: dataDir } : {}), ...env }),
+    { database, migrate: false, seedIfEmpty: false, registerDeclaredModels: false },
+  ).catch((error: unknown) => {
+    removeDataDir();
+    throw error;
   });
   const server = await startServer(runtime, 0);
   return {
@@ -41,6 +50,7 @@ export async function startTestServer(kind: DatabaseKind, env: Record<string, st
     close: async () => {
       await server.close();
       await runtime.close();
+      removeDataDir();
     },
   };
 }
