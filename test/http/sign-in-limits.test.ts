@@ -60,7 +60,7 @@ for (const kind of testBackends()) {
         'x-chorus-client-address': '198.51.100.200',
       });
       assertRefused(right, 'the 11th attempt');
-      assert.ok(Number(right.headers.get('x-retry-after')) > 0, 'says when to try again');
+      assert.ok(Number(right.headers.get('retry-after')) > 0, 'says when to try again');
     });
 
     test('the counters are kept in the database, per address and route', async () => {

@@ -59,6 +59,9 @@ async function rewriteError(context: Context<AppEnv>, response: Response): Promi
   };
   const headers = new Headers(response.headers);
   headers.set('content-type', 'application/json');
+  // better-auth's own rate limiter says when to retry in a header of its own; clients know the standard one.
+  const retryAfter = headers.get('x-retry-after');
+  if (response.status === 429 && retryAfter && !headers.has('retry-after')) headers.set('retry-after', retryAfter);
   headers.delete('content-length');
   return new Response(JSON.stringify(errorBody), { status: error.status, headers });
 }
