@@ -5,11 +5,12 @@
 import path from 'node:path';
 import { ApiKeyActors } from './auth/api-key-actors.ts';
 import { type Auth, createAuth } from './auth/better-auth.ts';
+import { DailyMessageLimit } from './auth/limits.ts';
 import { abandonedAfterMs, startAbandonedReplySweeper } from './chat/abandoned-replies.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { ChatEngine } from './chat/engine.ts';
 import { SetupAdmission } from './chat/setup-admission.ts';
-import { resolveAuthSecret } from './auth/secret.ts';
+import { resolveAuthSecret, SECRET_IN_DATABASE_WARNING } from './auth/secret.ts';
 import type { Environment } from './config/env.ts';
 import { keyringFromEnvironment } from './crypto/encryption.ts';
 import { type ConversationEvents, createConversationEvents } from './events/index.ts';
@@ -95,7 +96,9 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const store = createStore(database.db, { keyring: keyringFromEnvironment(env) });
   let auth: Auth;
   try {
-    auth = createAuth({ env, store, secret: await resolveAuthSecret(env, store) });
+    const { secret, keptIn } = await resolveAuthSecret(env, store, database.kind);
+    if (keptIn === 'database') log(SECRET_IN_DATABASE_WARNING);
+    auth = createAuth({ env, store, secret });
   } catch (error) {
     await database.close();
     throw error;
@@ -116,8 +119,10 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     concurrency: env.CHORUS_MAX_CONCURRENT_SETUPS,
     queueLimit: env.CHORUS_MAX_QUEUED_SETUPS,
   });
-  const chat = new ChatService(database.db, store, providers, engine, streamLog, modelSource, admission);
-  const completions = new CompletionService(database.db, store, providers, engine, streamLog, modelSource, admission);
+  // And one daily limit for every way a turn starts: a person's turns count together, through whichever door.
+  const dailyLimit = new DailyMessageLimit(store);
+  const chat = new ChatService(database.db, store, providers, engine, streamLog, modelSource, admission, dailyLimit);
+  const completions = new CompletionService(database.db, store, providers, engine, streamLog, modelSource, admission, dailyLimit);
   let sweeper: { stop(): void };
   try {
     await modelCache.start(changes);

@@ -1,13 +1,16 @@
 // The better-auth instance: email and password accounts and guest (anonymous) sign-in, served under /api/auth,
 // stored through the Drizzle adapter in our own tables. better-auth's user is our `users` row (its field names
-// mapped onto our columns below); its sessions, accounts and verifications are the auth_* tables.
+// mapped onto our columns below); its sessions, accounts, verifications and rate-limit counters are the auth_*
+// tables. Guests keep their data when they sign up or in (guest-linking.ts); attempts to get in are limited per
+// client address and per account (rate-limits.ts).
 import { drizzleAdapter } from '@better-auth/drizzle-adapter';
 import { betterAuth } from 'better-auth';
 import { APIError, createAuthMiddleware } from 'better-auth/api';
 import { anonymous } from 'better-auth/plugins/anonymous';
 import type { Environment } from '../config/env.ts';
-import { authAccounts, authSessions, authVerifications, users } from '../db/schema/index.ts';
+import { authAccounts, authRateLimits, authSessions, authVerifications, users } from '../db/schema/index.ts';
 import type { Store } from '../store/index.ts';
+import { keepGuestData } from './guest-linking.ts';
 import {
   applyFirstUserRule,
   checkUserInput,
@@ -15,6 +18,7 @@ import {
   type NewAuthUser,
   prepareNewUser,
 } from './new-users.ts';
+import { authRateLimitOptions, SignInAttempts } from './rate-limits.ts';
 
 export const AUTH_BASE_PATH = '/api/auth';
 
@@ -27,6 +31,8 @@ const extraTrustedOrigins = (env: Environment) => (env.PUBLIC_URL ? [] : [`http:
 export type AuthOptions = { env: Environment; store: Store; secret: string };
 
 export function createAuth({ env, store, secret }: AuthOptions) {
+  const { rateLimit, ipAddress } = authRateLimitOptions(env);
+  const signInAttempts = new SignInAttempts(store, env.CHORUS_SIGN_IN_ATTEMPTS_PER_ACCOUNT);
   return betterAuth({
     appName: 'Chorus',
     baseURL: publicUrl(env),
@@ -36,7 +42,7 @@ export function createAuth({ env, store, secret }: AuthOptions) {
     database: drizzleAdapter(store.db, {
       provider: 'pg',
       // Keys are better-auth's model names (set below), values our tables.
-      schema: { users, authSessions, authAccounts, authVerifications },
+      schema: { users, authSessions, authAccounts, authVerifications, authRateLimits },
       // Sign-up writes a user and its password account: both or neither.
       transaction: true,
     }),
@@ -46,7 +52,9 @@ export function createAuth({ env, store, secret }: AuthOptions) {
       cookiePrefix: 'chorus',
       // better-auth skips its CSRF and Origin checks when NODE_ENV is "test"; tests must see what production does.
       disableOriginCheck: false,
+      ipAddress,
     },
+    rateLimit,
     telemetry: { enabled: false },
     emailAndPassword: { enabled: true },
     user: {
@@ -65,7 +73,12 @@ export function createAuth({ env, store, secret }: AuthOptions) {
     verification: { modelName: 'authVerifications' },
     plugins: [
       // Guests: better-auth calls them anonymous; our column is is_guest.
-      anonymous({ schema: { user: { fields: { isAnonymous: 'isGuest' } } } }),
+      anonymous({
+        schema: { user: { fields: { isAnonymous: 'isGuest' } } },
+        onLinkAccount: keepGuestData(store),
+        // keepGuestData removes the guest in the transaction that moves its data (see guest-linking.ts).
+        disableDeleteAnonymousUser: true,
+      }),
     ],
     databaseHooks: {
       user: {
@@ -74,7 +87,7 @@ export function createAuth({ env, store, secret }: AuthOptions) {
           before: async (user) => ({ data: prepareNewUser(env, user as NewAuthUser) as Record<string, any> }),
           after: async (user) => applyFirstUserRule(env, store, user as CreatedAuthUser),
         },
-        // POST /api/auth/update-user changes the name: the same column sizes apply.
+        // POST /api/auth/update-user changes the name or the picture: the same rules apply.
         update: {
           before: async (user) => {
             checkUserInput(user as NewAuthUser);
@@ -83,15 +96,22 @@ export function createAuth({ env, store, secret }: AuthOptions) {
       },
     },
     hooks: {
-      // A deactivated user cannot start a session (their existing ones stop counting: see actor.ts).
       before: createAuthMiddleware(async (context) => {
         if (context.path !== '/sign-in/email') return;
         const email: unknown = context.body?.email;
         if (typeof email !== 'string') return;
+        // Before the password is checked: guesses at one account from many addresses are limited too.
+        await signInAttempts.count(email);
+        // A deactivated user cannot start a session (their existing ones stop counting: see actor.ts).
         const user = await store.users.findByEmail(email);
         if (user && !user.isActive) {
           throw new APIError('FORBIDDEN', { code: 'ACCOUNT_DEACTIVATED', message: 'this account is deactivated' });
         }
+      }),
+      after: createAuthMiddleware(async (context) => {
+        if (context.path !== '/sign-in/email' || !context.context.newSession) return;
+        const email: unknown = context.body?.email;
+        if (typeof email === 'string') await signInAttempts.succeeded(email);
       }),
     },
   });

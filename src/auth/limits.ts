@@ -1,16 +1,20 @@
 // Daily message limits per kind of user, from system config `limits.messagesPerDay`, so an admin's change applies
 // to the next message without a restart (at once on the process that made it, within a second or two elsewhere: the
 // value is reused that long rather than read for every message). A day is a UTC calendar day; null is unlimited.
-// The chat engine calls assertWithinDailyMessageLimit before it stores a person's message.
+// Every turn a person causes counts — a message sent, edited or regenerated, a /v1 call — whichever door it came
+// through: the chat services run each turn through DailyMessageLimit.countTurn. Deleting gives nothing back.
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
+import { usageDayOf } from '../store/daily-usage.ts';
 import type { Store } from '../store/index.ts';
 
 export const DAILY_MESSAGE_LIMITS_KEY = 'limits.messagesPerDay';
 
 /** How long a read of the limits is reused (see SystemConfigStore.getRecent). */
 const LIMITS_MAX_AGE_MS = 2_000;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 const limit = z.number().int().min(0).nullable();
 /** The config value's shape; kinds left out keep their default. Validate a new value with this before saving it. */
@@ -35,26 +39,70 @@ export async function readDailyMessageLimits(store: Pick<Store, 'systemConfigs'>
   return { ...DEFAULT_DAILY_MESSAGE_LIMITS, ...parsed.data };
 }
 
-const startOfUtcDay = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+/** A message counted against a day; `giveBack` undoes the count (once, however often it is called). */
+export type CountedMessage = { giveBack(): Promise<void> };
 
-/** Throws rate_limited (429) when the actor has already sent today's allowance; `now` is injectable for tests. */
-export async function assertWithinDailyMessageLimit(
-  store: Pick<Store, 'systemConfigs' | 'messages'>,
-  actor: Actor,
-  now: Date = new Date(),
-): Promise<void> {
-  const kind = userKind(actor);
-  const allowed = (await readDailyMessageLimits(store))[kind];
-  if (allowed === null) return;
-  const since = startOfUtcDay(now);
-  const sent = await store.messages.countBySenderSince({ userId: actor.id, since });
-  if (sent < allowed) return;
-  const resetsAt = new Date(since.getTime() + 24 * 60 * 60 * 1000);
-  const who = kind === 'guest' ? 'guests' : kind === 'admin' ? 'admins' : 'users';
-  const hint = kind === 'guest' ? '; sign up for a higher limit' : '';
-  throw new AppError(
-    'rate_limited',
-    `daily message limit reached: ${who} may send ${allowed} messages a day; it resets at ${resetsAt.toISOString()}${hint}`,
-    { details: { limit: allowed, sent, resetsAt: resetsAt.toISOString() } },
-  );
+const UNCOUNTED: CountedMessage = { giveBack: async () => {} };
+
+export class DailyMessageLimit {
+  constructor(private readonly store: Pick<Store, 'systemConfigs' | 'dailyUsage'>) {}
+
+  /**
+   * Counts one message against the actor's day, or throws rate_limited (429) when the day's allowance is spent.
+   * One statement when the actor has a limit, none when unlimited. `now` is injectable for tests.
+   */
+  async count(actor: Actor, now: Date = new Date()): Promise<CountedMessage> {
+    const kind = userKind(actor);
+    const allowed = (await readDailyMessageLimits(this.store))[kind];
+    if (allowed === null) return UNCOUNTED;
+    const usage = { userId: actor.id, day: usageDayOf(now) };
+    if (allowed > 0 && (await this.store.dailyUsage.countIfUnder({ ...usage, limit: allowed }))) {
+      let counted = true;
+      return {
+        giveBack: async () => {
+          if (!counted) return;
+          counted = false;
+          await this.store.dailyUsage.giveBack(usage);
+        },
+      };
+    }
+    const sent = await this.store.dailyUsage.messagesOn(usage);
+    const resetsAt = new Date(Date.parse(usage.day) + DAY_MS).toISOString();
+    const who = kind === 'guest' ? 'guests' : kind === 'admin' ? 'admins' : 'users';
+    const hint = kind === 'guest' ? '; sign up for a higher limit' : '';
+    throw new AppError('rate_limited', `daily message limit reached: ${who} may send ${allowed} messages a day; it resets at ${resetsAt}${hint}`, {
+      details: { limit: allowed, sent, resetsAt },
+    });
+  }
+
+  /**
+   * Runs `start` as a turn of the actor's, counted first. The count is given back when no model was called: `start`
+   * failed (the input was refused, the message could not be saved), or `startedTurn` says its result started no
+   * turn (a client's retry of a message already answered).
+   */
+  async countTurn<Result>(
+    actor: Actor,
+    start: () => Promise<Result>,
+    startedTurn: (result: Result) => boolean = () => true,
+  ): Promise<Result> {
+    const counted = await this.count(actor);
+    let result: Result;
+    try {
+      result = await start();
+    } catch (error) {
+      await giveBackQuietly(counted);
+      throw error;
+    }
+    if (!startedTurn(result)) await giveBackQuietly(counted);
+    return result;
+  }
+}
+
+/** A count that cannot be given back (the database is gone) costs the person one message; the turn's own outcome matters more. */
+async function giveBackQuietly(counted: CountedMessage): Promise<void> {
+  try {
+    await counted.giveBack();
+  } catch (error) {
+    console.error('could not give back a daily message count:', error);
+  }
 }

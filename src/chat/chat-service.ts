@@ -1,6 +1,7 @@
 // The chat use cases behind POST /api/chat: send a message (new, edited, or a client's retry), regenerate a reply,
 // re-attach to a running reply, stop. It decides what is saved and deleted and which models answer; the engine
 // runs them. Files a message carries must be the sender's own uploads, and every model must be able to read them.
+import type { DailyMessageLimit } from '../auth/limits.ts';
 import { afterStatementsSent, type Database } from '../db/client.ts';
 import { AppError, notFound } from '../errors.ts';
 import { type FileRecord, FileRecords } from '../files/file-records.ts';
@@ -75,13 +76,20 @@ export class ChatService {
     private readonly streamLog: StreamLog,
     private readonly models: ModelSource,
     private readonly admission: SetupAdmission,
+    /** Every turn counts against the person's daily limit; one that calls no model is given back. */
+    private readonly dailyLimit: DailyMessageLimit,
   ) {
     this.fileRecords = new FileRecords(db);
   }
 
   /** Saves the message and starts the turn, once admitted (see setup-admission.ts). */
   submit(request: SubmitRequest): Promise<TurnOutcome> {
-    return this.admission.run(() => this.submitNow(request), request.signal);
+    return this.countedTurn(request.actor, () => this.admission.run(() => this.submitNow(request), request.signal));
+  }
+
+  /** A retried request that only re-attaches to its turn (no `started`) is not a new turn, and does not count. */
+  private countedTurn(actor: Actor, start: () => Promise<TurnOutcome>): Promise<TurnOutcome> {
+    return this.dailyLimit.countTurn(actor, start, (outcome) => outcome.started !== undefined);
   }
 
   private async submitNow(request: SubmitRequest): Promise<TurnOutcome> {
@@ -181,7 +189,7 @@ export class ChatService {
 
   /** Answers a person's message again: its replies (and anything after them) are replaced by new ones. */
   regenerate(request: RegenerateRequest): Promise<TurnOutcome> {
-    return this.admission.run(() => this.regenerateNow(request), request.signal);
+    return this.countedTurn(request.actor, () => this.admission.run(() => this.regenerateNow(request), request.signal));
   }
 
   private async regenerateNow(request: RegenerateRequest): Promise<TurnOutcome> {

@@ -2,6 +2,7 @@
 // program with a message naming the variable, instead of failing later somewhere far away.
 import { z } from 'zod';
 import { type CustomProvider, parseCustomProviders } from './custom-providers.ts';
+import { trustProxySchema } from './trust-proxy.ts';
 
 const optionalUrl = z
   .string()
@@ -23,10 +24,23 @@ export const environmentSchema = z.object({
 
   /** The address people reach the app at (cookies, auth callbacks); defaults to http://localhost:PORT. */
   PUBLIC_URL: optionalUrl,
-  /** Signs sessions. When unset, one is generated once and kept in the database, so every process agrees. */
+  /**
+   * Signs sessions. When unset, one is generated once and kept in DATA_DIR (embedded database) or in the database
+   * (PostgreSQL, where every process must agree on it): see auth/secret.ts.
+   */
   BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Whoever signs up with this email is an admin; when unset, the first user to sign up is. */
   CHORUS_ADMIN_EMAIL: z.email().optional(),
+  /** Whose X-Forwarded-For to believe for a client's address (see config/trust-proxy.ts); unset: nobody's. */
+  CHORUS_TRUST_PROXY: trustProxySchema.optional(),
+  /** Sign-in attempts one client address may make in a minute (every sign-in route but the guests'). */
+  CHORUS_SIGN_IN_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /** Sign-in attempts with one email, from anywhere, in 15 minutes; a successful sign-in starts the count afresh. */
+  CHORUS_SIGN_IN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /** Accounts one client address may sign up in an hour. */
+  CHORUS_SIGN_UPS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /** Guests (anonymous sign-ins) one client address may start in an hour. */
+  CHORUS_GUESTS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(10),
 
   /** Events between processes (live group chat, resumable streams); in-process when unset. */
   REDIS_URL: optionalUrl,

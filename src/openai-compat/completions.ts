@@ -2,7 +2,7 @@
 // caller, holding the request's messages, answered by one engine turn with the named model — so an API reply is
 // stored, priced and counted like any other. The answer is read from the turn's stream log, as the web client
 // reads it, and translated to Chat Completions (chunks.ts).
-import { assertWithinDailyMessageLimit } from '../auth/limits.ts';
+import type { DailyMessageLimit } from '../auth/limits.ts';
 import type { ChatEngine, StartedTurn } from '../chat/engine.ts';
 import { HISTORY_MESSAGE_LIMIT } from '../chat/history.ts';
 import type { SetupAdmission } from '../chat/setup-admission.ts';
@@ -38,6 +38,8 @@ export class CompletionService {
     private readonly streamLog: StreamLog,
     private readonly models: ModelSource,
     private readonly admission: SetupAdmission,
+    /** The chat's own daily limit: a call counts as the one message it sends. */
+    private readonly dailyLimit: DailyMessageLimit,
   ) {}
 
   listModels(actor: Actor): OpenAiModel[] {
@@ -53,14 +55,13 @@ export class CompletionService {
    * take turns with the chat's (see setup-admission.ts); `signal` (the client's request) drops one still waiting.
    */
   start(actor: Actor, request: ChatCompletionRequest, signal?: AbortSignal): Promise<StartedCompletion> {
-    return this.admission.run(() => this.startNow(actor, request), signal);
+    return this.dailyLimit.countTurn(actor, () => this.admission.run(() => this.startNow(actor, request), signal));
   }
 
   private async startNow(actor: Actor, request: ChatCompletionRequest): Promise<StartedCompletion> {
     // A request that cannot make a conversation is refused before the model is looked up, as a bad field would be.
     const input = conversationFromRequest(request, request.model);
     const model = findUsableModel(this.models.viewFor(actor.id), this.providers, request.model);
-    await assertWithinDailyMessageLimit(this.store, actor);
     const conversation = await this.store.conversations.create({
       actor,
       origin: 'api',

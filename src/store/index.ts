@@ -2,10 +2,13 @@
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database } from '../db/client.ts';
 import { ApiKeyStore } from './api-keys.ts';
+import { AuthRateLimitStore } from './auth-rate-limits.ts';
 import { BackupLogStore } from './backup-logs.ts';
 import { ConversationModelStore } from './conversation-models.ts';
 import { ConversationStore } from './conversations.ts';
+import { DailyUsageStore } from './daily-usage.ts';
 import { DocumentStore } from './documents.ts';
+import { GuestMergeStore } from './guest-merge.ts';
 import { InviteStore } from './invites.ts';
 import { MessageStore } from './messages.ts';
 import { MetricStore } from './metrics.ts';
@@ -25,6 +28,9 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     db,
     users: new UserStore(db),
     apiKeys: new ApiKeyStore(db),
+    authRateLimits: new AuthRateLimitStore(db),
+    dailyUsage: new DailyUsageStore(db),
+    guestMerge: new GuestMergeStore(db),
     conversations: new ConversationStore(db),
     messages: new MessageStore(db, options.keyring ?? null),
     replies: new ReplyStore(db, options.keyring ?? null),

@@ -73,6 +73,22 @@ export class SystemConfigStore {
     return existing!.value;
   }
 
+  /** An internal value, if the key has one. */
+  async findInternal(key: string): Promise<unknown> {
+    if (!isInternalKey(key)) throw new Error(`internal config keys start with ${INTERNAL_KEY_PREFIX}: ${key}`);
+    const [existing] = await this.db
+      .select({ value: systemConfigs.value })
+      .from(systemConfigs)
+      .where(eq(systemConfigs.key, key));
+    return existing?.value;
+  }
+
+  /** Removes an internal value (one kept elsewhere from now on). */
+  async deleteInternal(key: string): Promise<void> {
+    if (!isInternalKey(key)) throw new Error(`internal config keys start with ${INTERNAL_KEY_PREFIX}: ${key}`);
+    await this.db.delete(systemConfigs).where(eq(systemConfigs.key, key));
+  }
+
   /** Creates or replaces the key's value. Admins only. */
   async set({ actor, key, value }: { actor: Actor; key: string; value: unknown }): Promise<SystemConfig> {
     if (!isAdmin(actor)) throw new AppError('forbidden', 'only admins change system configuration');

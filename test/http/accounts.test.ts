@@ -137,6 +137,47 @@ for (const kind of testBackends()) {
       assertJsonError(await user.delete('/api/keys/not-a-uuid'), 400, 'invalid_input');
     });
 
+    test('a picture is an https: URL or a small inline image; any other address is refused with a 400 saying so', async () => {
+      const tinyPng = `data:image/png;base64,${Buffer.from('not really a png, but base64').toString('base64')}`;
+      const refused = [
+        'http://tracker.example/pixel.gif?who=me',
+        'javascript:alert(1)',
+        '//tracker.example/pixel.gif',
+        'ftp://files.example/me.png',
+        `data:image/svg+xml;base64,${Buffer.from('<svg onload="alert(1)"/>').toString('base64')}`,
+        `data:image/png;base64,${'A'.repeat(20_000)}`,
+        `https://images.example/${'x'.repeat(20_000)}.png`,
+      ];
+      for (const [index, image] of refused.entries()) {
+        const signUp = await new TestClient(server.baseUrl).post('/api/auth/sign-up/email', {
+          email: `pictured-${index}@example.test`,
+          password: PASSWORD,
+          name: 'Pictured',
+          image,
+        });
+        assertJsonError(signUp, 400, 'invalid_input');
+        assert.match(signUp.body.error.message, /image must be/, image.slice(0, 40));
+      }
+      const user = await signUp(server, 'framed@example.com');
+      for (const image of refused) {
+        const update = await user.post('/api/auth/update-user', { image });
+        assertJsonError(update, 400, 'invalid_input');
+      }
+      assert.equal((await user.get('/api/me')).body.avatarUrl, null, 'nothing was stored');
+      for (const image of ['https://images.example/me.png', tinyPng]) {
+        assert.equal((await user.post('/api/auth/update-user', { image })).status, 200, image);
+        assert.equal((await user.get('/api/me')).body.avatarUrl, image);
+      }
+      const pictured = await new TestClient(server.baseUrl).post('/api/auth/sign-up/email', {
+        email: 'pictured@example.test',
+        password: PASSWORD,
+        name: 'Pictured',
+        image: 'https://images.example/pictured.png',
+      });
+      assert.equal(pictured.status, 200, JSON.stringify(pictured.body));
+      assert.equal(pictured.body.user.image, 'https://images.example/pictured.png');
+    });
+
     test('a user cannot make themselves an admin through the sign-up body', async () => {
       const browser = new TestClient(server.baseUrl);
       const response = await browser.post('/api/auth/sign-up/email', {

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import OpenAI from 'openai';
 import { DAILY_MESSAGE_LIMITS_KEY } from '../../src/auth/limits.ts';
+import { usageDayOf } from '../../src/store/daily-usage.ts';
 import { conversations, models } from '../../src/db/schema/index.ts';
 import type { OpenAiErrorBody } from '../../src/openai-compat/wire.ts';
 import { seedModels } from '../../src/models/seed.ts';
@@ -427,6 +428,8 @@ for (const kind of testBackends()) {
       const setLimits = (value: unknown) => server.runtime.store.systemConfigs.set({ actor: admin, key: DAILY_MESSAGE_LIMITS_KEY, value });
       await setLimits({ admin: 1 });
       try {
+        const first = await openai.chat.completions.create({ model: 'fake:alpha', messages: [{ role: 'user', content: 'one' }] });
+        assert.equal(first.choices[0]!.message.content, ALPHA_REPLY);
         await assert.rejects(
           openai.chat.completions.create({ model: 'fake:alpha', messages: [{ role: 'user', content: 'one more' }] }),
           (error: unknown) => {
@@ -445,8 +448,8 @@ for (const kind of testBackends()) {
     test('only the message a request sends counts against the daily limit, not the earlier turns it carries again', async () => {
       const admin = await actor();
       const setLimits = (value: unknown) => server.runtime.store.systemConfigs.set({ actor: admin, key: DAILY_MESSAGE_LIMITS_KEY, value });
-      const today = new Date(new Date().toISOString().slice(0, 10));
-      const sentBefore = await server.runtime.store.messages.countBySenderSince({ userId: admin.id, since: today });
+      const usedToday = () => server.runtime.store.dailyUsage.messagesOn({ userId: admin.id, day: usageDayOf(new Date()) });
+      const sentBefore = await usedToday();
       const conversation = [
         { role: 'user' as const, content: 'first' },
         { role: 'assistant' as const, content: 'an answer' },
@@ -461,7 +464,7 @@ for (const kind of testBackends()) {
           const completion = await openai.chat.completions.create({ model: 'fake:alpha', messages: conversation });
           assert.equal(completion.choices[0]!.message.content, ALPHA_REPLY);
         }
-        assert.equal(await server.runtime.store.messages.countBySenderSince({ userId: admin.id, since: today }), sentBefore + 2);
+        assert.equal(await usedToday(), sentBefore + 2);
         await assert.rejects(
           openai.chat.completions.create({ model: 'fake:alpha', messages: conversation }),
           (error: unknown) => error instanceof OpenAI.RateLimitError,

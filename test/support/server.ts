@@ -1,5 +1,8 @@
 // The HTTP server on a fresh test database and a free port, as `chorus serve` would run it, plus a small client
 // that behaves like a browser (keeps cookies, sends the Origin of the page it is on) or like a script (API key).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { readEnvironment } from '../../src/config/env.ts';
 import type { DatabaseKind } from '../../src/db/client.ts';
 import { startServer } from '../../src/http/server.ts';
@@ -11,14 +14,34 @@ export const TEST_PUBLIC_URL = 'http://chorus.test';
 
 export type TestServer = { baseUrl: string; runtime: Runtime; close(): Promise<void> };
 
-/** `env` is the whole environment (nothing leaks in from the process running the tests). */
+/**
+ * Tests sign many people up and in from 127.0.0.1 within seconds, which the defaults rightly refuse: a test server
+ * raises the limits on getting in, unless a test gives them (an empty value leaves the default in force).
+ */
+export const RAISED_AUTH_LIMITS = {
+  CHORUS_SIGN_IN_ATTEMPTS_PER_ADDRESS: '1000000',
+  CHORUS_SIGN_IN_ATTEMPTS_PER_ACCOUNT: '1000000',
+  CHORUS_SIGN_UPS_PER_ADDRESS: '1000000',
+  CHORUS_GUESTS_PER_ADDRESS: '1000000',
+};
+
+/** The settings to give a test server that must run with the default limits on getting in. */
+export const DEFAULT_AUTH_LIMITS = Object.fromEntries(Object.keys(RAISED_AUTH_LIMITS).map((name) => [name, '']));
+
+/**
+ * `env` is the whole environment (nothing leaks in from the process running the tests) but RAISED_AUTH_LIMITS and,
+ * unless given, a DATA_DIR of its own (uploads, the session-signing secret), removed on close.
+ */
 export async function startTestServer(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = env.DATA_DIR ? undefined : mkdtempSync(path.join(os.tmpdir(), 'chorus-server-'));
+  const removeDataDir = () => dataDir && rmSync(dataDir, { recursive: true, force: true });
   const database = await openTestDatabase(kind);
-  const runtime = await openRuntime(readEnvironment({ PUBLIC_URL: TEST_PUBLIC_URL, ...env }), {
-    database,
-    migrate: false,
-    seedIfEmpty: false,
-    registerDeclaredModels: false,
+  const runtime = await openRuntime(
+    readEnvironment({ PUBLIC_URL: TEST_PUBLIC_URL, ...RAISED_AUTH_LIMITS, ...(dataDir ? { DATA_DIR: dataDir } : {}), ...env }),
+    { database, migrate: false, seedIfEmpty: false, registerDeclaredModels: false },
+  ).catch((error: unknown) => {
+    removeDataDir();
+    throw error;
   });
   const server = await startServer(runtime, 0);
   return {
@@ -27,6 +50,7 @@ export async function startTestServer(kind: DatabaseKind, env: Record<string, st
     close: async () => {
       await server.close();
       await runtime.close();
+      removeDataDir();
     },
   };
 }
@@ -54,16 +78,16 @@ export class TestClient {
     return this.request('DELETE', path);
   }
 
-  /** `body` is sent as given (a string), so a test can send JSON that does not parse. */
-  async request(method: string, path: string, body?: string): Promise<JsonResponse> {
-    const response = await this.open(method, path, body);
+  /** `body` is sent as given (a string), so a test can send JSON that does not parse; `headers` are added. */
+  async request(method: string, path: string, body?: string, headers?: Record<string, string>): Promise<JsonResponse> {
+    const response = await this.open(method, path, body, headers);
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
   }
 
   /** The response itself, its body unread: for streams (POST /api/chat, events). */
-  async open(method: string, path: string, body?: string): Promise<Response> {
-    const headers = new Headers();
+  async open(method: string, path: string, body?: string, extraHeaders: Record<string, string> = {}): Promise<Response> {
+    const headers = new Headers(extraHeaders);
     if (body !== undefined) headers.set('content-type', 'application/json');
     if (this.options.origin) headers.set('origin', this.options.origin);
     if (this.options.bearer) headers.set('authorization', `Bearer ${this.options.bearer}`);

@@ -1,10 +1,13 @@
 // /api/auth/*: better-auth's own routes (sign-up/email, sign-in/email, sign-in/anonymous, sign-out, get-session,
-// ...), answered by better-auth itself. Its errors are rewritten into our one error shape on the way out.
+// ...), answered by better-auth itself, told the client's address as Chorus works it out (client-address.ts). Its
+// errors are rewritten into our one error shape on the way out.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { callBetterAuth } from '../../auth/auth-context.ts';
 import { AUTH_BASE_PATH } from '../../auth/better-auth.ts';
+import { CLIENT_ADDRESS_HEADER } from '../../auth/rate-limits.ts';
 import { AppError, type ErrorCode } from '../../errors.ts';
+import { clientAddress } from '../client-address.ts';
 import type { AppEnv } from '../context.ts';
 import type { ErrorBody } from '../errors.ts';
 
@@ -22,8 +25,17 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>) {
   });
 
   app.on(['GET', 'POST'], `${AUTH_BASE_PATH}/*`, async (context) => {
-    const { auth } = context.get('runtime');
-    const response = await callBetterAuth(() => auth.handler(context.req.raw));
+    const { auth, env } = context.get('runtime');
+    const request = context.req.raw;
+    const address = clientAddress(
+      context.env?.incoming?.socket.remoteAddress,
+      request.headers.get('x-forwarded-for'),
+      env.CHORUS_TRUST_PROXY,
+    );
+    // Whatever a client sent under this name is replaced (or dropped when the address is unknown).
+    request.headers.delete(CLIENT_ADDRESS_HEADER);
+    if (address) request.headers.set(CLIENT_ADDRESS_HEADER, address);
+    const response = await callBetterAuth(() => auth.handler(request));
     return response.status < 400 ? response : rewriteError(context, response);
   });
 }
@@ -40,12 +52,16 @@ async function rewriteError(context: Context<AppEnv>, response: Response): Promi
   const errorBody: ErrorBody = {
     error: {
       code,
-      message: error.status >= 500 ? 'internal server error' : error.message,
+      // A 503 says what to do about it; only an unexpected failure is not described to the client.
+      message: code === 'internal' ? 'internal server error' : error.message,
       ...(reason ? { details: { reason } } : {}),
     },
   };
   const headers = new Headers(response.headers);
   headers.set('content-type', 'application/json');
+  // better-auth's own rate limiter says when to retry in a header of its own; clients know the standard one.
+  const retryAfter = headers.get('x-retry-after');
+  if (response.status === 429 && retryAfter && !headers.has('retry-after')) headers.set('retry-after', retryAfter);
   headers.delete('content-length');
   return new Response(JSON.stringify(errorBody), { status: error.status, headers });
 }
