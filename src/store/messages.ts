@@ -8,13 +8,13 @@ import { queryOne } from '../db/rows.ts';
 import { conversations, messages, models } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
-import { canRead, conversationReachable } from './conversation-access.ts';
+import { canRead, conversationReachable, requireConversation } from './conversation-access.ts';
 import {
   asCreationError,
   type Conversation,
   creationValues,
-  ConversationStore,
   type NewConversation,
+  toConversation,
 } from './conversations.ts';
 import { rotateMessageEncryption, type RotationOptions, toMessage } from './message-encryption.ts';
 import { MessageBatchWriter, prepareMessageRows } from './message-insert.ts';
@@ -78,7 +78,6 @@ export class MessageStore {
   constructor(
     private readonly db: Database,
     private readonly keyring: Keyring | null = null,
-    private readonly conversationStore: ConversationStore = new ConversationStore(db),
   ) {
     this.batches = new MessageBatchWriter(db);
     const inConversation = eq(messages.conversationId, sql.placeholder('conversationId'));
@@ -122,7 +121,7 @@ export class MessageStore {
     messages: NewMessage[];
   }): Promise<Message[]> {
     if (batch.length === 0) {
-      await this.conversationStore.get({ actor, id: conversationId, level: 'write' });
+      await requireConversation(this.db, actor, conversationId, 'write');
       return [];
     }
     const rows = prepareMessageRows(this.keyring, conversationId, batch, actor.id);
@@ -146,11 +145,14 @@ export class MessageStore {
     const rows = prepareMessageRows(this.keyring, conversation.id, batch, actor.id);
     let saved;
     try {
-      saved = await this.batches.write(conversation.id, rows, { creating: creationValues(actor, conversation) });
+      saved = await this.batches.write(conversation.id, rows, { creating: creationValues(actor, conversation, this.keyring) });
     } catch (error) {
       throw asCreationError(error, conversation);
     }
-    return { conversation: saved.created!, messages: saved.stored.map((row) => toMessage(this.keyring, row)) };
+    return {
+      conversation: toConversation(this.keyring, saved.created!),
+      messages: saved.stored.map((row) => toMessage(this.keyring, row)),
+    };
   }
 
   /** A page of a conversation the actor may read, newest first; the cursor walks back in time. */
@@ -171,7 +173,7 @@ export class MessageStore {
       ? await this.nextPage.execute({ ...common, ...keyOf(decodeCursor(before)) })
       : await this.firstPage.execute(common);
     // An empty page is either the end of the conversation or no access: only the second is an error.
-    if (rows.length === 0) await this.conversationStore.get({ actor, id: conversationId, level: 'read' });
+    if (rows.length === 0) await requireConversation(this.db, actor, conversationId, 'read');
     return toPage(
       rows.map((row) => toMessage(this.keyring, row)),
       pageSize,
