@@ -215,7 +215,7 @@ async function streamReply(
     if (request.abortSignal.aborted) status = 'stopped';
     else {
       status = 'error';
-      errorText = describeProviderError(error);
+      errorText = describeProviderError(error, { midStream: anyText });
       console.error(`reply ${messageId} (${model.id}) failed: ${errorText}\n  ${providerErrorDetails(error)}`);
     }
   }

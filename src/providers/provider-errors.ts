@@ -21,9 +21,10 @@ const REFUSAL_REASONS: Partial<Record<number, string>> = {
 
 /**
  * A short cause a person can act on: the HTTP status and a classified reason, or that the stream broke off, or
- * that the provider went quiet. Never a provider's own text, never a stack trace.
+ * that the provider went quiet. Never a provider's own text, never a stack trace. `midStream`: the reply had
+ * begun, so a failure nothing else explains (say, an error event in the provider's stream) is the stream breaking.
  */
-export function describeProviderError(error: unknown): string {
+export function describeProviderError(error: unknown, { midStream = false }: { midStream?: boolean } = {}): string {
   if (RetryError.isInstance(error)) {
     const attempts = error.errors.length;
     return `${describeProviderError(error.lastError)} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`;
@@ -34,7 +35,7 @@ export function describeProviderError(error: unknown): string {
   if (APICallError.isInstance(error)) return describeStatus(error.statusCode);
   // Our own refusals (a provider that is not configured, a model that does not exist) say what to do.
   if (error instanceof AppError) return error.message;
-  if (isBrokenStream(error)) return STREAM_BROKE_OFF;
+  if (midStream || isBrokenStream(error)) return STREAM_BROKE_OFF;
   return 'the reply failed (an unexpected error; the server log has the details)';
 }
 
@@ -80,10 +81,19 @@ export function providerErrorDetails(error: unknown): string {
     } else if (cause instanceof Error) {
       lines.push(`${cause.name}: ${cause.message}`);
     } else {
-      lines.push(String(cause));
+      // An error event of the provider's stream arrives as the plain object it sent.
+      lines.push(typeof cause === 'object' && cause !== null ? safeJson(cause) : String(cause));
     }
   }
   return redactSecrets(lines.join('\n  caused by '));
+}
+
+function safeJson(value: object): string {
+  try {
+    return JSON.stringify(value).slice(0, 2_000);
+  } catch {
+    return String(value);
+  }
 }
 
 /**
