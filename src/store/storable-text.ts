@@ -10,12 +10,27 @@ export function storableText(text: string): string {
   return SUSPECT.test(text) ? text.replace(UNSTORABLE, '\uFFFD') : text;
 }
 
-/** A JSON value with every string in it (keys too) storable. */
+/** A JSON value with every string in it (keys too) storable; the value itself when nothing needs replacing. */
 export function storableJson<Value>(value: Value): Value {
-  if (typeof value === 'string') return storableText(value) as Value;
-  if (Array.isArray(value)) return value.map(storableJson) as Value;
+  return mayHoldUnstorable(value) ? replacedInJson(value) : value;
+}
+
+/** Looks without copying: every reply's parts pass here, and almost none hold such a character. */
+function mayHoldUnstorable(value: unknown): boolean {
+  if (typeof value === 'string') return SUSPECT.test(value);
+  if (Array.isArray(value)) return value.some(mayHoldUnstorable);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [storableText(key), storableJson(item)])) as Value;
+    const record = value as Record<string, unknown>;
+    for (const key in record) if (SUSPECT.test(key) || mayHoldUnstorable(record[key])) return true;
+  }
+  return false;
+}
+
+function replacedInJson<Value>(value: Value): Value {
+  if (typeof value === 'string') return storableText(value) as Value;
+  if (Array.isArray(value)) return value.map(replacedInJson) as Value;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [storableText(key), replacedInJson(item)])) as Value;
   }
   return value;
 }
