@@ -107,8 +107,13 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const stopSignals = createStopSignals(env);
   const conversationEvents = createConversationEvents(env);
   const fileStorage = new LocalFileStorage(path.join(env.DATA_DIR, 'files'));
-  const files = new FileService(database.db, fileStorage, { maxBytes: env.CHORUS_MAX_UPLOAD_BYTES });
-  const engine = new ChatEngine(store, providers, streamLog, stopSignals, fileStorage, conversationEvents);
+  const files = new FileService(database.db, fileStorage, {
+    maxBytes: env.CHORUS_MAX_UPLOAD_BYTES,
+    maxBytesPerUser: env.CHORUS_MAX_UPLOAD_BYTES_PER_USER,
+  });
+  const engine = new ChatEngine(store, providers, streamLog, stopSignals, fileStorage, conversationEvents, {
+    maxReplyChars: env.CHORUS_MAX_REPLY_CHARS,
+  });
   const changes: ChangeListener = createChangeListener(database);
   const apiKeyActors = new ApiKeyActors(store);
   const registry = new ModelRegistry(database.db);

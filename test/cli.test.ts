@@ -104,7 +104,7 @@ describe('the chorus command', { concurrency: 3 }, () => {
     assert.deepEqual(await edit(), { displayName: 'Echo, renamed by an admin', count: CATALOG_SIZE });
   });
 
-  test('encryption rotate encrypts plaintext messages, then moves them to a new key', async () => {
+  test('encryption rotate encrypts plaintext messages and titles, then moves them to a new key', async () => {
     const env = { DATA_DIR: await directories.initialised() };
     const firstKey = randomBytes(32).toString('base64');
     const secondKey = randomBytes(32).toString('hex');
@@ -142,10 +142,21 @@ describe('the chorus command', { concurrency: 3 }, () => {
 
     const first = await runChorus(['encryption', 'rotate'], { ...env, CHORUS_ENCRYPTION_KEY: firstKey });
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /scanned 1: encrypted 1 plaintext, re-encrypted 0/);
+    assert.match(first.stdout, /scanned 1 messages: encrypted 1 plaintext, re-encrypted 0/);
+    assert.match(first.stdout, /scanned 1 titles: encrypted 1 plaintext, re-encrypted 0/);
     const afterFirst = await storedRow();
     assert.equal(afterFirst!.content, null);
     assert.equal(afterFirst!.encrypted, true);
+    const storedTitle = () =>
+      inDatabase((_, db) =>
+        queryOne<{ title: string | null; key_id: string | null }>(
+          db,
+          sql`select title, title_key_id as key_id from conversations where id = ${conversationId}`,
+        ),
+      );
+    const titleAfterFirst = await storedTitle();
+    assert.equal(titleAfterFirst!.title, null);
+    assert.equal(titleAfterFirst!.key_id, afterFirst!.key_id);
 
     const second = await runChorus(['encryption', 'rotate'], {
       ...env,
@@ -153,13 +164,17 @@ describe('the chorus command', { concurrency: 3 }, () => {
       CHORUS_ENCRYPTION_PREVIOUS_KEYS: firstKey,
     });
     assert.equal(second.code, 0, second.stderr);
-    assert.match(second.stdout, /scanned 1: encrypted 0 plaintext, re-encrypted 1/);
+    assert.match(second.stdout, /scanned 1 messages: encrypted 0 plaintext, re-encrypted 1/);
+    assert.match(second.stdout, /scanned 1 titles: encrypted 0 plaintext, re-encrypted 1/);
     const afterSecond = await storedRow();
     assert.notEqual(afterSecond!.key_id, afterFirst!.key_id);
+    assert.equal((await storedTitle())!.key_id, afterSecond!.key_id);
 
     const onlyNewKey = keyringFromEnvironment({ CHORUS_ENCRYPTION_KEY: secondKey });
     const page = await inDatabase((store) => store.messages.page({ actor, conversationId }), onlyNewKey);
     assert.equal(page.items[0]!.content, secret);
+    const conversation = await inDatabase((store) => store.conversations.get({ actor, id: conversationId }), onlyNewKey);
+    assert.equal(conversation.title, 'vault');
   });
 
   test('a bad environment value stops the program with a message naming the variable', async () => {

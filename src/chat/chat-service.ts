@@ -34,7 +34,10 @@ export type SubmitRequest = {
   /** The client's id for the message: a retry with the same id never doubles it. */
   clientMessageId: string;
   parts: MessagePart[];
-  /** Editing: the message this one replaces (it and everything after it are removed). */
+  /**
+   * Editing: the message this one replaces (it and everything after it are removed; refused when that would remove
+   * other people's messages and the sender may not manage the conversation: see MessageStore.deleteFollowing).
+   */
   replacesMessageId?: string;
   modelIds?: string[];
   webSearch?: WebSearchRequest;
@@ -187,7 +190,10 @@ export class ChatService {
     return { streamId: started.streamId, started };
   }
 
-  /** Answers a person's message again: its replies (and anything after them) are replaced by new ones. */
+  /**
+   * Answers a person's message again: its replies (and anything after them) are replaced by new ones; refused when
+   * that would remove other people's messages, as for an edit.
+   */
   regenerate(request: RegenerateRequest): Promise<TurnOutcome> {
     return this.countedTurn(request.actor, () => this.admission.run(() => this.regenerateNow(request), request.signal));
   }

@@ -54,6 +54,12 @@ export type StartedTurn = {
   done: Promise<ReplySummary[]>;
 };
 
+/** The engine's settings from the environment. */
+export type ChatEngineSettings = {
+  /** The most characters any reply may hold (CHORUS_MAX_REPLY_CHARS; see reply-size-cap.ts). */
+  maxReplyChars: number;
+};
+
 export class ChatEngine {
   readonly activeTurns = new ActiveTurns();
   private readonly running = new Set<Promise<unknown>>();
@@ -65,6 +71,7 @@ export class ChatEngine {
     private readonly stopSignals: StopSignals,
     private readonly fileStorage: FileStorage,
     private readonly conversationEvents: ConversationEvents,
+    private readonly settings: ChatEngineSettings,
   ) {}
 
   /** Starts taking stop requests from every process; replies of this process stop when asked. */
@@ -132,6 +139,7 @@ export class ChatEngine {
           parentId: request.userMessage.id,
           isFirstResponder,
           charLimit: plan.charLimit,
+          maxChars: this.settings.maxReplyChars,
           webSearch: request.webSearch,
           abortSignal: controller.signal,
           emit,

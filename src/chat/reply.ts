@@ -1,24 +1,20 @@
 // One model's reply to a prompt: a pending assistant message saved first, the text streamed to the client as it
 // comes, saved as it grows (so a crash keeps what was said), and finished with its status, tokens, cost and
-// latency. A provider failure ends this reply with status `error` and never reaches the other models. With web
-// search, the provider's search tool goes along, and the sources it cites are streamed and saved with the text.
+// latency. A provider failure ends this reply with status `error` and never reaches the other models; so does a
+// reply whose end cannot be saved. With web search, the provider's search tool goes along, and the sources it cites
+// are streamed and saved with the text. No reply grows past the server's cap (see reply-size-cap.ts).
 import { performance } from 'node:perf_hooks';
-import {
-  APICallError,
-  type ModelMessage,
-  RetryError,
-  streamText,
-  type UIMessageChunk,
-} from 'ai';
+import { type ModelMessage, streamText, type UIMessageChunk } from 'ai';
 import type { MessagePart, models } from '../db/schema/index.ts';
 import { priceUsage, tokenUsageFromLanguageModelUsage } from '../models/pricing.ts';
-import type { ProviderRegistry } from '../providers/index.ts';
+import { describeProviderError, type ProviderRegistry, providerErrorDetails, STREAM_BROKE_OFF } from '../providers/index.ts';
 import { holdCallUntil } from '../providers/call-hold.ts';
 import { webSearchCallOptions } from '../providers/web-search.ts';
 import { newMessageId } from '../store/ids.ts';
 import type { ReplyStore } from '../store/replies.ts';
 import { CharLimitedText } from './char-limit.ts';
 import { batchDeltas } from './delta-batch.ts';
+import { ReplySizeCap } from './reply-size-cap.ts';
 
 type ModelRow = typeof models.$inferSelect;
 
@@ -38,9 +34,12 @@ export type ReplySummary = {
   costUsd?: number;
   latencyMs?: number;
   error?: string;
-  /** Cut at the conversation's character limit. */
+  /** Cut: at the conversation's character limit, or at the server's cap on a reply's size. */
   truncated?: boolean;
 };
+
+/** What a reply is told when how it ended could not be saved (the text saved so far is kept). */
+export const REPLY_NOT_SAVED = 'the reply could not be saved';
 
 export type ReplyRequest = {
   model: ModelRow;
@@ -52,6 +51,8 @@ export type ReplyRequest = {
   isFirstResponder?: boolean;
   /** Characters the reply may have (null: no limit); past it the reply is cut at a word boundary. */
   charLimit?: number | null;
+  /** The server's cap on any reply, in characters: past it the reply is cut and its provider call stopped. */
+  maxChars: number;
   webSearch?: { contextSize: 'low' | 'medium' | 'high' } | null;
   abortSignal: AbortSignal;
   emit: (chunk: UIMessageChunk) => void;
@@ -160,6 +161,7 @@ async function streamReply(
   emit({ type: 'text-start', id: messageId, providerMetadata: { chorus: { messageId, modelId: model.id } } });
 
   const limited = new CharLimitedText(request.charLimit ?? null);
+  const cap = new ReplySizeCap(request.maxChars);
   const sources: SourceUrlPart[] = [];
   let status: ReplyStatus = 'complete';
   let errorText: string | undefined;
@@ -177,10 +179,15 @@ async function streamReply(
     if (!call.parts) throw call.failedToStart;
     for await (const part of call.parts) {
       if (part.type === 'text-delta') {
-        deltas.add(part.text);
+        deltas.add(cap.take(part.text));
         // The first words go out at once (a turn of the event loop sooner); what follows them, in bursts.
         if (!anyText) deltas.flush();
         anyText = true;
+        if (cap.reached) {
+          // Leaving the loop cancels the stream; the provider's request is dropped too.
+          call.cancel();
+          break;
+        }
         continue;
       }
       // Text that waits goes out before whatever comes after it.
@@ -193,6 +200,11 @@ async function streamReply(
         emit({ ...source, providerMetadata: { chorus: { messageId, modelId: model.id } } });
       } else if (part.type === 'finish') {
         usage = tokenUsageFromLanguageModelUsage(part.totalUsage);
+        // The provider's stream ended without saying it was done: what came may be only part of the reply.
+        if (part.finishReason === 'interrupted') {
+          status = 'error';
+          errorText = STREAM_BROKE_OFF;
+        }
       } else if (part.type === 'abort') {
         status = 'stopped';
       } else if (part.type === 'error') {
@@ -203,7 +215,8 @@ async function streamReply(
     if (request.abortSignal.aborted) status = 'stopped';
     else {
       status = 'error';
-      errorText = describeProviderError(error);
+      errorText = describeProviderError(error, { midStream: anyText });
+      console.error(`reply ${messageId} (${model.id}) failed: ${errorText}\n  ${providerErrorDetails(error)}`);
     }
   }
   deltas.flush();
@@ -217,24 +230,38 @@ async function streamReply(
 
   const latencyMs = Math.round(performance.now() - started);
   const costUsd = priceUsage(model.pricing, usage);
-  await replies.finish(messageId, {
-    content: text,
-    parts: replyParts(text, sources),
-    status,
-    inputTokens: usage.inputTokens,
-    outputTokens: usage.outputTokens,
-    cachedInputTokens: usage.cachedInputTokens,
-    costUsd,
-    latencyMs,
-    metadata: { ...(errorText ? { error: errorText } : {}), ...(limited.truncated ? { truncated: true, charLimit: request.charLimit } : {}) },
-  });
+  const truncated = limited.truncated || cap.reached;
+  const metadata = {
+    ...(limited.truncated ? { truncated: true, charLimit: request.charLimit } : {}),
+    ...(cap.reached ? { truncated: true, maxReplyChars: cap.maxChars } : {}),
+  };
+  try {
+    await replies.finish(messageId, {
+      content: text,
+      parts: replyParts(text, sources),
+      status,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cachedInputTokens: usage.cachedInputTokens,
+      costUsd,
+      latencyMs,
+      metadata: { ...(errorText ? { error: errorText } : {}), ...metadata },
+    });
+  } catch (error) {
+    // Whatever refused it, the reply must not stay `streaming`: it ends as an error, keeping the text saved so far.
+    // Only when even that cannot be written does the turn fail (and the sweeper ends the reply later).
+    console.error(`saving the end of reply ${messageId} failed`, error);
+    status = 'error';
+    errorText = REPLY_NOT_SAVED;
+    await replies.endAsError(messageId, errorText);
+  }
   const final = summary({
     status,
     ...usage,
     costUsd,
     latencyMs,
     ...(errorText ? { error: errorText } : {}),
-    ...(limited.truncated ? { truncated: true } : {}),
+    ...(truncated ? { truncated: true } : {}),
   });
   emit({ type: 'data-reply', id: messageId, data: final } as UIMessageChunk);
   return final;
@@ -246,20 +273,6 @@ type SourceUrlPart = { type: 'source-url'; sourceId: string; url: string; title?
 /** What a reply stores: its text, then the pages it cites. */
 function replyParts(text: string, sources: SourceUrlPart[]): MessagePart[] {
   return [...(text ? [{ type: 'text', text }] : []), ...sources];
-}
-
-/** A message a person can act on; the provider's own words when it gave any, never a stack trace. */
-export function describeProviderError(error: unknown): string {
-  if (RetryError.isInstance(error)) {
-    const attempts = error.errors.length;
-    return `${describeProviderError(error.lastError)} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`;
-  }
-  if (APICallError.isInstance(error)) {
-    const status = error.statusCode ? ` (HTTP ${error.statusCode})` : '';
-    return `the provider refused the request${status}: ${error.message}`;
-  }
-  if (error instanceof Error) return `the reply failed: ${error.message}`;
-  return 'the reply failed';
 }
 
 /**

@@ -17,6 +17,10 @@ export const environmentSchema = z.object({
   DATABASE_URL: optionalUrl,
   /** The largest file a person may upload to attach to a message (POST /api/files). */
   CHORUS_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().max(1024 ** 3).default(10 * 1024 * 1024),
+  /** The most bytes one person's uploads may take together; delete some to make room. */
+  CHORUS_MAX_UPLOAD_BYTES_PER_USER: z.coerce.number().int().positive().max(1024 ** 4).default(500 * 1024 * 1024),
+  /** The most characters one reply may hold; past it the reply is cut and its provider call stopped. */
+  CHORUS_MAX_REPLY_CHARS: z.coerce.number().int().min(1_000).max(10_000_000).default(200_000),
   /** 32 bytes, base64 or hex. When set, message text is stored only encrypted. */
   CHORUS_ENCRYPTION_KEY: z.string().min(1).optional(),
   /** Earlier keys, comma-separated, still accepted for reading until `chorus encryption rotate` ran. */

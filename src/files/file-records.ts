@@ -1,8 +1,9 @@
 // The rows of uploaded files, scoped by the actor in the SQL itself: a file is its uploader's, and readable too by
-// whoever can read the conversation it was sent in. Anyone else is told it does not exist.
-import { and, eq, inArray, isNull, or } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { conversations, files } from '../db/schema/index.ts';
+// whoever can read the conversation it was sent in. Anyone else is told it does not exist. Each person's uploads
+// together stay within a quota; only the uploader deletes one.
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import type { Database, Executor } from '../db/client.ts';
+import { conversations, files, users } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
 import { canRead, conversationReachable } from '../store/conversation-access.ts';
@@ -13,12 +14,45 @@ export type NewFileRecord = Omit<typeof files.$inferInsert, 'ownerId' | 'convers
 export class FileRecords {
   constructor(private readonly db: Database) {}
 
-  async create({ actor, file }: { actor: Actor; file: NewFileRecord }): Promise<FileRecord> {
-    const [created] = await this.db
-      .insert(files)
-      .values({ ...file, ownerId: actor.id })
+  /** Records an upload, if it fits in what is left of the uploader's quota (else payload_too_large, naming both). */
+  async create({ actor, file, quotaBytes }: { actor: Actor; file: NewFileRecord; quotaBytes: number }): Promise<FileRecord> {
+    return this.db.transaction(async (tx) => {
+      // One person's uploads take turns here, so two at once cannot both take the room left for one. The lock is
+      // the weakest that orders them: it does not hold up rows that merely refer to the user.
+      await tx.select({ id: users.id }).from(users).where(eq(users.id, actor.id)).for('no key update');
+      const usedBytes = await bytesOwnedBy(tx, actor.id);
+      if (usedBytes + file.sizeBytes > quotaBytes) throw quotaExceeded(file, { usedBytes, quotaBytes });
+      const [created] = await tx
+        .insert(files)
+        .values({ ...file, ownerId: actor.id })
+        .returning();
+      return created!;
+    });
+  }
+
+  /** How many bytes the actor's uploads take. */
+  usedBytes({ actor }: { actor: Actor }): Promise<number> {
+    return bytesOwnedBy(this.db, actor.id);
+  }
+
+  /** Removes the actor's own upload; undefined when they have none with this id. */
+  async deleteOwn({ actor, id }: { actor: Actor; id: string }): Promise<FileRecord | undefined> {
+    const [deleted] = await this.db
+      .delete(files)
+      .where(and(eq(files.id, id), eq(files.ownerId, actor.id)))
       .returning();
-    return created!;
+    return deleted;
+  }
+
+  /**
+   * Which of these upload ids no longer exist: their uploader deleted them. Not scoped by an actor: the ids come
+   * from messages the caller may read, and all it tells is whether each file is still there.
+   */
+  async findDeleted(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db.select({ id: files.id }).from(files).where(inArray(files.id, ids));
+    const existing = new Set(rows.map((row) => row.id));
+    return new Set(ids.filter((id) => !existing.has(id)));
   }
 
   /** A file the actor may download: their own, or sent in a conversation they can read. */
@@ -67,4 +101,22 @@ export class FileRecords {
       throw new AppError('conflict', 'a file of this message was just sent in another conversation; upload it again');
     }
   }
+}
+
+async function bytesOwnedBy(db: Executor, ownerId: string): Promise<number> {
+  const [row] = await db
+    .select({ bytes: sql<number>`coalesce(sum(${files.sizeBytes}), 0)::bigint` })
+    .from(files)
+    .where(eq(files.ownerId, ownerId));
+  return Number(row?.bytes ?? 0);
+}
+
+/** The upload that would take its uploader past their quota: what it is, what they use, and the quota. */
+export function quotaExceeded(file: { name: string; sizeBytes: number }, { usedBytes, quotaBytes }: { usedBytes: number; quotaBytes: number }) {
+  return new AppError(
+    'payload_too_large',
+    `${file.name} (${file.sizeBytes} bytes) does not fit in your storage quota of ${quotaBytes} bytes: your uploads use ` +
+      `${usedBytes} bytes, ${Math.max(0, quotaBytes - usedBytes)} are left. Delete uploads you no longer need (DELETE /api/files/{id})`,
+    { details: { quotaBytes, usedBytes, sizeBytes: file.sizeBytes } },
+  );
 }

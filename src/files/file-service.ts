@@ -1,10 +1,11 @@
-// Uploading and downloading attachments: an upload is checked (size, and type by its own bytes), its bytes go to
-// file storage and a row records whose they are; a download finds the row the actor may read, then the bytes.
+// Uploading, downloading and deleting attachments: an upload is checked (size, the uploader's quota, and type by its
+// own bytes), its bytes go to file storage and a row records whose they are; a download finds the row the actor may
+// read, then the bytes; a deletion removes the row, then the bytes.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Database } from '../db/client.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
-import { type FileRecord, FileRecords } from './file-records.ts';
+import { type FileRecord, FileRecords, quotaExceeded } from './file-records.ts';
 import { verifiedMediaType } from './media-types.ts';
 import type { FileStorage } from './storage.ts';
 
@@ -18,7 +19,8 @@ export class FileService {
   constructor(
     db: Database,
     private readonly storage: FileStorage,
-    readonly limits: { maxBytes: number },
+    /** The largest file, and the most bytes one person's uploads may take together. */
+    readonly limits: { maxBytes: number; maxBytesPerUser: number },
   ) {
     this.records = new FileRecords(db);
   }
@@ -33,12 +35,19 @@ export class FileService {
       );
     }
     const mediaType = verifiedMediaType(bytes, declaredType, displayName);
+    const quotaBytes = this.limits.maxBytesPerUser;
+    // Refused before the bytes are written when it plainly does not fit; the row's insert decides for certain.
+    const usedBytes = await this.records.usedBytes({ actor });
+    if (usedBytes + bytes.length > quotaBytes) {
+      throw quotaExceeded({ name: displayName, sizeBytes: bytes.length }, { usedBytes, quotaBytes });
+    }
     const id = randomUUID();
     const storageKey = `${actor.id}/${id}`;
     await this.storage.put(storageKey, bytes, { mediaType });
     try {
       return await this.records.create({
         actor,
+        quotaBytes,
         file: {
           id,
           mediaType,
@@ -64,6 +73,24 @@ export class FileService {
       throw notFound('file', id);
     }
     return { file, body };
+  }
+
+  /**
+   * Deletes the actor's own upload, also one already sent in a conversation: its messages keep the file's name and
+   * show it as removed, and models are told it is no longer available. The row goes first, then the bytes: a crash
+   * in between leaves bytes nobody can reach (harmless), never a row whose bytes are gone. Anyone else who can see
+   * the file is refused (403); to the rest it does not exist (404).
+   */
+  async delete({ actor, id }: { actor: Actor; id: string }): Promise<void> {
+    const deleted = await this.records.deleteOwn({ actor, id });
+    if (!deleted) {
+      // Throws not-found unless the actor may at least read it.
+      await this.records.findReadable({ actor, id });
+      throw new AppError('forbidden', `file ${id} is not yours to delete: only its uploader may`);
+    }
+    await this.storage.delete(deleted.storageKey).catch((error: unknown) => {
+      console.error(`file ${id}: its row is deleted but its bytes could not be (key ${deleted.storageKey})`, error);
+    });
   }
 }
 

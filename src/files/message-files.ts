@@ -1,6 +1,7 @@
 // Files on messages: a person's message names its uploads by URL (AI SDK UI file parts); the server stores each
 // as a file part it wrote itself (its own URL, type and name, never the client's claims) plus an attachment
-// entry with the storage key, which is how a prompt finds the bytes later. Pure functions.
+// entry with the storage key, which is how a prompt finds the bytes later. A file its uploader deleted is shown
+// as removed. Pure functions.
 import type { MessageAttachment, MessagePart } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import type { FileRecord } from './file-records.ts';
@@ -58,5 +59,26 @@ export function withStoredFileParts(parts: MessagePart[], files: FileRecord[]): 
     if (part.type !== 'file') return part;
     const file = byId.get(fileIdFromUrl(String(part.url))!);
     return file ? filePartOf(file) : part;
+  });
+}
+
+/** The uploads stored messages name, each once. */
+export function fileIdsOfStoredParts(messages: { parts: MessagePart[] }[]): string[] {
+  const ids = new Set<string>();
+  for (const message of messages) {
+    for (const part of message.parts) {
+      const id = part.type === 'file' && typeof part.url === 'string' ? fileIdFromUrl(part.url) : null;
+      if (id) ids.add(id);
+    }
+  }
+  return [...ids];
+}
+
+/** The parts with each file part whose upload was deleted marked `removed: true` (its name and type stay). */
+export function withDeletedFilesMarked(parts: MessagePart[], deletedIds: ReadonlySet<string>): MessagePart[] {
+  if (deletedIds.size === 0) return parts;
+  return parts.map((part) => {
+    const id = part.type === 'file' && typeof part.url === 'string' ? fileIdFromUrl(part.url) : null;
+    return id && deletedIds.has(id) ? { ...part, removed: true } : part;
   });
 }

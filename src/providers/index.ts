@@ -11,3 +11,4 @@ export { DECLARED_MODEL_CONTEXT_WINDOW, declaredModelDefinitions, registerDeclar
 export { createOfflineModel, OFFLINE_MODEL_ID, OFFLINE_PROVIDER, type OfflineModelOptions } from './offline-model.ts';
 export { fetchWithIdleTimeout, idleTimeoutError } from './idle-timeout.ts';
 export { estimateTokens } from './token-estimate.ts';
+export { describeProviderError, providerErrorDetails, redactSecrets, STREAM_BROKE_OFF } from './provider-errors.ts';

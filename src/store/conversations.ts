@@ -1,5 +1,7 @@
-// Conversations (= chats, sessions): create, read, list newest-first, change, delete — always as an actor.
+// Conversations (= chats, sessions): create, read, list newest-first, change, delete — always as an actor. With a
+// keyring the title is stored only encrypted (see title-encryption.ts); every read gives it in the clear.
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import type { Keyring } from '../crypto/encryption.ts';
 import type { Database, Executor } from '../db/client.ts';
 import {
   conversationModels,
@@ -15,8 +17,18 @@ import { newConversationId } from './ids.ts';
 import { mergedJson } from './json-merge.ts';
 import { clampLimit, decodeCursor, type Page, toPage } from './pagination.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './postgres-errors.ts';
+import { openTitle, sealTitle } from './title-encryption.ts';
 
-export type Conversation = typeof conversations.$inferSelect;
+/** A conversation as stored: its title may be sealed. */
+export type ConversationRow = typeof conversations.$inferSelect;
+/** A conversation as callers see it: the title in the clear, however it is stored. */
+export type Conversation = Omit<ConversationRow, 'encryptedTitle' | 'titleKeyId'>;
+
+/** A stored row as callers see it: the title opened, the storage columns gone. */
+export function toConversation(keyring: Keyring | null, row: ConversationRow): Conversation {
+  const { encryptedTitle: _ciphertext, titleKeyId: _keyId, ...conversation } = row;
+  return { ...conversation, title: openTitle(keyring, row) };
+}
 
 export type NewConversation = {
   /** A client may choose the id (useChat names a new chat before the server sees it). */
@@ -54,7 +66,10 @@ export class ConversationStore {
   private readonly writableWithMembers;
   private readonly createStatement;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    private readonly keyring: Keyring | null = null,
+  ) {
     const { created, owner, members } = conversationCreation(db);
     this.createStatement = db.with(created, owner, members).select().from(created).prepare('conversations_create');
     const base = () =>
@@ -109,21 +124,27 @@ export class ConversationStore {
    * conversationCreation). A taken id is a conflict.
    */
   async create({ actor, ...input }: NewConversation & { actor: Actor }): Promise<Conversation> {
-    let conversation: Conversation | undefined;
+    let created: ConversationRow | undefined;
     try {
-      [conversation] = await this.createStatement.execute(creationValues(actor, { ...input, id: input.id ?? newConversationId() }));
+      const values = creationValues(actor, { ...input, id: input.id ?? newConversationId() }, this.keyring);
+      [created] = await this.createStatement.execute(values);
     } catch (error) {
       throw asCreationError(error, input);
     }
-    if (!conversation) throw conversationIdTaken(input.id);
-    return conversation;
+    if (!created) throw conversationIdTaken(input.id);
+    return this.open(created);
+  }
+
+  /** A row read elsewhere (another store's statement) as callers see it. */
+  open(row: ConversationRow): Conversation {
+    return toConversation(this.keyring, row);
   }
 
   /** The conversation if the actor may reach it at `level`; otherwise not-found, never the data. */
   async get({ actor, id, level = 'read' }: { actor: Actor; id: string; level?: AccessLevel }, db: Executor = this.db) {
     const [conversation] = await db.select().from(conversations).where(conversationWithAccess(actor, id, level));
     if (!conversation) throw notFound('conversation', id);
-    return conversation;
+    return this.open(conversation);
   }
 
   /**
@@ -132,7 +153,7 @@ export class ConversationStore {
    */
   async findWritableWithMembers({ actor, id }: { actor: Actor; id: string }) {
     const [row] = await this.writableWithMembers.execute({ actorId: actor.id, id });
-    return row;
+    return row && { conversation: this.open(row.conversation), members: row.members };
   }
 
   /** The actor's conversations (owned or joined), most recent activity first. */
@@ -144,7 +165,7 @@ export class ConversationStore {
       ? await this.listNextPage.execute({ actorId: actor.id, limit: pageSize + 1, ...keyOf(decodeCursor(cursor)) })
       : await this.listFirstPage.execute({ actorId: actor.id, limit: pageSize + 1 });
     const page = toPage(rows, pageSize, (row) => ({ at: row.activityAt, id: row.conversation.id }));
-    return { items: page.items.map((row) => ({ ...row.conversation, role: row.role })), nextCursor: page.nextCursor };
+    return { items: page.items.map((row) => ({ ...this.open(row.conversation), role: row.role })), nextCursor: page.nextCursor };
   }
 
   /**
@@ -168,6 +189,7 @@ export class ConversationStore {
     const level: AccessLevel = changes.visibility === undefined ? 'manage' : 'own';
     const values = {
       ...changes,
+      ...(changes.title === undefined ? {} : sealTitle(this.keyring, id, changes.title)),
       ...(parameterChanges ? { parameters: mergedJson(conversations.parameters, parameterChanges) } : {}),
       ...(settingChanges ? { settings: mergedJson(conversations.settings, settingChanges) } : {}),
     };
@@ -178,7 +200,7 @@ export class ConversationStore {
       .where(conversationWithAccess(actor, id, level))
       .returning();
     if (!conversation) throw notFound('conversation', id);
-    return conversation;
+    return this.open(conversation);
   }
 
   /** Owner only. Messages, votes, streams, transcripts, participants and invites go with it (cascades). */
@@ -196,7 +218,7 @@ export class ConversationStore {
       .select()
       .from(conversations)
       .where(eq(conversations.discordChannelId, channelId));
-    return conversation;
+    return conversation && this.open(conversation);
   }
 }
 
@@ -215,6 +237,9 @@ export function conversationCreation(db: Executor) {
       .values({
         id: placeholder('conversationId'),
         title: placeholder('title'),
+        // Bytes travel as base64 text: placeholders are not mapped through column types on every driver.
+        encryptedTitle: sql`decode(${placeholder('encryptedTitle')}, 'base64')`,
+        titleKeyId: placeholder('titleKeyId'),
         ownerId: placeholder('ownerId'),
         visibility: placeholder('visibility'),
         origin: placeholder('origin'),
@@ -239,11 +264,14 @@ export function conversationCreation(db: Executor) {
   return { created, owner, members };
 }
 
-/** The values of conversationCreation's placeholders, for the actor's new conversation. */
-export function creationValues(actor: Actor, input: NewConversation & { id: string }) {
+/** The values of conversationCreation's placeholders, for the actor's new conversation; the title sealed with a keyring. */
+export function creationValues(actor: Actor, input: NewConversation & { id: string }, keyring: Keyring | null = null) {
+  const { title, encryptedTitle, titleKeyId } = sealTitle(keyring, input.id, input.title ?? null);
   return {
     conversationId: input.id,
-    title: input.title ?? null,
+    title,
+    encryptedTitle: encryptedTitle && Buffer.from(encryptedTitle).toString('base64'),
+    titleKeyId,
     ownerId: actor.id,
     visibility: input.visibility ?? 'private',
     origin: input.origin ?? 'web',

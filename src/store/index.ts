@@ -20,7 +20,7 @@ import { TranscriptStore } from './transcripts.ts';
 import { UserStore } from './users.ts';
 import { VoteStore } from './votes.ts';
 
-/** `keyring`: when given, message text is stored only encrypted (encryption at rest). */
+/** `keyring`: when given, message text and conversation titles are stored only encrypted (encryption at rest). */
 export type StoreOptions = { keyring?: Keyring | null };
 
 export function createStore(db: Database, options: StoreOptions = {}) {
@@ -31,7 +31,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     authRateLimits: new AuthRateLimitStore(db),
     dailyUsage: new DailyUsageStore(db),
     guestMerge: new GuestMergeStore(db),
-    conversations: new ConversationStore(db),
+    conversations: new ConversationStore(db, options.keyring ?? null),
     messages: new MessageStore(db, options.keyring ?? null),
     replies: new ReplyStore(db, options.keyring ?? null),
     votes: new VoteStore(db),

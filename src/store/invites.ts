@@ -8,14 +8,15 @@ import { conversationInvites, conversationParticipants, conversations } from '..
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { accessCondition, conversationWithAccess } from './conversation-access.ts';
-import type { Conversation } from './conversations.ts';
+import type { ConversationRow } from './conversations.ts';
 import { requireConversation } from './conversation-access.ts';
 import type { GrantableRole } from './participants.ts';
 
 export type Invite = typeof conversationInvites.$inferSelect;
 export type InviteRefusal = 'revoked' | 'expired' | 'used_up';
 /** `joined` is false when the actor was already in the conversation (the invite was not used). */
-export type AcceptedInvite = { conversation: Conversation; joined: boolean };
+/** The conversation as stored (its title may be sealed: ConversationStore.open reads it). */
+export type AcceptedInvite = { conversation: ConversationRow; joined: boolean };
 
 export type NewInvite = {
   actor: Actor;

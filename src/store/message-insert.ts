@@ -9,7 +9,7 @@ import { conversationParticipants, conversations, messages, streams } from '../d
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { conversationReachable } from './conversation-access.ts';
-import { type Conversation, conversationCreation, conversationIdTaken, type creationValues } from './conversations.ts';
+import { type ConversationRow, conversationCreation, conversationIdTaken, type creationValues } from './conversations.ts';
 
 type CreationValues = ReturnType<typeof creationValues>;
 import { newMessageId } from './ids.ts';
@@ -81,7 +81,7 @@ export type BatchOptions = {
 };
 
 /** The rows as stored, in input order, and the conversation when the batch created it. */
-export type SavedBatch = { stored: MessageRow[]; created?: Conversation };
+export type SavedBatch = { stored: MessageRow[]; created?: ConversationRow };
 
 /** The four statements a batch can need: a person's save, the engine's (with the turn's stream, or not), a first message. */
 type BatchKind = 'person' | 'engine' | 'engine-with-stream' | 'first-message';

@@ -4,16 +4,17 @@
 import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database, Executor } from '../db/client.ts';
+import { queryOne } from '../db/rows.ts';
 import { conversations, messages, models } from '../db/schema/index.ts';
-import { notFound } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
-import { canRead, conversationReachable } from './conversation-access.ts';
+import { canRead, conversationReachable, requireConversation } from './conversation-access.ts';
 import {
   asCreationError,
   type Conversation,
   creationValues,
-  ConversationStore,
   type NewConversation,
+  toConversation,
 } from './conversations.ts';
 import { rotateMessageEncryption, type RotationOptions, toMessage } from './message-encryption.ts';
 import { MessageBatchWriter, prepareMessageRows } from './message-insert.ts';
@@ -77,7 +78,6 @@ export class MessageStore {
   constructor(
     private readonly db: Database,
     private readonly keyring: Keyring | null = null,
-    private readonly conversationStore: ConversationStore = new ConversationStore(db),
   ) {
     this.batches = new MessageBatchWriter(db);
     const inConversation = eq(messages.conversationId, sql.placeholder('conversationId'));
@@ -121,7 +121,7 @@ export class MessageStore {
     messages: NewMessage[];
   }): Promise<Message[]> {
     if (batch.length === 0) {
-      await this.conversationStore.get({ actor, id: conversationId, level: 'write' });
+      await requireConversation(this.db, actor, conversationId, 'write');
       return [];
     }
     const rows = prepareMessageRows(this.keyring, conversationId, batch, actor.id);
@@ -145,11 +145,14 @@ export class MessageStore {
     const rows = prepareMessageRows(this.keyring, conversation.id, batch, actor.id);
     let saved;
     try {
-      saved = await this.batches.write(conversation.id, rows, { creating: creationValues(actor, conversation) });
+      saved = await this.batches.write(conversation.id, rows, { creating: creationValues(actor, conversation, this.keyring) });
     } catch (error) {
       throw asCreationError(error, conversation);
     }
-    return { conversation: saved.created!, messages: saved.stored.map((row) => toMessage(this.keyring, row)) };
+    return {
+      conversation: toConversation(this.keyring, saved.created!),
+      messages: saved.stored.map((row) => toMessage(this.keyring, row)),
+    };
   }
 
   /** A page of a conversation the actor may read, newest first; the cursor walks back in time. */
@@ -170,7 +173,7 @@ export class MessageStore {
       ? await this.nextPage.execute({ ...common, ...keyOf(decodeCursor(before)) })
       : await this.firstPage.execute(common);
     // An empty page is either the end of the conversation or no access: only the second is an error.
-    if (rows.length === 0) await this.conversationStore.get({ actor, id: conversationId, level: 'read' });
+    if (rows.length === 0) await requireConversation(this.db, actor, conversationId, 'read');
     return toPage(
       rows.map((row) => toMessage(this.keyring, row)),
       pageSize,
@@ -223,30 +226,15 @@ export class MessageStore {
     return new Map(rows.map(({ id, ...name }) => [id, name]));
   }
 
-  /** For edits and regeneration: removes the conversation's messages created at or after `at`. Returns how many. */
-  async deleteAfter({
-    actor,
-    conversationId,
-    at,
-  }: {
-    actor: Actor;
-    conversationId: string;
-    at: Date;
-  }): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      await this.conversationStore.get({ actor, id: conversationId, level: 'write' }, tx);
-      const deleted = await tx
-        .delete(messages)
-        .where(and(eq(messages.conversationId, conversationId), gte(messages.createdAt, at)))
-        .returning({ id: messages.id });
-      return deleted.length;
-    });
-  }
-
   /**
    * Edit and regenerate: removes the messages that come after `messageId` in the conversation's order
    * (created_at, id) — and the message itself with `inclusive` — so a new turn replaces them. Exact even when
    * several messages share a millisecond. Returns the ids removed.
+   *
+   * Nobody removes what other people wrote unless they may manage the conversation (its owner, its admins): when
+   * another person's message, or a reply to one, comes after `messageId`, it is a conflict and nothing is removed.
+   * (Replies to `messageId` itself are what regenerating redoes, whoever asked for them.) The check and the delete
+   * are one statement, so they see the same rows: a message someone sends meanwhile is neither counted nor removed.
    */
   async deleteFollowing({
     actor,
@@ -259,25 +247,36 @@ export class MessageStore {
     messageId: string;
     inclusive?: boolean;
   }): Promise<string[]> {
-    return this.db.transaction(async (tx) => {
-      await this.conversationStore.get({ actor, id: conversationId, level: 'write' }, tx);
-      const [pivot] = await tx
-        .select({ createdAt: messages.createdAt })
-        .from(messages)
-        .where(and(eq(messages.id, messageId), eq(messages.conversationId, conversationId)));
-      if (!pivot) throw notFound('message', messageId);
-      const after = inclusive ? sql`>=` : sql`>`;
-      const deleted = await tx
-        .delete(messages)
-        .where(
-          and(
-            eq(messages.conversationId, conversationId),
-            sql`(${messages.createdAt}, ${messages.id}) ${after} (${pivot.createdAt.toISOString()}::timestamptz, ${messageId}::uuid)`,
-          ),
-        )
-        .returning({ id: messages.id });
-      return deleted.map((row) => row.id);
-    });
+    if (!UUID_PATTERN.test(messageId)) throw notFound('message', messageId);
+    const after = inclusive ? sql.raw('>=') : sql.raw('>');
+    const othersWrote = sql`(doomed.role = 'user' and doomed.sender_id is distinct from ${actor.id}::uuid)
+      or (doomed.role <> 'user' and doomed.parent_id <> ${messageId}::uuid and exists (
+        select 1 from messages answered where answered.id = doomed.parent_id
+          and answered.role = 'user' and answered.sender_id is distinct from ${actor.id}::uuid))`;
+    const decided = await queryOne<{ writable: boolean; found: boolean; others: number; manages: boolean; removed: string[] }>(
+      this.db,
+      sql`with access as (
+          select ${conversationReachable(actor, conversationId, 'write')} as writable,
+            ${conversationReachable(actor, conversationId, 'manage')} as manages),
+        pivot as (
+          select created_at, id from messages
+          where id = ${messageId}::uuid and conversation_id = ${conversationId}::uuid and (select writable from access)),
+        doomed as (
+          select m.id, m.role, m.sender_id, m.parent_id from messages m, pivot
+          where m.conversation_id = ${conversationId}::uuid and (m.created_at, m.id) ${after} (pivot.created_at, pivot.id)),
+        others as (select count(*)::int as count from doomed where ${othersWrote}),
+        removed as (
+          delete from messages where id in (select id from doomed)
+            and ((select count from others) = 0 or (select manages from access))
+          returning id)
+        select (select writable from access) as writable, exists (select 1 from pivot) as found,
+          (select count from others) as others, (select manages from access) as manages,
+          coalesce((select array_agg(id::text) from removed), '{}') as removed`,
+    );
+    if (!decided?.writable) throw notFound('conversation', conversationId);
+    if (!decided.found) throw notFound('message', messageId);
+    if (decided.others > 0 && !decided.manages) throw othersMessagesFollow(decided.others);
+    return decided.removed;
   }
 
   /**
@@ -303,6 +302,15 @@ export class MessageStore {
     return rotateMessageEncryption(this.db, options);
   }
 }
+
+/** Editing or regenerating would remove what other people wrote, and the actor may not manage the conversation. */
+const othersMessagesFollow = (count: number) =>
+  new AppError(
+    'conflict',
+    `other people have written since this message (${count} ${count === 1 ? 'message comes' : 'messages come'} after it that ` +
+      "are not yours or your replies); replacing it would delete them, which only the conversation's owner and admins may do",
+    { details: { othersMessages: count } },
+  );
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

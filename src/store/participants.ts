@@ -7,7 +7,7 @@ import { conversationParticipants, conversations, users } from '../db/schema/ind
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { conversationReachable, conversationWithAccess, requireConversation } from './conversation-access.ts';
-import type { Conversation } from './conversations.ts';
+import type { ConversationRow } from './conversations.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './postgres-errors.ts';
 
 export type Participant = typeof conversationParticipants.$inferSelect;
@@ -108,7 +108,7 @@ export class ParticipantStore {
     actor: Actor;
     conversationId: string;
     newOwnerId: string;
-  }): Promise<Conversation> {
+  }): Promise<ConversationRow> {
     return this.db.transaction(async (tx) => {
       // Updating the row first locks it: a concurrent second transfer waits, then no longer matches the owner.
       const [conversation] = await tx

@@ -1,6 +1,7 @@
 // Replies: the assistant messages models write, engine-side (no actor: the chat service already checked access).
 // A turn's pending replies are written together before they stream; each then fills in as it grows and when it
-// ends; replies a dead process left streaming are ended by the sweeper. With a keyring the text is sealed.
+// ends; replies a dead process left streaming are ended by the sweeper. With a keyring the text is sealed. What a
+// model wrote is stored even when PostgreSQL cannot hold some of its characters (see storable-text.ts).
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database } from '../db/client.ts';
@@ -9,6 +10,7 @@ import { notFound } from '../errors.ts';
 import { openMessageText, sealMessageText, toMessage } from './message-encryption.ts';
 import { MessageBatchWriter, prepareMessageRows } from './message-insert.ts';
 import type { Message, Optional, ReplyAccounting } from './messages.ts';
+import { storableJson, storableText } from './storable-text.ts';
 
 export const ABANDONED_REPLY_ERROR = 'the server stopped before the reply finished';
 
@@ -97,13 +99,15 @@ export class ReplyStore {
   }
 
   /** Saves a streaming reply's text so far (see update for a sealed one). */
-  async saveText(id: string, text: ReplyText): Promise<void> {
+  async saveText(id: string, given: ReplyText): Promise<void> {
+    const text = storableReplyText(given);
     const [saved] = this.keyring ? [] : await this.statements.saveText.execute(textValues(id, text));
     if (!saved) await this.update(id, text);
   }
 
   /** Writes how a reply ended (see update for a sealed one). */
-  async finish(id: string, ending: ReplyEnding): Promise<void> {
+  async finish(id: string, given: ReplyEnding): Promise<void> {
+    const ending = { ...given, ...storableReplyText(given), metadata: storableJson(given.metadata) };
     const [saved] = this.keyring
       ? []
       : await this.statements.finish.execute({
@@ -170,6 +174,22 @@ export class ReplyStore {
     return toMessage(this.keyring, row);
   }
 
+  /**
+   * Ends a reply as `error` when how it ended could not be written: the text saved so far stays, and the reply
+   * never looks as if it were still being written. Returns whether the row was there to end.
+   */
+  async endAsError(id: string, error: string): Promise<boolean> {
+    const ended = await this.db
+      .update(messages)
+      .set({
+        status: 'error',
+        metadata: sql`${messages.metadata} || ${JSON.stringify({ error: storableText(error) })}::jsonb`,
+      })
+      .where(eq(messages.id, id))
+      .returning({ id: messages.id });
+    return ended.length > 0;
+  }
+
   /** How many replies of a conversation are still being generated (by any process). */
   async countStreaming(conversationId: string): Promise<number> {
     const [row] = await this.db
@@ -202,3 +222,8 @@ function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
 }
 
 const textValues = (id: string, { content, parts }: ReplyText) => ({ id, content, parts: JSON.stringify(parts) });
+
+const storableReplyText = ({ content, parts }: ReplyText): ReplyText => ({
+  content: content === null || content === undefined ? content : storableText(content),
+  parts: storableJson(parts),
+});

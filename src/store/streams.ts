@@ -5,17 +5,13 @@ import type { Database } from '../db/client.ts';
 import { conversations, streams } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
-import { conversationWithAccess } from './conversation-access.ts';
-import { ConversationStore } from './conversations.ts';
+import { conversationWithAccess, requireConversation } from './conversation-access.ts';
 import { isUniqueViolation } from './postgres-errors.ts';
 
 export type Stream = typeof streams.$inferSelect;
 
 export class StreamStore {
-  constructor(
-    private readonly db: Database,
-    private readonly conversationStore: ConversationStore = new ConversationStore(db),
-  ) {}
+  constructor(private readonly db: Database) {}
 
   async record({
     actor,
@@ -79,7 +75,7 @@ export class StreamStore {
     conversationId: string;
     streamId: string;
   }): Promise<void> {
-    await this.conversationStore.get({ actor, id: conversationId, level: 'write' });
+    await requireConversation(this.db, actor, conversationId, 'write');
     const deleted = await this.db
       .delete(streams)
       .where(and(eq(streams.id, streamId), eq(streams.conversationId, conversationId)))

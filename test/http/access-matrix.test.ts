@@ -248,6 +248,26 @@ for (const kind of testBackends()) {
         whenPublic: READERS(200),
         probe: ({ conversation }) => ({ path: `/api/files/${conversation.fileId}` }),
       },
+      // Deleting: only the uploader; readers of the conversation a file was sent in are told 403.
+      {
+        method: 'DELETE',
+        route: '/api/files/{id}',
+        expect: OWNER_ONLY(204),
+        whenPublic: OWNER_WRITES(204),
+        fresh: true,
+        probe: async ({ conversation }) => {
+          const file = await upload(people.owner);
+          const chat = await sendRaw(server.baseUrl, people.owner.client, 'POST', '/api/chat', {
+            body: {
+              id: conversation.id,
+              messages: [userMessage('a file', { type: 'file', url: file.url, mediaType: 'image/png', filename: 'plan.png' })],
+              modelIds: ['local:echo'],
+            },
+          });
+          assert.equal(chat.status, 200, chat.text);
+          return { path: `/api/files/${file.id}` };
+        },
+      },
 
       // ---- the OpenAI-compatible API ----
       { method: 'GET', route: '/v1/models', expect: SIGNED_IN(200), probe: () => ({ path: '/v1/models' }) },

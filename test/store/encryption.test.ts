@@ -10,11 +10,13 @@ import {
   keyringFromEnvironment,
   parseEncryptionKey,
 } from '../../src/crypto/encryption.ts';
-import { messages } from '../../src/db/schema/index.ts';
+import { conversationParticipants, conversations, messages } from '../../src/db/schema/index.ts';
 import { AppError } from '../../src/errors.ts';
 import { actorOf, createStore, type Actor, type Store } from '../../src/store/index.ts';
 import { MessageStore } from '../../src/store/messages.ts';
 import { ReplyStore } from '../../src/store/replies.ts';
+import { ConversationStore } from '../../src/store/conversations.ts';
+import { rotateTitleEncryption } from '../../src/store/title-encryption.ts';
 import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
 
 const newKey = () => randomBytes(32);
@@ -262,6 +264,99 @@ for (const kind of testBackends()) {
 }
 
 for (const kind of testBackends()) {
+  describe(`conversation titles encrypted at rest on ${kind}`, () => {
+    let database: TestDatabase;
+    let store: Store;
+    before(async () => {
+      database = await openTestDatabase(kind);
+      store = createStore(database.db);
+    });
+    after(() => database.close());
+
+    const newUser = async (): Promise<Actor> => actorOf(await store.users.create({ displayName: 'Someone' }));
+    const storedTitle = async (id: string) =>
+      (await database.db.select().from(conversations).where(eq(conversations.id, id)))[0]!;
+    const skipWithoutPgDump = kind === 'postgres' && !pgDumpAvailable() ? 'pg_dump is not installed' : false;
+
+    test('with a key a title is stored only sealed, however it is written, and every read gives it in the clear', async () => {
+      const keyring = new Keyring(newKey());
+      const encrypted = createStore(database.db, { keyring });
+      const owner = await newUser();
+      const created = await encrypted.conversations.create({ actor: owner, title: 'Plans for the launch' });
+      const firstMessage = await encrypted.messages.saveInNewConversation({
+        actor: owner,
+        conversation: { id: randomUUID(), title: 'From the first message' },
+        messages: [{ role: 'user', content: 'hello', parts: [{ type: 'text', text: 'hello' }] }],
+      });
+      assert.equal(created.title, 'Plans for the launch');
+      assert.equal(firstMessage.conversation.title, 'From the first message');
+      for (const { id } of [created, firstMessage.conversation]) {
+        const row = await storedTitle(id);
+        assert.equal(row.title, null);
+        assert.equal(row.titleKeyId, keyring.currentKeyId);
+        assert.ok(row.encryptedTitle && row.encryptedTitle.length > 28);
+        assert.equal(Object.hasOwn(await encrypted.conversations.get({ actor: owner, id }), 'encryptedTitle'), false);
+      }
+      const renamed = await encrypted.conversations.update({ actor: owner, id: created.id, changes: { title: 'Renamed' } });
+      assert.equal(renamed.title, 'Renamed');
+      assert.equal((await storedTitle(created.id)).title, null);
+      assert.equal((await encrypted.conversations.get({ actor: owner, id: created.id })).title, 'Renamed');
+      const listed = await encrypted.conversations.listForUser({ actor: owner });
+      assert.deepEqual(listed.items.map((item) => item.title).sort(), ['From the first message', 'Renamed']);
+      const writable = await encrypted.conversations.findWritableWithMembers({ actor: owner, id: created.id });
+      assert.equal(writable!.conversation.title, 'Renamed');
+      assert.equal(encrypted.conversations.open(await storedTitle(created.id)).title, 'Renamed');
+      const untitled = await encrypted.conversations.create({ actor: owner });
+      assert.deepEqual([untitled.title, (await storedTitle(untitled.id)).encryptedTitle], [null, null]);
+    });
+
+    test('with a key no title is anywhere in a dump of the database', { skip: skipWithoutPgDump }, async () => {
+      const secret = `title-${randomUUID()}`;
+      const encrypted = createStore(database.db, { keyring: new Keyring(newKey()) });
+      const owner = await newUser();
+      const conversation = await encrypted.conversations.create({ actor: owner, title: `${secret} one` });
+      await encrypted.conversations.update({ actor: owner, id: conversation.id, changes: { title: `${secret} two` } });
+      const dump = await dumpDatabase(database);
+      assert.ok(!plaintextIn(dump, secret));
+    });
+
+    test('reading an encrypted title without a key, or with another key, is a clear error naming the key id', async () => {
+      const keyring = new Keyring(newKey());
+      const owner = await newUser();
+      const conversation = await new ConversationStore(database.db, keyring).create({ actor: owner, title: 'locked title' });
+      const expectation = (pattern: RegExp) => (error: Error) =>
+        error instanceof EncryptionError &&
+        error.message.includes(keyring.currentKeyId) &&
+        error.message.includes(conversation.id) &&
+        pattern.test(error.message) &&
+        !error.message.includes('locked title');
+      await assert.rejects(
+        new ConversationStore(database.db, null).get({ actor: owner, id: conversation.id }),
+        expectation(/no encryption key is configured/),
+      );
+      await assert.rejects(
+        new ConversationStore(database.db, new Keyring(newKey())).listForUser({ actor: owner }),
+        expectation(/wrong or missing/),
+      );
+    });
+
+    test('a sealed title copied onto another conversation does not open there', async () => {
+      const keyring = new Keyring(newKey());
+      const titles = new ConversationStore(database.db, keyring);
+      const owner = await newUser();
+      const source = await titles.create({ actor: owner, title: 'original' });
+      const target = await titles.create({ actor: owner, title: 'victim' });
+      const stolen = await storedTitle(source.id);
+      await database.db
+        .update(conversations)
+        .set({ encryptedTitle: stolen.encryptedTitle })
+        .where(eq(conversations.id, target.id));
+      await assert.rejects(titles.get({ actor: owner, id: target.id }), /failed authentication/);
+    });
+  });
+}
+
+for (const kind of testBackends()) {
   // A database of its own: rotation walks every message, and the suite above leaves rows under forgotten keys.
   describe(`rotating the encryption key on ${kind}`, () => {
     let database: TestDatabase;
@@ -317,6 +412,33 @@ for (const kind of testBackends()) {
         encrypted: 0,
         reencrypted: 0,
       });
+    });
+
+    test('rotation moves every title to the new key and encrypts plaintext ones; untitled conversations stay as they are', async () => {
+      const user = await store.users.create({ displayName: 'Someone' });
+      const owner: Actor = actorOf(user);
+      const [oldKey, nextKey] = [newKey(), newKey()];
+      const plain = await Promise.all(['plain 1', 'plain 2', 'plain 3'].map((title) => store.conversations.create({ actor: owner, title })));
+      const sealed = new ConversationStore(database.db, new Keyring(oldKey));
+      const old = await Promise.all(['old 1', 'old 2'].map((title) => sealed.create({ actor: owner, title })));
+      await store.conversations.create({ actor: owner });
+
+      await assert.rejects(
+        rotateTitleEncryption(database.db, { keyring: new Keyring(nextKey) }),
+        (error: Error) => error instanceof EncryptionError && error.message.includes(keyIdOf(oldKey)),
+        'rotating without the old key stops with a clear error',
+      );
+      const counts = await rotateTitleEncryption(database.db, { keyring: new Keyring(nextKey, [oldKey]), batchSize: 2 });
+      // The conversation of the test above ('Chat', in the clear) is one of the database's titles too.
+      assert.deepEqual(counts, { scanned: 6, encrypted: 4, reencrypted: 2 });
+      const rows = await database.db.select().from(conversations).where(eq(conversations.ownerId, owner.id));
+      assert.ok(rows.filter((row) => row.encryptedTitle).every((row) => row.titleKeyId === keyIdOf(nextKey) && row.title === null));
+      assert.equal(rows.filter((row) => !row.encryptedTitle && row.title === null).length, 1, 'the untitled one');
+      const afterRotation = new ConversationStore(database.db, new Keyring(nextKey));
+      for (const conversation of [...plain, ...old]) {
+        assert.equal((await afterRotation.get({ actor: owner, id: conversation.id })).title, conversation.title);
+      }
+      assert.equal((await rotateTitleEncryption(database.db, { keyring: new Keyring(nextKey) })).scanned, 0);
     });
   });
 }

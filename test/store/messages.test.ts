@@ -175,7 +175,7 @@ for (const kind of testBackends()) {
       await assert.rejects(store.messages.page({ actor: stranger, conversationId: conversation.id }), notFound);
       await assert.rejects(store.messages.getById({ actor: stranger, id: message!.id }), notFound);
       await assert.rejects(
-        store.messages.deleteAfter({ actor: stranger, conversationId: conversation.id, at: new Date(0) }),
+        store.messages.deleteFollowing({ actor: stranger, conversationId: conversation.id, messageId: message!.id, inclusive: true }),
         notFound,
       );
       assert.equal((await store.messages.page({ actor: owner, conversationId: conversation.id })).items.length, 1);
@@ -206,7 +206,7 @@ for (const kind of testBackends()) {
         },
       );
       await assert.rejects(
-        store.messages.deleteAfter({ actor: reader, conversationId: conversation.id, at: new Date(0) }),
+        store.messages.deleteFollowing({ actor: reader, conversationId: conversation.id, messageId: message!.id, inclusive: true }),
         { code: 'not_found' },
       );
     });
@@ -283,26 +283,6 @@ for (const kind of testBackends()) {
       assert.equal((await store.messages.page({ actor: owner, conversationId: conversation.id })).items.length, 0);
     });
 
-    test('deleteAfter removes the messages created at or after the moment, for an edit', async () => {
-      const owner = await newUser();
-      const conversation = await newConversation(owner);
-      const base = Date.parse('2026-04-01T00:00:00.000Z');
-      const saved = await store.messages.save({
-        actor: owner,
-        conversationId: conversation.id,
-        messages: ['q1', 'a1', 'q2', 'a2'].map((content, index) =>
-          say(content, { createdAt: new Date(base + index * 1_000) }),
-        ),
-      });
-      const removed = await store.messages.deleteAfter({
-        actor: owner,
-        conversationId: conversation.id,
-        at: saved[2]!.createdAt,
-      });
-      assert.equal(removed, 2);
-      assert.deepEqual(await walkAllPages(owner, conversation.id, 10), ['a1', 'q1']);
-    });
-
     test('deleteFollowing removes what comes after a message, exactly, even within one millisecond', async () => {
       const owner = await newUser();
       const stranger = await newUser();
@@ -334,6 +314,30 @@ for (const kind of testBackends()) {
         [saved[1]!.id, saved[2]!.id].sort(),
       );
       assert.deepEqual(await walkAllPages(owner, conversation.id, 10), ['q1']);
+    });
+
+    test("deleteFollowing counts a model's reply to another person's message as theirs, and removes nothing then", async () => {
+      const owner = await newUser();
+      const member = await newUser();
+      const conversation = await newConversation(owner);
+      await database.db.insert(conversationParticipants).values({ conversationId: conversation.id, userId: member.id });
+      const base = Date.parse('2026-04-03T00:00:00.000Z');
+      const [question] = await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: [say('the owner asks', { createdAt: new Date(base) })],
+      });
+      const [own] = await store.messages.save({
+        actor: member,
+        conversationId: conversation.id,
+        messages: [say('the member adds', { createdAt: new Date(base + 1_000) })],
+      });
+      // A reply to the owner's question that began after the member wrote (a follower of a first-responder turn).
+      await store.replies.createPendingReplies(conversation.id, [{ parentId: question!.id, modelId: 'test:writer' }]);
+      const edit = { conversationId: conversation.id, messageId: own!.id, inclusive: true };
+      await assert.rejects(store.messages.deleteFollowing({ actor: member, ...edit }), { code: 'conflict' });
+      assert.equal((await store.messages.page({ actor: owner, conversationId: conversation.id })).items.length, 3);
+      assert.equal((await store.messages.deleteFollowing({ actor: owner, ...edit })).length, 2, 'the owner may');
     });
 
     test('countBySenderSince counts one person’s messages in a time window', async () => {

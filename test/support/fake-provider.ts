@@ -39,9 +39,11 @@ export type FakeBehaviour = {
    * carries `Retry-After: 0` unless told otherwise; other statuses carry no retry header (the AI SDK then
    * backs off 2 s, 4 s, …), so set `retryAfterMs` to keep a test fast.
    */
-  failFirst?: { count: number; status: number; retryAfterSeconds?: number; retryAfterMs?: number };
+  failFirst?: { count: number; status: number; retryAfterSeconds?: number; retryAfterMs?: number; body?: unknown };
   /** Destroy the socket after this many text chunks (0: right after the headers). */
   cutAfterChunks?: number;
+  /** End the stream cleanly after this many text chunks, without the frames that say the reply is done. */
+  endAfterChunks?: number;
   /** Never answer; the request stays open until the client gives up or the fake is closed. */
   hang?: boolean;
   /** Reported usage; by default estimated like the offline model does (4 characters a token), no cache. */
@@ -153,7 +155,7 @@ export async function startFakeProvider(
     if (failure && (failuresServed.get(failure) ?? 0) < failure.count) {
       failuresServed.set(failure, (failuresServed.get(failure) ?? 0) + 1);
       finish('failed', failure.status);
-      return sendJson(response, failure.status, format.errorBody(failure.status), retryHeaders(failure));
+      return sendJson(response, failure.status, failure.body ?? format.errorBody(failure.status), retryHeaders(failure));
     }
 
     const reply = behaviour.reply ?? `Reply from ${parsed.model}.`;
@@ -232,6 +234,10 @@ async function streamReply(response: ServerResponse, format: WireFormat, plan: S
   for (const [index, chunk] of chunks.entries()) {
     if (index > 0) await sleep(behaviour.chunkDelayMs ?? 0, undefined, { signal });
     const frame = format.streamText(model, id, chunk);
+    if (index + 1 === behaviour.endAfterChunks) {
+      plan.finish('completed', 200);
+      return void response.end(frame);
+    }
     if (index + 1 !== behaviour.cutAfterChunks) {
       response.write(frame);
       continue;

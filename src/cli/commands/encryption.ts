@@ -1,20 +1,22 @@
-// `chorus encryption rotate`: move every stored message onto the current key (CHORUS_ENCRYPTION_KEY), reading
-// older rows with CHORUS_ENCRYPTION_PREVIOUS_KEYS; also encrypts messages stored before encryption was on.
+// `chorus encryption rotate`: move every stored message and conversation title onto the current key
+// (CHORUS_ENCRYPTION_KEY), reading older rows with CHORUS_ENCRYPTION_PREVIOUS_KEYS; also encrypts what was stored
+// before encryption was on.
 import type { Command } from 'commander';
 import { readEnvironment } from '../../config/env.ts';
 import { keyringFromEnvironment } from '../../crypto/encryption.ts';
 import { MessageStore } from '../../store/messages.ts';
+import { rotateTitleEncryption } from '../../store/title-encryption.ts';
 import { withDatabase } from '../with-database.ts';
 
 export function registerEncryption(program: Command) {
-  const encryption = program.command('encryption').description('encryption at rest of message text');
+  const encryption = program.command('encryption').description('encryption at rest of message text and conversation titles');
   encryption
     .command('rotate')
     .description(
-      're-encrypt every message with CHORUS_ENCRYPTION_KEY (old keys in CHORUS_ENCRYPTION_PREVIOUS_KEYS); ' +
-        'plaintext messages get encrypted too. Safe to stop and rerun.',
+      're-encrypt every message and conversation title with CHORUS_ENCRYPTION_KEY (old keys in ' +
+        'CHORUS_ENCRYPTION_PREVIOUS_KEYS); plaintext ones get encrypted too. Safe to stop and rerun.',
     )
-    .option('--batch-size <n>', 'messages per transaction', '500')
+    .option('--batch-size <n>', 'messages (or titles) per transaction', '500')
     .action((options: { batchSize: string }) =>
       withDatabase(async (db) => {
         const keyring = keyringFromEnvironment(readEnvironment());
@@ -27,9 +29,16 @@ export function registerEncryption(program: Command) {
           onProgress: (progress) => process.stderr.write(`\rscanned ${progress.scanned} messages`),
         });
         process.stderr.write('\n');
+        const titles = await rotateTitleEncryption(db, {
+          keyring,
+          batchSize,
+          onProgress: (progress) => process.stderr.write(`\rscanned ${progress.scanned} titles`),
+        });
+        if (titles.scanned > 0) process.stderr.write('\n');
         console.log(
-          `scanned ${counts.scanned}: encrypted ${counts.encrypted} plaintext, re-encrypted ${counts.reencrypted}; ` +
-            `every message is now under key ${keyring.currentKeyId}`,
+          `scanned ${counts.scanned} messages: encrypted ${counts.encrypted} plaintext, re-encrypted ${counts.reencrypted}; ` +
+            `scanned ${titles.scanned} titles: encrypted ${titles.encrypted} plaintext, re-encrypted ${titles.reencrypted}; ` +
+            `every message and title is now under key ${keyring.currentKeyId}`,
         );
       }),
     );

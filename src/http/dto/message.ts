@@ -2,6 +2,8 @@
 // it takes to show it (the name of the model that wrote it, the caller's own vote on it).
 import { z } from '@hono/zod-openapi';
 import { messageRole, messageStatus, webSearchContextSize } from '../../db/schema/index.ts';
+import type { FileRecords } from '../../files/file-records.ts';
+import { fileIdsOfStoredParts, withDeletedFilesMarked } from '../../files/message-files.ts';
 import type { Actor, Store } from '../../store/index.ts';
 import type { Message, ModelName } from '../../store/messages.ts';
 import type { Vote } from '../../store/votes.ts';
@@ -26,7 +28,9 @@ export const messageSchema = z
       .nullable()
       .openapi({ description: "The model's name, also once the model is retired" }),
     content: z.string().nullable(),
-    parts: z.array(z.looseObject({ type: z.string() })).openapi({ description: 'AI SDK UI message parts' }),
+    parts: z.array(z.looseObject({ type: z.string() })).openapi({
+      description: 'AI SDK UI message parts; a file part whose upload its uploader deleted carries `removed: true`',
+    }),
     attachments: z.array(
       z.object({ key: z.string(), name: z.string(), mediaType: z.string(), sizeBytes: z.number(), url: z.string().optional() }),
     ),
@@ -45,7 +49,10 @@ export const messageSchema = z
 
 export type MessageDto = z.infer<typeof messageSchema>;
 
-export function toMessageDto(message: Message, context: { model?: ModelName; vote?: Vote }): MessageDto {
+export function toMessageDto(
+  message: Message,
+  context: { model?: ModelName; vote?: Vote; deletedFileIds?: ReadonlySet<string> },
+): MessageDto {
   const error = message.metadata.error;
   return {
     id: message.id,
@@ -58,7 +65,7 @@ export function toMessageDto(message: Message, context: { model?: ModelName; vot
       ? { name: context.model.name, displayName: context.model.displayName, avatar: context.model.avatar }
       : null,
     content: message.content,
-    parts: message.parts,
+    parts: context.deletedFileIds ? withDeletedFilesMarked(message.parts, context.deletedFileIds) : message.parts,
     attachments: message.attachments,
     status: message.status,
     error: typeof error === 'string' ? error : null,
@@ -77,22 +84,28 @@ export function toMessageDto(message: Message, context: { model?: ModelName; vot
   };
 }
 
-/** Messages of one conversation as the actor sees them: two lookups for the whole list, not two per message. */
+/**
+ * Messages of one conversation as the actor sees them: a lookup or two for the whole list, not per message (whether
+ * the files they carry still exist only when they carry any).
+ */
 export async function describeMessages(
   store: Store,
+  files: Pick<FileRecords, 'findDeleted'>,
   actor: Actor,
   conversationId: string,
   messages: Message[],
 ): Promise<MessageDto[]> {
-  const [modelNames, votes] = await Promise.all([
+  const [modelNames, votes, deletedFileIds] = await Promise.all([
     store.messages.modelNames(messages.flatMap((message) => (message.modelId ? [message.modelId] : []))),
     store.votes.listMine({ actor, conversationId, messageIds: messages.map((message) => message.id) }),
+    files.findDeleted(fileIdsOfStoredParts(messages)),
   ]);
   const voteByMessage = new Map(votes.map((vote) => [vote.messageId, vote]));
   return messages.map((message) =>
     toMessageDto(message, {
       model: message.modelId ? modelNames.get(message.modelId) : undefined,
       vote: voteByMessage.get(message.id),
+      deletedFileIds,
     }),
   );
 }

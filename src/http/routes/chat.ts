@@ -35,7 +35,9 @@ const chatRequestSchema = z
     message: uiMessageSchema.optional().openapi({ description: 'Or just the new message' }),
     trigger: z.enum(['submit-message', 'regenerate-message']).default('submit-message'),
     messageId: z.string().min(1).max(128).optional().openapi({
-      description: 'submit: the message being edited (it and all after it are replaced); regenerate: the reply to redo',
+      description:
+        'submit: your message being edited (it and all after it are replaced); regenerate: the reply to redo. 409 when ' +
+        "that would remove other people's messages and you are not the conversation's owner or an admin",
     }),
     modelIds: z.array(modelIdSchema).min(1).max(8).optional().openapi({ description: 'Models to answer, side by side' }),
     webSearch: z

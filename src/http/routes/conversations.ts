@@ -156,9 +156,9 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>) {
     const actor = requireActor(context);
     const { id } = context.req.valid('param');
     const { limit, before } = context.req.valid('query');
-    const { store } = context.get('runtime');
+    const { store, files } = context.get('runtime');
     const page = await store.messages.page({ actor, conversationId: id, limit, before });
-    const items = await describeMessages(store, actor, id, page.items);
+    const items = await describeMessages(store, files.records, actor, id, page.items);
     return context.json({ items, nextCursor: page.nextCursor }, 200);
   });
 }

@@ -1,5 +1,6 @@
-// POST /api/files (upload an image or PDF to attach to a message), GET /api/files/:id (its bytes, for its owner
-// and for whoever can read the conversation it was sent in; anyone else gets 404).
+// POST /api/files (upload an image or PDF to attach to a message, within the uploader's quota), GET /api/files/:id
+// (its bytes, for its owner and for whoever can read the conversation it was sent in; anyone else gets 404),
+// DELETE /api/files/:id (its uploader only).
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -27,6 +28,9 @@ const uploadRoute = createRoute({
   path: '/api/files',
   tags: ['files'],
   summary: 'Upload an image (PNG, JPEG, WebP, GIF) or a PDF to attach to a message',
+  description:
+    'At most CHORUS_MAX_UPLOAD_BYTES per file, and CHORUS_MAX_UPLOAD_BYTES_PER_USER for all of one person\'s uploads ' +
+    'together: an upload past either is a 413 naming the limit (for the quota: what your uploads use and what is left).',
   security: signedIn,
   middleware: [uploadSizeLimit()] as const,
   request: {
@@ -45,13 +49,15 @@ const uploadRoute = createRoute({
   },
 });
 
+const fileParams = z.object({ id: z.uuid() });
+
 const downloadRoute = createRoute({
   method: 'get',
   path: '/api/files/{id}',
   tags: ['files'],
   summary: 'The bytes of an uploaded file',
   security: signedIn,
-  request: { params: z.object({ id: z.uuid() }) },
+  request: { params: fileParams },
   responses: {
     200: {
       description: 'The file, with its media type',
@@ -60,6 +66,19 @@ const downloadRoute = createRoute({
     304: { description: 'Unchanged since the copy the client has (If-None-Match)' },
     ...errorResponses(400, 401, 404),
   },
+});
+
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/api/files/{id}',
+  tags: ['files'],
+  summary: 'Delete one of your uploads, freeing its room in your quota',
+  description:
+    'Only its uploader may (others who can see it get 403). A file already sent in a conversation may be deleted ' +
+    'too: the message keeps the file part, marked `removed: true`, and the file answers 404 from then on.',
+  security: signedIn,
+  request: { params: fileParams },
+  responses: { 204: { description: 'Deleted' }, ...errorResponses(400, 401, 403, 404) },
 });
 
 export function registerFileRoutes(app: OpenAPIHono<AppEnv>) {
@@ -97,6 +116,12 @@ export function registerFileRoutes(app: OpenAPIHono<AppEnv>) {
     return new Response(body, {
       headers: { ...headers, 'content-type': file.mediaType, 'content-length': String(file.sizeBytes) },
     }) as never;
+  });
+
+  app.openapi(deleteRoute, async (context) => {
+    const actor = requireActor(context);
+    await context.get('runtime').files.delete({ actor, id: context.req.valid('param').id });
+    return context.body(null, 204);
   });
 }
 

@@ -155,7 +155,8 @@ export function registerInviteRoutes(app: OpenAPIHono<AppEnv>) {
     // Only if they were removed in the moment between joining and this read.
     if (!role) throw notFound('conversation', conversation.id);
     if (joined) conversationEvents.publish(conversation.id, { type: 'member-joined', userId: actor.id, role });
-    return context.json({ joined, conversation: toConversationSummaryDto({ ...conversation, role }) }, 200);
+    // The store hands back the row as stored: its title may be sealed.
+    return context.json({ joined, conversation: toConversationSummaryDto({ ...store.conversations.open(conversation), role }) }, 200);
   });
 }
 

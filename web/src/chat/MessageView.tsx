@@ -54,7 +54,13 @@ export function UserMessage({ message, sender, onEdit }: UserMessageProps) {
               {part.text}
             </p>
           ) : part.type === 'file' ? (
-            <SentFile key={index} url={part.url} mediaType={part.mediaType} name={part.filename ?? part.mediaType} />
+            <SentFile
+              key={index}
+              url={part.url}
+              mediaType={part.mediaType}
+              name={part.filename ?? part.mediaType}
+              removed={part.providerMetadata?.chorus?.removed === true}
+            />
           ) : null,
         )
       )}
@@ -67,8 +73,18 @@ export function UserMessage({ message, sender, onEdit }: UserMessageProps) {
   );
 }
 
-/** A file sent with a message: an image as a thumbnail, anything else (a PDF) by its name; both open in a new tab. */
-function SentFile({ url, mediaType, name }: { url: string; mediaType: string; name: string }) {
+/**
+ * A file sent with a message: an image as a thumbnail, anything else (a PDF) by its name; both open in a new tab.
+ * One its uploader deleted is shown by its name only, as removed.
+ */
+function SentFile({ url, mediaType, name, removed }: { url: string; mediaType: string; name: string; removed: boolean }) {
+  if (removed) {
+    return (
+      <span className="attachment attachment-document attachment-removed">
+        <DocumentIcon /> {name} (removed)
+      </span>
+    );
+  }
   return (
     <a href={url} className="attachment" target="_blank" rel="noreferrer" title={name}>
       {mediaType.startsWith('image/') ? (

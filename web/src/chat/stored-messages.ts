@@ -26,7 +26,10 @@ function userPartsOf(message: StoredMessage): ChorusMessage['parts'] {
   const parts = message.parts.flatMap((part): ChorusMessage['parts'] => {
     if (part.type === 'text' && typeof part.text === 'string') return [{ type: 'text', text: part.text }];
     if (part.type === 'file' && typeof part.url === 'string' && typeof part.mediaType === 'string') {
-      return [{ type: 'file', url: part.url, mediaType: part.mediaType, filename: typeof part.filename === 'string' ? part.filename : undefined }];
+      const filename = typeof part.filename === 'string' ? part.filename : undefined;
+      // Deleted by its uploader: the part stays, so the message can say what was there.
+      const removed = part.removed === true ? { providerMetadata: { chorus: { removed: true } } } : {};
+      return [{ type: 'file', url: part.url, mediaType: part.mediaType, filename, ...removed }];
     }
     return [];
   });
