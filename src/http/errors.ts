@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { AppError, type ErrorCode } from '../errors.ts';
+import { describeErrorForLog } from '../loggable-error.ts';
 
 export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
 
@@ -59,7 +60,9 @@ const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
 export function handleError(error: Error, context: Context) {
   if (error instanceof AppError) {
     // A refusal to come back later (an overloaded server) is no fault to log, and may come thousands at once.
-    if (error.status >= 500 && error.retryAfterSeconds === undefined) console.error(`${context.req.method} ${context.req.path}:`, error);
+    if (error.status >= 500 && error.retryAfterSeconds === undefined) {
+      console.error(`${context.req.method} ${context.req.path}: ${describeErrorForLog(error)}`);
+    }
     return errorResponse(context, error);
   }
   if (error instanceof HTTPException) {
@@ -71,6 +74,7 @@ export function handleError(error: Error, context: Context) {
         : error.message || 'bad request';
     return errorResponse(context, new AppError(code, message));
   }
-  console.error(`${context.req.method} ${context.req.path}: unhandled`, error);
+  // Described, not printed whole: a failed statement's error holds the values it was sent (loggable-error.ts).
+  console.error(`${context.req.method} ${context.req.path}: unhandled ${describeErrorForLog(error)}`);
   return errorResponse(context, new AppError('internal', 'internal server error'));
 }
