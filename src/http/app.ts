@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { actorMiddleware } from './actor-middleware.ts';
 import type { AppEnv } from './context.ts';
-import { findNulCharacter, handleError, invalidInput } from './errors.ts';
+import { findUnstorableText, handleError, invalidInput } from './errors.ts';
 import { registerAdminConfigRoutes } from './routes/admin-config.ts';
 import { registerAdminModelRoutes } from './routes/admin-models.ts';
 import { registerAdminUsageRoutes } from './routes/admin-usage.ts';
@@ -30,10 +30,11 @@ export function createApp(runtime: Runtime) {
     // A request that fails its schema is a 400 naming every bad field, never a 500.
     defaultHook: (result) => {
       if (!result.success) throw invalidInput(result.error, `request ${result.target}`);
-      const where = findNulCharacter(result.data);
-      if (where !== null) {
-        throw new AppError('invalid_input', `invalid request ${result.target}: ${where || 'the value'} holds the NUL character (\\u0000), which text cannot hold`, {
-          details: [{ path: where, message: 'holds the NUL character' }],
+      const unstorable = findUnstorableText(result.data);
+      if (unstorable) {
+        const { path, problem } = unstorable;
+        throw new AppError('invalid_input', `invalid request ${result.target}: ${path || 'the value'} ${problem}`, {
+          details: [{ path, message: problem }],
         });
       }
     },

@@ -272,6 +272,25 @@ const CASES: BadInput[] = [
     400, /./, { as: 'nobody' },
   ),
 
+  // ---- a lone UTF-16 surrogate (JSON's `\ud800` alone), which PostgreSQL's jsonb refuses ----
+  bad('a message holding a lone surrogate', 'POST', '/api/chat',
+    chat({ messages: [say('half x\ud800y a pair')] }),
+    400, /messages\.0\.parts\.0\.text holds a lone surrogate/,
+  ),
+  bad('a message holding the other half alone', 'POST', '/api/chat',
+    chat({ messages: [say('half \udc00')] }),
+    400, /lone surrogate/,
+  ),
+  bad('a /v1 message holding a lone surrogate', 'POST', '/v1/chat/completions',
+    completion({ messages: [{ role: 'user', content: 'x\ud800y' }] }),
+    400, /messages\.0\.content holds a lone surrogate/,
+  ),
+  bad('a config value holding a lone surrogate', 'PUT', '/api/admin/config/matrix.note',
+    { body: { value: { note: 'x\ud800' } } },
+    400, /value\.note holds a lone surrogate/, asAdmin,
+  ),
+  bad('a key name holding a lone surrogate', 'POST', '/api/keys', { body: { name: 'key \ud800' } }, 400, /name holds a lone surrogate/),
+
   // ---- models that cannot answer ----
   bad('a model that does not exist', 'POST', '/api/chat', chat({ modelIds: ['nope:nothing'] }), 400, /nope:nothing: no such model/),
   bad('a model id of the wrong shape', 'POST', '/api/chat', chat({ modelIds: ['not a model'] }), 400, /provider:providerModelId/),
