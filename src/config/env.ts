@@ -16,6 +16,13 @@ export const environmentSchema = z.object({
   DATABASE_URL: optionalUrl,
   /** The largest file a person may upload to attach to a message (POST /api/files). */
   CHORUS_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().max(1024 ** 3).default(10 * 1024 * 1024),
+  /**
+   * The largest request body any route reads, enforced while it is read (uploads and model imports have their own,
+   * larger limits: http/body-limits.ts).
+   */
+  CHORUS_MAX_BODY_BYTES: z.coerce.number().int().positive().max(1024 ** 3).default(1024 * 1024),
+  /** The most text one message may hold (a chat message, each message of an OpenAI-compatible call). */
+  CHORUS_MAX_MESSAGE_CHARS: z.coerce.number().int().positive().max(100_000_000).default(100_000),
   /** 32 bytes, base64 or hex. When set, message text is stored only encrypted. */
   CHORUS_ENCRYPTION_KEY: z.string().min(1).optional(),
   /** Earlier keys, comma-separated, still accepted for reading until `chorus encryption rotate` ran. */

@@ -6,6 +6,7 @@ import type { Runtime } from '../runtime.ts';
 import { actorMiddleware } from './actor-middleware.ts';
 import type { AppEnv } from './context.ts';
 import { findUnstorableText, handleError, invalidInput } from './errors.ts';
+import { readRequestBody } from './request-body.ts';
 import { registerAdminConfigRoutes } from './routes/admin-config.ts';
 import { registerAdminModelRoutes } from './routes/admin-models.ts';
 import { registerAdminUsageRoutes } from './routes/admin-usage.ts';
@@ -20,7 +21,7 @@ import { registerInviteRoutes } from './routes/invites.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerMeRoutes } from './routes/me.ts';
 import { registerModelRoutes } from './routes/models.ts';
-import { registerOpenAiCompatibleRoutes } from './routes/openai-compatible.ts';
+import { openAiErrorFields, registerOpenAiCompatibleRoutes } from './routes/openai-compatible.ts';
 import { registerParticipantRoutes } from './routes/participants.ts';
 import { registerVoteRoutes } from './routes/votes.ts';
 import { registerWebApp } from './web-app.ts';
@@ -44,7 +45,11 @@ export function createApp(runtime: Runtime) {
     context.set('runtime', runtime);
     await next();
   });
+  // First, so the refusals below get OpenAI's error fields on /v1 as well.
+  app.use('/v1/*', openAiErrorFields);
   app.use('*', actorMiddleware);
+  // After the actor is known: a write from nobody signed in is refused before its body is read.
+  app.use('*', readRequestBody);
 
   registerHealthRoutes(app);
   registerAuthRoutes(app);

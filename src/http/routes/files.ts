@@ -1,16 +1,10 @@
 // POST /api/files (upload an image or PDF to attach to a message), GET /api/files/:id (its bytes, for its owner
 // and for whoever can read the conversation it was sent in; anyone else gets 404).
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { AppError } from '../../errors.ts';
 import { ATTACHABLE_MEDIA_TYPES, type AttachableMediaType } from '../../files/media-types.ts';
 import { fileUrl } from '../../files/message-files.ts';
 import { type AppEnv, requireActor } from '../context.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
-
-/** Room for the multipart envelope around the file (boundaries, part headers) beyond the file's own limit. */
-const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 const uploadedFileSchema = z
   .object({
@@ -28,7 +22,6 @@ const uploadRoute = createRoute({
   tags: ['files'],
   summary: 'Upload an image (PNG, JPEG, WebP, GIF) or a PDF to attach to a message',
   security: signedIn,
-  middleware: [uploadSizeLimit()] as const,
   request: {
     body: {
       required: true,
@@ -98,19 +91,4 @@ export function registerFileRoutes(app: OpenAPIHono<AppEnv>) {
       headers: { ...headers, 'content-type': file.mediaType, 'content-length': String(file.sizeBytes) },
     }) as never;
   });
-}
-
-/** Refuses a body past the upload limit before reading it, so an oversized upload is never buffered whole. */
-function uploadSizeLimit(): MiddlewareHandler<AppEnv> {
-  return (context, next) => {
-    const { maxBytes } = context.get('runtime').files.limits;
-    return bodyLimit({
-      maxSize: maxBytes + MULTIPART_OVERHEAD_BYTES,
-      onError: () => {
-        // The rest of the body is never read: the connection cannot carry another request after this answer.
-        context.header('connection', 'close');
-        throw new AppError('payload_too_large', `the upload is larger than the limit of ${maxBytes} bytes per file`);
-      },
-    })(context, next);
-  };
 }
