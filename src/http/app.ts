@@ -1,10 +1,12 @@
 // The HTTP application: every route under /api (and /v1), validated by Zod schemas that also produce the
 // OpenAPI document at /api/openapi.json; errors as JSON in one shape (see errors.ts).
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { trustedBrowserOrigins } from '../auth/better-auth.ts';
 import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { actorMiddleware } from './actor-middleware.ts';
 import type { AppEnv } from './context.ts';
+import { refuseCrossSiteWrites } from './cross-site-requests.ts';
 import { findUnstorableText, handleError, invalidInput } from './errors.ts';
 import { readRequestBody } from './request-body.ts';
 import { registerAdminConfigRoutes } from './routes/admin-config.ts';
@@ -47,6 +49,7 @@ export function createApp(runtime: Runtime) {
   });
   // First, so the refusals below get OpenAI's error fields on /v1 as well.
   app.use('/v1/*', openAiErrorFields);
+  app.use('*', refuseCrossSiteWrites(trustedBrowserOrigins(runtime.env)));
   app.use('*', actorMiddleware);
   // After the actor is known: a write from nobody signed in is refused before its body is read.
   app.use('*', readRequestBody);
