@@ -18,7 +18,7 @@ export const environmentSchema = z.object({
   CHORUS_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().max(1024 ** 3).default(10 * 1024 * 1024),
   /**
    * The largest request body any route reads, enforced while it is read (uploads and model imports have their own,
-   * larger limits: http/body-limits.ts).
+   * larger limits: http/request-body.ts).
    */
   CHORUS_MAX_BODY_BYTES: z.coerce.number().int().positive().max(1024 ** 3).default(1024 * 1024),
   /** The most text one message may hold (a chat message, each message of an OpenAI-compatible call). */

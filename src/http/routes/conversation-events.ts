@@ -24,8 +24,8 @@ const eventsRoute = createRoute({
     '`Last-Event-ID` (or `?lastEventId=`) to get every event after that one first; an id no longer kept (about ' +
     '10 minutes, 2,000 events) gets a `reset` event: refetch the messages. The stream ends after you are removed ' +
     'or leave, the conversation is deleted, or it is made private while you read it from outside. A comment line ' +
-    'every 15 s keeps it open. One person may hold a few dozen streams open at once (CHORUS_MAX_EVENT_STREAMS_PER_USER, ' +
-    'default 20): one more is a 429.',
+    'every 15 s keeps it open. One person may hold CHORUS_MAX_EVENT_STREAMS_PER_USER streams (20 unless set) open ' +
+    'at once in a server process: one more is a 429.',
   security: signedIn,
   request: {
     params: conversationParams,
@@ -81,7 +81,7 @@ export function registerConversationEventRoutes(app: OpenAPIHono<AppEnv>) {
 
 /**
  * The live streams each person holds open in this process, capped (CHORUS_MAX_EVENT_STREAMS_PER_USER): each holds
- * a subscription and a connection, and nobody reads more than a few dozen tabs at once. Counted per process: with
+ * a subscription and a connection, and a person with many tabs open needs a few dozen at most. Counted per process: with
  * several processes behind a load balancer a person may hold the cap in each.
  */
 class OpenStreamCounts {
