@@ -23,7 +23,8 @@ type BodyLimit = { maxBytes: number; refusal: string };
 function bodyLimitFor(method: string, path: string, runtime: Runtime): BodyLimit {
   if (method === 'POST' && path === '/api/files') {
     const { maxBytes } = runtime.files.limits;
-    return { maxBytes: maxBytes + MULTIPART_OVERHEAD_BYTES, refusal: `the upload is larger than the limit of ${maxBytes} bytes per file` };
+    const refusal = `the upload is larger than the limit of ${maxBytes} bytes per file`;
+    return { maxBytes: maxBytes + MULTIPART_OVERHEAD_BYTES, refusal };
   }
   if (method === 'POST' && path === '/api/admin/models/import') {
     return { maxBytes: MAX_IMPORT_BYTES, refusal: `an import is at most ${MAX_IMPORT_BYTES} bytes of JSON` };
@@ -37,7 +38,8 @@ const READ_ONLY_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const isReadOnlyMethod = (method: string) => READ_ONLY_METHODS.has(method);
 /** Every write under /api and /v1 is for signed-in people (their OpenAPI `security` says so), but better-auth's own. */
 const isSignedInWrite = (path: string) => /^\/(api|v1)\//.test(path) && !path.startsWith(`${AUTH_BASE_PATH}/`);
-const isJsonType = (contentType: string | undefined) => contentType !== undefined && /^application\/([a-z.-]+\+)?json/i.test(contentType);
+const isJsonType = (contentType: string | undefined) =>
+  contentType !== undefined && /^application\/([a-z.-]+\+)?json/i.test(contentType);
 
 export const readRequestBody: MiddlewareHandler<AppEnv> = async (context, next) => {
   const { method, path } = context.req;
@@ -76,7 +78,8 @@ export const readRequestBody: MiddlewareHandler<AppEnv> = async (context, next) 
       refuse(
         new AppError(
           'invalid_input',
-          `the JSON body nests objects and arrays more than ${MAX_JSON_DEPTH} deep (at character ${tooDeepAt}); no request needs that`,
+          `the JSON body nests objects and arrays more than ${MAX_JSON_DEPTH} deep (at character ${tooDeepAt}); ` +
+            'no request needs that',
           { details: [{ path: '', message: `nested more than ${MAX_JSON_DEPTH} deep` }] },
         ),
       );
@@ -90,7 +93,9 @@ export const readRequestBody: MiddlewareHandler<AppEnv> = async (context, next) 
 const asReadFailure = (error: unknown): AppError =>
   error instanceof AppError
     ? error
-    : new AppError('invalid_input', 'the request body could not be read: the connection ended before it was whole', { cause: error });
+    : new AppError('invalid_input', 'the request body could not be read: the connection ended before it was whole', {
+        cause: error,
+      });
 
 /** The body of a request of unknown length, refused once it passes the limit rather than read to its end. */
 async function readWithin(body: ReadableStream<Uint8Array> | null, limit: BodyLimit): Promise<Uint8Array> {

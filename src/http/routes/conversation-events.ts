@@ -81,8 +81,8 @@ export function registerConversationEventRoutes(app: OpenAPIHono<AppEnv>) {
 
 /**
  * The live streams each person holds open in this process, capped (CHORUS_MAX_EVENT_STREAMS_PER_USER): each holds
- * a subscription and a connection, and a person with many tabs open needs a few dozen at most. Counted per process: with
- * several processes behind a load balancer a person may hold the cap in each.
+ * a subscription and a connection, and a person with many tabs open needs a few dozen at most. Counted per
+ * process: with several processes behind a load balancer a person may hold the cap in each.
  */
 class OpenStreamCounts {
   private readonly counts = new Map<string, number>();
