@@ -28,6 +28,12 @@ export const publicUrl = (env: Environment) => env.PUBLIC_URL ?? `http://localho
 /** Without PUBLIC_URL the app is local: a browser on 127.0.0.1 is as much at home as one on localhost. */
 const extraTrustedOrigins = (env: Environment) => (env.PUBLIC_URL ? [] : [`http://127.0.0.1:${env.PORT}`]);
 
+/** The origins of the app's own pages: a browser request from anywhere else may not act with the session cookie. */
+export const trustedBrowserOrigins = (env: Environment) => [new URL(publicUrl(env)).origin, ...extraTrustedOrigins(env)];
+
+/** better-auth's cookies are named `<prefix>.<name>` (with `__Secure-` before them on https). */
+export const AUTH_COOKIE_PREFIX = 'chorus';
+
 export type AuthOptions = { env: Environment; store: Store; secret: string };
 
 export function createAuth({ env, store, secret }: AuthOptions) {
@@ -49,7 +55,7 @@ export function createAuth({ env, store, secret }: AuthOptions) {
     advanced: {
       // Our ids are UUIDs; the database makes them (gen_random_uuid()), as for every other table.
       database: { generateId: 'uuid' },
-      cookiePrefix: 'chorus',
+      cookiePrefix: AUTH_COOKIE_PREFIX,
       // better-auth skips its CSRF and Origin checks when NODE_ENV is "test"; tests must see what production does.
       disableOriginCheck: false,
       ipAddress,

@@ -21,6 +21,15 @@ export const environmentSchema = z.object({
   CHORUS_MAX_UPLOAD_BYTES_PER_USER: z.coerce.number().int().positive().max(1024 ** 4).default(500 * 1024 * 1024),
   /** The most characters one reply may hold; past it the reply is cut and its provider call stopped. */
   CHORUS_MAX_REPLY_CHARS: z.coerce.number().int().min(1_000).max(10_000_000).default(200_000),
+  /**
+   * The largest request body any route reads, enforced while it is read (uploads and model imports have their own,
+   * larger limits: http/request-body.ts).
+   */
+  CHORUS_MAX_BODY_BYTES: z.coerce.number().int().positive().max(1024 ** 3).default(1024 * 1024),
+  /** The most text one message may hold (a chat message, each message of an OpenAI-compatible call). */
+  CHORUS_MAX_MESSAGE_CHARS: z.coerce.number().int().positive().max(100_000_000).default(100_000),
+  /** Live event streams (GET /api/conversations/:id/events) one person may hold open at once, per server process. */
+  CHORUS_MAX_EVENT_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100_000).default(20),
   /** 32 bytes, base64 or hex. When set, message text is stored only encrypted. */
   CHORUS_ENCRYPTION_KEY: z.string().min(1).optional(),
   /** Earlier keys, comma-separated, still accepted for reading until `chorus encryption rotate` ran. */

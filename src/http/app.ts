@@ -1,11 +1,14 @@
 // The HTTP application: every route under /api (and /v1), validated by Zod schemas that also produce the
 // OpenAPI document at /api/openapi.json; errors as JSON in one shape (see errors.ts).
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { trustedBrowserOrigins } from '../auth/better-auth.ts';
 import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { actorMiddleware } from './actor-middleware.ts';
 import type { AppEnv } from './context.ts';
-import { findNulCharacter, handleError, invalidInput } from './errors.ts';
+import { refuseCrossSiteWrites } from './cross-site-requests.ts';
+import { findUnstorableText, handleError, invalidInput } from './errors.ts';
+import { readRequestBody } from './request-body.ts';
 import { registerAdminConfigRoutes } from './routes/admin-config.ts';
 import { registerAdminModelRoutes } from './routes/admin-models.ts';
 import { registerAdminUsageRoutes } from './routes/admin-usage.ts';
@@ -20,7 +23,7 @@ import { registerInviteRoutes } from './routes/invites.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerMeRoutes } from './routes/me.ts';
 import { registerModelRoutes } from './routes/models.ts';
-import { registerOpenAiCompatibleRoutes } from './routes/openai-compatible.ts';
+import { openAiErrorFields, registerOpenAiCompatibleRoutes } from './routes/openai-compatible.ts';
 import { registerParticipantRoutes } from './routes/participants.ts';
 import { registerVoteRoutes } from './routes/votes.ts';
 import { registerWebApp } from './web-app.ts';
@@ -30,10 +33,11 @@ export function createApp(runtime: Runtime) {
     // A request that fails its schema is a 400 naming every bad field, never a 500.
     defaultHook: (result) => {
       if (!result.success) throw invalidInput(result.error, `request ${result.target}`);
-      const where = findNulCharacter(result.data);
-      if (where !== null) {
-        throw new AppError('invalid_input', `invalid request ${result.target}: ${where || 'the value'} holds the NUL character (\\u0000), which text cannot hold`, {
-          details: [{ path: where, message: 'holds the NUL character' }],
+      const unstorable = findUnstorableText(result.data);
+      if (unstorable) {
+        const { path, problem } = unstorable;
+        throw new AppError('invalid_input', `invalid request ${result.target}: ${path || 'the value'} ${problem}`, {
+          details: [{ path, message: problem }],
         });
       }
     },
@@ -43,7 +47,12 @@ export function createApp(runtime: Runtime) {
     context.set('runtime', runtime);
     await next();
   });
+  // First, so the refusals below get OpenAI's error fields on /v1 as well.
+  app.use('/v1/*', openAiErrorFields);
+  app.use('*', refuseCrossSiteWrites(trustedBrowserOrigins(runtime.env)));
   app.use('*', actorMiddleware);
+  // After the actor is known: a write from nobody signed in is refused before its body is read.
+  app.use('*', readRequestBody);
 
   registerHealthRoutes(app);
   registerAuthRoutes(app);

@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { AppError, type ErrorCode } from '../errors.ts';
+import { describeErrorForLog } from '../loggable-error.ts';
 
 export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
 
@@ -25,27 +26,47 @@ export function invalidInput(error: ZodError, where: string): AppError {
   return new AppError('invalid_input', `invalid ${where}: ${summary}`, { details: issues });
 }
 
+export type UnstorableText = { path: string; problem: string };
+
 /**
- * Where a value holds the NUL character (a dotted path, '' for the value itself), or null. PostgreSQL text and
- * jsonb cannot hold it, so such input is refused up front rather than failing in the database.
+ * Where a value holds text the database cannot store (a dotted path, '' for the value itself), and what is wrong
+ * with it, or null. PostgreSQL text and jsonb cannot hold the NUL character, and jsonb refuses a lone UTF-16
+ * surrogate (half of a pair, which JSON can carry as `\ud800`): such input is refused up front rather than
+ * failing in the database. Walked without recursion, so no nesting overflows the stack.
  */
-export function findNulCharacter(value: unknown, path = ''): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = findNulCharacter(item, path ? `${path}.${index}` : String(index));
-      if (found !== null) return found;
+export function findUnstorableText(value: unknown): UnstorableText | null {
+  const pending: Array<{ value: unknown; path: string }> = [{ value, path: '' }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value: current, path } = next;
+    if (typeof current === 'string') {
+      const problem = textProblem(current);
+      if (problem) return { path, problem };
+    } else if (current !== null && typeof current === 'object') {
+      const entries: Array<[string | number, unknown]> = Array.isArray(current)
+        ? current.map((item, index) => [index, item])
+        : Object.entries(current);
+      for (const [key] of entries) {
+        const problem = typeof key === 'string' ? textProblem(key) : null;
+        if (problem) return { path: pathTo(path, key), problem };
+      }
+      // Reversed onto the stack, so the first problem in reading order is the one named.
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const [key, item] = entries[index]!;
+        pending.push({ value: item, path: pathTo(path, key) });
+      }
     }
-    return null;
   }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const where = path ? `${path}.${key}` : key;
-      if (key.includes('\u0000')) return where;
-      const found = findNulCharacter(item, where);
-      if (found !== null) return found;
-    }
-  }
+  return null;
+}
+
+const pathTo = (path: string, key: string | number) => (path ? `${path}.${key}` : String(key));
+
+/** String.prototype.isWellFormed (ES2024, in every Node this runs on; TypeScript's lib here is ES2023). */
+const isWellFormed = (text: string) => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+function textProblem(text: string): string | null {
+  if (text.includes('\u0000')) return 'holds the NUL character (\\u0000), which text cannot hold';
+  if (!isWellFormed(text)) return 'holds a lone surrogate (half of a UTF-16 pair, such as \\ud800), which is not text';
   return null;
 }
 
@@ -59,7 +80,9 @@ const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
 export function handleError(error: Error, context: Context) {
   if (error instanceof AppError) {
     // A refusal to come back later (an overloaded server) is no fault to log, and may come thousands at once.
-    if (error.status >= 500 && error.retryAfterSeconds === undefined) console.error(`${context.req.method} ${context.req.path}:`, error);
+    if (error.status >= 500 && error.retryAfterSeconds === undefined) {
+      console.error(`${context.req.method} ${context.req.path}: ${describeErrorForLog(error)}`);
+    }
     return errorResponse(context, error);
   }
   if (error instanceof HTTPException) {
@@ -71,6 +94,7 @@ export function handleError(error: Error, context: Context) {
         : error.message || 'bad request';
     return errorResponse(context, new AppError(code, message));
   }
-  console.error(`${context.req.method} ${context.req.path}: unhandled`, error);
+  // Described, not printed whole: a failed statement's error holds the values it was sent (loggable-error.ts).
+  console.error(`${context.req.method} ${context.req.path}: unhandled ${describeErrorForLog(error)}`);
   return errorResponse(context, new AppError('internal', 'internal server error'));
 }

@@ -1,9 +1,12 @@
 // Serves the HTTP application on a port until asked to stop.
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Runtime } from '../runtime.ts';
 import { createApp } from './app.ts';
+import { answerMalformedRequest } from './malformed-requests.ts';
+import { setBaselineHeaders } from './security-headers.ts';
 
 export type RunningServer = { port: number; close(): Promise<void> };
 
@@ -28,7 +31,9 @@ function limitHeapGrowth(percent: number) {
 export function startServer(runtime: Runtime, port: number): Promise<RunningServer> {
   limitHeapGrowth(runtime.env.CHORUS_HEAP_GROWTH_PERCENT);
   const app = createApp(runtime);
-  const server = createAdaptorServer({ fetch: app.fetch });
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  server.prependListener('request', setBaselineHeaders);
+  server.on('clientError', answerMalformedRequest);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, backlog: LISTEN_BACKLOG }, () => {

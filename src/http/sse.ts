@@ -5,7 +5,6 @@
 // together are encoded and written together, one socket write per batch; a client that reads slowly holds the
 // next batch back (the write waits for `drain`), and one that leaves stops the reading of the log.
 import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { UI_MESSAGE_STREAM_HEADERS } from 'ai';
 import type { Context } from 'hono';
@@ -43,7 +42,24 @@ async function writeBatches(outgoing: ServerResponse, batches: AsyncIterable<str
     if (outgoing.destroyed) return;
     let events = '';
     for (const chunk of batch) events += `data: ${chunk}\n\n`;
-    if (!outgoing.write(events)) await Promise.race([once(outgoing, 'drain'), once(outgoing, 'close')]);
+    if (!outgoing.write(events)) await drainedOrClosed(outgoing);
   }
   if (!outgoing.destroyed) outgoing.end(DONE);
+}
+
+/**
+ * Until the socket takes more or is gone. Both listeners go when either fires: a long reply to a slow reader waits
+ * here thousands of times, and each wait left behind would be another listener on the response.
+ */
+function drainedOrClosed(outgoing: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (outgoing.destroyed) return resolve();
+    const done = () => {
+      outgoing.off('drain', done);
+      outgoing.off('close', done);
+      resolve();
+    };
+    outgoing.on('drain', done);
+    outgoing.on('close', done);
+  });
 }

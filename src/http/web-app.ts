@@ -9,6 +9,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from './context.ts';
 import { projectPath } from '../project-root.ts';
+import { APP_PAGE_POLICY } from './security-headers.ts';
 
 /** Where `npm run build:web` (run by npm install and npm start) writes the app. */
 export const BUILT_WEB_APP_DIRECTORY = projectPath('dist', 'web');
@@ -65,6 +66,11 @@ function sendFile(context: Context, file: WebFile): Response {
     'x-content-type-options': 'nosniff',
   });
   if (file.gzipped) headers.set('vary', 'accept-encoding');
+  // A page says what it may load, and that no other site may frame it (clickjacking).
+  if (file.contentType.startsWith('text/html')) {
+    headers.set('content-security-policy', APP_PAGE_POLICY);
+    headers.set('x-frame-options', 'DENY');
+  }
   if (context.req.header('if-none-match') === file.etag) return new Response(null, { status: 304, headers });
   const acceptsGzip = /\bgzip\b/.test(context.req.header('accept-encoding') ?? '');
   if (file.gzipped && acceptsGzip) {

@@ -12,6 +12,8 @@ const OPENAI_ERROR_TYPE: Record<ErrorCode, string> = {
   conflict: 'invalid_request_error',
   payload_too_large: 'invalid_request_error',
   unsupported_media_type: 'invalid_request_error',
+  request_timeout: 'invalid_request_error',
+  headers_too_large: 'invalid_request_error',
   unauthorized: 'authentication_error',
   forbidden: 'permission_error',
   rate_limited: 'rate_limit_error',

@@ -4,6 +4,7 @@
 // become the conversation's parameters. Pure: no database, no model.
 import type { ConversationParameters } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
+import { assertMessageTextWithin } from '../chat/message-size.ts';
 import { titleFromText } from '../chat/title.ts';
 import { type NewMessage, SUPPLIED_BY_CLIENT } from '../store/messages.ts';
 import type { ChatCompletionRequest, ChatMessage } from './wire.ts';
@@ -18,6 +19,13 @@ export type CompletionConversation = {
 export function contentText(content: ChatMessage['content']): string {
   if (content === null || content === undefined) return '';
   return typeof content === 'string' ? content : content.map((part) => part.text).join('');
+}
+
+/** Every message of the request within the most text one message may hold, else a 400 naming the first past it. */
+export function assertMessagesWithin(request: ChatCompletionRequest, maxCharacters: number): void {
+  for (const [index, message] of request.messages.entries()) {
+    assertMessageTextWithin(contentText(message.content).length, maxCharacters, `messages.${index}.content`);
+  }
 }
 
 /**

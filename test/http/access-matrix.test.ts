@@ -619,5 +619,25 @@ for (const kind of testBackends()) {
         test(`${row.method} ${row.route}: ${describeStatuses(row.whenPublic!)}`, () => runRow(row, 'public'));
       }
     });
+
+    // A page of a sibling subdomain is the same site: the browser sends the session cookie along with its requests.
+    describe('from a page of another site, the session of the one who may do it is refused every change: 403', () => {
+      for (const row of rows.filter((candidate) => candidate.method !== 'GET')) {
+        const actor: ActorName = row.route.startsWith('/api/admin/') ? 'admin' : 'owner';
+        test(`${row.method} ${row.route}, as the ${actor}`, async () => {
+          const conversation = row.fresh
+            ? await newConversation('private', { models: row.fresh !== 'without models' })
+            : shared.private;
+          const probe = await row.probe({ actor, conversation });
+          const answer = await sendRaw(server.baseUrl, clientOf(actor), row.method, probe.path, {
+            ...probe,
+            headers: { ...probe.headers, origin: 'http://elsewhere.chorus.test' },
+          });
+          assert.equal(answer.status, 403, answer.text);
+          assertErrorBody(answer, 'cross-site refusal');
+          assert.match(answer.json.error.message, /must come from this app's own pages, not from http:\/\/elsewhere\.chorus\.test/);
+        });
+      }
+    });
   });
 }

@@ -4,6 +4,8 @@
 // (its two messages), {member} (someone in it), {invite} (an invitation to it), {new} (a fresh UUID).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { readEnvironment } from '../../src/config/env.ts';
+import { MAX_JSON_DEPTH } from '../../src/http/request-body.ts';
 import { seedModels } from '../../src/models/seed.ts';
 import { testBackends } from '../support/database.ts';
 import { type Person, signUp } from '../support/people.ts';
@@ -69,6 +71,17 @@ const forgedCursor = (time: string, id: string) => Buffer.from(`${time}|${id}`).
 const PNG_BYTES = Uint8Array.from({ length: 64 }, (_, index) => [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a][index] ?? 0x2a);
 
 const ECHO = encodeURIComponent('local:echo');
+
+/** The limits the test server runs with: the defaults. */
+const { CHORUS_MAX_BODY_BYTES: MAX_BODY_BYTES, CHORUS_MAX_MESSAGE_CHARS: MAX_MESSAGE_CHARS } = readEnvironment({});
+/** JSON arrays inside each other, `depth` deep, as text (JSON.stringify itself recurses, and would overflow). */
+const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+/** A chat request whose text part carries `extra` (JSON text) in a field of its own, which parts may have. */
+const chatWithPartField = (extra: string) =>
+  `{"id":"{new}","modelIds":["local:echo"],"messages":[{"id":"m1","role":"user","parts":[{"type":"text","text":"hi","extra":${extra}}]}]}`;
+const TOO_DEEP = new RegExp(`nests objects and arrays more than ${MAX_JSON_DEPTH} deep`);
+/** A JSON string of `bytes` characters, the body itself past the limit by a little. */
+const padding = (bytes: number) => 'x'.repeat(bytes);
 const EDITABLE = encodeURIComponent('acme:editable');
 
 const CASES: BadInput[] = [
@@ -270,6 +283,76 @@ const CASES: BadInput[] = [
   bad('a sign-up name holding a NUL character', 'POST', '/api/auth/sign-up/email',
     { body: { email: 'nul@example.test', password: 'a long enough password', name: 'nul\u0000name' } },
     400, /./, { as: 'nobody' },
+  ),
+
+  // ---- a lone UTF-16 surrogate (JSON's `\ud800` alone), which PostgreSQL's jsonb refuses ----
+  bad('a message holding a lone surrogate', 'POST', '/api/chat',
+    chat({ messages: [say('half x\ud800y a pair')] }),
+    400, /messages\.0\.parts\.0\.text holds a lone surrogate/,
+  ),
+  bad('a message holding the other half alone', 'POST', '/api/chat',
+    chat({ messages: [say('half \udc00')] }),
+    400, /lone surrogate/,
+  ),
+  bad('a /v1 message holding a lone surrogate', 'POST', '/v1/chat/completions',
+    completion({ messages: [{ role: 'user', content: 'x\ud800y' }] }),
+    400, /messages\.0\.content holds a lone surrogate/,
+  ),
+  bad('a config value holding a lone surrogate', 'PUT', '/api/admin/config/matrix.note',
+    { body: { value: { note: 'x\ud800' } } },
+    400, /value\.note holds a lone surrogate/, asAdmin,
+  ),
+  bad('a key name holding a lone surrogate', 'POST', '/api/keys', { body: { name: 'key \ud800' } }, 400, /name holds a lone surrogate/),
+
+  // ---- JSON nested deeper than any request needs (it would wedge the embedded database, or overflow a stack) ----
+  bad('a message part holding JSON nested 2,000 deep', 'POST', '/api/chat', { rawBody: chatWithPartField(nested(2_000)) }, 400, TOO_DEEP),
+  bad('a message part holding JSON nested 100,000 deep', 'POST', '/api/chat',
+    { rawBody: chatWithPartField(nested(100_000)) },
+    400, TOO_DEEP,
+  ),
+  bad('a message part holding objects nested past the bound by one', 'POST', '/api/chat',
+    { rawBody: chatWithPartField(`${'{"a":'.repeat(MAX_JSON_DEPTH - 4)}1${'}'.repeat(MAX_JSON_DEPTH - 4)}`) },
+    400, TOO_DEEP,
+  ),
+  bad('a /v1 request nested deep', 'POST', '/v1/chat/completions',
+    { rawBody: `{"model":"local:echo","messages":[{"role":"user","content":"hi"}],"user":${nested(5_000)}}` },
+    400, TOO_DEEP,
+  ),
+  bad('a config value nested deep', 'PUT', '/api/admin/config/matrix.note', { rawBody: `{"value":${nested(100_000)}}` }, 400, TOO_DEEP, asAdmin),
+  bad('an import nested deep', 'POST', '/api/admin/models/import', { rawBody: `[${nested(100_000)}]` }, 400, TOO_DEEP, asAdmin),
+  bad('a sign-up nested deep', 'POST', '/api/auth/sign-up/email',
+    { rawBody: `{"email":"deep@example.test","password":"a long enough password","name":"Deep","image":${nested(100_000)}}` },
+    400, TOO_DEEP, { as: 'nobody' },
+  ),
+
+  // ---- sizes: a body past its limit (413), a message past the most text one may hold (400) ----
+  bad('a body past the limit', 'POST', '/api/keys',
+    { body: { name: padding(MAX_BODY_BYTES) } },
+    413, new RegExp(`larger than the limit of ${MAX_BODY_BYTES} bytes`),
+  ),
+  bad('a chat request past the limit', 'POST', '/api/chat',
+    chat({ messages: [say(padding(MAX_BODY_BYTES))] }),
+    413, new RegExp(`larger than the limit of ${MAX_BODY_BYTES} bytes`),
+  ),
+  bad('a /v1 request past the limit', 'POST', '/v1/chat/completions',
+    completion({ messages: [{ role: 'user', content: padding(MAX_BODY_BYTES) }] }),
+    413, new RegExp(`larger than the limit of ${MAX_BODY_BYTES} bytes`),
+  ),
+  bad('a sign-up past the limit', 'POST', '/api/auth/sign-up/email',
+    { body: { email: 'big@example.test', password: 'a long enough password', name: padding(MAX_BODY_BYTES) } },
+    413, new RegExp(`larger than the limit of ${MAX_BODY_BYTES} bytes`), { as: 'nobody' },
+  ),
+  bad('a message past the most text', 'POST', '/api/chat',
+    chat({ messages: [say(padding(MAX_MESSAGE_CHARS + 1))] }),
+    400, new RegExp(`messages\\.0\\.parts holds ${MAX_MESSAGE_CHARS + 1} characters of text; a message may hold at most ${MAX_MESSAGE_CHARS}`),
+  ),
+  bad('a message past the most text, in two parts', 'POST', '/api/chat',
+    { body: { id: '{new}', message: say(padding(MAX_MESSAGE_CHARS), '{new}', { type: 'text', text: '!' }), modelIds: ['local:echo'] } },
+    400, new RegExp(`message\\.parts holds ${MAX_MESSAGE_CHARS + 1} characters`),
+  ),
+  bad('a /v1 message past the most text', 'POST', '/v1/chat/completions',
+    completion({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: padding(MAX_MESSAGE_CHARS + 1) }] }),
+    400, new RegExp(`messages\\.1\\.content holds ${MAX_MESSAGE_CHARS + 1} characters`),
   ),
 
   // ---- models that cannot answer ----

@@ -35,7 +35,8 @@ export async function sendRaw(
   request: RawRequest = {},
 ): Promise<RawAnswer> {
   const headers = new Headers(request.headers);
-  headers.set('origin', TEST_PUBLIC_URL);
+  // The page of the app a browser would be on, unless the test says where the request comes from.
+  if (!headers.has('origin')) headers.set('origin', TEST_PUBLIC_URL);
   if (who && who.cookies.size > 0) {
     headers.set('cookie', [...who.cookies].map(([name, value]) => `${name}=${value}`).join('; '));
   }

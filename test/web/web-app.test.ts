@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../src/http/context.ts';
+import { APP_PAGE_POLICY } from '../../src/http/security-headers.ts';
 import { registerWebApp } from '../../src/http/web-app.ts';
 import { temporaryDirectory } from '../support/cli.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -38,6 +39,17 @@ describe('the built web app', () => {
     assert.match(response.headers.get('content-type')!, /^text\/html/);
     assert.equal(response.headers.get('cache-control'), 'no-cache');
     assert.equal(await response.text(), INDEX);
+  });
+
+  test('a page says what it may load (its own scripts, styles and API) and that no other site may frame it', async () => {
+    for (const page of ['/', '/c/6f1c2d3e-0000-4000-8000-000000000000']) {
+      const response = await app.request(page);
+      assert.equal(response.headers.get('content-security-policy'), APP_PAGE_POLICY, page);
+      assert.equal(response.headers.get('x-frame-options'), 'DENY', page);
+      assert.equal(response.headers.get('x-content-type-options'), 'nosniff', page);
+    }
+    assert.match(APP_PAGE_POLICY, /script-src 'self'/);
+    assert.match(APP_PAGE_POLICY, /frame-ancestors 'none'/);
   });
 
   test('client-side routes get index.html too', async () => {

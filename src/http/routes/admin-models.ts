@@ -5,9 +5,7 @@
 // (and the chat path) sees the change at once; other processes follow the registry's announcement.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { modelStatus } from '../../db/schema/index.ts';
-import { AppError } from '../../errors.ts';
 import { MODEL_CAPABILITIES } from '../../models/model-schema.ts';
 import { type AppEnv, requireAdmin } from '../context.ts';
 import {
@@ -25,22 +23,13 @@ import {
 } from '../dto/admin-model.ts';
 import { cursorSchema, pageLimitSchema, pageSchema } from '../dto/page.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
-
-/** 10,000 models take about 6 MB of JSON; the limit leaves room for long descriptions, not for abuse. */
-export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+import { MAX_IMPORT_BYTES } from '../request-body.ts';
 
 /** Every admin route refuses others before its input is even validated: 401 anonymous, 403 not an admin. */
 export const adminOnly: MiddlewareHandler<AppEnv> = async (context, next) => {
   requireAdmin(context);
   await next();
 };
-
-const importSizeLimit = bodyLimit({
-  maxSize: MAX_IMPORT_BYTES,
-  onError: () => {
-    throw new AppError('payload_too_large', `an import is at most ${MAX_IMPORT_BYTES} bytes of JSON`);
-  },
-});
 
 const modelParams = z.object({
   id: z
@@ -101,7 +90,7 @@ const exportRoute = createRoute({
 
 const importRoute = createRoute({
   ...adminRoute,
-  middleware: [adminOnly, importSizeLimit],
+  middleware: [adminOnly],
   method: 'post',
   path: '/api/admin/models/import',
   summary: 'Create or update many models at once, all or nothing',

@@ -1,6 +1,7 @@
 // POST /api/chat (the AI SDK useChat transport's request, plus `modelIds`), GET /api/chat/:id/stream (re-attach
 // to the newest reply), POST /api/chat/:id/stop. Replies stream as the AI SDK UI message stream (SSE).
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { assertMessageTextWithin } from '../../chat/message-size.ts';
 import type { MessagePart } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
 import { modelIdSchema } from '../../models/model-schema.ts';
@@ -116,6 +117,9 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
       if (unsupported) throw new AppError('invalid_input', `message parts of type ${unsupported.type} are not supported`);
       const parts = z.array(newMessagePartSchema).safeParse(message.parts);
       if (!parts.success) throw invalidInput(parts.error, 'message parts');
+      const textLength = parts.data.reduce((sum, part) => sum + (part.type === 'text' ? part.text.length : 0), 0);
+      const where = body.message ? 'message.parts' : `messages.${body.messages!.length - 1}.parts`;
+      assertMessageTextWithin(textLength, context.get('runtime').env.CHORUS_MAX_MESSAGE_CHARS, where);
       outcome = await asParticipant(() =>
         chat.submit({
           ...common,

@@ -2,6 +2,7 @@
 // new messages, every model's reply as it streams and ends, people and models joining and leaving. Each event
 // has an id; a client that reconnects with Last-Event-ID (EventSource does so by itself) gets what it missed.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { AppError } from '../../errors.ts';
 import { conversationEventSchema, type DeliveredEvent, subscriptionEnd } from '../../events/conversation-event.ts';
 import { type AppEnv, requireActor } from '../context.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
@@ -23,7 +24,8 @@ const eventsRoute = createRoute({
     '`Last-Event-ID` (or `?lastEventId=`) to get every event after that one first; an id no longer kept (about ' +
     '10 minutes, 2,000 events) gets a `reset` event: refetch the messages. The stream ends after you are removed ' +
     'or leave, the conversation is deleted, or it is made private while you read it from outside. A comment line ' +
-    'every 15 s keeps it open.',
+    'every 15 s keeps it open. One person may hold CHORUS_MAX_EVENT_STREAMS_PER_USER streams (20 unless set) open ' +
+    'at once in a server process: one more is a 429.',
   security: signedIn,
   request: {
     params: conversationParams,
@@ -34,39 +36,76 @@ const eventsRoute = createRoute({
   },
   responses: {
     200: { description: 'The event stream', content: { 'text/event-stream': { schema: conversationEventSchema } } },
-    ...errorResponses(400, 401, 404),
+    ...errorResponses(400, 401, 404, 429),
   },
 });
 
 export function registerConversationEventRoutes(app: OpenAPIHono<AppEnv>) {
   const keepAlive = new KeepAlive(KEEP_ALIVE_MS);
   const frames = new FrameCache();
+  const openStreams = new OpenStreamCounts();
 
   app.openapi(eventsRoute, async (context) => {
     const actor = requireActor(context);
     const { id } = context.req.valid('param');
     const lastEventId = context.req.valid('header')['last-event-id'] ?? context.req.valid('query').lastEventId;
-    const { store, conversationEvents } = context.get('runtime');
-    // Taken before the access check, so a removal right after the check is still among the events sent (and ends
-    // the stream) instead of slipping between the check and the subscription.
-    const from = lastEventId ?? (await conversationEvents.latestId(id));
-    const conversation = await store.conversations.get({ actor, id, level: 'read' });
-    // Someone else's public conversation may be read from outside it: such a reader loses it when it turns private.
-    const inConversation =
-      conversation.ownerId === actor.id ||
-      conversation.visibility === 'private' ||
-      (await store.participants.roleOf(id, actor.id)) !== undefined;
-    const ends = subscriptionEnd(actor.id, { inConversation });
-    const stop = new AbortController();
-    const deliveries = conversationEvents.subscribe(id, from, stop.signal);
-    return eventStreamResponse(deliveries, {
-      position: lastEventId ? null : from,
-      stop,
-      endsAfter: (delivered) => ends(delivered.event),
-      keepAlive,
-      frames,
-    }) as never;
+    const { store, conversationEvents, env } = context.get('runtime');
+    const release = openStreams.open(actor.id, env.CHORUS_MAX_EVENT_STREAMS_PER_USER);
+    try {
+      // Taken before the access check, so a removal right after the check is still among the events sent (and
+      // ends the stream) instead of slipping between the check and the subscription.
+      const from = lastEventId ?? (await conversationEvents.latestId(id));
+      const conversation = await store.conversations.get({ actor, id, level: 'read' });
+      // Someone else's public conversation may be read from outside it: such a reader loses it when it turns private.
+      const inConversation =
+        conversation.ownerId === actor.id ||
+        conversation.visibility === 'private' ||
+        (await store.participants.roleOf(id, actor.id)) !== undefined;
+      const ends = subscriptionEnd(actor.id, { inConversation });
+      const stop = new AbortController();
+      stop.signal.addEventListener('abort', release, { once: true });
+      const deliveries = conversationEvents.subscribe(id, from, stop.signal);
+      return eventStreamResponse(deliveries, {
+        position: lastEventId ? null : from,
+        stop,
+        endsAfter: (delivered) => ends(delivered.event),
+        keepAlive,
+        frames,
+      }) as never;
+    } catch (error) {
+      release();
+      throw error;
+    }
   });
+}
+
+/**
+ * The live streams each person holds open in this process, capped (CHORUS_MAX_EVENT_STREAMS_PER_USER): each holds
+ * a subscription and a connection, and a person with many tabs open needs a few dozen at most. Counted per
+ * process: with several processes behind a load balancer a person may hold the cap in each.
+ */
+class OpenStreamCounts {
+  private readonly counts = new Map<string, number>();
+
+  /** Counts one more stream of `userId` and returns its release (safe to call twice), or refuses with 429. */
+  open(userId: string, max: number): () => void {
+    const open = this.counts.get(userId) ?? 0;
+    if (open >= max) {
+      throw new AppError(
+        'rate_limited',
+        `you already have ${open} live event streams open, the most one person may hold at once (${max}); close one (a tab) first`,
+      );
+    }
+    this.counts.set(userId, open + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.counts.get(userId) ?? 1) - 1;
+      if (left > 0) this.counts.set(userId, left);
+      else this.counts.delete(userId);
+    };
+  }
 }
 
 const encoder = new TextEncoder();

@@ -2,16 +2,10 @@
 // (its bytes, for its owner and for whoever can read the conversation it was sent in; anyone else gets 404),
 // DELETE /api/files/:id (its uploader only).
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { AppError } from '../../errors.ts';
 import { ATTACHABLE_MEDIA_TYPES, type AttachableMediaType } from '../../files/media-types.ts';
 import { fileUrl } from '../../files/message-files.ts';
 import { type AppEnv, requireActor } from '../context.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
-
-/** Room for the multipart envelope around the file (boundaries, part headers) beyond the file's own limit. */
-const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 const uploadedFileSchema = z
   .object({
@@ -32,7 +26,6 @@ const uploadRoute = createRoute({
     'At most CHORUS_MAX_UPLOAD_BYTES per file, and CHORUS_MAX_UPLOAD_BYTES_PER_USER for all of one person\'s uploads ' +
     'together: an upload past either is a 413 naming the limit (for the quota: what your uploads use and what is left).',
   security: signedIn,
-  middleware: [uploadSizeLimit()] as const,
   request: {
     body: {
       required: true,
@@ -123,19 +116,4 @@ export function registerFileRoutes(app: OpenAPIHono<AppEnv>) {
     await context.get('runtime').files.delete({ actor, id: context.req.valid('param').id });
     return context.body(null, 204);
   });
-}
-
-/** Refuses a body past the upload limit before reading it, so an oversized upload is never buffered whole. */
-function uploadSizeLimit(): MiddlewareHandler<AppEnv> {
-  return (context, next) => {
-    const { maxBytes } = context.get('runtime').files.limits;
-    return bodyLimit({
-      maxSize: maxBytes + MULTIPART_OVERHEAD_BYTES,
-      onError: () => {
-        // The rest of the body is never read: the connection cannot carry another request after this answer.
-        context.header('connection', 'close');
-        throw new AppError('payload_too_large', `the upload is larger than the limit of ${maxBytes} bytes per file`);
-      },
-    })(context, next);
-  };
 }

@@ -7,6 +7,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { isErrorEvent } from '../../openai-compat/chunks.ts';
 import { isChorusErrorBody, withOpenAiFields } from '../../openai-compat/errors.ts';
+import { assertMessagesWithin } from '../../openai-compat/request.ts';
 import {
   chatCompletionChunkSchema,
   chatCompletionRequestSchema,
@@ -81,9 +82,8 @@ const chatCompletionsRoute = createRoute({
   },
 });
 
+/** The routes; `openAiErrorFields` must be registered for /v1/* before every middleware that may refuse a request. */
 export function registerOpenAiCompatibleRoutes(app: OpenAPIHono<AppEnv>) {
-  app.use('/v1/*', addOpenAiErrorFields);
-
   app.openapi(listModelsRoute, async (context) => {
     const actor = requireActor(context);
     const data = context.get('runtime').completions.listModels(actor);
@@ -100,6 +100,7 @@ export function registerOpenAiCompatibleRoutes(app: OpenAPIHono<AppEnv>) {
     const actor = requireActor(context);
     const { completions, chat } = context.get('runtime');
     const request = context.req.valid('json');
+    assertMessagesWithin(request, context.get('runtime').env.CHORUS_MAX_MESSAGE_CHARS);
     const signal = context.req.raw.signal;
     const completion = await completions.start(actor, request, signal);
     // A client that leaves gets no more tokens: stop the reply rather than pay for an answer nobody reads.
@@ -144,7 +145,7 @@ function whenClientLeaves(signal: AbortSignal, stop: () => Promise<unknown>) {
  * 429 or 502 also says `x-should-retry: false`: the daily limit will not lift in seconds, and the server already
  * retried the provider, so OpenAI's client retrying would only store more failed conversations.
  */
-const addOpenAiErrorFields: MiddlewareHandler<AppEnv> = async (context, next) => {
+export const openAiErrorFields: MiddlewareHandler<AppEnv> = async (context, next) => {
   try {
     await next();
   } catch (error) {
