@@ -35,3 +35,8 @@ function messageOf(error: Error): string {
   if (error instanceof DrizzleQueryError) return `Failed query: ${error.query}`;
   return error.message;
 }
+
+/** Logs what went wrong (`what`) and the error as describeErrorForLog gives it. */
+export function logError(what: string, error: unknown): void {
+  console.error(`${what}: ${describeErrorForLog(error)}`);
+}

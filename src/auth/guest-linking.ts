@@ -12,6 +12,7 @@ import { APIError } from 'better-auth/api';
 import { setSessionCookie } from 'better-auth/cookies';
 import type { AnonymousOptions } from 'better-auth/plugins/anonymous';
 import type { Store } from '../store/index.ts';
+import { logError } from '../loggable-error.ts';
 
 type LinkAccount = NonNullable<AnonymousOptions['onLinkAccount']>;
 type LinkedSessions = Parameters<LinkAccount>[0];
@@ -21,7 +22,7 @@ export function keepGuestData(store: Pick<Store, 'guestMerge'>): LinkAccount {
     try {
       await store.guestMerge.mergeIntoAccount({ guestId: anonymousUser.user.id, accountId: newUser.user.id });
     } catch (error) {
-      console.error(`moving guest ${anonymousUser.user.id} to account ${newUser.user.id} failed:`, error);
+      logError(`moving guest ${anonymousUser.user.id} to account ${newUser.user.id} failed:`, error);
       await stayTheGuest(ctx, { anonymousUser, newUser });
       throw new APIError('SERVICE_UNAVAILABLE', {
         code: 'GUEST_DATA_NOT_MOVED',

@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import type { Actor } from '../store/actor.ts';
 import { usageDayOf } from '../store/daily-usage.ts';
 import type { Store } from '../store/index.ts';
+import { logError } from '../loggable-error.ts';
 
 export const DAILY_MESSAGE_LIMITS_KEY = 'limits.messagesPerDay';
 
@@ -103,6 +104,6 @@ async function giveBackQuietly(counted: CountedMessage): Promise<void> {
   try {
     await counted.giveBack();
   } catch (error) {
-    console.error('could not give back a daily message count:', error);
+    logError('could not give back a daily message count:', error);
   }
 }

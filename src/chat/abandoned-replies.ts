@@ -4,6 +4,7 @@
 // the timeout, retries included).
 import type { Environment } from '../config/env.ts';
 import type { AbandonedReply, ReplyStore } from '../store/replies.ts';
+import { logError } from '../loggable-error.ts';
 
 const MARGIN_MS = 60_000;
 const LONGEST_SWEEP_INTERVAL_MS = 5 * 60_000;
@@ -34,7 +35,7 @@ export async function startAbandonedReplySweeper(replies: ReplyStore, options: S
         options.onEnded?.(ended);
       }
     } catch (error) {
-      console.error('sweeping abandoned replies failed', error);
+      logError('sweeping abandoned replies failed', error);
     }
   };
   await sweep(options.soleWriter ? new Date() : new Date(Date.now() - options.quietMs));

@@ -19,6 +19,7 @@ import { ActiveTurns } from './active-turns.ts';
 import { fitToContextWindow, HISTORY_MESSAGE_LIMIT, promptForModel } from './history.ts';
 import { type ReplySummary, type StartedReply, startReplies } from './reply.ts';
 import { type PlannedReply, planTurn } from './turn-plan.ts';
+import { logError } from '../loggable-error.ts';
 
 type ModelRow = typeof models.$inferSelect;
 type Conversation = typeof conversations.$inferSelect;
@@ -191,7 +192,7 @@ export class ChatEngine {
         (error: unknown) => {
           // Saving a reply failed (database gone): end the stream so no reader waits forever. Never rejects:
           // nobody may be awaiting a turn, and an unhandled rejection would take the server down.
-          console.error(`chat turn ${streamId} failed`, error);
+          logError(`chat turn ${streamId} failed`, error);
           // Replies of a stage that was being set up may have called their provider already.
           controller.abort();
           emit({ type: 'error', errorText: 'the server could not save the reply' });

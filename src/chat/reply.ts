@@ -15,6 +15,7 @@ import type { ReplyStore } from '../store/replies.ts';
 import { CharLimitedText } from './char-limit.ts';
 import { batchDeltas } from './delta-batch.ts';
 import { ReplySizeCap } from './reply-size-cap.ts';
+import { logError } from '../loggable-error.ts';
 
 type ModelRow = typeof models.$inferSelect;
 
@@ -250,7 +251,7 @@ async function streamReply(
   } catch (error) {
     // Whatever refused it, the reply must not stay `streaming`: it ends as an error, keeping the text saved so far.
     // Only when even that cannot be written does the turn fail (and the sweeper ends the reply later).
-    console.error(`saving the end of reply ${messageId} failed`, error);
+    logError(`saving the end of reply ${messageId} failed`, error);
     status = 'error';
     errorText = REPLY_NOT_SAVED;
     await replies.endAsError(messageId, errorText);
@@ -293,7 +294,7 @@ function createPartialSaver(replies: ReplyStore, messageId: string, created: Pro
       lastSavedAt = now;
       writing = replies
         .saveText(messageId, { content: text, parts: replyParts(text, sources) })
-        .catch((error) => console.error(`saving partial reply ${messageId} failed`, error))
+        .catch((error) => logError(`saving partial reply ${messageId} failed`, error))
         .finally(() => (busy = false));
     },
     settle: () => writing,

@@ -10,6 +10,7 @@ import type { Actor, PersonCard } from '../store/actor.ts';
 import type { User } from '../store/users.ts';
 import type { ConversationEvent, ConversationEventOf } from './conversation-event.ts';
 import type { ConversationEvents } from './conversation-events.ts';
+import { logError } from '../loggable-error.ts';
 
 /** How long text deltas wait to be sent together: ~20 updates a second, smooth to read. */
 export const DELTA_WINDOW_MS = 50;
@@ -48,7 +49,7 @@ export async function announceMessage(
     const sender = message.senderId ? (known ?? (await users.getById(message.senderId))) : null;
     events.publish(message.conversationId, messageCreatedEvent(message, sender));
   } catch (error) {
-    console.error(`announcing message ${message.id} failed`, error);
+    logError(`announcing message ${message.id} failed`, error);
   }
 }
 

@@ -10,6 +10,7 @@ import type { ConversationEvent, DeliveredEvent } from './conversation-event.ts'
 import type { ConversationEvents } from './conversation-events.ts';
 import { compareEventIds, parseEventId } from './event-ids.ts';
 import { type Backfill, DEFAULT_HISTORY, followEvents, type HistoryLimits, RecentEvents } from './recent-events.ts';
+import { logError } from '../loggable-error.ts';
 
 const KEY_PREFIX = 'chorus:events:';
 const EVENT_FIELD = 'e';
@@ -64,7 +65,7 @@ export class RedisConversationEvents implements ConversationEvents {
     try {
       await pipeline.exec();
     } catch (error) {
-      console.error('conversation events: writing to Redis failed', error);
+      logError('conversation events: writing to Redis failed', error);
     }
     this.flushing = null;
     if (this.pending.length > 0) this.flushing = this.flush();
@@ -176,7 +177,7 @@ export class RedisConversationEvents implements ConversationEvents {
       .xadd(this.wakeKey, 'MAXLEN', 1, '*', 'w', '1')
       .pexpire(this.wakeKey, 60_000)
       .exec()
-      .catch((error) => console.error('conversation events: waking the reader failed', error));
+      .catch((error) => logError('conversation events: waking the reader failed', error));
   }
 
   /** One blocking XREAD at a time over every watched stream, appending what arrives to the mirrors. */
@@ -195,7 +196,7 @@ export class RedisConversationEvents implements ConversationEvents {
         response = await reader.xread('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...from);
       } catch (error) {
         if (this.closed) return;
-        console.error('conversation events: reading from Redis failed', error);
+        logError('conversation events: reading from Redis failed', error);
         await sleep(RETRY_AFTER_ERROR_MS);
         continue;
       }

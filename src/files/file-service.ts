@@ -8,6 +8,7 @@ import type { Actor } from '../store/actor.ts';
 import { type FileRecord, FileRecords, quotaExceeded } from './file-records.ts';
 import { verifiedMediaType } from './media-types.ts';
 import type { FileStorage } from './storage.ts';
+import { logError } from '../loggable-error.ts';
 
 export type Upload = { actor: Actor; bytes: Uint8Array; declaredType: string; name: string };
 
@@ -89,7 +90,7 @@ export class FileService {
       throw new AppError('forbidden', `file ${id} is not yours to delete: only its uploader may`);
     }
     await this.storage.delete(deleted.storageKey).catch((error: unknown) => {
-      console.error(`file ${id}: its row is deleted but its bytes could not be (key ${deleted.storageKey})`, error);
+      logError(`file ${id}: its row is deleted but its bytes could not be (key ${deleted.storageKey})`, error);
     });
   }
 }

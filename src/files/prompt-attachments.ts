@@ -3,6 +3,7 @@
 import type { MessageAttachment } from '../db/schema/index.ts';
 import { capabilityToRead } from './media-types.ts';
 import { type FileStorage, readStoredFile } from './storage.ts';
+import { logError } from '../loggable-error.ts';
 
 /**
  * Bytes by storage key for the attachments of `history` that a model with one of `capabilities` could read. A file
@@ -23,7 +24,7 @@ export async function readAttachmentContents(
   await Promise.all(
     [...keys].map(async (key) => {
       const bytes = await readStoredFile(storage, key).catch((error: unknown) => {
-        console.error(`reading attached file ${key} failed`, error);
+        logError(`reading attached file ${key} failed`, error);
         return null;
       });
       if (bytes) contents.set(key, bytes);

@@ -9,6 +9,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { UI_MESSAGE_STREAM_HEADERS } from 'ai';
 import type { Context } from 'hono';
 import type { AppEnv } from './context.ts';
+import { logError } from '../loggable-error.ts';
 
 const DONE = 'data: [DONE]\n\n';
 
@@ -31,7 +32,7 @@ export function sendUiMessageStream(
     if (!outgoing.writableEnded) onClientGone?.();
   });
   writeBatches(outgoing, batches).catch((error: unknown) => {
-    console.error('writing a reply stream failed', error);
+    logError('writing a reply stream failed', error);
     outgoing.destroy();
   });
   return RESPONSE_ALREADY_SENT;

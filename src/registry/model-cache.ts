@@ -7,6 +7,7 @@ import { inArray } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { type ChangeListener, CHANNELS, type Unlisten } from '../db/notifications.ts';
 import { models } from '../db/schema/index.ts';
+import { logError } from '../loggable-error.ts';
 
 export type ModelRow = typeof models.$inferSelect;
 
@@ -81,7 +82,7 @@ export class ModelCache {
         }
       } catch (error) {
         // Keep serving the last good registry; the next announcement tries again.
-        console.error('reloading the model registry failed', error);
+        logError('reloading the model registry failed', error);
       } finally {
         this.reloading = null;
       }

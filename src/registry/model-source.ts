@@ -12,6 +12,7 @@ import type { ModelDefinition } from '../models/model-schema.ts';
 import type { MetricStore } from '../store/metrics.ts';
 import type { SystemConfigStore } from '../store/system-configs.ts';
 import { afterReconnect, type ModelCache, type ModelRow, type ModelView } from './model-cache.ts';
+import { logError } from '../loggable-error.ts';
 
 export const MODEL_SOURCE_KEY = 'models.source';
 
@@ -190,7 +191,7 @@ export class ModelSource {
       this.setting = parsed.data;
       this.comparedAt = -1;
     } catch (error) {
-      console.error(`reading ${MODEL_SOURCE_KEY} failed`, error);
+      logError(`reading ${MODEL_SOURCE_KEY} failed`, error);
     }
   }
 
@@ -206,7 +207,7 @@ export class ModelSource {
       });
     } catch (error) {
       this.readsWithDifferences += reads;
-      console.error('recording model source differences failed', error);
+      logError('recording model source differences failed', error);
     }
   }
 }

@@ -6,6 +6,7 @@
 import { Redis } from 'ioredis';
 import { MemoryStreamLog } from './memory-stream-log.ts';
 import { ABANDONED_STREAM_TTL_SECONDS, eachChunk, FINISHED_STREAM_TTL_SECONDS, type StreamLog } from './stream-log.ts';
+import { logError } from '../loggable-error.ts';
 
 const KEY_PREFIX = 'chorus:stream:';
 const CHUNK_FIELD = 'c';
@@ -71,7 +72,7 @@ export class RedisStreamLog implements StreamLog {
     try {
       await pipeline.exec();
     } catch (error) {
-      console.error('resumable stream: writing to Redis failed', error);
+      logError('resumable stream: writing to Redis failed', error);
     }
     this.flushing = null;
     if (this.pending.length > 0) this.scheduleFlush();

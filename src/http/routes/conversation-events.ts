@@ -7,6 +7,7 @@ import { conversationEventSchema, type DeliveredEvent, subscriptionEnd } from '.
 import { type AppEnv, requireActor } from '../context.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
 import { conversationParams } from './conversations.ts';
+import { logError } from '../../loggable-error.ts';
 
 /** A comment line this often keeps proxies and load balancers from closing a quiet stream. */
 const KEEP_ALIVE_MS = 15_000;
@@ -162,7 +163,7 @@ function eventStreamResponse(
         next = await iterator.next();
       } catch (error) {
         // The client reconnects with the id of the last event it got and loses nothing.
-        console.error('conversation events: a subscription failed', error);
+        logError('conversation events: a subscription failed', error);
         next = { done: true, value: undefined };
       }
       if (!open) return;

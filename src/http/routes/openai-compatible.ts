@@ -19,6 +19,7 @@ import {
 import { type AppEnv, requireActor } from '../context.ts';
 import { handleError } from '../errors.ts';
 import { signedIn } from '../openapi.ts';
+import { logError } from '../../loggable-error.ts';
 
 const errorDescriptions: Record<number, string> = {
   400: 'Invalid request',
@@ -126,7 +127,7 @@ export function registerOpenAiCompatibleRoutes(app: OpenAPIHono<AppEnv>) {
         }
         if (!signal.aborted) await stream.writeSSE({ data: '[DONE]' });
       } catch (error) {
-        console.error(`POST /v1/chat/completions: streaming ${completion.turn.streamId} failed`, error);
+        logError(`POST /v1/chat/completions: streaming ${completion.turn.streamId} failed`, error);
         const failure = withOpenAiFields({ error: { code: 'internal', message: 'internal server error' } });
         await stream.writeSSE({ data: JSON.stringify(failure) });
       }
@@ -135,7 +136,7 @@ export function registerOpenAiCompatibleRoutes(app: OpenAPIHono<AppEnv>) {
 }
 
 function whenClientLeaves(signal: AbortSignal, stop: () => Promise<unknown>) {
-  const run = () => void stop().catch((error) => console.error('stopping the reply of a client that left failed', error));
+  const run = () => void stop().catch((error) => logError('stopping the reply of a client that left failed', error));
   if (signal.aborted) run();
   else signal.addEventListener('abort', run, { once: true });
 }
