@@ -37,7 +37,7 @@ export function registerDb(program: Command) {
     .option('--to <postgres-url>', 'copy the embedded database into this PostgreSQL database')
     .option('--from <postgres-url>', 'copy this PostgreSQL database into the embedded database')
     .option('--force', 'delete every row the target already holds before copying (default: refuse a non-empty target)')
-    .option('--batch-size <rows>', 'rows per batch', '1000')
+    .option('--batch-size <rows>', 'most rows per batch (a batch also holds about 16 MiB at most)', '1000')
     .addHelpText('after', COPY_HELP)
     .action((options: CopyCommandOptions) => copyCommand(options));
 }
