@@ -22,7 +22,8 @@ if any differ.
 
 A target that already holds rows is refused, unless --force is given, which
 deletes those rows first. Stop any \`chorus serve\` using DATA_DIR before
-copying: the embedded database has one user at a time.
+copying: the embedded database is locked for one process at a time, and the
+copy is refused while another holds it.
 
 Examples:
   chorus db copy --to postgres://chorus@db.example.com/chorus
