@@ -1,11 +1,19 @@
 // Serves the HTTP application on a port until asked to stop.
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Runtime } from '../runtime.ts';
 import { createApp } from './app.ts';
 
-export type RunningServer = { port: number; close(): Promise<void> };
+export type RunningServer = {
+  port: number;
+  /**
+   * Stops accepting connections and waits for the requests running to end; with `graceMs`, at most that long, then
+   * cuts the connections still open.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
+};
 
 /**
  * Connections the kernel may hold before the server accepts them (Node's default is 511). A burst of thousands of
@@ -35,11 +43,19 @@ export function startServer(runtime: Runtime, port: number): Promise<RunningServ
       server.off('error', reject);
       resolve({
         port: (server.address() as AddressInfo).port,
-        close: () =>
+        close: ({ graceMs } = {}) =>
           new Promise<void>((done) => {
-            server.close(() => done());
+            let overdue: NodeJS.Timeout | undefined;
+            // Also closes the idle keep-alive connections, then waits for those with a request running.
+            server.close(() => {
+              clearTimeout(overdue);
+              done();
+            });
             // Live event streams never end by themselves: closing waits for open connections, so end them.
             runtime.conversationEvents.endSubscriptions();
+            // A streaming reply holds its request until its model has finished: stopped, it ends now.
+            runtime.stopReplies();
+            if (graceMs !== undefined) overdue = setTimeout(() => (server as Server).closeAllConnections(), graceMs);
           }),
       });
     });
