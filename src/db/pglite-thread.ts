@@ -40,7 +40,8 @@ type Reply = { id: number; result?: unknown; error?: SerializedError };
 type Notification = { notification: number; payload: string };
 /** PostgreSQL failed inside the worker, which ends itself (see endOnEngineFailure in pglite-worker.mjs). */
 type EngineFailure = { failure: string };
-type QueryReply = PgliteResults & { deepJson?: true };
+/** A query's result as the worker sends it: marked when its rows may hold JSON sent as text. */
+type QueryResult = PgliteResults & { deepJson?: true };
 type Listener = { channel: string; callback: (payload: string) => void; onListening?: () => void };
 
 /** A PGlite error as it crossed the boundary: an Error again, with its fields (code, detail, constraint…). */
@@ -127,7 +128,7 @@ export class PgliteThread {
       this.pending.delete(message.id);
       if (this.pending.size === 0) worker.unref();
       if (message.error) pending.reject(revive(message.error));
-      else pending.resolve(message.result);
+      else pending.resolve(withDeepJsonParsed(message.result));
     });
     // An answer that could not be read here is lost, and which request it answered with it.
     worker.on('messageerror', (error) => this.recover(`an answer of the embedded database could not be read (${error.message})`));
@@ -214,8 +215,8 @@ export class PgliteThread {
     });
   }
 
-  async query<Row = unknown>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<PgliteResults<Row>> {
-    return answerOfQuery(await this.request<QueryReply>('query', { sql, params, rowMode: queryOptionsForWorker(options)?.rowMode }));
+  query<Row = unknown>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<PgliteResults<Row>> {
+    return this.request('query', { sql, params, rowMode: queryOptionsForWorker(options)?.rowMode });
   }
 
   /**
@@ -229,10 +230,8 @@ export class PgliteThread {
     let result: Result;
     try {
       result = await callback({
-        query: async (sql, params = [], options) =>
-          answerOfQuery(
-            await this.request<QueryReply>('query', { sql, params, rowMode: queryOptionsForWorker(options)?.rowMode, transaction }),
-          ),
+        query: (sql, params = [], options) =>
+          this.request('query', { sql, params, rowMode: queryOptionsForWorker(options)?.rowMode, transaction }),
       });
     } catch (error) {
       // A transaction lost with its thread (restarted since) has nothing left to roll back.
@@ -293,11 +292,13 @@ export class PgliteThread {
   }
 }
 
-/** The rows of a query's answer, with any JSON that crossed as text (too deep to clone) parsed here. */
-function answerOfQuery<Row>(reply: QueryReply): PgliteResults<Row> {
-  const { deepJson, ...results } = reply;
-  if (deepJson) for (const row of results.rows as Record<string, unknown>[]) parseDeepJson(row);
-  return results as PgliteResults<Row>;
+/** A request's result, with any JSON that crossed as text (too deep to clone) in a query's rows parsed here. */
+function withDeepJsonParsed(result: unknown): unknown {
+  const query = result as QueryResult | null | undefined;
+  if (!query?.deepJson) return result;
+  delete query.deepJson;
+  for (const row of query.rows as Array<Record<string, unknown> | unknown[]>) parseDeepJson(row);
+  return query;
 }
 
 /** The envelope of a JSON value that crossed as text; see CLONE_DEPTH_LIMIT in pglite-worker.mjs. */

@@ -180,10 +180,12 @@ async function handle(request) {
       if (!target) throw new Error(`transaction ${request.transaction} is not open`);
       const deepBefore = deepValuesParsed;
       const result = await target.query(request.sql, request.params ?? [], { rowMode: request.rowMode });
+      /** @type {{ rows: unknown[]; fields: unknown; affectedRows?: number; deepJson?: true }} */
+      const answer = { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
       // Another request's deep value may be counted too (they interleave here): the server's thread then looks for
       // envelopes in vain, which costs a walk over these rows and nothing else.
-      const deepJson = deepValuesParsed !== deepBefore || undefined;
-      return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows, deepJson };
+      if (deepValuesParsed !== deepBefore) answer.deepJson = true;
+      return answer;
     }
     case 'exec': {
       const target = request.transaction === undefined ? pglite : transactions.get(request.transaction)?.tx;
