@@ -13,11 +13,10 @@
 // PostgreSQL failing inside its WebAssembly), an EmbeddedDatabaseFailure for every request in flight while the
 // thread is restarted on the same data folder (see setRequestTimeout). A server on it goes on serving.
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { PGlite, Results } from '@electric-sql/pglite';
-import { TEXT_TYPES, withoutTextParsers } from './pglite-text-types.ts';
-import { projectPath } from '../project-root.ts';
+import { withoutTextParsers } from './pglite-text-types.ts';
+import { type PgliteWorkerOptions, revive, type SerializedError, startWorker } from './pglite-worker-start.ts';
 
 type QueryOptions = Parameters<PGlite['query']>[2];
 export type PgliteResults<Row = unknown> = Omit<Results, 'rows'> & { rows: Row[] };
@@ -27,15 +26,9 @@ export type PgliteThreadTransaction = {
   query<Row = unknown>(sql: string, params?: unknown[], options?: QueryOptions): Promise<PgliteResults<Row>>;
 };
 
-export type PgliteThreadOptions = {
-  /** The data folder; in memory when absent. */
-  dataDir?: string;
-  /** postgresql.conf settings, `name=value`. */
-  postgresqlconf?: string[];
-};
+export type PgliteThreadOptions = PgliteWorkerOptions;
 
 type Pending = { resolve: (value: any) => void; reject: (error: Error) => void };
-type SerializedError = Record<string, unknown> & { message: string };
 type Reply = { id: number; result?: unknown; error?: SerializedError };
 type Notification = { notification: number; payload: string };
 /** PostgreSQL failed inside the worker, which ends itself (see endOnEngineFailure in pglite-worker.mjs). */
@@ -43,14 +36,6 @@ type EngineFailure = { failure: string };
 /** A query's result as the worker sends it: marked when its rows may hold JSON sent as text. */
 type QueryResult = PgliteResults & { deepJson?: true };
 type Listener = { channel: string; callback: (payload: string) => void; onListening?: () => void };
-
-/** A PGlite error as it crossed the boundary: an Error again, with its fields (code, detail, constraint…). */
-function revive(serialized: SerializedError): Error {
-  const { message, name, stack: _stack, ...fields } = serialized;
-  const error = Object.assign(new Error(message), fields);
-  if (typeof name === 'string') error.name = name;
-  return error;
-}
 
 /** What the requests in flight fail with when the thread stops answering, or fails, and is restarted. */
 export class EmbeddedDatabaseFailure extends Error {
@@ -315,33 +300,7 @@ function parseDeepJson(row: Record<string, unknown> | unknown[]) {
   else for (const [key, value] of Object.entries(row)) row[key] = parsed(value);
 }
 
-/** Starts a thread with PGlite on it and waits until the database is open. */
-async function startWorker(options: PgliteThreadOptions): Promise<Worker> {
-  const compiled = compileWasmWithBaselineCompilerOnly();
-  const worker = new Worker(projectPath('src', 'db', 'pglite-worker.mjs'), {
-    workerData: { dataDir: options.dataDir, postgresqlconf: options.postgresqlconf ?? [], textTypes: [...TEXT_TYPES] },
-    // What the worker allocates lives for one statement; V8's default young generation let it fill tens of MB
-    // before collecting (5,000 replies at once: a peak 20-40 MB higher, at the same speed).
-    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-  });
-  const ready = new Promise<void>((resolve, reject) => {
-    const onMessage = (message: { ready?: boolean; error?: SerializedError }) => {
-      if (message.ready === undefined) return;
-      worker.off('message', onMessage);
-      worker.off('error', reject);
-      if (message.ready) resolve();
-      else reject(revive(message.error ?? { message: 'the embedded database did not open' }));
-    };
-    worker.on('message', onMessage);
-    worker.once('error', reject);
-  });
-  // PGlite's WebAssembly is compiled by the time it is open; what the server compiles later is tiered as usual.
-  await ready.finally(compiled);
-  worker.unref();
-  return worker;
-}
-
-/** How often, at most, requests are checked for being overdue. */
+/** How often, at most, the thread's progress is checked (see setRequestTimeout). */
 const SWEEP_INTERVAL_MS = 1_000;
 
 /** The options the worker can honour: the row mode. Parser functions cannot cross threads (see TEXT_TYPES). */
@@ -351,25 +310,4 @@ function queryOptionsForWorker(options: QueryOptions): QueryOptions {
     throw new Error('custom parsers and serializers are not supported by the embedded database thread');
   }
   return rest;
-}
-
-/** The worker's young generation, where nearly all it allocates dies. */
-const WORKER_YOUNG_GENERATION_MB = 4;
-
-/** PGlite threads starting now, compiling their WebAssembly. */
-let compiling = 0;
-
-/**
- * PostgreSQL in WebAssembly is a large module, and V8's optimising compiler recompiles its hot functions on
- * background threads whose working memory the C allocator keeps afterwards: measured on a server that had answered
- * a few hundred chats, 70 MB of its resident memory, none of it in use (idle 353 MB, 284 MB without). Compiled by the
- * baseline compiler alone, statements run as fast for a chat (a turn's set-up no slower, measured), and bulk work
- * slower (a 1,000-row insert 45 → 66 ms). The flag is V8's, for the whole process: it is on while a PGlite thread
- * starts, and the returned function turns it off again once none is starting.
- */
-function compileWasmWithBaselineCompilerOnly(): () => void {
-  if (compiling++ === 0) setFlagsFromString('--liftoff-only');
-  return () => {
-    if (--compiling === 0) setFlagsFromString('--no-liftoff-only');
-  };
 }
