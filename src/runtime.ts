@@ -53,6 +53,8 @@ export type Runtime = {
   completions: CompletionService;
   /** Who each API key stands for, remembered briefly and forgotten on revocation (see api-key-actors.ts). */
   apiKeyActors: ApiKeyActors;
+  /** Stops every reply this process runs: each ends as `stopped`, what it said saved (the server is stopping). */
+  stopReplies(): void;
   close(): Promise<void>;
 };
 
@@ -93,6 +95,8 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     await database.close();
     throw error;
   }
+  // Set after the start-up migrations, which may rightly take long; a chat's statements take milliseconds.
+  database.pglite?.setRequestTimeout(env.CHORUS_STATEMENT_TIMEOUT_MS);
   const store = createStore(database.db, { keyring: keyringFromEnvironment(env) });
   let auth: Auth;
   try {
@@ -123,6 +127,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const admission = new SetupAdmission({
     concurrency: env.CHORUS_MAX_CONCURRENT_SETUPS,
     queueLimit: env.CHORUS_MAX_QUEUED_SETUPS,
+    timeoutMs: env.CHORUS_SETUP_TIMEOUT_MS,
   });
   // And one daily limit for every way a turn starts: a person's turns count together, through whichever door.
   const dailyLimit = new DailyMessageLimit(store);
@@ -169,6 +174,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     completions,
     files,
     apiKeyActors,
+    stopReplies: () => engine.activeTurns.stopAll(),
     close,
   };
 }

@@ -4,6 +4,8 @@
 // together, so none reaches its provider — and none starts streaming — until nearly all have, while each holds its
 // memory and the starved event loop trips timeouts. Taken a few at a time, the first replies stream at once and
 // the rest follow at the rate the server can really set them up. Only the set-up waits here: streaming does not.
+// A set-up that never settles (a database that stopped answering) would hold its place for ever, and enough of them
+// every place: each has `timeoutMs` to finish, then fails and its place goes to the next.
 import { AppError } from '../errors.ts';
 
 export type SetupAdmissionOptions = {
@@ -13,7 +15,11 @@ export type SetupAdmissionOptions = {
   queueLimit: number;
   /** What a refused client is told to wait before trying again. */
   retryAfterSeconds?: number;
+  /** How long a set-up may run before it fails and gives up its place (CHORUS_SETUP_TIMEOUT_MS). */
+  timeoutMs?: number;
 };
+
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 type Waiter = { admit: () => void };
 
@@ -28,12 +34,25 @@ export class SetupAdmission {
     if (!(options.concurrency >= 1)) throw new RangeError('concurrency must be at least 1');
   }
 
-  /** Runs `setUp` once admitted. A `signal` that aborts while it waits takes it out of the queue (nothing ran). */
+  /**
+   * Runs `setUp` once admitted. A `signal` that aborts while it waits takes it out of the queue (nothing ran). A
+   * set-up still running after the timeout fails as unavailable, and what it does afterwards is let be.
+   */
   async run<Result>(setUp: () => Promise<Result>, signal?: AbortSignal): Promise<Result> {
     await this.admission(signal);
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<Result> | undefined;
     try {
-      return await setUp();
+      running = setUp();
+      const overdue = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(this.overdue(timeoutMs)), timeoutMs);
+      });
+      return await Promise.race([running, overdue]);
     } finally {
+      clearTimeout(timer);
+      // Once overdue, its outcome has no one to go to: a failure then is no unhandled rejection.
+      running?.catch(() => {});
       this.release();
     }
   }
@@ -100,6 +119,10 @@ export class SetupAdmission {
       this.waiting = this.waiting.slice(this.head);
       this.head = 0;
     }
+  }
+
+  private overdue(timeoutMs: number): AppError {
+    return new AppError('unavailable', `setting up the reply did not finish within ${timeoutMs / 1000} s; try again`);
   }
 
   private overloaded(): AppError {

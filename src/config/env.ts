@@ -79,6 +79,18 @@ export const environmentSchema = z.object({
    * it to V8 (up to 300 % under load). See http/server.ts.
    */
   CHORUS_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1_000).default(35),
+  /**
+   * The embedded database, while serving: a statement not answered within this long fails, with every other in
+   * flight, and the database's thread is restarted on its data (see db/pglite-thread.ts). 0: no limit.
+   */
+  CHORUS_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  /** A turn's set-up that has not finished within this long fails (503), and its place goes to the next. */
+  CHORUS_SETUP_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /**
+   * Seconds a stopping server (SIGTERM, SIGINT) gives requests still running to end; past it, it exits anyway.
+   * A second signal ends it at once.
+   */
+  CHORUS_SHUTDOWN_GRACE: z.coerce.number().min(0).max(3_600).default(10),
 });
 
 /** The validated variables, plus the OpenAI-compatible servers declared as CHORUS_PROVIDER_<NAME>_* (see custom-providers.ts). */

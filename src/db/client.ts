@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { lockDirectory } from './directory-lock.ts';
 import { PgliteThread } from './pglite-thread.ts';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
@@ -49,11 +50,31 @@ const PGLITE_SETTINGS = ['shared_buffers=16MB'];
 
 export async function openDatabase(location: DatabaseLocation, logger?: QueryLogger): Promise<DatabaseHandle> {
   if ('url' in location) return openPostgres(location.url, location.maxConnections ?? 10, logger);
-  let dataDir: string | undefined;
-  if ('dataDir' in location) {
-    dataDir = path.resolve(location.dataDir, 'pglite');
+  if (!('dataDir' in location)) return openPglite(undefined, logger);
+  const dataDir = path.resolve(location.dataDir, 'pglite');
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  // Before anything opens it: a second process would otherwise run on the same files (see directory-lock.ts).
+  const lock = lockDirectory(dataDir);
+  try {
     mkdirSync(dataDir, { recursive: true });
+    const handle = await openPglite(dataDir, logger);
+    return {
+      ...handle,
+      close: async () => {
+        try {
+          await handle.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
   }
+}
+
+async function openPglite(dataDir: string | undefined, logger?: QueryLogger): Promise<DatabaseHandle> {
   const client = await PgliteThread.start({ dataDir, postgresqlconf: PGLITE_SETTINGS });
   // Loaded only here: the driver loads PGlite (~40 MB), which a server on PostgreSQL never needs.
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');

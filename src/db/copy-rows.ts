@@ -1,4 +1,7 @@
-// Moves one table's rows from a source transaction to a target transaction, in keyset batches.
+// Moves one table's rows from a source transaction to a target transaction, in keyset batches bounded by rows and
+// by bytes: a batch of a thousand rows of ten million characters each would be tens of gigabytes in one value (the
+// embedded database runs out of its 2 GB long before), so the source first says how large each row is, and a batch
+// takes rows while they fit in its byte budget (a row larger than the budget travels alone).
 //
 // Rows travel as JSON whose values are each column's text form (`value::text`), cast back on the other
 // side. Text is Postgres's own lossless exchange format (it is what pg_dump writes), so numerics, bigints,
@@ -6,10 +9,15 @@
 // `null` stays distinct from SQL NULL (which whole-row `to_json` would conflate).
 import { type SQL, type SQLChunk, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
-import type { TableLayout } from './introspect.ts';
-import { queryOne } from './rows.ts';
+import type { ColumnLayout, TableLayout } from './introspect.ts';
+import { queryOne, queryRows } from './rows.ts';
+
+/** At most this many rows, and about this many bytes of their columns' text, per batch. */
+export type BatchLimits = { rows: number; bytes: number };
 
 type Batch = { count: number; rowsJson: string };
+/** A row's primary key (each column's text), and the bytes of its columns as text. */
+type SizedRow = { key: string[]; bytes: number };
 
 const commaSeparated = (parts: SQLChunk[]) => sql.join(parts, sql`, `);
 const castTo = (type: string) => sql.raw(type);
@@ -23,7 +31,7 @@ export async function copyTableRows(
   source: Executor,
   target: Executor,
   table: TableLayout,
-  batchSize: number,
+  limits: BatchLimits,
   reportProgress: (rowsCopiedSoFar: number) => void,
 ): Promise<number> {
   if (table.primaryKey.length === 0) throw new Error(`table ${table.name} has no primary key to copy it by`);
@@ -32,8 +40,7 @@ export async function copyTableRows(
   if (notNullable) throw new Error(`cannot copy ${table.name}: self-reference ${notNullable.name} is not nullable`);
 
   let copied = 0;
-  const allColumns = table.columns.map((column) => column.name);
-  for await (const batch of readBatches(source, table, allColumns, batchSize)) {
+  for await (const batch of readBatches(source, table, table.columns, limits)) {
     await insertBatch(target, table, batch.rowsJson);
     copied += batch.count;
     reportProgress(copied);
@@ -43,56 +50,132 @@ export async function copyTableRows(
       deferred.map((name) => sql`${sql.identifier(name)} is not null`),
       sql` or `,
     );
-    for await (const batch of readBatches(source, table, [...table.primaryKey, ...deferred], batchSize, anyLinkSet)) {
+    const linkColumns = [...table.primaryKey, ...deferred].map((name) => columnOf(table, name));
+    for await (const batch of readBatches(source, table, linkColumns, limits, anyLinkSet)) {
       await restoreSelfReferences(target, table, batch.rowsJson);
     }
   }
   return copied;
 }
 
-/** Keyset pages by primary key: each page starts after the last key of the one before, never with OFFSET. */
+/**
+ * Consecutive groups of rows, in order, each of at most `budget` bytes; a row larger than that alone. Pure, so the
+ * batching is tested apart from any database.
+ */
+export function groupByBytes<Row extends { bytes: number }>(rows: Row[], budget: number): Row[][] {
+  const groups: Row[][] = [];
+  let group: Row[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    if (group.length > 0 && bytes + row.bytes > budget) {
+      groups.push(group);
+      group = [];
+      bytes = 0;
+    }
+    group.push(row);
+    bytes += row.bytes;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+/**
+ * Keyset pages by primary key, never OFFSET: up to `limits.rows` keys and sizes at a time, then their rows in
+ * ranges of keys that fit the byte budget. The source is one repeatable-read snapshot, so the ranges read are the
+ * rows sized.
+ */
 async function* readBatches(
   source: Executor,
   table: TableLayout,
-  columnNames: string[],
-  batchSize: number,
+  columns: ColumnLayout[],
+  limits: BatchLimits,
   filter?: SQL,
 ): AsyncGenerator<Batch> {
-  const key = table.primaryKey.map((name) => sql.identifier(name));
-  const keyOrder = commaSeparated(key);
-  const keyDescending = commaSeparated(key.map((column) => sql`${column} desc`));
-  const keyAsText = commaSeparated(key.map((column) => sql`${column}::text`));
-  const columnsAsText = commaSeparated(
-    columnNames.map((name) => sql`${sql.identifier(name)}::text as ${sql.identifier(name)}`),
-  );
-  let lastKey: string[] | null = null;
+  let after: string[] | null = null;
   for (;;) {
-    const conditions: SQL[] = filter ? [sql`(${filter})`] : [];
-    if (lastKey) {
-      const previous = lastKey.map((value, index) => sql`${value}::${castTo(typeOf(table, table.primaryKey[index]!))}`);
-      conditions.push(sql`(${keyOrder}) > (${commaSeparated(previous)})`);
+    const sized = await sizeRows(source, table, columns, limits.rows, after, filter);
+    for (const group of groupByBytes(sized, limits.bytes)) {
+      const upTo = group.at(-1)!.key;
+      yield await readRange(source, table, columns, { after, upTo }, filter);
+      after = upTo;
     }
-    const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
-    const page = await queryOne<{ count: number; rows_json: string; last_key: string | null }>(
-      source,
-      sql`with batch as (
-            select * from ${sql.identifier(table.name)} ${where} order by ${keyOrder} limit ${batchSize}
-          ), as_text as (select ${columnsAsText} from batch)
-          select (select count(*)::int from batch) as count,
-            (select coalesce(json_agg(as_text), '[]')::text from as_text) as rows_json,
-            (select json_build_array(${keyAsText})::text from batch order by ${keyDescending} limit 1) as last_key`,
-    );
-    if (!page || page.count === 0) return;
-    yield { count: page.count, rowsJson: page.rows_json };
-    if (page.count < batchSize || !page.last_key) return;
-    lastKey = JSON.parse(page.last_key) as string[];
+    if (sized.length < limits.rows) return;
   }
 }
 
-function typeOf(table: TableLayout, columnName: string): string {
+/** The next keys after `after`, in order, each with its row's size as text (counted where the rows are). */
+async function sizeRows(
+  source: Executor,
+  table: TableLayout,
+  columns: ColumnLayout[],
+  limit: number,
+  after: string[] | null,
+  filter?: SQL,
+): Promise<SizedRow[]> {
+  const key = table.primaryKey.map((name) => sql.identifier(name));
+  const keyAsText = commaSeparated(key.map((column) => sql`${column}::text`));
+  const rowBytes = sql.join(columns.map(bytesAsText), sql` + `);
+  const rows = await queryRows<{ key: string; bytes: number }>(
+    source,
+    sql`select json_build_array(${keyAsText})::text as key, (${rowBytes})::float8 as bytes
+        from ${sql.identifier(table.name)} ${whereInRange(table, { after }, filter)}
+        order by ${commaSeparated(key)} limit ${limit}`,
+  );
+  return rows.map((row) => ({ key: JSON.parse(row.key) as string[], bytes: Number(row.bytes) }));
+}
+
+/**
+ * A column's bytes as text, without reading it where that can be helped: the length of text, varchar and json is in
+ * the stored value's header, even compressed or out of line; bytea's text is two hex digits a byte.
+ */
+function bytesAsText(column: ColumnLayout): SQL {
+  const name = sql.identifier(column.name);
+  if (column.type === 'bytea') return sql`coalesce(octet_length(${name}) * 2 + 2, 0)::int8`;
+  return sql`coalesce(octet_length(${name}::text), 0)::int8`;
+}
+
+/** The rows with keys after `after` (when given) up to `upTo`, as JSON, every column as its text. */
+async function readRange(
+  source: Executor,
+  table: TableLayout,
+  columns: ColumnLayout[],
+  range: { after: string[] | null; upTo: string[] },
+  filter?: SQL,
+): Promise<Batch> {
+  const columnsAsText = commaSeparated(
+    columns.map(({ name }) => sql`${sql.identifier(name)}::text as ${sql.identifier(name)}`),
+  );
+  const keyOrder = commaSeparated(table.primaryKey.map((name) => sql.identifier(name)));
+  const page = await queryOne<{ count: number; rows_json: string }>(
+    source,
+    sql`with batch as (
+          select ${columnsAsText} from ${sql.identifier(table.name)} ${whereInRange(table, range, filter)}
+          order by ${keyOrder}
+        )
+        select count(*)::int as count, coalesce(json_agg(batch), '[]')::text as rows_json from batch`,
+  );
+  return { count: page?.count ?? 0, rowsJson: page?.rows_json ?? '[]' };
+}
+
+/** `where` for the rows with keys after `after` and up to `upTo` (each bound when given), and `filter`. */
+function whereInRange(table: TableLayout, range: { after: string[] | null; upTo?: string[] }, filter?: SQL): SQL {
+  const key = commaSeparated(table.primaryKey.map((name) => sql.identifier(name)));
+  const asKey = (values: string[]) =>
+    commaSeparated(values.map((value, index) => sql`${value}::${castTo(typeOf(table, table.primaryKey[index]!))}`));
+  const conditions: SQL[] = filter ? [sql`(${filter})`] : [];
+  if (range.after) conditions.push(sql`(${key}) > (${asKey(range.after)})`);
+  if (range.upTo) conditions.push(sql`(${key}) <= (${asKey(range.upTo)})`);
+  return conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
+}
+
+function columnOf(table: TableLayout, columnName: string): ColumnLayout {
   const column = table.columns.find((candidate) => candidate.name === columnName);
   if (!column) throw new Error(`${table.name}.${columnName} is not a writable column`);
-  return column.type;
+  return column;
+}
+
+function typeOf(table: TableLayout, columnName: string): string {
+  return columnOf(table, columnName).type;
 }
 
 /** The JSON rows as a record set named `incoming`, every column as text. */

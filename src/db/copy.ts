@@ -15,8 +15,10 @@ export type CopyObserver = {
 };
 
 export type CopyOptions = {
-  /** Rows per round trip; each batch is one SELECT on the source and one INSERT on the target. */
+  /** Most rows per batch; each batch is one SELECT on the source and one INSERT on the target. */
   batchSize?: number;
+  /** About how many bytes of their columns' text a batch holds at most; a row larger than that goes alone. */
+  batchBytes?: number;
   /** Delete the rows the target already holds first; otherwise a non-empty target is refused. */
   replaceExisting?: boolean;
   observer?: CopyObserver;
@@ -26,6 +28,11 @@ export type TableCount = { table: string; source: number; target: number };
 export type CopyReport = { tables: TableCount[]; rowsCopied: number; elapsedMs: number; countsMatch: boolean };
 
 const DEFAULT_BATCH_SIZE = 1000;
+/**
+ * Well inside what either side holds in one value: the embedded database's 2 GB of memory keeps a batch's JSON a few
+ * times over while it builds and sends it, and PostgreSQL refuses a single value over 1 GB.
+ */
+export const DEFAULT_BATCH_BYTES = 16 * 1024 * 1024;
 
 /** Copying into rows that are already there would mix two installations; the caller decides to replace them. */
 export class TargetNotEmptyError extends AppError {
@@ -42,7 +49,7 @@ export async function copyDatabase(
   target: DatabaseHandle,
   options: CopyOptions = {},
 ): Promise<CopyReport> {
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const limits = { rows: options.batchSize ?? DEFAULT_BATCH_SIZE, bytes: options.batchBytes ?? DEFAULT_BATCH_BYTES };
   const observer = options.observer ?? {};
   const started = performance.now();
   // The source is read in one repeatable-read snapshot, so a server still writing to it cannot make the
@@ -60,7 +67,7 @@ export async function copyDatabase(
         for (const table of tables) {
           const rowsToCopy = await countRows(from, table.name);
           observer.tableStarted?.(table.name, rowsToCopy);
-          const copied = await copyTableRows(from, to, table, batchSize, (soFar) =>
+          const copied = await copyTableRows(from, to, table, limits, (soFar) =>
             observer.rowsCopied?.(table.name, soFar),
           );
           observer.tableFinished?.(table.name, copied);

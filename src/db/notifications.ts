@@ -38,7 +38,8 @@ export function createChangeListener(handle: DatabaseHandle): ChangeListener {
     const pglite = handle.pglite;
     return {
       async listen(channel, onNotify, onListening) {
-        const unlisten = await pglite.listen(channel, onNotify);
+        // Its thread restarted (see pglite-thread.ts), it listens again: as after a reconnection.
+        const unlisten = await pglite.listen(channel, onNotify, onListening);
         onListening?.();
         return () => unlisten();
       },

@@ -8,11 +8,15 @@
 // It offers what drizzle's PGlite driver and the rest of Chorus use of a PGlite: query, transaction, listen,
 // dumpDataDir, close. Results cross the thread boundary by structured clone, so the worker reads dates, times and
 // numeric arrays as text (what drizzle asks for anyway) and no parser functions need to travel.
-import { setFlagsFromString } from 'node:v8';
-import { Worker } from 'node:worker_threads';
+//
+// Every request gets an answer: its result, its error, or, when the thread stops answering (a statement stuck, or
+// PostgreSQL failing inside its WebAssembly), an EmbeddedDatabaseFailure for every request in flight while the
+// thread is restarted on the same data folder (see setRequestTimeout). A server on it goes on serving.
+import { performance } from 'node:perf_hooks';
+import type { Worker } from 'node:worker_threads';
 import type { PGlite, Results } from '@electric-sql/pglite';
-import { TEXT_TYPES, withoutTextParsers } from './pglite-text-types.ts';
-import { projectPath } from '../project-root.ts';
+import { withoutTextParsers } from './pglite-text-types.ts';
+import { type PgliteWorkerOptions, revive, type SerializedError, startWorker } from './pglite-worker-start.ts';
 
 type QueryOptions = Parameters<PGlite['query']>[2];
 export type PgliteResults<Row = unknown> = Omit<Results, 'rows'> & { rows: Row[] };
@@ -22,89 +26,178 @@ export type PgliteThreadTransaction = {
   query<Row = unknown>(sql: string, params?: unknown[], options?: QueryOptions): Promise<PgliteResults<Row>>;
 };
 
-export type PgliteThreadOptions = {
-  /** The data folder; in memory when absent. */
-  dataDir?: string;
-  /** postgresql.conf settings, `name=value`. */
-  postgresqlconf?: string[];
-};
+export type PgliteThreadOptions = PgliteWorkerOptions;
 
 type Pending = { resolve: (value: any) => void; reject: (error: Error) => void };
-type Reply = { id: number; result?: unknown; error?: Record<string, unknown> & { message: string } };
+type Reply = { id: number; result?: unknown; error?: SerializedError };
 type Notification = { notification: number; payload: string };
+/** PostgreSQL failed inside the worker, which ends itself (see endOnEngineFailure in pglite-worker.mjs). */
+type EngineFailure = { failure: string };
+/** A query's result as the worker sends it: marked when its rows may hold JSON sent as text. */
+type QueryResult = PgliteResults & { deepJson?: true };
+type Listener = { channel: string; callback: (payload: string) => void; onListening?: () => void };
 
-/** A PGlite error as it crossed the boundary: an Error again, with its fields (code, detail, constraint…). */
-function revive(serialized: Record<string, unknown> & { message: string }): Error {
-  const { message, name, stack: _stack, ...fields } = serialized;
-  const error = Object.assign(new Error(message), fields);
-  if (typeof name === 'string') error.name = name;
-  return error;
+/** What the requests in flight fail with when the thread stops answering, or fails, and is restarted. */
+export class EmbeddedDatabaseFailure extends Error {
+  override name = 'EmbeddedDatabaseFailure';
 }
 
 export class PgliteThread {
+  private worker!: Worker;
   private readonly pending = new Map<number, Pending>();
-  private readonly listeners = new Map<number, (payload: string) => void>();
-  private nextId = 1;
-  private closed = false;
+  private readonly listeners = new Map<number, Listener>();
+  /**
+   * The number of the next request to this worker. Requests are numbered one by one, so the worker can answer by
+   * its number one it could not read (see pglite-worker.mjs).
+   */
+  private nextRequestId = 1;
+  /** Numbers of transactions and listeners. */
+  private nextHandleId = 1;
+  /** Why requests are refused: closed, or lost with a database in memory that could not be restarted. */
+  private refusal: Error | undefined;
+  private restarting: Promise<void> | undefined;
+  /** How many times the thread was lost: a transaction begun before then went with it. */
+  private losses = 0;
+  private requestTimeoutMs = 0;
+  private sweeper: NodeJS.Timeout | undefined;
+  /** Answers received, and when the sweeper last saw that count change (or nothing waiting): the thread's progress. */
+  private answered = 0;
+  private answeredAtLastSweep = 0;
+  private progressSeenAt = 0;
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (message: Reply | Notification) => {
+  private constructor(
+    worker: Worker,
+    private readonly options: PgliteThreadOptions,
+  ) {
+    this.attach(worker);
+  }
+
+  /** Starts the thread and waits until the database is open. */
+  static async start(options: PgliteThreadOptions = {}): Promise<PgliteThread> {
+    return new PgliteThread(await startWorker(options), options);
+  }
+
+  /**
+   * From now on, a thread that answers nothing for `timeoutMs` (0: no limit) while requests wait is taken for one
+   * that no longer answers (a statement running that long, or stuck): every request in flight fails
+   * (EmbeddedDatabaseFailure) and the thread is restarted on the same data folder, which PostgreSQL recovers as after
+   * a crash. A database in memory cannot be restarted: it is lost, and refuses requests from then on. Progress, not
+   * each request's age, is what counts: under load requests wait their turn for long, and the thread is sound as
+   * long as answers keep coming. One timer checks it; a request costs a count.
+   */
+  setRequestTimeout(timeoutMs: number): void {
+    this.requestTimeoutMs = timeoutMs;
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    this.progressSeenAt = performance.now();
+    if (timeoutMs <= 0) return;
+    this.sweeper = setInterval(() => this.checkProgress(), Math.min(SWEEP_INTERVAL_MS, Math.max(timeoutMs / 4, 10)));
+    this.sweeper.unref();
+  }
+
+  private attach(worker: Worker) {
+    this.worker = worker;
+    this.nextRequestId = 1;
+    worker.on('message', (message: Reply | Notification | EngineFailure) => {
       if ('notification' in message) {
-        this.listeners.get(message.notification)?.(message.payload);
+        this.listeners.get(message.notification)?.callback(message.payload);
         return;
       }
+      if ('failure' in message) {
+        this.recover(message.failure);
+        return;
+      }
+      this.answered++;
       const pending = this.pending.get(message.id);
       if (!pending) return;
       this.pending.delete(message.id);
       if (this.pending.size === 0) worker.unref();
       if (message.error) pending.reject(revive(message.error));
-      else pending.resolve(message.result);
+      else pending.resolve(withDeepJsonParsed(message.result));
     });
-    worker.on('error', (error) => this.failAll(error));
-    worker.on('exit', (code) => this.failAll(new Error(`the embedded database's thread exited (code ${code})`)));
+    // An answer that could not be read here is lost, and which request it answered with it.
+    worker.on('messageerror', (error) => this.recover(`an answer of the embedded database could not be read (${error.message})`));
+    worker.on('error', (error) => this.recover(`the embedded database's thread failed: ${error.message}`));
+    worker.on('exit', (code) => this.recover(`the embedded database's thread exited (code ${code})`));
   }
 
-  /** Starts the thread and waits until the database is open. */
-  static async start(options: PgliteThreadOptions = {}): Promise<PgliteThread> {
-    const compiled = compileWasmWithBaselineCompilerOnly();
-    const worker = new Worker(projectPath('src', 'db', 'pglite-worker.mjs'), {
-      workerData: { dataDir: options.dataDir, postgresqlconf: options.postgresqlconf ?? [], textTypes: [...TEXT_TYPES] },
-      // What the worker allocates lives for one statement; V8's default young generation let it fill tens of MB
-      // before collecting (5,000 replies at once: a peak 20-40 MB higher, at the same speed).
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-    });
-    const ready = new Promise<void>((resolve, reject) => {
-      const onMessage = (message: { ready?: boolean; error?: Record<string, unknown> & { message: string } }) => {
-        if (message.ready === undefined) return;
-        worker.off('message', onMessage);
-        worker.off('error', reject);
-        if (message.ready) resolve();
-        else reject(revive(message.error ?? { message: 'the embedded database did not open' }));
-      };
-      worker.on('message', onMessage);
-      worker.once('error', reject);
-    });
-    // PGlite's WebAssembly is compiled by the time it is open; what the server compiles later is tiered as usual.
-    await ready.finally(compiled);
-    worker.unref();
-    return new PgliteThread(worker);
+  private checkProgress() {
+    const now = performance.now();
+    if (this.pending.size === 0 || this.answered !== this.answeredAtLastSweep) {
+      this.answeredAtLastSweep = this.answered;
+      this.progressSeenAt = now;
+    } else if (now - this.progressSeenAt >= this.requestTimeoutMs) {
+      this.recover(
+        `the embedded database answered nothing for ${this.requestTimeoutMs} ms while statements waited ` +
+          '(CHORUS_STATEMENT_TIMEOUT_MS)',
+      );
+    }
+  }
+
+  /**
+   * Fails every request in flight, saying `what` went wrong, ends the thread and starts a new one on the same data
+   * folder.
+   */
+  private recover(what: string) {
+    if (this.restarting || this.refusal) return;
+    this.losses++;
+    const failed = this.worker;
+    failed.removeAllListeners();
+    failed.on('error', () => {});
+    // The thread may be deep in a statement: terminating it is the only way to stop it.
+    const terminated = failed.terminate();
+    const inMemory = this.options.dataDir === undefined;
+    const reason = new EmbeddedDatabaseFailure(
+      inMemory
+        ? `${what}; the database was in memory and is lost`
+        : `${what}; its thread is restarted, and the statements in flight failed`,
+    );
+    for (const pending of this.pending.values()) pending.reject(reason);
+    this.pending.clear();
+    if (inMemory) {
+      this.refusal = reason;
+      return;
+    }
+    console.error(reason.message);
+    this.restarting = (async () => {
+      // Its files must be let go of before another thread opens them.
+      await terminated;
+      this.attach(await startWorker(this.options));
+      for (const [listener, { channel }] of this.listeners) await this.send('listen', { channel, listener });
+    })().then(
+      () => {
+        this.restarting = undefined;
+        // Announcements made while the thread was down are lost: listeners reload what they follow.
+        for (const { onListening } of this.listeners.values()) onListening?.();
+      },
+      (error: unknown) => {
+        this.restarting = undefined;
+        this.refusal = new EmbeddedDatabaseFailure(`the embedded database could not be restarted: ${String(error)}`, { cause: error });
+      },
+    );
   }
 
   /** Sends a request; the worker keeps the process alive only while requests are waiting for it. */
   private request<Result>(op: string, fields: Record<string, unknown> = {}): Promise<Result> {
-    if (this.closed) return Promise.reject(new Error('the embedded database is closed'));
-    const id = this.nextId++;
-    return new Promise<Result>((resolve, reject) => {
-      if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, op, ...fields });
-    });
+    if (this.refusal) return Promise.reject(this.refusal);
+    if (this.restarting) return this.restarting.then(() => this.request<Result>(op, fields));
+    return this.send(op, fields);
   }
 
-  private failAll(error: Error) {
-    this.closed = true;
-    for (const pending of this.pending.values()) pending.reject(error);
-    this.pending.clear();
+  private send<Result>(op: string, fields: Record<string, unknown>): Promise<Result> {
+    const id = this.nextRequestId;
+    return new Promise<Result>((resolve, reject) => {
+      try {
+        this.worker.postMessage({ id, op, ...fields });
+      } catch (error) {
+        // Nothing was sent (a value structured clone refuses), so the number is not used up.
+        reject(new Error(`the request could not be sent to the embedded database: ${(error as Error).message}`, { cause: error }));
+        return;
+      }
+      this.nextRequestId++;
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve, reject });
+    });
   }
 
   query<Row = unknown>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<PgliteResults<Row>> {
@@ -116,7 +209,8 @@ export class PgliteThread {
    * wait meanwhile (PGlite has one connection).
    */
   async transaction<Result>(callback: (transaction: PgliteThreadTransaction) => Promise<Result>): Promise<Result> {
-    const transaction = this.nextId++;
+    const transaction = this.nextHandleId++;
+    const losses = this.losses;
     await this.request('begin', { transaction });
     let result: Result;
     try {
@@ -125,17 +219,21 @@ export class PgliteThread {
           this.request('query', { sql, params, rowMode: queryOptionsForWorker(options)?.rowMode, transaction }),
       });
     } catch (error) {
-      await this.request('rollback', { transaction });
+      // A transaction lost with its thread (restarted since) has nothing left to roll back.
+      if (this.losses === losses) await this.request('rollback', { transaction });
       throw error;
     }
     await this.request('commit', { transaction });
     return result;
   }
 
-  /** LISTEN on `channel`; the returned function stops. Listening alone does not keep the process alive. */
-  async listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>> {
-    const listener = this.nextId++;
-    this.listeners.set(listener, callback);
+  /**
+   * LISTEN on `channel`; the returned function stops. Listening alone does not keep the process alive. After the
+   * thread was restarted it listens again, and calls `onListening`: what was announced meanwhile was not heard.
+   */
+  async listen(channel: string, callback: (payload: string) => void, onListening?: () => void): Promise<() => Promise<void>> {
+    const listener = this.nextHandleId++;
+    this.listeners.set(listener, { channel, callback, onListening });
     await this.request('listen', { channel, listener });
     return async () => {
       this.listeners.delete(listener);
@@ -147,13 +245,63 @@ export class PgliteThread {
     return new Blob([await this.request<ArrayBuffer>('dumpDataDir', { compression })]);
   }
 
+  /**
+   * Closes the database and ends the thread. Waits for the statements sent before; with a request timeout set, at
+   * most that long.
+   */
   async close(): Promise<void> {
-    if (this.closed) return;
-    await this.request('close');
-    this.closed = true;
-    await this.worker.terminate();
+    if (this.refusal) return;
+    clearInterval(this.sweeper);
+    await this.restarting;
+    if (this.refusal) return;
+    const worker = this.worker;
+    const closing = this.send('close', {});
+    this.refusal = new Error('the embedded database is closed');
+    // The thread ending is expected from here: whatever still waits fails, rather than the thread restarting.
+    for (const event of ['exit', 'error', 'messageerror']) worker.removeAllListeners(event);
+    // An error is followed by the thread's exit, awaited below (and unheard, it would end this process).
+    worker.on('error', () => {});
+    const ended = new Promise((resolve) => worker.once('exit', resolve));
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise((resolve) => {
+      if (this.requestTimeoutMs > 0) timer = setTimeout(resolve, this.requestTimeoutMs);
+    });
+    try {
+      await Promise.race([closing, ended, overdue]);
+    } finally {
+      clearTimeout(timer);
+      await worker.terminate();
+      for (const pending of this.pending.values()) pending.reject(this.refusal);
+      this.pending.clear();
+    }
   }
 }
+
+/** A request's result, with any JSON that crossed as text (too deep to clone) in a query's rows parsed here. */
+function withDeepJsonParsed(result: unknown): unknown {
+  const query = result as QueryResult | null | undefined;
+  if (!query?.deepJson) return result;
+  delete query.deepJson;
+  for (const row of query.rows as Array<Record<string, unknown> | unknown[]>) parseDeepJson(row);
+  return query;
+}
+
+/** The envelope of a JSON value that crossed as text; see CLONE_DEPTH_LIMIT in pglite-worker.mjs. */
+const DEEP_JSON_TEXT = '\u0000chorus:json-text';
+
+/** Replaces the envelopes in a row (object or array mode), also inside arrays (json[]), by their parsed values. */
+function parseDeepJson(row: Record<string, unknown> | unknown[]) {
+  const parsed = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map(parsed);
+    return DEEP_JSON_TEXT in value ? JSON.parse((value as Record<string, string>)[DEEP_JSON_TEXT]!) : value;
+  };
+  if (Array.isArray(row)) for (const [index, value] of row.entries()) row[index] = parsed(value);
+  else for (const [key, value] of Object.entries(row)) row[key] = parsed(value);
+}
+
+/** How often, at most, the thread's progress is checked (see setRequestTimeout). */
+const SWEEP_INTERVAL_MS = 1_000;
 
 /** The options the worker can honour: the row mode. Parser functions cannot cross threads (see TEXT_TYPES). */
 function queryOptionsForWorker(options: QueryOptions): QueryOptions {
@@ -162,25 +310,4 @@ function queryOptionsForWorker(options: QueryOptions): QueryOptions {
     throw new Error('custom parsers and serializers are not supported by the embedded database thread');
   }
   return rest;
-}
-
-/** The worker's young generation, where nearly all it allocates dies. */
-const WORKER_YOUNG_GENERATION_MB = 4;
-
-/** PGlite threads starting now, compiling their WebAssembly. */
-let compiling = 0;
-
-/**
- * PostgreSQL in WebAssembly is a large module, and V8's optimising compiler recompiles its hot functions on
- * background threads whose working memory the C allocator keeps afterwards: measured on a server that had answered
- * a few hundred chats, 70 MB of its resident memory, none of it in use (idle 353 MB, 284 MB without). Compiled by the
- * baseline compiler alone, statements run as fast for a chat (a turn's set-up no slower, measured), and bulk work
- * slower (a 1,000-row insert 45 → 66 ms). The flag is V8's, for the whole process: it is on while a PGlite thread
- * starts, and the returned function turns it off again once none is starting.
- */
-function compileWasmWithBaselineCompilerOnly(): () => void {
-  if (compiling++ === 0) setFlagsFromString('--liftoff-only');
-  return () => {
-    if (--compiling === 0) setFlagsFromString('--no-liftoff-only');
-  };
 }

@@ -1,7 +1,8 @@
 // @ts-check
 // The embedded database's own thread (see pglite-thread.ts, which starts it and talks to it). PGlite runs every
 // statement synchronously on the thread that calls it; here that thread is this worker, so the server's thread
-// keeps reading and writing sockets while a statement runs.
+// keeps reading and writing sockets while a statement runs. Every request is answered, also when its answer cannot
+// cross the thread boundary; and when PostgreSQL itself fails in here, this thread ends and says why.
 // Plain JavaScript on purpose: a worker does not inherit the TypeScript loader the server was started with, and this
 // file needs nothing but PGlite.
 import { parentPort, workerData } from 'node:worker_threads';
@@ -12,6 +13,45 @@ const options = workerData;
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 
 const asText = (/** @type {string} */ value) => value;
+
+/** PostgreSQL's json and jsonb types (pg_type.oid). */
+const JSON_TYPES = [114, 3802];
+
+/**
+ * How deeply nested a JSON value may cross to the server's thread as objects. Structured clone recurses once per
+ * level, and the server's thread has the smaller stack: about 2,000 levels of objects overflow it, and the reply
+ * is then lost on the way (a `messageerror` that says not which request it answered). Deeper values cross as their
+ * text, in an envelope (see DEEP_JSON_TEXT), and the server's thread parses them (JSON.parse does not recurse).
+ */
+const CLONE_DEPTH_LIMIT = 500;
+/** The envelope's key: no key read from the database can hold a NUL character (jsonb refuses it). */
+const DEEP_JSON_TEXT = '\u0000chorus:json-text';
+/** Counts the deep values parsed, so a request can tell whether its rows hold an envelope (see handle). */
+let deepValuesParsed = 0;
+
+/** Whether `value` nests more than `levels` levels of arrays and objects. @param {any} value @param {number} levels */
+function nestedDeeperThan(value, levels) {
+  if (levels === 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (item !== null && typeof item === 'object' && nestedDeeperThan(item, levels - 1)) return true;
+  } else {
+    for (const key in value) {
+      const item = value[key];
+      if (item !== null && typeof item === 'object' && nestedDeeperThan(item, levels - 1)) return true;
+    }
+  }
+  return false;
+}
+
+/** json and jsonb as PGlite reads them, but too deep a value as its text in an envelope. @param {string} text */
+function parseJson(text) {
+  const value = JSON.parse(text);
+  // Each level takes two characters at least: a shorter text cannot be too deep, and most need no walk.
+  if (text.length <= 2 * CLONE_DEPTH_LIMIT || value === null || typeof value !== 'object') return value;
+  if (!nestedDeeperThan(value, CLONE_DEPTH_LIMIT)) return value;
+  deepValuesParsed++;
+  return { [DEEP_JSON_TEXT]: text };
+}
 
 const pglite = new PGlite(options.dataDir, { postgresqlconf: options.postgresqlconf });
 /** Transactions held open for the server thread, by id: their query function and how to end them. */
@@ -138,8 +178,14 @@ async function handle(request) {
     case 'query': {
       const target = request.transaction === undefined ? { query } : transactions.get(request.transaction)?.tx;
       if (!target) throw new Error(`transaction ${request.transaction} is not open`);
+      const deepBefore = deepValuesParsed;
       const result = await target.query(request.sql, request.params ?? [], { rowMode: request.rowMode });
-      return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
+      /** @type {{ rows: unknown[]; fields: unknown; affectedRows?: number; deepJson?: true }} */
+      const answer = { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
+      // Another request's deep value may be counted too (they interleave here): the server's thread then looks for
+      // envelopes in vain, which costs a walk over these rows and nothing else.
+      if (deepValuesParsed !== deepBefore) answer.deepJson = true;
+      return answer;
     }
     case 'exec': {
       const target = request.transaction === undefined ? pglite : transactions.get(request.transaction)?.tx;
@@ -204,17 +250,70 @@ async function handle(request) {
   }
 }
 
+const describe = (/** @type {unknown} */ error) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Answers request `id`. What cannot cross the thread boundary (a value structured clone refuses, or one too deep
+ * for its stack) is answered with that error instead: every request gets an answer.
+ * @param {number} id @param {{ result?: unknown; error?: unknown }} outcome
+ */
+function answer(id, outcome) {
+  try {
+    port.postMessage('error' in outcome ? { id, error: serializeError(outcome.error) } : { id, result: outcome.result });
+  } catch (error) {
+    port.postMessage({ id, error: { message: `the embedded database's answer could not be sent: ${describe(error)}` } });
+  }
+}
+
+/**
+ * The id the next request will carry. The server's thread numbers its requests one by one and a port delivers them
+ * in order, so a request that cannot be read here (a `messageerror` in its place) is known by its number.
+ */
+let nextRequestId = 1;
+
 port.on('message', (/** @type {{ id: number; op: string }} */ request) => {
+  nextRequestId = request.id + 1;
   handle(request).then(
-    (result) => port.postMessage({ id: request.id, result }),
-    (error) => port.postMessage({ id: request.id, error: serializeError(error) }),
+    (result) => answer(request.id, { result }),
+    (error) => answer(request.id, { error }),
   );
 });
 
+port.on('messageerror', (error) => {
+  answer(nextRequestId++, { error: new Error(`the request could not be read by the embedded database: ${describe(error)}`) });
+});
+
+/**
+ * Ends this thread when PostgreSQL itself fails inside its WebAssembly: the thread's stack overflowed (a statement
+ * recursing deeper than its own stack check allows, such as JSON nested tens of thousands deep) or the module
+ * trapped. PGlite swallows any exception of its main loop and carries on: the statement then answers no rows, or
+ * the loop spins for ever, and the engine's memory is in no known state. Told why, the server's thread starts a new
+ * one on the same data folder (pglite-thread.ts). PostgreSQL's own errors (`elog`'s long jumps) pass through.
+ */
+function endOnEngineFailure() {
+  const engine = /** @type {any} */ (pglite).mod;
+  const runOnce = engine?._PostgresMainLoopOnce;
+  if (typeof runOnce !== 'function') return;
+  engine._PostgresMainLoopOnce = () => {
+    try {
+      return runOnce();
+    } catch (error) {
+      if (error instanceof RangeError || error instanceof WebAssembly.RuntimeError) {
+        port.postMessage({ failure: `PostgreSQL failed inside the embedded database: ${describe(error)}` });
+        // Ends the thread at once; no catch can stop it.
+        process.exit(1);
+      }
+      throw error;
+    }
+  };
+}
+
 try {
   await pglite.waitReady;
+  endOnEngineFailure();
   // Dates, times and numeric arrays as the database's text: what drizzle asks for with every query (pglite-thread.ts).
   for (const type of options.textTypes) pglite.parsers[type] = asText;
+  for (const type of JSON_TYPES) pglite.parsers[type] = parseJson;
   port.postMessage({ ready: true });
 } catch (error) {
   port.postMessage({ ready: false, error: serializeError(error) });

@@ -8,7 +8,14 @@ import { createApp } from './app.ts';
 import { answerMalformedRequest } from './malformed-requests.ts';
 import { setBaselineHeaders } from './security-headers.ts';
 
-export type RunningServer = { port: number; close(): Promise<void> };
+export type RunningServer = {
+  port: number;
+  /**
+   * Stops accepting connections and waits for the requests running to end; with `graceMs`, at most that long, then
+   * cuts the connections still open.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
+};
 
 /**
  * Connections the kernel may hold before the server accepts them (Node's default is 511). A burst of thousands of
@@ -40,11 +47,19 @@ export function startServer(runtime: Runtime, port: number): Promise<RunningServ
       server.off('error', reject);
       resolve({
         port: (server.address() as AddressInfo).port,
-        close: () =>
+        close: ({ graceMs } = {}) =>
           new Promise<void>((done) => {
-            server.close(() => done());
+            let overdue: NodeJS.Timeout | undefined;
+            // Also closes the idle keep-alive connections, then waits for those with a request running.
+            server.close(() => {
+              clearTimeout(overdue);
+              done();
+            });
             // Live event streams never end by themselves: closing waits for open connections, so end them.
             runtime.conversationEvents.endSubscriptions();
+            // A streaming reply holds its request until its model has finished: stopped, it ends now.
+            runtime.stopReplies();
+            if (graceMs !== undefined) overdue = setTimeout(() => (server as Server).closeAllConnections(), graceMs);
           }),
       });
     });

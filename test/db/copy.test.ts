@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import type { DatabaseKind } from '../../src/db/client.ts';
 import { copyDatabase, TargetNotEmptyError } from '../../src/db/copy.ts';
+import { groupByBytes } from '../../src/db/copy-rows.ts';
 import { orderByForeignKeys, readTableLayouts, type TableLayout } from '../../src/db/introspect.ts';
 import { migrateDown } from '../../src/db/migrations/migrator.ts';
 import { messages } from '../../src/db/schema/index.ts';
@@ -85,8 +86,8 @@ for (const [sourceKind, targetKind] of pairs) {
       assert.deepEqual(await readTableContents(target.db), before);
     });
 
-    test('replacing the existing rows copies everything again', async () => {
-      const report = await copyDatabase(source, target, { replaceExisting: true });
+    test('replacing the existing rows copies everything again, here one row per batch', async () => {
+      const report = await copyDatabase(source, target, { replaceExisting: true, batchBytes: 1 });
       assert.equal(report.countsMatch, true);
       assert.deepEqual(await readTableContents(target.db), await readTableContents(source.db));
     });
@@ -124,6 +125,15 @@ describe('db copy guards', () => {
       ordered.map((table) => table.name),
       ['metrics', 'users', 'conversations', 'messages', 'votes'],
     );
+  });
+
+  test('rows are batched in order by bytes, a row larger than the budget alone', () => {
+    const rows = [3, 4, 2, 10, 1, 1, 6].map((bytes, index) => ({ index, bytes }));
+    assert.deepEqual(
+      groupByBytes(rows, 8).map((group) => group.map((row) => row.index)),
+      [[0, 1], [2], [3], [4, 5, 6]],
+    );
+    assert.deepEqual(groupByBytes([], 8), []);
   });
 
   test('a foreign-key cycle between tables is reported, not looped on', () => {

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
-import { PgliteThread } from '../../src/db/pglite-thread.ts';
+import { EmbeddedDatabaseFailure, PgliteThread } from '../../src/db/pglite-thread.ts';
+import { dataDirectories } from '../support/cli.ts';
 import { isUniqueViolation } from '../../src/store/postgres-errors.ts';
 
 describe('PGlite on its own thread', () => {
@@ -154,6 +155,99 @@ describe('PGlite thread lifecycle', () => {
     const database = await PgliteThread.start();
     await database.close();
     await assert.rejects(database.query('select 1'), /closed/);
+  });
+});
+
+/** JSON nested `depth` deep: `{"a":{"a":…1…}}`, as text (JSON.stringify itself recurses). */
+const nestedJson = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+const nestedObject = (depth: number) => {
+  let value: unknown = 1;
+  for (let level = 0; level < depth; level++) value = { a: value };
+  return value;
+};
+const depthOf = (value: unknown) => {
+  let depth = 0;
+  for (let current = value; current !== null && typeof current === 'object'; current = (current as { a: unknown }).a) depth++;
+  return depth;
+};
+
+describe('PGlite thread: what the engine cannot answer still gets an answer', () => {
+  const folders = dataDirectories();
+  let database: PgliteThread;
+  before(async () => {
+    database = await PgliteThread.start({ dataDir: await folders.initialised() });
+    await database.query('create table kept (id int primary key)');
+    await database.query('insert into kept values (1)');
+  });
+  after(async () => {
+    await database?.close();
+    folders.removeAll();
+  });
+
+  const keptRows = async () => (await database.query<{ id: number }>('select id from kept order by id')).rows;
+
+  test('JSON nested 2,000 deep reads back whole, however it is sent and read', { timeout: 30_000 }, async () => {
+    const asObject = await database.query<{ value: unknown }>('select $1::jsonb as value', [nestedObject(2_000)]);
+    assert.equal(depthOf(asObject.rows[0]!.value), 2_000);
+    const asText = 'select $1::jsonb as value, array[$1::json] as list';
+    for (let run = 0; run < 2; run++) {
+      // The second run goes through the prepared statement.
+      const { rows } = await database.query<unknown[]>(asText, [nestedJson(2_000)], { rowMode: 'array' });
+      assert.equal(depthOf(rows[0]![0]), 2_000);
+      assert.equal(depthOf((rows[0]![1] as unknown[])[0]), 2_000);
+    }
+    assert.deepEqual(await keptRows(), [{ id: 1 }]);
+  });
+
+  test('JSON nested deeper than the engine can parse fails with an error, and the database goes on', { timeout: 30_000 }, async () => {
+    await assert.rejects(database.query('select $1::jsonb as value', [nestedJson(100_000)]), (error: Error) => {
+      assert.ok(error instanceof EmbeddedDatabaseFailure, String(error));
+      assert.match(error.message, /PostgreSQL failed inside the embedded database: Maximum call stack size exceeded/);
+      return true;
+    });
+    assert.deepEqual(await keptRows(), [{ id: 1 }], 'restarted on its data');
+  });
+
+  test('a database answering nothing in time fails the statements in flight and restarts on its data', { timeout: 30_000 }, async () => {
+    const heard: string[] = [];
+    let relistened = 0;
+    await database.listen('after_restart', (payload) => heard.push(payload), () => relistened++);
+    database.setRequestTimeout(2_000);
+    const stuck = database.query('select pg_sleep(60)');
+    const behind = database.query('insert into kept values (2)');
+    try {
+      for (const statement of [stuck, behind]) {
+        await assert.rejects(statement, (error: Error) => {
+          assert.ok(error instanceof EmbeddedDatabaseFailure, String(error));
+          assert.match(error.message, /answered nothing for 2000 ms while statements waited \(CHORUS_STATEMENT_TIMEOUT_MS\); its thread is restarted/);
+          return true;
+        });
+      }
+    } finally {
+      database.setRequestTimeout(0);
+    }
+    assert.deepEqual(await keptRows(), [{ id: 1 }]);
+    await database.query("select pg_notify('after_restart', 'still heard')");
+    await waitFor(() => heard.length === 1);
+    assert.deepEqual(heard, ['still heard']);
+    assert.equal(relistened, 1, 'told that announcements may have been missed');
+  });
+
+  test('a database busy for longer than the timeout, but answering all along, is left to work', async () => {
+    database.setRequestTimeout(400);
+    try {
+      // Queued together, the last waits about 1.5 s for its turn: well past the timeout, yet answers keep coming.
+      const statements = Array.from({ length: 30 }, () => database.query('select pg_sleep(0.05)'));
+      const settled = await Promise.allSettled(statements);
+      assert.deepEqual(new Set(settled.map((outcome) => outcome.status)), new Set(['fulfilled']));
+    } finally {
+      database.setRequestTimeout(0);
+    }
+  });
+
+  test('a parameter that cannot cross to the database is refused, and the next statement answered', async () => {
+    await assert.rejects(database.query('select $1 as value', [() => 1]), /could not be sent to the embedded database/);
+    assert.deepEqual(await keptRows(), [{ id: 1 }]);
   });
 });
 

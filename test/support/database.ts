@@ -7,6 +7,9 @@ import { migrateUp } from '../../src/db/migrations/migrator.ts';
 
 export type TestDatabase = DatabaseHandle & { url?: string };
 
+/** Connections each PostgreSQL test database is opened with. */
+export const TEST_POOL_SIZE = 5;
+
 export function testBackends(): DatabaseKind[] {
   return process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 }
@@ -37,7 +40,7 @@ export async function openTestDatabase(kind: DatabaseKind, options: { migrate?: 
     handle = await openDatabase({ memory: true });
   } else {
     const created = await createPostgresDatabase();
-    const opened = await openDatabase({ url: created.url, maxConnections: 5 });
+    const opened = await openDatabase({ url: created.url, maxConnections: TEST_POOL_SIZE });
     handle = {
       ...opened,
       url: created.url,

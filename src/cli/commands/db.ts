@@ -22,7 +22,8 @@ if any differ.
 
 A target that already holds rows is refused, unless --force is given, which
 deletes those rows first. Stop any \`chorus serve\` using DATA_DIR before
-copying: the embedded database has one user at a time.
+copying: the embedded database is locked for one process at a time, and the
+copy is refused while another holds it.
 
 Examples:
   chorus db copy --to postgres://chorus@db.example.com/chorus
@@ -37,7 +38,7 @@ export function registerDb(program: Command) {
     .option('--to <postgres-url>', 'copy the embedded database into this PostgreSQL database')
     .option('--from <postgres-url>', 'copy this PostgreSQL database into the embedded database')
     .option('--force', 'delete every row the target already holds before copying (default: refuse a non-empty target)')
-    .option('--batch-size <rows>', 'rows per batch', '1000')
+    .option('--batch-size <rows>', 'most rows per batch (a batch also holds about 16 MiB at most)', '1000')
     .addHelpText('after', COPY_HELP)
     .action((options: CopyCommandOptions) => copyCommand(options));
 }
