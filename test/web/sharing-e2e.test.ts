@@ -81,10 +81,12 @@ describe('sharing, paging and people in a browser', { skip: skipWithoutChromium 
   test('a long thread shows its newest messages; scrolling up loads the older ones and keeps the reader in place', async () => {
     const { page, errors } = await openPage(app);
     await signUp(page, 'Lena', 'lena@example.com');
-    // Thirty turns (sixty messages, more than one page), sent straight to the API with this browser's session.
+    // Thirty turns (sixty messages, more than one page), sent straight to the API with this browser's session, as
+    // the page itself would send them (with its Origin: a cookie's write from anywhere else is refused).
     const conversationId = randomUUID();
     for (let turn = 1; turn <= 30; turn++) {
       const answer = await page.request.post(`${app.baseUrl}/api/chat`, {
+        headers: { origin: app.baseUrl },
         data: { id: conversationId, message: { id: randomUUID(), role: 'user', parts: [{ type: 'text', text: `Message ${turn}` }] }, modelIds: ['fake:alpha'] },
       });
       assert.equal(answer.status(), 200, await answer.text());
