@@ -15,9 +15,9 @@ import { performance } from 'node:perf_hooks';
 import { chatBody, createBenchAccount, problemWith, type StreamTiming, streamChat } from './support/chat-client.ts';
 import { BENCH_PUBLIC_URL, type ChildServer, prepareChorusData, startChildServer } from './support/child-server.ts';
 import { runConcurrentWave, streamsWithinFileLimit, type WaveResult } from './support/concurrent-wave.ts';
+import { postgresAdminUrl } from './support/databases.ts';
 import { BENCH_MODELS, type BenchModelName } from './support/instant-provider.ts';
 import { formatNumber, printTable, summarize, type Timing } from './support/measure.ts';
-import { postgresAdminUrl } from './support/databases.ts';
 import { RELAY_PATH } from './support/sse-relay.ts';
 
 const TARGET = {
@@ -68,7 +68,10 @@ async function checked(side: Side, models: BenchModelName[], label: string): Pro
 }
 
 /** Runs each call `runs` times after `warmup`, alternating which goes first, so all see the same noise. */
-async function alternate<T>(calls: (() => Promise<T>)[], { warmup, runs }: { warmup: number; runs: number }): Promise<T[][]> {
+async function alternate<T>(
+  calls: (() => Promise<T>)[],
+  { warmup, runs }: { warmup: number; runs: number },
+): Promise<T[][]> {
   const results = calls.map(() => [] as T[]);
   for (let round = 0; round < warmup + runs; round++) {
     const order = calls.map((_, index) => (round % 2 === 0 ? index : calls.length - 1 - index));
@@ -111,15 +114,11 @@ async function measureSingleStreams(sides: Sides, servers: ChildServer[]) {
     () => checked(sides.relay, models, 'relay'),
   ];
   const [chorusLong, relayLong] = await profiled('throughput', servers, () => alternate(pair(['long']), THROUGHPUT));
-  const [chorusShort, relayShort] = await profiled('first-token', servers, () => alternate(pair(['short']), FIRST_TOKEN));
+  const [chorusShort, relayShort] = await profiled('first-token', servers, () =>
+    alternate(pair(['short']), FIRST_TOKEN),
+  );
   const [together, slowestAlone, relaySlowest] = await profiled('parallel', servers, () =>
-    alternate(
-      [
-        () => checked(sides.chorus, PARALLEL_MODELS, 'chorus'),
-        ...pair([SLOWEST_MODEL]),
-      ],
-      PARALLEL,
-    ),
+    alternate([() => checked(sides.chorus, PARALLEL_MODELS, 'chorus'), ...pair([SLOWEST_MODEL])], PARALLEL),
   );
   return {
     throughput: {
@@ -199,30 +198,47 @@ function printFigures(database: string, single: SingleStreamFigures, waves: { ch
 
   const heapOf = ({ heapMb }: WaveResult) =>
     heapMb ? `${formatNumber(heapMb.used)} / ${mb(heapMb.external)}` : '– (too busy to answer)';
-  const perReplyKb = (result: WaveResult) => formatNumber(((result.rssMb.peak - result.rssMb.idle) * 1024) / result.count);
+  const perReplyKb = (result: WaveResult) =>
+    formatNumber(((result.rssMb.peak - result.rssMb.idle) * 1024) / result.count);
   const details: Row[] = [
-    ['long reply: chunks/s over the whole request (p50)', formatNumber(throughput.chorusWholeRequest), formatNumber(throughput.relayWholeRequest)],
+    [
+      'long reply: chunks/s over the whole request (p50)',
+      formatNumber(throughput.chorusWholeRequest),
+      formatNumber(throughput.relayWholeRequest),
+    ],
     ['long reply: request to [DONE] (p50)', ms(throughput.chorusWallMs), ms(throughput.relayWallMs)],
     ['time to first token p99', ms(firstToken.chorus.p99), ms(firstToken.relay.p99)],
     [`${SLOWEST_MODEL} alone: request to [DONE] (p50)`, ms(parallel.slowestAloneMs), ms(parallel.relaySlowestMs)],
-    [`${concurrent} at once: the whole wave`, `${formatNumber(wave.seconds, 1)} s`, `${formatNumber(relayWave.seconds, 1)} s`],
-    [`${concurrent} at once: first token p50 / p99`, percentiles(wave.firstTokenMs), percentiles(relayWave.firstTokenMs)],
-    [`${concurrent} at once: whole reply p50 / p99 (those that arrived whole)`, percentiles(wave.wholeReplyMs), percentiles(relayWave.wholeReplyMs)],
+    [
+      `${concurrent} at once: the whole wave`,
+      `${formatNumber(wave.seconds, 1)} s`,
+      `${formatNumber(relayWave.seconds, 1)} s`,
+    ],
+    [
+      `${concurrent} at once: first token p50 / p99`,
+      percentiles(wave.firstTokenMs),
+      percentiles(relayWave.firstTokenMs),
+    ],
+    [
+      `${concurrent} at once: whole reply p50 / p99 (those that arrived whole)`,
+      percentiles(wave.wholeReplyMs),
+      percentiles(relayWave.wholeReplyMs),
+    ],
     [
       `${concurrent} at once: RSS idle → peak → after`,
       `${formatNumber(wave.rssMb.idle)} → ${mb(wave.rssMb.peak)} → ${mb(wave.rssMb.after)}`,
       `${formatNumber(relayWave.rssMb.idle)} → ${mb(relayWave.rssMb.peak)} → ${mb(relayWave.rssMb.after)}`,
     ],
     [`${concurrent} at once: RSS growth per reply in flight`, `${perReplyKb(wave)} KB`, `${perReplyKb(relayWave)} KB`],
-    [
-      `${concurrent} at once: JS heap used / external memory, after`,
-      heapOf(wave),
-      heapOf(relayWave),
-    ],
+    [`${concurrent} at once: JS heap used / external memory, after`, heapOf(wave), heapOf(relayWave)],
   ];
   printTable('Chat streaming: details', ['measure', 'Chorus', 'bare relay'], details);
-  for (const [label, result] of [['Chorus', wave], ['relay', relayWave]] as const) {
-    for (const [problem, count] of result.problems) console.log(`${label}: ${formatNumber(count)} stream(s) failed: ${problem}`);
+  for (const [label, result] of [
+    ['Chorus', wave],
+    ['relay', relayWave],
+  ] as const) {
+    for (const [problem, count] of result.problems)
+      console.log(`${label}: ${formatNumber(count)} stream(s) failed: ${problem}`);
   }
 }
 
@@ -266,9 +282,14 @@ async function benchOn(postgresUrl: string | undefined): Promise<void> {
     const relayEndpoint: ChatEndpoint = { url: new URL(RELAY_PATH, relay.url), headers: {} };
 
     const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
-    const sideOf = ({ url, headers }: ChatEndpoint): Side => (models) =>
-      streamChat(url, chatBody(models.map((model) => `bench:${model}`)), { agent, headers });
-    const single = await measureSingleStreams({ chorus: sideOf(chorusEndpoint), relay: sideOf(relayEndpoint) }, [chorus, relay]);
+    const sideOf =
+      ({ url, headers }: ChatEndpoint): Side =>
+      (models) =>
+        streamChat(url, chatBody(models.map((model) => `bench:${model}`)), { agent, headers });
+    const single = await measureSingleStreams({ chorus: sideOf(chorusEndpoint), relay: sideOf(relayEndpoint) }, [
+      chorus,
+      relay,
+    ]);
     agent.destroy();
     phase('single streams');
 
@@ -295,5 +316,7 @@ async function benchOn(postgresUrl: string | undefined): Promise<void> {
   phase('end');
   const seconds = (from: number, to: number) => formatNumber((to - from) / 1000);
   const split = phases.slice(1, -1).map(([name, at], index) => `${name} ${seconds(phases[index]![1], at)} s`);
-  console.log(`\n(the chat suite on ${data.label} took ${seconds(phases[0]![1], phases.at(-1)![1])} s: ${split.join(', ')})`);
+  console.log(
+    `\n(the chat suite on ${data.label} took ${seconds(phases[0]![1], phases.at(-1)![1])} s: ${split.join(', ')})`,
+  );
 }

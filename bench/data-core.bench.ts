@@ -3,8 +3,8 @@
 // reads flat in conversation size.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Actor, Store } from '../src/store/index.ts';
 import { newMessageId } from '../src/store/ids.ts';
+import type { Actor, Store } from '../src/store/index.ts';
 import { actorOf, createStore } from '../src/store/index.ts';
 import { type BenchDatabase, openBenchDatabases } from './support/databases.ts';
 import { formatNumber, printTable, summarize, type Timing, timeCalls } from './support/measure.ts';
@@ -167,11 +167,7 @@ export async function runDataCoreBench(): Promise<void> {
       try {
         const result = await benchOneDatabase(database, recorder, raw);
         rows.push(...result.rows);
-        summary.push([
-          database.label,
-          formatNumber(result.rowsPerSecond),
-          `${formatNumber(result.flatness, 2)}×`,
-        ]);
+        summary.push([database.label, formatNumber(result.rowsPerSecond), `${formatNumber(result.flatness, 2)}×`]);
       } finally {
         await raw.close();
       }

@@ -19,8 +19,8 @@ import { createBenchAccount } from './support/chat-client.ts';
 import { BENCH_PUBLIC_URL, type ChorusData, prepareChorusData } from './support/child-server.ts';
 import { postgresAdminUrl } from './support/databases.ts';
 import { type FanOutSamples, measureFanOut } from './support/fan-out.ts';
-import { type GroupModels, type GroupTurnFigures, groupTurnFigures, measureGroupTurns } from './support/group-turns.ts';
 import { startGroupServer } from './support/group-server.ts';
+import { type GroupModels, type GroupTurnFigures, groupTurnFigures, measureGroupTurns } from './support/group-turns.ts';
 import { type InstantModel, startInstantProvider } from './support/instant-provider.ts';
 import { formatNumber, printTable, summarize } from './support/measure.ts';
 import { median } from './support/paired-timing.ts';
@@ -107,7 +107,10 @@ async function withServer<T>(
     data: data.env,
     redisUrl,
     cpuProfileDir: profileDir
-      ? path.resolve(profileDir, `${data.label.replace(/\W+/g, '-').replace(/-$/, '')}-${redisUrl ? 'redis' : 'in-process'}`)
+      ? path.resolve(
+          profileDir,
+          `${data.label.replace(/\W+/g, '-').replace(/-$/, '')}-${redisUrl ? 'redis' : 'in-process'}`,
+        )
       : undefined,
   });
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
@@ -121,7 +124,11 @@ async function withServer<T>(
   }
 }
 
-async function benchOneDatabase(data: ChorusData, providerUrl: string, redisUrl: string | undefined): Promise<DatabaseResult> {
+async function benchOneDatabase(
+  data: ChorusData,
+  providerUrl: string,
+  redisUrl: string | undefined,
+): Promise<DatabaseResult> {
   const spent: string[] = [];
   const stage = async <T>(name: string, action: () => Promise<T>): Promise<T> => {
     const started = performance.now();
@@ -143,7 +150,9 @@ async function benchOneDatabase(data: ChorusData, providerUrl: string, redisUrl:
   if (redisUrl) {
     // A second server on the same data (one at a time: PGlite's folder has a single owner), events on Redis.
     const onRedis = await stage('Redis events', () =>
-      withServer(data, providerUrl, redisUrl, (target) => fanOutVariants(target, 'Redis'), { apiKey: inProcess.apiKey }),
+      withServer(data, providerUrl, redisUrl, (target) => fanOutVariants(target, 'Redis'), {
+        apiKey: inProcess.apiKey,
+      }),
     );
     fanOut.push(...onRedis.result);
   }
@@ -260,7 +269,19 @@ export async function runGroupBench(): Promise<void> {
 
   printTable(
     `Group turns through POST /api/chat, request to end of stream, ms: p50 (max) of ${TURNS.runs}, vs each model alone (p50)`,
-    ['database', 'models', 'round', 'p50 (max) ms', 'sum alone', 'max alone', '/ sum', '/ max', 'target (ms)', 'over the lead + slowest, or the slowest', 'result'],
+    [
+      'database',
+      'models',
+      'round',
+      'p50 (max) ms',
+      'sum alone',
+      'max alone',
+      '/ sum',
+      '/ max',
+      'target (ms)',
+      'over the lead + slowest, or the slowest',
+      'result',
+    ],
     results.flatMap(turnRows),
   );
   printTable(

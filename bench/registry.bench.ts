@@ -11,9 +11,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveRequestedModels } from '../src/chat/model-selection.ts';
 import { createChangeListener } from '../src/db/notifications.ts';
 import { OFFLINE_MODEL } from '../src/models/catalog.ts';
+import { isSelectableStatus } from '../src/models/model-schema.ts';
 import { seedModels } from '../src/models/seed.ts';
 import { createProviderRegistry } from '../src/providers/registry.ts';
-import { isSelectableStatus } from '../src/models/model-schema.ts';
 import { ModelCache } from '../src/registry/model-cache.ts';
 import type { ModelListQuery } from '../src/registry/model-listing.ts';
 import { MODEL_SOURCE_KEY, ModelSource, type ModelSourceSetting } from '../src/registry/model-source.ts';
@@ -150,7 +150,14 @@ async function benchLookups({ database, store, admin, registry, raw, recorder }:
       formatNumber(timing.nsPerCallInBulk, 0),
     ]);
     const baselineCount = formatNumber(baseline.count);
-    details.push([label, 'primary-key SELECT, raw driver (mean of the timed calls)', baselineCount, '–', '–', formatNumber(baseline.mean * 1000, 0)]);
+    details.push([
+      label,
+      'primary-key SELECT, raw driver (mean of the timed calls)',
+      baselineCount,
+      '–',
+      '–',
+      formatNumber(baseline.mean * 1000, 0),
+    ]);
     return { rows, details };
   } finally {
     await source.stop();
@@ -217,7 +224,14 @@ function importRows(label: string, samples: ImportSamples): Row[] {
     row(`${formatNumber(MODEL_COUNT)} new models`, samples.created),
     row('re-import, unchanged', samples.unchanged),
     row('re-import, 10 % changed', samples.changed),
-    [label, 'of which: validating the entries (zod, in memory)', formatNumber(rate(samples.validation)), range(samples.validation), '', ''],
+    [
+      label,
+      'of which: validating the entries (zod, in memory)',
+      formatNumber(rate(samples.validation)),
+      range(samples.validation),
+      '',
+      '',
+    ],
     row(`baseline: raw multi-row INSERT, no history (${samples.rawStatements} statements, 1 tx)`, samples.rawInsert),
   ];
 }
@@ -289,7 +303,15 @@ export async function runRegistryBench(): Promise<void> {
   }
   printTable(
     `Registry lookups among ${formatNumber(MODEL_COUNT)} models, µs per lookup (random ids, each call timed alone)`,
-    ['database', 'lookup', 'p50 / p99 µs', 'primary-key SELECT, raw driver, p50 / p99 µs', 'SELECT / lookup (p50)', 'target', 'result'],
+    [
+      'database',
+      'lookup',
+      'p50 / p99 µs',
+      'primary-key SELECT, raw driver, p50 / p99 µs',
+      'SELECT / lookup (p50)',
+      'target',
+      'result',
+    ],
     results.flatMap((result) => result.lookups.rows),
   );
   printTable(
@@ -309,7 +331,15 @@ export async function runRegistryBench(): Promise<void> {
   );
   printTable(
     'Propagation of a committed registry.update to another cache (ms from update() returning; 0: heard before it returned)',
-    ['database', 'registry', 'heard, median / max ms', 'cache holds it, median / max ms', 'reload ms (median)', 'target', 'result'],
+    [
+      'database',
+      'registry',
+      'heard, median / max ms',
+      'cache holds it, median / max ms',
+      'reload ms (median)',
+      'target',
+      'result',
+    ],
     results.flatMap((result) => result.propagation),
   );
 }

@@ -4,7 +4,7 @@
 // ~75 MB of resident memory for the server. esbuild is what tsx uses, so the code is compiled the same way.
 // Every run bundles afresh (~0.1 s) into a file of its own that is then renamed into place, so processes starting
 // at once never read half a file, and no run can use a bundle of older sources.
-import { renameSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, stop } from 'esbuild';

@@ -16,6 +16,6 @@ for (const [index, entry] of journal.entries.entries()) {
   const current = readSnapshot(dir, entry.idx);
   const previous = index === 0 ? EMPTY_SNAPSHOT : readSnapshot(dir, journal.entries[index - 1]!.idx);
   const statements = await generateMigration(current as never, previous as never);
-  writeFileSync(target, statements.join('\n--> statement-breakpoint\n') + '\n');
+  writeFileSync(target, `${statements.join('\n--> statement-breakpoint\n')}\n`);
   console.log(`wrote ${path.relative(process.cwd(), target)} (${statements.length} statements)`);
 }

@@ -6,19 +6,19 @@ import path from 'node:path';
 import { ApiKeyActors } from './auth/api-key-actors.ts';
 import { type Auth, createAuth } from './auth/better-auth.ts';
 import { DailyMessageLimit } from './auth/limits.ts';
+import { resolveAuthSecret, SECRET_IN_DATABASE_WARNING } from './auth/secret.ts';
 import { abandonedAfterMs, startAbandonedReplySweeper } from './chat/abandoned-replies.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { ChatEngine } from './chat/engine.ts';
 import { SetupAdmission } from './chat/setup-admission.ts';
-import { resolveAuthSecret, SECRET_IN_DATABASE_WARNING } from './auth/secret.ts';
 import type { Environment } from './config/env.ts';
 import { keyringFromEnvironment } from './crypto/encryption.ts';
-import { type ConversationEvents, createConversationEvents } from './events/index.ts';
-import { FileService } from './files/file-service.ts';
-import { LocalFileStorage } from './files/storage.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { migrateUp } from './db/migrations/migrator.ts';
 import { type ChangeListener, createChangeListener } from './db/notifications.ts';
+import { type ConversationEvents, createConversationEvents } from './events/index.ts';
+import { FileService } from './files/file-service.ts';
+import { LocalFileStorage } from './files/storage.ts';
 import { registryIsEmpty, seedModels } from './models/seed.ts';
 import { CompletionService } from './openai-compat/completions.ts';
 import { registerDeclaredModels } from './providers/declared-models.ts';
@@ -132,7 +132,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   // And one daily limit for every way a turn starts: a person's turns count together, through whichever door.
   const dailyLimit = new DailyMessageLimit(store);
   const chat = new ChatService(database.db, store, providers, engine, streamLog, modelSource, admission, dailyLimit);
-  const completions = new CompletionService(database.db, store, providers, engine, streamLog, modelSource, admission, dailyLimit);
+  const completions = new CompletionService(store, providers, engine, streamLog, modelSource, admission, dailyLimit);
   let sweeper: { stop(): void };
   try {
     await modelCache.start(changes);

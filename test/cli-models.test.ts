@@ -130,7 +130,11 @@ describe('chorus models', { concurrency: 3 }, () => {
     const badFile = file('bad.json');
     writeFileSync(
       badFile,
-      JSON.stringify([acme('good'), { ...acme('bad'), contextWindow: 0, pricing: { input: -1, output: 1 } }, { id: 'no-colon' }]),
+      JSON.stringify([
+        acme('good'),
+        { ...acme('bad'), contextWindow: 0, pricing: { input: -1, output: 1 } },
+        { id: 'no-colon' },
+      ]),
     );
     const refused = await runChorus(['models', 'import', badFile], env);
     assert.equal(refused.code, 1);

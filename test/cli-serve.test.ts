@@ -80,7 +80,8 @@ const patience = (what: string) =>
 async function printed(serving: Serving, text: string): Promise<void> {
   const deadline = Date.now() + PATIENCE_MS;
   while (!serving.output().includes(text)) {
-    if (serving.process.exitCode !== null || Date.now() > deadline) throw new Error(`did not print ${text}:\n${serving.output()}`);
+    if (serving.process.exitCode !== null || Date.now() > deadline)
+      throw new Error(`did not print ${text}:\n${serving.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -88,7 +89,11 @@ async function printed(serving: Serving, text: string): Promise<void> {
 /** A person with an API key on the server at `baseUrl`. */
 async function signUp(baseUrl: string, email: string): Promise<string> {
   const browser = new TestClient(baseUrl);
-  const signedUp = await browser.post('/api/auth/sign-up/email', { email, password: 'a long enough password', name: 'Operator' });
+  const signedUp = await browser.post('/api/auth/sign-up/email', {
+    email,
+    password: 'a long enough password',
+    name: 'Operator',
+  });
   assert.equal(signedUp.status, 200, JSON.stringify(signedUp.body));
   return (await browser.post('/api/keys', { name: 'tests' })).body.key;
 }
@@ -189,7 +194,10 @@ describe('chorus serve on an embedded database', { timeout: 600_000 }, () => {
         refusedOrServed(['serve'], env),
         refusedOrServed(['migrate'], env),
         refusedOrServed(['db', 'copy', '--to', 'postgres://127.0.0.1:1/elsewhere'], env),
-        refusedOrServed(['encryption', 'rotate'], { ...env, CHORUS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }),
+        refusedOrServed(['encryption', 'rotate'], {
+          ...env,
+          CHORUS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+        }),
       ]);
       const lockedBy = `the embedded database in ${path.join(dataDir, 'pglite')} is in use by another process (pid ${first.process.pid}, since `;
       for (const attempt of attempts) {
@@ -201,14 +209,20 @@ describe('chorus serve on an embedded database', { timeout: 600_000 }, () => {
       // The first went on as if nothing happened: its reply, streaming all along, ends whole.
       await chat.ended;
       assert.equal(chat.text(), SLOW_REPLY);
-      assert.deepEqual(await storedReply(first.baseUrl, apiKey, chat.conversationId), { status: 'complete', content: SLOW_REPLY });
+      assert.deepEqual(await storedReply(first.baseUrl, apiKey, chat.conversationId), {
+        status: 'complete',
+        content: SLOW_REPLY,
+      });
 
       first.process.kill('SIGKILL');
       await exitOf(first.process);
       assert.ok(existsSync(path.join(dataDir, 'pglite.lock')), 'a process killed outright leaves its lock behind');
       const next = await serve(env);
       try {
-        assert.deepEqual(await storedReply(next.baseUrl, apiKey, chat.conversationId), { status: 'complete', content: SLOW_REPLY });
+        assert.deepEqual(await storedReply(next.baseUrl, apiKey, chat.conversationId), {
+          status: 'complete',
+          content: SLOW_REPLY,
+        });
       } finally {
         next.process.kill('SIGTERM');
         await exitOf(next.process);
@@ -231,14 +245,24 @@ describe('chorus serve on an embedded database', { timeout: 600_000 }, () => {
     server.process.kill('SIGTERM');
     assert.deepEqual(await exitOf(server.process), { code: 0, signal: null });
     await Promise.all([streaming.ended, waiting.ended, upload.closed]);
-    assert.equal(existsSync(path.join(dataDir, 'pglite.lock')), false, 'the database was closed and its directory let go');
+    assert.equal(
+      existsSync(path.join(dataDir, 'pglite.lock')),
+      false,
+      'the database was closed and its directory let go',
+    );
 
     const said = streaming.text();
     assert.ok(said.length > 0 && said.length < SLOW_REPLY.length, `stopped part-way (${said.length} characters)`);
     const restarted = await serve(env);
     try {
-      assert.deepEqual(await storedReply(restarted.baseUrl, apiKey, streaming.conversationId), { status: 'stopped', content: said });
-      assert.deepEqual(await storedReply(restarted.baseUrl, apiKey, waiting.conversationId), { status: 'stopped', content: '' });
+      assert.deepEqual(await storedReply(restarted.baseUrl, apiKey, streaming.conversationId), {
+        status: 'stopped',
+        content: said,
+      });
+      assert.deepEqual(await storedReply(restarted.baseUrl, apiKey, waiting.conversationId), {
+        status: 'stopped',
+        content: '',
+      });
     } finally {
       restarted.process.kill('SIGTERM');
       await exitOf(restarted.process);

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
-import { randomBytes } from 'node:crypto';
 import { type Keyring, keyringFromEnvironment } from '../src/crypto/encryption.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
-import { migrateUp } from '../src/db/migrations/migrator.ts';
-import { createStore, type Store } from '../src/store/index.ts';
 import { readJournal } from '../src/db/migrations/files.ts';
+import { migrateUp } from '../src/db/migrations/migrator.ts';
 import { queryOne } from '../src/db/rows.ts';
 import { models } from '../src/db/schema/index.ts';
 import { readCatalog } from '../src/models/catalog.ts';
+import { createStore, type Store } from '../src/store/index.ts';
 import { dataDirectories, runChorus } from './support/cli.ts';
 import { createPostgresDatabase } from './support/database.ts';
 
@@ -32,7 +32,10 @@ describe('the chorus command', { concurrency: 3 }, () => {
     ['encryption'],
     ['encryption', 'rotate'],
     ['models'],
-    ...['list', 'show', 'import', 'export', 'history', 'deprecate', 'reprice', 'usage'].map((command) => ['models', command]),
+    ...['list', 'show', 'import', 'export', 'history', 'deprecate', 'reprice', 'usage'].map((command) => [
+      'models',
+      command,
+    ]),
   ];
 
   test('the program and every command print their help', async () => {
@@ -64,19 +67,31 @@ describe('the chorus command', { concurrency: 3 }, () => {
         .map((line) => line.replace(/ {2}(applied .*|pending)$/, ''));
     };
     const tags = readJournal().entries.map((entry) => entry.tag);
-    assert.deepEqual(await status(), tags.map((tag) => `[ ] ${tag}`));
+    assert.deepEqual(
+      await status(),
+      tags.map((tag) => `[ ] ${tag}`),
+    );
 
     const migrated = await runChorus(['migrate'], env);
     assert.equal(migrated.code, 0, migrated.stderr);
     assert.equal(migrated.stdout, `applied: ${tags.join(', ')}\n`);
-    assert.deepEqual(await status(), tags.map((tag) => `[x] ${tag}`));
+    assert.deepEqual(
+      await status(),
+      tags.map((tag) => `[x] ${tag}`),
+    );
 
     const down = await runChorus(['migrate', 'down'], env);
     assert.equal(down.stdout, `reverted: ${tags.at(-1)}\n`);
-    assert.deepEqual(await status(), tags.map((tag, index) => `${index < tags.length - 1 ? '[x]' : '[ ]'} ${tag}`));
+    assert.deepEqual(
+      await status(),
+      tags.map((tag, index) => `${index < tags.length - 1 ? '[x]' : '[ ]'} ${tag}`),
+    );
     const downAll = await runChorus(['migrate', 'down', '--all'], env);
     assert.equal(downAll.stdout, `reverted: ${tags.slice(0, -1).reverse().join(', ')}\n`);
-    assert.deepEqual(await status(), tags.map((tag) => `[ ] ${tag}`));
+    assert.deepEqual(
+      await status(),
+      tags.map((tag) => `[ ] ${tag}`),
+    );
   });
 
   test('seeding twice loads nothing new the second time and keeps an edited model as it is', async () => {
@@ -109,7 +124,10 @@ describe('the chorus command', { concurrency: 3 }, () => {
     const firstKey = randomBytes(32).toString('base64');
     const secondKey = randomBytes(32).toString('hex');
     const secret = 'the launch code is 0000';
-    const inDatabase = async <T>(action: (store: Store, db: Database) => Promise<T>, keyring: Keyring | null = null) => {
+    const inDatabase = async <T>(
+      action: (store: Store, db: Database) => Promise<T>,
+      keyring: Keyring | null = null,
+    ) => {
       const database = await openDatabase({ dataDir: env.DATA_DIR });
       try {
         await migrateUp(database.db);
@@ -173,7 +191,10 @@ describe('the chorus command', { concurrency: 3 }, () => {
     const onlyNewKey = keyringFromEnvironment({ CHORUS_ENCRYPTION_KEY: secondKey });
     const page = await inDatabase((store) => store.messages.page({ actor, conversationId }), onlyNewKey);
     assert.equal(page.items[0]!.content, secret);
-    const conversation = await inDatabase((store) => store.conversations.get({ actor, id: conversationId }), onlyNewKey);
+    const conversation = await inDatabase(
+      (store) => store.conversations.get({ actor, id: conversationId }),
+      onlyNewKey,
+    );
     assert.equal(conversation.title, 'vault');
   });
 

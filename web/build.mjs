@@ -47,7 +47,8 @@ function reportSizes() {
     })
     .sort((first, second) => second.gzipped - first.gzipped);
   const kilobytes = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
-  for (const script of scripts) console.log(`  ${script.name}: ${kilobytes(script.raw)}, ${kilobytes(script.gzipped)} gzipped`);
+  for (const script of scripts)
+    console.log(`  ${script.name}: ${kilobytes(script.raw)}, ${kilobytes(script.gzipped)} gzipped`);
   const raw = scripts.reduce((sum, script) => sum + script.raw, 0);
   const gzipped = scripts.reduce((sum, script) => sum + script.gzipped, 0);
   console.log(`web app: ${scripts.length} script(s), ${kilobytes(raw)}, ${kilobytes(gzipped)} gzipped`);

@@ -66,13 +66,18 @@ const MAIN = fileURLToPath(new URL('./cache-follower-main.ts', import.meta.url))
 export async function startCacheFollower(databaseUrl: string, watchedModelId: string): Promise<CacheFollower> {
   const child = fork(MAIN, [], {
     execArgv: ['--import', 'tsx'],
-    env: { PATH: process.env.PATH ?? '', BENCH_FOLLOWER_DATABASE_URL: databaseUrl, BENCH_FOLLOWER_MODEL_ID: watchedModelId },
+    env: {
+      PATH: process.env.PATH ?? '',
+      BENCH_FOLLOWER_DATABASE_URL: databaseUrl,
+      BENCH_FOLLOWER_MODEL_ID: watchedModelId,
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const tracker = versionTracker();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`the cache follower exited (${code}) before it was ready`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`the cache follower exited (${code}) before it was ready`));
     child.once('exit', onExit);
     child.on('message', (report: FollowerReport) => {
       if (report.kind === 'ready') {
@@ -108,7 +113,13 @@ export async function followInProcess(handle: DatabaseHandle, watchedModelId: st
   cache.onReload(() => {
     const at = epochMs();
     const version = cache.get(watchedModelId)?.version ?? null;
-    tracker.report({ kind: 'reloaded', at, reloadMs: notifiedAt ? at - notifiedAt : 0, version, models: cache.all().length });
+    tracker.report({
+      kind: 'reloaded',
+      at,
+      reloadMs: notifiedAt ? at - notifiedAt : 0,
+      version,
+      models: cache.all().length,
+    });
   });
   await cache.start(listener);
   return {

@@ -81,7 +81,11 @@ export function streamChat(
         for (let end = pending.indexOf('\n\n'); end !== -1; end = pending.indexOf('\n\n', start)) {
           if (pending.startsWith(DELTA_EVENT, start)) {
             timing.deltas++;
-            for (let at = pending.indexOf(CHUNK_TEXT, start); at !== -1 && at < end; at = pending.indexOf(CHUNK_TEXT, at + CHUNK_TEXT.length)) {
+            for (
+              let at = pending.indexOf(CHUNK_TEXT, start);
+              at !== -1 && at < end;
+              at = pending.indexOf(CHUNK_TEXT, at + CHUNK_TEXT.length)
+            ) {
               timing.pieces++;
             }
             timing.firstDeltaAt ??= arrivedAt;

@@ -8,11 +8,11 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { writeHeapSnapshot } from 'node:v8';
-import { actorOf } from '../../src/store/index.ts';
 import { DAILY_MESSAGE_LIMITS_KEY } from '../../src/auth/limits.ts';
 import { readEnvironment } from '../../src/config/env.ts';
 import { startServer } from '../../src/http/server.ts';
 import { openRuntime } from '../../src/runtime.ts';
+import { actorOf } from '../../src/store/index.ts';
 import { BENCH_PUBLIC_URL, type ChildCommand, type ChildReply } from './child-server.ts';
 import { BENCH_MODELS, startInstantProvider } from './instant-provider.ts';
 import { startSseRelay } from './sse-relay.ts';
@@ -102,7 +102,11 @@ process.on('message', async (command: ChildCommand) => {
       await allocationProfiler.post('HeapProfiler.enable');
       // Every allocation sampled, also of objects collected since: where the garbage comes from, not only what lives.
       // (Node 20's typings lack the two include flags.)
-      const sampling = { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true };
+      const sampling = {
+        samplingInterval: 16_384,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      };
       await allocationProfiler.post('HeapProfiler.startSampling', sampling);
       send({ id: command.id, result: null });
     } else if (command.name === 'allocations-stop') {
@@ -126,7 +130,7 @@ process.on('message', async (command: ChildCommand) => {
       process.exit(0);
     }
   } catch (error) {
-    send({ id: command.id, error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    send({ id: command.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }
 });
 send({ ready: true, port: started.port });

@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPostgresDatabase } from '../../test/support/database.ts';
 import { bundle } from '../../bin/bundle.mjs';
+import { createPostgresDatabase } from '../../test/support/database.ts';
 
 /** Chorus's PUBLIC_URL in the benchmark: the Origin a pretend browser signs up from. */
 export const BENCH_PUBLIC_URL = 'http://chorus.bench';
@@ -119,7 +119,8 @@ export async function startChildServer(role: ChildRole, env: Record<string, stri
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 1;
   const port = await new Promise<number>((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`the ${role} benchmark server exited (${code}) before it was ready`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`the ${role} benchmark server exited (${code}) before it was ready`));
     child.once('exit', onExit);
     child.on('message', (reply: ChildReply) => {
       if ('ready' in reply) {

@@ -4,9 +4,9 @@
 import { execSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { summarize, type Timing } from './measure.ts';
 import { openConnections, problemWith, streamChat } from './chat-client.ts';
 import type { ChildServer } from './child-server.ts';
+import { summarize, type Timing } from './measure.ts';
 
 /** Per concurrent stream a server holds two sockets (its client's and its provider's); leave room for the rest. */
 const DESCRIPTORS_PER_STREAM = 2;
@@ -86,7 +86,9 @@ export async function runConcurrentWave(
     failed: count - whole.length,
     problems,
     seconds,
-    firstTokenMs: summarize(timings.flatMap((timing) => (timing.firstDeltaAt ? [timing.firstDeltaAt - timing.startedAt] : []))),
+    firstTokenMs: summarize(
+      timings.flatMap((timing) => (timing.firstDeltaAt ? [timing.firstDeltaAt - timing.startedAt] : [])),
+    ),
     wholeReplyMs: summarize(whole),
     rssMb: { idle: idle.rss / MB, peak: after.peakRss / MB, after: after.rss / MB },
     heapMb: heap && { used: heap.heapUsed / MB, external: heap.external / MB },

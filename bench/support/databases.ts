@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { type DatabaseHandle, type QueryLogger, openDatabase } from '../../src/db/client.ts';
+import { type DatabaseHandle, openDatabase, type QueryLogger } from '../../src/db/client.ts';
 import { migrateUp } from '../../src/db/migrations/migrator.ts';
 import { createPostgresDatabase } from '../../test/support/database.ts';
 

@@ -44,7 +44,9 @@ export class ConversationListeners {
     const url = new URL(`/api/conversations/${target.conversationId}/events`, target.baseUrl);
     for (let opened = 0; opened < count; opened += batch) {
       const size = Math.min(batch, count - opened);
-      await Promise.all(Array.from({ length: size }, (_, index) => listeners.connect(url, target.apiKey, opened + index)));
+      await Promise.all(
+        Array.from({ length: size }, (_, index) => listeners.connect(url, target.apiKey, opened + index)),
+      );
     }
     return listeners;
   }
@@ -69,7 +71,11 @@ export class ConversationListeners {
         this.waiters.add(waiter);
         timer = setTimeout(() => {
           const problems = this.problems.length > 0 ? `; ${this.problems[0]}` : '';
-          reject(new Error(`${this.seen.get(type)} of ${this.count} listeners got ${type} within ${timeoutMs} ms${problems}`));
+          reject(
+            new Error(
+              `${this.seen.get(type)} of ${this.count} listeners got ${type} within ${timeoutMs} ms${problems}`,
+            ),
+          );
         }, timeoutMs);
       });
     } finally {

@@ -41,7 +41,8 @@ export async function startGroupServer(options: {
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`the group benchmark server exited (${code}) before it was ready`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`the group benchmark server exited (${code}) before it was ready`));
     child.once('exit', onExit);
     child.on('message', (reply: GroupServerReply) => {
       if (!('ready' in reply)) return;

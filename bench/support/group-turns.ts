@@ -2,8 +2,9 @@
 // parallel round of the same models, and each model alone, in alternating order so all see the same noise. Every
 // measured message is the second of a conversation set up beforehand (its first message made it and recorded its
 // models; a PATCH set its reply mode), so each turn carries the same small history and none creates anything.
-import { median } from './paired-timing.ts';
+
 import { summarize, type Timing } from './measure.ts';
+import { median } from './paired-timing.ts';
 import { type ChatTarget, sendChecked, setReplySettings, type TurnTiming } from './turn-client.ts';
 
 export type GroupModels = { lead: string; followers: string[] };
@@ -32,18 +33,40 @@ async function setUpConversation(target: ChatTarget, modelIds: string[], setting
   return conversationId;
 }
 
-export async function measureGroupTurns(target: ChatTarget, models: GroupModels, counts: TurnCounts): Promise<GroupTurnSamples> {
+export async function measureGroupTurns(
+  target: ChatTarget,
+  models: GroupModels,
+  counts: TurnCounts,
+): Promise<GroupTurnSamples> {
   const all = [models.lead, ...models.followers];
   const rounds = counts.warmup + counts.runs;
-  type Planned = { kind: 'single' | 'first-responder' | 'parallel'; modelId?: string; conversationId: string; replies: number };
+  type Planned = {
+    kind: 'single' | 'first-responder' | 'parallel';
+    modelId?: string;
+    conversationId: string;
+    replies: number;
+  };
   const setups: (() => Promise<Planned>)[] = [];
   for (let round = 0; round < rounds; round++) {
     for (const modelId of all) {
-      setups.push(async () => ({ kind: 'single', modelId, conversationId: await setUpConversation(target, [modelId]), replies: 1 }));
+      setups.push(async () => ({
+        kind: 'single',
+        modelId,
+        conversationId: await setUpConversation(target, [modelId]),
+        replies: 1,
+      }));
     }
     const firstResponder = { replyMode: 'first_responder', firstResponderModelId: models.lead };
-    setups.push(async () => ({ kind: 'first-responder', conversationId: await setUpConversation(target, all, firstResponder), replies: all.length }));
-    setups.push(async () => ({ kind: 'parallel', conversationId: await setUpConversation(target, all, { replyMode: 'parallel' }), replies: all.length }));
+    setups.push(async () => ({
+      kind: 'first-responder',
+      conversationId: await setUpConversation(target, all, firstResponder),
+      replies: all.length,
+    }));
+    setups.push(async () => ({
+      kind: 'parallel',
+      conversationId: await setUpConversation(target, all, { replyMode: 'parallel' }),
+      replies: all.length,
+    }));
   }
   const planned = await inBatches(setups, counts.setupConcurrency);
 
@@ -53,7 +76,10 @@ export async function measureGroupTurns(target: ChatTarget, models: GroupModels,
     const turns = planned.slice(round * perRound, (round + 1) * perRound);
     if (round % 2 === 1) turns.reverse();
     for (const turn of turns) {
-      const timing = await sendChecked(target, turn.conversationId, { text: 'What do you all think of this?', replies: turn.replies });
+      const timing = await sendChecked(target, turn.conversationId, {
+        text: 'What do you all think of this?',
+        replies: turn.replies,
+      });
       if (round < counts.warmup) continue;
       if (turn.kind === 'single') samples.singles.get(turn.modelId!)!.push(timing);
       else if (turn.kind === 'first-responder') samples.firstResponder.push(timing);
@@ -91,8 +117,7 @@ export function groupTurnFigures(samples: GroupTurnSamples, models: GroupModels)
     const followersCreated = followers.map((reply) => reply.createdAt);
     const followersFinished = followers.map((reply) => reply.finishedAt!);
     return {
-      leadFirst:
-        lead!.modelId === models.lead && followersCreated.every((createdAt) => createdAt >= lead!.finishedAt!),
+      leadFirst: lead!.modelId === models.lead && followersCreated.every((createdAt) => createdAt >= lead!.finishedAt!),
       overlapped: Math.max(...followersCreated) < Math.min(...followersFinished),
       beforeLead: lead!.createdAt - turn.startedAt,
       lead: lead!.finishedAt! - lead!.createdAt,
@@ -103,7 +128,11 @@ export function groupTurnFigures(samples: GroupTurnSamples, models: GroupModels)
   });
   const lone = [...samples.singles.values()].flat().map((turn) => {
     const reply = turn.replies[0]!;
-    return { before: reply.createdAt - turn.startedAt, reply: reply.finishedAt! - reply.createdAt, after: turn.endedAt - reply.finishedAt! };
+    return {
+      before: reply.createdAt - turn.startedAt,
+      reply: reply.finishedAt! - reply.createdAt,
+      after: turn.endedAt - reply.finishedAt!,
+    };
   });
   const medianOf = <T>(items: T[], pick: (item: T) => number) => median(items.map(pick));
   return {

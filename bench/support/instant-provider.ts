@@ -26,7 +26,14 @@ export const BENCH_MODELS: Record<BenchModelName, InstantModel> = {
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' };
 
 function frame(model: string, choices: unknown[], usage?: unknown): string {
-  const chunk = { id: 'bench', object: 'chat.completion.chunk', created: 0, model, choices, ...(usage ? { usage } : {}) };
+  const chunk = {
+    id: 'bench',
+    object: 'chat.completion.chunk',
+    created: 0,
+    model,
+    choices,
+    ...(usage ? { usage } : {}),
+  };
   return `data: ${JSON.stringify(chunk)}\n\n`;
 }
 
@@ -35,14 +42,15 @@ function framesFor(model: string, { chunks }: InstantModel): { opening: string; 
   const opening = frame(model, [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
   const piece = frame(model, [{ index: 0, delta: { content: CHUNK_TEXT }, finish_reason: null }]);
   const usage = { prompt_tokens: 10, completion_tokens: chunks, total_tokens: 10 + chunks };
-  const closing =
-    frame(model, [{ index: 0, delta: {}, finish_reason: 'stop' }]) + frame(model, [], usage) + 'data: [DONE]\n\n';
+  const closing = `${frame(model, [{ index: 0, delta: {}, finish_reason: 'stop' }]) + frame(model, [], usage)}data: [DONE]\n\n`;
   return { opening, pieces: Array.from({ length: chunks }, () => piece), closing };
 }
 
 export type InstantProvider = { port: number; server: Server; close(): Promise<void> };
 
-export async function startInstantProvider(models: Record<string, InstantModel> = BENCH_MODELS): Promise<InstantProvider> {
+export async function startInstantProvider(
+  models: Record<string, InstantModel> = BENCH_MODELS,
+): Promise<InstantProvider> {
   const answers = new Map(
     Object.entries(models).map(([name, model]) => {
       const frames = framesFor(name, model);
@@ -58,7 +66,9 @@ export async function startInstantProvider(models: Record<string, InstantModel> 
     const found = answers.get(String(body.model));
     if (!found || body.stream !== true) {
       response.writeHead(404, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: { message: `no streamed model ${body.model}`, type: 'not_found', code: null } }));
+      response.end(
+        JSON.stringify({ error: { message: `no streamed model ${body.model}`, type: 'not_found', code: null } }),
+      );
       return;
     }
     response.writeHead(200, SSE_HEADERS);

@@ -53,7 +53,11 @@ export function benchModels(count: number, seed = 42): ModelInput[] {
       description: `A benchmark model of the ${family} family, ${variant} size.`,
       contextWindow: [8_192, 32_768, 128_000, 200_000, 1_000_000][Math.floor(random() * 5)]!,
       maxOutputTokens: [4_096, 8_192, 16_384, null][Math.floor(random() * 4)]!,
-      pricing: { input, output: Math.round(input * 400) / 100, cacheRead: random() < 0.5 ? Math.round(input * 10) / 100 : null },
+      pricing: {
+        input,
+        output: Math.round(input * 400) / 100,
+        cacheRead: random() < 0.5 ? Math.round(input * 10) / 100 : null,
+      },
       capabilities: MODEL_CAPABILITIES.filter((_capability, at) => random() < CAPABILITY_ODDS[at]!),
       status: statusFor(random()),
       releaseDate: `202${Math.floor(random() * 6)}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 10)}`,
@@ -132,7 +136,10 @@ export function rawInsertStatements(table: string, entries: ModelInput[], rowsPe
       });
       return `(${placeholders.join(', ')})`;
     });
-    statements.push({ query: `insert into ${table} (${INSERT_COLUMNS.join(', ')}) values ${tuples.join(', ')}`, params });
+    statements.push({
+      query: `insert into ${table} (${INSERT_COLUMNS.join(', ')}) values ${tuples.join(', ')}`,
+      params,
+    });
   }
   return statements;
 }

@@ -59,8 +59,12 @@ export async function measureImports({ database, admin, registry, raw }: WriteCo
     for (const table of ['models', 'model_history', BASELINE_TABLE]) await execute(`vacuum analyze ${table}`);
     await timed(samples.rawInsert, () => raw.run(statements, { transaction: true }));
     await timed(samples.created, () => registry.importModels({ actor: admin, entries, reason: 'benchmark import' }));
-    await timed(samples.unchanged, () => registry.importModels({ actor: admin, entries, reason: 'benchmark re-import' }));
-    await timed(samples.changed, () => registry.importModels({ actor: admin, entries: changed, reason: 'benchmark reprice' }));
+    await timed(samples.unchanged, () =>
+      registry.importModels({ actor: admin, entries, reason: 'benchmark re-import' }),
+    );
+    await timed(samples.changed, () =>
+      registry.importModels({ actor: admin, entries: changed, reason: 'benchmark reprice' }),
+    );
     await timed(samples.validation, async () => validateImport(entries));
   }
   await execute('analyze models');
@@ -87,7 +91,9 @@ export async function measurePropagation(
   modelId: string,
   { warmup, changes }: { warmup: number; changes: number },
 ): Promise<PropagationSamples> {
-  const follower = database.url ? await startCacheFollower(database.url, modelId) : await followInProcess(database, modelId);
+  const follower = database.url
+    ? await startCacheFollower(database.url, modelId)
+    : await followInProcess(database, modelId);
   const samples: PropagationSamples = {
     heard: [],
     held: [],

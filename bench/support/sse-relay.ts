@@ -3,7 +3,14 @@
 // for the first of `modelIds` (the part after the colon) over a keep-alive node:http agent, and turns each
 // provider chunk into the same UI message stream event Chorus sends (`data: {"type":"text-delta",…}`), one
 // res.write per event. No database, no framework, no web streams.
-import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export const RELAY_PATH = '/relay';
@@ -33,7 +40,11 @@ export async function startSseRelay(providerUrl: string): Promise<SseRelay> {
     const body = await readJson(request);
     const modelId = String((body.modelIds as string[] | undefined)?.[0] ?? '');
     const messages = (body.messages as { parts: { text: string }[] }[] | undefined) ?? [];
-    const prompt = messages.at(-1)?.parts.map((part) => part.text).join('') ?? '';
+    const prompt =
+      messages
+        .at(-1)
+        ?.parts.map((part) => part.text)
+        .join('') ?? '';
     const upstreamBody = JSON.stringify({
       model: modelId.slice(modelId.indexOf(':') + 1),
       messages: [{ role: 'user', content: prompt }],

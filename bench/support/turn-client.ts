@@ -7,7 +7,14 @@ import { performance } from 'node:perf_hooks';
 import { BENCH_PUBLIC_URL } from './child-server.ts';
 
 /** One model's reply as the stream showed it; performance.now() values. */
-export type ReplyTiming = { messageId: string; modelId: string; createdAt: number; firstDeltaAt?: number; finishedAt?: number; status: string };
+export type ReplyTiming = {
+  messageId: string;
+  modelId: string;
+  createdAt: number;
+  firstDeltaAt?: number;
+  finishedAt?: number;
+  status: string;
+};
 
 export type TurnTiming = {
   status: number;
@@ -38,7 +45,14 @@ export function sendMessage(
     ...(modelIds ? { modelIds } : {}),
   });
   return new Promise((resolve) => {
-    const turn: TurnTiming = { status: 0, startedAt: performance.now(), endedAt: 0, done: false, replies: [], errors: [] };
+    const turn: TurnTiming = {
+      status: 0,
+      startedAt: performance.now(),
+      endedAt: 0,
+      done: false,
+      replies: [],
+      errors: [],
+    };
     const byId = new Map<string, ReplyTiming>();
     const finish = (failure?: string) => {
       if (turn.endedAt) return;
@@ -105,7 +119,8 @@ export function problemWithTurn(turn: TurnTiming, replies: number): string | und
   if (turn.errors.length > 0) return `error event: ${turn.errors[0]}`;
   if (!turn.done) return 'the stream ended without [DONE]';
   const complete = turn.replies.filter((reply) => reply.status === 'complete').length;
-  if (complete !== replies) return `${complete} of ${replies} replies complete (${turn.replies.map((reply) => reply.status).join(', ')})`;
+  if (complete !== replies)
+    return `${complete} of ${replies} replies complete (${turn.replies.map((reply) => reply.status).join(', ')})`;
   return undefined;
 }
 
@@ -132,5 +147,6 @@ export async function setReplySettings(
     headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}`, origin: BENCH_PUBLIC_URL },
     body: JSON.stringify({ settings }),
   });
-  if (response.status !== 200) throw new Error(`PATCH conversation ${conversationId}: ${response.status} ${await response.text()}`);
+  if (response.status !== 200)
+    throw new Error(`PATCH conversation ${conversationId}: ${response.status} ${await response.text()}`);
 }

@@ -37,11 +37,14 @@ export async function resolveActor(
     return { actor: token ? await apiKeyActors.find(token) : null };
   }
   if (!headers.has('cookie')) return { actor: null };
-  const { headers: responseHeaders, response } = await callBetterAuth(() => auth.api.getSession({ headers, returnHeaders: true }));
+  const { headers: responseHeaders, response } = await callBetterAuth(() =>
+    auth.api.getSession({ headers, returnHeaders: true }),
+  );
   const parsed = sessionUser.safeParse(response?.user);
   if (!parsed.success || !parsed.data.isActive) return { actor: null, responseHeaders };
   const user = parsed.data;
   const actor: Actor = { id: user.id, role: user.role, isGuest: user.isAnonymous === true };
-  if (user.username) actor.card = { displayName: user.name ?? null, username: user.username, avatarUrl: user.image ?? null };
+  if (user.username)
+    actor.card = { displayName: user.name ?? null, username: user.username, avatarUrl: user.image ?? null };
   return { actor, responseHeaders };
 }

@@ -13,8 +13,8 @@ import type { Store } from '../store/index.ts';
 import { keepGuestData } from './guest-linking.ts';
 import {
   applyFirstUserRule,
-  checkUserInput,
   type CreatedAuthUser,
+  checkUserInput,
   type NewAuthUser,
   prepareNewUser,
 } from './new-users.ts';
@@ -29,7 +29,10 @@ export const publicUrl = (env: Environment) => env.PUBLIC_URL ?? `http://localho
 const extraTrustedOrigins = (env: Environment) => (env.PUBLIC_URL ? [] : [`http://127.0.0.1:${env.PORT}`]);
 
 /** The origins of the app's own pages: a browser request from anywhere else may not act with the session cookie. */
-export const trustedBrowserOrigins = (env: Environment) => [new URL(publicUrl(env)).origin, ...extraTrustedOrigins(env)];
+export const trustedBrowserOrigins = (env: Environment) => [
+  new URL(publicUrl(env)).origin,
+  ...extraTrustedOrigins(env),
+];
 
 /** better-auth's cookies are named `<prefix>.<name>` (with `__Secure-` before them on https). */
 export const AUTH_COOKIE_PREFIX = 'chorus';
@@ -90,7 +93,7 @@ export function createAuth({ env, store, secret }: AuthOptions) {
       user: {
         create: {
           // better-auth types a user's email as a string; a guest's is null here, on purpose (see new-users.ts).
-          before: async (user) => ({ data: prepareNewUser(env, user as NewAuthUser) as Record<string, any> }),
+          before: async (user) => ({ data: prepareNewUser(env, user as NewAuthUser) as Record<string, unknown> }),
           after: async (user) => applyFirstUserRule(env, store, user as CreatedAuthUser),
         },
         // POST /api/auth/update-user changes the name or the picture: the same rules apply.

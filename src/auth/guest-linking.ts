@@ -11,8 +11,8 @@ import type { GenericEndpointContext } from '@better-auth/core';
 import { APIError } from 'better-auth/api';
 import { setSessionCookie } from 'better-auth/cookies';
 import type { AnonymousOptions } from 'better-auth/plugins/anonymous';
-import type { Store } from '../store/index.ts';
 import { logError } from '../loggable-error.ts';
+import type { Store } from '../store/index.ts';
 
 type LinkAccount = NonNullable<AnonymousOptions['onLinkAccount']>;
 type LinkedSessions = Parameters<LinkAccount>[0];
@@ -26,7 +26,8 @@ export function keepGuestData(store: Pick<Store, 'guestMerge'>): LinkAccount {
       await stayTheGuest(ctx, { anonymousUser, newUser });
       throw new APIError('SERVICE_UNAVAILABLE', {
         code: 'GUEST_DATA_NOT_MOVED',
-        message: 'your conversations as a guest could not be moved to the account, so you are still signed in as the guest; try signing in again',
+        message:
+          'your conversations as a guest could not be moved to the account, so you are still signed in as the guest; try signing in again',
       });
     }
   };

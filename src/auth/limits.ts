@@ -5,10 +5,10 @@
 // through: the chat services run each turn through DailyMessageLimit.countTurn. Deleting gives nothing back.
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { logError } from '../loggable-error.ts';
 import type { Actor } from '../store/actor.ts';
 import { usageDayOf } from '../store/daily-usage.ts';
 import type { Store } from '../store/index.ts';
-import { logError } from '../loggable-error.ts';
 
 export const DAILY_MESSAGE_LIMITS_KEY = 'limits.messagesPerDay';
 
@@ -25,7 +25,8 @@ export type DailyMessageLimits = Required<z.infer<typeof dailyMessageLimitsSchem
 export const DEFAULT_DAILY_MESSAGE_LIMITS: DailyMessageLimits = { guest: 20, user: 1000, admin: null };
 
 export type UserKind = keyof DailyMessageLimits;
-export const userKind = (actor: Actor): UserKind => (actor.isGuest ? 'guest' : actor.role === 'admin' ? 'admin' : 'user');
+export const userKind = (actor: Actor): UserKind =>
+  actor.isGuest ? 'guest' : actor.role === 'admin' ? 'admin' : 'user';
 
 /** The limits in force: the configured ones over the defaults. A value that is not valid limits is reported and ignored. */
 export async function readDailyMessageLimits(store: Pick<Store, 'systemConfigs'>): Promise<DailyMessageLimits> {
@@ -34,7 +35,10 @@ export async function readDailyMessageLimits(store: Pick<Store, 'systemConfigs'>
   const parsed = dailyMessageLimitsSchema.safeParse(config.value);
   if (!parsed.success) {
     // Refusing every message over a bad setting would be worse than the defaults; say so and carry on.
-    console.warn(`system config ${DAILY_MESSAGE_LIMITS_KEY} is invalid, using the defaults:`, z.prettifyError(parsed.error));
+    console.warn(
+      `system config ${DAILY_MESSAGE_LIMITS_KEY} is invalid, using the defaults:`,
+      z.prettifyError(parsed.error),
+    );
     return DEFAULT_DAILY_MESSAGE_LIMITS;
   }
   return { ...DEFAULT_DAILY_MESSAGE_LIMITS, ...parsed.data };
@@ -71,9 +75,13 @@ export class DailyMessageLimit {
     const resetsAt = new Date(Date.parse(usage.day) + DAY_MS).toISOString();
     const who = kind === 'guest' ? 'guests' : kind === 'admin' ? 'admins' : 'users';
     const hint = kind === 'guest' ? '; sign up for a higher limit' : '';
-    throw new AppError('rate_limited', `daily message limit reached: ${who} may send ${allowed} messages a day; it resets at ${resetsAt}${hint}`, {
-      details: { limit: allowed, sent, resetsAt },
-    });
+    throw new AppError(
+      'rate_limited',
+      `daily message limit reached: ${who} may send ${allowed} messages a day; it resets at ${resetsAt}${hint}`,
+      {
+        details: { limit: allowed, sent, resetsAt },
+      },
+    );
   }
 
   /**

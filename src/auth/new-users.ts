@@ -9,7 +9,12 @@ import type { Store } from '../store/index.ts';
 import { uniqueUsername } from '../store/users.ts';
 
 /** The user fields better-auth hands to the create hook, under its own names (see better-auth.ts for the mapping). */
-export type NewAuthUser = { email?: string | null; name?: string | null; image?: string | null; isAnonymous?: boolean | null };
+export type NewAuthUser = {
+  email?: string | null;
+  name?: string | null;
+  image?: string | null;
+  isAnonymous?: boolean | null;
+};
 export type CreatedAuthUser = NewAuthUser & { id: string };
 
 /** The largest inline picture (a data: URL, as written): enough for a small avatar, shown beside every message. */

@@ -39,7 +39,10 @@ export async function resolveAuthSecret(
   let secret = await readSecretFile(file);
   if (secret === undefined) {
     const earlier = await store.systemConfigs.findInternal(AUTH_SECRET_KEY);
-    secret = await createSecretFile(file, earlier === undefined ? generateSecret() : checked(earlier, `the stored ${AUTH_SECRET_KEY}`));
+    secret = await createSecretFile(
+      file,
+      earlier === undefined ? generateSecret() : checked(earlier, `the stored ${AUTH_SECRET_KEY}`),
+    );
   }
   // Once the file holds it, the database must not (also after a start that stopped between the two).
   await store.systemConfigs.deleteInternal(AUTH_SECRET_KEY);

@@ -3,8 +3,8 @@
 // been quiet longer than any live one can be (a live reply saves as it grows; its provider call gives up after
 // the timeout, retries included).
 import type { Environment } from '../config/env.ts';
-import type { AbandonedReply, ReplyStore } from '../store/replies.ts';
 import { logError } from '../loggable-error.ts';
+import type { AbandonedReply, ReplyStore } from '../store/replies.ts';
 
 const MARGIN_MS = 60_000;
 const LONGEST_SWEEP_INTERVAL_MS = 5 * 60_000;

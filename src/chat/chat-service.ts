@@ -3,18 +3,23 @@
 // runs them. Files a message carries must be the sender's own uploads, and every model must be able to read them.
 import type { DailyMessageLimit } from '../auth/limits.ts';
 import { afterStatementsSent, type Database } from '../db/client.ts';
+import type { ConversationModelSettings, MessagePart } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import { type FileRecord, FileRecords } from '../files/file-records.ts';
 import { attachmentOf, fileIdsOfParts, withStoredFileParts } from '../files/message-files.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
-import type { Actor } from '../store/actor.ts';
-import { type Conversation, ConversationIdTakenError, creationValues, type TurnMember } from '../store/conversations.ts';
-import type { Store } from '../store/index.ts';
-import type { ConversationModelSettings, MessagePart } from '../db/schema/index.ts';
-import { asSavedMessage, type NewMessage } from '../store/messages.ts';
-import { newMessageId } from '../store/ids.ts';
 import type { ModelView } from '../registry/model-cache.ts';
 import type { ModelSource } from '../registry/model-source.ts';
+import type { Actor } from '../store/actor.ts';
+import {
+  type Conversation,
+  ConversationIdTakenError,
+  creationValues,
+  type TurnMember,
+} from '../store/conversations.ts';
+import { newMessageId } from '../store/ids.ts';
+import type { Store } from '../store/index.ts';
+import { asSavedMessage, type NewMessage } from '../store/messages.ts';
 import type { StreamLog } from '../streams/index.ts';
 import type { ChatEngine, StartedTurn } from './engine.ts';
 import {
@@ -72,7 +77,7 @@ export class ChatService {
   private readonly fileRecords: FileRecords;
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly store: Store,
     private readonly providers: ProviderRegistry,
     private readonly engine: ChatEngine,
@@ -110,7 +115,12 @@ export class ChatService {
       attachments: files.map(attachmentOf),
       content: text,
     };
-    const submission = { request, message, files, firstWords: text.trim() ? text : files.map((file) => file.name).join(', ') };
+    const submission = {
+      request,
+      message,
+      files,
+      firstWords: text.trim() ? text : files.map((file) => file.name).join(', '),
+    };
     if (request.likelyNewConversation && !request.replacesMessageId) {
       // Created straight away, not looked for first; an id already taken sends the request the usual way.
       const started = await this.startInNewConversation(submission).catch((error: unknown) => {
@@ -135,7 +145,11 @@ export class ChatService {
     });
     if (request.replacesMessageId) await this.removeEdited(actor, conversation.id, request.replacesMessageId);
     // Attached before the message is saved, so the conversation's readers can fetch the files it shows.
-    await this.fileRecords.attachToConversation({ actor, ids: files.map((file) => file.id), conversationId: conversation.id });
+    await this.fileRecords.attachToConversation({
+      actor,
+      ids: files.map((file) => file.id),
+      conversationId: conversation.id,
+    });
     const [saved] = await this.store.messages.save({ actor, conversationId: conversation.id, messages: [message] });
     if (saved!.id !== id) return this.retried(actor, conversation.id);
     await this.engine.announceMessage(saved!, actor);
@@ -162,12 +176,20 @@ export class ChatService {
       files,
     });
     // A new conversation keeps the models that answered its first message: they answer the next ones too.
-    const details = { title: titleFromText(firstWords), visibility: request.visibility, modelIds: models.map((model) => model.id) };
+    const details = {
+      title: titleFromText(firstWords),
+      visibility: request.visibility,
+      modelIds: models.map((model) => model.id),
+    };
     const committed = this.store.messages
       .saveInNewConversation({ actor, conversation: { id: conversationId, ...details }, messages: [message] })
       .then(async ({ conversation, messages: [saved] }) => {
         // After the message, which creates the conversation: nobody but its owner can read it yet.
-        await this.fileRecords.attachToConversation({ actor, ids: files.map((file) => file.id), conversationId: conversation.id });
+        await this.fileRecords.attachToConversation({
+          actor,
+          ids: files.map((file) => file.id),
+          conversationId: conversation.id,
+        });
         await this.engine.announceMessage(saved!, actor);
       });
     // startTurn takes it over; should it fail before then, that is no unhandled rejection.
@@ -205,7 +227,8 @@ export class ChatService {
     const { conversation } = found;
     const target = await this.store.messages.findByIdOrRequestId({ actor, conversationId, id: request.messageId });
     if (!target) throw new AppError('not_found', `message ${request.messageId} not found in this conversation`);
-    const prompt = target.role === 'user' ? target : await this.store.messages.getById({ actor, id: target.parentId ?? '' });
+    const prompt =
+      target.role === 'user' ? target : await this.store.messages.getById({ actor, id: target.parentId ?? '' });
     // Every reply to the prompt is replaced, so the conversation's models all answer again (the regenerated
     // reply's own model when the conversation has none of its own).
     const { models, memberSettings } = this.modelsFor(
@@ -229,7 +252,11 @@ export class ChatService {
   }
 
   /** The newest stream of a conversation, if it can still be read (running, or just finished), in batches of chunks. */
-  async latestStream(actor: Actor, conversationId: string, signal?: AbortSignal): Promise<AsyncIterable<string[]> | null> {
+  async latestStream(
+    actor: Actor,
+    conversationId: string,
+    signal?: AbortSignal,
+  ): Promise<AsyncIterable<string[]> | null> {
     const [newest] = await this.store.streams.listIds({ actor, conversationId, limit: 1 });
     return newest ? this.streamLog.readBatches(newest, signal) : null;
   }
@@ -257,7 +284,9 @@ export class ChatService {
     const available = this.models.viewFor(actor.id);
     const memberSettings = new Map(members.map((member) => [member.modelId, member.settings]));
     const active = members.filter((member) => member.isActive).map((member) => member.modelId);
-    const chosen = [modelIds ?? [], active, fallbackIds].find((ids) => ids.length > 0) ?? [this.defaultModelId(available)];
+    const chosen = [modelIds ?? [], active, fallbackIds].find((ids) => ids.length > 0) ?? [
+      this.defaultModelId(available),
+    ];
     return { models: resolveRequestedModels(available, this.providers, chosen, requirements), memberSettings };
   }
 
@@ -271,8 +300,13 @@ export class ChatService {
   /** Editing: the person's own message and everything after it are removed, for the new one to take their place. */
   private async removeEdited(actor: Actor, conversationId: string, idOrClientId: string): Promise<void> {
     const message = await this.store.messages.findByIdOrRequestId({ actor, conversationId, id: idOrClientId });
-    if (!message || message.role !== 'user' || message.senderId !== actor.id) throw ownMessageNotFound(idOrClientId);
-    const removed = await this.store.messages.deleteFollowing({ actor, conversationId, messageId: message.id, inclusive: true });
+    if (message?.role !== 'user' || message.senderId !== actor.id) throw ownMessageNotFound(idOrClientId);
+    const removed = await this.store.messages.deleteFollowing({
+      actor,
+      conversationId,
+      messageId: message.id,
+      inclusive: true,
+    });
     this.engine.announceDeleted(conversationId, removed);
   }
 

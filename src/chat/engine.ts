@@ -8,6 +8,7 @@ import { announceMessage, relayTurn } from '../events/chat-relay.ts';
 import type { ConversationEvents } from '../events/index.ts';
 import { readAttachmentContents } from '../files/prompt-attachments.ts';
 import type { FileStorage } from '../files/storage.ts';
+import { logError } from '../loggable-error.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { Actor } from '../store/actor.ts';
 import type { Store } from '../store/index.ts';
@@ -19,7 +20,6 @@ import { ActiveTurns } from './active-turns.ts';
 import { fitToContextWindow, HISTORY_MESSAGE_LIMIT, promptForModel } from './history.ts';
 import { type ReplySummary, type StartedReply, startReplies } from './reply.ts';
 import { type PlannedReply, planTurn } from './turn-plan.ts';
-import { logError } from '../loggable-error.ts';
 
 type ModelRow = typeof models.$inferSelect;
 type Conversation = typeof conversations.$inferSelect;
@@ -117,7 +117,11 @@ export class ChatEngine {
     const finishTurn = this.activeTurns.begin(conversation.id, controller);
 
     /** Creates the pending replies of a stage, each with its prompt from the history as it stands. */
-    const setUpStage = (stage: PlannedReply[], thread: Message[], options: { streamId?: string; after?: Promise<unknown> } = {}) =>
+    const setUpStage = (
+      stage: PlannedReply[],
+      thread: Message[],
+      options: { streamId?: string; after?: Promise<unknown> } = {},
+    ) =>
       startReplies(
         { replies: this.store.replies, providers: this.providers },
         conversation.id,
@@ -228,7 +232,8 @@ export class ChatEngine {
 
   /** Tells everyone following the conversation that an edit or a regeneration removed these messages. */
   announceDeleted(conversationId: string, messageIds: string[]): void {
-    if (messageIds.length > 0) this.conversationEvents.publish(conversationId, { type: 'messages-deleted', messageIds });
+    if (messageIds.length > 0)
+      this.conversationEvents.publish(conversationId, { type: 'messages-deleted', messageIds });
   }
 
   /** Settles when every turn running now has finished (shutdown). */
@@ -246,10 +251,14 @@ export class ChatEngine {
    * name, so the models can tell people apart. Undefined for a conversation of one.
    */
   private async personNamesFor(actor: Actor, conversationId: string, history: Message[]) {
-    const writers = new Set(history.flatMap((message) => (message.role === 'user' && message.senderId ? [message.senderId] : [])));
+    const writers = new Set(
+      history.flatMap((message) => (message.role === 'user' && message.senderId ? [message.senderId] : [])),
+    );
     if (writers.size < 2) return undefined;
     const participants = await this.store.participants.list({ actor, conversationId });
-    const names = new Map(participants.map((person) => [person.userId, person.user.displayName ?? person.user.username]));
+    const names = new Map(
+      participants.map((person) => [person.userId, person.user.displayName ?? person.user.username]),
+    );
     // Someone who has left still wrote what they wrote.
     for (const writer of writers) if (!names.has(writer)) names.set(writer, 'a former member');
     return names;

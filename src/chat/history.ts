@@ -82,7 +82,8 @@ function userContent(
   }
   const content: (TextPart | FilePart)[] = [];
   for (const part of message.parts) {
-    if (part.type === 'text' && typeof part.text === 'string' && part.text) content.push({ type: 'text', text: part.text });
+    if (part.type === 'text' && typeof part.text === 'string' && part.text)
+      content.push({ type: 'text', text: part.text });
     else if (part.type === 'file') content.push(filePromptPart(part, message.attachments, speaker, contents));
   }
   return content.length > 0 ? content : null;

@@ -23,7 +23,8 @@ export type ModelRequirements = { webSearch?: boolean; files?: { name: string; m
 /** Why the model cannot answer a request with these requirements, or null when it can. */
 export function unmetRequirements(model: ModelRow, requirements: ModelRequirements): string | null {
   const reasons: string[] = [];
-  if (requirements.webSearch && !model.capabilities.includes('web_search')) reasons.push('the model cannot search the web');
+  if (requirements.webSearch && !model.capabilities.includes('web_search'))
+    reasons.push('the model cannot search the web');
   for (const file of requirements.files ?? []) {
     const capability = capabilityToRead(file.mediaType);
     if (!model.capabilities.includes(capability)) {

@@ -6,16 +6,21 @@
 import { performance } from 'node:perf_hooks';
 import { type ModelMessage, streamText, type UIMessageChunk } from 'ai';
 import type { MessagePart, models } from '../db/schema/index.ts';
+import { logError } from '../loggable-error.ts';
 import { priceUsage, tokenUsageFromLanguageModelUsage } from '../models/pricing.ts';
-import { describeProviderError, type ProviderRegistry, providerErrorDetails, STREAM_BROKE_OFF } from '../providers/index.ts';
 import { holdCallUntil } from '../providers/call-hold.ts';
+import {
+  describeProviderError,
+  type ProviderRegistry,
+  providerErrorDetails,
+  STREAM_BROKE_OFF,
+} from '../providers/index.ts';
 import { webSearchCallOptions } from '../providers/web-search.ts';
 import { newMessageId } from '../store/ids.ts';
 import type { ReplyStore } from '../store/replies.ts';
 import { CharLimitedText } from './char-limit.ts';
 import { batchDeltas } from './delta-batch.ts';
 import { ReplySizeCap } from './reply-size-cap.ts';
-import { logError } from '../loggable-error.ts';
 
 type ModelRow = typeof models.$inferSelect;
 
@@ -81,19 +86,20 @@ export function startReplies(
 ): StartedReply[] {
   const calls = requests.map((request) => callProvider(dependencies.providers, request, after));
   const ids = requests.map(() => newMessageId());
-  const writePending = () => dependencies.replies.createPendingReplies(
-    conversationId,
-    requests.map((request, index) => ({
-      id: ids[index],
-      modelId: request.model.id,
-      modelVersion: request.model.version,
-      parentId: request.parentId,
-      isFirstResponder: request.isFirstResponder ?? false,
-      hasWebSearch: Boolean(request.webSearch),
-      webSearchContextSize: request.webSearch?.contextSize ?? null,
-    })),
-    { streamId },
-  );
+  const writePending = () =>
+    dependencies.replies.createPendingReplies(
+      conversationId,
+      requests.map((request, index) => ({
+        id: ids[index],
+        modelId: request.model.id,
+        modelVersion: request.model.version,
+        parentId: request.parentId,
+        isFirstResponder: request.isFirstResponder ?? false,
+        hasWebSearch: Boolean(request.webSearch),
+        webSearchContextSize: request.webSearch?.contextSize ?? null,
+      })),
+      { streamId },
+    );
   const written = after ? after.then(writePending) : writePending();
   const saved: Promise<void> = written.then(
     () => undefined,
@@ -157,7 +163,12 @@ async function streamReply(
 ): Promise<ReplySummary> {
   const { model, emit } = request;
   const started = call.startedAt;
-  const summary = (extra: Partial<ReplySummary>): ReplySummary => ({ messageId, modelId: model.id, status: 'streaming', ...extra });
+  const summary = (extra: Partial<ReplySummary>): ReplySummary => ({
+    messageId,
+    modelId: model.id,
+    status: 'streaming',
+    ...extra,
+  });
   emit({ type: 'data-reply', id: messageId, data: summary({}) } as UIMessageChunk);
   emit({ type: 'text-start', id: messageId, providerMetadata: { chorus: { messageId, modelId: model.id } } });
 
@@ -285,7 +296,10 @@ function createPartialSaver(replies: ReplyStore, messageId: string, created: Pro
   let writing: Promise<unknown> = Promise.resolve();
   let busy = false;
   let exists = false;
-  created.then(() => (exists = true), () => {});
+  created.then(
+    () => (exists = true),
+    () => {},
+  );
   return {
     offer(text: string, sources: SourceUrlPart[]) {
       const now = performance.now();

@@ -127,8 +127,12 @@ export class SetupAdmission {
 
   private overloaded(): AppError {
     const retryAfterSeconds = this.options.retryAfterSeconds ?? 5;
-    return new AppError('unavailable', `the server is busy setting up other replies; try again in ${retryAfterSeconds} s`, {
-      retryAfterSeconds,
-    });
+    return new AppError(
+      'unavailable',
+      `the server is busy setting up other replies; try again in ${retryAfterSeconds} s`,
+      {
+        retryAfterSeconds,
+      },
+    );
   }
 }

@@ -64,7 +64,9 @@ export function describeChanges(changes: readonly ModelFieldChange[], indent = '
 }
 
 const changeSummary = (changes: readonly ModelFieldChange[]) =>
-  changes.map((change) => `${change.field}: ${formatValue(change.oldValue)} → ${formatValue(change.newValue)}`).join('; ');
+  changes
+    .map((change) => `${change.field}: ${formatValue(change.oldValue)} → ${formatValue(change.newValue)}`)
+    .join('; ');
 
 function capped(lines: string[], hint = 'use --json for all'): string[] {
   if (lines.length <= LIST_LIMIT) return lines;
@@ -72,7 +74,9 @@ function capped(lines: string[], hint = 'use --json for all'): string[] {
 }
 
 export function describeImport(result: ImportResult): string {
-  const verb = result.dryRun ? { created: 'would create', updated: 'would change' } : { created: 'created', updated: 'changed' };
+  const verb = result.dryRun
+    ? { created: 'would create', updated: 'would change' }
+    : { created: 'created', updated: 'changed' };
   const lines = [
     result.dryRun ? 'dry run: nothing was written' : 'imported',
     `${verb.created} ${result.created.length}, ${verb.updated} ${result.updated.length}, unchanged ${result.unchanged.length}`,
@@ -91,7 +95,10 @@ export function historyTable(entries: readonly ModelHistoryEntry[], users: Map<s
     { header: 'version', value: (entry) => String(entry.version), align: 'right' },
     { header: 'kind', value: (entry) => entry.kind },
     { header: 'when', value: (entry) => entry.createdAt.toISOString().replace('T', ' ').slice(0, 19) },
-    { header: 'by', value: (entry) => (entry.changedBy === null ? 'system' : (users.get(entry.changedBy) ?? entry.changedBy)) },
+    {
+      header: 'by',
+      value: (entry) => (entry.changedBy === null ? 'system' : (users.get(entry.changedBy) ?? entry.changedBy)),
+    },
     { header: 'reason', value: (entry) => entry.reason ?? '-' },
     { header: 'changes', value: (entry) => changeSummary(entry.changes) || '-' },
   ]);

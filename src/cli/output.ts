@@ -4,12 +4,17 @@ export type Column<Row> = { header: string; value: (row: Row) => string; align?:
 
 /** A header line and one line per row, each column as wide as its widest cell; no trailing spaces. */
 export function formatTable<Row>(rows: readonly Row[], columns: Column<Row>[]): string {
-  const cells = [columns.map((column) => column.header), ...rows.map((row) => columns.map((column) => column.value(row)))];
+  const cells = [
+    columns.map((column) => column.header),
+    ...rows.map((row) => columns.map((column) => column.value(row))),
+  ];
   const widths = columns.map((_, index) => Math.max(...cells.map((line) => line[index]!.length)));
   return cells
     .map((line) =>
       line
-        .map((cell, index) => (columns[index]!.align === 'right' ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!)))
+        .map((cell, index) =>
+          columns[index]!.align === 'right' ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!),
+        )
         .join('  ')
         .trimEnd(),
     )
@@ -21,7 +26,9 @@ export function formatTable<Row>(rows: readonly Row[], columns: Column<Row>[]): 
  * fractions of a cent, which a fixed two or six decimals would hide.
  */
 export function formatUsd(amount: number): string {
-  const digits = Math.abs(amount).toFixed(10).replace(/(\.\d\d\d*?)0+$/, '$1');
+  const digits = Math.abs(amount)
+    .toFixed(10)
+    .replace(/(\.\d\d\d*?)0+$/, '$1');
   return `${amount < 0 ? '-' : ''}$${digits}`;
 }
 

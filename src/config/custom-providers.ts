@@ -15,7 +15,10 @@ const CUSTOM_PROVIDER_VARIABLE = /^CHORUS_PROVIDER_([A-Z0-9][A-Z0-9_]*?)_(BASE_U
 
 export const customProviderSchema = z.object({
   /** The provider id, the part of a model id before the colon. */
-  name: z.string().max(40).regex(/^[a-z0-9][a-z0-9-]*$/),
+  name: z
+    .string()
+    .max(40)
+    .regex(/^[a-z0-9][a-z0-9-]*$/),
   baseURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://127.0.0.1:11434/v1' }),
   apiKey: z.string().min(1).optional(),
   /** Provider model ids, in the order given. */
@@ -74,7 +77,9 @@ export function parseCustomProviders(variables: Record<string, string | undefine
       for (const issue of result.error.issues) {
         const field = issue.path[0] as keyof typeof SUFFIX_OF_FIELD | 'name';
         const variable =
-          field === 'name' ? `CHORUS_PROVIDER_${name.toUpperCase()}_*` : customProviderVariable(name, SUFFIX_OF_FIELD[field]);
+          field === 'name'
+            ? `CHORUS_PROVIDER_${name.toUpperCase()}_*`
+            : customProviderVariable(name, SUFFIX_OF_FIELD[field]);
         const where = issue.path.length > 1 ? ` (entry ${Number(issue.path[1]) + 1})` : '';
         problems.push(`${variable}: ${issue.message}${where}`);
       }

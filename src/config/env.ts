@@ -16,16 +16,31 @@ export const environmentSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalUrl,
   /** The largest file a person may upload to attach to a message (POST /api/files). */
-  CHORUS_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().max(1024 ** 3).default(10 * 1024 * 1024),
+  CHORUS_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(1024 ** 3)
+    .default(10 * 1024 * 1024),
   /** The most bytes one person's uploads may take together; delete some to make room. */
-  CHORUS_MAX_UPLOAD_BYTES_PER_USER: z.coerce.number().int().positive().max(1024 ** 4).default(500 * 1024 * 1024),
+  CHORUS_MAX_UPLOAD_BYTES_PER_USER: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(1024 ** 4)
+    .default(500 * 1024 * 1024),
   /** The most characters one reply may hold; past it the reply is cut and its provider call stopped. */
   CHORUS_MAX_REPLY_CHARS: z.coerce.number().int().min(1_000).max(10_000_000).default(200_000),
   /**
    * The largest request body any route reads, enforced while it is read (uploads and model imports have their own,
    * larger limits: http/request-body.ts).
    */
-  CHORUS_MAX_BODY_BYTES: z.coerce.number().int().positive().max(1024 ** 3).default(1024 * 1024),
+  CHORUS_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(1024 ** 3)
+    .default(1024 * 1024),
   /** The most text one message may hold (a chat message, each message of an OpenAI-compatible call). */
   CHORUS_MAX_MESSAGE_CHARS: z.coerce.number().int().positive().max(100_000_000).default(100_000),
   /** Live event streams (GET /api/conversations/:id/events) one person may hold open at once, per server process. */

@@ -43,7 +43,10 @@ function parseProxy(entry: string): { address: string; family: 'ipv4' | 'ipv6'; 
 }
 
 function proxyList(value: string, context: z.RefinementCtx): TrustProxy | typeof z.NEVER {
-  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const proxies = new BlockList();
   for (const entry of entries) {
     const proxy = parseProxy(entry);

@@ -49,7 +49,7 @@ export class Keyring {
 
   constructor(current: KeyInput, previous: KeyInput[] = []) {
     this.currentKeyId = this.add(current, 'current encryption key');
-    previous.forEach((key, index) => this.add(key, `previous encryption key #${index + 1}`));
+    for (const [index, key] of previous.entries()) this.add(key, `previous encryption key #${index + 1}`);
   }
 
   /** Every key id this keyring can read, the current one first. */

@@ -1,15 +1,15 @@
 // Opens the database: embedded PGlite under DATA_DIR by default, PostgreSQL (postgres.js) when a URL is given.
 // Everything above this file sees one `Database` type and never asks which driver it runs on.
 import { mkdirSync } from 'node:fs';
-import { setImmediate } from 'node:timers/promises';
 import path from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import { lockDirectory } from './directory-lock.ts';
-import { PgliteThread } from './pglite-thread.ts';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { lockDirectory } from './directory-lock.ts';
+import { PgliteThread } from './pglite-thread.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -33,10 +33,7 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export type DatabaseLocation =
-  | { url: string; maxConnections?: number }
-  | { dataDir: string }
-  | { memory: true };
+export type DatabaseLocation = { url: string; maxConnections?: number } | { dataDir: string } | { memory: true };
 
 /** Sees every statement drizzle sends (benchmarks replay them through the bare driver). */
 export type QueryLogger = { logQuery(query: string, params: unknown[]): void };

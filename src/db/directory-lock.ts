@@ -18,7 +18,8 @@ const heldByThisProcess = new Set<string>();
 
 export class DirectoryLockedError extends AppError {
   constructor(directory: string, lockFile: string, holder: Holder) {
-    const who = holder.pid === process.pid ? 'this process' : `another process (pid ${holder.pid}, since ${holder.since})`;
+    const who =
+      holder.pid === process.pid ? 'this process' : `another process (pid ${holder.pid}, since ${holder.since})`;
     super(
       'conflict',
       `the embedded database in ${directory} is in use by ${who}. Only one process may open it: stop that one ` +
@@ -41,7 +42,10 @@ export function lockDirectory(directory: string): DirectoryLock {
     if (isHeld(lockFile, holder)) throw new DirectoryLockedError(directory, lockFile, holder);
     removeStaleLock(lockFile, holder);
   }
-  throw new AppError('conflict', `could not lock ${directory}: ${lockFile} keeps changing; is another process starting?`);
+  throw new AppError(
+    'conflict',
+    `could not lock ${directory}: ${lockFile} keeps changing; is another process starting?`,
+  );
 }
 
 function heldLock(lockFile: string, mine: Holder): DirectoryLock {

@@ -28,7 +28,7 @@ export type PgliteThreadTransaction = {
 
 export type PgliteThreadOptions = PgliteWorkerOptions;
 
-type Pending = { resolve: (value: any) => void; reject: (error: Error) => void };
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 type Reply = { id: number; result?: unknown; error?: SerializedError };
 type Notification = { notification: number; payload: string };
 /** PostgreSQL failed inside the worker, which ends itself (see endOnEngineFailure in pglite-worker.mjs). */
@@ -116,7 +116,9 @@ export class PgliteThread {
       else pending.resolve(withDeepJsonParsed(message.result));
     });
     // An answer that could not be read here is lost, and which request it answered with it.
-    worker.on('messageerror', (error) => this.recover(`an answer of the embedded database could not be read (${error.message})`));
+    worker.on('messageerror', (error) =>
+      this.recover(`an answer of the embedded database could not be read (${error.message})`),
+    );
     worker.on('error', (error) => this.recover(`the embedded database's thread failed: ${error.message}`));
     worker.on('exit', (code) => this.recover(`the embedded database's thread exited (code ${code})`));
   }
@@ -172,7 +174,9 @@ export class PgliteThread {
       },
       (error: unknown) => {
         this.restarting = undefined;
-        this.refusal = new EmbeddedDatabaseFailure(`the embedded database could not be restarted: ${String(error)}`, { cause: error });
+        this.refusal = new EmbeddedDatabaseFailure(`the embedded database could not be restarted: ${String(error)}`, {
+          cause: error,
+        });
       },
     );
   }
@@ -191,12 +195,16 @@ export class PgliteThread {
         this.worker.postMessage({ id, op, ...fields });
       } catch (error) {
         // Nothing was sent (a value structured clone refuses), so the number is not used up.
-        reject(new Error(`the request could not be sent to the embedded database: ${(error as Error).message}`, { cause: error }));
+        reject(
+          new Error(`the request could not be sent to the embedded database: ${(error as Error).message}`, {
+            cause: error,
+          }),
+        );
         return;
       }
       this.nextRequestId++;
       if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
     });
   }
 
@@ -231,7 +239,11 @@ export class PgliteThread {
    * LISTEN on `channel`; the returned function stops. Listening alone does not keep the process alive. After the
    * thread was restarted it listens again, and calls `onListening`: what was announced meanwhile was not heard.
    */
-  async listen(channel: string, callback: (payload: string) => void, onListening?: () => void): Promise<() => Promise<void>> {
+  async listen(
+    channel: string,
+    callback: (payload: string) => void,
+    onListening?: () => void,
+  ): Promise<() => Promise<void>> {
     const listener = this.nextHandleId++;
     this.listeners.set(listener, { channel, callback, onListening });
     await this.request('listen', { channel, listener });

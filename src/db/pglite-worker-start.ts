@@ -3,8 +3,8 @@
 // compiler flag below).
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { TEXT_TYPES } from './pglite-text-types.ts';
 import { projectPath } from '../project-root.ts';
+import { TEXT_TYPES } from './pglite-text-types.ts';
 
 export type PgliteWorkerOptions = {
   /** The data folder; in memory when absent. */

@@ -6,7 +6,7 @@
 // Plain JavaScript on purpose: a worker does not inherit the TypeScript loader the server was started with, and this
 // file needs nothing but PGlite.
 import { parentPort, workerData } from 'node:worker_threads';
-import { parse, PGlite, protocol } from '@electric-sql/pglite';
+import { PGlite, parse, protocol } from '@electric-sql/pglite';
 
 /** @type {{ dataDir?: string; textTypes: number[]; postgresqlconf: string[] }} */
 const options = workerData;
@@ -33,7 +33,8 @@ let deepValuesParsed = 0;
 function nestedDeeperThan(value, levels) {
   if (levels === 0) return true;
   if (Array.isArray(value)) {
-    for (const item of value) if (item !== null && typeof item === 'object' && nestedDeeperThan(item, levels - 1)) return true;
+    for (const item of value)
+      if (item !== null && typeof item === 'object' && nestedDeeperThan(item, levels - 1)) return true;
   } else {
     for (const key in value) {
       const item = value[key];
@@ -74,7 +75,8 @@ const seenOnce = new Set();
 let lastStatement = 0;
 
 /** PostgreSQL's refusal to run a prepared statement whose table has changed shape since (a migration ran). */
-const isStalePlan = (/** @type {any} */ error) => error?.code === '0A000' && /cached plan must not change/.test(error.message);
+const isStalePlan = (/** @type {any} */ error) =>
+  error?.code === '0A000' && /cached plan must not change/.test(error.message);
 
 /**
  * Runs `work` alone, as PGlite's own query does: no other statement, and no open transaction, meanwhile.
@@ -191,7 +193,11 @@ async function handle(request) {
       const target = request.transaction === undefined ? pglite : transactions.get(request.transaction)?.tx;
       if (!target) throw new Error(`transaction ${request.transaction} is not open`);
       const results = await target.exec(request.sql);
-      return results.map((/** @type {any} */ result) => ({ rows: result.rows, fields: result.fields, affectedRows: result.affectedRows }));
+      return results.map((/** @type {any} */ result) => ({
+        rows: result.rows,
+        fields: result.fields,
+        affectedRows: result.affectedRows,
+      }));
     }
     case 'begin': {
       // PGlite's transaction runs until its callback settles: the callback waits for the server thread's verdict.
@@ -259,9 +265,14 @@ const describe = (/** @type {unknown} */ error) => (error instanceof Error ? err
  */
 function answer(id, outcome) {
   try {
-    port.postMessage('error' in outcome ? { id, error: serializeError(outcome.error) } : { id, result: outcome.result });
+    port.postMessage(
+      'error' in outcome ? { id, error: serializeError(outcome.error) } : { id, result: outcome.result },
+    );
   } catch (error) {
-    port.postMessage({ id, error: { message: `the embedded database's answer could not be sent: ${describe(error)}` } });
+    port.postMessage({
+      id,
+      error: { message: `the embedded database's answer could not be sent: ${describe(error)}` },
+    });
   }
 }
 
@@ -280,7 +291,9 @@ port.on('message', (/** @type {{ id: number; op: string }} */ request) => {
 });
 
 port.on('messageerror', (error) => {
-  answer(nextRequestId++, { error: new Error(`the request could not be read by the embedded database: ${describe(error)}`) });
+  answer(nextRequestId++, {
+    error: new Error(`the request could not be read by the embedded database: ${describe(error)}`),
+  });
 });
 
 /**

@@ -8,7 +8,10 @@ export type ProbeResult = { answering: true } | { answering: false; problem: str
 export async function probeDatabase(db: Database, timeoutMs: number): Promise<ProbeResult> {
   let timer: NodeJS.Timeout | undefined;
   const overdue = new Promise<ProbeResult>((resolve) => {
-    timer = setTimeout(() => resolve({ answering: false, problem: `did not answer within ${timeoutMs / 1000} s` }), timeoutMs);
+    timer = setTimeout(
+      () => resolve({ answering: false, problem: `did not answer within ${timeoutMs / 1000} s` }),
+      timeoutMs,
+    );
   });
   const answered = db.execute(sql`select 1`).then(
     (): ProbeResult => ({ answering: true }),

@@ -5,12 +5,12 @@
 // person who asked still reads every chunk on the reply stream itself.
 import type { UIMessageChunk } from 'ai';
 import type { ReplySummary } from '../chat/reply.ts';
-import type { Message } from '../store/messages.ts';
+import { logError } from '../loggable-error.ts';
 import type { Actor, PersonCard } from '../store/actor.ts';
+import type { Message } from '../store/messages.ts';
 import type { User } from '../store/users.ts';
 import type { ConversationEvent, ConversationEventOf } from './conversation-event.ts';
 import type { ConversationEvents } from './conversation-events.ts';
-import { logError } from '../loggable-error.ts';
 
 /** How long text deltas wait to be sent together: ~20 updates a second, smooth to read. */
 export const DELTA_WINDOW_MS = 50;
@@ -110,11 +110,22 @@ export function eventOfChunk(
       };
     }
     case 'text-delta':
-      return { type: 'reply-delta', messageId: chunk.id, modelId: modelOfReply.get(chunk.id) ?? '', delta: chunk.delta };
+      return {
+        type: 'reply-delta',
+        messageId: chunk.id,
+        modelId: modelOfReply.get(chunk.id) ?? '',
+        delta: chunk.delta,
+      };
     case 'source-url': {
       const tag = chunk.providerMetadata?.chorus as { messageId?: string; modelId?: string } | undefined;
       if (!tag?.messageId || !tag.modelId) return null;
-      return { type: 'reply-source', messageId: tag.messageId, modelId: tag.modelId, url: chunk.url, title: chunk.title };
+      return {
+        type: 'reply-source',
+        messageId: tag.messageId,
+        modelId: tag.modelId,
+        url: chunk.url,
+        title: chunk.title,
+      };
     }
     case 'error':
       return { type: 'turn-error', parentId, error: chunk.errorText };

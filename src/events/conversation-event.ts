@@ -34,7 +34,12 @@ const replyCreated = z.object({
 });
 
 /** More text of a reply; deltas of one reply arrive in order, several coalesced into one event. */
-const replyDelta = z.object({ type: z.literal('reply-delta'), messageId: uuid, modelId: z.string(), delta: z.string() });
+const replyDelta = z.object({
+  type: z.literal('reply-delta'),
+  messageId: uuid,
+  modelId: z.string(),
+  delta: z.string(),
+});
 
 /** A web page the reply cites (web search). */
 const replySource = z.object({

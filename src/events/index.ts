@@ -8,5 +8,5 @@ export function createConversationEvents(env: { REDIS_URL?: string }): Conversat
   return env.REDIS_URL ? new RedisConversationEvents(env.REDIS_URL) : new MemoryConversationEvents();
 }
 
-export type { ConversationEvents } from './conversation-events.ts';
 export type { ConversationEvent, DeliveredEvent } from './conversation-event.ts';
+export type { ConversationEvents } from './conversation-events.ts';

@@ -28,7 +28,11 @@ export class MemoryConversationEvents implements ConversationEvents {
     return this.buffers.get(conversationId)?.newestId ?? this.ids.current();
   }
 
-  async *subscribe(conversationId: string, afterId: string | null, signal: AbortSignal): AsyncGenerator<DeliveredEvent> {
+  async *subscribe(
+    conversationId: string,
+    afterId: string | null,
+    signal: AbortSignal,
+  ): AsyncGenerator<DeliveredEvent> {
     if (this.ending) return;
     const buffer = this.buffer(conversationId);
     buffer.subscribers += 1;

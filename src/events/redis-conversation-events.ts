@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { logError } from '../loggable-error.ts';
 import type { ConversationEvent, DeliveredEvent } from './conversation-event.ts';
 import type { ConversationEvents } from './conversation-events.ts';
 import { compareEventIds, parseEventId } from './event-ids.ts';
 import { type Backfill, DEFAULT_HISTORY, followEvents, type HistoryLimits, RecentEvents } from './recent-events.ts';
-import { logError } from '../loggable-error.ts';
 
 const KEY_PREFIX = 'chorus:events:';
 const EVENT_FIELD = 'e';
@@ -75,7 +75,11 @@ export class RedisConversationEvents implements ConversationEvents {
     return (await this.newestInRedis(conversationId)) ?? EMPTY_STREAM_ID;
   }
 
-  async *subscribe(conversationId: string, afterId: string | null, signal: AbortSignal): AsyncGenerator<DeliveredEvent> {
+  async *subscribe(
+    conversationId: string,
+    afterId: string | null,
+    signal: AbortSignal,
+  ): AsyncGenerator<DeliveredEvent> {
     if (this.ending) return;
     const mirror = await this.acquire(conversationId);
     try {

@@ -15,7 +15,15 @@ export class FileRecords {
   constructor(private readonly db: Database) {}
 
   /** Records an upload, if it fits in what is left of the uploader's quota (else payload_too_large, naming both). */
-  async create({ actor, file, quotaBytes }: { actor: Actor; file: NewFileRecord; quotaBytes: number }): Promise<FileRecord> {
+  async create({
+    actor,
+    file,
+    quotaBytes,
+  }: {
+    actor: Actor;
+    file: NewFileRecord;
+    quotaBytes: number;
+  }): Promise<FileRecord> {
     return this.db.transaction(async (tx) => {
       // One person's uploads take turns here, so two at once cannot both take the room left for one. The lock is
       // the weakest that orders them: it does not hold up rows that merely refer to the user.
@@ -112,7 +120,10 @@ async function bytesOwnedBy(db: Executor, ownerId: string): Promise<number> {
 }
 
 /** The upload that would take its uploader past their quota: what it is, what they use, and the quota. */
-export function quotaExceeded(file: { name: string; sizeBytes: number }, { usedBytes, quotaBytes }: { usedBytes: number; quotaBytes: number }) {
+export function quotaExceeded(
+  file: { name: string; sizeBytes: number },
+  { usedBytes, quotaBytes }: { usedBytes: number; quotaBytes: number },
+) {
   return new AppError(
     'payload_too_large',
     `${file.name} (${file.sizeBytes} bytes) does not fit in your storage quota of ${quotaBytes} bytes: your uploads use ` +

@@ -4,11 +4,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Database } from '../db/client.ts';
 import { AppError, notFound } from '../errors.ts';
+import { logError } from '../loggable-error.ts';
 import type { Actor } from '../store/actor.ts';
 import { type FileRecord, FileRecords, quotaExceeded } from './file-records.ts';
 import { verifiedMediaType } from './media-types.ts';
 import type { FileStorage } from './storage.ts';
-import { logError } from '../loggable-error.ts';
 
 export type Upload = { actor: Actor; bytes: Uint8Array; declaredType: string; name: string };
 
@@ -98,6 +98,9 @@ export class FileService {
 /** The name as shown: no folders (some browsers send C:\fakepath\…), no control characters, bounded. */
 export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).at(-1) ?? '';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
   const printable = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return Array.from(printable || 'file').slice(0, MAX_NAME_LENGTH).join('');
+  return Array.from(printable || 'file')
+    .slice(0, MAX_NAME_LENGTH)
+    .join('');
 }

@@ -2,7 +2,13 @@
 // uploader's claim, and a file whose bytes are not what it claims is refused. Pure functions.
 import { AppError } from '../errors.ts';
 
-export const ATTACHABLE_MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'application/pdf'] as const;
+export const ATTACHABLE_MEDIA_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/webp',
+  'image/gif',
+  'application/pdf',
+] as const;
 export type AttachableMediaType = (typeof ATTACHABLE_MEDIA_TYPES)[number];
 
 const ascii = (text: string) => Array.from(text, (character) => character.charCodeAt(0));
@@ -11,9 +17,18 @@ const ascii = (text: string) => Array.from(text, (character) => character.charCo
 const SIGNATURES: { mediaType: AttachableMediaType; patterns: { offset: number; bytes: (number | null)[] }[] }[] = [
   { mediaType: 'image/png', patterns: [{ offset: 0, bytes: [0x89, ...ascii('PNG\r\n'), 0x1a, 0x0a] }] },
   { mediaType: 'image/jpeg', patterns: [{ offset: 0, bytes: [0xff, 0xd8, 0xff] }] },
-  { mediaType: 'image/gif', patterns: [{ offset: 0, bytes: ascii('GIF87a') }, { offset: 0, bytes: ascii('GIF89a') }] },
+  {
+    mediaType: 'image/gif',
+    patterns: [
+      { offset: 0, bytes: ascii('GIF87a') },
+      { offset: 0, bytes: ascii('GIF89a') },
+    ],
+  },
   // RIFF, a 4-byte length, then WEBP.
-  { mediaType: 'image/webp', patterns: [{ offset: 0, bytes: [...ascii('RIFF'), null, null, null, null, ...ascii('WEBP')] }] },
+  {
+    mediaType: 'image/webp',
+    patterns: [{ offset: 0, bytes: [...ascii('RIFF'), null, null, null, null, ...ascii('WEBP')] }],
+  },
   { mediaType: 'application/pdf', patterns: [{ offset: 0, bytes: ascii('%PDF-') }] },
 ];
 
@@ -29,7 +44,11 @@ export function sniffMediaType(bytes: Uint8Array): AttachableMediaType | null {
 }
 
 /** Spellings browsers and tools send for the same type. */
-const ALIASES: Record<string, string> = { 'image/jpg': 'image/jpeg', 'image/pjpeg': 'image/jpeg', 'application/x-pdf': 'application/pdf' };
+const ALIASES: Record<string, string> = {
+  'image/jpg': 'image/jpeg',
+  'image/pjpeg': 'image/jpeg',
+  'application/x-pdf': 'application/pdf',
+};
 
 /** Declarations that say nothing about the content (curl and some browsers send these for any file). */
 const UNSPECIFIC = new Set(['', 'application/octet-stream']);

@@ -38,7 +38,10 @@ export function fileIdsOfParts(parts: MessagePart[]): string[] {
     if (!ids.includes(id)) ids.push(id);
   }
   if (ids.length > MAX_FILES_PER_MESSAGE) {
-    throw new AppError('invalid_input', `a message may carry at most ${MAX_FILES_PER_MESSAGE} files, not ${ids.length}`);
+    throw new AppError(
+      'invalid_input',
+      `a message may carry at most ${MAX_FILES_PER_MESSAGE} files, not ${ids.length}`,
+    );
   }
   return ids;
 }
@@ -49,7 +52,13 @@ export function filePartOf(file: FileRecord): MessagePart {
 }
 
 export function attachmentOf(file: FileRecord): MessageAttachment {
-  return { key: file.storageKey, name: file.name, mediaType: file.mediaType, sizeBytes: file.sizeBytes, url: fileUrl(file.id) };
+  return {
+    key: file.storageKey,
+    name: file.name,
+    mediaType: file.mediaType,
+    sizeBytes: file.sizeBytes,
+    url: fileUrl(file.id),
+  };
 }
 
 /** The message's parts with every file part rewritten from the stored file it names. */

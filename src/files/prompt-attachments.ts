@@ -1,9 +1,9 @@
 // The bytes of the files attached in a conversation's history, read once per turn and shared by every model of
 // the turn (see chat/history.ts for who is sent what). Only files some model of the turn can read are loaded.
 import type { MessageAttachment } from '../db/schema/index.ts';
+import { logError } from '../loggable-error.ts';
 import { capabilityToRead } from './media-types.ts';
 import { type FileStorage, readStoredFile } from './storage.ts';
-import { logError } from '../loggable-error.ts';
 
 /**
  * Bytes by storage key for the attachments of `history` that a model with one of `capabilities` could read. A file

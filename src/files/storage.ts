@@ -1,7 +1,7 @@
 // Where the bytes of uploaded files live, behind one small interface: a folder under DATA_DIR today, an object
 // store (S3) tomorrow. Keys are opaque paths (`<owner>/<file id>`); the database row knows which key is whose.
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 
@@ -50,7 +50,7 @@ export class LocalFileStorage implements FileStorage {
   async get(key: string): Promise<ReadableStream<Uint8Array> | null> {
     const target = this.pathOf(key);
     // Opened first so a missing file is a null here, not an error in the middle of a response.
-    let handle;
+    let handle: FileHandle;
     try {
       handle = await open(target, 'r');
     } catch (error) {

@@ -35,6 +35,7 @@ const SCRIPTS_INSTEAD = 'a script should send an API key (Authorization: Bearer 
 const WRITE_WITH_COOKIE = "refused: a request that changes something with a browser's session cookie";
 
 function refusal(origin: string | null): string {
-  if (origin === null) return `${WRITE_WITH_COOKIE} must say which page sent it (Origin or Referer); ${SCRIPTS_INSTEAD}`;
+  if (origin === null)
+    return `${WRITE_WITH_COOKIE} must say which page sent it (Origin or Referer); ${SCRIPTS_INSTEAD}`;
   return `${WRITE_WITH_COOKIE} must come from this app's own pages, not from ${origin.slice(0, 200)}; ${SCRIPTS_INSTEAD}`;
 }

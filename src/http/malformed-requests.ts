@@ -14,7 +14,10 @@ const REFUSALS: Record<string, Refusal> = {
     code: 'headers_too_large',
     message: `the request's headers (its cookies, its URL) are larger than the ${maxHeaderSize} bytes the server reads`,
   },
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: { code: 'payload_too_large', message: 'the chunk extensions of the request body are too large' },
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: {
+    code: 'payload_too_large',
+    message: 'the chunk extensions of the request body are too large',
+  },
   ERR_HTTP_REQUEST_TIMEOUT: { code: 'request_timeout', message: 'the request took too long to arrive' },
 };
 const NOT_HTTP: Refusal = { code: 'invalid_input', message: 'the request is not valid HTTP/1.1' };

@@ -27,7 +27,10 @@ export function errorResponses(...statuses: number[]) {
   return Object.fromEntries(
     statuses.map((status) => [
       status,
-      { description: errorDescriptions[status] ?? 'Error', content: { 'application/json': { schema: errorBodySchema } } },
+      {
+        description: errorDescriptions[status] ?? 'Error',
+        content: { 'application/json': { schema: errorBodySchema } },
+      },
     ]),
   );
 }

@@ -8,8 +8,8 @@ import type { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { UI_MESSAGE_STREAM_HEADERS } from 'ai';
 import type { Context } from 'hono';
-import type { AppEnv } from './context.ts';
 import { logError } from '../loggable-error.ts';
+import type { AppEnv } from './context.ts';
 
 const DONE = 'data: [DONE]\n\n';
 
@@ -27,7 +27,11 @@ export function sendUiMessageStream(
 ): Response {
   const outgoing = context.env.outgoing;
   const cookies = context.get('responseCookies') ?? [];
-  outgoing.writeHead(200, { ...UI_MESSAGE_STREAM_HEADERS, ...headers, ...(cookies.length ? { 'set-cookie': cookies } : {}) });
+  outgoing.writeHead(200, {
+    ...UI_MESSAGE_STREAM_HEADERS,
+    ...headers,
+    ...(cookies.length ? { 'set-cookie': cookies } : {}),
+  });
   outgoing.once('close', () => {
     if (!outgoing.writableEnded) onClientGone?.();
   });

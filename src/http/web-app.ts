@@ -2,13 +2,13 @@
 // index.html for every other page address (client-side routes such as /c/<id>), never for /api or /v1, whose
 // unknown routes stay JSON 404s. Registered after every API route.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AppEnv } from './context.ts';
 import { projectPath } from '../project-root.ts';
+import type { AppEnv } from './context.ts';
 import { APP_PAGE_POLICY } from './security-headers.ts';
 
 /** Where `npm run build:web` (run by npm install and npm start) writes the app. */
@@ -100,7 +100,7 @@ function readWebFiles(directory: string): Map<string, WebFile> {
 }
 
 function listFiles(directory: string, prefix = ''): string[] {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = readdirSync(path.join(directory, prefix), { withFileTypes: true });
   } catch {

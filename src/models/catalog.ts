@@ -1,8 +1,8 @@
 // The shipped model catalog (catalog/model-catalog.json) and the built-in offline model.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { type ModelDefinition, modelSchema } from './model-schema.ts';
 import { projectPath } from '../project-root.ts';
+import { type ModelDefinition, modelSchema } from './model-schema.ts';
 
 export const CATALOG_FILE = projectPath('catalog', 'model-catalog.json');
 

@@ -4,11 +4,23 @@ import { z } from 'zod';
 import { modelStatus } from '../db/schema/index.ts';
 
 /** The statuses a model can be picked in for something new; retired ones keep their old messages only. */
-export const SELECTABLE_STATUSES = ['active', 'beta'] as const satisfies readonly (typeof modelStatus.enumValues)[number][];
+export const SELECTABLE_STATUSES = [
+  'active',
+  'beta',
+] as const satisfies readonly (typeof modelStatus.enumValues)[number][];
 
-export const isSelectableStatus = (status: string): boolean => (SELECTABLE_STATUSES as readonly string[]).includes(status);
+export const isSelectableStatus = (status: string): boolean =>
+  (SELECTABLE_STATUSES as readonly string[]).includes(status);
 
-export const MODEL_CAPABILITIES = ['vision', 'tools', 'reasoning', 'web_search', 'json_output', 'audio', 'pdf'] as const;
+export const MODEL_CAPABILITIES = [
+  'vision',
+  'tools',
+  'reasoning',
+  'web_search',
+  'json_output',
+  'audio',
+  'pdf',
+] as const;
 
 const usdPerMillionTokens = z.number().finite().nonnegative();
 
@@ -77,28 +89,33 @@ export const modelSchema = z
  * A partial change to a model: any editable field; `pricing` may name only the prices that change (the
  * rest are kept). Unknown fields, and the id fields, are refused rather than ignored.
  */
-export const modelUpdateSchema = z.strictObject(
-  { ...editableFields, pricing: modelPricingSchema.partial() },
-  {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `not an editable field: ${issue.keys.join(', ')} (the id fields never change: duplicate the model instead)`
-        : undefined,
-  },
-).partial();
+export const modelUpdateSchema = z
+  .strictObject(
+    { ...editableFields, pricing: modelPricingSchema.partial() },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `not an editable field: ${issue.keys.join(', ')} (the id fields never change: duplicate the model instead)`
+          : undefined,
+    },
+  )
+  .partial();
 
 /** A bulk import: whole models, each id at most once. */
-export const modelImportSchema = z.array(modelSchema).superRefine((entries, context) => {
-  const firstIndexOf = new Map<unknown, number>();
-  entries.forEach((entry, index) => {
-    const id = (entry as { id?: unknown } | null)?.id;
-    if (typeof id !== 'string') return;
-    const first = firstIndexOf.get(id);
-    if (first === undefined) firstIndexOf.set(id, index);
-    else context.addIssue({ code: 'custom', path: [index, 'id'], message: `${id} is already entry ${first}` });
-  });
-  // Checked even when some entries are invalid in other ways (each entry is looked at defensively above).
-}, { when: (payload) => Array.isArray(payload.value) });
+export const modelImportSchema = z.array(modelSchema).superRefine(
+  (entries, context) => {
+    const firstIndexOf = new Map<unknown, number>();
+    entries.forEach((entry, index) => {
+      const id = (entry as { id?: unknown } | null)?.id;
+      if (typeof id !== 'string') return;
+      const first = firstIndexOf.get(id);
+      if (first === undefined) firstIndexOf.set(id, index);
+      else context.addIssue({ code: 'custom', path: [index, 'id'], message: `${id} is already entry ${first}` });
+    });
+    // Checked even when some entries are invalid in other ways (each entry is looked at defensively above).
+  },
+  { when: (payload) => Array.isArray(payload.value) },
+);
 
 export type ModelInput = z.input<typeof modelSchema>;
 export type ModelDefinition = z.output<typeof modelSchema>;

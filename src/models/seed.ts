@@ -24,7 +24,12 @@ export async function insertMissingModels(db: Database, definitions: ModelDefini
     const known = await tx
       .selectDistinct({ id: modelHistory.modelId })
       .from(modelHistory)
-      .where(inArray(modelHistory.modelId, definitions.map((definition) => definition.id)));
+      .where(
+        inArray(
+          modelHistory.modelId,
+          definitions.map((definition) => definition.id),
+        ),
+      );
     const deletedOrPresent = new Set(known.map((row) => row.id));
     const fresh = definitions.filter((definition) => !deletedOrPresent.has(definition.id));
     if (fresh.length === 0) return { inserted: 0, alreadyPresent: definitions.length };

@@ -84,7 +84,9 @@ export async function collectCompletion(events: AsyncIterable<CompletionStreamEv
     object: 'chat.completion',
     created: head.created,
     model: head.model,
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: finish }],
+    choices: [
+      { index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: finish },
+    ],
     usage,
   };
 }

@@ -5,16 +5,15 @@
 import type { DailyMessageLimit } from '../auth/limits.ts';
 import type { ChatEngine, StartedTurn } from '../chat/engine.ts';
 import { HISTORY_MESSAGE_LIMIT } from '../chat/history.ts';
-import type { SetupAdmission } from '../chat/setup-admission.ts';
 import type { ModelRow } from '../chat/model-selection.ts';
-import type { Database } from '../db/client.ts';
+import type { SetupAdmission } from '../chat/setup-admission.ts';
 import { AppError } from '../errors.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
+import type { ModelSource } from '../registry/model-source.ts';
 import type { Actor } from '../store/actor.ts';
 import type { Store } from '../store/index.ts';
 import type { StreamLog } from '../streams/index.ts';
 import { type CompletionStreamEvent, collectCompletion, parseUiChunks, toCompletionChunks } from './chunks.ts';
-import type { ModelSource } from '../registry/model-source.ts';
 import { findUsableModel, listOpenAiModels, toOpenAiModel } from './models.ts';
 import { conversationFromRequest } from './request.ts';
 import type { ChatCompletion, ChatCompletionRequest, OpenAiModel } from './wire.ts';
@@ -31,7 +30,6 @@ export type StartedCompletion = {
 
 export class CompletionService {
   constructor(
-    private readonly db: Database,
     private readonly store: Store,
     private readonly providers: ProviderRegistry,
     private readonly engine: ChatEngine,
@@ -72,7 +70,13 @@ export class CompletionService {
     const saved = await this.store.messages.save({ actor, conversationId: conversation.id, messages: input.messages });
     // The conversation is new: what was just saved is all of it (the newest of it, as a history read would give).
     const history = saved.slice(-HISTORY_MESSAGE_LIMIT);
-    const turn = await this.engine.startTurn({ actor, conversation, userMessage: saved.at(-1)!, models: [model], history });
+    const turn = await this.engine.startTurn({
+      actor,
+      conversation,
+      userMessage: saved.at(-1)!,
+      models: [model],
+      history,
+    });
     return {
       conversationId: conversation.id,
       model,

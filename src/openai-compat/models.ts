@@ -1,7 +1,8 @@
 // The models /v1 offers: those a person may pick in Chorus (see chat/model-selection.ts), in OpenAI's shape.
 // A model that cannot answer is "not found" here, as OpenAI says of a model the caller cannot use.
-import { AppError } from '../errors.ts';
+
 import { listSelectableModels, type ModelRow, resolveRequestedModels } from '../chat/model-selection.ts';
+import { AppError } from '../errors.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { ModelView } from '../registry/model-cache.ts';
 import type { OpenAiModel } from './wire.ts';

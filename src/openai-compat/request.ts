@@ -2,10 +2,11 @@
 // the conversation's system prompt (the engine sends that as the model's instructions; the AI SDK refuses system
 // turns among the messages), its user and assistant turns become messages in order, and its sampling settings
 // become the conversation's parameters. Pure: no database, no model.
-import type { ConversationParameters } from '../db/schema/index.ts';
-import { AppError } from '../errors.ts';
+
 import { assertMessageTextWithin } from '../chat/message-size.ts';
 import { titleFromText } from '../chat/title.ts';
+import type { ConversationParameters } from '../db/schema/index.ts';
+import { AppError } from '../errors.ts';
 import { type NewMessage, SUPPLIED_BY_CLIENT } from '../store/messages.ts';
 import type { ChatCompletionRequest, ChatMessage } from './wire.ts';
 

@@ -10,7 +10,9 @@ const textPartSchema = z.object({ type: z.literal('text'), text: z.string() });
 /** Which part of a content list is not text: named in the 400, since Zod alone would only say "Invalid input". */
 function describeContentProblem(input: unknown): string {
   if (!Array.isArray(input)) return 'content must be a string or a list of {"type":"text","text":…} parts';
-  const other = input.find((part) => (part as { type?: unknown } | null)?.type !== 'text') as { type?: unknown } | undefined;
+  const other = input.find((part) => (part as { type?: unknown } | null)?.type !== 'text') as
+    | { type?: unknown }
+    | undefined;
   if (other) return `content parts of type ${JSON.stringify(other?.type ?? null)} are not supported; only text`;
   return 'every text content part needs "text": a string';
 }
@@ -33,7 +35,12 @@ export const chatCompletionRequestSchema = z
     stream: z.boolean().nullish(),
     stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
     temperature: z.number().min(0).max(2).nullish(),
-    max_tokens: z.number().int().positive().nullish().meta({ description: 'Deprecated by OpenAI; same as max_completion_tokens' }),
+    max_tokens: z
+      .number()
+      .int()
+      .positive()
+      .nullish()
+      .meta({ description: 'Deprecated by OpenAI; same as max_completion_tokens' }),
     max_completion_tokens: z.number().int().positive().nullish(),
     n: z.literal(1, { error: 'only n = 1 is supported' }).nullish(),
     tools: z.array(z.unknown()).max(0, { error: 'tools are not supported' }).nullish(),

@@ -42,6 +42,9 @@ export function fetchAfterHold(baseFetch: Fetch = globalThis.fetch): Fetch {
     if (!headers || headers instanceof Headers || Array.isArray(headers) || !(HOLD_HEADER in headers)) {
       return baseFetch(input, init);
     }
-    return baseFetch(input, { ...init, headers: await awaitCallHold(headers as HeaderRecord) as Record<string, string> });
+    return baseFetch(input, {
+      ...init,
+      headers: (await awaitCallHold(headers as HeaderRecord)) as Record<string, string>,
+    });
   };
 }

@@ -26,7 +26,11 @@ export function declaredModelDefinitions(providers: CustomProvider[]): ModelDefi
         providerModelId,
         name: providerModelId,
         displayName: `${providerModelId} (${provider.name})`,
-        avatar: providerModelId.replace(/[^a-z0-9]/gi, '').charAt(0).toUpperCase() || null,
+        avatar:
+          providerModelId
+            .replace(/[^a-z0-9]/gi, '')
+            .charAt(0)
+            .toUpperCase() || null,
         description: `Served by the OpenAI-compatible server configured as ${customProviderVariable(provider.name, 'BASE_URL')}.`,
         contextWindow: DECLARED_MODEL_CONTEXT_WINDOW,
         pricing: { input: 0, output: 0, cacheRead: null },
@@ -44,5 +48,9 @@ export function registerDeclaredModels(
   db: Database,
   registry: { declaredModels(): ModelDefinition[] },
 ): Promise<SeedResult> {
-  return insertMissingModels(db, registry.declaredModels(), 'declared in the environment (CHORUS_PROVIDER_<NAME>_MODELS)');
+  return insertMissingModels(
+    db,
+    registry.declaredModels(),
+    'declared in the environment (CHORUS_PROVIDER_<NAME>_MODELS)',
+  );
 }

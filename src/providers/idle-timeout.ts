@@ -58,7 +58,11 @@ export function fetchWithIdleTimeout(timeoutMs: number, baseFetch: Fetch = globa
       },
       { highWaterMark: 0 },
     );
-    return new Response(watchedBody, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(watchedBody, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
 }
 

@@ -13,8 +13,8 @@ import type {
   LanguageModelV4StreamResult,
   LanguageModelV4Usage,
 } from '@ai-sdk/provider';
-import { estimateTokens, promptText } from './token-estimate.ts';
 import { awaitCallHold } from './call-hold.ts';
+import { estimateTokens, promptText } from './token-estimate.ts';
 
 export const OFFLINE_PROVIDER = 'local';
 export const OFFLINE_MODEL_ID = 'echo';
@@ -66,7 +66,9 @@ class OfflineEchoModel implements LanguageModelV4 {
       { type: 'stream-start', warnings: [] },
       { type: 'response-metadata', id: `offline-${randomUUID()}`, modelId: this.modelId, timestamp: new Date() },
       { type: 'text-start', id: textId },
-      ...splitIntoTokens(reply.text).map((delta): LanguageModelV4StreamPart => ({ type: 'text-delta', id: textId, delta })),
+      ...splitIntoTokens(reply.text).map(
+        (delta): LanguageModelV4StreamPart => ({ type: 'text-delta', id: textId, delta }),
+      ),
       { type: 'text-end', id: textId },
       { type: 'finish', usage: reply.usage, finishReason: reply.finishReason },
     ];

@@ -53,13 +53,20 @@ function describeStatus(status: number | undefined): string {
 /** Errors the AI SDK raises for a stream that ended, or went bad, part way. */
 function isBrokenStream(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return ['AI_InvalidResponseDataError', 'AI_JSONParseError', 'AI_TypeValidationError'].includes(error.name) || error.message === 'terminated';
+  return (
+    ['AI_InvalidResponseDataError', 'AI_JSONParseError', 'AI_TypeValidationError'].includes(error.name) ||
+    error.message === 'terminated'
+  );
 }
 
 /** The error and what caused it, outermost first. */
 function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let current = error; current !== undefined && chain.length < 10; current = (current as { cause?: unknown }).cause) {
+  for (
+    let current = error;
+    current !== undefined && chain.length < 10;
+    current = (current as { cause?: unknown }).cause
+  ) {
     chain.push(current);
     if (current === null || typeof current !== 'object') break;
   }

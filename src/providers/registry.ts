@@ -10,10 +10,10 @@ import { createOpenRouter } from '@openrouter/ai-sdk-provider';
 import type { Environment } from '../config/env.ts';
 import { AppError } from '../errors.ts';
 import type { ModelDefinition } from '../models/model-schema.ts';
-import { declaredModelDefinitions } from './declared-models.ts';
-import { createOfflineModel, OFFLINE_PROVIDER } from './offline-model.ts';
 import { fetchAfterHold } from './call-hold.ts';
+import { declaredModelDefinitions } from './declared-models.ts';
 import { fetchWithIdleTimeout } from './idle-timeout.ts';
+import { createOfflineModel, OFFLINE_PROVIDER } from './offline-model.ts';
 import { anthropicTextEvents, chatCompletionsTextEvents, fetchWithCoalescedText } from './sse-coalescing.ts';
 
 export type ProviderEnvironment = Pick<
@@ -85,14 +85,22 @@ export function createProviderRegistry(env: ProviderEnvironment): ProviderRegist
   const factories = new Map<string, ModelFactory>();
 
   if (env.OPENAI_API_KEY) {
-    const openai = createOpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, fetch: chatCompletionsFetch });
+    const openai = createOpenAI({
+      apiKey: env.OPENAI_API_KEY,
+      baseURL: env.OPENAI_BASE_URL,
+      fetch: chatCompletionsFetch,
+    });
     // Chat Completions rather than the Responses API: it is what every OpenAI-compatible endpoint speaks. Except
     // for web search: OpenAI's web search tool exists only in the Responses API.
     factories.set('openai', (id, options) => (options.webSearch ? openai.responses(id) : openai.chat(id)));
   }
   if (env.ANTHROPIC_API_KEY) {
     // As in the AI SDK, ANTHROPIC_BASE_URL includes the version: https://api.anthropic.com/v1.
-    const anthropic = createAnthropic({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL, fetch: anthropicFetch });
+    const anthropic = createAnthropic({
+      apiKey: env.ANTHROPIC_API_KEY,
+      baseURL: env.ANTHROPIC_BASE_URL,
+      fetch: anthropicFetch,
+    });
     factories.set('anthropic', (id) => anthropic.messages(id));
   }
   if (env.GOOGLE_GENERATIVE_AI_API_KEY) {
@@ -127,7 +135,10 @@ export function createProviderRegistry(env: ProviderEnvironment): ProviderRegist
   const offlineModel = createOfflineModel({ configuredProviders: [...factories.keys()] });
   factories.set(OFFLINE_PROVIDER, (id) => {
     if (id !== offlineModel.modelId) {
-      throw new AppError('invalid_input', `model ${OFFLINE_PROVIDER}:${id} does not exist; the offline model is ${OFFLINE_PROVIDER}:${offlineModel.modelId}`);
+      throw new AppError(
+        'invalid_input',
+        `model ${OFFLINE_PROVIDER}:${id} does not exist; the offline model is ${OFFLINE_PROVIDER}:${offlineModel.modelId}`,
+      );
     }
     return offlineModel;
   });

@@ -26,7 +26,8 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 /** True when every field but `allowed` is absent or null: nothing but the allowed ones is said. */
 function onlyFields(object: Record<string, unknown>, allowed: readonly string[]): boolean {
-  for (const key in object) if (object[key] !== null && object[key] !== undefined && !allowed.includes(key)) return false;
+  for (const key in object)
+    if (object[key] !== null && object[key] !== undefined && !allowed.includes(key)) return false;
   return true;
 }
 
@@ -62,18 +63,30 @@ export const chatCompletionsTextEvents: TextEventFormat = {
   },
   withText(first, text) {
     const choice = plainTextChoice(first.data)!;
-    return { event: first.event, data: { ...first.data, choices: [{ ...choice, delta: { ...choice.delta, content: text } }] } };
+    return {
+      event: first.event,
+      data: { ...first.data, choices: [{ ...choice, delta: { ...choice.delta, content: text } }] },
+    };
   },
 };
 
 /** Anthropic Messages: `event: content_block_delta` with `{type: 'content_block_delta', index, delta: {type: 'text_delta', text}}`. */
 export const anthropicTextEvents: TextEventFormat = {
   textOf({ event, data }) {
-    if (event !== 'content_block_delta' || data.type !== 'content_block_delta' || !onlyFields(data, ['type', 'index', 'delta'])) {
+    if (
+      event !== 'content_block_delta' ||
+      data.type !== 'content_block_delta' ||
+      !onlyFields(data, ['type', 'index', 'delta'])
+    ) {
       return undefined;
     }
     const delta = data.delta;
-    if (!isObject(delta) || delta.type !== 'text_delta' || typeof delta.text !== 'string' || !onlyFields(delta, ['type', 'text'])) {
+    if (
+      !isObject(delta) ||
+      delta.type !== 'text_delta' ||
+      typeof delta.text !== 'string' ||
+      !onlyFields(delta, ['type', 'text'])
+    ) {
       return undefined;
     }
     return delta.text;
@@ -105,7 +118,8 @@ function parseEvent(block: string): SseEvent | undefined {
   }
 }
 
-const formatEvent = ({ event, data }: SseEvent) => `${event === undefined ? '' : `event: ${event}\n`}data: ${JSON.stringify(data)}\n\n`;
+const formatEvent = ({ event, data }: SseEvent) =>
+  `${event === undefined ? '' : `event: ${event}\n`}data: ${JSON.stringify(data)}\n\n`;
 
 /**
  * A stateful rewriter of one SSE body: `push` takes the next read and returns what may go on now (complete events,
@@ -166,7 +180,8 @@ function coalesceEvents(blocks: string[], format: TextEventFormat): string {
   return out;
 }
 
-const isEventStream = (response: Response) => response.headers.get('content-type')?.includes('text/event-stream') ?? false;
+const isEventStream = (response: Response) =>
+  response.headers.get('content-type')?.includes('text/event-stream') ?? false;
 
 /**
  * Wraps `fetch` so that streamed (text/event-stream) answers reach the caller with their text events coalesced per

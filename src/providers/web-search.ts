@@ -27,7 +27,9 @@ export function webSearchCallOptions(
       // Only the Responses API has this tool: the registry gives a Responses model when asked with `webSearch`.
       return { tools: { web_search: openai.tools.webSearch({ searchContextSize: contextSize }) } };
     case 'anthropic':
-      return { tools: { web_search: anthropic.tools.webSearch_20250305({ maxUses: ANTHROPIC_MAX_SEARCHES[contextSize] }) } };
+      return {
+        tools: { web_search: anthropic.tools.webSearch_20250305({ maxUses: ANTHROPIC_MAX_SEARCHES[contextSize] }) },
+      };
     case 'google':
       // Grounding with Google Search has no size to choose.
       return { tools: { google_search: google.tools.googleSearch({}) } };

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { type ChangeListener, CHANNELS, type Unlisten } from '../db/notifications.ts';
+import { CHANNELS, type ChangeListener, type Unlisten } from '../db/notifications.ts';
 import { models } from '../db/schema/index.ts';
 import { logError } from '../loggable-error.ts';
 

@@ -3,6 +3,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import type { ModelFieldChange, models } from '../db/schema/models.ts';
+import { AppError } from '../errors.ts';
 import {
   MODEL_CAPABILITIES,
   MODEL_FIELDS,
@@ -11,7 +12,6 @@ import {
   modelSchema,
   modelUpdateSchema,
 } from '../models/model-schema.ts';
-import { AppError } from '../errors.ts';
 
 export type ModelRow = typeof models.$inferSelect;
 

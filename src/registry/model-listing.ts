@@ -2,7 +2,7 @@
 // cursor that idx_models_sort serves, so a page costs the same at the start and at the end of 10,000 models.
 import { and, asc, ilike, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { models, modelStatus } from '../db/schema/index.ts';
+import { modelStatus, models } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import type { MODEL_CAPABILITIES } from '../models/model-schema.ts';
 import { clampLimit, type Page } from '../store/pagination.ts';
@@ -63,7 +63,9 @@ function listingStatement(db: Database, shape: ListingShape) {
     shape.provider ? sql`${models.provider} = ${sql.placeholder('provider')}` : undefined,
     // jsonb containment, served by the GIN index idx_models_capabilities.
     shape.capability ? sql`${models.capabilities} @> ${sql.placeholder('capability')}::jsonb` : undefined,
-    shape.search ? or(...[models.id, models.name, models.displayName].map((column) => ilike(column, search))) : undefined,
+    shape.search
+      ? or(...[models.id, models.name, models.displayName].map((column) => ilike(column, search)))
+      : undefined,
     shape.cursor
       ? sql`(${models.sortOrder}, ${models.id}) > (${sql.placeholder('sortOrder')}::integer, ${sql.placeholder('id')}::varchar)`
       : undefined,
@@ -101,7 +103,10 @@ export class ModelListing {
     };
     const key = shapeKey(shape);
     let statement = this.statements.get(key);
-    if (!statement) this.statements.set(key, (statement = listingStatement(this.db, shape)));
+    if (!statement) {
+      statement = listingStatement(this.db, shape);
+      this.statements.set(key, statement);
+    }
     const rows = await statement.execute({
       status: statuses.length > 1 ? `{${statuses.join(',')}}` : statuses[0],
       provider: query.provider,

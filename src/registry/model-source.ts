@@ -6,13 +6,13 @@
 // announced like a model change.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { type ChangeListener, CHANNELS, type Unlisten } from '../db/notifications.ts';
+import { CHANNELS, type ChangeListener, type Unlisten } from '../db/notifications.ts';
+import { logError } from '../loggable-error.ts';
 import { OFFLINE_MODEL, readCatalog } from '../models/catalog.ts';
 import type { ModelDefinition } from '../models/model-schema.ts';
 import type { MetricStore } from '../store/metrics.ts';
 import type { SystemConfigStore } from '../store/system-configs.ts';
 import { afterReconnect, type ModelCache, type ModelRow, type ModelView } from './model-cache.ts';
-import { logError } from '../loggable-error.ts';
 
 export const MODEL_SOURCE_KEY = 'models.source';
 
@@ -41,7 +41,15 @@ export function readsFromDatabase(setting: ModelSourceSetting, userId: string | 
 }
 
 /** The fields whose disagreement between the file and the database matters to a reader. */
-const COMPARED_FIELDS = ['name', 'displayName', 'status', 'contextWindow', 'maxOutputTokens', 'pricing', 'capabilities'] as const;
+const COMPARED_FIELDS = [
+  'name',
+  'displayName',
+  'status',
+  'contextWindow',
+  'maxOutputTokens',
+  'pricing',
+  'capabilities',
+] as const;
 
 export type SourceDifference = { modelId: string; field: string; file: unknown; database: unknown };
 
@@ -160,7 +168,10 @@ export class ModelSource {
     const { cache } = this.dependencies;
     if (this.fileView?.generation !== cache.generation) {
       const all = this.fileModels.filter((model) => cache.get(model.id) !== undefined);
-      this.fileView = { generation: cache.generation, view: { all, byId: new Map(all.map((model) => [model.id, model])) } };
+      this.fileView = {
+        generation: cache.generation,
+        view: { all, byId: new Map(all.map((model) => [model.id, model])) },
+      };
     }
     return this.fileView.view;
   }

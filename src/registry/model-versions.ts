@@ -20,7 +20,9 @@ export type ChangeAuthor = { actor: Actor; reason?: string | null };
 const ROWS_PER_STATEMENT = 1_000;
 
 function chunks<T>(items: T[], size = ROWS_PER_STATEMENT): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
+    items.slice(index * size, (index + 1) * size),
+  );
 }
 
 /**
@@ -70,7 +72,10 @@ export async function insertModels(
 ): Promise<ModelRow[]> {
   const inserted: ModelRow[] = [];
   for (const part of chunks(states)) {
-    const previous = await latestHistoryVersions(tx, part.map((state) => state.id));
+    const previous = await latestHistoryVersions(
+      tx,
+      part.map((state) => state.id),
+    );
     const rows = part.map((state) => ({ ...state, version: (previous.get(state.id) ?? 0) + 1 }));
     try {
       inserted.push(...(await tx.insert(models).values(rows).returning()));

@@ -8,6 +8,7 @@ import { modelHistory, models } from '../db/schema/index.ts';
 import type { ModelFieldChange } from '../db/schema/models.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { ModelInput, ModelUpdateInput } from '../models/model-schema.ts';
+import { isSelectableStatus, SELECTABLE_STATUSES } from '../models/model-schema.ts';
 import { type Actor, isAdmin } from '../store/actor.ts';
 import type { Page } from '../store/pagination.ts';
 import {
@@ -19,7 +20,7 @@ import {
   toModelState,
 } from './model-changes.ts';
 import { exportModels, type ImportOptions, type ImportResult, importModels } from './model-import.ts';
-import { type ModelListQuery, ModelListing } from './model-listing.ts';
+import { ModelListing, type ModelListQuery } from './model-listing.ts';
 import {
   announceModelChanges,
   checkExpectedVersion,
@@ -31,7 +32,6 @@ import {
 } from './model-versions.ts';
 import { type RepricePeriod, type RepriceResult, repriceMessages } from './repricing.ts';
 import { type UsageQuery, type UsageRow, usageReport } from './usage-report.ts';
-import { isSelectableStatus, SELECTABLE_STATUSES } from '../models/model-schema.ts';
 
 export type { ModelRow, ModelState } from './model-changes.ts';
 export type ModelHistoryEntry = typeof modelHistory.$inferSelect;
@@ -59,7 +59,15 @@ export class ModelRegistry {
     return model;
   }
 
-  async create({ actor, model, reason }: { actor: Actor; model: ModelInput; reason?: string | null }): Promise<ModelRow> {
+  async create({
+    actor,
+    model,
+    reason,
+  }: {
+    actor: Actor;
+    model: ModelInput;
+    reason?: string | null;
+  }): Promise<ModelRow> {
     requireAdmin(actor);
     const state = parseModelState(model);
     const [created] = await this.db.transaction(async (tx) => {

@@ -21,6 +21,10 @@ export const actorOf = (user: Actor): Actor => ({ id: user.id, role: user.role, 
  * The operator at the command line (`chorus models …`): an admin who is no account. Its id is the nil UUID, which
  * no user has; the model history records its changes with changedBy null, as it records the seed's.
  */
-export const SYSTEM_ACTOR: Actor = Object.freeze({ id: '00000000-0000-0000-0000-000000000000', role: 'admin', isGuest: false });
+export const SYSTEM_ACTOR: Actor = Object.freeze({
+  id: '00000000-0000-0000-0000-000000000000',
+  role: 'admin',
+  isGuest: false,
+});
 
 export const isSystemActor = (actor: Actor) => actor.id === SYSTEM_ACTOR.id;

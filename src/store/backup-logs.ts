@@ -1,6 +1,6 @@
 // The log of backups [seed 002]: one row per run, moving started → in_progress → completed | failed.
 // Internal: written by the backup command as it goes, read by operators and by restore.
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.ts';
 import { backupLogs } from '../db/schema/index.ts';

@@ -1,7 +1,7 @@
 // The access rules of a conversation, as SQL conditions every query embeds, so no caller can forget them:
 // readable by its owner, its active participants and (read-only) anyone when public; writable by owner and
 // participants; managed (rename, settings, members, models) by the owner and participant admins.
-import { and, eq, or, type Placeholder, sql, type SQL } from 'drizzle-orm';
+import { and, eq, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { conversationParticipants, conversations } from '../db/schema/index.ts';
 import { notFound } from '../errors.ts';

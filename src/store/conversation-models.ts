@@ -1,14 +1,14 @@
 // The models taking part in a conversation, in reply order, each with its own settings [seed 004
 // conversation_ai_models]. Anyone who may read the conversation sees them; managers change them.
-import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { conversationModels, conversations, models, type ConversationModelSettings } from '../db/schema/index.ts';
+import { type ConversationModelSettings, conversationModels, conversations, models } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
+import { isSelectableStatus } from '../models/model-schema.ts';
 import type { Actor } from './actor.ts';
 import { conversationReachable, conversationWithAccess, requireConversation } from './conversation-access.ts';
-import { isUniqueViolation } from './postgres-errors.ts';
-import { isSelectableStatus } from '../models/model-schema.ts';
 import { mergedJson } from './json-merge.ts';
+import { isUniqueViolation } from './postgres-errors.ts';
 
 export type ConversationModel = typeof conversationModels.$inferSelect;
 export type ConversationModelChanges = Partial<Pick<ConversationModel, 'settings' | 'isActive'>>;
@@ -18,7 +18,6 @@ export type ConversationModelSettingChanges = {
 };
 
 type ModelTarget = { actor: Actor; conversationId: string; modelId: string };
-
 
 export class ConversationModelStore {
   constructor(private readonly db: Database) {}
@@ -85,8 +84,11 @@ export class ConversationModelStore {
     changes = {},
     settingChanges,
   }: ModelTarget & { changes?: ConversationModelChanges; settingChanges?: ConversationModelSettingChanges }) {
-    const values = settingChanges ? { ...changes, settings: mergedJson(conversationModels.settings, settingChanges) } : changes;
-    if (Object.keys(values).length === 0) throw new AppError('invalid_input', 'nothing to change: give settings or isActive');
+    const values = settingChanges
+      ? { ...changes, settings: mergedJson(conversationModels.settings, settingChanges) }
+      : changes;
+    if (Object.keys(values).length === 0)
+      throw new AppError('invalid_input', 'nothing to change: give settings or isActive');
     const [updated] = await this.db
       .update(conversationModels)
       .set(values)
@@ -136,4 +138,3 @@ export class ConversationModelStore {
     return notFound(`model ${modelId} in conversation`, conversationId);
   }
 }
-

@@ -1,14 +1,14 @@
 // Conversations (= chats, sessions): create, read, list newest-first, change, delete — always as an actor. With a
 // keyring the title is stored only encrypted (see title-encryption.ts); every read gives it in the clear.
-import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database, Executor } from '../db/client.ts';
 import {
+  type ConversationParameters,
+  type ConversationSettings,
   conversationModels,
   conversationParticipants,
   conversations,
-  type ConversationParameters,
-  type ConversationSettings,
 } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
@@ -87,7 +87,10 @@ export class ConversationStore {
       sql`${conversationParticipants.isActive}`,
     );
     // Ordered by the membership's copy of the activity time: one range of idx_participants_user_activity.
-    const order = [desc(conversationParticipants.lastMessageAt), desc(conversationParticipants.conversationId)] as const;
+    const order = [
+      desc(conversationParticipants.lastMessageAt),
+      desc(conversationParticipants.conversationId),
+    ] as const;
     this.listFirstPage = base()
       .where(mine)
       .orderBy(...order)
@@ -142,7 +145,10 @@ export class ConversationStore {
 
   /** The conversation if the actor may reach it at `level`; otherwise not-found, never the data. */
   async get({ actor, id, level = 'read' }: { actor: Actor; id: string; level?: AccessLevel }, db: Executor = this.db) {
-    const [conversation] = await db.select().from(conversations).where(conversationWithAccess(actor, id, level));
+    const [conversation] = await db
+      .select()
+      .from(conversations)
+      .where(conversationWithAccess(actor, id, level));
     if (!conversation) throw notFound('conversation', id);
     return this.open(conversation);
   }
@@ -157,15 +163,24 @@ export class ConversationStore {
   }
 
   /** The actor's conversations (owned or joined), most recent activity first. */
-  async listForUser({ actor, limit, cursor }: { actor: Actor; limit?: number; cursor?: string | null }): Promise<
-    Page<ConversationListItem>
-  > {
+  async listForUser({
+    actor,
+    limit,
+    cursor,
+  }: {
+    actor: Actor;
+    limit?: number;
+    cursor?: string | null;
+  }): Promise<Page<ConversationListItem>> {
     const pageSize = clampLimit(limit);
     const rows = cursor
       ? await this.listNextPage.execute({ actorId: actor.id, limit: pageSize + 1, ...keyOf(decodeCursor(cursor)) })
       : await this.listFirstPage.execute({ actorId: actor.id, limit: pageSize + 1 });
     const page = toPage(rows, pageSize, (row) => ({ at: row.activityAt, id: row.conversation.id }));
-    return { items: page.items.map((row) => ({ ...this.open(row.conversation), role: row.role })), nextCursor: page.nextCursor };
+    return {
+      items: page.items.map((row) => ({ ...this.open(row.conversation), role: row.role })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   /**

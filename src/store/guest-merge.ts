@@ -46,7 +46,10 @@ export class GuestMergeStore {
       await moveVotes(tx, guestId, accountId);
       await moveUsage(tx, guestId, accountId);
       await tx.update(messages).set({ senderId: accountId }).where(eq(messages.senderId, guestId));
-      await tx.update(conversationInvites).set({ createdBy: accountId }).where(eq(conversationInvites.createdBy, guestId));
+      await tx
+        .update(conversationInvites)
+        .set({ createdBy: accountId })
+        .where(eq(conversationInvites.createdBy, guestId));
       await tx.update(files).set({ ownerId: accountId }).where(eq(files.ownerId, guestId));
       await tx.update(documents).set({ userId: accountId }).where(eq(documents.userId, guestId));
       await tx.update(suggestions).set({ userId: accountId }).where(eq(suggestions.userId, guestId));

@@ -7,9 +7,8 @@ import type { Database, Executor } from '../db/client.ts';
 import { conversationInvites, conversationParticipants, conversations } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
-import { accessCondition, conversationWithAccess } from './conversation-access.ts';
+import { accessCondition, conversationWithAccess, requireConversation } from './conversation-access.ts';
 import type { ConversationRow } from './conversations.ts';
-import { requireConversation } from './conversation-access.ts';
 import type { GrantableRole } from './participants.ts';
 
 export type Invite = typeof conversationInvites.$inferSelect;

@@ -9,9 +9,15 @@ import { conversationParticipants, conversations, messages, streams } from '../d
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { conversationReachable } from './conversation-access.ts';
-import { type ConversationRow, conversationCreation, conversationIdTaken, type creationValues } from './conversations.ts';
+import {
+  type ConversationRow,
+  conversationCreation,
+  conversationIdTaken,
+  type creationValues,
+} from './conversations.ts';
 
 type CreationValues = ReturnType<typeof creationValues>;
+
 import { newMessageId } from './ids.ts';
 import { sealMessageText } from './message-encryption.ts';
 import type { NewMessage } from './messages.ts';
@@ -28,10 +34,10 @@ export type PreparedMessageRow = Omit<MessageRow, 'createdAt' | 'updatedAt'> & {
  * most of a 1,000-row save's own time.
  */
 export function prepareMessageRows(
-keyring: Keyring | null,
-conversationId: string,
-batch: NewMessage[],
-senderId: string | null,
+  keyring: Keyring | null,
+  conversationId: string,
+  batch: NewMessage[],
+  senderId: string | null,
 ): PreparedMessageRow[] {
   return batch.map((message) => {
     const id = message.id ?? newMessageId();
@@ -110,8 +116,14 @@ export class MessageBatchWriter {
    */
   async write(conversationId: string, rows: PreparedMessageRow[], options: BatchOptions = {}): Promise<SavedBatch> {
     const { writableBy, creating, streamId } = options;
-    const kind: BatchKind = creating ? 'first-message' : writableBy ? 'person' : streamId ? 'engine-with-stream' : 'engine';
-    let decided;
+    const kind: BatchKind = creating
+      ? 'first-message'
+      : writableBy
+        ? 'person'
+        : streamId
+          ? 'engine-with-stream'
+          : 'engine';
+    let decided: Awaited<ReturnType<(typeof this.statements)[BatchKind]['execute']>>;
     try {
       decided = await this.statements[kind].execute({
         conversationId,
@@ -133,18 +145,27 @@ export class MessageBatchWriter {
       }
       throw error;
     }
-    if (!decided[0]?.allowed) throw creating ? conversationIdTaken(conversationId) : notFound('conversation', conversationId);
+    if (!decided[0]?.allowed)
+      throw creating ? conversationIdTaken(conversationId) : notFound('conversation', conversationId);
     const rowsById = new Map(rows.map((row) => [row.id, row]));
     const insertedById = new Map<string, MessageRow>();
     for (const { id, createdAt, updatedAt, costUsd } of decided) {
-      if (id !== null) insertedById.set(id, Object.assign(rowsById.get(id)!, { createdAt: createdAt!, updatedAt: updatedAt!, costUsd }));
+      if (id !== null)
+        insertedById.set(
+          id,
+          Object.assign(rowsById.get(id)!, { createdAt: createdAt!, updatedAt: updatedAt!, costUsd }),
+        );
     }
     const stored = await this.withRetriedRows(conversationId, rows, insertedById);
     return { stored, created: decided[0]!.created ?? undefined };
   }
 
   /** The rows in input order: those inserted now, and for retried request ids the rows stored before. */
-  private async withRetriedRows(conversationId: string, rows: PreparedMessageRow[], insertedById: Map<string, MessageRow>) {
+  private async withRetriedRows(
+    conversationId: string,
+    rows: PreparedMessageRow[],
+    insertedById: Map<string, MessageRow>,
+  ) {
     const retriedRequestIds = rows.filter((row) => !insertedById.has(row.id)).map((row) => row.requestId!);
     const storedByRequestId = new Map<string, MessageRow>();
     if (retriedRequestIds.length > 0) {
@@ -167,7 +188,9 @@ function prepareBatch(db: Database, kind: BatchKind) {
     : kind === 'person'
       ? conversationReachable({ id: sql.placeholder('actorId') }, conversationId, 'write')
       : sql`true`;
-  const guard = db.$with('guard', { allowed: sql<boolean>`allowed`.as('allowed') }).as(sql`select ${allowed} as allowed`);
+  const guard = db
+    .$with('guard', { allowed: sql<boolean>`allowed`.as('allowed') })
+    .as(sql`select ${allowed} as allowed`);
   const inserted = db.$with('inserted').as(
     db
       .insert(messages)
@@ -176,7 +199,12 @@ function prepareBatch(db: Database, kind: BatchKind) {
           where (select allowed from ${guard})`,
       )
       .onConflictDoNothing({ target: [messages.conversationId, messages.requestId] })
-      .returning({ id: messages.id, createdAt: messages.createdAt, updatedAt: messages.updatedAt, costUsd: messages.costUsd }),
+      .returning({
+        id: messages.id,
+        createdAt: messages.createdAt,
+        updatedAt: messages.updatedAt,
+        costUsd: messages.costUsd,
+      }),
   );
   // Raw SQL (not the update builder) for the side effects: they read the CTE above and return nothing anyone needs.
   const latest = sql`(select max(${inserted.createdAt}) from ${inserted})`;

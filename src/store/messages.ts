@@ -3,7 +3,7 @@
 // text is stored only encrypted (see message-encryption.ts).
 import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
-import type { Database, Executor } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
 import { queryOne } from '../db/rows.ts';
 import { conversations, messages, models } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -16,8 +16,8 @@ import {
   type NewConversation,
   toConversation,
 } from './conversations.ts';
-import { rotateMessageEncryption, type RotationOptions, toMessage } from './message-encryption.ts';
-import { MessageBatchWriter, prepareMessageRows } from './message-insert.ts';
+import { type RotationOptions, rotateMessageEncryption, toMessage } from './message-encryption.ts';
+import { MessageBatchWriter, prepareMessageRows, type SavedBatch } from './message-insert.ts';
 import { clampLimit, decodeCursor, type Page, toPage } from './pagination.ts';
 
 export type MessageRow = typeof messages.$inferSelect;
@@ -82,7 +82,11 @@ export class MessageStore {
     this.batches = new MessageBatchWriter(db);
     const inConversation = eq(messages.conversationId, sql.placeholder('conversationId'));
     // Not correlated with the message row: Postgres checks it once, then walks the index backwards.
-    const readable = conversationReachable({ id: sql.placeholder('actorId') }, sql.placeholder('conversationId'), 'read');
+    const readable = conversationReachable(
+      { id: sql.placeholder('actorId') },
+      sql.placeholder('conversationId'),
+      'read',
+    );
     const newestFirst = [desc(messages.createdAt), desc(messages.id)] as const;
     this.firstPage = db
       .select()
@@ -143,9 +147,11 @@ export class MessageStore {
     messages: NewMessage[];
   }): Promise<{ conversation: Conversation; messages: Message[] }> {
     const rows = prepareMessageRows(this.keyring, conversation.id, batch, actor.id);
-    let saved;
+    let saved: SavedBatch;
     try {
-      saved = await this.batches.write(conversation.id, rows, { creating: creationValues(actor, conversation, this.keyring) });
+      saved = await this.batches.write(conversation.id, rows, {
+        creating: creationValues(actor, conversation, this.keyring),
+      });
     } catch (error) {
       throw asCreationError(error, conversation);
     }
@@ -203,7 +209,9 @@ export class MessageStore {
     conversationId: string;
     id: string;
   }): Promise<Message | undefined> {
-    const matches = UUID_PATTERN.test(id) ? or(eq(messages.id, id), eq(messages.requestId, id)) : eq(messages.requestId, id);
+    const matches = UUID_PATTERN.test(id)
+      ? or(eq(messages.id, id), eq(messages.requestId, id))
+      : eq(messages.requestId, id);
     const [row] = await this.db
       .select({ message: messages })
       .from(messages)
@@ -253,7 +261,13 @@ export class MessageStore {
       or (doomed.role <> 'user' and doomed.parent_id <> ${messageId}::uuid and exists (
         select 1 from messages answered where answered.id = doomed.parent_id
           and answered.role = 'user' and answered.sender_id is distinct from ${actor.id}::uuid))`;
-    const decided = await queryOne<{ writable: boolean; found: boolean; others: number; manages: boolean; removed: string[] }>(
+    const decided = await queryOne<{
+      writable: boolean;
+      found: boolean;
+      others: number;
+      manages: boolean;
+      removed: string[];
+    }>(
       this.db,
       sql`with access as (
           select ${conversationReachable(actor, conversationId, 'write')} as writable,

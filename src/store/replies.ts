@@ -32,13 +32,7 @@ export type PendingReply = Optional<
 
 /** What streaming fills in as the reply grows and when it ends. */
 export type MessageChanges = Optional<
-  | 'parts'
-  | 'content'
-  | 'attachments'
-  | 'status'
-  | 'modelVersion'
-  | ReplyAccounting
-  | 'metadata'
+  'parts' | 'content' | 'attachments' | 'status' | 'modelVersion' | ReplyAccounting | 'metadata'
 >;
 
 /** A streaming reply's text so far. */
@@ -211,7 +205,9 @@ export class ReplyStore {
         status: 'error',
         metadata: sql`${messages.metadata} || ${JSON.stringify({ error: ABANDONED_REPLY_ERROR })}::jsonb`,
       })
-      .where(and(eq(messages.status, 'streaming'), lt(messages.updatedAt, sql`${quietSince.toISOString()}::timestamptz`)))
+      .where(
+        and(eq(messages.status, 'streaming'), lt(messages.updatedAt, sql`${quietSince.toISOString()}::timestamptz`)),
+      )
       .returning({ id: messages.id, conversationId: messages.conversationId, modelId: messages.modelId });
     return ended;
   }

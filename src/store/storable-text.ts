@@ -3,7 +3,9 @@
 // character replaced by U+FFFD — what a UTF-8 decoder shows for bytes it cannot read.
 
 /** NUL or any surrogate: only then is the slower exact check needed (a pair, an emoji, is fine). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters looked for
 const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters replaced
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function storableText(text: string): string {
@@ -30,7 +32,9 @@ function replacedInJson<Value>(value: Value): Value {
   if (typeof value === 'string') return storableText(value) as Value;
   if (Array.isArray(value)) return value.map(replacedInJson) as Value;
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [storableText(key), replacedInJson(item)])) as Value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [storableText(key), replacedInJson(item)]),
+    ) as Value;
   }
   return value;
 }

@@ -30,7 +30,11 @@ export class StreamStore {
         .insert(streams)
         .select(
           this.db
-            .select({ id: sql<string>`${streamId}`.as('id'), conversationId: conversations.id, createdAt: sql<Date>`now()`.as('created_at') })
+            .select({
+              id: sql<string>`${streamId}`.as('id'),
+              conversationId: conversations.id,
+              createdAt: sql<Date>`now()`.as('created_at'),
+            })
             .from(conversations)
             .where(conversationWithAccess(actor, conversationId, 'write')),
         )

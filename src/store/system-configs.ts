@@ -96,47 +96,49 @@ export class SystemConfigStore {
     if (value === undefined || value === null) {
       throw new AppError('invalid_input', `a value is required for system config ${key}`);
     }
-    return this.db.transaction(async (tx) => {
-      // A new key: the insert wins or, if another transaction is inserting the same key, waits for it and
-      // does nothing. Either way the row then exists, and locking it gives the true old value for the audit.
-      const [created] = await tx
-        .insert(systemConfigs)
-        .values({ key, value, updatedBy: actor.id })
-        .onConflictDoNothing({ target: systemConfigs.key })
-        .returning();
-      let oldValue: unknown = null;
-      let config = created;
-      if (!config) {
-        const [previous] = await tx
-          .select({ value: systemConfigs.value })
-          .from(systemConfigs)
-          .where(eq(systemConfigs.key, key))
-          .for('update');
-        oldValue = previous!.value;
-        [config] = await tx
-          .update(systemConfigs)
-          .set({ value, updatedBy: actor.id, updatedAt: sql`now()` })
-          .where(eq(systemConfigs.key, key))
+    return this.db
+      .transaction(async (tx) => {
+        // A new key: the insert wins or, if another transaction is inserting the same key, waits for it and
+        // does nothing. Either way the row then exists, and locking it gives the true old value for the audit.
+        const [created] = await tx
+          .insert(systemConfigs)
+          .values({ key, value, updatedBy: actor.id })
+          .onConflictDoNothing({ target: systemConfigs.key })
           .returning();
-      }
-      await tx.insert(systemConfigChanges).values({
-        key,
-        oldValue,
-        newValue: value,
-        changedBy: actor.id,
-        // History is read in time order; two changes within one millisecond would tie at the column's precision.
-        // The key's row is locked here, so "1 ms after the previous change" is race-free.
-        changedAt: sql`greatest(date_trunc('milliseconds', clock_timestamp()),
+        let oldValue: unknown = null;
+        let config = created;
+        if (!config) {
+          const [previous] = await tx
+            .select({ value: systemConfigs.value })
+            .from(systemConfigs)
+            .where(eq(systemConfigs.key, key))
+            .for('update');
+          oldValue = previous!.value;
+          [config] = await tx
+            .update(systemConfigs)
+            .set({ value, updatedBy: actor.id, updatedAt: sql`now()` })
+            .where(eq(systemConfigs.key, key))
+            .returning();
+        }
+        await tx.insert(systemConfigChanges).values({
+          key,
+          oldValue,
+          newValue: value,
+          changedBy: actor.id,
+          // History is read in time order; two changes within one millisecond would tie at the column's precision.
+          // The key's row is locked here, so "1 ms after the previous change" is race-free.
+          changedAt: sql`greatest(date_trunc('milliseconds', clock_timestamp()),
           (select max(${systemConfigChanges.changedAt}) + interval '1 millisecond' from ${systemConfigChanges}
            where ${systemConfigChanges.key} = ${key}))`,
+        });
+        // Processes that act on this key (say, where model reads come from) hear of it once this commits.
+        await announce(tx, CHANNELS.config, key);
+        return config!;
+      })
+      .finally(() => {
+        this.changes++;
+        this.recent.delete(key);
       });
-      // Processes that act on this key (say, where model reads come from) hear of it once this commits.
-      await announce(tx, CHANNELS.config, key);
-      return config!;
-    }).finally(() => {
-      this.changes++;
-      this.recent.delete(key);
-    });
   }
 
   /** Every change of the key, newest first. */

@@ -17,7 +17,12 @@ const FIRST_ADMIN_LOCK_KEY = 726_361_002;
 
 /** A username derived from a hint, with a random suffix so two people never collide. */
 export function uniqueUsername(hint: string): string {
-  const base = hint.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 38) || 'user';
+  const base =
+    hint
+      .toLowerCase()
+      .replace(/[^a-z0-9_]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 38) || 'user';
   return `${base}_${randomBytes(4).toString('hex')}`;
 }
 
@@ -57,7 +62,10 @@ export class UserStore {
   }
 
   async findByEmail(email: string): Promise<User | undefined> {
-    const [user] = await this.db.select().from(users).where(eq(users.email, normalizeEmail(email)));
+    const [user] = await this.db
+      .select()
+      .from(users)
+      .where(eq(users.email, normalizeEmail(email)));
     return user;
   }
 
@@ -86,7 +94,9 @@ export class UserStore {
    */
   async update(
     id: string,
-    changes: Partial<Pick<NewUser, 'displayName' | 'avatarUrl' | 'preferences' | 'isActive' | 'role' | 'emailVerified'>>,
+    changes: Partial<
+      Pick<NewUser, 'displayName' | 'avatarUrl' | 'preferences' | 'isActive' | 'role' | 'emailVerified'>
+    >,
   ): Promise<User> {
     const user = await this.db.transaction(async (tx) => {
       const [updated] = await tx.update(users).set(changes).where(eq(users.id, id)).returning();

@@ -4,9 +4,9 @@
 // all of them — follow an in-memory copy instead: no Redis round trip per chunk, and nothing to wait for
 // before the first flush.
 import { Redis } from 'ioredis';
+import { logError } from '../loggable-error.ts';
 import { MemoryStreamLog } from './memory-stream-log.ts';
 import { ABANDONED_STREAM_TTL_SECONDS, eachChunk, FINISHED_STREAM_TTL_SECONDS, type StreamLog } from './stream-log.ts';
-import { logError } from '../loggable-error.ts';
 
 const KEY_PREFIX = 'chorus:stream:';
 const CHUNK_FIELD = 'c';
@@ -25,7 +25,7 @@ export class RedisStreamLog implements StreamLog {
   private readonly readers = new Set<Redis>();
   private readonly local = new MemoryStreamLog(LOCAL_FINISHED_TTL_MS);
 
-  constructor(private readonly url: string) {
+  constructor(url: string) {
     this.writer = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
   }
 

@@ -6,7 +6,7 @@ import { createApiKey } from '../../src/auth/api-keys.ts';
 import { readEnvironment } from '../../src/config/env.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
 import { actorOf, createStore, type Store } from '../../src/store/index.ts';
-import { createPostgresDatabase, openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+import { createPostgresDatabase, openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
 for (const kind of testBackends()) {
   describe(`API key actors on ${kind}`, () => {
@@ -73,7 +73,9 @@ for (const kind of testBackends()) {
   });
 }
 
-describe('API key revocation across server processes', { skip: !process.env.TEST_DATABASE_URL && 'needs TEST_DATABASE_URL' }, () => {
+describe('API key revocation across server processes', {
+  skip: !process.env.TEST_DATABASE_URL && 'needs TEST_DATABASE_URL',
+}, () => {
   let drop: () => Promise<void>;
   let first: Runtime;
   let second: Runtime;

@@ -11,7 +11,9 @@ const isEnabled = (storage: AsyncLocalStorage<unknown>) => (storage as unknown a
 test('better-auth storages stay on while any call into it is in flight, and are off once the last one ends', async () => {
   const storage = (await getRequestStateAsyncLocalStorage()) as AsyncLocalStorage<unknown>;
   let release!: () => void;
-  const slow = callBetterAuth(() => runWithRequestState(new WeakMap(), () => new Promise<void>((resolve) => (release = resolve))));
+  const slow = callBetterAuth(() =>
+    runWithRequestState(new WeakMap(), () => new Promise<void>((resolve) => (release = resolve))),
+  );
   let seenInside: unknown;
   await callBetterAuth(() =>
     runWithRequestState(new WeakMap(), async () => {
@@ -24,6 +26,9 @@ test('better-auth storages stay on while any call into it is in flight, and are 
   release();
   await slow;
   assert.equal(isEnabled(storage), false);
-  await assert.rejects(callBetterAuth(() => Promise.reject(new Error('refused'))), /refused/);
+  await assert.rejects(
+    callBetterAuth(() => Promise.reject(new Error('refused'))),
+    /refused/,
+  );
   assert.equal(isEnabled(storage), false, 'a failed call ends the same way');
 });

@@ -24,7 +24,8 @@ for (const kind of testBackends()) {
     });
     after(() => database.close());
 
-    const setLimits = (value: unknown) => store.systemConfigs.set({ actor: admin, key: DAILY_MESSAGE_LIMITS_KEY, value });
+    const setLimits = (value: unknown) =>
+      store.systemConfigs.set({ actor: admin, key: DAILY_MESSAGE_LIMITS_KEY, value });
     const today = () => usageDayOf(new Date());
     const usedToday = (actor: Actor) => store.dailyUsage.messagesOn({ userId: actor.id, day: today() });
 
@@ -58,7 +59,9 @@ for (const kind of testBackends()) {
       assert.ok(refused, 'at the limit');
       assert.equal(refused.code, 'rate_limited');
       assert.equal(refused.status, 429);
-      const tomorrow = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) + DAY_MS);
+      const tomorrow = new Date(
+        Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) + DAY_MS,
+      );
       assert.match(refused.message, /users may send 5 messages a day/);
       assert.ok(refused.message.includes(`resets at ${tomorrow.toISOString()}`), refused.message);
       assert.deepEqual(refused.details, { limit: 5, sent: 5, resetsAt: tomorrow.toISOString() });
@@ -91,15 +94,28 @@ for (const kind of testBackends()) {
     test('a turn is given back when it fails or starts nothing, and kept once it started', async () => {
       await setLimits({ user: 10 });
       const actor = await sender(0);
-      await assert.rejects(limit.countTurn(actor, () => Promise.reject(new AppError('invalid_input', 'refused'))), { code: 'invalid_input' });
+      await assert.rejects(
+        limit.countTurn(actor, () => Promise.reject(new AppError('invalid_input', 'refused'))),
+        { code: 'invalid_input' },
+      );
       assert.equal(await usedToday(actor), 0, 'refused input');
-      assert.equal(await limit.countTurn(actor, async () => 'retried', () => false), 'retried');
+      assert.equal(
+        await limit.countTurn(
+          actor,
+          async () => 'retried',
+          () => false,
+        ),
+        'retried',
+      );
       assert.equal(await usedToday(actor), 0, 'a retry that started no turn');
       assert.equal(await limit.countTurn(actor, async () => 'started'), 'started');
       assert.equal(await usedToday(actor), 1, 'a started turn');
       await setLimits({ user: 1 });
       let ran = false;
-      await assert.rejects(limit.countTurn(actor, async () => (ran = true)), { code: 'rate_limited' });
+      await assert.rejects(
+        limit.countTurn(actor, async () => (ran = true)),
+        { code: 'rate_limited' },
+      );
       assert.equal(ran, false, 'over the limit, the turn does not run');
     });
 

@@ -3,7 +3,12 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { createAuth } from '../../src/auth/better-auth.ts';
-import { AUTH_SECRET_FILE, AUTH_SECRET_KEY, resolveAuthSecret, SECRET_IN_DATABASE_WARNING } from '../../src/auth/secret.ts';
+import {
+  AUTH_SECRET_FILE,
+  AUTH_SECRET_KEY,
+  resolveAuthSecret,
+  SECRET_IN_DATABASE_WARNING,
+} from '../../src/auth/secret.ts';
 import { readEnvironment } from '../../src/config/env.ts';
 import { openRuntime } from '../../src/runtime.ts';
 import { createStore, type Store } from '../../src/store/index.ts';
@@ -38,10 +43,14 @@ for (const kind of testBackends()) {
         body: { email, password: 'correct horse battery staple', name: 'Someone' },
         returnHeaders: true,
       });
-      return signedUp.headers.getSetCookie().map((setCookie) => setCookie.split(';')[0]).join('; ');
+      return signedUp.headers
+        .getSetCookie()
+        .map((setCookie) => setCookie.split(';')[0])
+        .join('; ');
     }
     const sessionEmail = async (secret: string, cookie: string) =>
-      (await createAuth({ env: environment(), store, secret }).api.getSession({ headers: new Headers({ cookie }) }))?.user.email;
+      (await createAuth({ env: environment(), store, secret }).api.getSession({ headers: new Headers({ cookie }) }))
+        ?.user.email;
 
     test('BETTER_AUTH_SECRET wins and nothing is kept, in a file or in the database', async () => {
       for (const databaseKind of ['pglite', 'postgres'] as const) {
@@ -57,7 +66,9 @@ for (const kind of testBackends()) {
 
     test('on the embedded database one secret is generated once into a file of DATA_DIR only its owner can read, never into the database', async () => {
       const env = environment();
-      const resolved = await Promise.all(Array.from({ length: 5 }, () => resolveAuthSecret(env, createStore(database.db), 'pglite')));
+      const resolved = await Promise.all(
+        Array.from({ length: 5 }, () => resolveAuthSecret(env, createStore(database.db), 'pglite')),
+      );
       assert.equal(new Set(resolved.map((each) => each.secret)).size, 1, 'starting together, all agree');
       const { secret, keptIn } = resolved[0]!;
       assert.equal(keptIn, 'file');
@@ -69,7 +80,10 @@ for (const kind of testBackends()) {
     });
 
     test('a secret an earlier version kept in the database moves to the file, and the sessions it signed stay valid', async () => {
-      const earlier = await store.systemConfigs.readOrCreateInternal(AUTH_SECRET_KEY, () => 'an earlier generated secret, long enough');
+      const earlier = await store.systemConfigs.readOrCreateInternal(
+        AUTH_SECRET_KEY,
+        () => 'an earlier generated secret, long enough',
+      );
       const cookie = await sessionCookie(earlier as string, `upgraded-${kind}@example.com`);
       const { secret, keptIn } = await resolveAuthSecret(environment(), store, 'pglite');
       assert.equal(keptIn, 'file');
@@ -90,7 +104,9 @@ for (const kind of testBackends()) {
 
     test('on PostgreSQL one secret is generated once into the database, which every process shares, and start-up warns', async () => {
       const env = environment();
-      const resolved = await Promise.all(Array.from({ length: 5 }, () => resolveAuthSecret(env, createStore(database.db), 'postgres')));
+      const resolved = await Promise.all(
+        Array.from({ length: 5 }, () => resolveAuthSecret(env, createStore(database.db), 'postgres')),
+      );
       assert.equal(new Set(resolved.map((each) => each.secret)).size, 1);
       assert.equal(resolved[0]!.keptIn, 'database');
       assert.equal(await storedInDatabase(), resolved[0]!.secret);

@@ -37,7 +37,12 @@ const JPEG = bytesOf([0xff, 0xd8, 0xff, 0xe0]);
 const PDF = bytesOf('%PDF-1.7\n');
 const HTML = bytesOf('<html><script>alert(1)</script></html>');
 
-type ChatResult = { status: number; message?: UIMessage; chunks: UIMessageChunk[]; error?: { error: { message: string } } };
+type ChatResult = {
+  status: number;
+  message?: UIMessage;
+  chunks: UIMessageChunk[];
+  error?: { error: { message: string } };
+};
 
 describe('telling files apart', () => {
   test('each attachable kind is recognised by its first bytes, and nothing else is', () => {
@@ -56,7 +61,10 @@ describe('telling files apart', () => {
     assert.equal(verifiedMediaType(JPEG, 'image/jpg', 'a.jpg'), 'image/jpeg');
     assert.equal(verifiedMediaType(PNG, 'IMAGE/PNG; charset=binary', 'a.png'), 'image/png');
     assert.equal(verifiedMediaType(PDF, 'application/octet-stream', 'a'), 'application/pdf');
-    assert.throws(() => verifiedMediaType(PDF, 'image/png', 'a.png'), /declared as image\/png but its content is application\/pdf/);
+    assert.throws(
+      () => verifiedMediaType(PDF, 'image/png', 'a.png'),
+      /declared as image\/png but its content is application\/pdf/,
+    );
   });
 
   test('file names lose folders and control characters; upload URLs are read relative or absolute', () => {
@@ -122,8 +130,14 @@ for (const kind of testBackends()) {
       });
       const db = server.runtime.database.db;
       await registerDeclaredModels(db, server.runtime.providers);
-      await db.update(models).set({ capabilities: ['vision', 'pdf'] }).where(eq(models.id, 'fake:eye'));
-      await db.update(models).set({ capabilities: ['vision'] }).where(eq(models.id, 'fake:pictures'));
+      await db
+        .update(models)
+        .set({ capabilities: ['vision', 'pdf'] })
+        .where(eq(models.id, 'fake:eye'));
+      await db
+        .update(models)
+        .set({ capabilities: ['vision'] })
+        .where(eq(models.id, 'fake:pictures'));
       await server.runtime.modelCache.refresh();
       alice = await signUp('alice');
       bob = await signUp('bob');
@@ -195,7 +209,10 @@ for (const kind of testBackends()) {
       assert.equal(row!.ownerId, alice.id);
       assert.equal(row!.conversationId, null);
       assert.equal(row!.sha256, createHash('sha256').update(PNG).digest('hex'));
-      assert.ok(existsSync(path.join(dataDir, 'files', ...row!.storageKey.split('/'))), 'the bytes live under DATA_DIR/files');
+      assert.ok(
+        existsSync(path.join(dataDir, 'files', ...row!.storageKey.split('/'))),
+        'the bytes live under DATA_DIR/files',
+      );
 
       const again = await download(uploaded.body.url);
       const unchanged = await fetch(server.baseUrl + uploaded.body.url, {
@@ -216,7 +233,11 @@ for (const kind of testBackends()) {
     });
 
     test('a file over the size limit is refused with 413 naming the limit', async () => {
-      const justOver = await upload(bytesOf([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], MAX_UPLOAD_BYTES + 1), 'image/png', 'big.png');
+      const justOver = await upload(
+        bytesOf([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], MAX_UPLOAD_BYTES + 1),
+        'image/png',
+        'big.png',
+      );
       assert.equal(justOver.status, 413);
       assert.match(justOver.body.error.message, new RegExp(`at most ${MAX_UPLOAD_BYTES} bytes`));
       // Far over: refused from the request size, before the body is read into memory.
@@ -229,7 +250,10 @@ for (const kind of testBackends()) {
     test('a file that is neither an image nor a PDF is refused with 415', async () => {
       const text = await upload(new TextEncoder().encode('just some notes'), 'text/plain', 'notes.txt');
       assert.equal(text.status, 415);
-      assert.match(text.body.error.message, /notes\.txt \(declared as text\/plain\) is not a PNG, JPEG, WebP or GIF image or a PDF/);
+      assert.match(
+        text.body.error.message,
+        /notes\.txt \(declared as text\/plain\) is not a PNG, JPEG, WebP or GIF image or a PDF/,
+      );
       const empty = await upload(new Uint8Array(0), 'image/png', 'empty.png');
       assert.equal(empty.status, 400);
       const missing = await fetch(`${server.baseUrl}/api/files`, {
@@ -246,7 +270,10 @@ for (const kind of testBackends()) {
       assert.match(disguised.body.error.message, /innocent\.png \(declared as image\/png\) is not a PNG/);
       const mislabelled = await upload(JPEG, 'image/png', 'photo.png');
       assert.equal(mislabelled.status, 415);
-      assert.match(mislabelled.body.error.message, /photo\.png is declared as image\/png but its content is image\/jpeg/);
+      assert.match(
+        mislabelled.body.error.message,
+        /photo\.png is declared as image\/png but its content is image\/jpeg/,
+      );
     });
 
     test('an upload that does not say its type gets the type its bytes have', async () => {
@@ -289,9 +316,16 @@ for (const kind of testBackends()) {
     test('a model that cannot see images is refused by name, naming the file, before anything is saved', async () => {
       const image = (await upload(PNG, 'image/png', 'chart.png')).body;
       const conversationId = crypto.randomUUID();
-      const result = await send({ id: conversationId, messages: [messageWith('read this', image)], modelIds: ['fake:eye', 'fake:blind'] });
+      const result = await send({
+        id: conversationId,
+        messages: [messageWith('read this', image)],
+        modelIds: ['fake:eye', 'fake:blind'],
+      });
       assert.equal(result.status, 400);
-      assert.match(result.error!.error.message, /fake:blind: the model cannot read the image chart\.png \(it lacks vision\)/);
+      assert.match(
+        result.error!.error.message,
+        /fake:blind: the model cannot read the image chart\.png \(it lacks vision\)/,
+      );
       assert.doesNotMatch(result.error!.error.message, /fake:eye/);
       const [row] = await server.runtime.database.db.select().from(files).where(eq(files.id, image.id));
       assert.equal(row!.conversationId, null, 'the file was not attached');
@@ -300,11 +334,22 @@ for (const kind of testBackends()) {
     test('a PDF goes to a model that reads PDFs as the document itself; a model that does not is refused', async () => {
       const pdf = (await upload(PDF, 'application/pdf', 'report.pdf')).body;
       const conversationId = crypto.randomUUID();
-      const refused = await send({ id: conversationId, messages: [messageWith('summarise', pdf)], modelIds: ['fake:pictures'] });
+      const refused = await send({
+        id: conversationId,
+        messages: [messageWith('summarise', pdf)],
+        modelIds: ['fake:pictures'],
+      });
       assert.equal(refused.status, 400);
-      assert.match(refused.error!.error.message, /fake:pictures: the model cannot read the PDF report\.pdf \(it lacks pdf\)/);
+      assert.match(
+        refused.error!.error.message,
+        /fake:pictures: the model cannot read the PDF report\.pdf \(it lacks pdf\)/,
+      );
 
-      const result = await send({ id: conversationId, messages: [messageWith('summarise this report', pdf)], modelIds: ['fake:eye'] });
+      const result = await send({
+        id: conversationId,
+        messages: [messageWith('summarise this report', pdf)],
+        modelIds: ['fake:eye'],
+      });
       assert.equal(result.status, 200, JSON.stringify(result.error));
       const [question] = userTurnsSentTo('eye', 'summarise this report');
       const content = question!.content as { type: string; file?: { filename: string; file_data: string } }[];
@@ -316,7 +361,11 @@ for (const kind of testBackends()) {
     test('earlier pictures reach a model that cannot see them as a short note, not a failure', async () => {
       const image = (await upload(PNG, 'image/png', 'sunset.png')).body;
       const conversationId = crypto.randomUUID();
-      const first = await send({ id: conversationId, messages: [messageWith('look at this sunset', image)], modelIds: ['fake:eye'] });
+      const first = await send({
+        id: conversationId,
+        messages: [messageWith('look at this sunset', image)],
+        modelIds: ['fake:eye'],
+      });
       assert.equal(first.status, 200, JSON.stringify(first.error));
       const second = await send({
         id: conversationId,
@@ -332,16 +381,26 @@ for (const kind of testBackends()) {
       assert.doesNotMatch(JSON.stringify(turns), /base64/);
     });
 
-    test('a message may only carry the sender\'s own uploads, named by their URL', async () => {
+    test("a message may only carry the sender's own uploads, named by their URL", async () => {
       const bobsImage = (await upload(PNG, 'image/png', 'bobs.png', bob.key)).body;
       const conversationId = crypto.randomUUID();
-      const foreign = await send({ id: conversationId, messages: [messageWith('mine now', bobsImage)], modelIds: ['fake:eye'] });
+      const foreign = await send({
+        id: conversationId,
+        messages: [messageWith('mine now', bobsImage)],
+        modelIds: ['fake:eye'],
+      });
       assert.equal(foreign.status, 404);
       assert.match(foreign.error!.error.message, new RegExp(`file ${bobsImage.id} not found among your uploads`));
 
       const inline = await send({
         id: conversationId,
-        messages: [messageWith('inline', { url: `data:image/png;base64,${Buffer.from(PNG).toString('base64')}`, mediaType: 'image/png', name: 'x.png' })],
+        messages: [
+          messageWith('inline', {
+            url: `data:image/png;base64,${Buffer.from(PNG).toString('base64')}`,
+            mediaType: 'image/png',
+            name: 'x.png',
+          }),
+        ],
         modelIds: ['fake:eye'],
       });
       assert.equal(inline.status, 400);

@@ -5,13 +5,13 @@ import { after, before, describe, test } from 'node:test';
 import type { UIMessage, UIMessageChunk } from 'ai';
 import { eq } from 'drizzle-orm';
 import { models } from '../../src/db/schema/index.ts';
+import { AppError } from '../../src/errors.ts';
 import { seedModels } from '../../src/models/seed.ts';
 import { registerDeclaredModels } from '../../src/providers/index.ts';
-import { AppError } from '../../src/errors.ts';
 import { actorOf } from '../../src/store/index.ts';
 import { readChat, textOf } from '../support/chat-stream.ts';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
 import { testBackends } from '../support/database.ts';
+import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
 import { startTestServer, TestClient, type TestServer } from '../support/server.ts';
 
 process.env.AI_SDK_LOG_WARNINGS = 'false';
@@ -41,7 +41,10 @@ for (const kind of testBackends()) {
       const db = server.runtime.database.db;
       await seedModels(db);
       await registerDeclaredModels(db, server.runtime.providers);
-      await db.update(models).set({ pricing: { input: 2, output: 8 } }).where(eq(models.id, 'fake:alpha'));
+      await db
+        .update(models)
+        .set({ pricing: { input: 2, output: 8 } })
+        .where(eq(models.id, 'fake:alpha'));
       await server.runtime.modelCache.refresh();
       const browser = new TestClient(server.baseUrl);
       const signUp = await browser.post('/api/auth/sign-up/email', {
@@ -72,7 +75,11 @@ for (const kind of testBackends()) {
       return { status: response.status, ...(await readChat(response.body!)) };
     };
 
-    const userMessage = (text: string, id = crypto.randomUUID()) => ({ id, role: 'user', parts: [{ type: 'text', text }] });
+    const userMessage = (text: string, id = crypto.randomUUID()) => ({
+      id,
+      role: 'user',
+      parts: [{ type: 'text', text }],
+    });
 
     const storedMessages = async (conversationId: string) => {
       const actor = actorOf(await server.runtime.store.users.getById(userId));
@@ -82,7 +89,11 @@ for (const kind of testBackends()) {
 
     test('with no provider named, a new chat is answered; the offline model says plainly it is offline', async () => {
       const conversationId = crypto.randomUUID();
-      const result = await send({ id: conversationId, messages: [userMessage('hello offline')], modelIds: ['local:echo'] });
+      const result = await send({
+        id: conversationId,
+        messages: [userMessage('hello offline')],
+        modelIds: ['local:echo'],
+      });
       assert.equal(result.status, 200);
       const text = textOf(result.message!);
       assert.match(text, /offline model/i);
@@ -96,11 +107,15 @@ for (const kind of testBackends()) {
 
     test('two models answer the same prompt concurrently, each in its own stored message with tokens and cost', async () => {
       const conversationId = crypto.randomUUID();
-      const result = await send({ id: conversationId, messages: [userMessage('who is there?')], modelIds: ['fake:alpha', 'fake:beta'] });
+      const result = await send({
+        id: conversationId,
+        messages: [userMessage('who is there?')],
+        modelIds: ['fake:alpha', 'fake:beta'],
+      });
       assert.equal(result.status, 200);
       const textParts = result.message!.parts.filter((part) => part.type === 'text');
       const byModel = new Map(
-        textParts.map((part) => [(part.providerMetadata?.chorus as { modelId: string }).modelId, part.text]),
+        textParts.map((part) => [(part.providerMetadata!.chorus as { modelId: string }).modelId, part.text]),
       );
       assert.equal(byModel.get('fake:alpha'), 'Alpha says hello to you.');
       assert.equal(byModel.get('fake:beta'), 'Beta answers as well.');
@@ -124,7 +139,10 @@ for (const kind of testBackends()) {
       const requests = fake.requests.filter((request) => JSON.stringify(request.messages).includes('who is there?'));
       assert.equal(requests.length, 2);
       const [first, second] = requests;
-      assert.ok(first!.receivedAt < second!.finishedAt! && second!.receivedAt < first!.finishedAt!, 'the requests overlap');
+      assert.ok(
+        first!.receivedAt < second!.finishedAt! && second!.receivedAt < first!.finishedAt!,
+        'the requests overlap',
+      );
     });
 
     test('a new chat is set up while its first message is saved, but its model is called only once it is', async () => {
@@ -140,14 +158,23 @@ for (const kind of testBackends()) {
       };
       try {
         const conversationId = crypto.randomUUID();
-        const result = await send({ id: conversationId, messages: [userMessage('saved first?')], modelIds: ['fake:alpha'] });
+        const result = await send({
+          id: conversationId,
+          messages: [userMessage('saved first?')],
+          modelIds: ['fake:alpha'],
+        });
         assert.equal(result.status, 200);
         assert.equal(textOf(result.message!), 'Alpha says hello to you.');
-        const [request] = fake.requests.filter((recorded) => JSON.stringify(recorded.messages).includes('saved first?'));
+        const [request] = fake.requests.filter((recorded) =>
+          JSON.stringify(recorded.messages).includes('saved first?'),
+        );
         assert.ok(savedAt > 0 && request!.receivedAt > savedAt, 'the provider was called after the message was saved');
         assert.equal(request!.headers['x-chorus-hold'], undefined, 'the hold stays inside the server');
         const stored = await storedMessages(conversationId);
-        assert.deepEqual(stored.map((message) => message.role), ['user', 'assistant']);
+        assert.deepEqual(
+          stored.map((message) => message.role),
+          ['user', 'assistant'],
+        );
       } finally {
         messageStore.saveInNewConversation = original;
       }
@@ -162,7 +189,11 @@ for (const kind of testBackends()) {
       };
       const conversationId = crypto.randomUUID();
       try {
-        const result = await send({ id: conversationId, messages: [userMessage('never sent on')], modelIds: ['fake:alpha', 'local:echo'] });
+        const result = await send({
+          id: conversationId,
+          messages: [userMessage('never sent on')],
+          modelIds: ['fake:alpha', 'local:echo'],
+        });
         assert.equal(result.status, 400);
         assert.equal((result.error as { error: { message: string } }).error.message, 'refused by the test');
       } finally {
@@ -170,16 +201,26 @@ for (const kind of testBackends()) {
       }
       // Give a call that slipped through the time to arrive.
       await new Promise((resolve) => setTimeout(resolve, 100));
-      assert.equal(fake.requests.filter((recorded) => JSON.stringify(recorded.messages).includes('never sent on')).length, 0);
+      assert.equal(
+        fake.requests.filter((recorded) => JSON.stringify(recorded.messages).includes('never sent on')).length,
+        0,
+      );
       const actor = actorOf(await server.runtime.store.users.getById(userId));
-      await assert.rejects(server.runtime.store.conversations.get({ actor, id: conversationId, level: 'read' }), /not found/);
+      await assert.rejects(
+        server.runtime.store.conversations.get({ actor, id: conversationId, level: 'read' }),
+        /not found/,
+      );
       assert.equal(await server.runtime.store.replies.countStreaming(conversationId), 0);
     });
 
     test('one model failing never stops the other; the failure is saved as an error with its reason', async () => {
       fake.scriptModel('broken', { failFirst: { count: 10, status: 500, retryAfterMs: 0 } });
       const conversationId = crypto.randomUUID();
-      const result = await send({ id: conversationId, messages: [userMessage('try both')], modelIds: ['fake:alpha', 'fake:broken'] });
+      const result = await send({
+        id: conversationId,
+        messages: [userMessage('try both')],
+        modelIds: ['fake:alpha', 'fake:broken'],
+      });
       assert.equal(result.status, 200);
       const replies = (await storedMessages(conversationId)).filter((message) => message.role === 'assistant');
       const broken = replies.find((reply) => reply.modelId === 'fake:broken')!;
@@ -187,7 +228,9 @@ for (const kind of testBackends()) {
       assert.equal(broken.status, 'error');
       assert.match(String(broken.metadata.error), /HTTP 500/);
       assert.equal(alpha.status, 'complete');
-      const replyParts = result.chunks.filter((chunk) => chunk.type === 'data-reply') as { data: { status: string; modelId: string } }[];
+      const replyParts = result.chunks.filter((chunk) => chunk.type === 'data-reply') as {
+        data: { status: string; modelId: string };
+      }[];
       assert.ok(replyParts.some((part) => part.data.modelId === 'fake:broken' && part.data.status === 'error'));
     });
 
@@ -199,13 +242,20 @@ for (const kind of testBackends()) {
       const reply = (await storedMessages(conversationId)).find((message) => message.role === 'assistant')!;
       assert.equal(reply.status, 'error');
       assert.equal(reply.content, 'This reply');
-      assert.ok(result.chunks.some((chunk) => chunk.type === 'error'), 'the client is told');
+      assert.ok(
+        result.chunks.some((chunk) => chunk.type === 'error'),
+        'the client is told',
+      );
     });
 
     test('a provider answering 429 before the first token is retried, and the reply completes', async () => {
       fake.scriptModel('busy', { reply: 'Fine now.', failFirst: { count: 1, status: 429 } });
       const conversationId = crypto.randomUUID();
-      const result = await send({ id: conversationId, messages: [userMessage('are you busy?')], modelIds: ['fake:busy'] });
+      const result = await send({
+        id: conversationId,
+        messages: [userMessage('are you busy?')],
+        modelIds: ['fake:busy'],
+      });
       assert.equal(textOf(result.message!), 'Fine now.');
       assert.deepEqual(
         fake.requestsFor('busy').map((request) => request.status),
@@ -257,9 +307,13 @@ for (const kind of testBackends()) {
           ['assistant', 'Alpha says hello to you.'],
         ],
       );
-      const [request] = fake.requests.filter((recorded) => JSON.stringify(recorded.messages).includes('what is my name, then?'));
+      const [request] = fake.requests.filter((recorded) =>
+        JSON.stringify(recorded.messages).includes('what is my name, then?'),
+      );
       assert.match(JSON.stringify(request!.messages), /my name is Ada/, 'the model sees the conversation so far');
-      const conversations = await new TestClient(server.baseUrl, { bearer: apiKey }).get('/api/conversations?limit=100');
+      const conversations = await new TestClient(server.baseUrl, { bearer: apiKey }).get(
+        '/api/conversations?limit=100',
+      );
       assert.equal(conversations.body.items.filter((item: { id: string }) => item.id === conversationId).length, 1);
     });
 
@@ -299,7 +353,12 @@ for (const kind of testBackends()) {
       const first = userMessage('first question');
       const answered = await send({ id: conversationId, messages: [first], modelIds: ['local:echo'] });
       const replyId = answered.message!.id;
-      const regenerated = await send({ id: conversationId, trigger: 'regenerate-message', messageId: replyId, messages: [first] });
+      const regenerated = await send({
+        id: conversationId,
+        trigger: 'regenerate-message',
+        messageId: replyId,
+        messages: [first],
+      });
       assert.equal(regenerated.status, 200);
       let stored = await storedMessages(conversationId);
       assert.equal(stored.length, 2);
@@ -326,7 +385,16 @@ for (const kind of testBackends()) {
         [{ id: conversationId }, 400, /message/],
         [{ id: conversationId, messages: [userMessage('x')], modelIds: ['fake:nope'] }, 400, /fake:nope/],
         [{ id: conversationId, messages: [userMessage('x')], modelIds: ['openai:gpt-4o'] }, 400, /openai/],
-        [{ id: conversationId, messages: [userMessage('x')], modelIds: ['local:echo'], webSearch: { contextSize: 'high' } }, 400, /web/],
+        [
+          {
+            id: conversationId,
+            messages: [userMessage('x')],
+            modelIds: ['local:echo'],
+            webSearch: { contextSize: 'high' },
+          },
+          400,
+          /web/,
+        ],
         [{ id: conversationId, messages: [{ id: 'm', role: 'assistant', parts: [] }] }, 400, /role user/],
       ];
       for (const [body, status, pattern] of cases) {
@@ -339,7 +407,10 @@ for (const kind of testBackends()) {
       await server.runtime.modelCache.refresh();
       const deprecated = await send({ id: conversationId, messages: [userMessage('x')], modelIds: ['fake:beta'] });
       assert.equal(deprecated.status, 400);
-      assert.match((deprecated.error as { error: { message: string } }).error.message, /fake:beta: the model is deprecated/);
+      assert.match(
+        (deprecated.error as { error: { message: string } }).error.message,
+        /fake:beta: the model is deprecated/,
+      );
       const anonymous = await send({ id: conversationId, messages: [userMessage('x')] }, null);
       assert.equal(anonymous.status, 401);
     });

@@ -20,7 +20,9 @@ const BRISK_REPLY = 'Brisk has a short answer.';
 
 type Person = { id: string; apiKey: string };
 
-describe('conversation events across two server processes', { skip: !(databaseUrl && redisUrl) && 'needs TEST_DATABASE_URL and TEST_REDIS_URL' }, () => {
+describe('conversation events across two server processes', {
+  skip: !(databaseUrl && redisUrl) && 'needs TEST_DATABASE_URL and TEST_REDIS_URL',
+}, () => {
   let fake: FakeProvider;
   let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
   let sql: postgres.Sql;
@@ -30,7 +32,6 @@ describe('conversation events across two server processes', { skip: !(databaseUr
   let ann: Person;
   let bob: Person;
   let conversationId: string;
-
 
   const signUp = async (baseUrl: string, name: string): Promise<Person> => {
     const browser = new TestClient(baseUrl);
@@ -119,18 +120,24 @@ describe('conversation events across two server processes', { skip: !(databaseUr
     const texts = replyTexts(bobs.events);
     for (const reply of replies) {
       assert.equal(texts.get(reply.messageId), reply.modelId === 'fake:steady' ? STEADY_REPLY : BRISK_REPLY);
-      const finished = bobs.events.find(({ event }) => event.type === 'reply-finished' && event.messageId === reply.messageId);
+      const finished = bobs.events.find(
+        ({ event }) => event.type === 'reply-finished' && event.messageId === reply.messageId,
+      );
       assert.equal(finished?.event.type === 'reply-finished' && finished.event.status, 'complete');
     }
     // Bob saw the replies while they streamed: the first text arrived before the steady reply was done.
     const firstDelta = bobs.events.findIndex(({ event }) => event.type === 'reply-delta');
-    const steadyDone = bobs.events.findIndex(({ event }) => event.type === 'reply-finished' && event.modelId === 'fake:steady');
+    const steadyDone = bobs.events.findIndex(
+      ({ event }) => event.type === 'reply-finished' && event.modelId === 'fake:steady',
+    );
     assert.ok(firstDelta >= 0 && firstDelta < steadyDone);
 
     await say(second, bob, 'Here, Ann.', ['fake:brisk']);
     const fromBob = await turnSeen(anns, 'Here, Ann.');
     assert.equal(fromBob.sender?.name, 'Bob');
-    const bobsReply = anns.events.find(({ event }) => event.type === 'reply-created' && event.parentId === fromBob.message.id);
+    const bobsReply = anns.events.find(
+      ({ event }) => event.type === 'reply-created' && event.parentId === fromBob.message.id,
+    );
     assert.ok(bobsReply?.event.type === 'reply-created');
     assert.equal(replyTexts(anns.events).get(bobsReply.event.messageId), BRISK_REPLY);
 

@@ -4,9 +4,9 @@
 // conversation turns private.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { UIMessageChunk } from 'ai';
 import { eq } from 'drizzle-orm';
 import { models } from '../../src/db/schema/index.ts';
-import type { UIMessageChunk } from 'ai';
 import { relayTurn } from '../../src/events/chat-relay.ts';
 import type { ConversationEvent, DeliveredEvent } from '../../src/events/conversation-event.ts';
 import type { ConversationEvents } from '../../src/events/conversation-events.ts';
@@ -44,7 +44,11 @@ for (const variant of variants) {
     const signUp = async (name: string): Promise<Person> => {
       const browser = new TestClient(server.baseUrl);
       const email = `${name.toLowerCase()}-${crypto.randomUUID()}@example.test`;
-      const created = await browser.post('/api/auth/sign-up/email', { email, password: 'a long enough password', name });
+      const created = await browser.post('/api/auth/sign-up/email', {
+        email,
+        password: 'a long enough password',
+        name,
+      });
       assert.equal(created.status, 200, JSON.stringify(created.body));
       const key = await browser.post('/api/keys', { name: 'tests' });
       const user = await server.runtime.store.users.getById(created.body.user.id);
@@ -56,7 +60,11 @@ for (const variant of variants) {
       const response = await fetch(`${server.baseUrl}/api/chat`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${person.apiKey}` },
-        body: JSON.stringify({ id, message: { id: crypto.randomUUID(), role: 'user', parts: [{ type: 'text', text }] }, modelIds }),
+        body: JSON.stringify({
+          id,
+          message: { id: crypto.randomUUID(), role: 'user', parts: [{ type: 'text', text }] },
+          modelIds,
+        }),
       });
       assert.equal(response.status, 200);
       await readChat(response.body!);
@@ -67,7 +75,9 @@ for (const variant of variants) {
 
     /** The turn answering the message with this text has ended, as seen on `stream`. */
     const turnEnded = async (stream: EventStream, text: string) => {
-      const created = await stream.waitFor((event) => event.type === 'message-created' && event.message.content === text);
+      const created = await stream.waitFor(
+        (event) => event.type === 'message-created' && event.message.content === text,
+      );
       const messageId = created.event.type === 'message-created' ? created.event.message.id : '';
       return stream.waitFor((event) => event.type === 'turn-finished' && event.parentId === messageId);
     };
@@ -86,7 +96,10 @@ for (const variant of variants) {
       });
       const db = server.runtime.database.db;
       await registerDeclaredModels(db, server.runtime.providers);
-      await db.update(models).set({ pricing: { input: 2, output: 8 } }).where(eq(models.id, 'fake:alpha'));
+      await db
+        .update(models)
+        .set({ pricing: { input: 2, output: 8 } })
+        .where(eq(models.id, 'fake:alpha'));
       await server.runtime.modelCache.refresh();
       ann = await signUp('Ann');
       bob = await signUp('Bob');
@@ -124,7 +137,8 @@ for (const variant of variants) {
       assert.equal(texts.get(alphaId), ALPHA_REPLY);
       assert.equal(texts.get(betaId), BETA_REPLY);
       for (const event of events) {
-        if (event.type === 'reply-delta') assert.equal(event.modelId, modelOf.get(event.messageId), 'each delta names its model');
+        if (event.type === 'reply-delta')
+          assert.equal(event.modelId, modelOf.get(event.messageId), 'each delta names its model');
       }
 
       const finished = events.flatMap((event) => (event.type === 'reply-finished' ? [event] : []));
@@ -137,12 +151,17 @@ for (const variant of variants) {
 
       // Every reply's story in order: created, its text, finished; ids increase throughout.
       for (const messageId of [alphaId, betaId]) {
-        const story = events.filter((event) => 'messageId' in event && event.messageId === messageId).map((event) => event.type);
+        const story = events
+          .filter((event) => 'messageId' in event && event.messageId === messageId)
+          .map((event) => event.type);
         assert.equal(story[0], 'reply-created');
         assert.equal(story.at(-1), 'reply-finished');
       }
       const ids = bobs.events.map((received) => received.id);
-      assert.ok(ids.every((id, index) => index === 0 || compareEventIds(ids[index - 1]!, id) < 0), 'ids increase');
+      assert.ok(
+        ids.every((id, index) => index === 0 || compareEventIds(ids[index - 1]!, id) < 0),
+        'ids increase',
+      );
     });
 
     test('a reconnect with Last-Event-ID replays exactly what was missed, then goes on live', async () => {
@@ -207,12 +226,18 @@ for (const variant of variants) {
     test('a regeneration tells the others which replies it removed', async () => {
       const text = 'answer this twice';
       await say(ann, text, ['fake:beta']);
-      const [oldReply] = (await server.runtime.store.messages.page({ actor: ann.actor, conversationId, limit: 1 })).items;
+      const [oldReply] = (await server.runtime.store.messages.page({ actor: ann.actor, conversationId, limit: 1 }))
+        .items;
       const bobs = await follow(bob);
       const response = await fetch(`${server.baseUrl}/api/chat`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${ann.apiKey}` },
-        body: JSON.stringify({ id: conversationId, trigger: 'regenerate-message', messageId: oldReply!.id, modelIds: ['fake:beta'] }),
+        body: JSON.stringify({
+          id: conversationId,
+          trigger: 'regenerate-message',
+          messageId: oldReply!.id,
+          modelIds: ['fake:beta'],
+        }),
       });
       assert.equal(response.status, 200);
       await readChat(response.body!);
@@ -282,12 +307,18 @@ for (const variant of variants) {
 describe('conversation events, the parts', () => {
   test("a reply's first words go out at once, the rest together: one event per reply per window, in order", async () => {
     const published: ConversationEvent[] = [];
-    const recorder = { publish: (_: string, event: ConversationEvent) => void published.push(event) } as ConversationEvents;
+    const recorder = {
+      publish: (_: string, event: ConversationEvent) => void published.push(event),
+    } as ConversationEvents;
     const parentId = crypto.randomUUID();
     const relay = relayTurn(recorder, { conversationId: crypto.randomUUID(), parentId }, 20);
-    const replies = Array.from({ length: 5 }, (_, index) => ({ messageId: crypto.randomUUID(), modelId: `fake:m${index}` }));
+    const replies = Array.from({ length: 5 }, (_, index) => ({
+      messageId: crypto.randomUUID(),
+      modelId: `fake:m${index}`,
+    }));
     const chunk = (value: unknown) => relay(value as UIMessageChunk);
-    for (const reply of replies) chunk({ type: 'data-reply', id: reply.messageId, data: { ...reply, status: 'streaming' } });
+    for (const reply of replies)
+      chunk({ type: 'data-reply', id: reply.messageId, data: { ...reply, status: 'streaming' } });
     for (const word of ['one ', 'two ', 'three ']) {
       for (const reply of replies) chunk({ type: 'text-delta', id: reply.messageId, delta: word });
     }
@@ -300,10 +331,19 @@ describe('conversation events, the parts', () => {
     assert.ok(deltas().every((delta) => delta === 'one '));
     await new Promise((resolve) => setTimeout(resolve, 40));
     assert.equal(published.length, 15);
-    assert.ok(deltas().slice(5).every((delta) => delta === 'two three '), 'the rest of each reply merged into one event');
+    assert.ok(
+      deltas()
+        .slice(5)
+        .every((delta) => delta === 'two three '),
+      'the rest of each reply merged into one event',
+    );
 
     chunk({ type: 'text-delta', id: replies[0]!.messageId, delta: 'four' });
-    chunk({ type: 'data-reply', id: replies[0]!.messageId, data: { ...replies[0], status: 'complete', outputTokens: 4 } });
+    chunk({
+      type: 'data-reply',
+      id: replies[0]!.messageId,
+      data: { ...replies[0], status: 'complete', outputTokens: 4 },
+    });
     chunk({ type: 'finish' });
     // Anything but text sends what waits at once, the reply's last text before its end (as sent: JSON).
     assert.deepEqual(JSON.parse(JSON.stringify(published.slice(15))), [
@@ -323,7 +363,10 @@ describe('conversation events, the parts', () => {
     }
 
     const within = await collect(events.subscribe(conversationId, ids[1]!, new AbortController().signal), 3);
-    assert.deepEqual(within, ids.slice(2).map((id, index) => ({ id, event: { type: 'model-added', modelId: `a:${index + 3}` } })));
+    assert.deepEqual(
+      within,
+      ids.slice(2).map((id, index) => ({ id, event: { type: 'model-added', modelId: `a:${index + 3}` } })),
+    );
     const behind = await collect(events.subscribe(conversationId, ids[0]!, new AbortController().signal), 1);
     assert.deepEqual(behind, [{ id: ids[4], event: { type: 'reset' } }]);
     await events.close();

@@ -72,14 +72,28 @@ for (const kind of testBackends()) {
       const first = userMessage('guest question one');
       const sent = await chat(guest, { id: conversationId, messages: [first] });
       assert.equal(sent.status, 200);
-      const regenerated = await chat(guest, { id: conversationId, trigger: 'regenerate-message', messageId: sent.replyId, messages: [first] });
+      const regenerated = await chat(guest, {
+        id: conversationId,
+        trigger: 'regenerate-message',
+        messageId: sent.replyId,
+        messages: [first],
+      });
       assert.equal(regenerated.status, 200, JSON.stringify(regenerated.error));
       assert.equal(callsAbout('guest question one'), 2);
 
-      const edited = await chat(guest, { id: conversationId, messages: [userMessage('guest question edited')], messageId: first.id });
+      const edited = await chat(guest, {
+        id: conversationId,
+        messages: [userMessage('guest question edited')],
+        messageId: first.id,
+      });
       assert.equal(edited.status, 429, 'an edit is a turn too');
       assert.equal(edited.error.error.code, 'rate_limited');
-      const again = await chat(guest, { id: conversationId, trigger: 'regenerate-message', messageId: first.id, messages: [first] });
+      const again = await chat(guest, {
+        id: conversationId,
+        trigger: 'regenerate-message',
+        messageId: first.id,
+        messages: [first],
+      });
       assert.equal(again.status, 429, 'so is a regeneration');
       assert.equal(callsAbout('guest question'), 2, 'no model was called past the limit');
       assert.equal(await usedToday(guest), 2);
@@ -89,12 +103,16 @@ for (const kind of testBackends()) {
       await setLimits({ user: 50 });
       const person = await newUser();
       // A script's key: its requests reach the limit without waiting on a session read each.
-      const script = new TestClient(server.baseUrl, { bearer: (await person.client.post('/api/keys', { name: 'burst' })).body.key });
+      const script = new TestClient(server.baseUrl, {
+        bearer: (await person.client.post('/api/keys', { name: 'burst' })).body.key,
+      });
       const conversationId = crypto.randomUUID();
       const first = userMessage('the first');
       assert.equal((await chat(person, { id: conversationId, messages: [first] })).status, 200);
       const results = await Promise.all(
-        Array.from({ length: 60 }, (_, index) => chat(script, { id: conversationId, messages: [first, userMessage(`at once ${index}`)] })),
+        Array.from({ length: 60 }, (_, index) =>
+          chat(script, { id: conversationId, messages: [first, userMessage(`at once ${index}`)] }),
+        ),
       );
       const statuses = results.map((result) => result.status).sort();
       assert.deepEqual(statuses, [...Array(49).fill(200), ...Array(11).fill(429)]);
@@ -105,25 +123,41 @@ for (const kind of testBackends()) {
       await setLimits({ user: 2 });
       const person = await newUser();
       const conversations = [crypto.randomUUID(), crypto.randomUUID()];
-      for (const id of conversations) assert.equal((await chat(person, { id, messages: [userMessage('soon deleted')] })).status, 200);
-      for (const id of conversations) assert.equal((await person.client.delete(`/api/conversations/${id}`)).status, 204);
+      for (const id of conversations)
+        assert.equal((await chat(person, { id, messages: [userMessage('soon deleted')] })).status, 200);
+      for (const id of conversations)
+        assert.equal((await person.client.delete(`/api/conversations/${id}`)).status, 204);
       assert.equal((await chat(person, { id: crypto.randomUUID(), messages: [userMessage('one more')] })).status, 429);
     });
 
     test('a turn that never reached a model is given back; a client’s retry of a message is not counted again', async () => {
       await setLimits({ user: 2 });
       const person = await newUser();
-      const refused = await chat(person, { id: crypto.randomUUID(), messages: [userMessage('to nobody')], modelIds: ['fake:nope'] });
+      const refused = await chat(person, {
+        id: crypto.randomUUID(),
+        messages: [userMessage('to nobody')],
+        modelIds: ['fake:nope'],
+      });
       assert.equal(refused.status, 400);
       assert.equal(await usedToday(person), 0, 'refused input');
 
       const conversationId = crypto.randomUUID();
       const message = userMessage('sent twice by a retrying client');
       assert.equal((await chat(person, { id: conversationId, messages: [message] })).status, 200);
-      assert.equal((await chat(person, { id: conversationId, messages: [message] })).status, 200, 'the retry re-attaches');
+      assert.equal(
+        (await chat(person, { id: conversationId, messages: [message] })).status,
+        200,
+        'the retry re-attaches',
+      );
       assert.equal(await usedToday(person), 1);
-      assert.equal((await chat(person, { id: conversationId, messages: [message, userMessage('and then')] })).status, 200);
-      assert.equal((await chat(person, { id: conversationId, messages: [message, userMessage('one too many')] })).status, 429);
+      assert.equal(
+        (await chat(person, { id: conversationId, messages: [message, userMessage('and then')] })).status,
+        200,
+      );
+      assert.equal(
+        (await chat(person, { id: conversationId, messages: [message, userMessage('one too many')] })).status,
+        429,
+      );
     });
 
     test('/api/chat and /v1 draw on the same allowance', async () => {
@@ -137,10 +171,16 @@ for (const kind of testBackends()) {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${key.body.key}` },
           body: JSON.stringify({ model: 'fake:alpha', messages: [{ role: 'user', content: 'from a script' }] }),
         });
-      assert.equal((await chat(person, { id: crypto.randomUUID(), messages: [userMessage('from the web')] })).status, 200);
+      assert.equal(
+        (await chat(person, { id: crypto.randomUUID(), messages: [userMessage('from the web')] })).status,
+        200,
+      );
       assert.equal((await complete()).status, 200);
       assert.equal((await complete()).status, 429);
-      assert.equal((await chat(person, { id: crypto.randomUUID(), messages: [userMessage('from the web again')] })).status, 429);
+      assert.equal(
+        (await chat(person, { id: crypto.randomUUID(), messages: [userMessage('from the web again')] })).status,
+        429,
+      );
     });
   });
 }

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { seedModels } from '../../src/models/seed.ts';
 import { readChat } from '../support/chat-stream.ts';
 import { testBackends } from '../support/database.ts';
-import { signUp, type Person } from '../support/people.ts';
+import { type Person, signUp } from '../support/people.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 for (const kind of testBackends()) {
@@ -32,12 +32,20 @@ for (const kind of testBackends()) {
 
     /** Sends a chat request; a refusal comes back as JSON, a turn as the UI message stream (read to its end). */
     const chat = async (person: Person, body: Record<string, unknown>) => {
-      const response = await person.client.open('POST', '/api/chat', JSON.stringify({ modelIds: ['local:echo'], ...body }));
+      const response = await person.client.open(
+        'POST',
+        '/api/chat',
+        JSON.stringify({ modelIds: ['local:echo'], ...body }),
+      );
       if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
         const { message } = await readChat(response.body!);
         return { status: response.status, replyId: message?.id, error: undefined };
       }
-      return { status: response.status, replyId: undefined, error: ((await response.json()) as { error: { code: string; message: string } }).error };
+      return {
+        status: response.status,
+        replyId: undefined,
+        error: ((await response.json()) as { error: { code: string; message: string } }).error,
+      };
     };
 
     /** Says something; returns the person's message id and the id of the reply to it. */
@@ -130,7 +138,9 @@ for (const kind of testBackends()) {
 
       await say(y, id, 'B again from Yvonne');
       const page = await owner.client.get(`/api/conversations/${id}/messages?limit=100`);
-      const ownA = (page.body.items as { id: string; content: string }[]).find((message) => message.content === 'A from the owner')!;
+      const ownA = (page.body.items as { id: string; content: string }[]).find(
+        (message) => message.content === 'A from the owner',
+      )!;
       const byOwner = await chat(owner, { id, message: userMessage('A, edited by the owner'), messageId: ownA.id });
       assert.equal(byOwner.status, 200, JSON.stringify(byOwner.error));
       assert.deepEqual(await contents(id), ['A, edited by the owner']);

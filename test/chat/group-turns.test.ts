@@ -6,7 +6,7 @@ import { registerDeclaredModels } from '../../src/providers/index.ts';
 import { readChat, textOf } from '../support/chat-stream.ts';
 import { testBackends } from '../support/database.ts';
 import { type FakeProvider, type RecordedRequest, startFakeProvider } from '../support/fake-provider.ts';
-import { signUp, type Person } from '../support/people.ts';
+import { type Person, signUp } from '../support/people.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 process.env.AI_SDK_LOG_WARNINGS = 'false';
@@ -62,7 +62,11 @@ for (const kind of testBackends()) {
     const groupOf = async (modelIds: string[], settings: Record<string, unknown>) => {
       const conversationId = crypto.randomUUID();
       await server.runtime.store.conversations.create({ actor: ann.actor, id: conversationId, modelIds });
-      const patched = await ann.client.request('PATCH', `/api/conversations/${conversationId}`, JSON.stringify({ settings }));
+      const patched = await ann.client.request(
+        'PATCH',
+        `/api/conversations/${conversationId}`,
+        JSON.stringify({ settings }),
+      );
       assert.equal(patched.status, 200, JSON.stringify(patched.body));
       return conversationId;
     };
@@ -88,7 +92,10 @@ for (const kind of testBackends()) {
       const lead = requestWith('lead', question);
       const first = requestWith('first', question);
       const second = requestWith('second', question);
-      assert.ok(lead.finishedAt! <= first.receivedAt && lead.finishedAt! <= second.receivedAt, 'the lead finished first');
+      assert.ok(
+        lead.finishedAt! <= first.receivedAt && lead.finishedAt! <= second.receivedAt,
+        'the lead finished first',
+      );
       assert.ok(overlap(first, second), 'the followers answer concurrently');
       for (const follower of [first, second]) {
         assert.match(sent(follower), /forty-two/, "the follower was sent the lead's reply");
@@ -106,7 +113,9 @@ for (const kind of testBackends()) {
       assert.ok(stored.every((reply) => reply.status === 'complete'));
       const page = await ann.client.get(`/api/conversations/${conversationId}/messages`);
       assert.deepEqual(
-        page.body.items.filter((message: { isFirstResponder: boolean }) => message.isFirstResponder).map((message: { modelId: string }) => message.modelId),
+        page.body.items
+          .filter((message: { isFirstResponder: boolean }) => message.isFirstResponder)
+          .map((message: { modelId: string }) => message.modelId),
         ['fake:lead'],
         'the API marks the lead',
       );
@@ -123,7 +132,10 @@ for (const kind of testBackends()) {
     test('single: only the first model answers, with no group instructions', async () => {
       const conversationId = await groupOf(['fake:second', 'fake:first'], { replyMode: 'single' });
       await say(ann, conversationId, 'Just one of you.');
-      assert.deepEqual((await replies(conversationId)).map((reply) => reply.modelId), ['fake:second']);
+      assert.deepEqual(
+        (await replies(conversationId)).map((reply) => reply.modelId),
+        ['fake:second'],
+      );
       assert.doesNotMatch(sent(requestWith('second', 'Just one of you.')), /group conversation/);
     });
 
@@ -136,7 +148,10 @@ for (const kind of testBackends()) {
       assert.ok(LONG_REPLY.startsWith(`${verbose.content!} `), 'cut where a word ends');
       assert.equal(verbose.metadata.truncated, true);
       const streamed = message!.parts
-        .filter((part) => part.type === 'text' && (part.providerMetadata?.chorus as { modelId: string }).modelId === 'fake:verbose')
+        .filter(
+          (part) =>
+            part.type === 'text' && (part.providerMetadata!.chorus as { modelId: string }).modelId === 'fake:verbose',
+        )
         .map((part) => (part.type === 'text' ? part.text : ''))
         .join('');
       assert.equal(streamed, verbose.content, 'the client saw exactly what was kept');

@@ -13,7 +13,7 @@ import { readChat, textOf } from '../support/chat-stream.ts';
 import { testBackends } from '../support/database.ts';
 import { EventStream } from '../support/event-stream.ts';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
-import { signUp, type Person } from '../support/people.ts';
+import { type Person, signUp } from '../support/people.ts';
 import { startTestServer, TestClient, type TestServer } from '../support/server.ts';
 
 process.env.AI_SDK_LOG_WARNINGS = 'false';
@@ -29,7 +29,13 @@ describe('secrets in provider errors', () => {
       'url https://example.test/v1?key=AIzaSyA-1234567890abcdefghijklmnop "api_key": "hunter2" ' +
       'token 9f8e7d6c5b4a39281706f5e4d3c2b1a0ffee message 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
     const redacted = redactSecrets(text);
-    for (const secret of [LEAKED_KEY, 'abc.def-123', 'AIzaSyA-1234567890abcdefghijklmnop', 'hunter2', '9f8e7d6c5b4a39281706f5e4d3c2b1a0ffee']) {
+    for (const secret of [
+      LEAKED_KEY,
+      'abc.def-123',
+      'AIzaSyA-1234567890abcdefghijklmnop',
+      'hunter2',
+      '9f8e7d6c5b4a39281706f5e4d3c2b1a0ffee',
+    ]) {
       assert.ok(!redacted.includes(secret), `${secret} is gone from ${redacted}`);
     }
     assert.match(redacted, /Incorrect API key provided/);
@@ -72,7 +78,11 @@ for (const kind of testBackends()) {
       const response = await ann.client.open(
         'POST',
         '/api/chat',
-        JSON.stringify({ id: conversationId, modelIds: [modelId], message: { id: crypto.randomUUID(), role: 'user', parts: [{ type: 'text', text }] } }),
+        JSON.stringify({
+          id: conversationId,
+          modelIds: [modelId],
+          message: { id: crypto.randomUUID(), role: 'user', parts: [{ type: 'text', text }] },
+        }),
       );
       assert.equal(response.status, 200, await response.clone().text());
       const { message, chunks } = await readChat(response.body!);
@@ -89,7 +99,12 @@ for (const kind of testBackends()) {
     const logsOf = async <Result>(work: () => Promise<Result>): Promise<{ result: Result; logs: string }> => {
       const original = console.error;
       const lines: string[] = [];
-      console.error = (...values: unknown[]) => void lines.push(values.map((value) => (value instanceof Error ? `${value.stack} ${String(value.cause)}` : String(value))).join(' '));
+      console.error = (...values: unknown[]) =>
+        void lines.push(
+          values
+            .map((value) => (value instanceof Error ? `${value.stack} ${String(value.cause)}` : String(value)))
+            .join(' '),
+        );
       try {
         return { result: await work(), logs: lines.join('\n') };
       } finally {
@@ -109,27 +124,41 @@ for (const kind of testBackends()) {
     test('a reply whose end cannot be saved ends as an error at once: its row, the client and the live events are told', async () => {
       const db = server.runtime.database.db;
       // The database refuses to finish this one reply, for a reason that is not its text.
-      await db.execute(sql.raw(`create or replace function refuse_poisoned_reply() returns trigger language plpgsql as $$
+      await db.execute(
+        sql.raw(`create or replace function refuse_poisoned_reply() returns trigger language plpgsql as $$
         begin
           if new.status = 'complete' and new.content like '%poison%' then raise exception 'refused by the test'; end if;
           return new;
-        end $$`));
-      await db.execute(sql.raw(`create trigger refuse_poisoned_reply before update on messages
-        for each row execute function refuse_poisoned_reply()`));
+        end $$`),
+      );
+      await db.execute(
+        sql.raw(`create trigger refuse_poisoned_reply before update on messages
+        for each row execute function refuse_poisoned_reply()`),
+      );
       try {
         fake.scriptModel('poison', { reply: 'a poison pill of a reply' });
         const conversationId = crypto.randomUUID();
-        await server.runtime.store.conversations.create({ actor: ann.actor, id: conversationId, modelIds: ['fake:poison'] });
+        await server.runtime.store.conversations.create({
+          actor: ann.actor,
+          id: conversationId,
+          modelIds: ['fake:poison'],
+        });
         const events = await EventStream.follow(server.baseUrl, conversationId, { bearer: apiKey });
         const { result } = await logsOf(() => ask('fake:poison', 'go', conversationId));
         const { reply, summary, chunks } = result;
         assert.equal(reply.status, 'error');
         assert.equal(reply.metadata.error, 'the reply could not be saved');
         assert.equal(summary.status, 'error');
-        assert.ok(chunks.some((chunk) => chunk.type === 'error'), 'the client is told');
+        assert.ok(
+          chunks.some((chunk) => chunk.type === 'error'),
+          'the client is told',
+        );
         const finished = await events.waitFor((event) => event.type === 'reply-finished');
         assert.deepEqual(
-          [finished.event.type === 'reply-finished' && finished.event.status, finished.event.type === 'reply-finished' && finished.event.error],
+          [
+            finished.event.type === 'reply-finished' && finished.event.status,
+            finished.event.type === 'reply-finished' && finished.event.error,
+          ],
           ['error', 'the reply could not be saved'],
         );
         events.close();
@@ -155,7 +184,11 @@ for (const kind of testBackends()) {
 
     test('a provider refusal is shown as its status and a short cause, never its own words; the log keeps no key', async () => {
       fake.scriptModel('leaky', {
-        failFirst: { count: 100, status: 401, body: { error: { message: `Incorrect API key provided: ${LEAKED_KEY}.` } } },
+        failFirst: {
+          count: 100,
+          status: 401,
+          body: { error: { message: `Incorrect API key provided: ${LEAKED_KEY}.` } },
+        },
       });
       const { result, logs } = await logsOf(() => ask('fake:leaky'));
       const expected = 'the provider refused the request (HTTP 401: check the API key)';
@@ -179,8 +212,13 @@ for (const kind of testBackends()) {
     });
 
     test('rate limits and server errors are named as such', async () => {
-      fake.scriptModel('limited', { failFirst: { count: 100, status: 429, body: { error: { message: `slow down ${LEAKED_KEY}` } } } });
-      assert.equal((await logsOf(() => ask('fake:limited'))).result.reply.metadata.error, 'rate limited by the provider (HTTP 429)');
+      fake.scriptModel('limited', {
+        failFirst: { count: 100, status: 429, body: { error: { message: `slow down ${LEAKED_KEY}` } } },
+      });
+      assert.equal(
+        (await logsOf(() => ask('fake:limited'))).result.reply.metadata.error,
+        'rate limited by the provider (HTTP 429)',
+      );
       fake.scriptModel('limited', { failFirst: { count: 100, status: 503, retryAfterMs: 0 } });
       assert.equal(
         (await logsOf(() => ask('fake:limited'))).result.reply.metadata.error,
@@ -188,7 +226,7 @@ for (const kind of testBackends()) {
       );
     });
 
-    test("a stream cut mid-reply is \"the provider's stream broke off\", keeping what was said, status error", async () => {
+    test('a stream cut mid-reply is "the provider\'s stream broke off", keeping what was said, status error', async () => {
       fake.scriptModel('cut', { reply: 'This reply will be cut off before it ends.', chunkSize: 5, cutAfterChunks: 2 });
       const { result } = await logsOf(() => ask('fake:cut'));
       assert.equal(result.reply.status, 'error');
@@ -198,7 +236,11 @@ for (const kind of testBackends()) {
 
     test('a stream that ends before the provider says it is done broke off too, for an OpenAI-compatible and an Anthropic model', async () => {
       fake.scriptModel('early', { reply: 'Half of a reply, then nothing.', chunkSize: 5, endAfterChunks: 2 });
-      fake.scriptModel('claude-sonnet-4-5-20250929', { reply: 'Half of a reply, then nothing.', chunkSize: 5, endAfterChunks: 2 });
+      fake.scriptModel('claude-sonnet-4-5-20250929', {
+        reply: 'Half of a reply, then nothing.',
+        chunkSize: 5,
+        endAfterChunks: 2,
+      });
       for (const modelId of ['fake:early', ANTHROPIC_MODEL]) {
         const { result } = await logsOf(() => ask(modelId));
         assert.equal(result.reply.status, 'error', modelId);

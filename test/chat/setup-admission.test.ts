@@ -88,13 +88,16 @@ describe('admission of turn set-ups', () => {
     assert.equal(ran, false);
   });
 
-  test('a set-up that never settles fails once its time is up, and its place goes to the next', { timeout: 20_000 }, async () => {
+  test('a set-up that never settles fails once its time is up, and its place goes to the next', {
+    timeout: 20_000,
+  }, async () => {
     const admission = new SetupAdmission({ concurrency: 1, queueLimit: 10, timeoutMs: 50 });
     const stuck = admission.run(() => new Promise<never>(() => {}));
     const next = admission.run(async () => 'ran');
     await assert.rejects(
       stuck,
-      (error: unknown) => error instanceof AppError && error.code === 'unavailable' && /did not finish within 0.05 s/.test(error.message),
+      (error: unknown) =>
+        error instanceof AppError && error.code === 'unavailable' && /did not finish within 0.05 s/.test(error.message),
     );
     assert.equal(await next, 'ran');
     assert.deepEqual(admission.load, { running: 0, queued: 0 });

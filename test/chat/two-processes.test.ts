@@ -17,7 +17,9 @@ const STEADY_REPLY = words(150);
 /** Long enough to be stopped part-way after its first partial save (one a second). */
 const SLOW_REPLY = words(1_000);
 
-describe('resumable replies across two server processes', { skip: !(databaseUrl && redisUrl) && 'needs TEST_DATABASE_URL and TEST_REDIS_URL' }, () => {
+describe('resumable replies across two server processes', {
+  skip: !(databaseUrl && redisUrl) && 'needs TEST_DATABASE_URL and TEST_REDIS_URL',
+}, () => {
   let fake: FakeProvider;
   let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
   let sql: postgres.Sql;
@@ -28,10 +30,12 @@ describe('resumable replies across two server processes', { skip: !(databaseUrl 
 
   before(
     async () => {
-      fake = await startFakeProvider({ models: {
+      fake = await startFakeProvider({
+        models: {
           steady: { reply: STEADY_REPLY, chunkSize: 4, chunkDelayMs: 5 },
           slow: { reply: SLOW_REPLY, chunkSize: 4, chunkDelayMs: 8 },
-        } });
+        },
+      });
       database = await createPostgresDatabase();
       sql = postgres(database.url, { max: 1, onnotice: () => {} });
       const env = {
@@ -112,7 +116,9 @@ describe('resumable replies across two server processes', { skip: !(databaseUrl 
   });
 });
 
-describe('model registry changes across two server processes', { skip: !databaseUrl && 'needs TEST_DATABASE_URL' }, () => {
+describe('model registry changes across two server processes', {
+  skip: !databaseUrl && 'needs TEST_DATABASE_URL',
+}, () => {
   let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
   const servers = new ServeProcesses();
   let first: string;
@@ -122,7 +128,11 @@ describe('model registry changes across two server processes', { skip: !database
   before(
     async () => {
       database = await createPostgresDatabase();
-      const env = { DATABASE_URL: database.url, PUBLIC_URL: TEST_PUBLIC_URL, BETTER_AUTH_SECRET: 'another shared secret, long enough' };
+      const env = {
+        DATABASE_URL: database.url,
+        PUBLIC_URL: TEST_PUBLIC_URL,
+        BETTER_AUTH_SECRET: 'another shared secret, long enough',
+      };
       first = await servers.start(env);
       second = await servers.start(env);
       admin = new TestClient(first);

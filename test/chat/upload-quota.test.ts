@@ -10,7 +10,7 @@ import { files, models } from '../../src/db/schema/index.ts';
 import { seedModels } from '../../src/models/seed.ts';
 import { readChat } from '../support/chat-stream.ts';
 import { testBackends } from '../support/database.ts';
-import { signUp, type Person } from '../support/people.ts';
+import { type Person, signUp } from '../support/people.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const QUOTA_BYTES = 1_000;
@@ -30,10 +30,16 @@ for (const kind of testBackends()) {
     let bob: Person;
 
     before(async () => {
-      server = await startTestServer(kind, { DATA_DIR: dataDir, CHORUS_MAX_UPLOAD_BYTES_PER_USER: String(QUOTA_BYTES) });
+      server = await startTestServer(kind, {
+        DATA_DIR: dataDir,
+        CHORUS_MAX_UPLOAD_BYTES_PER_USER: String(QUOTA_BYTES),
+      });
       await seedModels(server.runtime.database.db);
       // The offline model reads nothing; here it stands in for a model that sees the pictures it is sent.
-      await server.runtime.database.db.update(models).set({ capabilities: ['vision'] }).where(eq(models.id, 'local:echo'));
+      await server.runtime.database.db
+        .update(models)
+        .set({ capabilities: ['vision'] })
+        .where(eq(models.id, 'local:echo'));
       await server.runtime.modelCache.refresh();
       ann = await signUp(server, 'Ann');
       bob = await signUp(server, 'Bob');
@@ -46,7 +52,10 @@ for (const kind of testBackends()) {
     const upload = async (person: Person, bytes: Uint8Array, name = 'picture.png') => {
       const form = new FormData();
       form.append('file', new Blob([bytes], { type: 'image/png' }), name);
-      const headers = { cookie: [...person.client.cookies].map(([key, value]) => `${key}=${value}`).join('; '), origin: 'http://chorus.test' };
+      const headers = {
+        cookie: [...person.client.cookies].map(([key, value]) => `${key}=${value}`).join('; '),
+        origin: 'http://chorus.test',
+      };
       const response = await fetch(`${server.baseUrl}/api/files`, { method: 'POST', headers, body: form });
       return { status: response.status, body: (await response.json()) as any };
     };
@@ -66,7 +75,10 @@ for (const kind of testBackends()) {
       const refused = await upload(ann, png(500), 'second.png');
       assert.equal(refused.status, 413);
       assert.equal(refused.body.error.code, 'payload_too_large');
-      assert.match(refused.body.error.message, /second\.png \(500 bytes\) does not fit in your storage quota of 1000 bytes/);
+      assert.match(
+        refused.body.error.message,
+        /second\.png \(500 bytes\) does not fit in your storage quota of 1000 bytes/,
+      );
       assert.match(refused.body.error.message, /your uploads use 600 bytes, 400 are left/);
       assert.deepEqual(refused.body.error.details, { quotaBytes: QUOTA_BYTES, usedBytes: 600, sizeBytes: 500 });
       assert.equal((await upload(bob, png(500))).status, 201, "another person's quota is their own");
@@ -133,7 +145,12 @@ for (const kind of testBackends()) {
         url: uploaded.body.url,
         removed: true,
       });
-      assert.equal(page.body.items.find((message: { role: string }) => message.role === 'assistant').parts.some((part: { removed?: boolean }) => part.removed), false);
+      assert.equal(
+        page.body.items
+          .find((message: { role: string }) => message.role === 'assistant')
+          .parts.some((part: { removed?: boolean }) => part.removed),
+        false,
+      );
     });
   });
 }

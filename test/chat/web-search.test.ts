@@ -25,7 +25,12 @@ const SOURCES = [
   { url: 'https://example.net/forecast', title: 'The forecast' },
 ];
 
-type ChatResult = { status: number; message?: UIMessage; chunks: UIMessageChunk[]; error?: { error: { message: string } } };
+type ChatResult = {
+  status: number;
+  message?: UIMessage;
+  chunks: UIMessageChunk[];
+  error?: { error: { message: string } };
+};
 
 describe('web search options per provider', () => {
   test('Google searches with its grounding tool; providers without web search get nothing', () => {
@@ -61,7 +66,10 @@ for (const kind of testBackends()) {
       await seedModels(db);
       await registerDeclaredModels(db, server.runtime.providers);
       // OpenRouter searches for any model; the registry marks which ones an admin lets search.
-      await db.update(models).set({ capabilities: ['web_search'] }).where(eq(models.id, OPENROUTER_MODEL));
+      await db
+        .update(models)
+        .set({ capabilities: ['web_search'] })
+        .where(eq(models.id, OPENROUTER_MODEL));
       await server.runtime.modelCache.refresh();
       const browser = new TestClient(server.baseUrl);
       const signUp = await browser.post('/api/auth/sign-up/email', {
@@ -130,9 +138,14 @@ for (const kind of testBackends()) {
         streamed.map((chunk) => ({ url: chunk.url, title: chunk.title })),
         SOURCES,
       );
-      assert.ok(streamed.every((chunk) => (chunk.providerMetadata?.chorus as { modelId: string }).modelId === OPENAI_MODEL));
+      assert.ok(
+        streamed.every((chunk) => (chunk.providerMetadata!.chorus as { modelId: string }).modelId === OPENAI_MODEL),
+      );
       const shown = result.message!.parts.filter((part) => part.type === 'source-url');
-      assert.deepEqual(shown.map((part) => part.url), SOURCES.map((source) => source.url));
+      assert.deepEqual(
+        shown.map((part) => part.url),
+        SOURCES.map((source) => source.url),
+      );
 
       const reply = await replyTo(result);
       assert.deepEqual(reply.parts[0], { type: 'text', text: 'It is sunny.' });
@@ -176,7 +189,10 @@ for (const kind of testBackends()) {
       const result = await ask('search please', 'fake:plain', { contextSize: 'high' });
       assert.equal(result.status, 400);
       assert.match(result.error!.error.message, /fake:plain: the model cannot search the web/);
-      assert.equal(fake.requests.some((request) => JSON.stringify(request.messages).includes('search please')), false);
+      assert.equal(
+        fake.requests.some((request) => JSON.stringify(request.messages).includes('search please')),
+        false,
+      );
     });
   });
 }

@@ -35,8 +35,12 @@ describe(`db copy of rows of millions of characters, ${journey.join(' to ')}`, {
   let expected: Awaited<ReturnType<typeof fingerprints>>;
   before(async () => {
     origin = await openTestDatabase(journey[0]!);
-    await origin.db.execute(sql`insert into users (id, username, display_name) values (${USER_ID}, 'writer', 'Writer')`);
-    await origin.db.execute(sql`insert into conversations (id, title, owner_id) values (${CONVERSATION_ID}, 'Long', ${USER_ID})`);
+    await origin.db.execute(
+      sql`insert into users (id, username, display_name) values (${USER_ID}, 'writer', 'Writer')`,
+    );
+    await origin.db.execute(
+      sql`insert into conversations (id, title, owner_id) values (${CONVERSATION_ID}, 'Long', ${USER_ID})`,
+    );
     // Written by the database itself: the texts never pass through this process.
     for (let index = 0; index < MESSAGE_COUNT; index++) {
       await origin.db.execute(sql`

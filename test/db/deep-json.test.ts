@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { actorOf, createStore, type Store } from '../../src/store/index.ts';
-import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
 const DEPTH = 2_000;
 
@@ -15,7 +15,12 @@ function nested(depth: number): unknown {
 
 function depthOf(value: unknown): number {
   let depth = 0;
-  for (let current = value; current !== null && typeof current === 'object'; current = (current as { inside: unknown }).inside) depth++;
+  for (
+    let current = value;
+    current !== null && typeof current === 'object';
+    current = (current as { inside: unknown }).inside
+  )
+    depth++;
   return depth;
 }
 
@@ -29,7 +34,9 @@ for (const kind of testBackends()) {
     });
     after(() => database?.close());
 
-    test(`a message part nested ${DEPTH} deep is saved, and its conversation reads back whole`, { timeout: 60_000 }, async () => {
+    test(`a message part nested ${DEPTH} deep is saved, and its conversation reads back whole`, {
+      timeout: 60_000,
+    }, async () => {
       const actor = actorOf(await store.users.create({ displayName: 'Nester' }));
       const conversation = await store.conversations.create({ actor, title: 'deep' });
       const parts = [

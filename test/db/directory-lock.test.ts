@@ -6,13 +6,15 @@ import { once } from 'node:events';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { DirectoryLockedError, lockDirectory } from '../../src/db/directory-lock.ts';
 import { openDatabase } from '../../src/db/client.ts';
+import { DirectoryLockedError, lockDirectory } from '../../src/db/directory-lock.ts';
 import { temporaryDirectory } from '../support/cli.ts';
 
 /** A Node process that runs until killed. */
 async function runningProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000); console.log("up")'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000); console.log("up")'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   await once(child.stdout!, 'data');
   return child;
 }
@@ -38,11 +40,17 @@ describe('the embedded database directory lock', () => {
   test('a second open of the same directory is refused until the first lets go', () => {
     const directory = freshDirectory();
     const lock = lockDirectory(directory);
-    assert.throws(() => lockDirectory(directory), (error: unknown) => {
-      assert.ok(error instanceof DirectoryLockedError);
-      assert.match(error.message, new RegExp(`^the embedded database in ${escaped(directory)} is in use by this process`));
-      return true;
-    });
+    assert.throws(
+      () => lockDirectory(directory),
+      (error: unknown) => {
+        assert.ok(error instanceof DirectoryLockedError);
+        assert.match(
+          error.message,
+          new RegExp(`^the embedded database in ${escaped(directory)} is in use by this process`),
+        );
+        return true;
+      },
+    );
     lock.release();
     assert.equal(existsSync(lock.path), false, 'the lock file is gone');
     lockDirectory(directory).release();
@@ -53,12 +61,18 @@ describe('the embedded database directory lock', () => {
     const holder = await runningProcess();
     try {
       lockFileNaming(`${directory}.lock`, holder.pid!);
-      assert.throws(() => lockDirectory(directory), (error: unknown) => {
-        assert.ok(error instanceof DirectoryLockedError);
-        assert.match(error.message, new RegExp(`in ${escaped(directory)} is in use by another process \\(pid ${holder.pid}, since `));
-        assert.match(error.message, new RegExp(`delete ${escaped(directory)}\\.lock\\.$`));
-        return true;
-      });
+      assert.throws(
+        () => lockDirectory(directory),
+        (error: unknown) => {
+          assert.ok(error instanceof DirectoryLockedError);
+          assert.match(
+            error.message,
+            new RegExp(`in ${escaped(directory)} is in use by another process \\(pid ${holder.pid}, since `),
+          );
+          assert.match(error.message, new RegExp(`delete ${escaped(directory)}\\.lock\\.$`));
+          return true;
+        },
+      );
     } finally {
       holder.kill();
     }

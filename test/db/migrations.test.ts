@@ -2,20 +2,19 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { sql } from 'drizzle-orm';
 import { generateDrizzleJson, generateMigration } from 'drizzle-kit/api';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import { readTableLayouts } from '../../src/db/introspect.ts';
-import { MIGRATIONS_DIR, loadMigrations, readJournal, readSnapshot } from '../../src/db/migrations/files.ts';
+import { loadMigrations, MIGRATIONS_DIR, readJournal, readSnapshot } from '../../src/db/migrations/files.ts';
 import { migrateDown, migrateUp } from '../../src/db/migrations/migrator.ts';
 import { queryRows } from '../../src/db/rows.ts';
 import * as schema from '../../src/db/schema/index.ts';
 import { runChorus } from '../support/cli.ts';
 import { createPostgresDatabase, openTestDatabase, testBackends } from '../support/database.ts';
 import { insertOneOfEverything } from '../support/fixtures.ts';
-import { describeSchema } from '../support/snapshots.ts';
-import { readTableContents } from '../support/snapshots.ts';
+import { describeSchema, readTableContents } from '../support/snapshots.ts';
 
 const ALL_TAGS = readJournal().entries.map((entry) => entry.tag);
 const ATTRIBUTION = '0001_message_model_attribution';
@@ -84,7 +83,10 @@ for (const kind of testBackends()) {
         const attributed = await queryRows(database.db, sql`select id from messages where model_id is not null`);
         assert.ok(attributed.length > 0, 'the fixture attributes a message to a model');
 
-        assert.deepEqual(await migrateDown(database.db, revertedDownTo(ATTRIBUTION).length), revertedDownTo(ATTRIBUTION));
+        assert.deepEqual(
+          await migrateDown(database.db, revertedDownTo(ATTRIBUTION).length),
+          revertedDownTo(ATTRIBUTION),
+        );
         const messagesLayout = (await readTableLayouts(database.db)).find((table) => table.name === 'messages');
         assert.ok(!messagesLayout!.columns.some((column) => column.name === 'model_id'));
         assert.deepEqual(await readTableContents(database.db), withoutAttribution);
@@ -99,7 +101,7 @@ for (const kind of testBackends()) {
       }
     });
 
-    test('reapplying the participant activity copies each conversation\'s last activity to its memberships', async () => {
+    test("reapplying the participant activity copies each conversation's last activity to its memberships", async () => {
       const database = await openTestDatabase(kind);
       try {
         await insertOneOfEverything(database.db);

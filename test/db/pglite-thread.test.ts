@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
 import { EmbeddedDatabaseFailure, PgliteThread } from '../../src/db/pglite-thread.ts';
-import { dataDirectories } from '../support/cli.ts';
 import { isUniqueViolation } from '../../src/store/postgres-errors.ts';
+import { dataDirectories } from '../support/cli.ts';
 
 describe('PGlite on its own thread', () => {
   let database: PgliteThread;
@@ -49,7 +49,10 @@ describe('PGlite on its own thread', () => {
       /changed my mind/,
     );
     const { rows } = await database.query<{ id: number }>('select id from notes where id >= 10 order by id');
-    assert.deepEqual(rows.map((row) => row.id), [10]);
+    assert.deepEqual(
+      rows.map((row) => row.id),
+      [10],
+    );
   });
 
   /** A transaction that writes note `id`, then stays open until released, then rewrites it and commits. */
@@ -77,9 +80,20 @@ describe('PGlite on its own thread', () => {
   test('a statement run again is prepared, and answers as its first run did: rows, types, counts, errors', async () => {
     const insert = 'insert into notes (id, body) values ($1, $2) returning id, body, at';
     const inserted = [];
-    for (const id of [30, 31, 32, 33]) inserted.push(await database.query<{ id: number; body: string | null; at: unknown }>(insert, [id, id === 32 ? null : `note ${id}`]));
+    for (const id of [30, 31, 32, 33])
+      inserted.push(
+        await database.query<{ id: number; body: string | null; at: unknown }>(insert, [
+          id,
+          id === 32 ? null : `note ${id}`,
+        ]),
+      );
     assert.deepEqual(
-      inserted.map((result) => [result.affectedRows, result.rows[0]!.id, result.rows[0]!.body, typeof result.rows[0]!.at]),
+      inserted.map((result) => [
+        result.affectedRows,
+        result.rows[0]!.id,
+        result.rows[0]!.body,
+        typeof result.rows[0]!.at,
+      ]),
       [
         [1, 30, 'note 30', 'string'],
         [1, 31, 'note 31', 'string'],
@@ -88,8 +102,13 @@ describe('PGlite on its own thread', () => {
       ],
     );
     assert.deepEqual(inserted[3]!.fields, inserted[0]!.fields);
-    const { rows: statements } = await database.query<{ statement: string }>('select statement from pg_prepared_statements');
-    assert.ok(statements.some((row) => row.statement === insert), 'the insert is prepared once it ran twice');
+    const { rows: statements } = await database.query<{ statement: string }>(
+      'select statement from pg_prepared_statements',
+    );
+    assert.ok(
+      statements.some((row) => row.statement === insert),
+      'the insert is prepared once it ran twice',
+    );
 
     const select = 'select id, body from notes where id = any($1::int[]) order by id';
     const objects = [];
@@ -98,8 +117,20 @@ describe('PGlite on its own thread', () => {
       objects.push((await database.query(select, [[30, 31]])).rows);
       arrays.push((await database.query(select, [[30, 31]], { rowMode: 'array' })).rows);
     }
-    assert.deepEqual(objects, Array(3).fill([{ id: 30, body: 'note 30' }, { id: 31, body: 'note 31' }]));
-    assert.deepEqual(arrays, Array(3).fill([[30, 'note 30'], [31, 'note 31']]));
+    assert.deepEqual(
+      objects,
+      Array(3).fill([
+        { id: 30, body: 'note 30' },
+        { id: 31, body: 'note 31' },
+      ]),
+    );
+    assert.deepEqual(
+      arrays,
+      Array(3).fill([
+        [30, 'note 30'],
+        [31, 'note 31'],
+      ]),
+    );
 
     await assert.rejects(database.query(insert, [30, 'twice']), (error: Error) => {
       assert.ok(isUniqueViolation(error), 'a prepared statement fails with its SQLSTATE');
@@ -167,7 +198,8 @@ const nestedObject = (depth: number) => {
 };
 const depthOf = (value: unknown) => {
   let depth = 0;
-  for (let current = value; current !== null && typeof current === 'object'; current = (current as { a: unknown }).a) depth++;
+  for (let current = value; current !== null && typeof current === 'object'; current = (current as { a: unknown }).a)
+    depth++;
   return depth;
 };
 
@@ -199,7 +231,9 @@ describe('PGlite thread: what the engine cannot answer still gets an answer', ()
     assert.deepEqual(await keptRows(), [{ id: 1 }]);
   });
 
-  test('JSON nested deeper than the engine can parse fails with an error, and the database goes on', { timeout: 30_000 }, async () => {
+  test('JSON nested deeper than the engine can parse fails with an error, and the database goes on', {
+    timeout: 30_000,
+  }, async () => {
     await assert.rejects(database.query('select $1::jsonb as value', [nestedJson(100_000)]), (error: Error) => {
       assert.ok(error instanceof EmbeddedDatabaseFailure, String(error));
       assert.match(error.message, /PostgreSQL failed inside the embedded database: Maximum call stack size exceeded/);
@@ -208,10 +242,16 @@ describe('PGlite thread: what the engine cannot answer still gets an answer', ()
     assert.deepEqual(await keptRows(), [{ id: 1 }], 'restarted on its data');
   });
 
-  test('a database answering nothing in time fails the statements in flight and restarts on its data', { timeout: 30_000 }, async () => {
+  test('a database answering nothing in time fails the statements in flight and restarts on its data', {
+    timeout: 30_000,
+  }, async () => {
     const heard: string[] = [];
     let relistened = 0;
-    await database.listen('after_restart', (payload) => heard.push(payload), () => relistened++);
+    await database.listen(
+      'after_restart',
+      (payload) => heard.push(payload),
+      () => relistened++,
+    );
     database.setRequestTimeout(2_000);
     const stuck = database.query('select pg_sleep(60)');
     const behind = database.query('insert into kept values (2)');
@@ -219,7 +259,10 @@ describe('PGlite thread: what the engine cannot answer still gets an answer', ()
       for (const statement of [stuck, behind]) {
         await assert.rejects(statement, (error: Error) => {
           assert.ok(error instanceof EmbeddedDatabaseFailure, String(error));
-          assert.match(error.message, /answered nothing for 2000 ms while statements waited \(CHORUS_STATEMENT_TIMEOUT_MS\); its thread is restarted/);
+          assert.match(
+            error.message,
+            /answered nothing for 2000 ms while statements waited \(CHORUS_STATEMENT_TIMEOUT_MS\); its thread is restarted/,
+          );
           return true;
         });
       }

@@ -58,7 +58,10 @@ type Row = {
 };
 
 // Just enough of a PNG for its signature: files are told apart by their first bytes.
-const PNG = Uint8Array.from({ length: 64 }, (_, index) => [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a][index] ?? 0x2a);
+const PNG = Uint8Array.from(
+  { length: 64 },
+  (_, index) => [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a][index] ?? 0x2a,
+);
 
 const userMessage = (text: string, ...extraParts: object[]) => ({
   id: crypto.randomUUID(),
@@ -81,7 +84,10 @@ for (const kind of testBackends()) {
       const db = server.runtime.database.db;
       await seedModels(db);
       // The offline model may be sent an image, so a conversation can hold a file its readers may fetch.
-      await db.update(models).set({ capabilities: ['vision'] }).where(eq(models.id, 'local:echo'));
+      await db
+        .update(models)
+        .set({ capabilities: ['vision'] })
+        .where(eq(models.id, 'local:echo'));
       await server.runtime.modelCache.refresh();
       // The first to sign up is the site admin.
       const admin = await signUp(server, 'Site Admin');
@@ -123,7 +129,14 @@ for (const kind of testBackends()) {
       const { id } = await store.conversations.create({ actor: owner, title, visibility, modelIds });
       await store.participants.add({ actor: owner, conversationId: id, userId: people.member.id, role: 'member' });
       const invite = await store.invites.create({ actor: owner, conversationId: id });
-      const fixture: ConversationFixture = { id, visibility, title, marker, inviteId: invite.id, inviteToken: invite.token };
+      const fixture: ConversationFixture = {
+        id,
+        visibility,
+        title,
+        marker,
+        inviteId: invite.id,
+        inviteToken: invite.token,
+      };
       if (!options.turn) return fixture;
 
       const file = await upload(people.owner);
@@ -131,7 +144,12 @@ for (const kind of testBackends()) {
         body: {
           id,
           messages: [
-            userMessage(`words of ${marker}`, { type: 'file', url: file.url, mediaType: 'image/png', filename: 'plan.png' }),
+            userMessage(`words of ${marker}`, {
+              type: 'file',
+              url: file.url,
+              mediaType: 'image/png',
+              filename: 'plan.png',
+            }),
           ],
           modelIds: ['local:echo'],
         },
@@ -169,7 +187,8 @@ for (const kind of testBackends()) {
     };
     const uniqueModelId = () => `acme:matrix-${++modelCount}`;
 
-    const conversationPath = (conversation: ConversationFixture, rest = '') => `/api/conversations/${conversation.id}${rest}`;
+    const conversationPath = (conversation: ConversationFixture, rest = '') =>
+      `/api/conversations/${conversation.id}${rest}`;
     const ECHO = encodeURIComponent('local:echo');
 
     //                                       anonymous guest other owner admin
@@ -183,7 +202,12 @@ for (const kind of testBackends()) {
 
     const rows: Row[] = [
       // ---- the server, accounts and keys ----
-      { method: 'GET', route: '/api/health', expect: [200, 200, 200, 200, 200], probe: () => ({ path: '/api/health' }) },
+      {
+        method: 'GET',
+        route: '/api/health',
+        expect: [200, 200, 200, 200, 200],
+        probe: () => ({ path: '/api/health' }),
+      },
       { method: 'GET', route: '/api/me', expect: SIGNED_IN(200), probe: () => ({ path: '/api/me' }) },
       // Guests are refused keys: a key would outlive their throwaway session.
       {
@@ -204,7 +228,12 @@ for (const kind of testBackends()) {
       },
 
       // ---- models and chat ----
-      { method: 'GET', route: '/api/models', expect: [200, 200, 200, 200, 200], probe: () => ({ path: '/api/models' }) },
+      {
+        method: 'GET',
+        route: '/api/models',
+        expect: [200, 200, 200, 200, 200],
+        probe: () => ({ path: '/api/models' }),
+      },
       {
         method: 'POST',
         route: '/api/chat',
@@ -260,7 +289,9 @@ for (const kind of testBackends()) {
           const chat = await sendRaw(server.baseUrl, people.owner.client, 'POST', '/api/chat', {
             body: {
               id: conversation.id,
-              messages: [userMessage('a file', { type: 'file', url: file.url, mediaType: 'image/png', filename: 'plan.png' })],
+              messages: [
+                userMessage('a file', { type: 'file', url: file.url, mediaType: 'image/png', filename: 'plan.png' }),
+              ],
               modelIds: ['local:echo'],
             },
           });
@@ -271,16 +302,29 @@ for (const kind of testBackends()) {
 
       // ---- the OpenAI-compatible API ----
       { method: 'GET', route: '/v1/models', expect: SIGNED_IN(200), probe: () => ({ path: '/v1/models' }) },
-      { method: 'GET', route: '/v1/models/{id}', expect: SIGNED_IN(200), probe: () => ({ path: `/v1/models/${ECHO}` }) },
+      {
+        method: 'GET',
+        route: '/v1/models/{id}',
+        expect: SIGNED_IN(200),
+        probe: () => ({ path: `/v1/models/${ECHO}` }),
+      },
       {
         method: 'POST',
         route: '/v1/chat/completions',
         expect: SIGNED_IN(200),
-        probe: () => ({ path: '/v1/chat/completions', body: { model: 'local:echo', messages: [{ role: 'user', content: 'hello' }] } }),
+        probe: () => ({
+          path: '/v1/chat/completions',
+          body: { model: 'local:echo', messages: [{ role: 'user', content: 'hello' }] },
+        }),
       },
 
       // ---- conversations ----
-      { method: 'GET', route: '/api/conversations', expect: SIGNED_IN(200), probe: () => ({ path: '/api/conversations' }) },
+      {
+        method: 'GET',
+        route: '/api/conversations',
+        expect: SIGNED_IN(200),
+        probe: () => ({ path: '/api/conversations' }),
+      },
       {
         method: 'GET',
         route: '/api/conversations/{id}',
@@ -324,14 +368,19 @@ for (const kind of testBackends()) {
         route: '/api/conversations/{id}/messages/{messageId}/vote',
         expect: OWNER_ONLY(200),
         whenPublic: OWNER_WRITES(200),
-        probe: ({ conversation }) => ({ path: conversationPath(conversation, `/messages/${conversation.replyId}/vote`), body: { value: 'up' } }),
+        probe: ({ conversation }) => ({
+          path: conversationPath(conversation, `/messages/${conversation.replyId}/vote`),
+          body: { value: 'up' },
+        }),
       },
       {
         method: 'DELETE',
         route: '/api/conversations/{id}/messages/{messageId}/vote',
         expect: OWNER_ONLY(204),
         whenPublic: OWNER_WRITES(204),
-        probe: ({ conversation }) => ({ path: conversationPath(conversation, `/messages/${conversation.replyId}/vote`) }),
+        probe: ({ conversation }) => ({
+          path: conversationPath(conversation, `/messages/${conversation.replyId}/vote`),
+        }),
       },
       {
         method: 'GET',
@@ -355,14 +404,20 @@ for (const kind of testBackends()) {
         expect: OWNER_ONLY(201),
         whenPublic: OWNER_WRITES(201),
         fresh: 'without models',
-        probe: ({ conversation }) => ({ path: conversationPath(conversation, '/models'), body: { modelId: 'local:echo' } }),
+        probe: ({ conversation }) => ({
+          path: conversationPath(conversation, '/models'),
+          body: { modelId: 'local:echo' },
+        }),
       },
       {
         method: 'PATCH',
         route: '/api/conversations/{id}/models/{modelId}',
         expect: OWNER_ONLY(200),
         whenPublic: OWNER_WRITES(200),
-        probe: ({ conversation }) => ({ path: conversationPath(conversation, `/models/${ECHO}`), body: { isActive: true } }),
+        probe: ({ conversation }) => ({
+          path: conversationPath(conversation, `/models/${ECHO}`),
+          body: { isActive: true },
+        }),
       },
       {
         method: 'DELETE',
@@ -377,7 +432,10 @@ for (const kind of testBackends()) {
         route: '/api/conversations/{id}/models/order',
         expect: OWNER_ONLY(200),
         whenPublic: OWNER_WRITES(200),
-        probe: ({ conversation }) => ({ path: conversationPath(conversation, '/models/order'), body: { modelIds: ['local:echo'] } }),
+        probe: ({ conversation }) => ({
+          path: conversationPath(conversation, '/models/order'),
+          body: { modelIds: ['local:echo'] },
+        }),
       },
 
       // ---- the people of a conversation ----
@@ -421,7 +479,10 @@ for (const kind of testBackends()) {
         expect: OWNER_ONLY(200),
         whenPublic: OWNER_WRITES(200),
         fresh: true,
-        probe: ({ conversation }) => ({ path: conversationPath(conversation, '/transfer'), body: { userId: people.member.id } }),
+        probe: ({ conversation }) => ({
+          path: conversationPath(conversation, '/transfer'),
+          body: { userId: people.member.id },
+        }),
       },
 
       // ---- invitations ----
@@ -458,21 +519,36 @@ for (const kind of testBackends()) {
       },
 
       // ---- the admin API ----
-      { method: 'GET', route: '/api/admin/models', expect: ADMIN_ONLY(200), probe: () => ({ path: '/api/admin/models' }) },
+      {
+        method: 'GET',
+        route: '/api/admin/models',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/models' }),
+      },
       {
         method: 'POST',
         route: '/api/admin/models',
         expect: ADMIN_ONLY(201),
         probe: () => ({ path: '/api/admin/models', body: sampleModel(uniqueModelId().slice('acme:'.length)) }),
       },
-      { method: 'GET', route: '/api/admin/models/export', expect: ADMIN_ONLY(200), probe: () => ({ path: '/api/admin/models/export' }) },
+      {
+        method: 'GET',
+        route: '/api/admin/models/export',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/models/export' }),
+      },
       {
         method: 'POST',
         route: '/api/admin/models/import',
         expect: ADMIN_ONLY(200),
         probe: () => ({ path: '/api/admin/models/import?dryRun=1', body: [sampleModel('imported')] }),
       },
-      { method: 'GET', route: '/api/admin/models/{id}', expect: ADMIN_ONLY(200), probe: () => ({ path: adminPath('local:echo') }) },
+      {
+        method: 'GET',
+        route: '/api/admin/models/{id}',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: adminPath('local:echo') }),
+      },
       {
         method: 'PATCH',
         route: '/api/admin/models/{id}',
@@ -525,15 +601,25 @@ for (const kind of testBackends()) {
         method: 'POST',
         route: '/api/admin/models/reprice',
         expect: ADMIN_ONLY(200),
-        probe: () => ({ path: '/api/admin/models/reprice', body: { since: new Date(Date.now() - 3_600_000).toISOString() } }),
+        probe: () => ({
+          path: '/api/admin/models/reprice',
+          body: { since: new Date(Date.now() - 3_600_000).toISOString() },
+        }),
       },
       {
         method: 'GET',
         route: '/api/admin/usage',
         expect: ADMIN_ONLY(200),
-        probe: () => ({ path: `/api/admin/usage?from=${new Date(Date.now() - 3_600_000).toISOString().slice(0, 10)}&groupBy=user` }),
+        probe: () => ({
+          path: `/api/admin/usage?from=${new Date(Date.now() - 3_600_000).toISOString().slice(0, 10)}&groupBy=user`,
+        }),
       },
-      { method: 'GET', route: '/api/admin/config', expect: ADMIN_ONLY(200), probe: () => ({ path: '/api/admin/config' }) },
+      {
+        method: 'GET',
+        route: '/api/admin/config',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/config' }),
+      },
       {
         method: 'PUT',
         route: '/api/admin/config/{key}',
@@ -569,13 +655,21 @@ for (const kind of testBackends()) {
         const problem = problemOf(answer, expected[index]!, { actor, visibility, conversation });
         if (problem) problems.push(`${actor}: ${problem}`);
       }
-      assert.deepEqual(problems, [], `${row.method} ${row.route} on a ${visibility} conversation:\n  ${problems.join('\n  ')}`);
+      assert.deepEqual(
+        problems,
+        [],
+        `${row.method} ${row.route} on a ${visibility} conversation:\n  ${problems.join('\n  ')}`,
+      );
     }
 
     function problemOf(
       answer: RawAnswer,
       expected: number,
-      { actor, visibility, conversation }: { actor: ActorName; visibility: Visibility; conversation: ConversationFixture },
+      {
+        actor,
+        visibility,
+        conversation,
+      }: { actor: ActorName; visibility: Visibility; conversation: ConversationFixture },
     ): string | undefined {
       const shown = `${answer.status} ${answer.text.slice(0, 300)}`;
       if (answer.status !== expected) return `expected ${expected}, got ${shown}`;
@@ -585,7 +679,9 @@ for (const kind of testBackends()) {
         } catch (error) {
           return (error as Error).message;
         }
-        const leaked = [conversation.title, conversation.marker, ...privateData()].find((text) => answer.text.includes(text));
+        const leaked = [conversation.title, conversation.marker, ...privateData()].find((text) =>
+          answer.text.includes(text),
+        );
         if (leaked) return `the refusal shows ${leaked}: ${shown}`;
       }
       if (visibility === 'private' && actor !== 'owner') {
@@ -595,7 +691,8 @@ for (const kind of testBackends()) {
       return undefined;
     }
 
-    const describeStatuses = (statuses: Statuses) => ACTORS.map((actor, index) => `${actor} ${statuses[index]}`).join(', ');
+    const describeStatuses = (statuses: Statuses) =>
+      ACTORS.map((actor, index) => `${actor} ${statuses[index]}`).join(', ');
 
     test('every operation of /api/openapi.json has a row here, and every row is a documented operation', async () => {
       const document = await sendRaw(server.baseUrl, null, 'GET', '/api/openapi.json');
@@ -635,7 +732,10 @@ for (const kind of testBackends()) {
           });
           assert.equal(answer.status, 403, answer.text);
           assertErrorBody(answer, 'cross-site refusal');
-          assert.match(answer.json.error.message, /must come from this app's own pages, not from http:\/\/elsewhere\.chorus\.test/);
+          assert.match(
+            answer.json.error.message,
+            /must come from this app's own pages, not from http:\/\/elsewhere\.chorus\.test/,
+          );
         });
       }
     });

@@ -120,13 +120,24 @@ for (const kind of testBackends()) {
         await client.post('/api/auth/sign-up/email', { email: 'missing@example.com' }),
         await client.post('/api/auth/sign-up/email', { email: 'not an email', password: PASSWORD, name: 'X' }),
         await client.post('/api/auth/sign-up/email', { email: 'short@example.com', password: 'short', name: 'X' }),
-        await client.post('/api/auth/sign-up/email', { email: 'long@example.com', password: PASSWORD, name: 'x'.repeat(101) }),
-        await client.post('/api/auth/sign-up/email', { email: `${'x'.repeat(250)}@example.com`, password: PASSWORD, name: 'X' }),
+        await client.post('/api/auth/sign-up/email', {
+          email: 'long@example.com',
+          password: PASSWORD,
+          name: 'x'.repeat(101),
+        }),
+        await client.post('/api/auth/sign-up/email', {
+          email: `${'x'.repeat(250)}@example.com`,
+          password: PASSWORD,
+          name: 'X',
+        }),
         await client.post('/api/auth/sign-in/email', {}),
         await client.request('POST', '/api/auth/sign-in/email', 'not json'),
       ];
       for (const response of cases) {
-        assert.ok(response.status >= 400 && response.status < 500, `${response.status} ${JSON.stringify(response.body)}`);
+        assert.ok(
+          response.status >= 400 && response.status < 500,
+          `${response.status} ${JSON.stringify(response.body)}`,
+        );
         assert.equal(typeof response.body.error.code, 'string');
         assert.equal(typeof response.body.error.message, 'string');
       }

@@ -18,7 +18,10 @@ for (const kind of testBackends()) {
       await server.runtime.modelCache.refresh();
       admin = new TestClient(server.baseUrl);
       user = new TestClient(server.baseUrl);
-      for (const [client, email] of [[admin, 'admin'], [user, 'user']] as const) {
+      for (const [client, email] of [
+        [admin, 'admin'],
+        [user, 'user'],
+      ] as const) {
         const signUp = await client.post('/api/auth/sign-up/email', {
           email: `${email}-${kind}@example.test`,
           password: 'a long enough password',
@@ -33,7 +36,8 @@ for (const kind of testBackends()) {
       const response = await client.get('/api/models');
       return (response.body.models as { id: string }[]).map((model) => model.id);
     };
-    const setSource = (value: unknown) => admin.request('PUT', '/api/admin/config/models.source', JSON.stringify({ value }));
+    const setSource = (value: unknown) =>
+      admin.request('PUT', '/api/admin/config/models.source', JSON.stringify({ value }));
     const until = async (condition: () => Promise<boolean>) => {
       for (let tries = 0; !(await condition()); tries++) {
         assert.ok(tries < 200, 'took more than 2 s');
@@ -63,7 +67,9 @@ for (const kind of testBackends()) {
         [{ mode: 'database' }, { mode: 'static' }],
       );
       const listed = await admin.get('/api/admin/config');
-      assert.deepEqual(listed.body.items.find((item: { key: string }) => item.key === 'models.source').value, { mode: 'database' });
+      assert.deepEqual(listed.body.items.find((item: { key: string }) => item.key === 'models.source').value, {
+        mode: 'database',
+      });
     });
 
     test('a value the program could not use is refused naming the problem; only admins change config', async () => {
@@ -72,9 +78,17 @@ for (const kind of testBackends()) {
       assert.match(badPercentage.body.error.message, /percentage/);
       const badMode = await setSource({ mode: 'sometimes' });
       assert.equal(badMode.status, 400);
-      const badLimits = await admin.request('PUT', '/api/admin/config/limits.messagesPerDay', JSON.stringify({ value: { guest: -1 } }));
+      const badLimits = await admin.request(
+        'PUT',
+        '/api/admin/config/limits.messagesPerDay',
+        JSON.stringify({ value: { guest: -1 } }),
+      );
       assert.equal(badLimits.status, 400);
-      assert.equal((await user.request('PUT', '/api/admin/config/models.source', JSON.stringify({ value: { mode: 'static' } }))).status, 403);
+      assert.equal(
+        (await user.request('PUT', '/api/admin/config/models.source', JSON.stringify({ value: { mode: 'static' } })))
+          .status,
+        403,
+      );
       assert.equal((await user.get('/api/admin/config')).status, 403);
       assert.equal((await new TestClient(server.baseUrl).get('/api/admin/config')).status, 401);
     });

@@ -29,7 +29,8 @@ const sample = (providerModelId: string, overrides: Record<string, unknown> = {}
   ...overrides,
 });
 
-const ok = (response: JsonResponse, status = 200) => assert.equal(response.status, status, JSON.stringify(response.body));
+const ok = (response: JsonResponse, status = 200) =>
+  assert.equal(response.status, status, JSON.stringify(response.body));
 
 for (const kind of testBackends()) {
   describe(`the admin model API on ${kind}`, () => {
@@ -75,7 +76,8 @@ for (const kind of testBackends()) {
       await fake?.close();
     });
 
-    const patch = (client: TestClient, target: string, body: unknown) => client.request('PATCH', target, JSON.stringify(body));
+    const patch = (client: TestClient, target: string, body: unknown) =>
+      client.request('PATCH', target, JSON.stringify(body));
 
     /** A new conversation with one question to these models, as the plain user; waits for the replies. */
     async function chat(modelIds: string[], text = 'hello') {
@@ -134,7 +136,10 @@ for (const kind of testBackends()) {
       assert.equal((await admin.get(path('acme:authz'))).body.version, 1);
       for (const route of routes) {
         const allowed = await send(admin, route);
-        assert.ok(allowed.status >= 200 && allowed.status < 300, `${route[0]} ${route[1]}: ${allowed.status} ${JSON.stringify(allowed.body)}`);
+        assert.ok(
+          allowed.status >= 200 && allowed.status < 300,
+          `${route[0]} ${route[1]}: ${allowed.status} ${JSON.stringify(allowed.body)}`,
+        );
       }
       // An API key of a plain user is no way around it.
       const scripted = new TestClient(server.baseUrl, { bearer: userKey });
@@ -168,10 +173,16 @@ for (const kind of testBackends()) {
       assert.equal(model.body.id, OPENROUTER_ID);
       assert.equal(model.body.providerModelId, 'google/gemini-2.5-pro');
       ok(await admin.get(path(OPENROUTER_ID, '/history')));
-      const edited = await patch(admin, path(OPENROUTER_ID), { updates: { description: 'Google, through OpenRouter' } });
+      const edited = await patch(admin, path(OPENROUTER_ID), {
+        updates: { description: 'Google, through OpenRouter' },
+      });
       ok(edited);
       assert.equal(edited.body.model.description, 'Google, through OpenRouter');
-      assert.equal((await admin.get(`/api/admin/models/${OPENROUTER_ID}`)).status, 404, 'unencoded, the slash splits the path');
+      assert.equal(
+        (await admin.get(`/api/admin/models/${OPENROUTER_ID}`)).status,
+        404,
+        'unencoded, the slash splits the path',
+      );
       const exported = await admin.get('/api/admin/models/export');
       ok(exported);
       assert.ok(Array.isArray(exported.body));
@@ -203,7 +214,11 @@ for (const kind of testBackends()) {
       const cheaper = await patch(admin, target, { updates: { pricing: { input: 0.8 } }, reason: 'price drop' });
       ok(cheaper);
       assert.equal(cheaper.body.model.version, 2);
-      assert.deepEqual(cheaper.body.model.pricing, { input: 0.8, output: 4, cacheRead: 0.5 }, 'only the named price changed');
+      assert.deepEqual(
+        cheaper.body.model.pricing,
+        { input: 0.8, output: 4, cacheRead: 0.5 },
+        'only the named price changed',
+      );
       assert.deepEqual(cheaper.body.changes, [{ field: 'pricing.input', oldValue: 1, newValue: 0.8 }]);
 
       const renamed = await patch(admin, target, {
@@ -299,7 +314,10 @@ for (const kind of testBackends()) {
       const deprecated = await all('status=deprecated&limit=100');
       assert.ok(deprecated.length > 0 && deprecated.every((model) => model.status === 'deprecated'));
       const several = await all('status=deprecated&status=disabled&limit=100');
-      assert.ok(several.length >= deprecated.length && several.every((model) => ['deprecated', 'disabled'].includes(model.status)));
+      assert.ok(
+        several.length >= deprecated.length &&
+          several.every((model) => ['deprecated', 'disabled'].includes(model.status)),
+      );
       const openrouter = await all('provider=openrouter&limit=100');
       assert.ok(openrouter.some((model) => model.id === OPENROUTER_ID));
       assert.ok(openrouter.every((model) => model.provider === 'openrouter'));
@@ -307,7 +325,9 @@ for (const kind of testBackends()) {
       assert.ok(seeing.length > 0);
       assert.ok(seeing.every((model) => model.capabilities.includes('vision') && model.capabilities.includes('pdf')));
       const gemini = await all('search=GEMINI&limit=100');
-      assert.ok(gemini.length > 0 && gemini.every((model) => /gemini/i.test(`${model.id} ${model.name} ${model.displayName}`)));
+      assert.ok(
+        gemini.length > 0 && gemini.every((model) => /gemini/i.test(`${model.id} ${model.name} ${model.displayName}`)),
+      );
 
       const walked: string[] = [];
       let cursor: string | null = null;
@@ -319,7 +339,10 @@ for (const kind of testBackends()) {
         walked.push(...page.body.items.map((model: { id: string }) => model.id));
         cursor = page.body.nextCursor;
       } while (cursor);
-      assert.deepEqual(walked, openrouter.map((model) => model.id));
+      assert.deepEqual(
+        walked,
+        openrouter.map((model) => model.id),
+      );
 
       assert.equal((await admin.get('/api/admin/models?status=retired')).status, 400);
       assert.equal((await admin.get('/api/admin/models?cursor=garbage')).status, 400);
@@ -367,7 +390,10 @@ for (const kind of testBackends()) {
       assert.deepEqual(again.body.changes, [], 'already disabled: nothing to change');
       assert.equal(again.body.model.version, 2);
 
-      const deleted = await admin.request('DELETE', `${path('acme:doomed')}?reason=${encodeURIComponent('never used')}`);
+      const deleted = await admin.request(
+        'DELETE',
+        `${path('acme:doomed')}?reason=${encodeURIComponent('never used')}`,
+      );
       assert.equal(deleted.status, 204);
       assert.equal((await admin.get(path('acme:doomed'))).status, 404);
       const history = (await admin.get(path('acme:doomed', '/history'))).body.items;
@@ -391,7 +417,9 @@ for (const kind of testBackends()) {
       assert.equal(refused.status, 400);
       assert.equal(refused.body.error.code, 'invalid_input');
       assert.match(refused.body.error.message, /nothing was imported/);
-      const problems = refused.body.error.details.map(({ index, field }: { index: number; field: string }) => `${index}:${field}`);
+      const problems = refused.body.error.details.map(
+        ({ index, field }: { index: number; field: string }) => `${index}:${field}`,
+      );
       assert.deepEqual(problems.sort(), ['2:name', '2:pricing.input', '3:id', '4:id'].sort());
       for (const id of ['acme:import-one', 'acme:import-two']) {
         assert.equal((await admin.get(path(id))).status, 404, `${id} was not written`);
@@ -403,7 +431,11 @@ for (const kind of testBackends()) {
     test('import with dryRun says what would be created, changed and unchanged, and writes nothing', async () => {
       ok(await admin.post('/api/admin/models', sample('planned')), 201);
       ok(await admin.post('/api/admin/models', sample('kept')), 201);
-      const entries = [sample('planned', { pricing: { input: 2, output: 4, cacheRead: 0.5 } }), sample('kept'), sample('fresh')];
+      const entries = [
+        sample('planned', { pricing: { input: 2, output: 4, cacheRead: 0.5 } }),
+        sample('kept'),
+        sample('fresh'),
+      ];
       const planned = await admin.post('/api/admin/models/import?dryRun=1', entries);
       ok(planned);
       assert.deepEqual(planned.body, {
@@ -431,7 +463,10 @@ for (const kind of testBackends()) {
       const exported = await admin.get('/api/admin/models/export');
       ok(exported);
       assert.ok(exported.body.length > 70);
-      assert.ok(!('version' in exported.body[0]) && !('createdAt' in exported.body[0]), 'the import shape, no bookkeeping');
+      assert.ok(
+        !('version' in exported.body[0]) && !('createdAt' in exported.body[0]),
+        'the import shape, no bookkeeping',
+      );
       const reimported = await admin.post('/api/admin/models/import', exported.body);
       ok(reimported);
       assert.deepEqual(reimported.body.created, []);
@@ -456,13 +491,17 @@ for (const kind of testBackends()) {
       ok(await patch(admin, target, { updates: { pricing: { input: 2, output: 8, cacheRead: null } } }));
       const first = await chat(['fake:priced'], 'first question');
       assert.equal(first.status, 200);
-      const [firstReply] = (await storedReplies(first.conversationId)).filter((message) => message.role === 'assistant');
+      const [firstReply] = (await storedReplies(first.conversationId)).filter(
+        (message) => message.role === 'assistant',
+      );
       assert.equal(firstReply!.costUsd, (1000 * 2 + 500 * 8) / 1e6);
 
       const raised = await patch(admin, target, { updates: { pricing: { input: 4 } }, reason: 'price rise' });
       ok(raised);
       const second = await chat(['fake:priced'], 'second question');
-      const [secondReply] = (await storedReplies(second.conversationId)).filter((message) => message.role === 'assistant');
+      const [secondReply] = (await storedReplies(second.conversationId)).filter(
+        (message) => message.role === 'assistant',
+      );
       assert.equal(secondReply!.costUsd, (1000 * 4 + 500 * 8) / 1e6, 'the new price, at once');
       assert.equal(secondReply!.modelVersion, raised.body.model.version);
       assert.equal(firstReply!.modelVersion, raised.body.model.version - 1);
@@ -505,7 +544,13 @@ for (const kind of testBackends()) {
         const response = await admin.get(`/api/admin/usage?from=${encodeURIComponent(from)}&groupBy=${groupBy}`);
         ok(response);
         assert.equal(response.body.groupBy, groupBy);
-        return response.body.rows as { key: string; messages: number; inputTokens: number; outputTokens: number; costUsd: number }[];
+        return response.body.rows as {
+          key: string;
+          messages: number;
+          inputTokens: number;
+          outputTokens: number;
+          costUsd: number;
+        }[];
       };
 
       const byModel = await usage('model');
@@ -524,7 +569,10 @@ for (const kind of testBackends()) {
         [[userId, 4]],
       );
       const byDay = await usage('day');
-      assert.equal(byDay.reduce((sum, row) => sum + row.messages, 0), 4);
+      assert.equal(
+        byDay.reduce((sum, row) => sum + row.messages, 0),
+        4,
+      );
       assert.match(byDay[0]!.key, /^\d{4}-\d{2}-\d{2}$/);
 
       assert.equal((await admin.get(`/api/admin/usage?from=${encodeURIComponent(from)}&groupBy=week`)).status, 400);

@@ -21,7 +21,15 @@ type Person = { id: string; client: TestClient };
 
 const modelRow = (id: string, status: 'active' | 'deprecated' = 'active') => {
   const [provider, providerModelId] = [id.slice(0, id.indexOf(':')), id.slice(id.indexOf(':') + 1)];
-  return { id, provider, providerModelId, name: providerModelId, contextWindow: 8_000, pricing: { input: 1, output: 2 }, status };
+  return {
+    id,
+    provider,
+    providerModelId,
+    name: providerModelId,
+    contextWindow: 8_000,
+    pricing: { input: 1, output: 2 },
+    status,
+  };
 };
 
 for (const kind of testBackends()) {
@@ -44,7 +52,11 @@ for (const kind of testBackends()) {
     const signUp = async (): Promise<Person> => {
       const client = new TestClient(server.baseUrl);
       const email = `person-${++people}-${kind}@example.test`;
-      const response = await client.post('/api/auth/sign-up/email', { email, password: PASSWORD, name: `Person ${people}` });
+      const response = await client.post('/api/auth/sign-up/email', {
+        email,
+        password: PASSWORD,
+        name: `Person ${people}`,
+      });
       assert.equal(response.status, 200, JSON.stringify(response.body));
       return { id: response.body.user.id, client };
     };
@@ -88,7 +100,11 @@ for (const kind of testBackends()) {
         settings: {},
       });
       assert.equal(typeof echo.name, 'string');
-      const slashed = await add(owner, id, SLASHED, { persona: 'the sceptic', temperature: 0.3, systemPrompt: 'Doubt.' });
+      const slashed = await add(owner, id, SLASHED, {
+        persona: 'the sceptic',
+        temperature: 0.3,
+        systemPrompt: 'Doubt.',
+      });
       assert.equal(slashed.position, 1);
       assert.equal(slashed.name, 'test-lab/model-one');
       assert.deepEqual(slashed.settings, { persona: 'the sceptic', temperature: 0.3, systemPrompt: 'Doubt.' });
@@ -183,7 +199,13 @@ for (const kind of testBackends()) {
       const id = await newConversation(owner);
       await add(owner, id, 'local:echo');
       await add(owner, id, SLASHED);
-      const wrongOrders = [[], ['local:echo'], ['local:echo', SLASHED, SLASHED], ['local:echo', SLASHED, SLASHED_TOO], [SLASHED, SLASHED]];
+      const wrongOrders = [
+        [],
+        ['local:echo'],
+        ['local:echo', SLASHED, SLASHED],
+        ['local:echo', SLASHED, SLASHED_TOO],
+        [SLASHED, SLASHED],
+      ];
       for (const modelIds of wrongOrders) {
         const response = await send(owner, 'PUT', `${modelsPath(id)}/order`, { modelIds });
         assert.equal(response.status, 400, `${JSON.stringify(modelIds)}: ${JSON.stringify(response.body)}`);
@@ -233,10 +255,22 @@ for (const kind of testBackends()) {
       ];
       for (const [method, path, body, status] of cases) {
         const response = await send(owner, method, path, body);
-        assert.equal(response.status, status, `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(response.body)}`);
+        assert.equal(
+          response.status,
+          status,
+          `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(response.body)}`,
+        );
       }
       assert.deepEqual(await listed(owner, id), [
-        { modelId: SLASHED, name: 'test-lab/model-one', displayName: null, avatar: null, position: 0, isActive: true, settings: {} },
+        {
+          modelId: SLASHED,
+          name: 'test-lab/model-one',
+          displayName: null,
+          avatar: null,
+          position: 0,
+          isActive: true,
+          settings: {},
+        },
       ]);
     });
 

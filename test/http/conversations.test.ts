@@ -28,7 +28,10 @@ for (const kind of testBackends()) {
       const db = server.runtime.database.db;
       await seedModels(db);
       // Priced, so a reply has a cost to show.
-      await db.update(models).set({ pricing: { input: 2, output: 8 } }).where(eq(models.id, 'local:echo'));
+      await db
+        .update(models)
+        .set({ pricing: { input: 2, output: 8 } })
+        .where(eq(models.id, 'local:echo'));
       await server.runtime.modelCache.refresh();
       owner = await signUp('owner');
       other = await signUp('other');
@@ -64,7 +67,8 @@ for (const kind of testBackends()) {
 
     const patch = (person: Person, id: string, body: unknown) =>
       person.client.request('PATCH', `/api/conversations/${id}`, JSON.stringify(body));
-    const put = (person: Person, path: string, body: unknown) => person.client.request('PUT', path, JSON.stringify(body));
+    const put = (person: Person, path: string, body: unknown) =>
+      person.client.request('PUT', path, JSON.stringify(body));
 
     /** A conversation with a question and the offline model's answer, newest first as the API pages them. */
     const answeredConversation = async (person: Person) => {
@@ -85,7 +89,11 @@ for (const kind of testBackends()) {
         anonymous.delete(`/api/conversations/${id}`),
         anonymous.get(`/api/conversations/${id}/messages`),
         anonymous.get(`/api/conversations/${id}/votes`),
-        anonymous.request('PUT', `/api/conversations/${id}/messages/${messageId}/vote`, JSON.stringify({ value: 'up' })),
+        anonymous.request(
+          'PUT',
+          `/api/conversations/${id}/messages/${messageId}/vote`,
+          JSON.stringify({ value: 'up' }),
+        ),
         anonymous.delete(`/api/conversations/${id}/messages/${messageId}/vote`),
       ];
       for (const response of await Promise.all(calls)) {
@@ -105,7 +113,11 @@ for (const kind of testBackends()) {
       // Three share one activity time: the page boundary falls among equal timestamps.
       const tie = new Date(Date.now() + 60_000);
       for (const conversation of created.slice(2, 5)) {
-        await store.messages.save({ actor, conversationId: conversation.id, messages: [{ role: 'user', content: 'later', createdAt: tie }] });
+        await store.messages.save({
+          actor,
+          conversationId: conversation.id,
+          messages: [{ role: 'user', content: 'later', createdAt: tie }],
+        });
       }
       await store.conversations.create({ actor: actorOf(await store.users.getById(other.id)), title: 'not yours' });
 
@@ -125,9 +137,21 @@ for (const kind of testBackends()) {
       const ids = seen.map((item) => item.id);
       assert.equal(new Set(ids).size, ids.length, 'no duplicates');
       assert.deepEqual([...ids].sort(), created.map((conversation) => conversation.id).sort(), 'no gaps, only mine');
-      const expected = [...seen].sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt) || b.id.localeCompare(a.id));
-      assert.deepEqual(ids, expected.map((item) => item.id), 'newest activity first, ties by id');
-      assert.deepEqual(ids.slice(0, 3).sort(), created.slice(2, 5).map((conversation) => conversation.id).sort());
+      const expected = [...seen].sort(
+        (a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt) || b.id.localeCompare(a.id),
+      );
+      assert.deepEqual(
+        ids,
+        expected.map((item) => item.id),
+        'newest activity first, ties by id',
+      );
+      assert.deepEqual(
+        ids.slice(0, 3).sort(),
+        created
+          .slice(2, 5)
+          .map((conversation) => conversation.id)
+          .sort(),
+      );
 
       const first = seen[0]!;
       assert.deepEqual(Object.keys(first).sort(), [
@@ -211,7 +235,10 @@ for (const kind of testBackends()) {
       assert.equal(new Set(seen.map((message) => message.id)).size, 6);
       const contents = seen.map((message: any) => message.content);
       assert.deepEqual([contents[5], contents[3], contents[1]], ['one', 'two', 'three'], 'newest first');
-      const stored = await server.runtime.database.db.select({ id: messages.id }).from(messages).where(eq(messages.conversationId, id));
+      const stored = await server.runtime.database.db
+        .select({ id: messages.id })
+        .from(messages)
+        .where(eq(messages.conversationId, id));
       assert.deepEqual(seen.map((message) => message.id).sort(), stored.map((row) => row.id).sort());
     });
 
@@ -335,10 +362,18 @@ for (const kind of testBackends()) {
       const read = await member.client.get(`/api/conversations/${id}`);
       assert.equal(read.body.role, 'member');
       assert.equal(read.body.participants.length, 2);
-      assert.equal((await put(member, `/api/conversations/${id}/messages/${answer.id}/vote`, { value: 'up' })).status, 200);
+      assert.equal(
+        (await put(member, `/api/conversations/${id}/messages/${answer.id}/vote`, { value: 'up' })).status,
+        200,
+      );
       assert.equal((await patch(member, id, { title: 'renamed' })).status, 403);
 
-      await server.runtime.store.participants.changeRole({ actor: ownerActor, conversationId: id, userId: member.id, role: 'admin' });
+      await server.runtime.store.participants.changeRole({
+        actor: ownerActor,
+        conversationId: id,
+        userId: member.id,
+        role: 'admin',
+      });
       assert.equal((await patch(member, id, { title: 'renamed by an admin' })).status, 200);
       assert.equal((await patch(member, id, { visibility: 'public' })).status, 403);
       assert.equal((await member.client.delete(`/api/conversations/${id}`)).status, 403);

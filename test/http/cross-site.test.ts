@@ -35,14 +35,26 @@ for (const kind of testBackends()) {
     /** A group of the owner's, `member` in it, with an invitation link. */
     async function group() {
       const { store } = server.runtime;
-      const conversation = await store.conversations.create({ actor: owner.actor, title: 'Our group', modelIds: ['local:echo'] });
-      await store.participants.add({ actor: owner.actor, conversationId: conversation.id, userId: member.id, role: 'member' });
+      const conversation = await store.conversations.create({
+        actor: owner.actor,
+        title: 'Our group',
+        modelIds: ['local:echo'],
+      });
+      await store.participants.add({
+        actor: owner.actor,
+        conversationId: conversation.id,
+        userId: member.id,
+        role: 'member',
+      });
       const invite = await store.invites.create({ actor: owner.actor, conversationId: conversation.id });
       return { id: conversation.id, token: invite.token };
     }
 
     const from = (origin: string | null, person: Person, method: string, path: string, request: RawRequest = {}) =>
-      sendRaw(server.baseUrl, person.client, method, path, { ...request, headers: { ...request.headers, ...(origin ? { origin } : {}) } });
+      sendRaw(server.baseUrl, person.client, method, path, {
+        ...request,
+        headers: { ...request.headers, ...(origin ? { origin } : {}) },
+      });
 
     const isMember = async (conversationId: string, person: Person) =>
       (await server.runtime.store.participants.roleOf(conversationId, person.id)) !== undefined;
@@ -71,12 +83,18 @@ for (const kind of testBackends()) {
       const { id } = await group();
       const stop = await from(SIBLING, owner, 'POST', `/api/chat/${id}/stop`);
       assert.equal(stop.status, 403, stop.text);
-      const rename = await from(SIBLING, owner, 'PATCH', `/api/conversations/${id}`, { body: { title: 'Renamed elsewhere' } });
+      const rename = await from(SIBLING, owner, 'PATCH', `/api/conversations/${id}`, {
+        body: { title: 'Renamed elsewhere' },
+      });
       assert.equal(rename.status, 403, rename.text);
       const removed = await from(SIBLING, owner, 'DELETE', `/api/conversations/${id}`);
       assert.equal(removed.status, 403, removed.text);
       const chat = await from(SIBLING, owner, 'POST', '/api/chat', {
-        body: { id, message: { id: crypto.randomUUID(), role: 'user', parts: [{ type: 'text', text: 'hi' }] }, modelIds: ['local:echo'] },
+        body: {
+          id,
+          message: { id: crypto.randomUUID(), role: 'user', parts: [{ type: 'text', text: 'hi' }] },
+          modelIds: ['local:echo'],
+        },
       });
       assert.equal(chat.status, 403, chat.text);
       const signOut = await from(SIBLING, owner, 'POST', '/api/auth/sign-out', { body: {} });
@@ -84,7 +102,11 @@ for (const kind of testBackends()) {
       const { store } = server.runtime;
       const conversation = await store.conversations.get({ actor: owner.actor, id, level: 'read' });
       assert.equal(conversation.title, 'Our group');
-      assert.equal((await store.messages.page({ actor: owner.actor, conversationId: id })).items.length, 0, 'no message sent');
+      assert.equal(
+        (await store.messages.page({ actor: owner.actor, conversationId: id })).items.length,
+        0,
+        'no message sent',
+      );
     });
 
     test("without an Origin, the Referer says which page sent it: the app's own is let through, another's is not", async () => {
@@ -95,7 +117,11 @@ for (const kind of testBackends()) {
           'content-type': 'application/json',
         };
         if (referer) headers.referer = referer;
-        return fetch(`${server.baseUrl}/api/conversations/${id}`, { method: 'PATCH', headers, body: JSON.stringify({ title: 'Renamed' }) });
+        return fetch(`${server.baseUrl}/api/conversations/${id}`, {
+          method: 'PATCH',
+          headers,
+          body: JSON.stringify({ title: 'Renamed' }),
+        });
       };
       assert.equal((await noOrigin(`${TEST_PUBLIC_URL}/c/${id}`)).status, 200);
       const elsewhere = await noOrigin(`${SIBLING}/some/page`);
@@ -103,7 +129,10 @@ for (const kind of testBackends()) {
       assert.match(((await elsewhere.json()) as { error: { message: string } }).error.message, CROSS_SITE);
       const unknown = await noOrigin(null);
       assert.equal(unknown.status, 403);
-      assert.match(((await unknown.json()) as { error: { message: string } }).error.message, /must say which page sent it \(Origin or Referer\)/);
+      assert.match(
+        ((await unknown.json()) as { error: { message: string } }).error.message,
+        /must say which page sent it \(Origin or Referer\)/,
+      );
     });
 
     test('reads need no proof of where they come from', async () => {
@@ -121,7 +150,10 @@ for (const kind of testBackends()) {
         body: JSON.stringify({ title: 'Renamed by a script' }),
       });
       assert.equal(renamed.status, 200);
-      const bare = await fetch(`${server.baseUrl}/api/chat/${id}/stop`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
+      const bare = await fetch(`${server.baseUrl}/api/chat/${id}/stop`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}` },
+      });
       assert.equal(bare.status, 200);
     });
   });
@@ -136,7 +168,11 @@ for (const kind of testBackends()) {
 
     test('localhost and 127.0.0.1 at the port are both the app, other ports and hosts are not', async () => {
       const browser = new TestClient(server.baseUrl, { origin: 'http://localhost:4321' });
-      const signedUp = await browser.post('/api/auth/sign-up/email', { email: `local-${kind}@example.test`, password: 'a long enough password', name: 'Local' });
+      const signedUp = await browser.post('/api/auth/sign-up/email', {
+        email: `local-${kind}@example.test`,
+        password: 'a long enough password',
+        name: 'Local',
+      });
       assert.equal(signedUp.status, 200, JSON.stringify(signedUp.body));
       const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
       const createKey = (origin: string) =>

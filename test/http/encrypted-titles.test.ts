@@ -9,7 +9,7 @@ import { conversations } from '../../src/db/schema/index.ts';
 import { seedModels } from '../../src/models/seed.ts';
 import { readChat } from '../support/chat-stream.ts';
 import { testBackends } from '../support/database.ts';
-import { signUp, type Person } from '../support/people.ts';
+import { type Person, signUp } from '../support/people.ts';
 import { startTestServer, TestClient, type TestServer } from '../support/server.ts';
 
 for (const kind of testBackends()) {
@@ -38,7 +38,9 @@ for (const kind of testBackends()) {
         JSON.stringify({
           id,
           modelIds: ['local:echo'],
-          messages: [{ id: crypto.randomUUID(), role: 'user', parts: [{ type: 'text', text: 'Our secret launch plan' }] }],
+          messages: [
+            { id: crypto.randomUUID(), role: 'user', parts: [{ type: 'text', text: 'Our secret launch plan' }] },
+          ],
         }),
       );
       assert.equal(response.status, 200);
@@ -51,7 +53,11 @@ for (const kind of testBackends()) {
       assert.equal(listed.body.items.find((item: { id: string }) => item.id === id).title, 'Our secret launch plan');
       assert.equal((await ann.client.get(`/api/conversations/${id}`)).body.title, 'Our secret launch plan');
 
-      const renamed = await ann.client.request('PATCH', `/api/conversations/${id}`, JSON.stringify({ title: 'Renamed plan' }));
+      const renamed = await ann.client.request(
+        'PATCH',
+        `/api/conversations/${id}`,
+        JSON.stringify({ title: 'Renamed plan' }),
+      );
       assert.equal(renamed.status, 200);
       assert.equal(renamed.body.title, 'Renamed plan');
       assert.equal((await storedRow(id)).title, null);

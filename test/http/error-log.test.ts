@@ -2,12 +2,12 @@
 // failed — never the values it was sent, which hold people's messages. drizzle writes them into its error's
 // message and `params`, the embedded database's error keeps them too, PostgreSQL quotes them in `detail`/`where`.
 import assert from 'node:assert/strict';
-import { inspect } from 'node:util';
 import { describe, test } from 'node:test';
+import { inspect } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { handleError } from '../../src/http/errors.ts';
-import { testBackends, openTestDatabase } from '../support/database.ts';
+import { openTestDatabase, testBackends } from '../support/database.ts';
 
 const SECRET = 'words only the person who wrote them may read';
 

@@ -25,7 +25,11 @@ for (const kind of testBackends()) {
       const other = await signUp(server, 'Other Oz');
       readerKey = (await createApiKey(server.runtime.store, { actor: reader.actor, name: 'tabs' })).key;
       otherKey = (await createApiKey(server.runtime.store, { actor: other.actor, name: 'tabs' })).key;
-      const conversation = await server.runtime.store.conversations.create({ actor: reader.actor, title: 'Live', visibility: 'public' });
+      const conversation = await server.runtime.store.conversations.create({
+        actor: reader.actor,
+        title: 'Live',
+        visibility: 'public',
+      });
       conversationId = conversation.id;
     });
     after(() => server?.close());
@@ -52,7 +56,10 @@ for (const kind of testBackends()) {
       assert.equal(refused.status, 429);
       const body = (refused as { body: { error: { code: string; message: string } } }).body;
       assert.equal(body.error.code, 'rate_limited');
-      assert.match(body.error.message, new RegExp(`live event streams open, the most one person may hold at once \\(${CAP}\\)`));
+      assert.match(
+        body.error.message,
+        new RegExp(`live event streams open, the most one person may hold at once \\(${CAP}\\)`),
+      );
 
       const someoneElse = await open(otherKey);
       assert.equal(someoneElse.status, 200, 'the cap is per person');

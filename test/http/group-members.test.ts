@@ -77,7 +77,10 @@ for (const kind of testBackends()) {
       const response = await person.client.get(`/api/conversations/${conversationId}/participants`);
       assert.equal(response.status, 200, JSON.stringify(response.body));
       return Object.fromEntries(
-        response.body.participants.map((participant: { userId: string; role: string }) => [participant.userId, participant.role]),
+        response.body.participants.map((participant: { userId: string; role: string }) => [
+          participant.userId,
+          participant.role,
+        ]),
       );
     };
 
@@ -146,7 +149,14 @@ for (const kind of testBackends()) {
       const response = await members[0]!.client.get(`/api/conversations/${id}/participants`);
       assert.equal(response.status, 200);
       const [first, second] = response.body.participants;
-      assert.deepEqual(Object.keys(first).sort(), ['avatarUrl', 'displayName', 'joinedAt', 'role', 'userId', 'username']);
+      assert.deepEqual(Object.keys(first).sort(), [
+        'avatarUrl',
+        'displayName',
+        'joinedAt',
+        'role',
+        'userId',
+        'username',
+      ]);
       assert.deepEqual([first.userId, first.role, first.displayName], [owner.id, 'owner', owner.name]);
       assert.deepEqual([second.userId, second.role, second.displayName], [members[0]!.id, 'member', members[0]!.name]);
       assert.equal(typeof first.username, 'string');
@@ -271,7 +281,10 @@ for (const kind of testBackends()) {
       const { id, owner, members } = await group({ members: 2 });
       const [member, otherMember] = [members[0]!, members[1]!];
       const model = encodeURIComponent('local:echo');
-      assert.equal((await send(owner, 'POST', `/api/conversations/${id}/models`, { modelId: 'local:echo' })).status, 201);
+      assert.equal(
+        (await send(owner, 'POST', `/api/conversations/${id}/models`, { modelId: 'local:echo' })).status,
+        201,
+      );
       assert.equal((await member.client.get(`/api/conversations/${id}/models`)).status, 200);
       assert.equal((await member.client.get(`/api/conversations/${id}/participants`)).status, 200);
       const { id: inviteId } = await invite(owner, id);
@@ -303,7 +316,11 @@ for (const kind of testBackends()) {
       const { id, owner, admins, members } = await group({ admins: 1, members: 2 });
       const [admin, member, otherMember] = [admins[0]!, members[0]!, members[1]!];
       assert.equal((await send(admin, 'DELETE', `/api/conversations/${id}/participants/${member.id}`)).status, 204);
-      for (const path of [`/api/conversations/${id}`, `/api/conversations/${id}/messages`, `/api/conversations/${id}/participants`]) {
+      for (const path of [
+        `/api/conversations/${id}`,
+        `/api/conversations/${id}/messages`,
+        `/api/conversations/${id}/participants`,
+      ]) {
         assert.equal((await member.client.get(path)).status, 404, path);
       }
       assert.equal((await post(member, id, 'am I still here?')).status, 404);
@@ -314,7 +331,10 @@ for (const kind of testBackends()) {
       assert.equal(ownerRemoval.status, 403);
       assert.match(ownerRemoval.body.error.message, /owner/);
       assert.equal((await send(owner, 'DELETE', `/api/conversations/${id}/participants/${member.id}`)).status, 404);
-      assert.equal((await send(owner, 'DELETE', `/api/conversations/${id}/participants/${otherMember.id}`)).status, 204);
+      assert.equal(
+        (await send(owner, 'DELETE', `/api/conversations/${id}/participants/${otherMember.id}`)).status,
+        204,
+      );
       assert.deepEqual(await rolesIn(owner, id), { [owner.id]: 'owner', [admin.id]: 'admin' });
     });
 
@@ -370,7 +390,10 @@ for (const kind of testBackends()) {
       const path = (userId: string) => `/api/conversations/${id}/participants/${userId}`;
       const promoted = await send(owner, 'PATCH', path(member.id), { role: 'admin' });
       assert.equal(promoted.status, 200, JSON.stringify(promoted.body));
-      assert.deepEqual([promoted.body.userId, promoted.body.role, promoted.body.displayName], [member.id, 'admin', member.name]);
+      assert.deepEqual(
+        [promoted.body.userId, promoted.body.role, promoted.body.displayName],
+        [member.id, 'admin', member.name],
+      );
       const byAdmin = await send(admin, 'PATCH', path(otherMember.id), { role: 'admin' });
       assert.equal(byAdmin.status, 403);
       assert.match(byAdmin.body.error.message, /owner/);
@@ -406,7 +429,11 @@ for (const kind of testBackends()) {
       ];
       for (const [method, path, body] of cases) {
         const response = await send(owner, method, path, body);
-        assert.equal(response.status, 400, `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(response.body)}`);
+        assert.equal(
+          response.status,
+          400,
+          `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(response.body)}`,
+        );
         assert.equal(response.body.error.code, 'invalid_input');
       }
       const malformed = await owner.client.request('POST', invites, '{"maxUses":');
@@ -419,7 +446,11 @@ for (const kind of testBackends()) {
       const userId = crypto.randomUUID();
       const calls = [
         anonymous.get(`/api/conversations/${id}/participants`),
-        anonymous.request('PATCH', `/api/conversations/${id}/participants/${userId}`, JSON.stringify({ role: 'admin' })),
+        anonymous.request(
+          'PATCH',
+          `/api/conversations/${id}/participants/${userId}`,
+          JSON.stringify({ role: 'admin' }),
+        ),
         anonymous.delete(`/api/conversations/${id}/participants/${userId}`),
         anonymous.post(`/api/conversations/${id}/leave`),
         anonymous.post(`/api/conversations/${id}/transfer`, { userId }),

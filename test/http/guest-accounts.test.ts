@@ -35,7 +35,11 @@ for (const kind of testBackends()) {
 
     /** Sends a message with the offline model; returns the conversation and the reply's id. */
     async function chat(client: TestClient, text: string, conversationId: string = crypto.randomUUID()) {
-      const response = await client.open('POST', '/api/chat', JSON.stringify({ id: conversationId, messages: [userMessage(text)], modelIds: ['local:echo'] }));
+      const response = await client.open(
+        'POST',
+        '/api/chat',
+        JSON.stringify({ id: conversationId, messages: [userMessage(text)], modelIds: ['local:echo'] }),
+      );
       assert.equal(response.status, 200, await response.clone().text());
       const { message } = await readChat(response.body!);
       return { conversationId, replyId: message!.id };
@@ -45,13 +49,21 @@ for (const kind of testBackends()) {
       const form = new FormData();
       form.append('file', new Blob([solidPng(4, 4, [200, 30, 30])], { type: 'image/png' }), 'red.png');
       const cookie = [...client.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-      const response = await fetch(`${server.baseUrl}/api/files`, { method: 'POST', headers: { cookie, origin: 'http://chorus.test' }, body: form });
+      const response = await fetch(`${server.baseUrl}/api/files`, {
+        method: 'POST',
+        headers: { cookie, origin: 'http://chorus.test' },
+        body: form,
+      });
       assert.equal(response.status, 201);
       return ((await response.json()) as { id: string }).id;
     }
 
     const vote = (client: TestClient, conversationId: string, messageId: string, value: 'up' | 'down') =>
-      client.request('PUT', `/api/conversations/${conversationId}/messages/${messageId}/vote`, JSON.stringify({ value }));
+      client.request(
+        'PUT',
+        `/api/conversations/${conversationId}/messages/${messageId}/vote`,
+        JSON.stringify({ value }),
+      );
 
     const emailFor = (name: string) => `${name}-${kind}-${++accounts}@example.test`;
 
@@ -73,9 +85,16 @@ for (const kind of testBackends()) {
       const second = await chat(guest.client, 'asked again as a guest');
       assert.equal((await vote(guest.client, first.conversationId, first.replyId, 'up')).status, 200);
       const fileId = await upload(guest.client);
-      const usedAsGuest = await server.runtime.store.dailyUsage.messagesOn({ userId: guest.id, day: usageDayOf(new Date()) });
+      const usedAsGuest = await server.runtime.store.dailyUsage.messagesOn({
+        userId: guest.id,
+        day: usageDayOf(new Date()),
+      });
 
-      const signedUp = await guest.client.post('/api/auth/sign-up/email', { email: emailFor('newcomer'), password: TEST_PASSWORD, name: 'Newcomer' });
+      const signedUp = await guest.client.post('/api/auth/sign-up/email', {
+        email: emailFor('newcomer'),
+        password: TEST_PASSWORD,
+        name: 'Newcomer',
+      });
       assert.equal(signedUp.status, 200, JSON.stringify(signedUp.body));
       const accountId = signedUp.body.user.id;
       const me = await guest.client.get('/api/me');
@@ -89,9 +108,15 @@ for (const kind of testBackends()) {
       assert.equal(mine.content, 'asked as a guest');
       assert.equal(mine.senderId, accountId);
       const votes = await guest.client.get(`/api/conversations/${first.conversationId}/votes`);
-      assert.deepEqual(votes.body.votes.map((each: { messageId: string; value: string }) => [each.messageId, each.value]), [[first.replyId, 'up']]);
+      assert.deepEqual(
+        votes.body.votes.map((each: { messageId: string; value: string }) => [each.messageId, each.value]),
+        [[first.replyId, 'up']],
+      );
       assert.equal((await guest.client.open('GET', `/api/files/${fileId}`)).status, 200, 'the upload is the account’s');
-      assert.equal(await server.runtime.store.dailyUsage.messagesOn({ userId: accountId, day: usageDayOf(new Date()) }), usedAsGuest);
+      assert.equal(
+        await server.runtime.store.dailyUsage.messagesOn({ userId: accountId, day: usageDayOf(new Date()) }),
+        usedAsGuest,
+      );
       assert.equal(await guestExists(guest.id), false, 'the guest is gone');
     });
 
@@ -109,21 +134,33 @@ for (const kind of testBackends()) {
       assert.equal((await vote(guest.client, shared.conversationId, shared.replyId, 'up')).status, 200);
       const own = await chat(guest.client, 'the guest’s own chat');
 
-      const signedIn = await guest.client.post('/api/auth/sign-in/email', { email: owner.email, password: TEST_PASSWORD });
+      const signedIn = await guest.client.post('/api/auth/sign-in/email', {
+        email: owner.email,
+        password: TEST_PASSWORD,
+      });
       assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
       assert.equal((await guest.client.get('/api/me')).body.id, owner.id);
 
       assert.deepEqual(await conversationIds(guest.client), [shared.conversationId, own.conversationId].sort());
       const participants = await guest.client.get(`/api/conversations/${shared.conversationId}/participants`);
       assert.deepEqual(
-        participants.body.participants.map((participant: { userId: string; role: string }) => [participant.userId, participant.role]),
+        participants.body.participants.map((participant: { userId: string; role: string }) => [
+          participant.userId,
+          participant.role,
+        ]),
         [[owner.id, 'owner']],
       );
       const messages = await guest.client.get(`/api/conversations/${shared.conversationId}/messages`);
-      const joinedIn = messages.body.items.find((message: { content: string }) => message.content === 'the guest joins in');
+      const joinedIn = messages.body.items.find(
+        (message: { content: string }) => message.content === 'the guest joins in',
+      );
       assert.equal(joinedIn.senderId, owner.id);
       const votes = await guest.client.get(`/api/conversations/${shared.conversationId}/votes`);
-      assert.deepEqual(votes.body.votes.map((each: { messageId: string; value: string }) => [each.messageId, each.value]), [[shared.replyId, 'up']], 'the later vote stands');
+      assert.deepEqual(
+        votes.body.votes.map((each: { messageId: string; value: string }) => [each.messageId, each.value]),
+        [[shared.replyId, 'up']],
+        'the later vote stands',
+      );
       assert.equal(await guestExists(guest.id), false);
     });
 
@@ -133,13 +170,21 @@ for (const kind of testBackends()) {
       const guest: Person = await signInAsGuest(server);
       const { conversationId } = await chat(guest.client, 'kept through a failure');
       // The database refuses to hand the guest's conversations over, once.
-      await db.execute(sql.raw(`create function refuse_owner_change() returns trigger language plpgsql as $$
-        begin raise exception 'refused by the test'; end $$`));
-      await db.execute(sql.raw(`create trigger refuse_owner_change before update of owner_id on conversations
-        for each row execute function refuse_owner_change()`));
+      await db.execute(
+        sql.raw(`create function refuse_owner_change() returns trigger language plpgsql as $$
+        begin raise exception 'refused by the test'; end $$`),
+      );
+      await db.execute(
+        sql.raw(`create trigger refuse_owner_change before update of owner_id on conversations
+        for each row execute function refuse_owner_change()`),
+      );
       const email = emailFor('unlucky');
       try {
-        const failed = await guest.client.post('/api/auth/sign-up/email', { email, password: TEST_PASSWORD, name: 'Unlucky' });
+        const failed = await guest.client.post('/api/auth/sign-up/email', {
+          email,
+          password: TEST_PASSWORD,
+          name: 'Unlucky',
+        });
         assert.equal(failed.status, 503, JSON.stringify(failed.body));
         assert.equal(failed.body.error.code, 'unavailable');
         assert.match(failed.body.error.message, /still signed in as the guest/);

@@ -63,10 +63,17 @@ for (const kind of testBackends()) {
         let release!: () => void;
         const held = new Promise<void>((resolve) => (release = resolve));
         const transaction = database.pglite.transaction(() => held);
-        return { release: async () => (release(), await transaction) };
+        return {
+          release: async () => {
+            release();
+            await transaction;
+          },
+        };
       }
       // Every connection of the server's pool busy: a statement waits for one to come free.
-      const sleeping = Promise.all(Array.from({ length: TEST_POOL_SIZE }, () => database.db.execute(sql`select pg_sleep(3)`)));
+      const sleeping = Promise.all(
+        Array.from({ length: TEST_POOL_SIZE }, () => database.db.execute(sql`select pg_sleep(3)`)),
+      );
       return { release: async () => void (await sleeping) };
     }
 

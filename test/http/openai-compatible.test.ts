@@ -5,11 +5,11 @@ import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import OpenAI from 'openai';
 import { DAILY_MESSAGE_LIMITS_KEY } from '../../src/auth/limits.ts';
-import { usageDayOf } from '../../src/store/daily-usage.ts';
 import { conversations, models } from '../../src/db/schema/index.ts';
-import type { OpenAiErrorBody } from '../../src/openai-compat/wire.ts';
 import { seedModels } from '../../src/models/seed.ts';
+import type { OpenAiErrorBody } from '../../src/openai-compat/wire.ts';
 import { registerDeclaredModels } from '../../src/providers/index.ts';
+import { usageDayOf } from '../../src/store/daily-usage.ts';
 import { actorOf } from '../../src/store/index.ts';
 import { testBackends } from '../support/database.ts';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
@@ -52,7 +52,10 @@ for (const kind of testBackends()) {
       const db = server.runtime.database.db;
       await seedModels(db);
       await registerDeclaredModels(db, server.runtime.providers);
-      await db.update(models).set({ pricing: { input: 2, output: 8 } }).where(eq(models.id, 'fake:alpha'));
+      await db
+        .update(models)
+        .set({ pricing: { input: 2, output: 8 } })
+        .where(eq(models.id, 'fake:alpha'));
       await db.update(models).set({ status: 'deprecated' }).where(eq(models.id, 'fake:retired'));
       await server.runtime.modelCache.refresh();
       browser = new TestClient(server.baseUrl);
@@ -92,7 +95,8 @@ for (const kind of testBackends()) {
       });
     /** The reply of a conversation once it has settled (a stopped reply is saved a moment after the client left). */
     const settledReply = async (conversationId: string) => {
-      const replyOf = async () => (await storedMessages(conversationId)).find((message) => message.role === 'assistant');
+      const replyOf = async () =>
+        (await storedMessages(conversationId)).find((message) => message.role === 'assistant');
       await until(async () => {
         const reply = await replyOf();
         return reply !== undefined && reply.status !== 'streaming';
@@ -125,11 +129,12 @@ for (const kind of testBackends()) {
     });
 
     test('the /v1 routes are described in the OpenAPI document', async () => {
-      const document = await (await fetch(`${server.baseUrl}/api/openapi.json`)).json() as {
+      const document = (await (await fetch(`${server.baseUrl}/api/openapi.json`)).json()) as {
         paths: Record<string, unknown>;
         components: { schemas: Record<string, unknown> };
       };
-      for (const path of ['/v1/models', '/v1/models/{id}', '/v1/chat/completions']) assert.ok(document.paths[path], path);
+      for (const path of ['/v1/models', '/v1/models/{id}', '/v1/chat/completions'])
+        assert.ok(document.paths[path], path);
       for (const schema of ['ChatCompletionRequest', 'ChatCompletion', 'ChatCompletionChunk', 'OpenAiError']) {
         assert.ok(document.components.schemas[schema], schema);
       }
@@ -152,12 +157,19 @@ for (const kind of testBackends()) {
       assert.equal(completion.choices[0]!.message.content, ALPHA_REPLY);
       assert.equal(completion.choices[0]!.finish_reason, 'stop');
       assert.deepEqual(
-        { prompt: completion.usage?.prompt_tokens, completion: completion.usage?.completion_tokens, total: completion.usage?.total_tokens },
+        {
+          prompt: completion.usage?.prompt_tokens,
+          completion: completion.usage?.completion_tokens,
+          total: completion.usage?.total_tokens,
+        },
         { prompt: 12, completion: 7, total: 19 },
       );
 
       const conversationId = conversationIdOf(response.headers);
-      const [conversation] = await server.runtime.database.db.select().from(conversations).where(eq(conversations.id, conversationId));
+      const [conversation] = await server.runtime.database.db
+        .select()
+        .from(conversations)
+        .where(eq(conversations.id, conversationId));
       assert.equal(conversation!.origin, 'api');
       assert.equal(conversation!.ownerId, userId);
       assert.equal(conversation!.parameters.systemPrompt, 'You are terse.');
@@ -205,7 +217,10 @@ for (const kind of testBackends()) {
       assert.equal(usage!.usage?.prompt_tokens, 12);
       assert.equal(usage!.usage?.completion_tokens, 7);
       assert.equal(usage!.usage?.total_tokens, 19);
-      assert.ok(chunks.slice(0, -1).every((chunk) => chunk.usage === null), 'usage only on the last chunk');
+      assert.ok(
+        chunks.slice(0, -1).every((chunk) => chunk.usage === null),
+        'usage only on the last chunk',
+      );
 
       const reply = await settledReply(conversationIdOf(response.headers));
       assert.equal(reply.content, ALPHA_REPLY);
@@ -213,7 +228,11 @@ for (const kind of testBackends()) {
     });
 
     test('without include_usage the stream has no usage chunk, and ends with [DONE] on the wire', async () => {
-      const response = await postRaw({ model: 'fake:alpha', messages: [{ role: 'user', content: 'raw' }], stream: true });
+      const response = await postRaw({
+        model: 'fake:alpha',
+        messages: [{ role: 'user', content: 'raw' }],
+        stream: true,
+      });
       assert.equal(response.status, 200);
       const events = (await response.text()).split('\n\n').filter(Boolean);
       assert.equal(events.at(-1), 'data: [DONE]');
@@ -228,7 +247,13 @@ for (const kind of testBackends()) {
           model: 'fake:alpha',
           messages: [
             { role: 'developer', content: 'Answer in English.' },
-            { role: 'user', content: [{ type: 'text', text: 'First ' }, { type: 'text', text: 'question' }] },
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'First ' },
+                { type: 'text', text: 'question' },
+              ],
+            },
             { role: 'assistant', content: 'First answer' },
             { role: 'user', content: 'Second question' },
           ],
@@ -264,23 +289,28 @@ for (const kind of testBackends()) {
     });
 
     test('an unknown or unusable model is a 404 naming the model, before anything is stored', async () => {
-      const before = (await server.runtime.store.conversations.listForUser({ actor: await actor(), limit: 100 })).items.length;
+      const before = (await server.runtime.store.conversations.listForUser({ actor: await actor(), limit: 100 })).items
+        .length;
       for (const [model, reason] of [
         ['fake:nope', /no such model/],
         ['fake:retired', /deprecated/],
         ['openai:gpt-4o', /not configured/],
       ] as const) {
-        await assert.rejects(openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }), (error: unknown) => {
-          assert.ok(error instanceof OpenAI.NotFoundError, String(error));
-          assert.match(error.message, new RegExp(model));
-          assert.match(error.message, reason);
-          assert.equal(error.code, 'not_found');
-          assert.equal(error.param, 'model');
-          assert.equal(error.type, 'invalid_request_error');
-          return true;
-        });
+        await assert.rejects(
+          openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }),
+          (error: unknown) => {
+            assert.ok(error instanceof OpenAI.NotFoundError, String(error));
+            assert.match(error.message, new RegExp(model));
+            assert.match(error.message, reason);
+            assert.equal(error.code, 'not_found');
+            assert.equal(error.param, 'model');
+            assert.equal(error.type, 'invalid_request_error');
+            return true;
+          },
+        );
       }
-      const afterwards = (await server.runtime.store.conversations.listForUser({ actor: await actor(), limit: 100 })).items.length;
+      const afterwards = (await server.runtime.store.conversations.listForUser({ actor: await actor(), limit: 100 }))
+        .items.length;
       assert.equal(afterwards, before);
     });
 
@@ -291,14 +321,29 @@ for (const kind of testBackends()) {
         [{ messages: [user] }, /model/, 'model'],
         [{ model: 'fake:alpha', messages: [] }, /messages/, 'messages'],
         [
-          { model: 'fake:alpha', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x.test/a.png' } }] }] },
+          {
+            model: 'fake:alpha',
+            messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x.test/a.png' } }] }],
+          },
           /image_url.*not supported/,
           'messages.0.content',
         ],
-        [{ model: 'fake:alpha', messages: [{ role: 'tool', content: 'x', tool_call_id: 'c' }] }, /role/, 'messages.0.role'],
-        [{ model: 'fake:alpha', messages: [{ role: 'system', content: 'only instructions' }] }, /user message/, 'messages'],
+        [
+          { model: 'fake:alpha', messages: [{ role: 'tool', content: 'x', tool_call_id: 'c' }] },
+          /role/,
+          'messages.0.role',
+        ],
+        [
+          { model: 'fake:alpha', messages: [{ role: 'system', content: 'only instructions' }] },
+          /user message/,
+          'messages',
+        ],
         [{ model: 'fake:alpha', messages: [user], n: 2 }, /n = 1/, 'n'],
-        [{ model: 'fake:alpha', messages: [user], tools: [{ type: 'function', function: { name: 'f' } }] }, /tools/, 'tools'],
+        [
+          { model: 'fake:alpha', messages: [user], tools: [{ type: 'function', function: { name: 'f' } }] },
+          /tools/,
+          'tools',
+        ],
         [{ model: 'fake:alpha', messages: [user], temperature: 3 }, /temperature/, 'temperature'],
       ];
       for (const [body, pattern, param] of cases) {
@@ -333,7 +378,10 @@ for (const kind of testBackends()) {
       assert.equal(error.code, 'unauthorized');
       assert.equal(error.type, 'authentication_error');
       assert.equal(error.param, null);
-      const unknownRoute = await fetch(`${server.baseUrl}/v1/embeddings`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}` } });
+      const unknownRoute = await fetch(`${server.baseUrl}/v1/embeddings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
       assert.equal(unknownRoute.status, 404);
       assert.equal((await errorOf(unknownRoute)).type, 'invalid_request_error');
     });
@@ -425,10 +473,14 @@ for (const kind of testBackends()) {
     test('the daily message limit applies: 429, and the client is told not to retry', async () => {
       const admin = await actor();
       assert.equal(admin.role, 'admin', 'the first account is the admin');
-      const setLimits = (value: unknown) => server.runtime.store.systemConfigs.set({ actor: admin, key: DAILY_MESSAGE_LIMITS_KEY, value });
+      const setLimits = (value: unknown) =>
+        server.runtime.store.systemConfigs.set({ actor: admin, key: DAILY_MESSAGE_LIMITS_KEY, value });
       await setLimits({ admin: 1 });
       try {
-        const first = await openai.chat.completions.create({ model: 'fake:alpha', messages: [{ role: 'user', content: 'one' }] });
+        const first = await openai.chat.completions.create({
+          model: 'fake:alpha',
+          messages: [{ role: 'user', content: 'one' }],
+        });
         assert.equal(first.choices[0]!.message.content, ALPHA_REPLY);
         await assert.rejects(
           openai.chat.completions.create({ model: 'fake:alpha', messages: [{ role: 'user', content: 'one more' }] }),
@@ -447,8 +499,10 @@ for (const kind of testBackends()) {
 
     test('only the message a request sends counts against the daily limit, not the earlier turns it carries again', async () => {
       const admin = await actor();
-      const setLimits = (value: unknown) => server.runtime.store.systemConfigs.set({ actor: admin, key: DAILY_MESSAGE_LIMITS_KEY, value });
-      const usedToday = () => server.runtime.store.dailyUsage.messagesOn({ userId: admin.id, day: usageDayOf(new Date()) });
+      const setLimits = (value: unknown) =>
+        server.runtime.store.systemConfigs.set({ actor: admin, key: DAILY_MESSAGE_LIMITS_KEY, value });
+      const usedToday = () =>
+        server.runtime.store.dailyUsage.messagesOn({ userId: admin.id, day: usageDayOf(new Date()) });
       const sentBefore = await usedToday();
       const conversation = [
         { role: 'user' as const, content: 'first' },

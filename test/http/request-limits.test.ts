@@ -17,7 +17,8 @@ const MAX_BODY_BYTES = 16 * 1024;
 const HUGE = 400_000_000;
 
 /** Just enough of a PNG for its signature, padded to `size` bytes. */
-const pngOf = (size: number) => Uint8Array.from({ length: size }, (_, index) => [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a][index] ?? 0x2a);
+const pngOf = (size: number) =>
+  Uint8Array.from({ length: size }, (_, index) => [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a][index] ?? 0x2a);
 const host = (baseUrl: string) => `Host: ${new URL(baseUrl).host}\r\n`;
 
 describe('positionPastDepth: how deep JSON text nests, read before it is parsed', () => {
@@ -25,7 +26,10 @@ describe('positionPastDepth: how deep JSON text nests, read before it is parsed'
     assert.equal(positionPastDepth('{"a":[1,{"b":[]}]}', 4), -1);
     assert.equal(positionPastDepth('{"a":[1,{"b":[]}]}', 3), 13);
     assert.equal(positionPastDepth(`${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}`, MAX_JSON_DEPTH), -1);
-    assert.equal(positionPastDepth(`${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`, MAX_JSON_DEPTH), MAX_JSON_DEPTH);
+    assert.equal(
+      positionPastDepth(`${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`, MAX_JSON_DEPTH),
+      MAX_JSON_DEPTH,
+    );
   });
 
   test('brackets inside strings do not count, escaped quotes do not end them', () => {
@@ -55,7 +59,8 @@ for (const kind of testBackends()) {
     });
     after(() => server?.close());
 
-    const cookieOf = (person: Person) => [...person.client.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const cookieOf = (person: Person) =>
+      [...person.client.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
 
     test('a write from nobody signed in is a 401 before its body is read (one that never comes)', async () => {
       const exchange = openRawHttp(
@@ -153,7 +158,9 @@ for (const kind of testBackends()) {
         pricing: { input: 1, output: 2 },
       }));
       assert.ok(JSON.stringify(models).length > MAX_BODY_BYTES);
-      const imported = await sendRaw(server.baseUrl, admin.client, 'POST', '/api/admin/models/import?dryRun=1', { body: models });
+      const imported = await sendRaw(server.baseUrl, admin.client, 'POST', '/api/admin/models/import?dryRun=1', {
+        body: models,
+      });
       assert.equal(imported.status, 200, imported.text.slice(0, 300));
       assert.equal(imported.json.created.length, 200);
     });
@@ -161,12 +168,19 @@ for (const kind of testBackends()) {
     test('JSON nested as deep as the bound is read; one level more is a 400 naming the bound', async () => {
       // `{"value": ...}` is one level: the value adds the rest.
       const nested = (depth: number) => `{"value":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
-      const atBound = await sendRaw(server.baseUrl, admin.client, 'PUT', '/api/admin/config/limits.note', { rawBody: nested(MAX_JSON_DEPTH) });
+      const atBound = await sendRaw(server.baseUrl, admin.client, 'PUT', '/api/admin/config/limits.note', {
+        rawBody: nested(MAX_JSON_DEPTH),
+      });
       assert.equal(atBound.status, 200, atBound.text);
-      const past = await sendRaw(server.baseUrl, admin.client, 'PUT', '/api/admin/config/limits.note', { rawBody: nested(MAX_JSON_DEPTH + 1) });
+      const past = await sendRaw(server.baseUrl, admin.client, 'PUT', '/api/admin/config/limits.note', {
+        rawBody: nested(MAX_JSON_DEPTH + 1),
+      });
       assert.equal(past.status, 400, past.text);
       assertErrorBody(past, 'too deep');
-      assert.match(past.json.error.message, new RegExp(`more than ${MAX_JSON_DEPTH} deep \\(at character ${MAX_JSON_DEPTH + 8}\\)`));
+      assert.match(
+        past.json.error.message,
+        new RegExp(`more than ${MAX_JSON_DEPTH} deep \\(at character ${MAX_JSON_DEPTH + 8}\\)`),
+      );
     });
   });
 }

@@ -19,7 +19,11 @@ const host = (baseUrl: string) => `Host: ${new URL(baseUrl).host}\r\n`;
 function assertBrowserHeaders(response: Response, what: string) {
   assert.equal(response.headers.get('x-content-type-options'), 'nosniff', `${what}: nosniff`);
   assert.equal(response.headers.get('x-frame-options'), 'DENY', `${what}: no framing`);
-  assert.match(response.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/, `${what}: no framing (CSP)`);
+  assert.match(
+    response.headers.get('content-security-policy') ?? '',
+    /frame-ancestors 'none'/,
+    `${what}: no framing (CSP)`,
+  );
 }
 
 for (const kind of testBackends()) {
@@ -45,23 +49,37 @@ for (const kind of testBackends()) {
         ['the health check', await fetch(`${server.baseUrl}/api/health`)],
         ['the OpenAPI document', await fetch(`${server.baseUrl}/api/openapi.json`)],
         ['an unknown route', await fetch(`${server.baseUrl}/api/nowhere`)],
-        ['a refusal before the body is read', await fetch(`${server.baseUrl}/api/keys`, { method: 'POST', body: '{}' })],
+        [
+          'a refusal before the body is read',
+          await fetch(`${server.baseUrl}/api/keys`, { method: 'POST', body: '{}' }),
+        ],
         ['a bad request', await send('/api/conversations/not-a-uuid')],
         ['an answer of /v1', await send('/v1/models')],
       ];
       for (const [what, response] of answers) {
         await response.arrayBuffer();
         assertBrowserHeaders(response, what);
-        assert.equal(response.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'", what);
+        assert.equal(
+          response.headers.get('content-security-policy'),
+          "default-src 'none'; frame-ancestors 'none'",
+          what,
+        );
       }
     });
 
     test('a reply stream written straight to the socket carries them too', async () => {
-      const { id } = await server.runtime.store.conversations.create({ actor: person.actor, title: 'Streams', modelIds: ['local:echo'] });
+      const { id } = await server.runtime.store.conversations.create({
+        actor: person.actor,
+        title: 'Streams',
+        modelIds: ['local:echo'],
+      });
       const response = await send('/api/chat', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ id, message: { id: crypto.randomUUID(), role: 'user', parts: [{ type: 'text', text: 'hello' }] } }),
+        body: JSON.stringify({
+          id,
+          message: { id: crypto.randomUUID(), role: 'user', parts: [{ type: 'text', text: 'hello' }] },
+        }),
       });
       assert.equal(response.status, 200);
       assert.match(response.headers.get('content-type')!, /^text\/event-stream/);
@@ -70,7 +88,10 @@ for (const kind of testBackends()) {
     });
 
     test("headers past Node's limit are a 431 in the one JSON error shape", async () => {
-      const exchange = openRawHttp(server.baseUrl, `GET /api/health HTTP/1.1\r\n${host(server.baseUrl)}X-Padding: ${'x'.repeat(20_000)}\r\n\r\n`);
+      const exchange = openRawHttp(
+        server.baseUrl,
+        `GET /api/health HTTP/1.1\r\n${host(server.baseUrl)}X-Padding: ${'x'.repeat(20_000)}\r\n\r\n`,
+      );
       const answer = await exchange.answer;
       exchange.close();
       assert.equal(answer.status, 431);

@@ -9,7 +9,13 @@ import { startServer } from '../../src/http/server.ts';
 import { openRuntime } from '../../src/runtime.ts';
 import { createPostgresDatabase, testBackends } from '../support/database.ts';
 import { TEST_PASSWORD } from '../support/people.ts';
-import { DEFAULT_AUTH_LIMITS, startTestServer, TEST_PUBLIC_URL, TestClient, type TestServer } from '../support/server.ts';
+import {
+  DEFAULT_AUTH_LIMITS,
+  startTestServer,
+  TEST_PUBLIC_URL,
+  TestClient,
+  type TestServer,
+} from '../support/server.ts';
 
 /** A new browser posting with `headers` added (X-Forwarded-For, say, which only a trusted proxy may be believed on). */
 const clientFrom = (server: TestServer | string, headers: Record<string, string> = {}) => {
@@ -21,7 +27,11 @@ const signIn = (server: TestServer | string, email: string, password: string, he
   clientFrom(server, headers).post('/api/auth/sign-in/email', { email, password });
 
 const signUp = (server: TestServer | string, email: string, headers: Record<string, string> = {}) =>
-  clientFrom(server, headers).post('/api/auth/sign-up/email', { email, password: TEST_PASSWORD, name: email.split('@')[0] });
+  clientFrom(server, headers).post('/api/auth/sign-up/email', {
+    email,
+    password: TEST_PASSWORD,
+    name: email.split('@')[0],
+  });
 
 function assertRefused(response: { status: number; body: any }, what: string) {
   assert.equal(response.status, 429, `${what}: ${JSON.stringify(response.body)}`);
@@ -71,7 +81,10 @@ for (const kind of testBackends()) {
 
     test('one address starts at most 10 guests an hour', async () => {
       for (let guest = 0; guest < 10; guest++) {
-        const response = await clientFrom(server, { 'x-forwarded-for': `203.0.113.${guest}` }).post('/api/auth/sign-in/anonymous', {});
+        const response = await clientFrom(server, { 'x-forwarded-for': `203.0.113.${guest}` }).post(
+          '/api/auth/sign-in/anonymous',
+          {},
+        );
         assert.equal(response.status, 200, `guest ${guest + 1}: ${JSON.stringify(response.body)}`);
       }
       assertRefused(await clientFrom(server).post('/api/auth/sign-in/anonymous', {}), 'the 11th guest');
@@ -103,8 +116,15 @@ for (const kind of testBackends()) {
         });
         assert.equal(wrong.status, 401, `attempt ${attempt + 1}`);
       }
-      assertRefused(await signIn(server, 'someone@example.test', 'a wrong password', from('203.0.113.1')), 'the 11th from 203.0.113.1');
-      assert.equal((await signIn(server, 'someone@example.test', 'a wrong password', from('203.0.113.2'))).status, 401, 'another address');
+      assertRefused(
+        await signIn(server, 'someone@example.test', 'a wrong password', from('203.0.113.1')),
+        'the 11th from 203.0.113.1',
+      );
+      assert.equal(
+        (await signIn(server, 'someone@example.test', 'a wrong password', from('203.0.113.2'))).status,
+        401,
+        'another address',
+      );
     });
 
     test('10 attempts at one account from as many addresses, then even the right password is refused', async () => {
@@ -122,11 +142,19 @@ for (const kind of testBackends()) {
     test('a successful sign-in starts the account’s count afresh', async () => {
       assert.equal((await signUp(server, 'forgetful@example.test', from('203.0.113.60'))).status, 200);
       for (let attempt = 0; attempt < 9; attempt++) {
-        assert.equal((await signIn(server, 'forgetful@example.test', `typo ${attempt}`, from(`198.51.100.${100 + attempt}`))).status, 401);
+        assert.equal(
+          (await signIn(server, 'forgetful@example.test', `typo ${attempt}`, from(`198.51.100.${100 + attempt}`)))
+            .status,
+          401,
+        );
       }
       assert.equal((await signIn(server, 'forgetful@example.test', TEST_PASSWORD, from('203.0.113.61'))).status, 200);
       for (let attempt = 0; attempt < 9; attempt++) {
-        assert.equal((await signIn(server, 'forgetful@example.test', `typo again ${attempt}`, from(`198.51.100.${120 + attempt}`))).status, 401);
+        assert.equal(
+          (await signIn(server, 'forgetful@example.test', `typo again ${attempt}`, from(`198.51.100.${120 + attempt}`)))
+            .status,
+          401,
+        );
       }
       assert.equal((await signIn(server, 'forgetful@example.test', TEST_PASSWORD, from('203.0.113.62'))).status, 200);
     });
@@ -147,18 +175,26 @@ for (const kind of testBackends()) {
         });
         assert.equal(wrong.status, 401, `attempt ${attempt + 1}`);
       }
-      const again = await signIn(server, 'someone@example.test', 'a wrong password', { 'x-forwarded-for': '192.0.2.200, 203.0.113.9, 10.9.9.9' });
+      const again = await signIn(server, 'someone@example.test', 'a wrong password', {
+        'x-forwarded-for': '192.0.2.200, 203.0.113.9, 10.9.9.9',
+      });
       assertRefused(again, 'the 11th from 203.0.113.9');
     });
   });
 }
 
-describe('limits on getting in across server processes on one PostgreSQL', { skip: !process.env.TEST_DATABASE_URL && 'needs TEST_DATABASE_URL' }, () => {
+describe('limits on getting in across server processes on one PostgreSQL', {
+  skip: !process.env.TEST_DATABASE_URL && 'needs TEST_DATABASE_URL',
+}, () => {
   let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
   const servers: { baseUrl: string; close(): Promise<void> }[] = [];
   before(async () => {
     database = await createPostgresDatabase();
-    const env = readEnvironment({ DATABASE_URL: database.url, PUBLIC_URL: TEST_PUBLIC_URL, BETTER_AUTH_SECRET: 'x'.repeat(40) });
+    const env = readEnvironment({
+      DATABASE_URL: database.url,
+      PUBLIC_URL: TEST_PUBLIC_URL,
+      BETTER_AUTH_SECRET: 'x'.repeat(40),
+    });
     for (let index = 0; index < 2; index++) {
       const runtime = await openRuntime(env, { seedIfEmpty: false, registerDeclaredModels: false });
       const server = await startServer(runtime, 0);
@@ -181,7 +217,13 @@ describe('limits on getting in across server processes on one PostgreSQL', { ski
       const wrong = await signIn(servers[attempt % 2]!.baseUrl, `nobody-${attempt}@example.test`, 'a wrong password');
       assert.equal(wrong.status, 401, `attempt ${attempt + 1}`);
     }
-    assertRefused(await signIn(servers[0]!.baseUrl, 'nobody@example.test', 'a wrong password'), 'the 11th, on the first process');
-    assertRefused(await signIn(servers[1]!.baseUrl, 'nobody@example.test', 'a wrong password'), 'the 12th, on the second');
+    assertRefused(
+      await signIn(servers[0]!.baseUrl, 'nobody@example.test', 'a wrong password'),
+      'the 11th, on the first process',
+    );
+    assertRefused(
+      await signIn(servers[1]!.baseUrl, 'nobody@example.test', 'a wrong password'),
+      'the 12th, on the second',
+    );
   });
 });

@@ -13,7 +13,8 @@ const BATCHES = 60;
 const BATCH_TEXT = 'x'.repeat(64 * 1024);
 
 async function* longReply(): AsyncIterable<string[]> {
-  for (let index = 0; index < BATCHES; index++) yield [JSON.stringify({ type: 'text-delta', id: 't', delta: BATCH_TEXT })];
+  for (let index = 0; index < BATCHES; index++)
+    yield [JSON.stringify({ type: 'text-delta', id: 't', delta: BATCH_TEXT })];
 }
 
 test('a long reply to a slow reader waits for the socket many times without piling up listeners', async () => {

@@ -34,7 +34,10 @@ describe('pricing a reply (USD per 1M tokens)', () => {
   });
 
   test('a cache price of zero makes cached tokens free', () => {
-    assert.equal(priceUsage({ input: 1, output: 2, cacheRead: 0 }, { inputTokens: 500, outputTokens: 0, cachedInputTokens: 500 }), 0);
+    assert.equal(
+      priceUsage({ input: 1, output: 2, cacheRead: 0 }, { inputTokens: 500, outputTokens: 0, cachedInputTokens: 500 }),
+      0,
+    );
   });
 
   test('zero usage and free models cost nothing', () => {
@@ -76,8 +79,16 @@ describe('reading an AI SDK usage object', () => {
   });
 
   test('missing counts are zero; a missing input total is the sum of its parts', () => {
-    assert.deepEqual(tokenUsageFromLanguageModelUsage(usage({})), { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 });
-    assert.deepEqual(tokenUsageFromLanguageModelUsage(undefined), { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 });
+    assert.deepEqual(tokenUsageFromLanguageModelUsage(usage({})), {
+      inputTokens: 0,
+      outputTokens: 0,
+      cachedInputTokens: 0,
+    });
+    assert.deepEqual(tokenUsageFromLanguageModelUsage(undefined), {
+      inputTokens: 0,
+      outputTokens: 0,
+      cachedInputTokens: 0,
+    });
     assert.deepEqual(
       tokenUsageFromLanguageModelUsage(
         usage({ inputTokenDetails: { noCacheTokens: 70, cacheReadTokens: 20, cacheWriteTokens: 10 }, outputTokens: 5 }),

@@ -9,7 +9,7 @@ import { registryIsEmpty, seedModels } from '../../src/models/seed.ts';
 import { ModelRegistry } from '../../src/registry/registry-service.ts';
 import { actorOf, createStore } from '../../src/store/index.ts';
 import { temporaryDirectory } from '../support/cli.ts';
-import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 import { readTableContents } from '../support/snapshots.ts';
 
 describe('the shipped model catalog', () => {
@@ -84,7 +84,9 @@ for (const kind of testBackends()) {
     });
 
     test('a model an admin deleted is not brought back by seeding again', async () => {
-      const admin = actorOf(await createStore(database.db).users.create({ username: `seed-admin-${kind}`, role: 'admin' }));
+      const admin = actorOf(
+        await createStore(database.db).users.create({ username: `seed-admin-${kind}`, role: 'admin' }),
+      );
       const [victim] = readCatalog();
       await new ModelRegistry(database.db).delete({ actor: admin, id: victim!.id, reason: 'not offered here' });
       const result = await seedModels(database.db);

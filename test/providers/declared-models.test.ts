@@ -7,7 +7,7 @@ import { registerDeclaredModels } from '../../src/providers/declared-models.ts';
 import { createProviderRegistry } from '../../src/providers/registry.ts';
 import { openRuntime } from '../../src/runtime.ts';
 import { temporaryDirectory } from '../support/cli.ts';
-import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 import { readTableContents } from '../support/snapshots.ts';
 
 const declaringEnvironment = {
@@ -50,7 +50,10 @@ for (const kind of testBackends()) {
     });
 
     test('registering again (a restart) changes nothing, and an admin edit survives it', async () => {
-      await database.db.update(models).set({ displayName: 'Llama (our GPU box)', version: 2 }).where(eq(models.id, 'ollama:llama3.1:8b'));
+      await database.db
+        .update(models)
+        .set({ displayName: 'Llama (our GPU box)', version: 2 })
+        .where(eq(models.id, 'ollama:llama3.1:8b'));
       const before = await readTableContents(database.db);
 
       const result = await registerDeclaredModels(database.db, registry);

@@ -44,7 +44,10 @@ describe('the fake provider', () => {
 
   test('records each request in arrival order with when it arrived and when its answer ended', async () => {
     fake.scriptNextRequest({ firstChunkDelayMs: 60 }, 'alpha');
-    await Promise.all([complete('alpha'), new Promise((resolve) => setTimeout(resolve, 20)).then(() => complete('beta'))]);
+    await Promise.all([
+      complete('alpha'),
+      new Promise((resolve) => setTimeout(resolve, 20)).then(() => complete('beta')),
+    ]);
 
     const [slow, quick] = fake.requests;
     assert.deepEqual([slow?.model, quick?.model], ['alpha', 'beta']);

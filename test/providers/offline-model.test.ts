@@ -23,7 +23,10 @@ describe('the offline model local:echo', () => {
     const text = pieces.join('');
 
     assert.ok(pieces.length > 20, `streamed in small pieces (${pieces.length})`);
-    assert.ok(pieces.every((piece) => piece.trim().split(/\s+/).length <= 1), 'one word a piece');
+    assert.ok(
+      pieces.every((piece) => piece.trim().split(/\s+/).length <= 1),
+      'one word a piece',
+    );
     assert.match(text, /^This is Chorus's built-in offline model\. It is not an AI/);
     assert.match(text, /No AI provider key is configured on this server/);
     assert.ok(text.endsWith('You wrote:\n\nWhat is the capital of France?'), text);
@@ -92,7 +95,9 @@ describe('the offline model local:echo', () => {
     const model = createOfflineModel();
     const result = await generateText({
       model,
-      messages: [{ role: 'user', content: [{ type: 'file', data: new Uint8Array([1, 2, 3]), mediaType: 'image/png' }] }],
+      messages: [
+        { role: 'user', content: [{ type: 'file', data: new Uint8Array([1, 2, 3]), mediaType: 'image/png' }] },
+      ],
     });
     assert.ok(result.text.endsWith('You wrote:\n\n(your message had no text)'));
   });

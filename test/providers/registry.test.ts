@@ -33,7 +33,11 @@ describe('the provider registry', () => {
       assert.equal(model.provider, sdkProvider);
       assert.equal(model.modelId, 'some-model');
       for (const other of cases.filter((entry) => entry.provider !== provider)) {
-        assert.equal(registry.isConfigured(other.provider), false, `${variable} alone does not configure ${other.provider}`);
+        assert.equal(
+          registry.isConfigured(other.provider),
+          false,
+          `${variable} alone does not configure ${other.provider}`,
+        );
       }
     }
   });
@@ -41,7 +45,12 @@ describe('the provider registry', () => {
   test('a model whose provider is not configured is refused as unavailable, naming the model and what to set', () => {
     const registry = registryFrom({ OPENAI_API_KEY: 'test-key' });
     assert.throws(
-      () => registry.languageModel({ id: 'anthropic:claude-sonnet-4-5', provider: 'anthropic', providerModelId: 'claude-sonnet-4-5' }),
+      () =>
+        registry.languageModel({
+          id: 'anthropic:claude-sonnet-4-5',
+          provider: 'anthropic',
+          providerModelId: 'claude-sonnet-4-5',
+        }),
       (error: unknown) =>
         error instanceof AppError &&
         error.code === 'unavailable' &&
@@ -50,9 +59,12 @@ describe('the provider registry', () => {
     );
     // Catalog providers without variables of their own are served by a declared OpenAI-compatible server.
     assert.throws(
-      () => registry.languageModel({ id: 'mistral:mistral-large', provider: 'mistral', providerModelId: 'mistral-large' }),
+      () =>
+        registry.languageModel({ id: 'mistral:mistral-large', provider: 'mistral', providerModelId: 'mistral-large' }),
       (error: unknown) =>
-        error instanceof AppError && error.code === 'unavailable' && error.message.includes('CHORUS_PROVIDER_MISTRAL_BASE_URL'),
+        error instanceof AppError &&
+        error.code === 'unavailable' &&
+        error.message.includes('CHORUS_PROVIDER_MISTRAL_BASE_URL'),
     );
   });
 
@@ -60,7 +72,8 @@ describe('the provider registry', () => {
     const registry = registryFrom({});
     assert.throws(
       () => registry.languageModel({ id: 'local:parrot', provider: 'local', providerModelId: 'parrot' }),
-      (error: unknown) => error instanceof AppError && error.code === 'invalid_input' && error.message.includes('local:parrot'),
+      (error: unknown) =>
+        error instanceof AppError && error.code === 'invalid_input' && error.message.includes('local:parrot'),
     );
   });
 
@@ -72,7 +85,11 @@ describe('the provider registry', () => {
       CHORUS_PROVIDER_LM_STUDIO_API_KEY: 'lm-key',
     });
     assert.deepEqual(registry.configuredProviders(), ['lm-studio', 'local', 'ollama']);
-    const model = registry.languageModel({ id: 'ollama:llama3.1:8b', provider: 'ollama', providerModelId: 'llama3.1:8b' });
+    const model = registry.languageModel({
+      id: 'ollama:llama3.1:8b',
+      provider: 'ollama',
+      providerModelId: 'llama3.1:8b',
+    });
     assert.equal(model.provider, 'ollama.chat');
     assert.equal(model.modelId, 'llama3.1:8b');
 
@@ -133,8 +150,14 @@ describe('custom provider variables', () => {
   };
 
   test('a malformed variable stops start-up, naming the variable', () => {
-    assert.match(problemsOf({ CHORUS_PROVIDER_OLLAMA_BASE_URL: 'localhost:11434' }), /CHORUS_PROVIDER_OLLAMA_BASE_URL: must be an http\(s\) URL/);
-    assert.match(problemsOf({ CHORUS_PROVIDER_VLLM_API_KEY: 'k' }), /CHORUS_PROVIDER_VLLM_API_KEY: needs CHORUS_PROVIDER_VLLM_BASE_URL/);
+    assert.match(
+      problemsOf({ CHORUS_PROVIDER_OLLAMA_BASE_URL: 'localhost:11434' }),
+      /CHORUS_PROVIDER_OLLAMA_BASE_URL: must be an http\(s\) URL/,
+    );
+    assert.match(
+      problemsOf({ CHORUS_PROVIDER_VLLM_API_KEY: 'k' }),
+      /CHORUS_PROVIDER_VLLM_API_KEY: needs CHORUS_PROVIDER_VLLM_BASE_URL/,
+    );
     assert.match(
       problemsOf({ CHORUS_PROVIDER_VLLM_BASE_URL: 'http://vllm:8000/v1', CHORUS_PROVIDER_VLLM_MODELS: 'a,,b' }),
       /CHORUS_PROVIDER_VLLM_MODELS: must be a model id without spaces \(entry 2\)/,
@@ -143,7 +166,10 @@ describe('custom provider variables', () => {
       problemsOf({ CHORUS_PROVIDER_VLLM_BASE_URL: 'http://vllm:8000/v1', CHORUS_PROVIDER_VLLM_MODELS: 'a,b,a' }),
       /CHORUS_PROVIDER_VLLM_MODELS: lists a more than once/,
     );
-    assert.match(problemsOf({ CHORUS_PROVIDER_OPENAI_BASE_URL: 'http://proxy/v1' }), /CHORUS_PROVIDER_OPENAI_BASE_URL: "openai" is a built-in provider/);
+    assert.match(
+      problemsOf({ CHORUS_PROVIDER_OPENAI_BASE_URL: 'http://proxy/v1' }),
+      /CHORUS_PROVIDER_OPENAI_BASE_URL: "openai" is a built-in provider/,
+    );
   });
 
   test('every bad variable is reported at once, with the ordinary ones', () => {
@@ -160,6 +186,9 @@ describe('custom provider variables', () => {
   });
 
   test('empty values count as unset', () => {
-    assert.deepEqual(readEnvironment({ CHORUS_PROVIDER_OLLAMA_BASE_URL: '', CHORUS_PROVIDER_OLLAMA_MODELS: '' }).customProviders, []);
+    assert.deepEqual(
+      readEnvironment({ CHORUS_PROVIDER_OLLAMA_BASE_URL: '', CHORUS_PROVIDER_OLLAMA_MODELS: '' }).customProviders,
+      [],
+    );
   });
 });

@@ -28,7 +28,10 @@ const events = (body: string) =>
     .split('\n\n')
     .filter(Boolean)
     .map((block) => {
-      const data = block.split('\n').find((line) => line.startsWith('data: '))!.slice(6);
+      const data = block
+        .split('\n')
+        .find((line) => line.startsWith('data: '))!
+        .slice(6);
       return data === '[DONE]' ? data : JSON.parse(data);
     });
 
@@ -85,7 +88,7 @@ describe('Chat Completions text events', () => {
   });
 
   test('comments and non-JSON data pass through untouched, and break a run', () => {
-    const read = text('a') + ': keep-alive\n\n' + text('b') + text('c') + 'data: not json\n\n' + text('d');
+    const read = `${text('a')}: keep-alive\n\n${text('b')}${text('c')}data: not json\n\n${text('d')}`;
     const body = rewrite(chatCompletionsTextEvents, read);
     assert.equal(body.split('\n\n').filter(Boolean).length, 5);
     assert.ok(body.includes(': keep-alive\n\n') && body.includes('data: not json\n\n'));
@@ -105,7 +108,10 @@ describe('Anthropic text events', () => {
   test('text deltas of one content block merge; another block, or another kind of event, does not', () => {
     const stop = `event: content_block_stop\ndata: ${JSON.stringify({ type: 'content_block_stop', index: 0 })}\n\n`;
     const thinking = `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index: 1, delta: { type: 'thinking_delta', thinking: 'hm' } })}\n\n`;
-    const body = rewrite(anthropicTextEvents, delta(0, 'Bon') + delta(0, 'jour') + stop + thinking + delta(2, 'x') + delta(3, 'y'));
+    const body = rewrite(
+      anthropicTextEvents,
+      delta(0, 'Bon') + delta(0, 'jour') + stop + thinking + delta(2, 'x') + delta(3, 'y'),
+    );
     const blocks = body.split('\n\n').filter(Boolean);
     assert.equal(blocks.length, 5);
     assert.equal(blocks[0], delta(0, 'Bonjour').trimEnd());
@@ -125,7 +131,9 @@ describe('through the AI SDK', () => {
       request.resume();
       request.on('end', () => {
         response.writeHead(200, { 'content-type': 'text/event-stream' });
-        response.end(chunk({ delta: { role: 'assistant', content: '' } }) + pieces.map(text).join('') + finish + usage + done);
+        response.end(
+          chunk({ delta: { role: 'assistant', content: '' } }) + pieces.map(text).join('') + finish + usage + done,
+        );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

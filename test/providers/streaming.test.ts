@@ -88,7 +88,7 @@ describe('streaming through the real providers against the fake', () => {
     assert.equal(usage.inputTokens, 40);
     assert.equal(usage.inputTokenDetails.cacheReadTokens, 16);
     assert.equal(usage.outputTokens, 7);
-    assert.equal((await result.finishReason), 'stop');
+    assert.equal(await result.finishReason, 'stop');
 
     const [sent] = fake.requestsFor('gpt-test');
     assert.ok(sent);
@@ -108,7 +108,10 @@ describe('streaming through the real providers against the fake', () => {
     const registry = registryOnFake();
     fake.scriptModel('llama3.1:8b', { reply: 'Local reply.' });
 
-    const result = streamText({ model: registry.languageModel(model('localai', 'llama3.1:8b')), messages: conversation });
+    const result = streamText({
+      model: registry.languageModel(model('localai', 'llama3.1:8b')),
+      messages: conversation,
+    });
 
     assert.equal(await result.text, 'Local reply.');
     assert.equal((await result.usage).outputTokens, 3);
@@ -119,7 +122,11 @@ describe('streaming through the real providers against the fake', () => {
 
   test('the Anthropic messages model streams from the fake Messages endpoint', async () => {
     const registry = registryOnFake();
-    fake.scriptModel('claude-test', { reply: 'Bonjour from Claude.', chunkSize: 3, usage: { inputTokens: 30, outputTokens: 6, cachedInputTokens: 10 } });
+    fake.scriptModel('claude-test', {
+      reply: 'Bonjour from Claude.',
+      chunkSize: 3,
+      usage: { inputTokens: 30, outputTokens: 6, cachedInputTokens: 10 },
+    });
 
     const result = streamText({
       model: registry.languageModel(model('anthropic', 'claude-test')),
@@ -162,7 +169,11 @@ describe('provider failures', () => {
       const registry = registryOnFake({ CHORUS_PROVIDER_MAX_RETRIES: '2' });
       fake.scriptModel('gpt-test', { reply: 'Finally.', failFirst: { count: 2, ...failure } });
 
-      const result = streamText({ model: registry.languageModel(model('openai', 'gpt-test')), prompt: 'Hi', ...registry.callSettings });
+      const result = streamText({
+        model: registry.languageModel(model('openai', 'gpt-test')),
+        prompt: 'Hi',
+        ...registry.callSettings,
+      });
 
       assert.equal(await result.text, 'Finally.');
       const attempts = fake.requestsFor('gpt-test');
@@ -213,12 +224,20 @@ describe('provider failures', () => {
 
     const started = performance.now();
     const { error } = await readStream(
-      streamText({ model: registry.languageModel(model('openai', 'gpt-test')), prompt: 'Hi', ...registry.callSettings, onError: () => {} }),
+      streamText({
+        model: registry.languageModel(model('openai', 'gpt-test')),
+        prompt: 'Hi',
+        ...registry.callSettings,
+        onError: () => {},
+      }),
     );
 
     const elapsed = performance.now() - started;
     assert.equal((error as Error).name, 'TimeoutError');
-    assert.ok(elapsed >= QUIET_LIMIT_MS - 20 && elapsed < QUIET_LIMIT_MS + 1000, `gave up after ${Math.round(elapsed)} ms`);
+    assert.ok(
+      elapsed >= QUIET_LIMIT_MS - 20 && elapsed < QUIET_LIMIT_MS + 1000,
+      `gave up after ${Math.round(elapsed)} ms`,
+    );
     assert.equal(fake.requestsFor('gpt-test').length, 1, 'a timeout is not retried');
   });
 
@@ -234,18 +253,22 @@ describe('provider failures', () => {
     );
 
     assert.deepEqual(quiet?.pieces, ['ab']);
-    assert.equal((quiet?.error as Error).name, 'TimeoutError');
+    assert.equal((quiet!.error as Error).name, 'TimeoutError');
     assert.equal(steady?.error, undefined);
     assert.equal(steady?.pieces.join(''), 'abcdefgh');
   });
 
-  test("a hung request ends when the caller aborts, and the fake sees the client leave", async () => {
+  test('a hung request ends when the caller aborts, and the fake sees the client leave', async () => {
     const registry = registryOnFake();
     fake.scriptModel('gpt-test', { hang: true });
     const stop = new AbortController();
 
     const reading = readStream(
-      streamText({ model: registry.languageModel(model('openai', 'gpt-test')), prompt: 'Hi', abortSignal: stop.signal }),
+      streamText({
+        model: registry.languageModel(model('openai', 'gpt-test')),
+        prompt: 'Hi',
+        abortSignal: stop.signal,
+      }),
     );
     const [request] = await fake.waitForRequests(1);
     stop.abort();
@@ -260,7 +283,12 @@ describe('provider failures', () => {
     const registry = createProviderRegistry(readEnvironment({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: ownFake.baseURL }));
 
     const reading = readStream(
-      streamText({ model: registry.languageModel(model('openai', 'gpt-test')), prompt: 'Hi', maxRetries: 0, onError: () => {} }),
+      streamText({
+        model: registry.languageModel(model('openai', 'gpt-test')),
+        prompt: 'Hi',
+        maxRetries: 0,
+        onError: () => {},
+      }),
     );
     await ownFake.waitForRequests(1);
     await ownFake.close();

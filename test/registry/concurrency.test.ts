@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { asc, eq, sql } from 'drizzle-orm';
-import { modelHistory, models } from '../../src/db/schema/index.ts';
 import { queryOne } from '../../src/db/rows.ts';
+import { modelHistory, models } from '../../src/db/schema/index.ts';
 import { AppError } from '../../src/errors.ts';
 import { ModelRegistry } from '../../src/registry/registry-service.ts';
 import { type Actor, actorOf, createStore } from '../../src/store/index.ts';
-import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
 const model = (providerModelId: string) => ({
   id: `acme:${providerModelId}`,
@@ -37,8 +37,15 @@ for (const kind of testBackends()) {
 
     test('updates fired together all apply, with consecutive versions and each its own changes', async () => {
       const { id } = await registry.create({ actor: admin, model: model('together') });
-      const updates = [{ pricing: { input: 2 } }, { pricing: { output: 5 } }, { name: 'Acme Together' }, { description: 'x' }];
-      const results = await Promise.all(updates.map((change) => registry.update({ actor: admin, id, updates: change })));
+      const updates = [
+        { pricing: { input: 2 } },
+        { pricing: { output: 5 } },
+        { name: 'Acme Together' },
+        { description: 'x' },
+      ];
+      const results = await Promise.all(
+        updates.map((change) => registry.update({ actor: admin, id, updates: change })),
+      );
       assert.deepEqual(results.map((result) => result.model.version).sort(), [2, 3, 4, 5]);
       const stored = await registry.get(id);
       assert.equal(stored.version, 5);
@@ -100,7 +107,13 @@ if (testBackends().includes('postgres')) {
         }
         assert.fail(`${count} sessions never waited on the model's lock`);
       };
-      return { waiting, release: async () => (release(), holder) };
+      return {
+        waiting,
+        release: async () => {
+          release();
+          return holder;
+        },
+      };
     }
 
     test('two updates in flight at once: both are applied in turn, versions n+1 and n+2, nothing lost', async () => {
@@ -166,7 +179,10 @@ if (testBackends().includes('postgres')) {
       const stored = await registry.get(id);
       assert.equal(stored.version, 3);
       assert.equal(stored.contextWindow, 64_000);
-      const kinds = (await registry.history(id)).map((entry) => entry.kind).slice(0, 2).sort();
+      const kinds = (await registry.history(id))
+        .map((entry) => entry.kind)
+        .slice(0, 2)
+        .sort();
       assert.deepEqual(kinds, ['deprecated', 'imported']);
     });
   });

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { openDatabase } from '../../src/db/client.ts';
-import { announce, type ChangeListener, CHANNELS, createChangeListener } from '../../src/db/notifications.ts';
+import { announce, CHANNELS, type ChangeListener, createChangeListener } from '../../src/db/notifications.ts';
 import { models } from '../../src/db/schema/index.ts';
 import { OFFLINE_MODEL } from '../../src/models/catalog.ts';
 import { seedModels } from '../../src/models/seed.ts';
@@ -19,7 +19,7 @@ import {
   staticModelRows,
 } from '../../src/registry/model-source.ts';
 import { actorOf, createStore, type Store } from '../../src/store/index.ts';
-import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
 describe('rollout buckets', () => {
   test('a person keeps their bucket: it depends on the id alone', () => {
@@ -37,7 +37,11 @@ describe('rollout buckets', () => {
     }
     assert.equal(ids.filter((id) => readsFromDatabase({ mode: 'rollout', percentage: 0 }, id)).length, 0);
     assert.equal(ids.filter((id) => readsFromDatabase({ mode: 'rollout', percentage: 100 }, id)).length, 10_000);
-    assert.equal(readsFromDatabase({ mode: 'rollout', percentage: 100 }, null), false, 'anonymous readers stay on the file');
+    assert.equal(
+      readsFromDatabase({ mode: 'rollout', percentage: 100 }, null),
+      false,
+      'anonymous readers stay on the file',
+    );
   });
 
   test('the file and the database are compared model by model, field by field', () => {
@@ -80,16 +84,20 @@ for (const kind of testBackends()) {
       return cache;
     };
 
-    const nextReload = (cache: ModelCache) => new Promise<void>((resolve) => {
-      const off = cache.onReload(() => {
-        off();
-        resolve();
+    const nextReload = (cache: ModelCache) =>
+      new Promise<void>((resolve) => {
+        const off = cache.onReload(() => {
+          off();
+          resolve();
+        });
       });
-    });
 
     const reprice = (db: typeof database.db, input: number) =>
       db.transaction(async (tx) => {
-        await tx.update(models).set({ pricing: { input, output: 1 } }).where(eq(models.id, OFFLINE_MODEL.id));
+        await tx
+          .update(models)
+          .set({ pricing: { input, output: 1 } })
+          .where(eq(models.id, OFFLINE_MODEL.id));
         await announce(tx, CHANNELS.models, OFFLINE_MODEL.id);
       });
 
@@ -140,13 +148,19 @@ for (const kind of testBackends()) {
     test('models.source picks the file or the database per person, and a flip needs no restart', async () => {
       const cache = await startCache();
       const lines: string[] = [];
-      const source = new ModelSource({ cache, configs: store.systemConfigs, metrics: store.metrics, log: (line) => lines.push(line) });
+      const source = new ModelSource({
+        cache,
+        configs: store.systemConfigs,
+        metrics: store.metrics,
+        log: (line) => lines.push(line),
+      });
       await source.start(listener);
       stops.push(() => source.stop());
       const reloaded = nextReload(cache);
       await reprice(database.db, 11);
       await reloaded;
-      const priceFor = (userId: string) => source.modelsFor(userId).find((model) => model.id === OFFLINE_MODEL.id)!.pricing.input;
+      const priceFor = (userId: string) =>
+        source.modelsFor(userId).find((model) => model.id === OFFLINE_MODEL.id)!.pricing.input;
       const someone = randomUUID();
       assert.equal(priceFor(someone), 11, 'database by default');
 
@@ -159,13 +173,20 @@ for (const kind of testBackends()) {
       await flipped('static');
       assert.equal(priceFor(someone), 0, 'the shipped file');
 
-      await store.systemConfigs.set({ actor: admin, key: MODEL_SOURCE_KEY, value: { mode: 'rollout', percentage: 50 } });
+      await store.systemConfigs.set({
+        actor: admin,
+        key: MODEL_SOURCE_KEY,
+        value: { mode: 'rollout', percentage: 50 },
+      });
       await flipped('rollout');
       const people = Array.from({ length: 200 }, () => randomUUID());
       for (const person of people) {
         assert.equal(priceFor(person), rolloutBucket(person) < 50 ? 11 : 0);
       }
-      assert.ok(lines.some((line) => /local:echo pricing differs/.test(line)), 'the difference is logged');
+      assert.ok(
+        lines.some((line) => /local:echo pricing differs/.test(line)),
+        'the difference is logged',
+      );
       await source.stop();
       const [metric] = await store.metrics.query({ metricType: 'models.source.differences' });
       assert.equal(metric?.metricData.readsWithDifferences, people.length);

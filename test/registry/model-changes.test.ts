@@ -61,7 +61,10 @@ describe('a model state', () => {
       createdAt: new Date(),
       updatedAt: new Date(),
     };
-    assert.deepEqual(toModelState(row as never), { ...toModelState(definition), pricing: { input: 0, output: 0, cacheRead: null } });
+    assert.deepEqual(toModelState(row as never), {
+      ...toModelState(definition),
+      pricing: { input: 0, output: 0, cacheRead: null },
+    });
   });
 });
 
@@ -139,7 +142,10 @@ describe('validating an import', () => {
       ['1:pricing.input', '1:pricing.output', '2:contextWindow', '2:id', '3:', '4:id'].sort(),
     );
     assert.match(problems.find((problem) => problem.index === 4)!.message, /already entry 0/);
-    assert.match(problems.find((problem) => problem.index === 2 && problem.field === 'id')!.message, /provider:providerModelId/);
+    assert.match(
+      problems.find((problem) => problem.index === 2 && problem.field === 'id')!.message,
+      /provider:providerModelId/,
+    );
   });
 
   test('something other than an array is one problem of the document as a whole', () => {
@@ -157,7 +163,14 @@ describe('validating an import', () => {
 describe('planning an import', () => {
   test('new ids are created, changed ones updated with their changes, identical ones left alone', () => {
     const stored = { ...gpt(), version: 3, createdAt: new Date(), updatedAt: new Date() };
-    const other = { ...gpt(), id: 'openai:gpt-o', providerModelId: 'gpt-o', version: 1, createdAt: new Date(), updatedAt: new Date() };
+    const other = {
+      ...gpt(),
+      id: 'openai:gpt-o',
+      providerModelId: 'gpt-o',
+      version: 1,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    };
     const plan = planImport(
       [stored, other],
       [

@@ -10,7 +10,7 @@ import { modelImportSchema } from '../../src/models/model-schema.ts';
 import { seedModels } from '../../src/models/seed.ts';
 import { ModelRegistry } from '../../src/registry/registry-service.ts';
 import { type Actor, actorOf, createStore } from '../../src/store/index.ts';
-import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 import { readTableContents } from '../support/snapshots.ts';
 
 for (const kind of testBackends()) {
@@ -43,7 +43,8 @@ for (const kind of testBackends()) {
       );
       assert.ok(modelImportSchema.safeParse(exported).success);
       for (const entry of exported) {
-        for (const field of ['version', 'createdAt', 'updatedAt']) assert.ok(!(field in entry), `${entry.id} has no ${field}`);
+        for (const field of ['version', 'createdAt', 'updatedAt'])
+          assert.ok(!(field in entry), `${entry.id} has no ${field}`);
       }
       assert.deepEqual(JSON.parse(JSON.stringify(exported)), exported, 'plain JSON');
     });
@@ -53,7 +54,12 @@ for (const kind of testBackends()) {
       const exported = JSON.parse(JSON.stringify(await registry.exportModels()));
       for (const dryRun of [true, false]) {
         const result = await registry.importModels({ actor: admin, entries: exported, dryRun });
-        assert.deepEqual(result, { dryRun, created: [], updated: [], unchanged: exported.map((entry: { id: string }) => entry.id) });
+        assert.deepEqual(result, {
+          dryRun,
+          created: [],
+          updated: [],
+          unchanged: exported.map((entry: { id: string }) => entry.id),
+        });
       }
       assert.deepEqual(await readTableContents(database.db), before);
       await settle();
@@ -67,7 +73,13 @@ for (const kind of testBackends()) {
       entries[3].pricing.output = -1;
       entries[3].capabilities = ['vision', 'mind_reading'];
       entries[10].contextWindow = 1.5;
-      entries.push({ id: 'acme:new', provider: 'acme', providerModelId: 'new', contextWindow: 1000, pricing: { input: 1, output: 1 } });
+      entries.push({
+        id: 'acme:new',
+        provider: 'acme',
+        providerModelId: 'new',
+        contextWindow: 1000,
+        pricing: { input: 1, output: 1 },
+      });
       await assert.rejects(registry.importModels({ actor: admin, entries }), (error: unknown) => {
         assert.ok(error instanceof AppError);
         assert.equal(error.code, 'invalid_input');
@@ -83,7 +95,11 @@ for (const kind of testBackends()) {
 
     test('a dry run reports what would be created, updated and left alone, and writes nothing', async () => {
       const before = await readTableContents(database.db);
-      const result = await registry.importModels({ actor: admin, entries: changedCatalog(await registry.exportModels()), dryRun: true });
+      const result = await registry.importModels({
+        actor: admin,
+        entries: changedCatalog(await registry.exportModels()),
+        dryRun: true,
+      });
       assert.deepEqual(result, { dryRun: true, ...expectedResult(await registry.exportModels()) });
       assert.deepEqual(await readTableContents(database.db), before);
     });
@@ -91,7 +107,11 @@ for (const kind of testBackends()) {
     test('applied: new models created, changed ones versioned (kind `imported`), identical ones untouched', async () => {
       const exported = await registry.exportModels();
       const historyBefore = await database.db.select().from(modelHistory);
-      const result = await registry.importModels({ actor: admin, entries: changedCatalog(exported), reason: 'quarterly prices' });
+      const result = await registry.importModels({
+        actor: admin,
+        entries: changedCatalog(exported),
+        reason: 'quarterly prices',
+      });
       assert.deepEqual(result, { dryRun: false, ...expectedResult(exported) });
 
       const written = await database.db
@@ -101,7 +121,13 @@ for (const kind of testBackends()) {
         .orderBy(asc(modelHistory.modelId));
       assert.equal(written.length, (await database.db.select().from(modelHistory)).length - historyBefore.length);
       assert.deepEqual(
-        written.map(({ modelId, version, changes, reason, changedBy }) => ({ modelId, version, changes, reason, changedBy })),
+        written.map(({ modelId, version, changes, reason, changedBy }) => ({
+          modelId,
+          version,
+          changes,
+          reason,
+          changedBy,
+        })),
         [
           { modelId: 'acme:brand-new', version: 1, changes: [], reason: 'quarterly prices', changedBy: admin.id },
           {
@@ -130,7 +156,9 @@ for (const kind of testBackends()) {
       const before = await readTableContents(database.db);
       // An admin who does not exist as a user: the history rows' foreign key fails after the models were written.
       const ghost: Actor = { id: randomUUID(), role: 'admin', isGuest: false };
-      await assert.rejects(registry.importModels({ actor: ghost, entries: changedCatalog(await registry.exportModels()).map(bump) }));
+      await assert.rejects(
+        registry.importModels({ actor: ghost, entries: changedCatalog(await registry.exportModels()).map(bump) }),
+      );
       assert.deepEqual(await readTableContents(database.db), before);
       assert.equal((await database.db.select().from(models).where(eq(models.id, 'acme:another'))).length, 0);
     });
@@ -161,10 +189,17 @@ function expectedResult(exported: Exported) {
   return {
     created: ['acme:brand-new'],
     updated: [
-      { id: exported[1]!.id, changes: [{ field: 'pricing.input', oldValue: exported[1]!.pricing.input, newValue: 0.01 }] },
+      {
+        id: exported[1]!.id,
+        changes: [{ field: 'pricing.input', oldValue: exported[1]!.pricing.input, newValue: 0.01 }],
+      },
       { id: exported[2]!.id, changes: [{ field: 'status', oldValue: exported[2]!.status, newValue: 'deprecated' }] },
     ],
-    unchanged: exported.slice(3).map((entry) => entry.id).concat(exported[0]!.id).sort(byPosition(exported)),
+    unchanged: exported
+      .slice(3)
+      .map((entry) => entry.id)
+      .concat(exported[0]!.id)
+      .sort(byPosition(exported)),
   };
 }
 

@@ -9,7 +9,7 @@ import { seedModels, snapshotOf } from '../../src/models/seed.ts';
 import { toModelState } from '../../src/registry/model-changes.ts';
 import { ModelRegistry } from '../../src/registry/registry-service.ts';
 import { type Actor, actorOf, createStore, type Store } from '../../src/store/index.ts';
-import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
 const rejectsWith = async (promise: Promise<unknown>, code: string, message?: RegExp) => {
   await assert.rejects(promise, (error: unknown) => {
@@ -77,15 +77,27 @@ for (const kind of testBackends()) {
       assert.equal(entry!.reason, 'launch');
       assert.deepEqual(entry!.snapshot, snapshotOf(model));
       await rejectsWith(registry.create({ actor: admin, model: sample('one') }), 'conflict');
-      await rejectsWith(registry.create({ actor: admin, model: { ...sample('bad'), contextWindow: 0 } }), 'invalid_input');
+      await rejectsWith(
+        registry.create({ actor: admin, model: { ...sample('bad'), contextWindow: 0 } }),
+        'invalid_input',
+      );
       assert.deepEqual(await announcedSince(heard), ['acme:one'], 'announced once, on commit; failed writes never');
     });
 
     test('a sequence of edits: one version per edit, each with its field-level changes, author and reason', async () => {
       await registry.create({ actor: admin, model: sample('edits') });
       const id = 'acme:edits';
-      const first = await registry.update({ actor: admin, id, updates: { pricing: { input: 0.8 } }, reason: 'price drop' });
-      const second = await registry.update({ actor: admin, id, updates: { name: 'Acme Edits', capabilities: ['tools', 'vision'] } });
+      const first = await registry.update({
+        actor: admin,
+        id,
+        updates: { pricing: { input: 0.8 } },
+        reason: 'price drop',
+      });
+      const second = await registry.update({
+        actor: admin,
+        id,
+        updates: { name: 'Acme Edits', capabilities: ['tools', 'vision'] },
+      });
       const third = await registry.update({
         actor: admin,
         id,
@@ -104,7 +116,12 @@ for (const kind of testBackends()) {
         history.map(({ version, kind, changes, reason }) => ({ version, kind, changes, reason })),
         [
           { version: 1, kind: 'created', changes: [], reason: null },
-          { version: 2, kind: 'updated', changes: [{ field: 'pricing.input', oldValue: 1, newValue: 0.8 }], reason: 'price drop' },
+          {
+            version: 2,
+            kind: 'updated',
+            changes: [{ field: 'pricing.input', oldValue: 1, newValue: 0.8 }],
+            reason: 'price drop',
+          },
           {
             version: 3,
             kind: 'updated',
@@ -138,7 +155,11 @@ for (const kind of testBackends()) {
       await registry.create({ actor: admin, model: sample('same') });
       await announcedSince(0);
       const heard = announced.length;
-      const result = await registry.update({ actor: admin, id: 'acme:same', updates: { name: 'Acme same', pricing: { input: 1 } } });
+      const result = await registry.update({
+        actor: admin,
+        id: 'acme:same',
+        updates: { name: 'Acme same', pricing: { input: 1 } },
+      });
       assert.equal(result.changed, false);
       assert.deepEqual(result.changes, []);
       assert.equal(result.model.version, 1);
@@ -159,8 +180,14 @@ for (const kind of testBackends()) {
     });
 
     test('updates refuse unknown and identity fields, bad values, unknown models', async () => {
-      await rejectsWith(registry.update({ actor: admin, id: 'acme:one', updates: { id: 'acme:two' } as never }), 'invalid_input');
-      await rejectsWith(registry.update({ actor: admin, id: 'acme:one', updates: { pricing: { input: -1 } } }), 'invalid_input');
+      await rejectsWith(
+        registry.update({ actor: admin, id: 'acme:one', updates: { id: 'acme:two' } as never }),
+        'invalid_input',
+      );
+      await rejectsWith(
+        registry.update({ actor: admin, id: 'acme:one', updates: { pricing: { input: -1 } } }),
+        'invalid_input',
+      );
       await rejectsWith(registry.update({ actor: admin, id: 'acme:nope', updates: { name: 'x' } }), 'not_found');
       await rejectsWith(registry.get('acme:nope'), 'not_found');
       await rejectsWith(registry.history('acme:nope'), 'not_found');
@@ -187,7 +214,10 @@ for (const kind of testBackends()) {
     });
 
     test('duplicate copies every field under the new id, applies overrides, and starts its own history', async () => {
-      await registry.create({ actor: admin, model: sample('source', { description: 'Original', status: 'beta', sortOrder: 5 }) });
+      await registry.create({
+        actor: admin,
+        model: sample('source', { description: 'Original', status: 'beta', sortOrder: 5 }),
+      });
       const copy = await registry.duplicate({
         actor: admin,
         id: 'acme:source',
@@ -242,12 +272,19 @@ for (const kind of testBackends()) {
         conversationId: conversation.id,
         messages: [{ role: 'assistant', modelId: 'acme:used', content: 'hi' }],
       });
-      await rejectsWith(registry.delete({ actor: admin, id: 'acme:used' }), 'conflict', /1 message.*deprecate it instead/);
+      await rejectsWith(
+        registry.delete({ actor: admin, id: 'acme:used' }),
+        'conflict',
+        /1 message.*deprecate it instead/,
+      );
       assert.equal((await registry.get('acme:used')).version, 1);
 
       await registry.create({ actor: admin, model: sample('unused') });
       await registry.update({ actor: admin, id: 'acme:unused', updates: { description: 'bye' } });
-      assert.deepEqual(await registry.delete({ actor: admin, id: 'acme:unused', reason: 'typo' }), { id: 'acme:unused', version: 3 });
+      assert.deepEqual(await registry.delete({ actor: admin, id: 'acme:unused', reason: 'typo' }), {
+        id: 'acme:unused',
+        version: 3,
+      });
       await rejectsWith(registry.get('acme:unused'), 'not_found');
       const history = await registry.history('acme:unused');
       assert.deepEqual(
@@ -277,7 +314,10 @@ for (const kind of testBackends()) {
       await rejectsWith(registry.revert({ actor: member, id: 'acme:one', toVersion: 1 }), 'forbidden');
       await rejectsWith(registry.importModels({ actor: member, entries: [] }), 'forbidden');
       await rejectsWith(registry.repriceMessages({ actor: member, since: new Date(0) }), 'forbidden');
-      await rejectsWith(registry.usage({ actor: member, from: new Date(0), to: new Date(), groupBy: 'model' }), 'forbidden');
+      await rejectsWith(
+        registry.usage({ actor: member, from: new Date(0), to: new Date(), groupBy: 'model' }),
+        'forbidden',
+      );
       assert.deepEqual(await database.db.select().from(modelHistory), before);
     });
   });
@@ -325,7 +365,9 @@ for (const kind of testBackends()) {
         await ids({ provider: 'anthropic' }),
         rows.filter((model) => model.provider === 'anthropic').map((model) => model.id),
       );
-      const visionTools = rows.filter((model) => model.capabilities.includes('vision') && model.capabilities.includes('tools'));
+      const visionTools = rows.filter(
+        (model) => model.capabilities.includes('vision') && model.capabilities.includes('tools'),
+      );
       assert.ok(visionTools.length > 0);
       assert.deepEqual(
         await ids({ capability: ['vision', 'tools'] }),
@@ -342,7 +384,8 @@ for (const kind of testBackends()) {
     });
 
     test('searches id, name and display name without regard to case; % and _ are literal', async () => {
-      const ids = async (search: string) => (await registry.list({ search, limit: 200 })).items.map((model) => model.id);
+      const ids = async (search: string) =>
+        (await registry.list({ search, limit: 200 })).items.map((model) => model.id);
       assert.ok((await ids('GPT-4O')).includes('openai:gpt-4o'));
       assert.deepEqual(await ids('offline ECHO (no ai)'), ['local:echo'], 'display name');
       assert.ok((await ids('claude')).every((id) => id.includes('claude') || id.startsWith('anthropic:')));

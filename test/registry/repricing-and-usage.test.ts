@@ -5,7 +5,7 @@ import { messages } from '../../src/db/schema/index.ts';
 import { priceUsage } from '../../src/models/pricing.ts';
 import { ModelRegistry } from '../../src/registry/registry-service.ts';
 import { type Actor, actorOf, createStore, type Store } from '../../src/store/index.ts';
-import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
 const at = (iso: string) => new Date(iso);
 const JANUARY = { since: at('2026-01-01T00:00:00Z'), until: at('2026-02-01T00:00:00Z') };
@@ -27,7 +27,13 @@ for (const kind of testBackends()) {
     async function turn(
       asker: Actor,
       time: string,
-      replies: { modelId: string; inputTokens?: number; cachedInputTokens?: number; outputTokens?: number; status?: 'streaming' }[],
+      replies: {
+        modelId: string;
+        inputTokens?: number;
+        cachedInputTokens?: number;
+        outputTokens?: number;
+        status?: 'streaming';
+      }[],
     ) {
       const conversation = await store.conversations.create({ actor: asker, title: time });
       const [question] = await store.messages.save({
@@ -71,7 +77,14 @@ for (const kind of testBackends()) {
         ['acme:plain', PLAIN],
       ] as const) {
         const [provider, providerModelId] = id.split(':');
-        const model = { id, provider: provider!, providerModelId: providerModelId!, name: id, contextWindow: 8000, pricing };
+        const model = {
+          id,
+          provider: provider!,
+          providerModelId: providerModelId!,
+          name: id,
+          contextWindow: 8000,
+          pricing,
+        };
         await registry.create({ actor: admin, model });
       }
       await turn(alice, '2026-01-10T10:00:00Z', [
@@ -88,7 +101,12 @@ for (const kind of testBackends()) {
 
     const costs = async () =>
       database.db
-        .select({ modelId: messages.modelId, createdAt: messages.createdAt, costUsd: messages.costUsd, modelVersion: messages.modelVersion })
+        .select({
+          modelId: messages.modelId,
+          createdAt: messages.createdAt,
+          costUsd: messages.costUsd,
+          modelVersion: messages.modelVersion,
+        })
         .from(messages)
         .where(eq(messages.role, 'assistant'))
         .orderBy(asc(messages.createdAt), asc(messages.costUsd));
@@ -96,25 +114,51 @@ for (const kind of testBackends()) {
     test('usage by model, by the person who asked, and by day, over a period', async () => {
       const period = { actor: admin, from: JANUARY.since, to: JANUARY.until };
       assert.deepEqual(await registry.usage({ ...period, groupBy: 'model' }), [
-        { key: 'acme:cheap', messages: 2, inputTokens: 1_001_000, outputTokens: 10_500, cachedInputTokens: 400_200, costUsd: 0.8219 },
-        { key: 'acme:plain', messages: 1, inputTokens: 2000, outputTokens: 100, cachedInputTokens: 100, costUsd: 0.0075 },
+        {
+          key: 'acme:cheap',
+          messages: 2,
+          inputTokens: 1_001_000,
+          outputTokens: 10_500,
+          cachedInputTokens: 400_200,
+          costUsd: 0.8219,
+        },
+        {
+          key: 'acme:plain',
+          messages: 1,
+          inputTokens: 2000,
+          outputTokens: 100,
+          cachedInputTokens: 100,
+          costUsd: 0.0075,
+        },
       ]);
       const byUser = await registry.usage({ ...period, groupBy: 'user' });
-      assert.deepEqual(
-        Object.fromEntries(byUser.map(({ key, ...totals }) => [key, totals])),
-        {
-          [alice.id]: { messages: 2, inputTokens: 3000, outputTokens: 600, cachedInputTokens: 300, costUsd: 0.0094 },
-          [bob.id]: { messages: 1, inputTokens: 1_000_000, outputTokens: 10_000, cachedInputTokens: 400_000, costUsd: 0.82 },
+      assert.deepEqual(Object.fromEntries(byUser.map(({ key, ...totals }) => [key, totals])), {
+        [alice.id]: { messages: 2, inputTokens: 3000, outputTokens: 600, cachedInputTokens: 300, costUsd: 0.0094 },
+        [bob.id]: {
+          messages: 1,
+          inputTokens: 1_000_000,
+          outputTokens: 10_000,
+          cachedInputTokens: 400_000,
+          costUsd: 0.82,
         },
-      );
+      });
       assert.deepEqual(
-        (await registry.usage({ ...period, groupBy: 'day' })).map(({ key, messages: count, costUsd }) => ({ key, count, costUsd })),
+        (await registry.usage({ ...period, groupBy: 'day' })).map(({ key, messages: count, costUsd }) => ({
+          key,
+          count,
+          costUsd,
+        })),
         [
           { key: '2026-01-10', count: 2, costUsd: 0.0094 },
           { key: '2026-01-11', count: 1, costUsd: 0.82 },
         ],
       );
-      const lastDayOf2025 = await registry.usage({ actor: admin, from: at('2025-12-31T00:00:00Z'), to: JANUARY.since, groupBy: 'day' });
+      const lastDayOf2025 = await registry.usage({
+        actor: admin,
+        from: at('2025-12-31T00:00:00Z'),
+        to: JANUARY.since,
+        groupBy: 'day',
+      });
       assert.deepEqual(
         lastDayOf2025.map((row) => [row.key, row.messages]),
         [['2025-12-31', 1]],
@@ -126,7 +170,11 @@ for (const kind of testBackends()) {
 
     test('a price change, then a reprice of January: new costs with cached tokens, the differences reported', async () => {
       const before = await costs();
-      const repriced = await registry.update({ actor: admin, id: 'acme:cheap', updates: { pricing: { input: 0.5, cacheRead: 0.1 } } });
+      const repriced = await registry.update({
+        actor: admin,
+        id: 'acme:cheap',
+        updates: { pricing: { input: 0.5, cacheRead: 0.1 } },
+      });
       assert.equal(repriced.model.version, 2);
 
       const result = await registry.repriceMessages({ actor: admin, ...JANUARY });
@@ -143,8 +191,22 @@ for (const kind of testBackends()) {
         differenceUsd: -0.46048,
         changedMessages: 2,
         byModel: [
-          { modelId: 'acme:cheap', modelVersion: 2, messages: 2, previousTotalUsd: 0.8219, newTotalUsd: 0.36142, differenceUsd: -0.46048 },
-          { modelId: 'acme:plain', modelVersion: 1, messages: 1, previousTotalUsd: 0.0075, newTotalUsd: 0.0075, differenceUsd: 0 },
+          {
+            modelId: 'acme:cheap',
+            modelVersion: 2,
+            messages: 2,
+            previousTotalUsd: 0.8219,
+            newTotalUsd: 0.36142,
+            differenceUsd: -0.46048,
+          },
+          {
+            modelId: 'acme:plain',
+            modelVersion: 1,
+            messages: 1,
+            previousTotalUsd: 0.0075,
+            newTotalUsd: 0.0075,
+            differenceUsd: 0,
+          },
         ],
       });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { actorOf, createStore, type Store } from '../../src/store/index.ts';
-import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
 for (const kind of testBackends()) {
   describe(`conversation store on ${kind}`, () => {
@@ -79,7 +79,7 @@ for (const kind of testBackends()) {
       assert.deepEqual(seen, [ids[0], ...ids.slice(1).reverse()]);
     });
 
-    test('each listed conversation carries the member\'s role in it', async () => {
+    test("each listed conversation carries the member's role in it", async () => {
       const owner = await newUser();
       const member = await newUser();
       const created = await store.conversations.create({ actor: owner, title: 'Group' });
@@ -112,7 +112,11 @@ for (const kind of testBackends()) {
         store.conversations.update({ actor: admin, id: created.id, changes: { visibility: 'public' } }),
         { code: 'not_found' },
       );
-      const published = await store.conversations.update({ actor: owner, id: created.id, changes: { visibility: 'public' } });
+      const published = await store.conversations.update({
+        actor: owner,
+        id: created.id,
+        changes: { visibility: 'public' },
+      });
       assert.equal(published.visibility, 'public');
     });
 

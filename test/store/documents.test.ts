@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { suggestions } from '../../src/db/schema/index.ts';
-import { actorOf, createStore, type Actor, type Store } from '../../src/store/index.ts';
-import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+import { type Actor, actorOf, createStore, type Store } from '../../src/store/index.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
 for (const kind of testBackends()) {
   describe(`document store on ${kind}`, () => {
@@ -28,7 +28,11 @@ for (const kind of testBackends()) {
       }
       return versions;
     };
-    const suggestion = (text: string) => ({ originalText: text, suggestedText: text.toUpperCase(), description: 'louder' });
+    const suggestion = (text: string) => ({
+      originalText: text,
+      suggestedText: text.toUpperCase(),
+      description: 'louder',
+    });
 
     test('each save is a new version, even within one millisecond; versions list oldest first', async () => {
       const owner = await newUser();
@@ -91,7 +95,10 @@ for (const kind of testBackends()) {
       const [v1, v2] = await saveVersions(owner, 2);
       const onV1 = { actor: owner, documentId: v1!.id, documentCreatedAt: v1!.createdAt };
       const onV2 = { actor: owner, documentId: v2!.id, documentCreatedAt: v2!.createdAt };
-      const saved = await store.documents.saveSuggestions({ ...onV1, suggestions: [suggestion('one'), suggestion('two')] });
+      const saved = await store.documents.saveSuggestions({
+        ...onV1,
+        suggestions: [suggestion('one'), suggestion('two')],
+      });
       assert.equal(saved.length, 2);
       assert.ok(saved.every((row) => row.userId === owner.id && !row.isResolved && row.accepted === null));
       assert.deepEqual(

@@ -10,14 +10,14 @@ import {
   keyringFromEnvironment,
   parseEncryptionKey,
 } from '../../src/crypto/encryption.ts';
-import { conversationParticipants, conversations, messages } from '../../src/db/schema/index.ts';
+import { conversations, messages } from '../../src/db/schema/index.ts';
 import { AppError } from '../../src/errors.ts';
-import { actorOf, createStore, type Actor, type Store } from '../../src/store/index.ts';
+import { ConversationStore } from '../../src/store/conversations.ts';
+import { type Actor, actorOf, createStore, type Store } from '../../src/store/index.ts';
 import { MessageStore } from '../../src/store/messages.ts';
 import { ReplyStore } from '../../src/store/replies.ts';
-import { ConversationStore } from '../../src/store/conversations.ts';
 import { rotateTitleEncryption } from '../../src/store/title-encryption.ts';
-import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
 const newKey = () => randomBytes(32);
 
@@ -171,41 +171,44 @@ for (const kind of testBackends()) {
     const storedRow = async (id: string) => (await database.db.select().from(messages).where(eq(messages.id, id)))[0]!;
     const skipWithoutPgDump = kind === 'postgres' && !pgDumpAvailable() ? 'pg_dump is not installed' : false;
 
-    test(
-      'without a key the text is in the dump: the check below can see plaintext',
-      { skip: skipWithoutPgDump },
-      async () => {
-        const secret = `visible-${randomUUID()}`;
-        await chatWith(new MessageStore(database.db, null), secret);
-        const dump = await dumpDatabase(database);
-        for (const field of ['content', 'part', 'file.pdf']) assert.ok(plaintextIn(dump, `${secret} ${field}`), field);
-      },
-    );
+    test('without a key the text is in the dump: the check below can see plaintext', {
+      skip: skipWithoutPgDump,
+    }, async () => {
+      const secret = `visible-${randomUUID()}`;
+      await chatWith(new MessageStore(database.db, null), secret);
+      const dump = await dumpDatabase(database);
+      for (const field of ['content', 'part', 'file.pdf']) assert.ok(plaintextIn(dump, `${secret} ${field}`), field);
+    });
 
-    test(
-      'with a key no plaintext of a message is anywhere in a dump of the database',
-      { skip: skipWithoutPgDump },
-      async () => {
-        const secret = `hidden-${randomUUID()}`;
-        const keyring = new Keyring(newKey());
-        const encrypted = new MessageStore(database.db, keyring);
-        const replies = new ReplyStore(database.db, keyring);
-        const { owner, message } = await chatWith(encrypted, secret);
-        const [pending] = await replies.createPendingReplies(message.conversationId, [{}]);
-        await replies.saveText(pending!.id, { content: `${secret} stre`, parts: [{ type: 'text', text: `${secret} stre` }] });
-        await replies.finish(pending!.id, {
-          content: `${secret} streamed`,
-          parts: [{ type: 'text', text: `${secret} streamed` }],
-          status: 'complete',
-          metadata: {},
-        });
-        const reply = await encrypted.getById({ actor: owner, id: pending!.id });
-        assert.deepEqual([reply.content, reply.status], [`${secret} streamed`, 'complete'], 'sealed, and read back whole');
-        const dump = await dumpDatabase(database);
-        assert.ok(!dump.includes(Buffer.from(secret)), 'the secret must not appear in the dump');
-        assert.ok(!plaintextIn(dump, secret));
-      },
-    );
+    test('with a key no plaintext of a message is anywhere in a dump of the database', {
+      skip: skipWithoutPgDump,
+    }, async () => {
+      const secret = `hidden-${randomUUID()}`;
+      const keyring = new Keyring(newKey());
+      const encrypted = new MessageStore(database.db, keyring);
+      const replies = new ReplyStore(database.db, keyring);
+      const { owner, message } = await chatWith(encrypted, secret);
+      const [pending] = await replies.createPendingReplies(message.conversationId, [{}]);
+      await replies.saveText(pending!.id, {
+        content: `${secret} stre`,
+        parts: [{ type: 'text', text: `${secret} stre` }],
+      });
+      await replies.finish(pending!.id, {
+        content: `${secret} streamed`,
+        parts: [{ type: 'text', text: `${secret} streamed` }],
+        status: 'complete',
+        metadata: {},
+      });
+      const reply = await encrypted.getById({ actor: owner, id: pending!.id });
+      assert.deepEqual(
+        [reply.content, reply.status],
+        [`${secret} streamed`, 'complete'],
+        'sealed, and read back whole',
+      );
+      const dump = await dumpDatabase(database);
+      assert.ok(!dump.includes(Buffer.from(secret)), 'the secret must not appear in the dump');
+      assert.ok(!plaintextIn(dump, secret));
+    });
 
     test('the row holds only ciphertext and the key id; reads decrypt content, parts and attachments', async () => {
       const keyring = new Keyring(newKey());
@@ -297,7 +300,11 @@ for (const kind of testBackends()) {
         assert.ok(row.encryptedTitle && row.encryptedTitle.length > 28);
         assert.equal(Object.hasOwn(await encrypted.conversations.get({ actor: owner, id }), 'encryptedTitle'), false);
       }
-      const renamed = await encrypted.conversations.update({ actor: owner, id: created.id, changes: { title: 'Renamed' } });
+      const renamed = await encrypted.conversations.update({
+        actor: owner,
+        id: created.id,
+        changes: { title: 'Renamed' },
+      });
       assert.equal(renamed.title, 'Renamed');
       assert.equal((await storedTitle(created.id)).title, null);
       assert.equal((await encrypted.conversations.get({ actor: owner, id: created.id })).title, 'Renamed');
@@ -323,7 +330,10 @@ for (const kind of testBackends()) {
     test('reading an encrypted title without a key, or with another key, is a clear error naming the key id', async () => {
       const keyring = new Keyring(newKey());
       const owner = await newUser();
-      const conversation = await new ConversationStore(database.db, keyring).create({ actor: owner, title: 'locked title' });
+      const conversation = await new ConversationStore(database.db, keyring).create({
+        actor: owner,
+        title: 'locked title',
+      });
       const expectation = (pattern: RegExp) => (error: Error) =>
         error instanceof EncryptionError &&
         error.message.includes(keyring.currentKeyId) &&
@@ -418,7 +428,9 @@ for (const kind of testBackends()) {
       const user = await store.users.create({ displayName: 'Someone' });
       const owner: Actor = actorOf(user);
       const [oldKey, nextKey] = [newKey(), newKey()];
-      const plain = await Promise.all(['plain 1', 'plain 2', 'plain 3'].map((title) => store.conversations.create({ actor: owner, title })));
+      const plain = await Promise.all(
+        ['plain 1', 'plain 2', 'plain 3'].map((title) => store.conversations.create({ actor: owner, title })),
+      );
       const sealed = new ConversationStore(database.db, new Keyring(oldKey));
       const old = await Promise.all(['old 1', 'old 2'].map((title) => sealed.create({ actor: owner, title })));
       await store.conversations.create({ actor: owner });
@@ -428,11 +440,18 @@ for (const kind of testBackends()) {
         (error: Error) => error instanceof EncryptionError && error.message.includes(keyIdOf(oldKey)),
         'rotating without the old key stops with a clear error',
       );
-      const counts = await rotateTitleEncryption(database.db, { keyring: new Keyring(nextKey, [oldKey]), batchSize: 2 });
+      const counts = await rotateTitleEncryption(database.db, {
+        keyring: new Keyring(nextKey, [oldKey]),
+        batchSize: 2,
+      });
       // The conversation of the test above ('Chat', in the clear) is one of the database's titles too.
       assert.deepEqual(counts, { scanned: 6, encrypted: 4, reencrypted: 2 });
       const rows = await database.db.select().from(conversations).where(eq(conversations.ownerId, owner.id));
-      assert.ok(rows.filter((row) => row.encryptedTitle).every((row) => row.titleKeyId === keyIdOf(nextKey) && row.title === null));
+      assert.ok(
+        rows
+          .filter((row) => row.encryptedTitle)
+          .every((row) => row.titleKeyId === keyIdOf(nextKey) && row.title === null),
+      );
       assert.equal(rows.filter((row) => !row.encryptedTitle && row.title === null).length, 1, 'the untitled one');
       const afterRotation = new ConversationStore(database.db, new Keyring(nextKey));
       for (const conversation of [...plain, ...old]) {

@@ -3,9 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { conversationParticipants, conversations, messages, models } from '../../src/db/schema/index.ts';
 import { createOrderedIdGenerator } from '../../src/store/ids.ts';
-import { actorOf, createStore, type Actor, type Store } from '../../src/store/index.ts';
+import { type Actor, actorOf, createStore, type Store } from '../../src/store/index.ts';
 import type { NewMessage } from '../../src/store/messages.ts';
-import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
 describe('message ids', () => {
   test('ids made in order sort in order, within one millisecond and when the clock goes back', () => {
@@ -150,8 +150,16 @@ for (const kind of testBackends()) {
       assert.equal(saved!.content, 'guess');
       assert.equal(saved!.conversationId, mine.id);
       const page = await store.messages.page({ actor: stranger, conversationId: mine.id });
-      assert.deepEqual(page.items.map((message) => message.content), ['guess']);
-      assert.deepEqual((await store.messages.page({ actor: owner, conversationId: theirs.id })).items.map((message) => message.content), ['private']);
+      assert.deepEqual(
+        page.items.map((message) => message.content),
+        ['guess'],
+      );
+      assert.deepEqual(
+        (await store.messages.page({ actor: owner, conversationId: theirs.id })).items.map(
+          (message) => message.content,
+        ),
+        ['private'],
+      );
     });
 
     test('another user gets not-found for every message function of a private conversation, never data', async () => {
@@ -175,7 +183,12 @@ for (const kind of testBackends()) {
       await assert.rejects(store.messages.page({ actor: stranger, conversationId: conversation.id }), notFound);
       await assert.rejects(store.messages.getById({ actor: stranger, id: message!.id }), notFound);
       await assert.rejects(
-        store.messages.deleteFollowing({ actor: stranger, conversationId: conversation.id, messageId: message!.id, inclusive: true }),
+        store.messages.deleteFollowing({
+          actor: stranger,
+          conversationId: conversation.id,
+          messageId: message!.id,
+          inclusive: true,
+        }),
         notFound,
       );
       assert.equal((await store.messages.page({ actor: owner, conversationId: conversation.id })).items.length, 1);
@@ -206,7 +219,12 @@ for (const kind of testBackends()) {
         },
       );
       await assert.rejects(
-        store.messages.deleteFollowing({ actor: reader, conversationId: conversation.id, messageId: message!.id, inclusive: true }),
+        store.messages.deleteFollowing({
+          actor: reader,
+          conversationId: conversation.id,
+          messageId: message!.id,
+          inclusive: true,
+        }),
         { code: 'not_found' },
       );
     });
@@ -298,7 +316,11 @@ for (const kind of testBackends()) {
         { code: 'not_found' },
       );
       assert.deepEqual(
-        await store.messages.deleteFollowing({ actor: owner, conversationId: conversation.id, messageId: saved[2]!.id }),
+        await store.messages.deleteFollowing({
+          actor: owner,
+          conversationId: conversation.id,
+          messageId: saved[2]!.id,
+        }),
         [saved[3]!.id],
       );
       assert.deepEqual(await walkAllPages(owner, conversation.id, 10), ['q2', 'a1', 'q1']);
@@ -404,9 +426,16 @@ for (const kind of testBackends()) {
     test("the engine's writes of a reply: its text as it grows, then its end, each moving updated_at", async () => {
       const owner = await newUser();
       const conversation = await newConversation(owner);
-      const [question] = await store.messages.save({ actor: owner, conversationId: conversation.id, messages: [say('how?')] });
-      const [pending] = await store.replies.createPendingReplies(conversation.id, [{ modelId: 'test:writer', parentId: question!.id }]);
-      const updatedAt = async () => (await database.db.select().from(messages).where(eq(messages.id, pending!.id)))[0]!.updatedAt;
+      const [question] = await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: [say('how?')],
+      });
+      const [pending] = await store.replies.createPendingReplies(conversation.id, [
+        { modelId: 'test:writer', parentId: question!.id },
+      ]);
+      const updatedAt = async () =>
+        (await database.db.select().from(messages).where(eq(messages.id, pending!.id)))[0]!.updatedAt;
       const longAgo = new Date(Date.now() - 60 * 60_000);
       await database.db.update(messages).set({ updatedAt: longAgo }).where(eq(messages.id, pending!.id));
 
@@ -417,20 +446,50 @@ for (const kind of testBackends()) {
       assert.ok((await updatedAt()) > longAgo, 'a growing reply is not taken for an abandoned one');
 
       await database.db.update(messages).set({ updatedAt: longAgo }).where(eq(messages.id, pending!.id));
-      const ending = { content: 'Carefully.', parts: [{ type: 'text', text: 'Carefully.' }], status: 'complete' as const };
-      await store.replies.finish(pending!.id, { ...ending, inputTokens: 7, outputTokens: 3, costUsd: 0.0000042, latencyMs: 99, metadata: {} });
+      const ending = {
+        content: 'Carefully.',
+        parts: [{ type: 'text', text: 'Carefully.' }],
+        status: 'complete' as const,
+      };
+      await store.replies.finish(pending!.id, {
+        ...ending,
+        inputTokens: 7,
+        outputTokens: 3,
+        costUsd: 0.0000042,
+        latencyMs: 99,
+        metadata: {},
+      });
       const done = await store.messages.getById({ actor: owner, id: pending!.id });
       assert.deepEqual(
-        [done.content, done.parts, done.status, done.inputTokens, done.outputTokens, done.cachedInputTokens, done.costUsd, done.latencyMs],
+        [
+          done.content,
+          done.parts,
+          done.status,
+          done.inputTokens,
+          done.outputTokens,
+          done.cachedInputTokens,
+          done.costUsd,
+          done.latencyMs,
+        ],
         ['Carefully.', ending.parts, 'complete', 7, 3, null, 0.0000042, 99],
       );
       assert.ok((await updatedAt()) > longAgo);
 
       // A provider that reported nothing: the accounting stays empty, the error is kept.
-      const [failed] = await store.replies.createPendingReplies(conversation.id, [{ modelId: 'test:writer', parentId: question!.id }]);
-      await store.replies.finish(failed!.id, { content: '', parts: [], status: 'error', metadata: { error: 'the provider refused' } });
+      const [failed] = await store.replies.createPendingReplies(conversation.id, [
+        { modelId: 'test:writer', parentId: question!.id },
+      ]);
+      await store.replies.finish(failed!.id, {
+        content: '',
+        parts: [],
+        status: 'error',
+        metadata: { error: 'the provider refused' },
+      });
       const refused = await store.messages.getById({ actor: owner, id: failed!.id });
-      assert.deepEqual([refused.status, refused.inputTokens, refused.costUsd, refused.metadata], ['error', null, null, { error: 'the provider refused' }]);
+      assert.deepEqual(
+        [refused.status, refused.inputTokens, refused.costUsd, refused.metadata],
+        ['error', null, null, { error: 'the provider refused' }],
+      );
       await assert.rejects(store.replies.finish('00000000-0000-7000-8000-000000000000', { ...ending, metadata: {} }), {
         code: 'not_found',
       });
@@ -439,9 +498,17 @@ for (const kind of testBackends()) {
     test('replies left streaming and quiet are ended as errors with their text kept; live ones are not', async () => {
       const owner = await newUser();
       const conversation = await newConversation(owner);
-      const [question] = await store.messages.save({ actor: owner, conversationId: conversation.id, messages: [say('go')] });
+      const [question] = await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: [say('go')],
+      });
       const pending = async () =>
-        (await store.replies.createPendingReplies(conversation.id, [{ modelId: 'test:writer', parentId: question!.id }]))[0]!;
+        (
+          await store.replies.createPendingReplies(conversation.id, [
+            { modelId: 'test:writer', parentId: question!.id },
+          ])
+        )[0]!;
       const abandoned = await pending();
       await store.replies.update(abandoned.id, { content: 'half a', parts: [{ type: 'text', text: 'half a' }] });
       const live = await pending();
@@ -483,7 +550,10 @@ for (const kind of testBackends()) {
     test('a first message creates its conversation, with its owner and models, in the same statement', async () => {
       const owner = await newUser();
       const id = crypto.randomUUID();
-      const { conversation, messages: [first] } = await store.messages.saveInNewConversation({
+      const {
+        conversation,
+        messages: [first],
+      } = await store.messages.saveInNewConversation({
         actor: owner,
         conversation: { id, title: 'Fresh', modelIds: ['test:writer'] },
         messages: [say('hello')],
@@ -494,11 +564,20 @@ for (const kind of testBackends()) {
       assert.equal(first!.conversationId, id);
       assert.equal(first!.senderId, owner.id);
       const found = await store.conversations.findWritableWithMembers({ actor: owner, id });
-      assert.deepEqual(found?.members.map((member) => member.modelId), ['test:writer']);
+      assert.deepEqual(
+        found?.members.map((member) => member.modelId),
+        ['test:writer'],
+      );
       const listed = await store.conversations.listForUser({ actor: owner });
-      assert.deepEqual(listed.items.map((item) => [item.id, item.role]), [[id, 'owner']]);
+      assert.deepEqual(
+        listed.items.map((item) => [item.id, item.role]),
+        [[id, 'owner']],
+      );
       const page = await store.messages.page({ actor: owner, conversationId: id });
-      assert.deepEqual(page.items.map((message) => message.content), ['hello']);
+      assert.deepEqual(
+        page.items.map((message) => message.content),
+        ['hello'],
+      );
     });
 
     test('a first message for a taken conversation id, or naming an unknown model, writes nothing', async () => {
@@ -506,7 +585,11 @@ for (const kind of testBackends()) {
       const other = await newUser();
       const taken = await newConversation(other);
       await assert.rejects(
-        store.messages.saveInNewConversation({ actor: owner, conversation: { id: taken.id }, messages: [say('mine?')] }),
+        store.messages.saveInNewConversation({
+          actor: owner,
+          conversation: { id: taken.id },
+          messages: [say('mine?')],
+        }),
         { code: 'conflict' },
       );
       const unknownModel = crypto.randomUUID();
@@ -522,10 +605,13 @@ for (const kind of testBackends()) {
         const saved = await database.db.select().from(messages).where(eq(messages.conversationId, id));
         assert.equal(saved.length, 0);
       }
-      assert.equal((await database.db.select().from(conversations).where(eq(conversations.id, unknownModel))).length, 0);
+      assert.equal(
+        (await database.db.select().from(conversations).where(eq(conversations.id, unknownModel))).length,
+        0,
+      );
     });
 
-    test('pending replies are written together, with the turn\'s stream, and only in a conversation that exists', async () => {
+    test("pending replies are written together, with the turn's stream, and only in a conversation that exists", async () => {
       const owner = await newUser();
       const conversation = await newConversation(owner);
       const streamId = crypto.randomUUID();
@@ -534,12 +620,19 @@ for (const kind of testBackends()) {
         [{ modelId: 'test:writer' }, { modelId: 'test:writer', isFirstResponder: true }],
         { streamId },
       );
-      assert.deepEqual(replies.map((reply) => [reply.role, reply.status, reply.isFirstResponder]), [
-        ['assistant', 'streaming', false],
-        ['assistant', 'streaming', true],
-      ]);
+      assert.deepEqual(
+        replies.map((reply) => [reply.role, reply.status, reply.isFirstResponder]),
+        [
+          ['assistant', 'streaming', false],
+          ['assistant', 'streaming', true],
+        ],
+      );
       const page = await store.messages.page({ actor: owner, conversationId: conversation.id });
-      assert.deepEqual(page.items.map((message) => message.id).reverse(), replies.map((reply) => reply.id), 'in the given order');
+      assert.deepEqual(
+        page.items.map((message) => message.id).reverse(),
+        replies.map((reply) => reply.id),
+        'in the given order',
+      );
       assert.deepEqual(await store.streams.listIds({ actor: owner, conversationId: conversation.id }), [streamId]);
       await assert.rejects(store.replies.createPendingReplies(crypto.randomUUID(), [{ modelId: 'test:writer' }]), {
         code: 'invalid_input',

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import { actorOf, createStore, type Actor, type Store } from '../../src/store/index.ts';
-import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Actor, actorOf, createStore, type Store } from '../../src/store/index.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
 for (const kind of testBackends()) {
   describe(`operations stores on ${kind}`, () => {
@@ -54,16 +54,22 @@ for (const kind of testBackends()) {
           store.transcripts.record({ actor: stranger, ...transcriptOf(conversation.id, 'stolen.json') }),
           { code: 'not_found' },
         );
-        await assert.rejects(store.transcripts.listForConversation({ actor: stranger, conversationId: conversation.id }), {
-          code: 'not_found',
-        });
+        await assert.rejects(
+          store.transcripts.listForConversation({ actor: stranger, conversationId: conversation.id }),
+          {
+            code: 'not_found',
+          },
+        );
         await assert.rejects(store.transcripts.get({ actor: stranger, id: recorded.id }), { code: 'not_found' });
       });
 
       test('a conversation without transcripts lists none', async () => {
         const owner = await newUser();
         const conversation = await store.conversations.create({ actor: owner });
-        assert.deepEqual(await store.transcripts.listForConversation({ actor: owner, conversationId: conversation.id }), []);
+        assert.deepEqual(
+          await store.transcripts.listForConversation({ actor: owner, conversationId: conversation.id }),
+          [],
+        );
       });
     });
 
@@ -119,7 +125,9 @@ for (const kind of testBackends()) {
         assert.deepEqual(config?.value, { mode: 'database', percent: 10 });
         assert.equal(config?.updatedBy, admin.id);
         assert.equal(await store.systemConfigs.get('test.missing'), undefined);
-        const keys = (await store.systemConfigs.getAll()).map((row) => row.key).filter((key) => key.startsWith('test.'));
+        const keys = (await store.systemConfigs.getAll())
+          .map((row) => row.key)
+          .filter((key) => key.startsWith('test.'));
         assert.deepEqual(keys, ['test.a', 'test.b']);
       });
 

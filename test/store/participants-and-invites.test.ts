@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { conversationInvites, models } from '../../src/db/schema/index.ts';
-import { actorOf, createStore, type Actor, type Store } from '../../src/store/index.ts';
-import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+import { type Actor, actorOf, createStore, type Store } from '../../src/store/index.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
 for (const kind of testBackends()) {
   describe(`people, invites and models of a conversation on ${kind}`, () => {
@@ -52,7 +52,11 @@ for (const kind of testBackends()) {
         const owner = await newUser();
         const friend = await newUser();
         const conversation = await newConversation(owner);
-        const added = await store.participants.add({ actor: owner, conversationId: conversation.id, userId: friend.id });
+        const added = await store.participants.add({
+          actor: owner,
+          conversationId: conversation.id,
+          userId: friend.id,
+        });
         assert.equal(added.role, 'member');
         await assert.rejects(
           store.participants.add({ actor: owner, conversationId: conversation.id, userId: friend.id }),
@@ -332,9 +336,12 @@ for (const kind of testBackends()) {
         await assert.rejects(store.invites.create({ actor: owner, conversationId, maxUses: 0 }), {
           code: 'invalid_input',
         });
-        await assert.rejects(store.invites.create({ actor: owner, conversationId, expiresAt: new Date(Date.now() - 1) }), {
-          code: 'invalid_input',
-        });
+        await assert.rejects(
+          store.invites.create({ actor: owner, conversationId, expiresAt: new Date(Date.now() - 1) }),
+          {
+            code: 'invalid_input',
+          },
+        );
         await assert.rejects(store.invites.create({ actor: owner, conversationId, role: 'owner' as 'admin' }), {
           code: 'invalid_input',
         });
@@ -368,7 +375,11 @@ for (const kind of testBackends()) {
         });
         const [row] = await database.db.select().from(conversationInvites).where(eq(conversationInvites.id, invite.id));
         assert.equal(row!.revokedAt, null);
-        const revoked = await store.invites.revoke({ actor: owner, conversationId: invite.conversationId, id: invite.id });
+        const revoked = await store.invites.revoke({
+          actor: owner,
+          conversationId: invite.conversationId,
+          id: invite.id,
+        });
         assert.ok(revoked.revokedAt instanceof Date);
       });
     });
@@ -466,7 +477,10 @@ for (const kind of testBackends()) {
         const owner = await newUser();
         const conversationId = await withModels(owner, ['test:alpha']);
         const target = { actor: owner, conversationId, modelId: 'test:alpha' };
-        await store.conversationModels.update({ ...target, changes: { settings: { persona: 'a poet', temperature: 1 } } });
+        await store.conversationModels.update({
+          ...target,
+          changes: { settings: { persona: 'a poet', temperature: 1 } },
+        });
         const merged = await store.conversationModels.update({
           ...target,
           settingChanges: { temperature: null, systemPrompt: 'Rhyme.' },

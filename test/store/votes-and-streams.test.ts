@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
 import { conversationParticipants, messages, streams, transcripts, votes } from '../../src/db/schema/index.ts';
-import { actorOf, createStore, type Actor, type Store } from '../../src/store/index.ts';
-import { openTestDatabase, testBackends, type TestDatabase } from '../support/database.ts';
+import { type Actor, actorOf, createStore, type Store } from '../../src/store/index.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
 for (const kind of testBackends()) {
   describe(`votes and streams on ${kind}`, () => {
@@ -145,14 +145,19 @@ for (const kind of testBackends()) {
         const owner = await newUser();
         const member = await newUser();
         const { conversation, answer } = await newChat(owner);
-        await database.db.insert(conversationParticipants).values({ conversationId: conversation.id, userId: member.id });
+        await database.db
+          .insert(conversationParticipants)
+          .values({ conversationId: conversation.id, userId: member.id });
         const target = { conversationId: conversation.id, messageId: answer.id };
         await store.votes.vote({ actor: owner, ...target, isUpvoted: true });
         await store.votes.vote({ actor: member, ...target, isUpvoted: false });
         await store.votes.clear({ actor: owner, ...target });
         await store.votes.clear({ actor: owner, ...target });
         const left = await store.votes.listForConversation({ actor: owner, conversationId: conversation.id });
-        assert.deepEqual(left.map((vote) => vote.userId), [member.id]);
+        assert.deepEqual(
+          left.map((vote) => vote.userId),
+          [member.id],
+        );
         await assert.rejects(
           store.votes.clear({ actor: owner, conversationId: conversation.id, messageId: crypto.randomUUID() }),
           { code: 'not_found' },
@@ -163,9 +168,12 @@ for (const kind of testBackends()) {
         const owner = await newUser();
         const stranger = await newUser();
         const { conversation, answer } = await newChat(owner, 'public');
-        await assert.rejects(store.votes.clear({ actor: stranger, conversationId: conversation.id, messageId: answer.id }), {
-          code: 'not_found',
-        });
+        await assert.rejects(
+          store.votes.clear({ actor: stranger, conversationId: conversation.id, messageId: answer.id }),
+          {
+            code: 'not_found',
+          },
+        );
       });
 
       test("listMine holds the actor's own votes, optionally for some messages; readers of a public one have none", async () => {
@@ -174,15 +182,26 @@ for (const kind of testBackends()) {
         const reader = await newUser();
         const stranger = await newUser();
         const { conversation, question, answer } = await newChat(owner, 'public');
-        await database.db.insert(conversationParticipants).values({ conversationId: conversation.id, userId: member.id });
+        await database.db
+          .insert(conversationParticipants)
+          .values({ conversationId: conversation.id, userId: member.id });
         const conversationId = conversation.id;
         await store.votes.vote({ actor: owner, conversationId, messageId: answer.id, isUpvoted: true });
         await store.votes.vote({ actor: owner, conversationId, messageId: question.id, isUpvoted: false });
         await store.votes.vote({ actor: member, conversationId, messageId: answer.id, isUpvoted: false });
         const mine = await store.votes.listMine({ actor: owner, conversationId });
-        assert.deepEqual(mine.map((vote) => [vote.messageId, vote.isUpvoted]).sort(), [[answer.id, true], [question.id, false]].sort());
+        assert.deepEqual(
+          mine.map((vote) => [vote.messageId, vote.isUpvoted]).sort(),
+          [
+            [answer.id, true],
+            [question.id, false],
+          ].sort(),
+        );
         const narrowed = await store.votes.listMine({ actor: owner, conversationId, messageIds: [answer.id] });
-        assert.deepEqual(narrowed.map((vote) => vote.messageId), [answer.id]);
+        assert.deepEqual(
+          narrowed.map((vote) => vote.messageId),
+          [answer.id],
+        );
         assert.deepEqual(await store.votes.listMine({ actor: reader, conversationId }), []);
 
         const secret = await newChat(owner);

@@ -94,7 +94,10 @@ for (const backend of backends) {
       log.append(id, 'f');
       log.end(id);
       await reading;
-      assert.ok(rest.every((batch) => batch.length > 0), 'no empty batches');
+      assert.ok(
+        rest.every((batch) => batch.length > 0),
+        'no empty batches',
+      );
       assert.deepEqual(rest.flat(), ['d', 'e', 'f']);
     });
 

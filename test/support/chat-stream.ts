@@ -1,7 +1,15 @@
 // Reads a POST /api/chat answer the way useChat does: the AI SDK's own SSE parser and UI message reader.
-import { parseJsonEventStream, readUIMessageStream, type UIMessage, type UIMessageChunk, uiMessageChunkSchema } from 'ai';
+import {
+  parseJsonEventStream,
+  readUIMessageStream,
+  type UIMessage,
+  type UIMessageChunk,
+  uiMessageChunkSchema,
+} from 'ai';
 
-export async function readChat(body: ReadableStream<Uint8Array>): Promise<{ message?: UIMessage; chunks: UIMessageChunk[] }> {
+export async function readChat(
+  body: ReadableStream<Uint8Array>,
+): Promise<{ message?: UIMessage; chunks: UIMessageChunk[] }> {
   const chunks: UIMessageChunk[] = [];
   const stream = parseJsonEventStream({ stream: body, schema: uiMessageChunkSchema }).pipeThrough(
     new TransformStream({

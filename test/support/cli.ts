@@ -114,6 +114,8 @@ export function dataDirectories(): { initialised(): Promise<string>; empty(): st
     },
     /** For commands expected to stop before they open the database. */
     empty: makeDirectory,
-    removeAll: () => directories.forEach((directory) => directory.remove()),
+    removeAll: () => {
+      for (const directory of directories) directory.remove();
+    },
   };
 }

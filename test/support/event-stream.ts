@@ -92,8 +92,7 @@ export class EventStream {
     try {
       for await (const text of body.pipeThrough(new TextDecoderStream())) {
         buffered += text;
-        let end: number;
-        while ((end = buffered.indexOf('\n\n')) >= 0) {
+        for (let end = buffered.indexOf('\n\n'); end >= 0; end = buffered.indexOf('\n\n')) {
           this.take(buffered.slice(0, end));
           buffered = buffered.slice(end + 2);
         }

@@ -51,8 +51,11 @@ export const openaiChatCompletions: WireFormat = {
       includeUsage: options?.include_usage === true,
     };
   },
-  streamStart: (model, id) => [openaiChunk(model, id, [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }])],
-  streamText: (model, id, text) => openaiChunk(model, id, [{ index: 0, delta: { content: text }, finish_reason: null }]),
+  streamStart: (model, id) => [
+    openaiChunk(model, id, [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]),
+  ],
+  streamText: (model, id, text) =>
+    openaiChunk(model, id, [{ index: 0, delta: { content: text }, finish_reason: null }]),
   streamEnd(model, id, usage, includeUsage) {
     const frames = [openaiChunk(model, id, [{ index: 0, delta: {}, finish_reason: 'stop' }])];
     // With stream_options.include_usage, OpenAI sends usage in one last chunk whose choices are empty.
@@ -102,7 +105,8 @@ export const openaiResponses: WireFormat = {
     sseEvent('response.created', { response: { id, created_at: created(), model } }),
     sseEvent('response.output_item.added', { output_index: 0, item: { type: 'message', id: `msg_${id}` } }),
   ],
-  streamText: (_model, id, text) => sseEvent('response.output_text.delta', { item_id: `msg_${id}`, output_index: 0, delta: text }),
+  streamText: (_model, id, text) =>
+    sseEvent('response.output_text.delta', { item_id: `msg_${id}`, output_index: 0, delta: text }),
   streamEnd: (model, id, usage, _includeUsage, sources) => [
     ...sources.map((source, index) =>
       sseEvent('response.output_text.annotation.added', {
@@ -201,6 +205,8 @@ export function textOfContent(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .map((part) => (part && typeof part === 'object' && 'text' in part && typeof part.text === 'string' ? part.text : ''))
+    .map((part) =>
+      part && typeof part === 'object' && 'text' in part && typeof part.text === 'string' ? part.text : '',
+    )
     .join('');
 }

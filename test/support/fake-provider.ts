@@ -155,7 +155,12 @@ export async function startFakeProvider(
     if (failure && (failuresServed.get(failure) ?? 0) < failure.count) {
       failuresServed.set(failure, (failuresServed.get(failure) ?? 0) + 1);
       finish('failed', failure.status);
-      return sendJson(response, failure.status, failure.body ?? format.errorBody(failure.status), retryHeaders(failure));
+      return sendJson(
+        response,
+        failure.status,
+        failure.body ?? format.errorBody(failure.status),
+        retryHeaders(failure),
+      );
     }
 
     const reply = behaviour.reply ?? `Reply from ${parsed.model}.`;
@@ -167,7 +172,12 @@ export async function startFakeProvider(
       finish('completed', 200);
       return sendJson(response, 200, format.completion(parsed.model, id, reply, usage, behaviour.sources ?? []));
     }
-    await streamReply(response, format, { model: parsed.model, id, reply, usage, behaviour, signal, finish }, parsed.includeUsage);
+    await streamReply(
+      response,
+      format,
+      { model: parsed.model, id, reply, usage, behaviour, signal, finish },
+      parsed.includeUsage,
+    );
   }
 
   const server = createServer((request, response) => {
@@ -224,7 +234,11 @@ type StreamPlan = {
 
 async function streamReply(response: ServerResponse, format: WireFormat, plan: StreamPlan, includeUsage: boolean) {
   const { model, id, behaviour, signal } = plan;
-  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  response.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
   response.flushHeaders();
   // Real providers answer with headers at once and send their first frame when the model starts writing.
   await sleep(behaviour.firstChunkDelayMs ?? 0, undefined, { signal });
@@ -258,12 +272,21 @@ function cut(response: ServerResponse, finish: StreamPlan['finish']) {
 function splitIntoChunks(text: string, size: number): string[] {
   const characters = Array.from(text);
   const chunks: string[] = [];
-  for (let start = 0; start < characters.length; start += size) chunks.push(characters.slice(start, start + size).join(''));
+  for (let start = 0; start < characters.length; start += size)
+    chunks.push(characters.slice(start, start + size).join(''));
   return chunks;
 }
 
-function usageFor(messages: unknown[], body: Record<string, unknown>, reply: string, given: Partial<FakeUsage> = {}): FakeUsage {
-  const promptText = [textOfContent(body.system), ...messages.map((message) => textOfContent((message as { content?: unknown }).content))];
+function usageFor(
+  messages: unknown[],
+  body: Record<string, unknown>,
+  reply: string,
+  given: Partial<FakeUsage> = {},
+): FakeUsage {
+  const promptText = [
+    textOfContent(body.system),
+    ...messages.map((message) => textOfContent((message as { content?: unknown }).content)),
+  ];
   return {
     inputTokens: given.inputTokens ?? estimateTokens(promptText.join('\n')),
     outputTokens: given.outputTokens ?? estimateTokens(reply),
@@ -273,7 +296,8 @@ function usageFor(messages: unknown[], body: Record<string, unknown>, reply: str
 
 function retryHeaders(failure: NonNullable<FakeBehaviour['failFirst']>): Record<string, string> {
   const headers: Record<string, string> = {};
-  const seconds = failure.retryAfterSeconds ?? (failure.status === 429 && failure.retryAfterMs === undefined ? 0 : undefined);
+  const seconds =
+    failure.retryAfterSeconds ?? (failure.status === 429 && failure.retryAfterMs === undefined ? 0 : undefined);
   if (seconds !== undefined) headers['retry-after'] = String(seconds);
   if (failure.retryAfterMs !== undefined) headers['retry-after-ms'] = String(failure.retryAfterMs);
   return headers;

@@ -68,62 +68,54 @@ export async function insertOneOfEverything(db: Database) {
     .returning();
   const conversationId = conversation!.id;
   await db.insert(schema.conversationParticipants).values({ conversationId, userId: alice!.id, role: 'owner' });
-  await db
-    .insert(schema.conversationInvites)
-    .values({
-      conversationId,
-      token: 'invite-token',
-      createdBy: alice!.id,
-      maxUses: 3,
-      expiresAt: at('2030-01-01T00:00:00.001Z'),
-    });
+  await db.insert(schema.conversationInvites).values({
+    conversationId,
+    token: 'invite-token',
+    createdBy: alice!.id,
+    maxUses: 3,
+    expiresAt: at('2030-01-01T00:00:00.001Z'),
+  });
   await db
     .insert(schema.conversationModels)
     .values({ conversationId, modelId: 'test:alpha', position: 1, settings: { persona: 'critic' } });
 
   // The question has the larger id, so its answer (smaller id) comes first in primary-key order.
-  await db
-    .insert(schema.messages)
-    .values({
-      id: LATER_MESSAGE_ID,
-      conversationId,
-      role: 'user',
-      senderId: alice!.id,
-      content: 'Why?',
-      parts: [{ type: 'text', text: 'Why?' }],
-      requestId: 'req-1',
-      createdAt: at('2026-01-02T03:04:05.678Z'),
-    });
-  await db
-    .insert(schema.messages)
-    .values({
-      id: EARLIER_MESSAGE_ID,
-      conversationId,
-      role: 'assistant',
-      modelId: 'test:alpha',
-      modelVersion: 1,
-      parentId: LATER_MESSAGE_ID,
-      content: 'Because.',
-      inputTokens: 10,
-      outputTokens: 2,
-      latencyMs: 321,
-      isFirstResponder: true,
-      hasWebSearch: true,
-      webSearchContextSize: 'medium',
-      metadata: { finishReason: 'stop' },
-    });
-  await db
-    .insert(schema.messages)
-    .values({
-      conversationId,
-      role: 'user',
-      senderId: bob!.id,
-      content: null,
-      encryptedContent: Uint8Array.from({ length: 256 }, (_, index) => index),
-      encryptionKeyId: 'key-1',
-      attachments: [{ key: 'files/a.png', name: 'a.png', mediaType: 'image/png', sizeBytes: 12 }],
-      status: 'stopped',
-    });
+  await db.insert(schema.messages).values({
+    id: LATER_MESSAGE_ID,
+    conversationId,
+    role: 'user',
+    senderId: alice!.id,
+    content: 'Why?',
+    parts: [{ type: 'text', text: 'Why?' }],
+    requestId: 'req-1',
+    createdAt: at('2026-01-02T03:04:05.678Z'),
+  });
+  await db.insert(schema.messages).values({
+    id: EARLIER_MESSAGE_ID,
+    conversationId,
+    role: 'assistant',
+    modelId: 'test:alpha',
+    modelVersion: 1,
+    parentId: LATER_MESSAGE_ID,
+    content: 'Because.',
+    inputTokens: 10,
+    outputTokens: 2,
+    latencyMs: 321,
+    isFirstResponder: true,
+    hasWebSearch: true,
+    webSearchContextSize: 'medium',
+    metadata: { finishReason: 'stop' },
+  });
+  await db.insert(schema.messages).values({
+    conversationId,
+    role: 'user',
+    senderId: bob!.id,
+    content: null,
+    encryptedContent: Uint8Array.from({ length: 256 }, (_, index) => index),
+    encryptionKeyId: 'key-1',
+    attachments: [{ key: 'files/a.png', name: 'a.png', mediaType: 'image/png', sizeBytes: 12 }],
+    status: 'stopped',
+  });
   // Set in SQL: a JavaScript number could not even carry this value to the database.
   await db.execute(sql`update messages set cost_usd = 1234567890.1234567891 where id = ${EARLIER_MESSAGE_ID}`);
 
@@ -151,17 +143,15 @@ export async function insertOneOfEverything(db: Database) {
       userId: alice!.id,
     },
   ]);
-  await db
-    .insert(schema.suggestions)
-    .values({
-      documentId,
-      documentCreatedAt: at('2026-03-01T00:00:00.001Z'),
-      originalText: 'v1',
-      suggestedText: 'v1.1',
-      userId: bob!.id,
-      accepted: false,
-      isResolved: true,
-    });
+  await db.insert(schema.suggestions).values({
+    documentId,
+    documentCreatedAt: at('2026-03-01T00:00:00.001Z'),
+    originalText: 'v1',
+    suggestedText: 'v1.1',
+    userId: bob!.id,
+    accepted: false,
+    isResolved: true,
+  });
   await db.insert(schema.files).values({
     ownerId: alice!.id,
     conversationId,
@@ -171,16 +161,14 @@ export async function insertOneOfEverything(db: Database) {
     storageKey: `${alice!.id}/chart`,
     sha256: 'ab'.repeat(32),
   });
-  await db
-    .insert(schema.transcripts)
-    .values({
-      conversationId,
-      storageKey: 'transcripts/1.json',
-      format: 'json',
-      fileSizeBytes: 2 ** 40 + 1,
-      messageCount: 3,
-      createdBy: alice!.id,
-    });
+  await db.insert(schema.transcripts).values({
+    conversationId,
+    storageKey: 'transcripts/1.json',
+    format: 'json',
+    fileSizeBytes: 2 ** 40 + 1,
+    messageCount: 3,
+    createdBy: alice!.id,
+  });
   await db
     .insert(schema.metrics)
     .values({ clientBotId: 'bot-1', metricType: 'latency', metricData: { p50: 12.5, p99: 120 } });
@@ -192,16 +180,14 @@ export async function insertOneOfEverything(db: Database) {
   await db
     .insert(schema.systemConfigChanges)
     .values({ key: 'feature.unset', oldValue: null, newValue: sql`'null'::jsonb`, changedBy: alice!.id });
-  await db
-    .insert(schema.backupLogs)
-    .values({
-      backupType: 'full',
-      status: 'completed',
-      completedAt: at('2026-04-05T06:07:08.009Z'),
-      fileSizeBytes: 9_007_199_254_740_991,
-      checksum: 'sha256:abc',
-      errorMessage: null,
-    });
+  await db.insert(schema.backupLogs).values({
+    backupType: 'full',
+    status: 'completed',
+    completedAt: at('2026-04-05T06:07:08.009Z'),
+    fileSizeBytes: 9_007_199_254_740_991,
+    checksum: 'sha256:abc',
+    errorMessage: null,
+  });
   await db.insert(schema.authSessions).values({
     userId: alice!.id,
     token: 'session-token',
@@ -231,6 +217,8 @@ export async function insertOneOfEverything(db: Database) {
     lastUsedAt: at('2026-05-06T07:08:09.010Z'),
   });
   await db.insert(schema.dailyUsage).values({ userId: bob!.id, day: '2026-02-03', messages: 7 });
-  await db.insert(schema.authRateLimits).values({ key: '203.0.113.7|/sign-in/email', count: 2, lastRequest: 1_790_000_000_123 });
+  await db
+    .insert(schema.authRateLimits)
+    .values({ key: '203.0.113.7|/sign-in/email', count: 2, lastRequest: 1_790_000_000_123 });
   return { aliceId: alice!.id, bobId: bob!.id, conversationId };
 }

@@ -1,8 +1,8 @@
 // People of a test server, signed in over HTTP the way a browser signs in: users by email and password (the first
 // to sign up on a server is its site admin), and guests (better-auth's anonymous sign-in).
 import assert from 'node:assert/strict';
-import { actorOf, type Actor } from '../../src/store/index.ts';
-import { type TestServer, TestClient } from './server.ts';
+import { type Actor, actorOf } from '../../src/store/index.ts';
+import { TestClient, type TestServer } from './server.ts';
 
 export const TEST_PASSWORD = 'a long enough password';
 

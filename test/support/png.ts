@@ -19,7 +19,10 @@ export function solidPng(width: number, height: number, [red, green, blue]: [num
   header.writeUInt8(8, 8); // bits per channel
   header.writeUInt8(2, 9); // truecolour RGB
   // Each row: filter type 0, then its pixels.
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [red, green, blue]).flat())]);
+  const row = Buffer.concat([
+    Buffer.from([0]),
+    Buffer.from(Array.from({ length: width }, () => [red, green, blue]).flat()),
+  ]);
   const pixels = Buffer.concat(Array.from({ length: height }, () => row));
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),

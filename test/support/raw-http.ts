@@ -36,7 +36,11 @@ export function openRawHttp(baseUrl: string, head: string): RawHttpExchange {
     const ended = (error?: Error) => {
       parsed ??= parseAnswer(received, { ended: true });
       if (parsed) resolve(parsed);
-      else reject(error ?? new Error(`the connection ended without a whole answer: ${received.toString('latin1').slice(0, 300)}`));
+      else
+        reject(
+          error ??
+            new Error(`the connection ended without a whole answer: ${received.toString('latin1').slice(0, 300)}`),
+        );
     };
     socket.on('error', ended);
     socket.on('close', () => ended());
@@ -48,7 +52,10 @@ export function openRawHttp(baseUrl: string, head: string): RawHttpExchange {
     answerUnlessWaitingFor: async (waitingFor, ms = 10_000) => {
       let timer: NodeJS.Timeout | undefined;
       const gaveUp = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer after ${ms} ms: the server is waiting for ${waitingFor}`)), ms);
+        timer = setTimeout(
+          () => reject(new Error(`no answer after ${ms} ms: the server is waiting for ${waitingFor}`)),
+          ms,
+        );
       });
       try {
         return await Promise.race([answer, gaveUp]);

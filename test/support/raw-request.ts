@@ -60,7 +60,11 @@ export async function sendRaw(
 
 /** Every refusal is `{ error: { code, message } }` as JSON, whatever refused it. */
 export function assertErrorBody(answer: RawAnswer, what: string) {
-  assert.match(answer.contentType, /^application\/json/, `${what}: an error answered as ${answer.contentType}: ${answer.text}`);
+  assert.match(
+    answer.contentType,
+    /^application\/json/,
+    `${what}: an error answered as ${answer.contentType}: ${answer.text}`,
+  );
   assert.equal(typeof answer.json?.error?.code, 'string', `${what}: no error.code in ${answer.text}`);
   assert.equal(typeof answer.json?.error?.message, 'string', `${what}: no error.message in ${answer.text}`);
   assert.ok(answer.json.error.message.length > 0, `${what}: an empty error message`);

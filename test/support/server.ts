@@ -37,7 +37,12 @@ export async function startTestServer(kind: DatabaseKind, env: Record<string, st
   const removeDataDir = () => dataDir && rmSync(dataDir, { recursive: true, force: true });
   const database = await openTestDatabase(kind);
   const runtime = await openRuntime(
-    readEnvironment({ PUBLIC_URL: TEST_PUBLIC_URL, ...RAISED_AUTH_LIMITS, ...(dataDir ? { DATA_DIR: dataDir } : {}), ...env }),
+    readEnvironment({
+      PUBLIC_URL: TEST_PUBLIC_URL,
+      ...RAISED_AUTH_LIMITS,
+      ...(dataDir ? { DATA_DIR: dataDir } : {}),
+      ...env,
+    }),
     { database, migrate: false, seedIfEmpty: false, registerDeclaredModels: false },
   ).catch((error: unknown) => {
     removeDataDir();
@@ -86,7 +91,12 @@ export class TestClient {
   }
 
   /** The response itself, its body unread: for streams (POST /api/chat, events). */
-  async open(method: string, path: string, body?: string, extraHeaders: Record<string, string> = {}): Promise<Response> {
+  async open(
+    method: string,
+    path: string,
+    body?: string,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Response> {
     const headers = new Headers(extraHeaders);
     if (body !== undefined) headers.set('content-type', 'application/json');
     if (this.options.origin) headers.set('origin', this.options.origin);

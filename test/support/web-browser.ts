@@ -62,7 +62,10 @@ export async function startWebApp(env: Record<string, string>): Promise<WebApp> 
 }
 
 /** A page at `path` that collects console errors and uncaught exceptions, for the test to assert there are none. */
-export async function openPage(app: WebApp, options: { path?: string; width?: number; height?: number } = {}): Promise<{ page: Page; errors: string[] }> {
+export async function openPage(
+  app: WebApp,
+  options: { path?: string; width?: number; height?: number } = {},
+): Promise<{ page: Page; errors: string[] }> {
   const page = await app.browser.newPage({ viewport: { width: options.width ?? 1280, height: options.height ?? 800 } });
   const errors: string[] = [];
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));

@@ -6,7 +6,16 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
-import { openPage, SCREENSHOTS, sendMessage, signUp, skipWithoutChromium, startWebApp, type WebApp, withoutRefusedRequests } from '../support/web-browser.ts';
+import {
+  openPage,
+  SCREENSHOTS,
+  sendMessage,
+  signUp,
+  skipWithoutChromium,
+  startWebApp,
+  type WebApp,
+  withoutRefusedRequests,
+} from '../support/web-browser.ts';
 
 const screenshot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, name) });
 
@@ -48,7 +57,10 @@ describe('the admin pages in a browser', { skip: skipWithoutChromium }, () => {
     await signUp(page, 'Ada Admin', 'admin@example.com');
     // One reply, so the usage page has something to chart.
     await sendMessage(page, 'Hello');
-    await page.getByRole('article', { name: /^alpha.* replied$/i }).getByText('Alpha here.').waitFor();
+    await page
+      .getByRole('article', { name: /^alpha.* replied$/i })
+      .getByText('Alpha here.')
+      .waitFor();
     const adminLinks = page.getByRole('navigation', { name: 'Administration' });
     await adminLinks.getByRole('link', { name: 'Models' }).click();
     assert.equal(new URL(page.url()).pathname, '/admin/models');
@@ -86,7 +98,10 @@ describe('the admin pages in a browser', { skip: skipWithoutChromium }, () => {
     await page.getByLabel('Input price').fill('2');
     await page.getByLabel('Reason (kept in the history)').fill('The provider raised its price');
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByRole('status').getByText(/Saved version 2/).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(/Saved version 2/)
+      .waitFor();
     await page.getByRole('tab', { name: 'History' }).click();
     const history = page.getByRole('list', { name: 'History of fake:gamma' });
     await history.getByText('pricing.input: 1 → 2').waitFor();
@@ -100,39 +115,74 @@ describe('the admin pages in a browser', { skip: skipWithoutChromium }, () => {
     await revertDialog.getByLabel('Reason (kept in the history)').fill('The raise was a mistake');
     await screenshot(page, '12-admin-revert-dialog.png');
     await revertDialog.getByRole('button', { name: 'Revert to version 1' }).click();
-    await page.getByRole('status').getByText(/Reverted to version 1: now version 3/).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(/Reverted to version 1: now version 3/)
+      .waitFor();
     await history.getByText('The raise was a mistake').waitFor();
     await history.getByText('pricing.input: 2 → 1').waitFor();
 
     // The new model is offered in the chat.
     await newChatWithFreshModels(page);
-    assert.ok((await pickerNames(page)).some((name) => name.startsWith('Gamma')), 'Gamma is in the picker');
+    assert.ok(
+      (await pickerNames(page)).some((name) => name.startsWith('Gamma')),
+      'Gamma is in the picker',
+    );
 
     // An import with one bad row is refused whole, that row's problem shown, nothing written.
     await adminLinks.getByRole('link', { name: 'Models' }).click();
     await page.getByRole('button', { name: 'Import…' }).click();
     const entries = [
-      { id: 'fake:delta', provider: 'fake', providerModelId: 'delta', name: 'Delta', contextWindow: 64000, pricing: { input: 1, output: 2 } },
-      { id: 'fake:epsilon', provider: 'fake', providerModelId: 'epsilon', name: 'Epsilon', contextWindow: -5, pricing: { input: 1, output: 2 } },
+      {
+        id: 'fake:delta',
+        provider: 'fake',
+        providerModelId: 'delta',
+        name: 'Delta',
+        contextWindow: 64000,
+        pricing: { input: 1, output: 2 },
+      },
+      {
+        id: 'fake:epsilon',
+        provider: 'fake',
+        providerModelId: 'epsilon',
+        name: 'Epsilon',
+        contextWindow: -5,
+        pricing: { input: 1, output: 2 },
+      },
     ];
-    await page.getByLabel('JSON file').setInputFiles({ name: 'models.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(entries)) });
+    await page.getByLabel('JSON file').setInputFiles({
+      name: 'models.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(entries)),
+    });
     const refused = page.locator('.import-refused');
     await refused.getByText(/was refused/).waitFor();
     const row = await refused.locator('tbody tr').first().innerText();
     assert.match(row, /index 1/);
     assert.match(row, /contextWindow/);
-    assert.equal(await page.getByRole('button', { name: 'Confirm import' }).count(), 0, 'a refused file cannot be confirmed');
+    assert.equal(
+      await page.getByRole('button', { name: 'Confirm import' }).count(),
+      0,
+      'a refused file cannot be confirmed',
+    );
     await screenshot(page, '13-admin-import-refused.png');
     withoutRefusedRequests(errors, 400);
     const delta = await page.request.get(`${app.baseUrl}/api/admin/models/${encodeURIComponent('fake:delta')}`);
     assert.equal(delta.status(), 404, 'nothing was written');
 
     // A good file is previewed before it is confirmed.
-    await page.getByLabel('JSON file').setInputFiles({ name: 'models.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(entries.slice(0, 1))) });
+    await page.getByLabel('JSON file').setInputFiles({
+      name: 'models.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(entries.slice(0, 1))),
+    });
     await page.getByLabel('Import preview').getByText('fake:delta').waitFor();
     await screenshot(page, '14-admin-import-preview.png');
     await page.getByRole('button', { name: 'Confirm import' }).click();
-    await page.getByRole('status').getByText(/1 created/).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(/1 created/)
+      .waitFor();
     await table.getByText('fake:delta').waitFor();
 
     // Deprecated: gone from the picker.
@@ -149,7 +199,10 @@ describe('the admin pages in a browser', { skip: skipWithoutChromium }, () => {
     await newChatWithFreshModels(page);
     const offered = await pickerNames(page);
     assert.ok(!offered.some((name) => name.startsWith('Gamma')), `Gamma is no longer offered: ${offered.join(', ')}`);
-    assert.ok(offered.some((name) => name.startsWith('Delta')), 'the imported model is offered');
+    assert.ok(
+      offered.some((name) => name.startsWith('Delta')),
+      'the imported model is offered',
+    );
 
     // Duplicating asks for the copy's id; an id already taken is refused in the dialog, which stays open.
     await adminLinks.getByRole('link', { name: 'Models' }).click();

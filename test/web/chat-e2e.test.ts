@@ -4,14 +4,24 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
-import { openPage as openWebPage, pickModels, SCREENSHOTS, sendMessage, signUp, skipWithoutChromium, startWebApp, type WebApp, withoutRefusedRequests } from '../support/web-browser.ts';
+import {
+  openPage as openWebPage,
+  pickModels,
+  SCREENSHOTS,
+  sendMessage,
+  signUp,
+  skipWithoutChromium,
+  startWebApp,
+  type WebApp,
+  withoutRefusedRequests,
+} from '../support/web-browser.ts';
 
 /** What the functions evaluated in the page use of its document (this file is typed for Node, not the DOM). */
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
 
-const ALPHA_REPLY = 'Hello from Alpha. This answer arrives in small pieces, one after another, so you can watch it grow.';
+const ALPHA_REPLY =
+  'Hello from Alpha. This answer arrives in small pieces, one after another, so you can watch it grow.';
 const BETA_REPLY = 'Beta here, with a different view of the same question.';
 
 describe('the web app in a browser', { skip: skipWithoutChromium }, () => {
@@ -78,7 +88,10 @@ describe('the web app in a browser', { skip: skipWithoutChromium }, () => {
 
     // Loading the conversation again shows its messages, still named.
     await page.reload();
-    await page.getByRole('article', { name: /^alpha.* replied$/i }).getByText(ALPHA_REPLY).waitFor();
+    await page
+      .getByRole('article', { name: /^alpha.* replied$/i })
+      .getByText(ALPHA_REPLY)
+      .waitFor();
     assert.deepEqual(errors, []);
     await page.close();
   });

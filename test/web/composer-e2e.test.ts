@@ -7,7 +7,17 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
 import { solidPng } from '../support/png.ts';
-import { openPage, pickModels, SCREENSHOTS, sendMessage, signUp, skipWithoutChromium, startWebApp, type WebApp, withoutRefusedRequests } from '../support/web-browser.ts';
+import {
+  openPage,
+  pickModels,
+  SCREENSHOTS,
+  sendMessage,
+  signUp,
+  skipWithoutChromium,
+  startWebApp,
+  type WebApp,
+  withoutRefusedRequests,
+} from '../support/web-browser.ts';
 
 /** An indigo square. */
 const SQUARE_PNG = solidPng(96, 96, [79, 70, 229]);
@@ -54,7 +64,10 @@ describe('attachments and web search in a browser', { skip: skipWithoutChromium 
     // A model that reads no files: attaching is explained instead of offered.
     await pickModels(page, ['alpha']);
     await page.getByRole('button', { name: /^Attach a file \(not available/ }).click();
-    await page.getByRole('status').getByText(/alpha \(fake\) cannot read images or PDFs/).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(/alpha \(fake\) cannot read images or PDFs/)
+      .waitFor();
 
     await pickModels(page, ['gpt-4.1 mini']);
     // Bytes that are no image: the API's 415 is shown on the file, and it cannot be sent.
@@ -79,7 +92,10 @@ describe('attachments and web search in a browser', { skip: skipWithoutChromium 
     await page.getByRole('button', { name: 'Send' }).click();
     const sent = page.getByRole('article', { name: 'You wrote' });
     await sent.getByRole('img', { name: 'square.png' }).waitFor();
-    await page.getByRole('article', { name: /^GPT-4\.1 mini replied$/ }).getByText('An indigo square.').waitFor();
+    await page
+      .getByRole('article', { name: /^GPT-4\.1 mini replied$/ })
+      .getByText('An indigo square.')
+      .waitFor();
     const [request] = fake.requestsFor('gpt-4.1-mini');
     assert.ok(request, 'the model was asked');
     assert.match(JSON.stringify(request.messages), /image/, 'the model was sent the image');
@@ -135,7 +151,10 @@ describe('attachments and web search in a browser', { skip: skipWithoutChromium 
 
     // The sources stay with the stored reply.
     await page.reload();
-    await page.getByRole('article', { name: /^GPT-4\.1 mini replied$/ }).getByRole('link', { name: SOURCE.title }).waitFor();
+    await page
+      .getByRole('article', { name: /^GPT-4\.1 mini replied$/ })
+      .getByRole('link', { name: SOURCE.title })
+      .waitFor();
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -5,7 +5,16 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
-import { openPage as openWebPage, pickModels, SCREENSHOTS, sendMessage, signUp, skipWithoutChromium, startWebApp, type WebApp } from '../support/web-browser.ts';
+import {
+  openPage as openWebPage,
+  pickModels,
+  SCREENSHOTS,
+  sendMessage,
+  signUp,
+  skipWithoutChromium,
+  startWebApp,
+  type WebApp,
+} from '../support/web-browser.ts';
 
 const ALPHA_REPLY = 'Alpha answers first, in small pieces.';
 const BETA_REPLY = 'Beta adds another view.';
@@ -43,7 +52,16 @@ describe('votes, edits and groups in a browser', { skip: skipWithoutChromium }, 
     await page.reload();
     const reloaded = page.getByRole('article', { name: /^alpha.* replied$/i });
     await reloaded.getByText(ALPHA_REPLY).waitFor();
-    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } }).document.querySelector('.votes button[aria-pressed="true"]') !== null, undefined, { timeout: 5_000 });
+    await page.waitForFunction(
+      () =>
+        (
+          globalThis as unknown as {
+            document: { querySelector(s: string): { getAttribute(n: string): string | null } | null };
+          }
+        ).document.querySelector('.votes button[aria-pressed="true"]') !== null,
+      undefined,
+      { timeout: 5_000 },
+    );
     assert.equal(await reloaded.getByRole('button', { name: 'Good reply' }).getAttribute('aria-pressed'), 'true');
     assert.equal(await reloaded.getByRole('button', { name: 'Bad reply' }).getAttribute('aria-pressed'), 'false');
     await page.screenshot({ path: path.join(SCREENSHOTS, '20-vote-after-reload.png') });
@@ -52,7 +70,10 @@ describe('votes, edits and groups in a browser', { skip: skipWithoutChromium }, 
     await page.getByLabel('Edit your message').fill('What is second?');
     await page.getByRole('button', { name: 'Save and send' }).click();
     await page.getByRole('article', { name: 'You wrote' }).getByText('What is second?').waitFor();
-    await page.getByRole('article', { name: /^alpha.* replied$/i }).getByText(ALPHA_REPLY).waitFor();
+    await page
+      .getByRole('article', { name: /^alpha.* replied$/i })
+      .getByText(ALPHA_REPLY)
+      .waitFor();
     await page.locator('.reply-usage').waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, '21-edited-message.png') });
 
@@ -70,8 +91,14 @@ describe('votes, edits and groups in a browser', { skip: skipWithoutChromium }, 
     await signUp(owner.page, 'Olive', 'olive@example.com');
     await pickModels(owner.page, ['alpha', 'beta']);
     await sendMessage(owner.page, 'Hello, group');
-    await owner.page.getByRole('article', { name: /^beta.* replied$/i }).getByText(BETA_REPLY).waitFor();
-    await owner.page.getByRole('article', { name: /^alpha.* replied$/i }).getByText(ALPHA_REPLY).waitFor();
+    await owner.page
+      .getByRole('article', { name: /^beta.* replied$/i })
+      .getByText(BETA_REPLY)
+      .waitFor();
+    await owner.page
+      .getByRole('article', { name: /^alpha.* replied$/i })
+      .getByText(ALPHA_REPLY)
+      .waitFor();
 
     // The owner makes it a first-responder group and creates an invitation link.
     await owner.page.getByRole('button', { name: 'Group settings' }).click();
@@ -89,7 +116,10 @@ describe('votes, edits and groups in a browser', { skip: skipWithoutChromium }, 
     await guest.page.goto(new URL(new URL(inviteUrl).pathname, app.baseUrl).toString());
     await guest.page.waitForURL(/\/c\/[0-9a-f-]{36}$/);
     await guest.page.getByRole('article', { name: 'Olive wrote' }).getByText('Hello, group').waitFor();
-    await guest.page.locator('.char-limit-note').getByText(/280 characters/).waitFor();
+    await guest.page
+      .locator('.char-limit-note')
+      .getByText(/280 characters/)
+      .waitFor();
 
     // The owner sees Bruno join; then writes, and Bruno's page shows it all as it happens.
     await panel.getByText('Bruno').waitFor();

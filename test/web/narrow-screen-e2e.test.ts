@@ -7,7 +7,17 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
-import { elementsPastRightEdge, openPage, pickModels, SCREENSHOTS, sendMessage, signUp, skipWithoutChromium, startWebApp, type WebApp } from '../support/web-browser.ts';
+import {
+  elementsPastRightEdge,
+  openPage,
+  pickModels,
+  SCREENSHOTS,
+  sendMessage,
+  signUp,
+  skipWithoutChromium,
+  startWebApp,
+  type WebApp,
+} from '../support/web-browser.ts';
 
 const CODE_REPLY = [
   'Here is a function that adds two numbers:',
@@ -28,7 +38,9 @@ describe('every main screen at 375 px wide', { skip: skipWithoutChromium }, () =
   let app: WebApp;
 
   before(async () => {
-    fake = await startFakeProvider({ models: { alpha: { reply: CODE_REPLY, chunkSize: 20 }, beta: { reply: BETA_REPLY, chunkSize: 20 } } });
+    fake = await startFakeProvider({
+      models: { alpha: { reply: CODE_REPLY, chunkSize: 20 }, beta: { reply: BETA_REPLY, chunkSize: 20 } },
+    });
     app = await startWebApp({ CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL, CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' });
   });
 
@@ -54,7 +66,10 @@ describe('every main screen at 375 px wide', { skip: skipWithoutChromium }, () =
     await sendMessage(page, 'How do I add two numbers?');
     const alpha = page.getByRole('article', { name: /^alpha.* replied$/i });
     await alpha.locator('.reply-usage').waitFor();
-    await page.getByRole('article', { name: /^beta.* replied$/i }).locator('.reply-usage').waitFor();
+    await page
+      .getByRole('article', { name: /^beta.* replied$/i })
+      .locator('.reply-usage')
+      .waitFor();
     // The code block is highlighted once its grammar has loaded, and names its language.
     await alpha.locator('.code-block .hljs-keyword').first().waitFor();
     assert.equal(await alpha.locator('.code-language').innerText(), 'ts');
@@ -73,7 +88,10 @@ describe('every main screen at 375 px wide', { skip: skipWithoutChromium }, () =
     await page.getByRole('button', { name: 'Hide conversations' }).click();
 
     await page.getByRole('button', { name: 'Group settings' }).click();
-    await page.getByRole('complementary', { name: 'Group settings' }).getByRole('button', { name: 'Create invite link' }).click();
+    await page
+      .getByRole('complementary', { name: 'Group settings' })
+      .getByRole('button', { name: 'Create invite link' })
+      .click();
     await page.getByLabel('Invite link').waitFor();
     await screen(page, '64-narrow-conversation-panel.png');
     await page.getByRole('button', { name: 'Close settings' }).click();

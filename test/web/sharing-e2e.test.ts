@@ -7,14 +7,27 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
-import { openPage, pickModels, SCREENSHOTS, sendMessage, signUp, skipWithoutChromium, startWebApp, type WebApp, withoutRefusedRequests } from '../support/web-browser.ts';
+import {
+  openPage,
+  pickModels,
+  SCREENSHOTS,
+  sendMessage,
+  signUp,
+  skipWithoutChromium,
+  startWebApp,
+  type WebApp,
+  withoutRefusedRequests,
+} from '../support/web-browser.ts';
 
 const REPLY = 'Noted.';
 
 /** What the functions evaluated in the page use of its document (this file is typed for Node, not the DOM). */
 type Box = { top: number };
 type Element = { getBoundingClientRect(): Box; scrollTop: number };
-declare const document: { querySelector(selector: string): Element | null; querySelectorAll(selector: string): Element[] };
+declare const document: {
+  querySelector(selector: string): Element | null;
+  querySelectorAll(selector: string): Element[];
+};
 
 describe('sharing, paging and people in a browser', { skip: skipWithoutChromium }, () => {
   let fake: FakeProvider;
@@ -32,7 +45,11 @@ describe('sharing, paging and people in a browser', { skip: skipWithoutChromium 
 
   async function sendAndWaitForReply(page: Page, text: string) {
     await sendMessage(page, text);
-    await page.getByRole('article', { name: /replied$/ }).last().locator('.reply-usage').waitFor();
+    await page
+      .getByRole('article', { name: /replied$/ })
+      .last()
+      .locator('.reply-usage')
+      .waitFor();
   }
 
   const conversationIdOf = (page: Page) => /\/c\/([0-9a-f-]{36})$/.exec(new URL(page.url()).pathname)![1]!;
@@ -57,8 +74,14 @@ describe('sharing, paging and people in a browser', { skip: skipWithoutChromium 
     await signUp(reader.page, 'Quentin', 'quentin@example.com');
     await reader.page.goto(link);
     await reader.page.getByRole('article', { name: 'Paula wrote' }).getByText('Something worth sharing').waitFor();
-    await reader.page.getByRole('article', { name: /^alpha.* replied$/i }).getByText(REPLY).waitFor();
-    await reader.page.getByRole('note').getByText(/reading a public conversation/).waitFor();
+    await reader.page
+      .getByRole('article', { name: /^alpha.* replied$/i })
+      .getByText(REPLY)
+      .waitFor();
+    await reader.page
+      .getByRole('note')
+      .getByText(/reading a public conversation/)
+      .waitFor();
     assert.equal(await reader.page.getByLabel('Message', { exact: true }).count(), 0, 'no composer');
     assert.equal(await reader.page.getByRole('button', { name: '✎ Edit' }).count(), 0, 'nothing to edit');
     assert.equal(await reader.page.getByRole('button', { name: 'Good reply' }).count(), 0, 'no votes');
@@ -70,7 +93,10 @@ describe('sharing, paging and people in a browser', { skip: skipWithoutChromium 
     await dialog.getByRole('radio', { name: /^Private/ }).check();
     await owner.page.getByRole('button', { name: 'Share', exact: true }).waitFor();
     await reader.page.reload();
-    await reader.page.getByRole('alert').getByText(/cannot be opened: it does not exist, or it is private/).waitFor();
+    await reader.page
+      .getByRole('alert')
+      .getByText(/cannot be opened: it does not exist, or it is private/)
+      .waitFor();
     withoutRefusedRequests(reader.errors, 404);
     assert.deepEqual(owner.errors, []);
     assert.deepEqual(reader.errors, []);
@@ -87,7 +113,11 @@ describe('sharing, paging and people in a browser', { skip: skipWithoutChromium 
     for (let turn = 1; turn <= 30; turn++) {
       const answer = await page.request.post(`${app.baseUrl}/api/chat`, {
         headers: { origin: app.baseUrl },
-        data: { id: conversationId, message: { id: randomUUID(), role: 'user', parts: [{ type: 'text', text: `Message ${turn}` }] }, modelIds: ['fake:alpha'] },
+        data: {
+          id: conversationId,
+          message: { id: randomUUID(), role: 'user', parts: [{ type: 'text', text: `Message ${turn}` }] },
+          modelIds: ['fake:alpha'],
+        },
       });
       assert.equal(answer.status(), 200, await answer.text());
     }
@@ -97,7 +127,11 @@ describe('sharing, paging and people in a browser', { skip: skipWithoutChromium 
     const thread = page.locator('.messages');
     await thread.getByText('Message 30', { exact: true }).waitFor();
     await thread.getByRole('button', { name: 'Load earlier messages' }).waitFor();
-    assert.equal(await thread.getByText('Message 1', { exact: true }).count(), 0, 'the oldest messages are not loaded yet');
+    assert.equal(
+      await thread.getByText('Message 1', { exact: true }).count(),
+      0,
+      'the oldest messages are not loaded yet',
+    );
     const oldestShown = await page.locator('.user-text').first().innerText();
     assert.notEqual(oldestShown, 'Message 1');
 
@@ -156,7 +190,10 @@ describe('sharing, paging and people in a browser', { skip: skipWithoutChromium 
 
     // Mia leaves: the conversation leaves her list, and the owner's panel.
     await memberPanel.getByRole('button', { name: 'Leave conversation' }).click();
-    await member.page.getByRole('dialog', { name: 'Leave this conversation?' }).getByRole('button', { name: 'Leave' }).click();
+    await member.page
+      .getByRole('dialog', { name: 'Leave this conversation?' })
+      .getByRole('button', { name: 'Leave' })
+      .click();
     await member.page.waitForURL(`${app.baseUrl}/`);
     await member.page.getByRole('navigation', { name: 'Conversations' }).getByText('No conversations yet.').waitFor();
     await panel.locator('.group-people li', { hasText: 'Mia' }).waitFor({ state: 'detached' });
@@ -170,7 +207,11 @@ describe('sharing, paging and people in a browser', { skip: skipWithoutChromium 
     await owner.page.getByRole('dialog', { name: 'Remove Mia?' }).getByRole('button', { name: 'Remove' }).click();
     await panel.locator('.group-people li', { hasText: 'Mia' }).waitFor({ state: 'detached' });
     const conversationId = conversationIdOf(owner.page);
-    assert.equal((await member.page.request.get(`${app.baseUrl}/api/conversations/${conversationId}`)).status(), 404, 'Mia can no longer read it');
+    assert.equal(
+      (await member.page.request.get(`${app.baseUrl}/api/conversations/${conversationId}`)).status(),
+      404,
+      'Mia can no longer read it',
+    );
     assert.deepEqual(owner.errors, []);
     assert.deepEqual(member.errors, []);
     await owner.page.close();

@@ -19,7 +19,9 @@ function appServing(directory: string) {
   const app = new OpenAPIHono<AppEnv>();
   app.get('/api/models', (context) => context.json({ models: [] }));
   registerWebApp(app, directory);
-  app.notFound((context) => context.json({ error: { code: 'not_found', message: `no route for ${context.req.path}` } }, 404));
+  app.notFound((context) =>
+    context.json({ error: { code: 'not_found', message: `no route for ${context.req.path}` } }, 404),
+  );
   return app;
 }
 
@@ -75,7 +77,9 @@ describe('the built web app', () => {
 
   test('a file seen before is answered 304 Not Modified', async () => {
     const first = await app.request('/assets/index-abc123.js');
-    const again = await app.request('/assets/index-abc123.js', { headers: { 'if-none-match': first.headers.get('etag')! } });
+    const again = await app.request('/assets/index-abc123.js', {
+      headers: { 'if-none-match': first.headers.get('etag')! },
+    });
     assert.equal(again.status, 304);
   });
 

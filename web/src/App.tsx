@@ -4,9 +4,9 @@ import { follow, NotAllowed } from './admin/NotAllowed.tsx';
 import { apiRequest } from './api.ts';
 import { AuthScreen } from './auth/AuthScreen.tsx';
 import { ChatScreen } from './chat/ChatView.tsx';
+import { InvitePage } from './group/InvitePage.tsx';
 import { conversationPath, navigate, routeOf, usePathname } from './router.ts';
 import { useSession } from './session.ts';
-import { InvitePage } from './group/InvitePage.tsx';
 import { ConversationSidebar } from './sidebar/ConversationSidebar.tsx';
 import type { PickableModel, Profile } from './types.ts';
 
@@ -49,7 +49,8 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
       .catch((error: unknown) => setModelsProblem(error instanceof Error ? error.message : String(error)));
   }, [inAdmin]);
 
-  const conversationId = route.page === 'conversation' ? route.conversationId : route.page === 'new-chat' ? newChatId : null;
+  const conversationId =
+    route.page === 'conversation' ? route.conversationId : route.page === 'new-chat' ? newChatId : null;
   const onStarted = useCallback((id: string) => {
     startedHere.current.add(id);
     navigate(conversationPath(id), { replace: true });
@@ -70,7 +71,8 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
   useEffect(() => setSidebarOpen(false), [conversationId]);
   useEffect(() => {
     if (!sidebarOpen) return;
-    const onKeyDown = (event: KeyboardEvent) => event.key === 'Escape' && !document.querySelector('dialog[open]') && setSidebarOpen(false);
+    const onKeyDown = (event: KeyboardEvent) =>
+      event.key === 'Escape' && !document.querySelector('dialog[open]') && setSidebarOpen(false);
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
   }, [sidebarOpen]);
@@ -104,10 +106,18 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
         {profile.role === 'admin' && (
           <nav className="admin-links" aria-label="Administration">
             <span className="muted">Admin:</span>
-            <a href="/admin/models" onClick={follow('/admin/models')} aria-current={route.page === 'admin' && route.section === 'models' ? 'page' : undefined}>
+            <a
+              href="/admin/models"
+              onClick={follow('/admin/models')}
+              aria-current={route.page === 'admin' && route.section === 'models' ? 'page' : undefined}
+            >
               Models
             </a>
-            <a href="/admin/usage" onClick={follow('/admin/usage')} aria-current={route.page === 'admin' && route.section === 'usage' ? 'page' : undefined}>
+            <a
+              href="/admin/usage"
+              onClick={follow('/admin/usage')}
+              aria-current={route.page === 'admin' && route.section === 'usage' ? 'page' : undefined}
+            >
               Usage
             </a>
           </nav>

@@ -37,7 +37,11 @@ export async function apiUpload<Result>(path: string, form: FormData): Promise<R
     response = await fetch(path, { method: 'POST', credentials: 'same-origin', body: form });
   } catch {
     // A server refusing a large body may close the connection before the browser sees its answer.
-    throw new ApiError(0, 'network', 'The upload was cut off: the file may be too large, or the server cannot be reached.');
+    throw new ApiError(
+      0,
+      'network',
+      'The upload was cut off: the file may be too large, or the server cannot be reached.',
+    );
   }
   const text = await response.text();
   const parsed: unknown = text ? safeJson(text) : undefined;

@@ -1,6 +1,16 @@
 // The few pictograms the app draws itself, as inline SVG: emoji depend on the fonts of the reader's system (a
 // missing one shows as an empty box), these do not. Decorative: the button or link around each carries the words.
-const common = { width: 18, height: 18, viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', strokeWidth: 2, strokeLinecap: 'round', strokeLinejoin: 'round', 'aria-hidden': true } as const;
+const common = {
+  width: 18,
+  height: 18,
+  viewBox: '0 0 24 24',
+  fill: 'none',
+  stroke: 'currentColor',
+  strokeWidth: 2,
+  strokeLinecap: 'round',
+  strokeLinejoin: 'round',
+  'aria-hidden': true,
+} as const;
 
 export function PaperclipIcon() {
   return (

@@ -9,7 +9,9 @@ import { rotateTitleEncryption } from '../../store/title-encryption.ts';
 import { withDatabase } from '../with-database.ts';
 
 export function registerEncryption(program: Command) {
-  const encryption = program.command('encryption').description('encryption at rest of message text and conversation titles');
+  const encryption = program
+    .command('encryption')
+    .description('encryption at rest of message text and conversation titles');
   encryption
     .command('rotate')
     .description(

@@ -7,26 +7,26 @@ import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { z } from 'zod';
 import type { Database } from '../../db/client.ts';
-import { modelStatus } from '../../db/schema/index.ts';
 import { migrateUp } from '../../db/migrations/migrator.ts';
+import { modelStatus } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
 import { MODEL_CAPABILITIES } from '../../models/model-schema.ts';
 import type { ImportProblem } from '../../registry/model-import.ts';
 import type { ModelFilter } from '../../registry/model-listing.ts';
-import { type ModelRow, ModelRegistry } from '../../registry/registry-service.ts';
+import { ModelRegistry, type ModelRow } from '../../registry/registry-service.ts';
 import { USAGE_GROUPINGS, type UsageGrouping } from '../../registry/usage-report.ts';
 import { SYSTEM_ACTOR } from '../../store/actor.ts';
 import { UserStore } from '../../store/users.ts';
-import { withDatabase } from '../with-database.ts';
 import {
   describeChanges,
   describeImport,
   describeModel,
+  historyTable,
   modelTable,
   repriceTable,
-  historyTable,
   usageTable,
 } from '../model-output.ts';
+import { withDatabase } from '../with-database.ts';
 
 /** Imports at least this large show a progress bar (on a terminal); smaller ones finish before it would help. */
 const PROGRESS_BAR_FROM = 500;
@@ -119,7 +119,17 @@ export function registerModels(program: Command) {
     .action((id: string, options: Json) =>
       withRegistry(async (registry, db) => {
         const entries = await registry.history(id);
-        print(options.json ? entries : historyTable(entries, await userLabels(db, entries.map((entry) => entry.changedBy))));
+        print(
+          options.json
+            ? entries
+            : historyTable(
+                entries,
+                await userLabels(
+                  db,
+                  entries.map((entry) => entry.changedBy),
+                ),
+              ),
+        );
       }),
     );
 
@@ -144,7 +154,9 @@ export function registerModels(program: Command) {
 
   models
     .command('reprice')
-    .description("recompute the stored cost of a period's replies at their models' current prices, and report the difference")
+    .description(
+      "recompute the stored cost of a period's replies at their models' current prices, and report the difference",
+    )
     .requiredOption('--since <date>', 'from this day (YYYY-MM-DD, UTC) or instant (ISO 8601), inclusive')
     .option('--until <date>', 'to this day or instant, exclusive (default: now)')
     .option('--json', 'print the report as JSON')
@@ -170,7 +182,13 @@ export function registerModels(program: Command) {
       return withRegistry(async (registry, db) => {
         const rows = await registry.usage({ actor: SYSTEM_ACTOR, from, to, groupBy: options.groupBy });
         if (options.json) return print({ from, to, groupBy: options.groupBy, rows });
-        const labels = options.groupBy === 'user' ? await userLabels(db, rows.map((row) => row.key)) : new Map();
+        const labels =
+          options.groupBy === 'user'
+            ? await userLabels(
+                db,
+                rows.map((row) => row.key),
+              )
+            : new Map();
         print(rows.length === 0 ? 'no replies in this period' : usageTable(rows, options.groupBy, labels));
       });
     });
@@ -226,11 +244,17 @@ function withImportProblems(error: unknown): unknown {
     const where = problem.index === null ? 'the file' : `entry ${problem.index}`;
     return `  ${where}${problem.field ? `, ${problem.field}` : ''}: ${problem.message}`;
   });
-  return new AppError('invalid_input', `${error.message}\n${lines.join('\n')}`, { details: error.details, cause: error });
+  return new AppError('invalid_input', `${error.message}\n${lines.join('\n')}`, {
+    details: error.details,
+    cause: error,
+  });
 }
 
 /** A bar on standard error while a large import writes; none for pipes, logs, small imports and dry runs. */
-function progressBar(entries: number, dryRun = false): { update: (done: number, total: number) => void; stop: () => void } | null {
+function progressBar(
+  entries: number,
+  dryRun = false,
+): { update: (done: number, total: number) => void; stop: () => void } | null {
   if (dryRun || entries < PROGRESS_BAR_FROM || !process.stderr.isTTY) return null;
   const bar = new cliProgress.SingleBar(
     { format: 'importing [{bar}] {value}/{total} models', hideCursor: true, stream: process.stderr },
@@ -269,7 +293,10 @@ const instantSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 /** YYYY-MM-DD (midnight UTC) or an ISO 8601 instant with its offset; anything else names the option. */
 function parseInstant(option: string, text: string): Date {
   if (!instantSchema.safeParse(text).success) {
-    throw new AppError('invalid_input', `${option} must be YYYY-MM-DD or an ISO 8601 date-time, not ${JSON.stringify(text)}`);
+    throw new AppError(
+      'invalid_input',
+      `${option} must be YYYY-MM-DD or an ISO 8601 date-time, not ${JSON.stringify(text)}`,
+    );
   }
   return new Date(text);
 }

@@ -69,7 +69,10 @@ export async function migrateDown(
   });
 }
 
-export async function migrationStatus(db: Database, migrations: Migration[] = loadMigrations()): Promise<MigrationState[]> {
+export async function migrationStatus(
+  db: Database,
+  migrations: Migration[] = loadMigrations(),
+): Promise<MigrationState[]> {
   return db.transaction(async (tx) => {
     await lockAndEnsureTable(tx);
     const applied = await appliedTags(tx);

@@ -19,10 +19,7 @@ export const authSessions = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (table) => [
-    uniqueIndex('idx_auth_sessions_token').on(table.token),
-    index('idx_auth_sessions_user').on(table.userId),
-  ],
+  (table) => [uniqueIndex('idx_auth_sessions_token').on(table.token), index('idx_auth_sessions_user').on(table.userId)],
 );
 
 /** How a user proves who they are: the password hash (provider "credential") or a link to an OAuth provider. */
@@ -79,7 +76,10 @@ export const authRateLimits = pgTable(
     /** Milliseconds since the epoch, as better-auth keeps it. */
     lastRequest: bigint('last_request', { mode: 'number' }).notNull(),
   },
-  (table) => [uniqueIndex('idx_auth_rate_limits_key').on(table.key), index('idx_auth_rate_limits_last_request').on(table.lastRequest)],
+  (table) => [
+    uniqueIndex('idx_auth_rate_limits_key').on(table.key),
+    index('idx_auth_rate_limits_last_request').on(table.lastRequest),
+  ],
 );
 
 /** Keys for `Authorization: Bearer`. Only a SHA-256 of the key is kept; the key itself is shown once. */

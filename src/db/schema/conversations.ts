@@ -1,15 +1,6 @@
 // Conversations and who/what takes part in them: people (participants, invites) and models [seeds 002, 003, 004].
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  uniqueIndex,
-  uuid,
-  varchar,
-} from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { bytea, createdAt, instant, updatedAt } from './columns.ts';
 import { conversationOrigin, conversationVisibility, participantRole } from './enums.ts';
 import { models } from './models.ts';
@@ -152,4 +143,3 @@ export const conversationModels = pgTable(
     index('idx_conversation_models_model').on(table.modelId),
   ],
 );
-

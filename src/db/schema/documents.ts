@@ -1,13 +1,5 @@
 // Documents a model writes through tools, versioned by (id, created_at), and suggested edits to them [seed 003].
-import {
-  boolean,
-  foreignKey,
-  index,
-  pgTable,
-  primaryKey,
-  text,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, foreignKey, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, instant } from './columns.ts';
 import { conversations } from './conversations.ts';
 import { documentKind } from './enums.ts';

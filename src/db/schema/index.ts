@@ -1,10 +1,11 @@
 // The whole schema: one Postgres schema shared by the web app, the API, the Discord bot and the CLI.
-export * from './enums.ts';
-export * from './users.ts';
-export * from './models.ts';
-export * from './conversations.ts';
-export * from './messages.ts';
-export * from './documents.ts';
-export * from './files.ts';
-export * from './operations.ts';
+
 export * from './auth.ts';
+export * from './conversations.ts';
+export * from './documents.ts';
+export * from './enums.ts';
+export * from './files.ts';
+export * from './messages.ts';
+export * from './models.ts';
+export * from './operations.ts';
+export * from './users.ts';

@@ -1,15 +1,5 @@
 // The model registry as data: one row per model, one history row per change [seed 001, seed 004 ai_models].
-import {
-  boolean,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  uniqueIndex,
-  uuid,
-  varchar,
-} from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt } from './columns.ts';
 import { modelChangeKind, modelStatus } from './enums.ts';
 import { users } from './users.ts';
@@ -78,4 +68,3 @@ export const modelHistory = pgTable(
     index('idx_model_history_created_at').on(table.createdAt),
   ],
 );
-

@@ -83,4 +83,3 @@ export const backupLogs = pgTable(
     index('idx_backup_logs_started_at').on(table.startedAt),
   ],
 );
-

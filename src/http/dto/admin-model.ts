@@ -3,7 +3,7 @@
 // (models/model-schema.ts), so the API, the import and the registry cannot disagree on what a model is.
 import { z } from '@hono/zod-openapi';
 import { modelChangeKind } from '../../db/schema/index.ts';
-import { MODEL_CAPABILITIES, modelSchema, modelUpdateSchema } from '../../models/model-schema.ts';
+import { type MODEL_CAPABILITIES, modelSchema, modelUpdateSchema } from '../../models/model-schema.ts';
 import type { ModelChangeResult, ModelHistoryEntry, ModelRow } from '../../registry/registry-service.ts';
 
 // Schemas from models/model-schema.ts are plain Zod, possibly built before @hono/zod-openapi adds `.openapi()`:

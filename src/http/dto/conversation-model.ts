@@ -12,7 +12,10 @@ const settingFields = {
 };
 
 /** Stored settings: the known ones, and any other key kept from before (shown, never dropped). */
-export const conversationModelSettingsSchema = z.looseObject(settingFields).partial().openapi('ConversationModelSettings');
+export const conversationModelSettingsSchema = z
+  .looseObject(settingFields)
+  .partial()
+  .openapi('ConversationModelSettings');
 
 /** Settings for a model being added. Unknown keys are a 400. */
 export const newConversationModelSettingsSchema = z

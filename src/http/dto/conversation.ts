@@ -20,7 +20,9 @@ const parameterFields = {
 type NullableFields<Fields extends Record<string, z.ZodType>> = { [Key in keyof Fields]: z.ZodNullable<Fields[Key]> };
 
 function nullableFields<Fields extends Record<string, z.ZodType>>(fields: Fields): NullableFields<Fields> {
-  return Object.fromEntries(Object.entries(fields).map(([key, field]) => [key, field.nullable()])) as NullableFields<Fields>;
+  return Object.fromEntries(
+    Object.entries(fields).map(([key, field]) => [key, field.nullable()]),
+  ) as NullableFields<Fields>;
 }
 
 /** How the conversation's models answer [seed 004]; see chat/turn-plan.ts. */
@@ -28,7 +30,9 @@ const settingFields = {
   replyMode: z.enum(['single', 'parallel', 'first_responder']).openapi({
     description: 'single: the first model alone; parallel: all at once; first_responder: a lead, then the others',
   }),
-  firstResponderModelId: modelIdSchema.meta({ description: 'The lead in first_responder mode (default: the first model)' }),
+  firstResponderModelId: modelIdSchema.meta({
+    description: 'The lead in first_responder mode (default: the first model)',
+  }),
   charLimit: z.number().int().min(0).max(100_000).openapi({
     description: 'Characters per reply; 0 means none. Unset: 280 in parallel and first_responder modes, none otherwise',
   }),

@@ -8,7 +8,9 @@ export const inviteSchema = z
   .object({
     id: z.uuid(),
     conversationId: z.uuid(),
-    token: z.string().openapi({ description: 'The secret of the link; accept it with POST /api/invites/{token}/accept' }),
+    token: z
+      .string()
+      .openapi({ description: 'The secret of the link; accept it with POST /api/invites/{token}/accept' }),
     url: z.url().openapi({ description: 'The link to share: the web app opens it and accepts the invitation' }),
     role: participantRoleSchema.openapi({ description: 'The role it gives' }),
     expiresAt: z.iso.datetime().nullable().openapi({ description: 'null: it does not expire' }),

@@ -32,7 +32,13 @@ export const messageSchema = z
       description: 'AI SDK UI message parts; a file part whose upload its uploader deleted carries `removed: true`',
     }),
     attachments: z.array(
-      z.object({ key: z.string(), name: z.string(), mediaType: z.string(), sizeBytes: z.number(), url: z.string().optional() }),
+      z.object({
+        key: z.string(),
+        name: z.string(),
+        mediaType: z.string(),
+        sizeBytes: z.number(),
+        url: z.string().optional(),
+      }),
     ),
     status: z.enum(messageStatus.enumValues),
     error: z.string().nullable().openapi({ description: 'Why the reply failed, when it did' }),

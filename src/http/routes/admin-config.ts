@@ -15,14 +15,26 @@ const KNOWN_KEYS: Record<string, z.ZodType> = {
   [DAILY_MESSAGE_LIMITS_KEY]: dailyMessageLimitsSchema,
 };
 
-const keyParam = z.object({ key: z.string().min(1).max(100).regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . -') });
+const keyParam = z.object({
+  key: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . -'),
+});
 
 const configSchema = z
   .object({ key: z.string(), value: z.unknown(), updatedAt: z.iso.datetime(), updatedBy: z.string().nullable() })
   .openapi('SystemConfig');
 
 const changeSchema = z
-  .object({ key: z.string(), oldValue: z.unknown(), newValue: z.unknown(), changedBy: z.string().nullable(), changedAt: z.iso.datetime() })
+  .object({
+    key: z.string(),
+    oldValue: z.unknown(),
+    newValue: z.unknown(),
+    changedBy: z.string().nullable(),
+    changedAt: z.iso.datetime(),
+  })
   .openapi('SystemConfigChange');
 
 const route = { tags: ['admin: config'], security: signedIn, middleware: [adminOnly] };
@@ -33,7 +45,10 @@ const listRoute = createRoute({
   path: '/api/admin/config',
   summary: 'Every system configuration key and its value',
   responses: {
-    200: { description: 'The configuration', content: { 'application/json': { schema: z.object({ items: z.array(configSchema) }) } } },
+    200: {
+      description: 'The configuration',
+      content: { 'application/json': { schema: z.object({ items: z.array(configSchema) }) } },
+    },
     ...errorResponses(401, 403),
   },
 });
@@ -60,7 +75,10 @@ const historyRoute = createRoute({
   summary: "A key's changes, newest first: old and new value, who, when",
   request: { params: keyParam },
   responses: {
-    200: { description: 'The audit trail', content: { 'application/json': { schema: z.object({ items: z.array(changeSchema) }) } } },
+    200: {
+      description: 'The audit trail',
+      content: { 'application/json': { schema: z.object({ items: z.array(changeSchema) }) } },
+    },
     ...errorResponses(401, 403),
   },
 });
@@ -81,7 +99,9 @@ export function registerAdminConfigRoutes(app: OpenAPIHono<AppEnv>) {
     const schema = KNOWN_KEYS[key];
     const checked = schema?.safeParse(value);
     if (checked && !checked.success) throw invalidInput(checked.error, `value of ${key}`);
-    const stored = await context.get('runtime').store.systemConfigs.set({ actor, key, value: checked ? checked.data : value });
+    const stored = await context
+      .get('runtime')
+      .store.systemConfigs.set({ actor, key, value: checked ? checked.data : value });
     return context.json(toConfigDto(stored), 200);
   });
 

@@ -32,11 +32,10 @@ export const adminOnly: MiddlewareHandler<AppEnv> = async (context, next) => {
 };
 
 const modelParams = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(200)
-    .openapi({ description: 'The model id, URL-encoded (`:` as %3A, `/` as %2F)', example: 'openrouter%3Agoogle%2Fgemini-2.5-pro' }),
+  id: z.string().min(1).max(200).openapi({
+    description: 'The model id, URL-encoded (`:` as %3A, `/` as %2F)',
+    example: 'openrouter%3Agoogle%2Fgemini-2.5-pro',
+  }),
 });
 
 const json = <Schema extends z.ZodType>(schema: Schema, description: string) => ({
@@ -111,7 +110,10 @@ const importRoute = createRoute({
       z.array(z.unknown()).openapi({ type: 'array', items: { $ref: '#/components/schemas/ModelDefinition' } }),
     ),
   },
-  responses: { 200: json(modelImportResultSchema, 'What was (or would be) done'), ...errorResponses(400, 401, 403, 409, 413) },
+  responses: {
+    200: json(modelImportResultSchema, 'What was (or would be) done'),
+    ...errorResponses(400, 401, 403, 409, 413),
+  },
 });
 
 const getRoute = createRoute({
@@ -178,7 +180,10 @@ const lifecycleRoute = (action: 'deprecate' | 'disable' | 'restore', summary: st
     path: `/api/admin/models/{id}/${action}`,
     summary,
     request: { params: modelParams, body: lifecycleBody },
-    responses: { 200: json(modelChangeResultSchema, 'The model as changed'), ...errorResponses(400, 401, 403, 404, 409) },
+    responses: {
+      200: json(modelChangeResultSchema, 'The model as changed'),
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
   });
 
 const lifecycleRoutes = {
@@ -208,7 +213,10 @@ const revertRoute = createRoute({
     params: modelParams,
     body: jsonBody(z.object({ toVersion: z.number().int().positive(), ...changeFields })),
   },
-  responses: { 200: json(modelChangeResultSchema, 'The model as reverted'), ...errorResponses(400, 401, 403, 404, 409) },
+  responses: {
+    200: json(modelChangeResultSchema, 'The model as reverted'),
+    ...errorResponses(400, 401, 403, 404, 409),
+  },
 });
 
 /** Reloads this process's model cache, so what the admin just changed is what the next request reads. */
@@ -265,7 +273,10 @@ export function registerAdminModelRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(deleteRoute, async (context) => {
     const actor = requireAdmin(context);
     const { id } = context.req.valid('param');
-    await refreshed(context, await context.get('runtime').registry.delete({ actor, id, ...context.req.valid('query') }));
+    await refreshed(
+      context,
+      await context.get('runtime').registry.delete({ actor, id, ...context.req.valid('query') }),
+    );
     return context.body(null, 204);
   });
 
@@ -276,7 +287,10 @@ export function registerAdminModelRoutes(app: OpenAPIHono<AppEnv>) {
     return context.json(toAdminModelDto(await refreshed(context, copy)), 201);
   });
 
-  for (const [action, route] of Object.entries(lifecycleRoutes) as [keyof typeof lifecycleRoutes, typeof lifecycleRoutes.restore][]) {
+  for (const [action, route] of Object.entries(lifecycleRoutes) as [
+    keyof typeof lifecycleRoutes,
+    typeof lifecycleRoutes.restore,
+  ][]) {
     app.openapi(route, async (context) => {
       const actor = requireAdmin(context);
       const { id } = context.req.valid('param');

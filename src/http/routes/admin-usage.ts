@@ -11,7 +11,11 @@ import { adminOnly } from './admin-models.ts';
 const instantSchema = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })])
   .transform((text) => new Date(text))
-  .openapi({ type: 'string', description: 'YYYY-MM-DD (midnight UTC) or an ISO 8601 date-time', example: '2026-01-01' });
+  .openapi({
+    type: 'string',
+    description: 'YYYY-MM-DD (midnight UTC) or an ISO 8601 date-time',
+    example: '2026-01-01',
+  });
 
 const usdTotalsShape = {
   messages: z.number().int().openapi({ description: 'Replies priced' }),
@@ -25,9 +29,16 @@ const repriceReportSchema = z
     since: z.iso.datetime(),
     until: z.iso.datetime(),
     ...usdTotalsShape,
-    changedMessages: z.number().int().openapi({ description: 'Replies whose stored cost or priced-at version changed' }),
+    changedMessages: z
+      .number()
+      .int()
+      .openapi({ description: 'Replies whose stored cost or priced-at version changed' }),
     byModel: z.array(
-      z.object({ modelId: z.string(), modelVersion: z.number().int().openapi({ description: 'Priced at' }), ...usdTotalsShape }),
+      z.object({
+        modelId: z.string(),
+        modelVersion: z.number().int().openapi({ description: 'Priced at' }),
+        ...usdTotalsShape,
+      }),
     ),
   })
   .openapi('RepriceReport');
@@ -37,7 +48,8 @@ const repriceRoute = createRoute({
   path: '/api/admin/models/reprice',
   tags: ['admin: models'],
   summary: "Recompute the stored cost of a period's replies at their models' current prices",
-  description: 'All or nothing. `since` inclusive, `until` (default now) exclusive. Reports the totals before and after.',
+  description:
+    'All or nothing. `since` inclusive, `until` (default now) exclusive. Reports the totals before and after.',
   security: signedIn,
   middleware: [adminOnly] as const,
   request: {

@@ -45,7 +45,10 @@ async function rewriteError(context: Context<AppEnv>, response: Response): Promi
   const body = (await response.json().catch(() => ({}))) as { code?: unknown; message?: unknown };
   const reason = typeof body.code === 'string' ? body.code : undefined;
   const code = errorCodeFor(response.status, reason);
-  const error = new AppError(code, typeof body.message === 'string' && body.message ? body.message : defaultMessage(response));
+  const error = new AppError(
+    code,
+    typeof body.message === 'string' && body.message ? body.message : defaultMessage(response),
+  );
   if (error.status >= 500) {
     console.error(`${context.req.method} ${context.req.path}: better-auth answered ${response.status}`, body);
   }

@@ -1,6 +1,7 @@
 // POST /api/chat (the AI SDK useChat transport's request, plus `modelIds`), GET /api/chat/:id/stream (re-attach
 // to the newest reply), POST /api/chat/:id/stop. Replies stream as the AI SDK UI message stream (SSE).
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { TurnOutcome } from '../../chat/chat-service.ts';
 import { assertMessageTextWithin } from '../../chat/message-size.ts';
 import type { MessagePart } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
@@ -32,15 +33,29 @@ const uiMessageSchema = z.object({
 const chatRequestSchema = z
   .object({
     id: z.uuid().openapi({ description: 'The conversation; a new id starts a new conversation' }),
-    messages: z.array(uiMessageSchema).max(1_000).optional().openapi({ description: 'useChat sends the whole list; only the last one is read' }),
+    messages: z
+      .array(uiMessageSchema)
+      .max(1_000)
+      .optional()
+      .openapi({ description: 'useChat sends the whole list; only the last one is read' }),
     message: uiMessageSchema.optional().openapi({ description: 'Or just the new message' }),
     trigger: z.enum(['submit-message', 'regenerate-message']).default('submit-message'),
-    messageId: z.string().min(1).max(128).optional().openapi({
-      description:
-        'submit: your message being edited (it and all after it are replaced); regenerate: the reply to redo. 409 when ' +
-        "that would remove other people's messages and you are not the conversation's owner or an admin",
-    }),
-    modelIds: z.array(modelIdSchema).min(1).max(8).optional().openapi({ description: 'Models to answer, side by side' }),
+    messageId: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .openapi({
+        description:
+          'submit: your message being edited (it and all after it are replaced); regenerate: the reply to redo. 409 when ' +
+          "that would remove other people's messages and you are not the conversation's owner or an admin",
+      }),
+    modelIds: z
+      .array(modelIdSchema)
+      .min(1)
+      .max(8)
+      .optional()
+      .openapi({ description: 'Models to answer, side by side' }),
     webSearch: z
       .object({ contextSize: z.enum(['low', 'medium', 'high']).default('medium') })
       .nullable()
@@ -84,7 +99,10 @@ const stopRoute = createRoute({
   security: signedIn,
   request: { params: conversationParam },
   responses: {
-    200: { description: 'How many turns were stopped', content: { 'application/json': { schema: z.object({ stopped: z.number() }) } } },
+    200: {
+      description: 'How many turns were stopped',
+      content: { 'application/json': { schema: z.object({ stopped: z.number() }) } },
+    },
     ...errorResponses(401, 403, 404),
   },
 });
@@ -104,7 +122,7 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
     // A reader of a public conversation who is not in it is told 403, like for every other write to it.
     const asParticipant = <Result>(write: () => Promise<Result>) =>
       refusedUnlessAllowed(store, actor, { conversationId: body.id, level: 'write' }, write);
-    let outcome;
+    let outcome: TurnOutcome;
     if (body.trigger === 'regenerate-message') {
       if (!body.messageId) throw new AppError('invalid_input', 'regenerate-message needs messageId: the reply to redo');
       const messageId = body.messageId;
@@ -114,7 +132,8 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
       if (!message) throw new AppError('invalid_input', 'send `message` or `messages` with the new message last');
       if (message.role !== 'user') throw new AppError('invalid_input', 'the new message must have role user');
       const unsupported = message.parts.find((part) => part.type !== 'text' && part.type !== 'file');
-      if (unsupported) throw new AppError('invalid_input', `message parts of type ${unsupported.type} are not supported`);
+      if (unsupported)
+        throw new AppError('invalid_input', `message parts of type ${unsupported.type} are not supported`);
       const parts = z.array(newMessagePartSchema).safeParse(message.parts);
       if (!parts.success) throw invalidInput(parts.error, 'message parts');
       const textLength = parts.data.reduce((sum, part) => sum + (part.type === 'text' ? part.text.length : 0), 0);
@@ -157,7 +176,9 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
     const actor = requireActor(context);
     const { id } = context.req.valid('param');
     const { store, chat } = context.get('runtime');
-    const stopped = await refusedUnlessAllowed(store, actor, { conversationId: id, level: 'write' }, () => chat.stop(actor, id));
+    const stopped = await refusedUnlessAllowed(store, actor, { conversationId: id, level: 'write' }, () =>
+      chat.stop(actor, id),
+    );
     return context.json({ stopped }, 200);
   });
 }

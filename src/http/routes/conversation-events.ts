@@ -4,10 +4,10 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { AppError } from '../../errors.ts';
 import { conversationEventSchema, type DeliveredEvent, subscriptionEnd } from '../../events/conversation-event.ts';
+import { logError } from '../../loggable-error.ts';
 import { type AppEnv, requireActor } from '../context.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
 import { conversationParams } from './conversations.ts';
-import { logError } from '../../loggable-error.ts';
 
 /** A comment line this often keeps proxies and load balancers from closing a quiet stream. */
 const KEEP_ALIVE_MS = 15_000;
@@ -208,7 +208,9 @@ class KeepAlive {
   add(beat: () => void): () => void {
     this.beats.add(beat);
     if (!this.timer) {
-      this.timer = setInterval(() => this.beats.forEach((each) => each()), this.intervalMs);
+      this.timer = setInterval(() => {
+        for (const beat of this.beats) beat();
+      }, this.intervalMs);
       this.timer.unref();
     }
     return () => {

@@ -3,8 +3,8 @@
 // `:` and `/` (`openrouter:google/gemini-flash-1.5`), so in a path they are URL-encoded (encodeURIComponent).
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { resolveRequestedModels } from '../../chat/model-selection.ts';
-import type { Store } from '../../store/index.ts';
 import type { ConversationModel } from '../../store/conversation-models.ts';
+import type { Store } from '../../store/index.ts';
 import { type AppEnv, requireActor } from '../context.ts';
 import {
   conversationModelSchema,
@@ -71,7 +71,8 @@ const changeRoute = createRoute({
   path: '/api/conversations/{id}/models/{modelId}',
   tags: ['conversation models'],
   summary: "Change a model's settings in a conversation, or pause it (owner and admins)",
-  description: 'Settings given are set, null removes one, the others stay. An inactive model stays listed but does not answer.',
+  description:
+    'Settings given are set, null removes one, the others stay. An inactive model stays listed but does not answer.',
   security: signedIn,
   request: {
     params: modelParams,

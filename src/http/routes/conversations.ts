@@ -3,14 +3,15 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { conversationVisibility } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
-import type { Actor, Store } from '../../store/index.ts';
 import type { AccessLevel } from '../../store/conversation-access.ts';
 import type { Conversation } from '../../store/conversations.ts';
+import type { Actor, Store } from '../../store/index.ts';
 import { type AppEnv, requireActor } from '../context.ts';
 import {
   conversationSchema,
   conversationSummarySchema,
-  parameterChangesSchema, settingChangesSchema,
+  parameterChangesSchema,
+  settingChangesSchema,
   toConversationDto,
   toConversationSummaryDto,
 } from '../dto/conversation.ts';

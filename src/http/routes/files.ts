@@ -10,8 +10,12 @@ import { errorResponses, signedIn } from '../openapi.ts';
 const uploadedFileSchema = z
   .object({
     id: z.uuid(),
-    url: z.string().openapi({ description: 'Send this as the `url` of a file part in POST /api/chat', example: '/api/files/…' }),
-    mediaType: z.enum(ATTACHABLE_MEDIA_TYPES).openapi({ description: 'What the bytes are (checked, not taken on trust)' }),
+    url: z
+      .string()
+      .openapi({ description: 'Send this as the `url` of a file part in POST /api/chat', example: '/api/files/…' }),
+    mediaType: z
+      .enum(ATTACHABLE_MEDIA_TYPES)
+      .openapi({ description: 'What the bytes are (checked, not taken on trust)' }),
     size: z.number().int().openapi({ description: 'Bytes' }),
     name: z.string(),
   })
@@ -23,7 +27,7 @@ const uploadRoute = createRoute({
   tags: ['files'],
   summary: 'Upload an image (PNG, JPEG, WebP, GIF) or a PDF to attach to a message',
   description:
-    'At most CHORUS_MAX_UPLOAD_BYTES per file, and CHORUS_MAX_UPLOAD_BYTES_PER_USER for all of one person\'s uploads ' +
+    "At most CHORUS_MAX_UPLOAD_BYTES per file, and CHORUS_MAX_UPLOAD_BYTES_PER_USER for all of one person's uploads " +
     'together: an upload past either is a 413 naming the limit (for the quota: what your uploads use and what is left).',
   security: signedIn,
   request: {
@@ -54,7 +58,9 @@ const downloadRoute = createRoute({
   responses: {
     200: {
       description: 'The file, with its media type',
-      content: Object.fromEntries(ATTACHABLE_MEDIA_TYPES.map((type) => [type, { schema: z.string().openapi({ format: 'binary' }) }])),
+      content: Object.fromEntries(
+        ATTACHABLE_MEDIA_TYPES.map((type) => [type, { schema: z.string().openapi({ format: 'binary' }) }]),
+      ),
     },
     304: { description: 'Unchanged since the copy the client has (If-None-Match)' },
     ...errorResponses(400, 401, 404),
@@ -86,7 +92,10 @@ export function registerFileRoutes(app: OpenAPIHono<AppEnv>) {
     });
     // The column holds only what verifiedMediaType returned.
     const mediaType = stored.mediaType as AttachableMediaType;
-    return context.json({ id: stored.id, url: fileUrl(stored.id), mediaType, size: stored.sizeBytes, name: stored.name }, 201);
+    return context.json(
+      { id: stored.id, url: fileUrl(stored.id), mediaType, size: stored.sizeBytes, name: stored.name },
+      201,
+    );
   });
 
   app.openapi(downloadRoute, async (context) => {

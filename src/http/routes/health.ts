@@ -1,6 +1,6 @@
 // GET /api/health: is the server up, on which database, and does that database answer.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { probeDatabase, type ProbeResult } from '../../db/probe.ts';
+import { type ProbeResult, probeDatabase } from '../../db/probe.ts';
 import { AppError } from '../../errors.ts';
 import type { AppEnv } from '../context.ts';
 import { errorBodySchema } from '../openapi.ts';

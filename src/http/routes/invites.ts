@@ -156,7 +156,10 @@ export function registerInviteRoutes(app: OpenAPIHono<AppEnv>) {
     if (!role) throw notFound('conversation', conversation.id);
     if (joined) conversationEvents.publish(conversation.id, { type: 'member-joined', userId: actor.id, role });
     // The store hands back the row as stored: its title may be sealed.
-    return context.json({ joined, conversation: toConversationSummaryDto({ ...store.conversations.open(conversation), role }) }, 200);
+    return context.json(
+      { joined, conversation: toConversationSummaryDto({ ...store.conversations.open(conversation), role }) },
+      200,
+    );
   });
 }
 

@@ -26,7 +26,10 @@ const modelsRoute = createRoute({
   tags: ['models'],
   summary: 'The models that can answer now',
   responses: {
-    200: { description: 'Pickable models', content: { 'application/json': { schema: z.object({ models: z.array(pickableModelSchema) }) } } },
+    200: {
+      description: 'Pickable models',
+      content: { 'application/json': { schema: z.object({ models: z.array(pickableModelSchema) }) } },
+    },
   },
 });
 

@@ -5,6 +5,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { logError } from '../../loggable-error.ts';
 import { isErrorEvent } from '../../openai-compat/chunks.ts';
 import { isChorusErrorBody, withOpenAiFields } from '../../openai-compat/errors.ts';
 import { assertMessagesWithin } from '../../openai-compat/request.ts';
@@ -19,7 +20,6 @@ import {
 import { type AppEnv, requireActor } from '../context.ts';
 import { handleError } from '../errors.ts';
 import { signedIn } from '../openapi.ts';
-import { logError } from '../../loggable-error.ts';
 
 const errorDescriptions: Record<number, string> = {
   400: 'Invalid request',
@@ -34,7 +34,10 @@ const openAiErrorResponses = (...statuses: number[]) =>
   Object.fromEntries(
     statuses.map((status) => [
       status,
-      { description: errorDescriptions[status] ?? 'Error', content: { 'application/json': { schema: openAiErrorBodySchema } } },
+      {
+        description: errorDescriptions[status] ?? 'Error',
+        content: { 'application/json': { schema: openAiErrorBodySchema } },
+      },
     ]),
   );
 
@@ -72,8 +75,11 @@ const chatCompletionsRoute = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: chatCompletionRequestSchema } } } },
   responses: {
     200: {
-      description: 'The reply: a chat.completion, or with `stream: true` chat.completion.chunk events ending in `data: [DONE]`',
-      headers: z.object({ 'x-chorus-conversation-id': z.uuid().meta({ description: 'The conversation the call was stored as' }) }),
+      description:
+        'The reply: a chat.completion, or with `stream: true` chat.completion.chunk events ending in `data: [DONE]`',
+      headers: z.object({
+        'x-chorus-conversation-id': z.uuid().meta({ description: 'The conversation the call was stored as' }),
+      }),
       content: {
         'application/json': { schema: chatCompletionSchema },
         'text/event-stream': { schema: chatCompletionChunkSchema },
@@ -158,7 +164,10 @@ export const openAiErrorFields: MiddlewareHandler<AppEnv> = async (context, next
 async function rewriteErrorResponse(context: Context<AppEnv>) {
   const response = context.res;
   if (response.ok || !response.headers.get('content-type')?.startsWith('application/json')) return;
-  const body: unknown = await response.clone().json().catch(() => null);
+  const body: unknown = await response
+    .clone()
+    .json()
+    .catch(() => null);
   if (!isChorusErrorBody(body)) return;
   const headers = new Headers(response.headers);
   if (response.status === 429 || response.status === 502) headers.set('x-should-retry', 'false');

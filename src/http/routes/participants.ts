@@ -45,7 +45,10 @@ const changeRoleRoute = createRoute({
     },
   },
   responses: {
-    200: { description: 'The person with their new role', content: { 'application/json': { schema: participantSchema } } },
+    200: {
+      description: 'The person with their new role',
+      content: { 'application/json': { schema: participantSchema } },
+    },
     ...errorResponses(400, 401, 403, 404),
   },
 });

@@ -45,7 +45,10 @@ const listVotesRoute = createRoute({
   security: signedIn,
   request: { params: conversationParams },
   responses: {
-    200: { description: 'Your votes', content: { 'application/json': { schema: z.object({ votes: z.array(voteSchema) }) } } },
+    200: {
+      description: 'Your votes',
+      content: { 'application/json': { schema: z.object({ votes: z.array(voteSchema) }) } },
+    },
     ...errorResponses(400, 401, 404),
   },
 });
@@ -59,7 +62,10 @@ export function registerVoteRoutes(app: OpenAPIHono<AppEnv>) {
     const message = await store.messages.getById({ actor, id: messageId });
     if (message.conversationId !== conversationId) throw notFound('message', messageId);
     if (message.role !== 'assistant') {
-      throw new AppError('invalid_input', `only replies of models can be voted on; message ${messageId} is a ${message.role} message`);
+      throw new AppError(
+        'invalid_input',
+        `only replies of models can be voted on; message ${messageId} is a ${message.role} message`,
+      );
     }
     const vote = await refusedUnlessAllowed(store, actor, { conversationId, level: 'write' }, () =>
       store.votes.vote({ actor, conversationId, messageId, isUpvoted: value === 'up' }),

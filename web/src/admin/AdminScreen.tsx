@@ -21,7 +21,9 @@ export default function AdminScreen({ profile, section }: { profile: Profile; se
   if (forbidden || profile.role !== 'admin') return <NotAllowed />;
   return (
     <div className="admin">
-      <h1 className="admin-title">{section === 'usage' ? 'Usage' : section === 'models' ? 'Models' : 'Page not found'}</h1>
+      <h1 className="admin-title">
+        {section === 'usage' ? 'Usage' : section === 'models' ? 'Models' : 'Page not found'}
+      </h1>
       {section === 'models' && <ModelsPage profile={profile} onForbidden={onForbidden} />}
       {section === 'usage' && <UsagePage onForbidden={onForbidden} />}
     </div>

@@ -24,7 +24,12 @@ export function ImportPanel({ onImported, onClose }: Props) {
     try {
       entries = JSON.parse(await file.text());
     } catch (error) {
-      setPreview({ kind: 'refused', fileName: file.name, message: `Not JSON: ${error instanceof Error ? error.message : String(error)}`, problems: [] });
+      setPreview({
+        kind: 'refused',
+        fileName: file.name,
+        message: `Not JSON: ${error instanceof Error ? error.message : String(error)}`,
+        problems: [],
+      });
       return;
     }
     setBusy(true);
@@ -42,7 +47,9 @@ export function ImportPanel({ onImported, onClose }: Props) {
     setBusy(true);
     try {
       const result = await importModels(preview.entries, { dryRun: false, reason: reason.trim() || undefined });
-      onImported(`Imported ${preview.fileName}: ${result.created.length} created, ${result.updated.length} changed, ${result.unchanged.length} unchanged.`);
+      onImported(
+        `Imported ${preview.fileName}: ${result.created.length} created, ${result.updated.length} changed, ${result.unchanged.length} unchanged.`,
+      );
     } catch (error) {
       setPreview(refusal(preview.fileName, error));
     } finally {
@@ -55,10 +62,17 @@ export function ImportPanel({ onImported, onClose }: Props) {
   return (
     <section className="admin-panel" aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>Import models</h2>
-      <p className="muted">A JSON array of whole models, as an export holds them. You see what would happen before anything is written.</p>
+      <p className="muted">
+        A JSON array of whole models, as an export holds them. You see what would happen before anything is written.
+      </p>
       <div className="field">
         <label htmlFor={`${ids}-file`}>JSON file</label>
-        <input id={`${ids}-file`} type="file" accept="application/json,.json" onChange={(event) => void choose(event.target.files?.[0])} />
+        <input
+          id={`${ids}-file`}
+          type="file"
+          accept="application/json,.json"
+          onChange={(event) => void choose(event.target.files?.[0])}
+        />
       </div>
       {busy && <p className="muted">Checking…</p>}
       {preview?.kind === 'refused' && (
@@ -93,7 +107,8 @@ export function ImportPanel({ onImported, onClose }: Props) {
       {plan && (
         <div className="import-preview" aria-label="Import preview">
           <p>
-            <strong>{plan.created.length}</strong> to create, <strong>{plan.updated.length}</strong> to change, <strong>{plan.unchanged.length}</strong> unchanged.
+            <strong>{plan.created.length}</strong> to create, <strong>{plan.updated.length}</strong> to change,{' '}
+            <strong>{plan.unchanged.length}</strong> unchanged.
           </p>
           {plan.created.length > 0 && (
             <details open>

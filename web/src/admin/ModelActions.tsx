@@ -8,8 +8,14 @@ type StatusAction = 'deprecate' | 'disable' | 'restore';
 type Asking = { kind: 'status'; action: StatusAction } | { kind: 'duplicate' };
 
 const STATUS_ACTIONS: Record<StatusAction, { label: string; explanation: string }> = {
-  deprecate: { label: 'Deprecate', explanation: 'It can no longer be picked for new messages; older messages keep showing its name.' },
-  disable: { label: 'Disable', explanation: 'It is hidden everywhere and cannot answer; older messages keep showing its name.' },
+  deprecate: {
+    label: 'Deprecate',
+    explanation: 'It can no longer be picked for new messages; older messages keep showing its name.',
+  },
+  disable: {
+    label: 'Disable',
+    explanation: 'It is hidden everywhere and cannot answer; older messages keep showing its name.',
+  },
   restore: { label: 'Restore', explanation: 'It gets back the status it had before it was deprecated or disabled.' },
 };
 
@@ -61,7 +67,15 @@ export function ModelActions({ model, onChanged, onDuplicated }: Props) {
   );
 }
 
-function DuplicateDialog({ model, onCancel, onDuplicated }: { model: AdminModel; onCancel: () => void; onDuplicated: (copy: AdminModel) => void }) {
+function DuplicateDialog({
+  model,
+  onCancel,
+  onDuplicated,
+}: {
+  model: AdminModel;
+  onCancel: () => void;
+  onDuplicated: (copy: AdminModel) => void;
+}) {
   const ids = useId();
   const [newId, setNewId] = useState(`${model.id}-copy`);
   return (
@@ -75,7 +89,13 @@ function DuplicateDialog({ model, onCancel, onDuplicated }: { model: AdminModel;
     >
       <div className="field">
         <label htmlFor={`${ids}-id`}>Id of the copy</label>
-        <input id={`${ids}-id`} value={newId} autoFocus onChange={(event) => setNewId(event.target.value)} aria-describedby={`${ids}-hint`} />
+        <input
+          id={`${ids}-id`}
+          value={newId}
+          autoFocus
+          onChange={(event) => setNewId(event.target.value)}
+          aria-describedby={`${ids}-hint`}
+        />
         <span className="muted field-hint" id={`${ids}-hint`}>
           provider:providerModelId, e.g. {model.provider}:my-variant
         </span>

@@ -12,7 +12,14 @@ import {
   type ModelStatus,
   updateModel,
 } from './admin-api.ts';
-import { definitionOf, EMPTY_FORM, formValuesOf, type ModelFormValues, problemsByField, updatesOf } from './model-form-values.ts';
+import {
+  definitionOf,
+  EMPTY_FORM,
+  formValuesOf,
+  type ModelFormValues,
+  problemsByField,
+  updatesOf,
+} from './model-form-values.ts';
 
 type Props = {
   /** The model being edited; absent: a new one (optionally starting from `template`). */
@@ -47,7 +54,10 @@ export function ModelForm({ model, onSaved, onCancel }: Props) {
           return;
         }
         const result = await updateModel(model.id, updates, model.version, reason.trim() || undefined);
-        onSaved(result.model, `Saved version ${result.model.version} (${result.changes.length} field${result.changes.length === 1 ? '' : 's'} changed).`);
+        onSaved(
+          result.model,
+          `Saved version ${result.model.version} (${result.changes.length} field${result.changes.length === 1 ? '' : 's'} changed).`,
+        );
       } else {
         const created = await createModel(definitionOf(values), reason.trim() || undefined);
         onSaved(created, `Created ${created.id}.`);
@@ -64,23 +74,37 @@ export function ModelForm({ model, onSaved, onCancel }: Props) {
       setFormProblem(error instanceof Error ? error.message : String(error));
       return;
     }
-    const details = Array.isArray(error.details) ? (error.details as FieldProblem[]).filter((item) => typeof item?.path === 'string') : [];
+    const details = Array.isArray(error.details)
+      ? (error.details as FieldProblem[]).filter((item) => typeof item?.path === 'string')
+      : [];
     const byField = problemsByField(details);
     setProblems(byField);
-    const unplaced = [...byField].filter(([field]) => !FORM_FIELDS.has(field)).flatMap(([field, messages]) => messages.map((message) => `${field || 'model'}: ${message}`));
+    const unplaced = [...byField]
+      .filter(([field]) => !FORM_FIELDS.has(field))
+      .flatMap(([field, messages]) => messages.map((message) => `${field || 'model'}: ${message}`));
     if (error.status === 409) setFormProblem(`${error.message} Reload the model to see the newer version.`);
-    else if (details.length === 0 || unplaced.length > 0) setFormProblem(unplaced.length > 0 ? unplaced.join('; ') : error.message);
+    else if (details.length === 0 || unplaced.length > 0)
+      setFormProblem(unplaced.length > 0 ? unplaced.join('; ') : error.message);
     else setFormProblem('Some fields need attention.');
   }
 
   /** A labelled field with the API's problems for it below, tied to the input for screen readers. */
-  function field(name: keyof ModelFormValues | 'id', label: string, input: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode, hint?: string) {
+  function field(
+    name: keyof ModelFormValues | 'id',
+    label: string,
+    input: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode,
+    hint?: string,
+  ) {
     const messages = problems.get(name) ?? [];
     const id = `${ids}-${name}`;
     return (
       <div className="field" key={name}>
         <label htmlFor={id}>{label}</label>
-        {input({ id, 'aria-invalid': messages.length > 0, ...(messages.length > 0 ? { 'aria-describedby': `${id}-problem` } : {}) })}
+        {input({
+          id,
+          'aria-invalid': messages.length > 0,
+          ...(messages.length > 0 ? { 'aria-describedby': `${id}-problem` } : {}),
+        })}
         {hint && <span className="muted field-hint">{hint}</span>}
         {messages.length > 0 && (
           <p className="field-problem" id={`${id}-problem`}>
@@ -91,7 +115,11 @@ export function ModelForm({ model, onSaved, onCancel }: Props) {
     );
   }
 
-  const textField = (name: keyof ModelFormValues, label: string, options: { hint?: string; inputMode?: 'decimal' | 'numeric'; type?: string } = {}) =>
+  const textField = (
+    name: keyof ModelFormValues,
+    label: string,
+    options: { hint?: string; inputMode?: 'decimal' | 'numeric'; type?: string } = {},
+  ) =>
     field(
       name,
       label,
@@ -126,7 +154,12 @@ export function ModelForm({ model, onSaved, onCancel }: Props) {
         {textField('family', 'Family')}
         {textField('avatar', 'Avatar', { hint: 'An emoji or up to 16 characters' })}
         {field('description', 'Description', (props) => (
-          <textarea {...props} rows={3} value={values.description} onChange={(event) => set('description', event.target.value)} />
+          <textarea
+            {...props}
+            rows={3}
+            value={values.description}
+            onChange={(event) => set('description', event.target.value)}
+          />
         ))}
       </fieldset>
       <fieldset>
@@ -140,7 +173,11 @@ export function ModelForm({ model, onSaved, onCancel }: Props) {
         {textField('contextWindow', 'Context window', { inputMode: 'numeric' })}
         {textField('maxOutputTokens', 'Max output tokens', { inputMode: 'numeric', hint: 'Empty: no limit' })}
         {field('status', 'Status', (props) => (
-          <select {...props} value={values.status} onChange={(event) => set('status', event.target.value as ModelStatus)}>
+          <select
+            {...props}
+            value={values.status}
+            onChange={(event) => set('status', event.target.value as ModelStatus)}
+          >
             {MODEL_STATUSES.map((status) => (
               <option key={status}>{status}</option>
             ))}
@@ -151,7 +188,12 @@ export function ModelForm({ model, onSaved, onCancel }: Props) {
         {textField('knowledgeCutoff', 'Knowledge cutoff', { hint: 'YYYY-MM or YYYY-MM-DD' })}
         {textField('source', 'Source', { hint: 'Where these facts come from' })}
         <label className="checkbox">
-          <input type="checkbox" checked={values.openWeights} onChange={(event) => set('openWeights', event.target.checked)} /> Open weights
+          <input
+            type="checkbox"
+            checked={values.openWeights}
+            onChange={(event) => set('openWeights', event.target.checked)}
+          />{' '}
+          Open weights
         </label>
       </fieldset>
       <fieldset className="capabilities">
@@ -162,17 +204,29 @@ export function ModelForm({ model, onSaved, onCancel }: Props) {
               type="checkbox"
               checked={values.capabilities.includes(capability)}
               onChange={(event) =>
-                set('capabilities', event.target.checked ? [...values.capabilities, capability] : values.capabilities.filter((item) => item !== capability))
+                set(
+                  'capabilities',
+                  event.target.checked
+                    ? [...values.capabilities, capability]
+                    : values.capabilities.filter((item) => item !== capability),
+                )
               }
             />{' '}
             {capability}
           </label>
         ))}
-        {(problems.get('capabilities') ?? []).length > 0 && <p className="field-problem">{problems.get('capabilities')!.join('; ')}</p>}
+        {(problems.get('capabilities') ?? []).length > 0 && (
+          <p className="field-problem">{problems.get('capabilities')!.join('; ')}</p>
+        )}
       </fieldset>
       <div className="field">
         <label htmlFor={`${ids}-reason`}>Reason (kept in the history)</label>
-        <input id={`${ids}-reason`} value={reason} onChange={(event) => setReason(event.target.value)} placeholder="Why this change?" />
+        <input
+          id={`${ids}-reason`}
+          value={reason}
+          onChange={(event) => setReason(event.target.value)}
+          placeholder="Why this change?"
+        />
       </div>
       <FormProblem problem={formProblem} />
       <div className="dialog-actions">

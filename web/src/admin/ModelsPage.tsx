@@ -17,7 +17,11 @@ import { ModelForm } from './ModelForm.tsx';
 import { ModelHistory } from './ModelHistory.tsx';
 import { type SortKey, sortModels } from './model-sorting.ts';
 
-type Panel = { kind: 'none' } | { kind: 'new' } | { kind: 'import' } | { kind: 'model'; id: string; tab: 'edit' | 'history' };
+type Panel =
+  | { kind: 'none' }
+  | { kind: 'new' }
+  | { kind: 'import' }
+  | { kind: 'model'; id: string; tab: 'edit' | 'history' };
 
 const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
   { key: 'name', label: 'Model' },
@@ -53,7 +57,11 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
       setLoading(true);
       try {
         const page = await listModels(appliedFilters, cursor);
-        setItems((current) => (cursor ? [...current, ...page.items.filter((item) => !current.some((known) => known.id === item.id))] : page.items));
+        setItems((current) =>
+          cursor
+            ? [...current, ...page.items.filter((item) => !current.some((known) => known.id === item.id))]
+            : page.items,
+        );
         setNextCursor(page.nextCursor);
         setProblem(null);
       } catch (error) {
@@ -75,7 +83,11 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
 
   /** Puts a changed model in the table (first when new) and says what happened. */
   function replaceModel(model: AdminModel, message: string) {
-    setItems((current) => (current.some((item) => item.id === model.id) ? current.map((item) => (item.id === model.id ? model : item)) : [model, ...current]));
+    setItems((current) =>
+      current.some((item) => item.id === model.id)
+        ? current.map((item) => (item.id === model.id ? model : item))
+        : [model, ...current],
+    );
     setNotice(message);
   }
 
@@ -94,7 +106,8 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
     }
   }
 
-  const sortBy = (key: SortKey) => setSort((current) => ({ key, descending: current.key === key ? !current.descending : false }));
+  const sortBy = (key: SortKey) =>
+    setSort((current) => ({ key, descending: current.key === key ? !current.descending : false }));
 
   return (
     <div className="admin-models">
@@ -122,7 +135,12 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
         />
         <label>
           Provider
-          <input list={`${ids}-providers`} value={filters.provider} onChange={(event) => setFilters({ ...filters, provider: event.target.value })} placeholder="any" />
+          <input
+            list={`${ids}-providers`}
+            value={filters.provider}
+            onChange={(event) => setFilters({ ...filters, provider: event.target.value })}
+            placeholder="any"
+          />
           <datalist id={`${ids}-providers`}>
             {providers.map((provider) => (
               <option key={provider} value={provider} />
@@ -140,7 +158,10 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
         </label>
         <label>
           Capability
-          <select value={filters.capability} onChange={(event) => setFilters({ ...filters, capability: event.target.value })}>
+          <select
+            value={filters.capability}
+            onChange={(event) => setFilters({ ...filters, capability: event.target.value })}
+          >
             <option value="">any</option>
             {MODEL_CAPABILITIES.map((capability) => (
               <option key={capability}>{capability}</option>
@@ -250,9 +271,20 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
           </thead>
           <tbody>
             {sorted.map((model) => (
-              <tr key={model.id} className={panel.kind === 'model' && panel.id === model.id ? `selected status-${model.status}` : `status-${model.status}`}>
+              <tr
+                key={model.id}
+                className={
+                  panel.kind === 'model' && panel.id === model.id
+                    ? `selected status-${model.status}`
+                    : `status-${model.status}`
+                }
+              >
                 <td>
-                  <button type="button" className="link model-link" onClick={() => setPanel({ kind: 'model', id: model.id, tab: 'edit' })}>
+                  <button
+                    type="button"
+                    className="link model-link"
+                    onClick={() => setPanel({ kind: 'model', id: model.id, tab: 'edit' })}
+                  >
                     {model.displayName ?? model.name}
                   </button>
                   <div className="muted model-id">{model.id}</div>
@@ -267,7 +299,11 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
                 <td className="numeric">{model.version}</td>
                 <td>{new Date(model.updatedAt).toLocaleDateString()}</td>
                 <td>
-                  <button type="button" className="link" onClick={() => setPanel({ kind: 'model', id: model.id, tab: 'history' })}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => setPanel({ kind: 'model', id: model.id, tab: 'history' })}
+                  >
                     History
                   </button>
                 </td>

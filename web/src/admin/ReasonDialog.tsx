@@ -19,7 +19,16 @@ type Props = {
   onCancel: () => void;
 };
 
-export function ReasonDialog({ title, description, confirmLabel, initialReason = '', children, canConfirm = true, onConfirm, onCancel }: Props) {
+export function ReasonDialog({
+  title,
+  description,
+  confirmLabel,
+  initialReason = '',
+  children,
+  canConfirm = true,
+  onConfirm,
+  onCancel,
+}: Props) {
   const ids = useId();
   const [reason, setReason] = useState(initialReason);
   const [busy, setBusy] = useState(false);
@@ -45,7 +54,13 @@ export function ReasonDialog({ title, description, confirmLabel, initialReason =
         {children}
         <div className="field">
           <label htmlFor={`${ids}-reason`}>Reason (kept in the history)</label>
-          <input id={`${ids}-reason`} value={reason} autoFocus={!children} placeholder="Why this change?" onChange={(event) => setReason(event.target.value)} />
+          <input
+            id={`${ids}-reason`}
+            value={reason}
+            autoFocus={!children}
+            placeholder="Why this change?"
+            onChange={(event) => setReason(event.target.value)}
+          />
         </div>
         <FormProblem problem={problem} />
         <div className="dialog-actions">

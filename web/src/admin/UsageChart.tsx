@@ -15,11 +15,29 @@ import {
 } from 'chart.js';
 import { useEffect, useRef } from 'react';
 
-Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip, Legend);
+Chart.register(
+  BarController,
+  BarElement,
+  LineController,
+  LineElement,
+  PointElement,
+  CategoryScale,
+  LinearScale,
+  Tooltip,
+  Legend,
+);
 
 export type Series = { label: string; values: number[]; color: string; axis?: 'left' | 'right'; type?: 'bar' | 'line' };
 
-type Props = { title: string; wide?: boolean; labels: string[]; series: Series[]; stacked?: boolean; leftAxis: string; rightAxis?: string };
+type Props = {
+  title: string;
+  wide?: boolean;
+  labels: string[];
+  series: Series[];
+  stacked?: boolean;
+  leftAxis: string;
+  rightAxis?: string;
+};
 
 export function UsageChart({ title, wide = false, labels, series, stacked = false, leftAxis, rightAxis }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -48,9 +66,25 @@ export function UsageChart({ title, wide = false, labels, series, stacked = fals
         plugins: { legend: { labels: { color: text } } },
         scales: {
           x: { stacked, ticks: { color: text } },
-          left: { type: 'linear', position: 'left', stacked, beginAtZero: true, title: { display: true, text: leftAxis, color: text }, ticks: { color: text } },
+          left: {
+            type: 'linear',
+            position: 'left',
+            stacked,
+            beginAtZero: true,
+            title: { display: true, text: leftAxis, color: text },
+            ticks: { color: text },
+          },
           ...(rightAxis
-            ? { right: { type: 'linear' as const, position: 'right' as const, beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: rightAxis, color: text }, ticks: { color: text } } }
+            ? {
+                right: {
+                  type: 'linear' as const,
+                  position: 'right' as const,
+                  beginAtZero: true,
+                  grid: { drawOnChartArea: false },
+                  title: { display: true, text: rightAxis, color: text },
+                  ticks: { color: text },
+                },
+              }
             : {}),
         },
       },

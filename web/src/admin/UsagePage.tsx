@@ -2,7 +2,7 @@
 // below them (for screen readers and for copying).
 import { useEffect, useId, useMemo, useState } from 'react';
 import { FormProblem } from '../form-problem.tsx';
-import { usage, type UsageRow } from './admin-api.ts';
+import { type UsageRow, usage } from './admin-api.ts';
 import { type Series, UsageChart } from './UsageChart.tsx';
 
 const DAY_MS = 86_400_000;
@@ -11,7 +11,8 @@ const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 /** Every day from `from` up to and including `to` (YYYY-MM-DD, UTC), so days without replies show as zero. */
 export function daysBetween(from: string, to: string): string[] {
   const days: string[] = [];
-  for (let time = Date.parse(from); time <= Date.parse(to) && days.length < 366; time += DAY_MS) days.push(isoDay(new Date(time)));
+  for (let time = Date.parse(from); time <= Date.parse(to) && days.length < 366; time += DAY_MS)
+    days.push(isoDay(new Date(time)));
   return days;
 }
 
@@ -19,7 +20,10 @@ const COLORS = { input: '#6366f1', output: '#22c55e', cached: '#f59e0b', cost: '
 
 export function UsagePage({ onForbidden }: { onForbidden: (error: unknown) => boolean }) {
   const ids = useId();
-  const [range, setRange] = useState(() => ({ from: isoDay(new Date(Date.now() - 29 * DAY_MS)), to: isoDay(new Date()) }));
+  const [range, setRange] = useState(() => ({
+    from: isoDay(new Date(Date.now() - 29 * DAY_MS)),
+    to: isoDay(new Date()),
+  }));
   const [byModel, setByModel] = useState<UsageRow[] | null>(null);
   const [byDay, setByDay] = useState<UsageRow[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -65,13 +69,23 @@ export function UsagePage({ onForbidden }: { onForbidden: (error: unknown) => bo
       series: [
         { label: 'Input tokens', values: days.map((day) => at(day)?.inputTokens ?? 0), color: COLORS.input },
         { label: 'Output tokens', values: days.map((day) => at(day)?.outputTokens ?? 0), color: COLORS.output },
-        { label: 'Cost (USD)', values: days.map((day) => at(day)?.costUsd ?? 0), color: COLORS.cost, axis: 'right', type: 'line' },
+        {
+          label: 'Cost (USD)',
+          values: days.map((day) => at(day)?.costUsd ?? 0),
+          color: COLORS.cost,
+          axis: 'right',
+          type: 'line',
+        },
       ] satisfies Series[],
     };
   }, [byDay, range]);
 
   const total = (byModel ?? []).reduce(
-    (sum, row) => ({ messages: sum.messages + row.messages, tokens: sum.tokens + row.inputTokens + row.outputTokens, cost: sum.cost + row.costUsd }),
+    (sum, row) => ({
+      messages: sum.messages + row.messages,
+      tokens: sum.tokens + row.inputTokens + row.outputTokens,
+      cost: sum.cost + row.costUsd,
+    }),
     { messages: 0, tokens: 0, cost: 0 },
   );
 
@@ -80,26 +94,52 @@ export function UsagePage({ onForbidden }: { onForbidden: (error: unknown) => bo
       <form className="admin-filters" onSubmit={(event) => event.preventDefault()}>
         <label htmlFor={`${ids}-from`}>
           From
-          <input id={`${ids}-from`} type="date" value={range.from} max={range.to} onChange={(event) => setRange({ ...range, from: event.target.value })} />
+          <input
+            id={`${ids}-from`}
+            type="date"
+            value={range.from}
+            max={range.to}
+            onChange={(event) => setRange({ ...range, from: event.target.value })}
+          />
         </label>
         <label htmlFor={`${ids}-to`}>
           To
-          <input id={`${ids}-to`} type="date" value={range.to} min={range.from} onChange={(event) => setRange({ ...range, to: event.target.value })} />
+          <input
+            id={`${ids}-to`}
+            type="date"
+            value={range.to}
+            min={range.from}
+            onChange={(event) => setRange({ ...range, to: event.target.value })}
+          />
         </label>
       </form>
       <FormProblem problem={problem} />
       {byModel && (
         <p className="usage-totals">
-          <strong>{total.messages.toLocaleString()}</strong> replies · <strong>{total.tokens.toLocaleString()}</strong> tokens ·{' '}
-          <strong>${total.cost.toFixed(4)}</strong>
+          <strong>{total.messages.toLocaleString()}</strong> replies · <strong>{total.tokens.toLocaleString()}</strong>{' '}
+          tokens · <strong>${total.cost.toFixed(4)}</strong>
         </p>
       )}
       {byModel && byModel.length === 0 && <p className="muted">No replies in this period.</p>}
       {byModel && byModel.length > 0 && (
         <div className="usage-charts">
-          <UsageChart title="Tokens by model" labels={modelChart.labels} series={modelChart.tokens} stacked leftAxis="tokens" />
+          <UsageChart
+            title="Tokens by model"
+            labels={modelChart.labels}
+            series={modelChart.tokens}
+            stacked
+            leftAxis="tokens"
+          />
           <UsageChart title="Cost by model" labels={modelChart.labels} series={modelChart.cost} leftAxis="USD" />
-          <UsageChart wide title="Tokens and cost by day" labels={dayChart.labels} series={dayChart.series} stacked leftAxis="tokens" rightAxis="USD" />
+          <UsageChart
+            wide
+            title="Tokens and cost by day"
+            labels={dayChart.labels}
+            series={dayChart.series}
+            stacked
+            leftAxis="tokens"
+            rightAxis="USD"
+          />
         </div>
       )}
       {byModel && byModel.length > 0 && (
@@ -108,11 +148,21 @@ export function UsagePage({ onForbidden }: { onForbidden: (error: unknown) => bo
             <thead>
               <tr>
                 <th scope="col">Model</th>
-                <th scope="col" className="numeric">Replies</th>
-                <th scope="col" className="numeric">Input tokens</th>
-                <th scope="col" className="numeric">Cached</th>
-                <th scope="col" className="numeric">Output tokens</th>
-                <th scope="col" className="numeric">Cost (USD)</th>
+                <th scope="col" className="numeric">
+                  Replies
+                </th>
+                <th scope="col" className="numeric">
+                  Input tokens
+                </th>
+                <th scope="col" className="numeric">
+                  Cached
+                </th>
+                <th scope="col" className="numeric">
+                  Output tokens
+                </th>
+                <th scope="col" className="numeric">
+                  Cost (USD)
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -4,7 +4,15 @@ import { apiRequest } from '../api.ts';
 import type { Page } from '../types.ts';
 
 export const MODEL_STATUSES = ['active', 'beta', 'deprecated', 'disabled'] as const;
-export const MODEL_CAPABILITIES = ['vision', 'tools', 'reasoning', 'web_search', 'json_output', 'audio', 'pdf'] as const;
+export const MODEL_CAPABILITIES = [
+  'vision',
+  'tools',
+  'reasoning',
+  'web_search',
+  'json_output',
+  'audio',
+  'pdf',
+] as const;
 
 export type ModelStatus = (typeof MODEL_STATUSES)[number];
 
@@ -115,5 +123,8 @@ export function importModels(entries: unknown, options: { dryRun: boolean; reaso
 
 export function usage(from: string, to: string, groupBy: UsageGrouping) {
   const query = new URLSearchParams({ from, to, groupBy });
-  return apiRequest<{ from: string; to: string; groupBy: UsageGrouping; rows: UsageRow[] }>('GET', `/api/admin/usage?${query}`);
+  return apiRequest<{ from: string; to: string; groupBy: UsageGrouping; rows: UsageRow[] }>(
+    'GET',
+    `/api/admin/usage?${query}`,
+  );
 }

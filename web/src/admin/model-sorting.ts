@@ -1,7 +1,15 @@
 // Sorting the models table by a column, in the browser: the loaded rows are reordered, nothing is fetched.
 import type { AdminModel } from './admin-api.ts';
 
-export type SortKey = 'name' | 'provider' | 'status' | 'inputPrice' | 'outputPrice' | 'contextWindow' | 'version' | 'updatedAt';
+export type SortKey =
+  | 'name'
+  | 'provider'
+  | 'status'
+  | 'inputPrice'
+  | 'outputPrice'
+  | 'contextWindow'
+  | 'version'
+  | 'updatedAt';
 
 const valueOf: Record<SortKey, (model: AdminModel) => string | number> = {
   name: (model) => (model.displayName ?? model.name).toLowerCase(),

@@ -18,7 +18,8 @@ export function problemsFromError(error: unknown, mode: Mode): Problems {
   if (reason.includes('PASSWORD_TOO_SHORT')) return { password: error.message || 'The password is too short.' };
   if (reason.includes('PASSWORD_TOO_LONG')) return { password: error.message || 'The password is too long.' };
   if (reason.includes('EMAIL')) {
-    if (error.code === 'unauthorized' || reason === 'INVALID_EMAIL_OR_PASSWORD') return { form: 'Wrong email or password.' };
+    if (error.code === 'unauthorized' || reason === 'INVALID_EMAIL_OR_PASSWORD')
+      return { form: 'Wrong email or password.' };
     return { email: error.message || 'This email address is not valid.' };
   }
   if (error.code === 'unauthorized') return { form: mode === 'sign-in' ? 'Wrong email or password.' : error.message };
@@ -99,7 +100,12 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: () => void }) {
         </div>
         <form onSubmit={submit} noValidate aria-label={mode === 'sign-in' ? 'Sign in' : 'Sign up'}>
           {mode === 'sign-up' &&
-            field('name', 'Name', { value: name, onChange: (event) => setName(event.target.value), autoComplete: 'name', required: true })}
+            field('name', 'Name', {
+              value: name,
+              onChange: (event) => setName(event.target.value),
+              autoComplete: 'name',
+              required: true,
+            })}
           {field('email', 'Email', {
             type: 'email',
             value: email,
@@ -121,7 +127,12 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: () => void }) {
           </button>
         </form>
         <div className="auth-divider">or</div>
-        <button type="button" className="secondary" disabled={busy} onClick={() => void run(() => apiRequest('POST', '/api/auth/sign-in/anonymous', {}))}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={busy}
+          onClick={() => void run(() => apiRequest('POST', '/api/auth/sign-in/anonymous', {}))}
+        >
           Continue as guest
         </button>
       </div>

@@ -1,8 +1,8 @@
 // The files attached to the message being written, above the text: each with its preview or name, its upload's
 // progress or the API's refusal, and a button to take it off. A file the answering models cannot read says who.
 import { DocumentIcon } from '../icons.tsx';
-import type { Attachment } from './use-attachments.ts';
 import { type AnsweringModel, KIND_NAMES, kindOfMediaType, namesOf, unableToRead } from './answering-models.ts';
+import type { Attachment } from './use-attachments.ts';
 
 type Props = { attachments: Attachment[]; answering: AnsweringModel[]; onRemove: (key: string) => void };
 
@@ -30,7 +30,12 @@ export function AttachmentTray({ attachments, answering, onRemove }: Props) {
                 </span>
               )}
             </span>
-            <button type="button" className="icon" aria-label={`Remove ${attachment.name}`} onClick={() => onRemove(attachment.key)}>
+            <button
+              type="button"
+              className="icon"
+              aria-label={`Remove ${attachment.name}`}
+              onClick={() => onRemove(attachment.key)}
+            >
               ✕
             </button>
           </li>

@@ -5,25 +5,25 @@ import { useChat } from '@ai-sdk/react';
 import type { FileUIPart } from 'ai';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../api.ts';
-import { isGroup, leadModelIdOf } from '../group/conversation-api.ts';
 import { ConversationPanel } from '../group/ConversationPanel.tsx';
+import { isGroup, leadModelIdOf } from '../group/conversation-api.ts';
 import { GroupSummary } from '../group/GroupSummary.tsx';
 import { useConversationDetails } from '../group/use-conversation.ts';
 import { type Departure, useLiveThread } from '../group/use-live-thread.ts';
 import type { ChorusMessage, PickableModel, VoteValue } from '../types.ts';
 import { answeringModels } from './answering-models.ts';
-import { createChatTransport, describeChatError } from './chat-transport.ts';
 import { Composer } from './Composer.tsx';
+import { createChatTransport, describeChatError } from './chat-transport.ts';
 import { type MessageActions, MessageList } from './MessageList.tsx';
 import type { ReplyContext } from './MessageView.tsx';
-import { initialModelIds } from './model-choice.ts';
 import { ModelPicker, modelLabel } from './ModelPicker.tsx';
+import { initialModelIds } from './model-choice.ts';
 import { repliesOf } from './replies.ts';
 import { ShareDialog } from './ShareDialog.tsx';
 import { castVote, emptyThread, fetchThread, type Thread } from './thread.ts';
 import { useOlderMessages } from './use-older-messages.ts';
 import { useStopReplies } from './use-stop-replies.ts';
-import { webSearchRequest, type WebSearchSetting } from './WebSearchControl.tsx';
+import { type WebSearchSetting, webSearchRequest } from './WebSearchControl.tsx';
 
 type ScreenProps = {
   conversationId: string;
@@ -49,7 +49,8 @@ export function ChatScreen({ conversationId, fresh, ...session }: ScreenProps) {
       .then((thread) => current && setLoaded(thread))
       .catch((error: unknown) => {
         if (!current) return;
-        if (error instanceof ApiError && error.status === 404) setProblem('it does not exist, or it is private and you are not in it.');
+        if (error instanceof ApiError && error.status === 404)
+          setProblem('it does not exist, or it is private and you are not in it.');
         else setProblem(error instanceof Error ? error.message : String(error));
       });
     return () => {
@@ -74,11 +75,25 @@ type SessionProps = Omit<ScreenProps, 'fresh'> & {
   initialThread: Thread;
 };
 
-function ChatSession({ conversationId, viewerId, exists: existedAtStart, initialThread, models, onStarted, onFinished, onLeft }: SessionProps) {
+function ChatSession({
+  conversationId,
+  viewerId,
+  exists: existedAtStart,
+  initialThread,
+  models,
+  onStarted,
+  onFinished,
+  onLeft,
+}: SessionProps) {
   const initialMessages = initialThread.messages;
   const [selected, setSelected] = useState<string[]>(() => initialModelIds(initialMessages, models));
   const [exists, setExists] = useState(existedAtStart);
-  const { details, loading: detailsLoading, reload: reloadDetails, replace: replaceDetails } = useConversationDetails(conversationId, exists);
+  const {
+    details,
+    loading: detailsLoading,
+    reload: reloadDetails,
+    replace: replaceDetails,
+  } = useConversationDetails(conversationId, exists);
   const group = isGroup(details);
   const [panelOpen, setPanelOpen] = useState(false);
   const [sharing, setSharing] = useState(false);
@@ -116,7 +131,10 @@ function ChatSession({ conversationId, viewerId, exists: existedAtStart, initial
   const scroller = useRef<HTMLDivElement>(null);
 
   const rememberPage = (thread: Thread) => {
-    setStored((current) => ({ names: new Map([...current.names, ...thread.names]), avatars: new Map([...current.avatars, ...thread.avatars]) }));
+    setStored((current) => ({
+      names: new Map([...current.names, ...thread.names]),
+      avatars: new Map([...current.avatars, ...thread.avatars]),
+    }));
     setVotes((current) => new Map([...current, ...thread.votes]));
   };
   const older = useOlderMessages({
@@ -182,7 +200,13 @@ function ChatSession({ conversationId, viewerId, exists: existedAtStart, initial
     setVotes((current) => withVote(current, messageId, next));
     castVote(conversationId, messageId, next).catch(() => setVotes(previous));
   }
-  const replyContext: ReplyContext = { modelNames, modelAvatars, leadModelId: leadModelIdOf(details), votes, onVote: readOnly ? undefined : vote };
+  const replyContext: ReplyContext = {
+    modelNames,
+    modelAvatars,
+    leadModelId: leadModelIdOf(details),
+    votes,
+    onVote: readOnly ? undefined : vote,
+  };
 
   const stop = useStopReplies(conversationId, busy, chat.stop);
 
@@ -221,15 +245,28 @@ function ChatSession({ conversationId, viewerId, exists: existedAtStart, initial
             </button>
           )}
           {details && !readOnly && (
-            <button type="button" className="secondary panel-toggle" aria-expanded={panelOpen} onClick={() => setPanelOpen((open) => !open)}>
+            <button
+              type="button"
+              className="secondary panel-toggle"
+              aria-expanded={panelOpen}
+              onClick={() => setPanelOpen((open) => !open)}
+            >
               {panelOpen ? 'Close settings' : 'Group settings'}
             </button>
           )}
         </span>
       </div>
-      {sharing && details && <ShareDialog details={details} onChanged={replaceDetails} onClose={() => setSharing(false)} />}
+      {sharing && details && (
+        <ShareDialog details={details} onChanged={replaceDetails} onClose={() => setSharing(false)} />
+      )}
       {panelOpen && details && !readOnly && (
-        <ConversationPanel details={details} models={models} viewerId={viewerId} onChanged={() => void reloadDetails()} onLeft={onLeft} />
+        <ConversationPanel
+          details={details}
+          models={models}
+          viewerId={viewerId}
+          onChanged={() => void reloadDetails()}
+          onLeft={onLeft}
+        />
       )}
       <MessageList
         scroller={scroller}
@@ -248,7 +285,9 @@ function ChatSession({ conversationId, viewerId, exists: existedAtStart, initial
       />
       {readOnly ? (
         <p className="read-only-note" role="note">
-          {departed ? DEPARTURE_NOTES[departed] : 'You are reading a public conversation. Only the people in it can write here.'}
+          {departed
+            ? DEPARTURE_NOTES[departed]
+            : 'You are reading a public conversation. Only the people in it can write here.'}
         </p>
       ) : (
         <Composer
@@ -271,7 +310,11 @@ const DEPARTURE_NOTES: Record<Departure, string> = {
   deleted: 'This conversation was deleted by its owner.',
 };
 
-function withVote(votes: ReadonlyMap<string, VoteValue>, messageId: string, value: VoteValue | null): Map<string, VoteValue> {
+function withVote(
+  votes: ReadonlyMap<string, VoteValue>,
+  messageId: string,
+  value: VoteValue | null,
+): Map<string, VoteValue> {
   const next = new Map(votes);
   if (value) next.set(messageId, value);
   else next.delete(messageId);

@@ -27,13 +27,18 @@ export function Composer({ busy, disabled, answering, webSearch, onWebSearchChan
   const fileInput = useRef<HTMLInputElement>(null);
   const readable = readableKinds(answering);
 
-  const blocked = attachments.some((attachment) => attachment.state === 'uploading' || problemOf(attachment, answering) !== null);
+  const blocked = attachments.some(
+    (attachment) => attachment.state === 'uploading' || problemOf(attachment, answering) !== null,
+  );
   const canSend = !busy && !disabled && !blocked && (text.trim() !== '' || attachments.length > 0);
 
   function send(event?: FormEvent) {
     event?.preventDefault();
     if (!canSend) return;
-    onSend(text, attachments.flatMap((attachment) => (attachment.state === 'ready' ? [attachment.part] : [])));
+    onSend(
+      text,
+      attachments.flatMap((attachment) => (attachment.state === 'ready' ? [attachment.part] : [])),
+    );
     setText('');
     setAttachNote(null);
     clear();
@@ -68,7 +73,10 @@ export function Composer({ busy, disabled, answering, webSearch, onWebSearchChan
   }
 
   const accept = readable.flatMap((kind) => MEDIA_TYPES_OF[kind]).join(',');
-  const attachLabel = readable.length > 0 ? `Attach ${readable.map((kind) => KIND_NAMES[kind]).join(' or ')}` : 'Attach a file (not available for these models)';
+  const attachLabel =
+    readable.length > 0
+      ? `Attach ${readable.map((kind) => KIND_NAMES[kind]).join(' or ')}`
+      : 'Attach a file (not available for these models)';
   return (
     <form className="composer" onSubmit={send}>
       <AttachmentTray attachments={attachments} answering={answering} onRemove={remove} />
@@ -78,7 +86,14 @@ export function Composer({ busy, disabled, answering, webSearch, onWebSearchChan
         </p>
       )}
       <div className="composer-row">
-        <button type="button" className="icon attach-button" aria-label={attachLabel} title={attachLabel} disabled={disabled} onClick={chooseFiles}>
+        <button
+          type="button"
+          className="icon attach-button"
+          aria-label={attachLabel}
+          title={attachLabel}
+          disabled={disabled}
+          onClick={chooseFiles}
+        >
           <PaperclipIcon />
         </button>
         <input

@@ -13,7 +13,12 @@ export type MessageActions = {
   onRegenerate: (messageId: string) => void;
 };
 
-export type OlderMessages = { cursor: string | null; loading: boolean; problem: string | null; load: () => Promise<void> };
+export type OlderMessages = {
+  cursor: string | null;
+  loading: boolean;
+  problem: string | null;
+  load: () => Promise<void>;
+};
 
 type Props = {
   scroller: RefObject<HTMLDivElement | null>;
@@ -48,7 +53,10 @@ export function MessageList(props: Props) {
   useEffect(() => {
     const element = top.current;
     if (!element || !olderCursor) return;
-    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && void loadOlder(), { root: scroller.current });
+    const observer = new IntersectionObserver(
+      (entries) => entries.some((entry) => entry.isIntersecting) && void loadOlder(),
+      { root: scroller.current },
+    );
     observer.observe(element);
     return () => observer.disconnect();
   }, [olderCursor, loadOlder, scroller]);

@@ -4,8 +4,8 @@ import { useState } from 'react';
 import { avatarText, PersonAvatar } from '../group/avatars.tsx';
 import { DocumentIcon } from '../icons.tsx';
 import type { ChorusMessage, ModelNames, VoteValue } from '../types.ts';
-import { describeUsage, type ReplyView, repliesOf } from './replies.ts';
 import { ReplyMarkdown } from './ReplyMarkdown.tsx';
+import { describeUsage, type ReplyView, repliesOf } from './replies.ts';
 
 /** Who wrote a person's message: the reader (`mine`: no name shown) or someone else, named. */
 export type SenderView = { name: string; avatarUrl: string | null; mine: boolean };
@@ -17,7 +17,10 @@ export function UserMessage({ message, sender, onEdit }: UserMessageProps) {
   const text = message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
   const label = sender && !sender.mine ? `${sender.name} wrote` : 'You wrote';
   return (
-    <article className={sender && !sender.mine ? 'message user-message from-other' : 'message user-message'} aria-label={label}>
+    <article
+      className={sender && !sender.mine ? 'message user-message from-other' : 'message user-message'}
+      aria-label={label}
+    >
       {sender && !sender.mine && (
         <header className="sender">
           <PersonAvatar name={sender.name} avatarUrl={sender.avatarUrl} />
@@ -37,7 +40,13 @@ export function UserMessage({ message, sender, onEdit }: UserMessageProps) {
           <label className="visually-hidden" htmlFor={`edit-${message.id}`}>
             Edit your message
           </label>
-          <textarea id={`edit-${message.id}`} value={draft} rows={3} autoFocus onChange={(event) => setDraft(event.target.value)} />
+          <textarea
+            id={`edit-${message.id}`}
+            value={draft}
+            rows={3}
+            autoFocus
+            onChange={(event) => setDraft(event.target.value)}
+          />
           <span className="edit-actions">
             <button type="button" className="secondary" onClick={() => setDraft(null)}>
               Cancel
@@ -77,7 +86,17 @@ export function UserMessage({ message, sender, onEdit }: UserMessageProps) {
  * A file sent with a message: an image as a thumbnail, anything else (a PDF) by its name; both open in a new tab.
  * One its uploader deleted is shown by its name only, as removed.
  */
-function SentFile({ url, mediaType, name, removed }: { url: string; mediaType: string; name: string; removed: boolean }) {
+function SentFile({
+  url,
+  mediaType,
+  name,
+  removed,
+}: {
+  url: string;
+  mediaType: string;
+  name: string;
+  removed: boolean;
+}) {
   if (removed) {
     return (
       <span className="attachment attachment-document attachment-removed">
@@ -133,14 +152,19 @@ export function AssistantTurn({ message, context, canRegenerate, onRegenerate }:
 
 function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) {
   const { modelNames, modelAvatars } = context;
-  const isLead = reply.summary?.isFirstResponder === true || (reply.modelId !== null && reply.modelId === context.leadModelId);
+  const isLead =
+    reply.summary?.isFirstResponder === true || (reply.modelId !== null && reply.modelId === context.leadModelId);
   const vote = reply.messageId ? context.votes.get(reply.messageId) : undefined;
   const name = reply.modelId ? (modelNames.get(reply.modelId) ?? reply.modelId) : 'unknown model';
   const usage = describeUsage(reply.summary);
   const status = reply.summary?.status;
   const details = [reply.modelId ?? 'the model of this reply was not recorded', usage].filter(Boolean).join('\n');
   return (
-    <article className={`message reply status-${status ?? 'unknown'}`} aria-label={`${name} replied`} aria-busy={reply.streaming}>
+    <article
+      className={`message reply status-${status ?? 'unknown'}`}
+      aria-label={`${name} replied`}
+      aria-busy={reply.streaming}
+    >
       <header className="reply-header" title={details}>
         <span className="model-avatar" aria-hidden="true">
           {avatarText(reply.modelId ? modelAvatars.get(reply.modelId) : null, name)}
@@ -184,10 +208,22 @@ function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) 
           {usage && <span className="reply-usage">{usage}</span>}
           {reply.messageId && status !== 'streaming' && context.onVote && (
             <span className="votes" role="group" aria-label="Rate this reply">
-              <button type="button" className="icon" aria-label="Good reply" aria-pressed={vote === 'up'} onClick={() => context.onVote?.(reply.messageId!, 'up')}>
+              <button
+                type="button"
+                className="icon"
+                aria-label="Good reply"
+                aria-pressed={vote === 'up'}
+                onClick={() => context.onVote?.(reply.messageId!, 'up')}
+              >
                 ▲
               </button>
-              <button type="button" className="icon" aria-label="Bad reply" aria-pressed={vote === 'down'} onClick={() => context.onVote?.(reply.messageId!, 'down')}>
+              <button
+                type="button"
+                className="icon"
+                aria-label="Bad reply"
+                aria-pressed={vote === 'down'}
+                onClick={() => context.onVote?.(reply.messageId!, 'down')}
+              >
                 ▼
               </button>
             </span>

@@ -20,7 +20,9 @@ export function ModelPicker({ models, selected, onChange }: Props) {
     }
     return groups;
   }, [models, search]);
-  const names = selected.map((id) => models.find((model) => model.id === id)).flatMap((model) => (model ? [modelLabel(model)] : []));
+  const names = selected
+    .map((id) => models.find((model) => model.id === id))
+    .flatMap((model) => (model ? [modelLabel(model)] : []));
 
   function toggle(modelId: string, on: boolean) {
     // Always one model at least: the last one cannot be unticked.
@@ -37,13 +39,23 @@ export function ModelPicker({ models, selected, onChange }: Props) {
         <label htmlFor={`${ids}-search`} className="visually-hidden">
           Search models
         </label>
-        <input id={`${ids}-search`} type="search" placeholder="Search models" value={search} onChange={(event) => setSearch(event.target.value)} />
+        <input
+          id={`${ids}-search`}
+          type="search"
+          placeholder="Search models"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+        />
         {[...byProvider].map(([provider, group]) => (
           <fieldset key={provider} className="model-group">
             <legend>{provider}</legend>
             {group.map((model) => (
               <label key={model.id} className="model-option" title={model.description ?? model.id}>
-                <input type="checkbox" checked={selected.includes(model.id)} onChange={(event) => toggle(model.id, event.target.checked)} />
+                <input
+                  type="checkbox"
+                  checked={selected.includes(model.id)}
+                  onChange={(event) => toggle(model.id, event.target.checked)}
+                />
                 <span className="model-option-name">
                   {modelLabel(model)}
                   {model.status === 'beta' && <span className="badge">beta</span>}

@@ -3,13 +3,21 @@
 import { useId, useState } from 'react';
 import { ModalDialog } from '../dialogs/ModalDialog.tsx';
 import { FormProblem } from '../form-problem.tsx';
-import { changeVisibility, type ConversationDetails, conversationLink, type Visibility } from '../group/conversation-api.ts';
+import {
+  type ConversationDetails,
+  changeVisibility,
+  conversationLink,
+  type Visibility,
+} from '../group/conversation-api.ts';
 
 type Props = { details: ConversationDetails; onChanged: (details: ConversationDetails) => void; onClose: () => void };
 
 const CHOICES: Record<Visibility, { label: string; explanation: string }> = {
   private: { label: 'Private', explanation: 'Only the people in the conversation can open it.' },
-  public: { label: 'Public', explanation: 'Anyone signed in who has the link can read it. Only the people in it can write.' },
+  public: {
+    label: 'Public',
+    explanation: 'Anyone signed in who has the link can read it. Only the people in it can write.',
+  },
 };
 
 export function ShareDialog({ details, onChanged, onClose }: Props) {
@@ -55,7 +63,13 @@ export function ShareDialog({ details, onChanged, onClose }: Props) {
           <legend>Who can read it</legend>
           {(Object.keys(CHOICES) as Visibility[]).map((visibility) => (
             <label key={visibility} className="share-choice">
-              <input type="radio" name={`${ids}-visibility`} value={visibility} checked={chosen === visibility} onChange={() => void choose(visibility)} />
+              <input
+                type="radio"
+                name={`${ids}-visibility`}
+                value={visibility}
+                checked={chosen === visibility}
+                onChange={() => void choose(visibility)}
+              />
               <span>
                 <strong>{CHOICES[visibility].label}</strong>
                 <span className="muted"> — {CHOICES[visibility].explanation}</span>
@@ -65,7 +79,8 @@ export function ShareDialog({ details, onChanged, onClose }: Props) {
         </fieldset>
       ) : (
         <p>
-          <strong>{CHOICES[details.visibility].label}.</strong> {CHOICES[details.visibility].explanation} Only its owner changes this.
+          <strong>{CHOICES[details.visibility].label}.</strong> {CHOICES[details.visibility].explanation} Only its owner
+          changes this.
         </p>
       )}
       <div className="field">
@@ -78,7 +93,9 @@ export function ShareDialog({ details, onChanged, onClose }: Props) {
         </span>
         <span className="muted field-hint" role="status">
           {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? 'Copy the selected link by hand.' : ''}
-          {copied === null && chosen === 'private' ? 'While it is private, the link opens only for the people in it.' : ''}
+          {copied === null && chosen === 'private'
+            ? 'While it is private, the link opens only for the people in it.'
+            : ''}
         </span>
       </div>
       <FormProblem problem={problem} />

@@ -7,8 +7,13 @@ export type WebSearchSize = 'low' | 'medium' | 'high';
 export type WebSearchSetting = { on: boolean; contextSize: WebSearchSize };
 
 /** The `webSearch` of POST /api/chat: sent only when on and every answering model can search. */
-export function webSearchRequest(setting: WebSearchSetting, answering: AnsweringModel[]): { contextSize: WebSearchSize } | undefined {
-  return setting.on && answering.length > 0 && unableToSearch(answering).length === 0 ? { contextSize: setting.contextSize } : undefined;
+export function webSearchRequest(
+  setting: WebSearchSetting,
+  answering: AnsweringModel[],
+): { contextSize: WebSearchSize } | undefined {
+  return setting.on && answering.length > 0 && unableToSearch(answering).length === 0
+    ? { contextSize: setting.contextSize }
+    : undefined;
 }
 
 type Props = { answering: AnsweringModel[]; setting: WebSearchSetting; onChange: (setting: WebSearchSetting) => void };
@@ -27,13 +32,21 @@ export function WebSearchControl({ answering, setting, onChange }: Props) {
   return (
     <div className="web-search" role="group" aria-label="Web search">
       <label className="checkbox">
-        <input type="checkbox" checked={setting.on} onChange={(event) => onChange({ ...setting, on: event.target.checked })} />
+        <input
+          type="checkbox"
+          checked={setting.on}
+          onChange={(event) => onChange({ ...setting, on: event.target.checked })}
+        />
         Search the web
       </label>
       {setting.on && (
         <span className="web-search-size">
           <label htmlFor={`${ids}-size`}>Context size</label>
-          <select id={`${ids}-size`} value={setting.contextSize} onChange={(event) => onChange({ ...setting, contextSize: event.target.value as WebSearchSize })}>
+          <select
+            id={`${ids}-size`}
+            value={setting.contextSize}
+            onChange={(event) => onChange({ ...setting, contextSize: event.target.value as WebSearchSize })}
+          >
             <option value="low">low</option>
             <option value="medium">medium</option>
             <option value="high">high</option>

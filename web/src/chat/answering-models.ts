@@ -15,7 +15,8 @@ export function answeringModels(options: {
   models: PickableModel[];
 }): AnsweringModel[] {
   const { group, details, selected, models } = options;
-  const ids = group && details ? details.models.filter((member) => member.isActive).map((member) => member.modelId) : selected;
+  const ids =
+    group && details ? details.models.filter((member) => member.isActive).map((member) => member.modelId) : selected;
   return ids.map((id) => {
     const model = models.find((candidate) => candidate.id === id);
     if (model) return { id, name: modelLabel(model), capabilities: model.capabilities };
@@ -51,7 +52,8 @@ export function readableKinds(models: AnsweringModel[]): FileKind[] {
   return (['image', 'pdf'] as const).filter((kind) => unableToRead(models, kind).length === 0);
 }
 
-export const unableToSearch = (models: AnsweringModel[]) => models.filter((model) => !model.capabilities.includes('web_search'));
+export const unableToSearch = (models: AnsweringModel[]) =>
+  models.filter((model) => !model.capabilities.includes('web_search'));
 
 /** "alpha", "alpha and beta", "alpha, beta and gamma". */
 export function namesOf(models: AnsweringModel[]): string {

@@ -6,7 +6,9 @@ import { repliesOf } from './replies.ts';
 export function initialModelIds(messages: ChorusMessage[], models: PickableModel[]): string[] {
   const pickable = new Set(models.map((model) => model.id));
   const lastTurn = messages.findLast((message) => message.role === 'assistant');
-  const previous = lastTurn ? repliesOf(lastTurn).flatMap((reply) => (reply.modelId && pickable.has(reply.modelId) ? [reply.modelId] : [])) : [];
+  const previous = lastTurn
+    ? repliesOf(lastTurn).flatMap((reply) => (reply.modelId && pickable.has(reply.modelId) ? [reply.modelId] : []))
+    : [];
   if (previous.length > 0) return [...new Set(previous)];
   const fallback = models.find((model) => model.provider !== 'local') ?? models[0];
   return fallback ? [fallback.id] : [];

@@ -10,10 +10,18 @@ export function toChatMessages(stored: StoredMessage[]): ChorusMessage[] {
   for (const message of stored) {
     if (message.role === 'user') {
       turn = undefined;
-      chat.push({ id: message.id, role: 'user', metadata: { senderId: message.senderId }, parts: userPartsOf(message) });
+      chat.push({
+        id: message.id,
+        role: 'user',
+        metadata: { senderId: message.senderId },
+        parts: userPartsOf(message),
+      });
     } else if (message.role === 'assistant') {
       if (!turn || turn.parentId !== message.parentId) {
-        turn = { parentId: message.parentId, message: { id: message.id, role: 'assistant', metadata: { parentId: message.parentId }, parts: [] } };
+        turn = {
+          parentId: message.parentId,
+          message: { id: message.id, role: 'assistant', metadata: { parentId: message.parentId }, parts: [] },
+        };
         chat.push(turn.message);
       }
       turn.message.parts.push(...replyPartsOf(message));
@@ -72,14 +80,20 @@ function replyPartsOf(message: StoredMessage): ChorusMessage['parts'] {
 export function modelNamesOf(stored: StoredMessage[]): Map<string, string> {
   return new Map(
     stored.flatMap((message) =>
-      message.modelId && message.model ? [[message.modelId, message.model.displayName ?? message.model.name] as const] : [],
+      message.modelId && message.model
+        ? [[message.modelId, message.model.displayName ?? message.model.name] as const]
+        : [],
     ),
   );
 }
 
 /** Short labels of the models that wrote these messages, for their avatars. */
 export function modelAvatarsOf(stored: StoredMessage[]): Map<string, string> {
-  return new Map(stored.flatMap((message) => (message.modelId && message.model?.avatar ? [[message.modelId, message.model.avatar] as const] : [])));
+  return new Map(
+    stored.flatMap((message) =>
+      message.modelId && message.model?.avatar ? [[message.modelId, message.model.avatar] as const] : [],
+    ),
+  );
 }
 
 /** The caller's own votes on these messages. */

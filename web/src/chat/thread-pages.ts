@@ -9,7 +9,10 @@ export function prependOlder(older: ChorusMessage[], shown: ChorusMessage[]): Ch
   const last = fresh.at(-1);
   const first = shown[0];
   const sameTurn =
-    last?.role === 'assistant' && first?.role === 'assistant' && last.metadata?.parentId != null && last.metadata.parentId === first.metadata?.parentId;
+    last?.role === 'assistant' &&
+    first?.role === 'assistant' &&
+    last.metadata?.parentId != null &&
+    last.metadata.parentId === first.metadata?.parentId;
   if (!last || !first || !sameTurn) return [...fresh, ...shown];
   return [...fresh.slice(0, -1), { ...last, parts: [...last.parts, ...first.parts] }, ...shown.slice(1)];
 }
@@ -19,7 +22,10 @@ export function prependOlder(older: ChorusMessage[], shown: ChorusMessage[]): Ch
  * message both hold; without one (everything on the page is new) only the newest page remains, and `keptOlder`
  * says so, for the caller to page from the newest page's own cursor again.
  */
-export function withNewestPage(shown: ChorusMessage[], newest: ChorusMessage[]): { messages: ChorusMessage[]; keptOlder: boolean } {
+export function withNewestPage(
+  shown: ChorusMessage[],
+  newest: ChorusMessage[],
+): { messages: ChorusMessage[]; keptOlder: boolean } {
   for (const [index, message] of newest.entries()) {
     if (message.role !== 'user') continue;
     const at = shown.findIndex((candidate) => candidate.id === message.id);

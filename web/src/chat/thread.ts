@@ -17,7 +17,13 @@ export type Thread = {
   olderCursor: string | null;
 };
 
-export const emptyThread = (): Thread => ({ messages: [], names: new Map(), avatars: new Map(), votes: new Map(), olderCursor: null });
+export const emptyThread = (): Thread => ({
+  messages: [],
+  names: new Map(),
+  avatars: new Map(),
+  votes: new Map(),
+  olderCursor: null,
+});
 
 /** The newest page, or with `before` the page of messages older than that cursor. */
 export async function fetchThread(conversationId: string, before?: string): Promise<Thread> {

@@ -28,7 +28,9 @@ export function useAttachments() {
   }, []);
 
   const settle = useCallback((key: string, change: Partial<Attachment> & Pick<Attachment, 'state'>) => {
-    setAttachments((current) => current.map((item) => (item.key === key ? ({ ...item, ...change } as Attachment) : item)));
+    setAttachments((current) =>
+      current.map((item) => (item.key === key ? ({ ...item, ...change } as Attachment) : item)),
+    );
   }, []);
 
   const add = useCallback(
@@ -37,7 +39,10 @@ export function useAttachments() {
         const key = crypto.randomUUID();
         const previewUrl = file.type.startsWith('image/') ? URL.createObjectURL(file) : null;
         if (previewUrl) previews.current.set(key, previewUrl);
-        setAttachments((current) => [...current, { key, name: file.name, mediaType: file.type, previewUrl, state: 'uploading' }]);
+        setAttachments((current) => [
+          ...current,
+          { key, name: file.name, mediaType: file.type, previewUrl, state: 'uploading' },
+        ]);
         const form = new FormData();
         form.append('file', file);
         apiUpload<Upload>('/api/files', form).then(
@@ -47,7 +52,8 @@ export function useAttachments() {
               mediaType: upload.mediaType,
               part: { type: 'file', url: upload.url, mediaType: upload.mediaType, filename: upload.name },
             }),
-          (error: unknown) => settle(key, { state: 'failed', problem: error instanceof Error ? error.message : String(error) }),
+          (error: unknown) =>
+            settle(key, { state: 'failed', problem: error instanceof Error ? error.message : String(error) }),
         );
       }
     },

@@ -16,7 +16,15 @@ type Options = {
   onPage: (page: Thread) => void;
 };
 
-export function useOlderMessages({ conversationId, initialCursor, scroller, messages, setMessages, busy, onPage }: Options) {
+export function useOlderMessages({
+  conversationId,
+  initialCursor,
+  scroller,
+  messages,
+  setMessages,
+  busy,
+  onPage,
+}: Options) {
   const [cursor, setCursor] = useState(initialCursor);
   const [loading, setLoading] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);

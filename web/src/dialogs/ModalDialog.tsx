@@ -38,7 +38,14 @@ type ConfirmProps = {
   onCancel: () => void;
 };
 
-export function ConfirmDialog({ title, message, confirmLabel, destructive = false, onConfirm, onCancel }: ConfirmProps) {
+export function ConfirmDialog({
+  title,
+  message,
+  confirmLabel,
+  destructive = false,
+  onConfirm,
+  onCancel,
+}: ConfirmProps) {
   return (
     <ModalDialog title={title} onCancel={onCancel}>
       <p>{message}</p>

@@ -12,14 +12,20 @@ import {
   changeSettings,
   charLimitOf,
   leadModelIdOf,
+  type ReplyMode,
   removeModel,
   reorderModels,
-  type ReplyMode,
   replyModeOf,
 } from './conversation-api.ts';
 import { PeopleSection } from './PeopleSection.tsx';
 
-type Props = { details: ConversationDetails; models: PickableModel[]; viewerId: string; onChanged: () => void; onLeft: () => void };
+type Props = {
+  details: ConversationDetails;
+  models: PickableModel[];
+  viewerId: string;
+  onChanged: () => void;
+  onLeft: () => void;
+};
 
 const MODE_NAMES: Record<ReplyMode, string> = {
   single: 'Single (the first model alone)',
@@ -74,7 +80,13 @@ export function ConversationPanel({ details, models, viewerId, onChanged, onLeft
               </span>
               {canManage && (
                 <span className="group-model-actions">
-                  <button type="button" className="icon" aria-label={`Move ${nameOf(member.modelId)} up`} disabled={index === 0} onClick={() => move(index, -1)}>
+                  <button
+                    type="button"
+                    className="icon"
+                    aria-label={`Move ${nameOf(member.modelId)} up`}
+                    disabled={index === 0}
+                    onClick={() => move(index, -1)}
+                  >
                     ↑
                   </button>
                   <button
@@ -86,7 +98,12 @@ export function ConversationPanel({ details, models, viewerId, onChanged, onLeft
                   >
                     ↓
                   </button>
-                  <button type="button" className="icon" aria-label={`Remove ${nameOf(member.modelId)}`} onClick={() => void run(() => removeModel(conversationId, member.modelId))}>
+                  <button
+                    type="button"
+                    className="icon"
+                    aria-label={`Remove ${nameOf(member.modelId)}`}
+                    onClick={() => void run(() => removeModel(conversationId, member.modelId))}
+                  >
                     ✕
                   </button>
                 </span>
@@ -122,7 +139,9 @@ export function ConversationPanel({ details, models, viewerId, onChanged, onLeft
           <select
             value={mode}
             disabled={!canManage}
-            onChange={(event) => void run(() => changeSettings(conversationId, { replyMode: event.target.value as ReplyMode }))}
+            onChange={(event) =>
+              void run(() => changeSettings(conversationId, { replyMode: event.target.value as ReplyMode }))
+            }
           >
             {(Object.keys(MODE_NAMES) as ReplyMode[]).map((key) => (
               <option key={key} value={key}>
@@ -137,7 +156,9 @@ export function ConversationPanel({ details, models, viewerId, onChanged, onLeft
             <select
               value={lead ?? ''}
               disabled={!canManage}
-              onChange={(event) => void run(() => changeSettings(conversationId, { firstResponderModelId: event.target.value }))}
+              onChange={(event) =>
+                void run(() => changeSettings(conversationId, { firstResponderModelId: event.target.value }))
+              }
             >
               {members.map((member) => (
                 <option key={member.modelId} value={member.modelId}>
@@ -161,7 +182,15 @@ export function ConversationPanel({ details, models, viewerId, onChanged, onLeft
   );
 }
 
-function CharLimitField({ limit, disabled, onSave }: { limit: number | null; disabled: boolean; onSave: (limit: number) => void }) {
+function CharLimitField({
+  limit,
+  disabled,
+  onSave,
+}: {
+  limit: number | null;
+  disabled: boolean;
+  onSave: (limit: number) => void;
+}) {
   const [value, setValue] = useState(String(limit ?? 0));
   return (
     <form
@@ -174,7 +203,15 @@ function CharLimitField({ limit, disabled, onSave }: { limit: number | null; dis
     >
       <label htmlFor="char-limit">Characters per reply (0: no limit)</label>
       <span className="char-limit-row">
-        <input id="char-limit" type="number" min={0} max={100000} value={value} disabled={disabled} onChange={(event) => setValue(event.target.value)} />
+        <input
+          id="char-limit"
+          type="number"
+          min={0}
+          max={100000}
+          value={value}
+          disabled={disabled}
+          onChange={(event) => setValue(event.target.value)}
+        />
         {!disabled && (
           <button type="submit" className="secondary">
             Save

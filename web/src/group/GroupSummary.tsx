@@ -5,7 +5,11 @@ import type { ChorusMessage } from '../types.ts';
 import { avatarText } from './avatars.tsx';
 import { type ConversationDetails, charLimitOf, leadModelIdOf, personName, replyModeOf } from './conversation-api.ts';
 
-const MODE_LABELS = { single: 'one model answers', parallel: 'all answer at once', first_responder: 'first responder' } as const;
+const MODE_LABELS = {
+  single: 'one model answers',
+  parallel: 'all answer at once',
+  first_responder: 'first responder',
+} as const;
 
 export function GroupSummary({ details }: { details: ConversationDetails }) {
   const lead = leadModelIdOf(details);
@@ -28,9 +32,12 @@ export function GroupSummary({ details }: { details: ConversationDetails }) {
         })}
       </ul>
       <span className="muted group-facts">
-        {MODE_LABELS[replyModeOf(details)]} · {details.participants.length} {details.participants.length === 1 ? 'person' : 'people'}
+        {MODE_LABELS[replyModeOf(details)]} · {details.participants.length}{' '}
+        {details.participants.length === 1 ? 'person' : 'people'}
         {' · '}
-        <span className="char-limit-note">{limit ? `replies up to ${limit.toLocaleString()} characters` : 'no length limit'}</span>
+        <span className="char-limit-note">
+          {limit ? `replies up to ${limit.toLocaleString()} characters` : 'no length limit'}
+        </span>
       </span>
     </div>
   );
@@ -41,5 +48,9 @@ export function senderOf(message: ChorusMessage, details: ConversationDetails | 
   const senderId = message.metadata?.senderId ?? viewerId;
   const person = details?.participants.find((participant) => participant.userId === senderId);
   const unnamed = details ? 'a former member' : 'someone else';
-  return { name: person ? personName(person) : unnamed, avatarUrl: person?.avatarUrl ?? null, mine: senderId === viewerId };
+  return {
+    name: person ? personName(person) : unnamed,
+    avatarUrl: person?.avatarUrl ?? null,
+    mine: senderId === viewerId,
+  };
 }

@@ -65,7 +65,11 @@ export function InviteLinks({ conversationId, canInviteAdmins, membersKey }: Pro
     <div className="invite-links">
       <div className="invite-create">
         {canInviteAdmins && (
-          <select aria-label="Role the link gives" value={role} onChange={(event) => setRole(event.target.value as 'member' | 'admin')}>
+          <select
+            aria-label="Role the link gives"
+            value={role}
+            onChange={(event) => setRole(event.target.value as 'member' | 'admin')}
+          >
             <option value="member">as member</option>
             <option value="admin">as admin</option>
           </select>
@@ -91,10 +95,19 @@ export function InviteLinks({ conversationId, canInviteAdmins, membersKey }: Pro
                 <span className="invite-facts">
                   <code title={linkOf(invite)}>…{invite.token.slice(-6)}</code> {invite.role} · used {invite.useCount}
                   {invite.maxUses !== null ? ` of ${invite.maxUses}` : ''} ·{' '}
-                  {state === 'usable' ? (invite.expiresAt ? `until ${new Date(invite.expiresAt).toLocaleDateString()}` : 'no expiry') : state}
+                  {state === 'usable'
+                    ? invite.expiresAt
+                      ? `until ${new Date(invite.expiresAt).toLocaleDateString()}`
+                      : 'no expiry'
+                    : state}
                 </span>
                 {state === 'usable' && (
-                  <button type="button" className="link" aria-label={`Revoke the link ending ${invite.token.slice(-6)}`} onClick={() => void revoke(invite)}>
+                  <button
+                    type="button"
+                    className="link"
+                    aria-label={`Revoke the link ending ${invite.token.slice(-6)}`}
+                    onClick={() => void revoke(invite)}
+                  >
                     Revoke
                   </button>
                 )}

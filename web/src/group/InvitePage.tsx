@@ -22,7 +22,8 @@ export function InvitePage({ token, onJoined }: { token: string; onJoined: () =>
       })
       .catch((error: unknown) => {
         if (!current) return;
-        const reason = error instanceof ApiError ? (error.details as { reason?: string } | undefined)?.reason : undefined;
+        const reason =
+          error instanceof ApiError ? (error.details as { reason?: string } | undefined)?.reason : undefined;
         if (reason && REFUSALS[reason]) setProblem(REFUSALS[reason]);
         else if (error instanceof ApiError && error.status === 404) setProblem('This invitation link is not valid.');
         else setProblem(error instanceof Error ? error.message : String(error));

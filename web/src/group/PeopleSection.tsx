@@ -5,8 +5,8 @@ import { ConfirmDialog } from '../dialogs/ModalDialog.tsx';
 import { FormProblem } from '../form-problem.tsx';
 import { PersonAvatar } from './avatars.tsx';
 import {
-  changeRole,
   type ConversationDetails,
+  changeRole,
   leaveConversation,
   type Participant,
   personName,
@@ -82,7 +82,12 @@ export function PeopleSection({ details, viewerId, onChanged, onLeft }: Props) {
                 <span className="badge">{person.role}</span>
               )}
               {canManage && person.role !== 'owner' && !isViewer && (
-                <button type="button" className="icon" aria-label={`Remove ${name}`} onClick={() => setPending({ kind: 'remove', person })}>
+                <button
+                  type="button"
+                  className="icon"
+                  aria-label={`Remove ${name}`}
+                  onClick={() => setPending({ kind: 'remove', person })}
+                >
                   ✕
                 </button>
               )}
@@ -95,8 +100,16 @@ export function PeopleSection({ details, viewerId, onChanged, onLeft }: Props) {
           Leave conversation
         </button>
       )}
-      {isOwner && details.participants.length > 1 && <p className="muted small-note">To leave, make someone else its owner first.</p>}
-      {canManage && <InviteLinks conversationId={conversationId} canInviteAdmins={isOwner} membersKey={details.participants.map((person) => person.userId).join(',')} />}
+      {isOwner && details.participants.length > 1 && (
+        <p className="muted small-note">To leave, make someone else its owner first.</p>
+      )}
+      {canManage && (
+        <InviteLinks
+          conversationId={conversationId}
+          canInviteAdmins={isOwner}
+          membersKey={details.participants.map((person) => person.userId).join(',')}
+        />
+      )}
       <FormProblem problem={problem} />
       {pending && (
         <ConfirmDialog
@@ -113,11 +126,17 @@ export function PeopleSection({ details, viewerId, onChanged, onLeft }: Props) {
   );
 }
 
-function describePending(pending: Pending): { title: string; message: string; confirmLabel: string; destructive: boolean } {
+function describePending(pending: Pending): {
+  title: string;
+  message: string;
+  confirmLabel: string;
+  destructive: boolean;
+} {
   if (pending.kind === 'leave') {
     return {
       title: 'Leave this conversation?',
-      message: 'It leaves your list, and you can come back only with a new invitation (or while it is public, to read).',
+      message:
+        'It leaves your list, and you can come back only with a new invitation (or while it is public, to read).',
       confirmLabel: 'Leave',
       destructive: true,
     };

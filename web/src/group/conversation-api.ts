@@ -52,10 +52,13 @@ export type Invite = {
 
 const base = (conversationId: string) => `/api/conversations/${conversationId}`;
 
-export const loadConversation = (conversationId: string) => apiRequest<ConversationDetails>('GET', base(conversationId));
+export const loadConversation = (conversationId: string) =>
+  apiRequest<ConversationDetails>('GET', base(conversationId));
 
-export const changeSettings = (conversationId: string, settings: { [Key in keyof ReplySettings]?: ReplySettings[Key] | null }) =>
-  apiRequest<ConversationDetails>('PATCH', base(conversationId), { settings });
+export const changeSettings = (
+  conversationId: string,
+  settings: { [Key in keyof ReplySettings]?: ReplySettings[Key] | null },
+) => apiRequest<ConversationDetails>('PATCH', base(conversationId), { settings });
 
 export const addModel = (conversationId: string, modelId: string) =>
   apiRequest<ConversationModel>('POST', `${base(conversationId)}/models`, { modelId });
@@ -90,7 +93,10 @@ export const revokeInvite = (conversationId: string, inviteId: string) =>
   apiRequest<void>('DELETE', `${base(conversationId)}/invites/${inviteId}`);
 
 export const acceptInvite = (token: string) =>
-  apiRequest<{ joined: boolean; conversation: { id: string } }>('POST', `/api/invites/${encodeURIComponent(token)}/accept`);
+  apiRequest<{ joined: boolean; conversation: { id: string } }>(
+    'POST',
+    `/api/invites/${encodeURIComponent(token)}/accept`,
+  );
 
 /** The link that opens the conversation in the web app (readable by anyone signed in once it is public). */
 export const conversationLink = (conversationId: string) => `${window.location.origin}/c/${conversationId}`;
@@ -103,7 +109,9 @@ export function isGroup(details: ConversationDetails | null): boolean {
 
 /** The reply mode in effect: the setting, else parallel for several models and single for one (README). */
 export function replyModeOf(details: ConversationDetails): ReplyMode {
-  return details.settings.replyMode ?? (details.models.filter((model) => model.isActive).length > 1 ? 'parallel' : 'single');
+  return (
+    details.settings.replyMode ?? (details.models.filter((model) => model.isActive).length > 1 ? 'parallel' : 'single')
+  );
 }
 
 /** Characters per reply in effect; null when there is no limit (unset: 280 in the group modes). */
@@ -118,4 +126,5 @@ export function leadModelIdOf(details: ConversationDetails | null): string | nul
   return details.settings.firstResponderModelId ?? details.models.find((model) => model.isActive)?.modelId ?? null;
 }
 
-export const personName = (person: Pick<Participant, 'displayName' | 'username'>) => person.displayName ?? person.username;
+export const personName = (person: Pick<Participant, 'displayName' | 'username'>) =>
+  person.displayName ?? person.username;

@@ -22,7 +22,12 @@ export function endsStreamFor(event: ConversationEvent, viewerId: string): boole
 }
 
 /** Calls `onEvent` for each event while `enabled` (the conversation exists: before that the stream is a 404). */
-export function useConversationEvents(conversationId: string, viewerId: string, enabled: boolean, onEvent: (event: ConversationEvent) => void) {
+export function useConversationEvents(
+  conversationId: string,
+  viewerId: string,
+  enabled: boolean,
+  onEvent: (event: ConversationEvent) => void,
+) {
   // The newest handler, without reopening the stream each render.
   const handler = useRef(onEvent);
   handler.current = onEvent;

@@ -28,8 +28,27 @@ type Options = {
   onDeparted: (departure: Departure) => void;
 };
 
-export function useLiveThread({ conversationId, viewerId, enabled, busy, messages, setMessages, onThread, onMembersChanged, onDeparted }: Options) {
-  const state = useRef({ busy, messages, setMessages, onThread, onMembersChanged, onDeparted, timer: undefined as number | undefined, stale: false });
+export function useLiveThread({
+  conversationId,
+  viewerId,
+  enabled,
+  busy,
+  messages,
+  setMessages,
+  onThread,
+  onMembersChanged,
+  onDeparted,
+}: Options) {
+  const state = useRef({
+    busy,
+    messages,
+    setMessages,
+    onThread,
+    onMembersChanged,
+    onDeparted,
+    timer: undefined as number | undefined,
+    stale: false,
+  });
   Object.assign(state.current, { busy, messages, setMessages, onThread, onMembersChanged, onDeparted });
 
   const refetchSoon = useCallback(() => {
@@ -67,7 +86,9 @@ export function useLiveThread({ conversationId, viewerId, enabled, busy, message
   useConversationEvents(conversationId, viewerId, enabled, (event: ConversationEvent) => {
     const current = state.current;
     if (endsStreamFor(event, viewerId)) {
-      current.onDeparted(event.type === 'conversation-deleted' ? 'deleted' : event.type === 'member-left' ? 'left' : 'removed');
+      current.onDeparted(
+        event.type === 'conversation-deleted' ? 'deleted' : event.type === 'member-left' ? 'left' : 'removed',
+      );
       return;
     }
     switch (event.type) {

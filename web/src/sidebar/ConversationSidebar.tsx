@@ -19,7 +19,14 @@ type Props = {
   onDeleted: (conversationId: string) => void;
 };
 
-export function ConversationSidebar({ profile, activeConversationId, refreshKey, onNewChat, onSignOut, onDeleted }: Props) {
+export function ConversationSidebar({
+  profile,
+  activeConversationId,
+  refreshKey,
+  onNewChat,
+  onSignOut,
+  onDeleted,
+}: Props) {
   const [items, setItems] = useState<ConversationSummary[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -33,7 +40,11 @@ export function ConversationSidebar({ profile, activeConversationId, refreshKey,
     try {
       const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
       const page = await apiRequest<Page<ConversationSummary>>('GET', `/api/conversations?${query}`);
-      setItems((current) => (cursor ? [...current, ...page.items.filter((item) => !current.some((known) => known.id === item.id))] : page.items));
+      setItems((current) =>
+        cursor
+          ? [...current, ...page.items.filter((item) => !current.some((known) => known.id === item.id))]
+          : page.items,
+      );
       setNextCursor(page.nextCursor);
       setProblem(null);
     } catch (error) {
@@ -90,9 +101,16 @@ export function ConversationSidebar({ profile, activeConversationId, refreshKey,
       <FormProblem problem={problem} />
       <ul className="conversation-list">
         {items.map((conversation) => (
-          <li key={conversation.id} className={conversation.id === activeConversationId ? 'conversation active' : 'conversation'}>
+          <li
+            key={conversation.id}
+            className={conversation.id === activeConversationId ? 'conversation active' : 'conversation'}
+          >
             {renaming === conversation.id ? (
-              <RenameForm conversation={conversation} onDone={(title) => void rename(conversation, title)} onCancel={() => setRenaming(null)} />
+              <RenameForm
+                conversation={conversation}
+                onDone={(title) => void rename(conversation, title)}
+                onCancel={() => setRenaming(null)}
+              />
             ) : (
               <>
                 <a
@@ -108,10 +126,20 @@ export function ConversationSidebar({ profile, activeConversationId, refreshKey,
                 </a>
                 {conversation.role === 'owner' && (
                   <span className="conversation-actions">
-                    <button type="button" className="icon" aria-label={`Rename ${conversation.title ?? 'Untitled chat'}`} onClick={() => setRenaming(conversation.id)}>
+                    <button
+                      type="button"
+                      className="icon"
+                      aria-label={`Rename ${conversation.title ?? 'Untitled chat'}`}
+                      onClick={() => setRenaming(conversation.id)}
+                    >
                       ✎
                     </button>
-                    <button type="button" className="icon" aria-label={`Delete ${conversation.title ?? 'Untitled chat'}`} onClick={() => setDeleting(conversation)}>
+                    <button
+                      type="button"
+                      className="icon"
+                      aria-label={`Delete ${conversation.title ?? 'Untitled chat'}`}
+                      onClick={() => setDeleting(conversation)}
+                    >
                       ✕
                     </button>
                   </span>
@@ -137,12 +165,26 @@ export function ConversationSidebar({ profile, activeConversationId, refreshKey,
           Sign out
         </button>
       </div>
-      {deleting && <ConfirmDelete conversation={deleting} onConfirm={() => void remove(deleting)} onCancel={() => setDeleting(null)} />}
+      {deleting && (
+        <ConfirmDelete
+          conversation={deleting}
+          onConfirm={() => void remove(deleting)}
+          onCancel={() => setDeleting(null)}
+        />
+      )}
     </nav>
   );
 }
 
-function RenameForm({ conversation, onDone, onCancel }: { conversation: ConversationSummary; onDone: (title: string) => void; onCancel: () => void }) {
+function RenameForm({
+  conversation,
+  onDone,
+  onCancel,
+}: {
+  conversation: ConversationSummary;
+  onDone: (title: string) => void;
+  onCancel: () => void;
+}) {
   const [title, setTitle] = useState(conversation.title ?? '');
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -166,7 +208,15 @@ function RenameForm({ conversation, onDone, onCancel }: { conversation: Conversa
   );
 }
 
-function ConfirmDelete({ conversation, onConfirm, onCancel }: { conversation: ConversationSummary; onConfirm: () => void; onCancel: () => void }) {
+function ConfirmDelete({
+  conversation,
+  onConfirm,
+  onCancel,
+}: {
+  conversation: ConversationSummary;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   return (
     <ConfirmDialog
       title={`Delete “${conversation.title ?? 'Untitled chat'}”?`}
