@@ -14,6 +14,12 @@ import { type AppEnv, requireActor, requireAdmin } from './context.ts';
 export const MAX_JSON_DEPTH = 64;
 /** 10,000 models take about 6 MB of JSON; the limit leaves room for long descriptions, not for abuse. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+/**
+ * A refused body of at most this many declared bytes is read to its end and dropped (by Node, once the refusal is
+ * sent), so that a client still sending it reads the refusal instead of a broken pipe; a larger one, or one of no
+ * declared length, ends the connection rather than be read.
+ */
+const DRAINED_BODY_BYTES = 16 * 1024 * 1024;
 /** Room for the multipart envelope around an upload (boundaries, part headers) beyond the file's own limit. */
 export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
@@ -47,10 +53,9 @@ export const readRequestBody: MiddlewareHandler<AppEnv> = async (context, next) 
   const length = context.req.header('content-length');
   const chunked = context.req.header('transfer-encoding') !== undefined;
   const hasBody = chunked || (length !== undefined && length !== '0');
-  // The rest of a body left unread cannot be followed by another request on the connection: it is closed instead
-  // of read to its end.
+  const drainable = !chunked && Number(length) <= DRAINED_BODY_BYTES;
   const refuse = (error: AppError): never => {
-    if (hasBody) context.header('connection', 'close');
+    if (hasBody && !drainable) context.header('connection', 'close');
     throw error;
   };
 

@@ -74,20 +74,24 @@ class OfflineEchoModel implements LanguageModelV4 {
     ];
     const delayMs = this.#chunkDelayMs;
     let next = 0;
-    // Pull-based: a piece is produced only when the reader asks, so an abort stops it between pieces.
-    const stream = new ReadableStream<LanguageModelV4StreamPart>({
-      async pull(controller) {
-        try {
-          signal?.throwIfAborted();
-          const part = parts[next++]!;
-          if (part.type === 'text-delta' && delayMs > 0) await sleep(delayMs, undefined, { signal });
-          controller.enqueue(part);
-          if (next === parts.length) controller.close();
-        } catch (error) {
-          controller.error(signal?.aborted ? signal.reason : error);
-        }
+    // Pull-based with nothing buffered ahead (a high-water mark of 0): a piece is produced only when the reader asks,
+    // so an abort stops it between pieces.
+    const stream = new ReadableStream<LanguageModelV4StreamPart>(
+      {
+        async pull(controller) {
+          try {
+            signal?.throwIfAborted();
+            const part = parts[next++]!;
+            if (part.type === 'text-delta' && delayMs > 0) await sleep(delayMs, undefined, { signal });
+            controller.enqueue(part);
+            if (next === parts.length) controller.close();
+          } catch (error) {
+            controller.error(signal?.aborted ? signal.reason : error);
+          }
+        },
       },
-    });
+      { highWaterMark: 0 },
+    );
     return { stream };
   }
 

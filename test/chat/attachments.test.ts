@@ -244,7 +244,6 @@ for (const kind of testBackends()) {
       const farOver = await upload(bytesOf('%PDF-', 100_000), 'application/pdf', 'huge.pdf');
       assert.equal(farOver.status, 413);
       assert.match(farOver.body.error.message, new RegExp(`limit of ${MAX_UPLOAD_BYTES} bytes`));
-      assert.equal(farOver.headers.get('connection'), 'close', 'the unread rest of the body ends the connection');
     });
 
     test('a file that is neither an image nor a PDF is refused with 415', async () => {

@@ -101,6 +101,18 @@ for (const kind of testBackends()) {
       assert.equal(answer.headers.connection, 'close');
     });
 
+    test('a body a little past the limit is read to its end and dropped: the sender gets the 413 whole', async () => {
+      // A client that writes its whole body before reading (fetch does) would otherwise meet a closed connection.
+      const response = await fetch(`${server.baseUrl}/api/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${userKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'x'.repeat(4 * MAX_BODY_BYTES) }),
+      });
+      assert.equal(response.status, 413);
+      assert.notEqual(response.headers.get('connection'), 'close');
+      assert.match((await response.json()).error.message, new RegExp(`limit of ${MAX_BODY_BYTES} bytes`));
+    });
+
     test('a body in chunks of no declared length is refused with 413 once it passes the limit', async () => {
       const exchange = openRawHttp(
         server.baseUrl,

@@ -43,17 +43,17 @@ describe('the fake provider', () => {
   });
 
   test('records each request in arrival order with when it arrived and when its answer ended', async () => {
-    fake.scriptNextRequest({ firstChunkDelayMs: 60 }, 'alpha');
-    await Promise.all([
-      complete('alpha'),
-      new Promise((resolve) => setTimeout(resolve, 20)).then(() => complete('beta')),
-    ]);
+    fake.scriptNextRequest({ firstChunkDelayMs: 300 }, 'alpha');
+    const slowOne = complete('alpha');
+    // The second is sent once the first has arrived, and has all of the first's delay to overtake it.
+    while (fake.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await Promise.all([slowOne, complete('beta')]);
 
     const [slow, quick] = fake.requests;
     assert.deepEqual([slow?.model, quick?.model], ['alpha', 'beta']);
     assert.ok(slow!.receivedAt < quick!.receivedAt);
     assert.ok(quick!.finishedAt! < slow!.finishedAt!, 'the delayed answer ended last');
-    assert.ok(slow!.finishedAt! - slow!.receivedAt >= 55);
+    assert.ok(slow!.finishedAt! - slow!.receivedAt >= 295);
   });
 
   test('the real Anthropic provider retries an overloaded fake and then streams', async () => {
