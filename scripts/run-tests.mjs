@@ -1,5 +1,5 @@
 // `npm test`: every test file under test/, each in its own process, on node's own test runner.
-// Node 20 has no glob for --test, so the files are listed here.
+// The files are listed here rather than globbed by --test, so that `npm test -- <part of a path>` runs just those.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';

@@ -110,7 +110,8 @@ for (const kind of testBackends()) {
       });
       assert.equal(response.status, 413);
       assert.notEqual(response.headers.get('connection'), 'close');
-      assert.match((await response.json()).error.message, new RegExp(`limit of ${MAX_BODY_BYTES} bytes`));
+      const { error } = (await response.json()) as { error: { message: string } };
+      assert.match(error.message, new RegExp(`limit of ${MAX_BODY_BYTES} bytes`));
     });
 
     test('a body in chunks of no declared length is refused with 413 once it passes the limit', async () => {
