@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each printing its figures beside a baseline measured in the same run.
 // `npm run bench -- data` runs only the suites whose name contains "data".
+import { runCapacityBench } from './capacity.bench.ts';
 import { runChatBench } from './chat.bench.ts';
 import { runDataCoreBench } from './data-core.bench.ts';
 import { runGroupBench } from './group.bench.ts';
@@ -10,6 +11,7 @@ const suites: Record<string, () => Promise<void>> = {
   chat: runChatBench,
   registry: runRegistryBench,
   group: runGroupBench,
+  capacity: runCapacityBench,
 };
 
 const filters = process.argv.slice(2);

@@ -33,13 +33,20 @@ const ERROR_EVENT = 'data: {"type":"error"';
 /** Sends over `agent`, or over `socket` (one request, then the connection closes). */
 export type Transport = { agent: Agent; socket?: undefined } | { socket: Socket; agent?: undefined };
 
+/**
+ * Which events carry the text: the UI message stream's text-delta events (Chorus, the relay), or every JSON event
+ * (a provider's own Chat Completions stream, read directly).
+ */
+export type TextEvents = 'ui-text-deltas' | 'every-event';
+
 /** `signal` gives up on the stream (a failure, `gave up: <reason>`). */
 export function streamChat(
   url: URL,
   body: string,
-  transport: Transport & { headers?: Record<string, string>; signal?: AbortSignal },
+  transport: Transport & { headers?: Record<string, string>; signal?: AbortSignal; textEvents?: TextEvents },
 ): Promise<StreamTiming> {
-  const { headers = {}, signal } = transport;
+  const { headers = {}, signal, textEvents = 'ui-text-deltas' } = transport;
+  const textPrefix = textEvents === 'every-event' ? 'data: {' : DELTA_EVENT;
   return new Promise((resolve) => {
     const timing: StreamTiming = {
       status: 0,
@@ -79,17 +86,22 @@ export function streamChat(
         pending += text;
         let start = 0;
         for (let end = pending.indexOf('\n\n'); end !== -1; end = pending.indexOf('\n\n', start)) {
-          if (pending.startsWith(DELTA_EVENT, start)) {
-            timing.deltas++;
+          if (pending.startsWith(textPrefix, start)) {
+            let pieces = 0;
             for (
               let at = pending.indexOf(CHUNK_TEXT, start);
               at !== -1 && at < end;
               at = pending.indexOf(CHUNK_TEXT, at + CHUNK_TEXT.length)
             ) {
-              timing.pieces++;
+              pieces++;
             }
-            timing.firstDeltaAt ??= arrivedAt;
-            timing.lastDeltaAt = arrivedAt;
+            // A provider's role and finish events carry no text.
+            if (pieces > 0) {
+              timing.deltas++;
+              timing.pieces += pieces;
+              timing.firstDeltaAt ??= arrivedAt;
+              timing.lastDeltaAt = arrivedAt;
+            }
           } else if (pending.startsWith('data: [DONE]', start)) {
             timing.done = true;
           } else if (pending.startsWith(ERROR_EVENT, start)) {

@@ -80,6 +80,8 @@ process.on('message', async (command: ChildCommand) => {
     } else if (command.name === 'heap') {
       const { heapUsed, heapTotal, external } = process.memoryUsage();
       send({ id: command.id, result: { heapUsed, heapTotal, external } });
+    } else if (command.name === 'cpu') {
+      send({ id: command.id, result: process.cpuUsage() });
     } else if (command.name === 'gc') {
       globalThis.gc?.();
       send({ id: command.id, result: null });

@@ -19,6 +19,7 @@ export type ChildCommand = { id: number } & (
   | { name: 'memory'; resetPeak?: boolean }
   | { name: 'heap' }
   | { name: 'gc' }
+  | { name: 'cpu' }
   | { name: 'profile-start' }
   | { name: 'profile-stop'; path: string }
   | { name: 'allocations-start' }
@@ -34,6 +35,8 @@ export type ChildReply = { ready: true; port: number } | { id: number; result?: 
 /** Bytes: resident now, and at the peak since the last reset. */
 export type ChildMemory = { rss: number; peakRss: number };
 export type ChildHeap = { heapUsed: number; heapTotal: number; external: number };
+/** CPU time the process has used, all its threads together (the embedded database's among them), µs. */
+export type ChildCpu = { user: number; system: number };
 
 export type ChildServer = {
   role: ChildRole;

@@ -4,8 +4,8 @@
 import { execSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { openConnections, problemWith, streamChat } from './chat-client.ts';
-import type { ChildServer } from './child-server.ts';
+import { openConnections, problemWith, streamChat, type TextEvents } from './chat-client.ts';
+import type { ChildCpu, ChildServer } from './child-server.ts';
 import { summarize, type Timing } from './measure.ts';
 
 /** Per concurrent stream a server holds two sockets (its client's and its provider's); leave room for the rest. */
@@ -26,6 +26,8 @@ export type WaveResult = {
   /** Request to [DONE], of the streams that arrived whole. */
   wholeReplyMs: Timing;
   rssMb: { idle: number; peak: number; after: number };
+  /** CPU time the server spent from the first request to the last stream's end, all its threads, ms. */
+  cpuMs: number;
   /** Read after the wave; undefined when the server was too busy to answer. */
   heapMb?: { used: number; external: number };
 };
@@ -54,7 +56,13 @@ export function streamsWithinFileLimit(wanted: number): { count: number; note?: 
 
 export async function runConcurrentWave(
   server: ChildServer,
-  request: { url: URL; body: () => string; headers: Record<string, string>; expectedPieces: number },
+  request: {
+    url: URL;
+    body: () => string;
+    headers: Record<string, string>;
+    expectedPieces: number;
+    textEvents?: TextEvents;
+  },
   { count, deadlineMs }: { count: number; deadlineMs: number },
 ): Promise<WaveResult> {
   await server.command({ name: 'gc' });
@@ -63,13 +71,16 @@ export async function runConcurrentWave(
   const deadline = new AbortController();
   setMaxListeners(count + 10, deadline.signal);
   const timer = setTimeout(() => deadline.abort(new Error(`not finished within ${deadlineMs / 1000} s`)), deadlineMs);
+  const cpuBefore = await server.command<ChildCpu>({ name: 'cpu' });
   const startedAt = performance.now();
+  const { headers, textEvents } = request;
   const timings = await Promise.all(
     sockets.map((socket) =>
-      streamChat(request.url, request.body(), { socket, headers: request.headers, signal: deadline.signal }),
+      streamChat(request.url, request.body(), { socket, headers, textEvents, signal: deadline.signal }),
     ),
   );
   clearTimeout(timer);
+  const cpuAfter = await server.command<ChildCpu>({ name: 'cpu' });
   const seconds = (performance.now() - startedAt) / 1000;
   const after = await server.memory({ resetPeak: true });
   const heap = await server.heap(HEAP_ANSWER_TIMEOUT_MS);
@@ -91,6 +102,7 @@ export async function runConcurrentWave(
     ),
     wholeReplyMs: summarize(whole),
     rssMb: { idle: idle.rss / MB, peak: after.peakRss / MB, after: after.rss / MB },
+    cpuMs: (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000,
     heapMb: heap && { used: heap.heapUsed / MB, external: heap.external / MB },
   };
 }

@@ -11,7 +11,7 @@ export type InstantModel = { chunks: number; totalMs?: number };
 /** Four characters, about one token: the size of a real model's text delta. */
 export const CHUNK_TEXT = 'tok ';
 
-export type BenchModelName = 'long' | 'short' | 'paced-50' | 'paced-100' | 'paced-150';
+export type BenchModelName = 'long' | 'short' | 'paced-50' | 'paced-100' | 'paced-150' | 'words' | 'word';
 
 /** The models the chat benchmark asks for, by provider model id. */
 export const BENCH_MODELS: Record<BenchModelName, InstantModel> = {
@@ -21,6 +21,10 @@ export const BENCH_MODELS: Record<BenchModelName, InstantModel> = {
   'paced-50': { chunks: 10, totalMs: 50 },
   'paced-100': { chunks: 10, totalMs: 100 },
   'paced-150': { chunks: 10, totalMs: 150 },
+  // A reply at a person's reading pace: 50 words, 50 ms apart (the capacity benchmark).
+  words: { chunks: 50, totalMs: 2_500 },
+  // One word after 50 ms: a turn that is nearly all set-up (the capacity benchmark's CPU split).
+  word: { chunks: 1, totalMs: 50 },
 };
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' };
