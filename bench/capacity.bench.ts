@@ -10,8 +10,11 @@
 // Targets: 0 failed; first token p50 ≤ 0.5 s and p99 ≤ 2 s; server CPU ≤ 8 ms per chat; steady p99 on the embedded
 // database ≤ 2× PostgreSQL's. Chorus runs in a child process (support/child-server.ts) on the embedded database, then
 // on PostgreSQL when one is reachable; CAPACITY_BENCH_ON=pglite (or postgres) runs one of them; CAPACITY_BENCH_CHATS,
-// CAPACITY_BENCH_USERS and CAPACITY_BENCH_SECONDS make it smaller while working on it. The chat server's CPU is its process's, all threads; PostgreSQL's own processes are not counted.
+// CAPACITY_BENCH_USERS and CAPACITY_BENCH_SECONDS make it smaller while working on it; CAPACITY_BENCH_CPU_PROFILE=<dir>
+// writes a CPU profile of the server during the paced burst. The chat server's CPU is its process's, all threads; PostgreSQL's own processes are not counted.
+import { mkdirSync } from 'node:fs';
 import { Agent } from 'node:http';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chatBody, createBenchAccount, problemWith, type StreamTiming, streamChat } from './support/chat-client.ts';
 import { BENCH_PUBLIC_URL, type ChildServer, prepareChorusData, startChildServer } from './support/child-server.ts';
@@ -83,7 +86,14 @@ async function benchOn(postgresUrl: string | undefined): Promise<DatabaseFigures
       );
     const providerEndpoint: Endpoint = { url: new URL('/v1/chat/completions', provider.url), headers: {} };
     const direct = await burst(provider, PACED, () => providerBody(PACED), providerEndpoint);
+    const profileDir = process.env.CAPACITY_BENCH_CPU_PROFILE;
+    if (profileDir) await chorus.command({ name: 'profile-start' });
     const paced = await burst(chorus, PACED, () => chatBody([`bench:${PACED}`]), chorusEndpoint);
+    if (profileDir) {
+      mkdirSync(profileDir, { recursive: true });
+      const file = path.resolve(profileDir, `burst-${postgresUrl ? 'postgres' : 'pglite'}.cpuprofile`);
+      await chorus.command({ name: 'profile-stop', path: file });
+    }
     const setUpOnly = await burst(chorus, SETUP_ONLY, () => chatBody([`bench:${SETUP_ONLY}`]), chorusEndpoint);
     const steady = await chatSteadily(chorusEndpoint);
     console.log(`(the capacity suite on ${data.label} took ${seconds(performance.now() - startedAt)})`);
