@@ -15,9 +15,8 @@ import { isSelectableStatus } from '../src/models/model-schema.ts';
 import { seedModels } from '../src/models/seed.ts';
 import { createProviderRegistry } from '../src/providers/registry.ts';
 import { ModelCache } from '../src/registry/model-cache.ts';
-import type { ModelListQuery } from '../src/registry/model-listing.ts';
 import { MODEL_SOURCE_KEY, ModelSource, type ModelSourceSetting } from '../src/registry/model-source.ts';
-import { ModelRegistry } from '../src/registry/registry-service.ts';
+import { type ModelListQuery, ModelRegistry } from '../src/registry/registry-service.ts';
 import { type Actor, actorOf, createStore, type Store } from '../src/store/index.ts';
 import { type BenchDatabase, openBenchDatabases } from './support/databases.ts';
 import { formatNumber, printTable, type Timing } from './support/measure.ts';
@@ -81,7 +80,7 @@ async function switchSource(store: Store, admin: Actor, source: ModelSource, set
 // 1. Lookups: the cache, and the chat path's use of it, against the primary-key SELECT through the same driver.
 async function benchLookups({ database, store, admin, registry, raw, recorder }: Context) {
   const listener = createChangeListener(database);
-  const cache = new ModelCache(database.db);
+  const cache = new ModelCache(store.models);
   await cache.start(listener);
   const source = new ModelSource({ cache, configs: store.systemConfigs, metrics: store.metrics });
   await source.start(listener);
@@ -253,7 +252,7 @@ function propagationRow(label: string, registrySize: string, samples: Propagatio
 async function benchOneDatabase(database: BenchDatabase, recorder: StatementRecorder, raw: RawDriver) {
   const store = createStore(database.db);
   const admin = actorOf(await store.users.create({ username: `bench-admin-${Date.now()}`, role: 'admin' }));
-  const context: Context = { database, store, admin, registry: new ModelRegistry(database.db), raw, recorder };
+  const context: Context = { database, store, admin, registry: new ModelRegistry(store), raw, recorder };
   await seedModels(database.db);
   await createBaselineTable(database);
   // Where the suite's time goes, printed as it runs.

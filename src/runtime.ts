@@ -111,7 +111,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const stopSignals = createStopSignals(env);
   const conversationEvents = createConversationEvents(env);
   const fileStorage = new LocalFileStorage(path.join(env.DATA_DIR, 'files'));
-  const files = new FileService(database.db, fileStorage, {
+  const files = new FileService(store.files, fileStorage, {
     maxBytes: env.CHORUS_MAX_UPLOAD_BYTES,
     maxBytesPerUser: env.CHORUS_MAX_UPLOAD_BYTES_PER_USER,
   });
@@ -120,8 +120,8 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   });
   const changes: ChangeListener = createChangeListener(database);
   const apiKeyActors = new ApiKeyActors(store);
-  const registry = new ModelRegistry(database.db);
-  const modelCache = new ModelCache(database.db);
+  const registry = new ModelRegistry(store);
+  const modelCache = new ModelCache(store.models);
   const modelSource = new ModelSource({ cache: modelCache, configs: store.systemConfigs, metrics: store.metrics, log });
   // One queue for every way a turn starts: they all compete for the same database and CPU.
   const admission = new SetupAdmission({
@@ -131,7 +131,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   });
   // And one daily limit for every way a turn starts: a person's turns count together, through whichever door.
   const dailyLimit = new DailyMessageLimit(store);
-  const chat = new ChatService(database.db, store, providers, engine, streamLog, modelSource, admission, dailyLimit);
+  const chat = new ChatService(store, providers, engine, streamLog, modelSource, admission, dailyLimit);
   const completions = new CompletionService(store, providers, engine, streamLog, modelSource, admission, dailyLimit);
   let sweeper: { stop(): void };
   try {

@@ -6,6 +6,7 @@
 import { openDatabase } from '../../src/db/client.ts';
 import { CHANNELS, createChangeListener } from '../../src/db/notifications.ts';
 import { ModelCache } from '../../src/registry/model-cache.ts';
+import { ModelStore } from '../../src/store/models.ts';
 import type { FollowerCommand, FollowerReport } from './cache-follower.ts';
 import { epochMs } from './paired-timing.ts';
 
@@ -15,7 +16,7 @@ const send = (report: FollowerReport) => process.send!(report);
 
 const database = await openDatabase({ url, maxConnections: 2 });
 const listener = createChangeListener(database);
-const cache = new ModelCache(database.db);
+const cache = new ModelCache(new ModelStore(database.db));
 let reloadStartedAt = 0;
 
 // Registered before the cache's own listener, so it hears each announcement first: when it arrived.

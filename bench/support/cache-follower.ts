@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { DatabaseHandle } from '../../src/db/client.ts';
 import { CHANNELS, createChangeListener } from '../../src/db/notifications.ts';
 import { ModelCache } from '../../src/registry/model-cache.ts';
+import { ModelStore } from '../../src/store/models.ts';
 import { epochMs } from './paired-timing.ts';
 
 export type FollowerCommand = { name: 'stop' };
@@ -104,7 +105,7 @@ export async function startCacheFollower(databaseUrl: string, watchedModelId: st
 export async function followInProcess(handle: DatabaseHandle, watchedModelId: string): Promise<CacheFollower> {
   const tracker = versionTracker();
   const listener = createChangeListener(handle);
-  const cache = new ModelCache(handle.db);
+  const cache = new ModelCache(new ModelStore(handle.db));
   let notifiedAt = 0;
   const unlisten = await listener.listen(CHANNELS.models, () => {
     notifiedAt = epochMs();

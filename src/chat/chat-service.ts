@@ -2,10 +2,9 @@
 // re-attach to a running reply, stop. It decides what is saved and deleted and which models answer; the engine
 // runs them. Files a message carries must be the sender's own uploads, and every model must be able to read them.
 import type { DailyMessageLimit } from '../auth/limits.ts';
-import { afterStatementsSent, type Database } from '../db/client.ts';
+import { afterStatementsSent } from '../db/client.ts';
 import type { ConversationModelSettings, MessagePart } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
-import { type FileRecord, FileRecords } from '../files/file-records.ts';
 import { attachmentOf, fileIdsOfParts, withStoredFileParts } from '../files/message-files.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { ModelView } from '../registry/model-cache.ts';
@@ -17,6 +16,7 @@ import {
   creationValues,
   type TurnMember,
 } from '../store/conversations.ts';
+import type { FileRecord } from '../store/files.ts';
 import { newMessageId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
 import { asSavedMessage, type NewMessage } from '../store/messages.ts';
@@ -74,10 +74,7 @@ export type RegenerateRequest = {
 export type TurnOutcome = { streamId: string; started?: StartedTurn };
 
 export class ChatService {
-  private readonly fileRecords: FileRecords;
-
   constructor(
-    db: Database,
     private readonly store: Store,
     private readonly providers: ProviderRegistry,
     private readonly engine: ChatEngine,
@@ -86,9 +83,7 @@ export class ChatService {
     private readonly admission: SetupAdmission,
     /** Every turn counts against the person's daily limit; one that calls no model is given back. */
     private readonly dailyLimit: DailyMessageLimit,
-  ) {
-    this.fileRecords = new FileRecords(db);
-  }
+  ) {}
 
   /** Saves the message and starts the turn, once admitted (see setup-admission.ts). */
   submit(request: SubmitRequest): Promise<TurnOutcome> {
@@ -103,7 +98,7 @@ export class ChatService {
   private async submitNow(request: SubmitRequest): Promise<TurnOutcome> {
     const { actor } = request;
     const text = textOf(request.parts);
-    const files = await this.fileRecords.listOwn({ actor, ids: fileIdsOfParts(request.parts) });
+    const files = await this.store.files.listOwn({ actor, ids: fileIdsOfParts(request.parts) });
     if (!text.trim() && files.length === 0) throw new AppError('invalid_input', 'the message has no text and no file');
     refuseFilesOfOtherConversations(files, request.conversationId);
     const id = newMessageId();
@@ -145,7 +140,7 @@ export class ChatService {
     });
     if (request.replacesMessageId) await this.removeEdited(actor, conversation.id, request.replacesMessageId);
     // Attached before the message is saved, so the conversation's readers can fetch the files it shows.
-    await this.fileRecords.attachToConversation({
+    await this.store.files.attachToConversation({
       actor,
       ids: files.map((file) => file.id),
       conversationId: conversation.id,
@@ -185,7 +180,7 @@ export class ChatService {
       .saveInNewConversation({ actor, conversation: { id: conversationId, ...details }, messages: [message] })
       .then(async ({ conversation, messages: [saved] }) => {
         // After the message, which creates the conversation: nobody but its owner can read it yet.
-        await this.fileRecords.attachToConversation({
+        await this.store.files.attachToConversation({
           actor,
           ids: files.map((file) => file.id),
           conversationId: conversation.id,

@@ -2,11 +2,10 @@
 // own bytes), its bytes go to file storage and a row records whose they are; a download finds the row the actor may
 // read, then the bytes; a deletion removes the row, then the bytes.
 import { createHash, randomUUID } from 'node:crypto';
-import type { Database } from '../db/client.ts';
 import { AppError, notFound } from '../errors.ts';
 import { logError } from '../loggable-error.ts';
 import type { Actor } from '../store/actor.ts';
-import { type FileRecord, FileRecords, quotaExceeded } from './file-records.ts';
+import { type FileRecord, type FileStore, quotaExceeded } from '../store/files.ts';
 import { verifiedMediaType } from './media-types.ts';
 import type { FileStorage } from './storage.ts';
 
@@ -15,16 +14,13 @@ export type Upload = { actor: Actor; bytes: Uint8Array; declaredType: string; na
 const MAX_NAME_LENGTH = 255;
 
 export class FileService {
-  readonly records: FileRecords;
-
   constructor(
-    db: Database,
+    /** The files' rows (store.files). */
+    readonly records: FileStore,
     private readonly storage: FileStorage,
     /** The largest file, and the most bytes one person's uploads may take together. */
     readonly limits: { maxBytes: number; maxBytesPerUser: number },
-  ) {
-    this.records = new FileRecords(db);
-  }
+  ) {}
 
   async upload({ actor, bytes, declaredType, name }: Upload): Promise<FileRecord> {
     const displayName = cleanFileName(name);

@@ -4,7 +4,7 @@
 // as removed. Pure functions.
 import type { MessageAttachment, MessagePart } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
-import type { FileRecord } from './file-records.ts';
+import type { FileRecord } from '../store/files.ts';
 
 /** At most this many files on one message. */
 export const MAX_FILES_PER_MESSAGE = 10;

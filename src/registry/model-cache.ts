@@ -3,13 +3,11 @@
 // channel (db/notifications.ts) with the model's id, and every process reloads that row (all rows for `*` or after
 // a reconnect) — one reload at a time, announcements that arrive meanwhile folded into the next.
 import { EventEmitter } from 'node:events';
-import { inArray } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
 import { CHANNELS, type ChangeListener, type Unlisten } from '../db/notifications.ts';
-import { models } from '../db/schema/index.ts';
 import { logError } from '../loggable-error.ts';
+import type { ModelRow, ModelStore } from '../store/models.ts';
 
-export type ModelRow = typeof models.$inferSelect;
+export type { ModelRow } from '../store/models.ts';
 
 /** The models one reader sees: in order, and by id. Replaced, never changed, so a reader may keep it for a request. */
 export type ModelView = { readonly all: readonly ModelRow[]; readonly byId: ReadonlyMap<string, ModelRow> };
@@ -29,7 +27,7 @@ export class ModelCache {
   private unlisten: Unlisten | null = null;
   private readonly events = new EventEmitter();
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly models: ModelStore) {}
 
   /** Loads the registry and follows announced changes from then on. */
   async start(listener: ChangeListener): Promise<void> {
@@ -98,13 +96,13 @@ export class ModelCache {
 
   private async loadAll(): Promise<void> {
     // Sorted here, not by the database, so the order is the same however the cache was last filled.
-    const rows = (await this.db.select().from(models)).sort(inRegistryOrder);
+    const rows = (await this.models.all()).sort(inRegistryOrder);
     this.replace(rows, new Map(rows.map((row) => [row.id, row])));
   }
 
   /** One query for the changed rows; the others stay as they are (a model missing now was deleted). */
   private async loadSome(ids: string[]): Promise<void> {
-    const rows = await this.db.select().from(models).where(inArray(models.id, ids));
+    const rows = await this.models.withIds(ids);
     const byId = new Map(this.current.byId);
     for (const id of ids) byId.delete(id);
     for (const row of rows) byId.set(row.id, row);

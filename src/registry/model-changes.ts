@@ -2,7 +2,7 @@
 // its import plan and its revert all compare models through these functions, so they agree on what a change is.
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
-import type { ModelFieldChange, models } from '../db/schema/models.ts';
+import type { ModelFieldChange } from '../db/schema/models.ts';
 import { AppError } from '../errors.ts';
 import {
   MODEL_CAPABILITIES,
@@ -12,8 +12,7 @@ import {
   modelSchema,
   modelUpdateSchema,
 } from '../models/model-schema.ts';
-
-export type ModelRow = typeof models.$inferSelect;
+import type { ModelRow } from '../store/models.ts';
 
 type Spelled<T> = { [Key in keyof T]-?: Exclude<T[Key], undefined> };
 

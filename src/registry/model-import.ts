@@ -1,21 +1,13 @@
 // Bulk import and export of the registry as a JSON array of whole models (the shape of modelSchema's input).
 // An import is validated whole before anything is written, then applied in one transaction: new models are
 // created, changed ones get a new version, identical ones are left alone, so re-importing an export changes nothing.
-import { asc } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { models } from '../db/schema/index.ts';
 import type { ModelFieldChange } from '../db/schema/models.ts';
 import { AppError } from '../errors.ts';
 import { modelImportSchema } from '../models/model-schema.ts';
-import { diffModelStates, type ModelRow, type ModelState, toModelState } from './model-changes.ts';
-import {
-  announceModelChanges,
-  type ChangeAuthor,
-  insertModels,
-  lockModels,
-  recordHistory,
-  updateModelRow,
-} from './model-versions.ts';
+import type { ChangeAuthor, ModelVersionStore, WrittenVersion } from '../store/model-versions.ts';
+import type { ModelRow, ModelStore } from '../store/models.ts';
+import { diffModelStates, type ModelState, toModelState } from './model-changes.ts';
+import { insertModels, nextVersionOf } from './model-versioning.ts';
 
 /** One thing wrong with an import: which entry (null: the document as a whole), which field (a dotted path), what. */
 export type ImportProblem = { index: number | null; field: string; message: string };
@@ -84,32 +76,35 @@ const resultOf = (plan: ImportPlan, dryRun: boolean): ImportResult => ({
   unchanged: plan.unchanged,
 });
 
-export async function importModels(db: Database, options: ImportOptions): Promise<ImportResult> {
+/** Where an import reads and writes: the models as they are, and their versions. */
+export type ImportStores = { models: ModelStore; modelVersions: ModelVersionStore };
+
+export async function importModels(store: ImportStores, options: ImportOptions): Promise<ImportResult> {
   const incoming = validateImport(options.entries);
   const ids = incoming.map((state) => state.id);
-  if (options.dryRun) return resultOf(planImport(await lockModels(db, ids, false), incoming), true);
+  if (options.dryRun) return resultOf(planImport(await store.models.withIds(ids), incoming), true);
 
   const author = { actor: options.actor, reason: options.reason };
-  return db.transaction(async (tx) => {
+  return store.modelVersions.transaction(async (versions) => {
     // Locked before planning: a concurrent edit of one of these models lands wholly before or after the import.
-    const plan = planImport(await lockModels(tx, ids), incoming);
+    const plan = planImport(await versions.lockAll(ids), incoming);
     const total = plan.create.length + plan.update.length;
-    await insertModels(tx, plan.create, 'imported', author, (done) => options.onProgress?.(done, total));
-    const written: { model: ModelRow; changes: ModelFieldChange[] }[] = [];
+    await insertModels(versions, plan.create, 'imported', author, (done) => options.onProgress?.(done, total));
+    const written: WrittenVersion[] = [];
     for (const { current, next, changes } of plan.update) {
-      written.push({ model: await updateModelRow(tx, current, next), changes });
+      written.push({ model: await versions.update(nextVersionOf(current, next)), changes });
       if (written.length % 100 === 0) options.onProgress?.(plan.create.length + written.length, total);
     }
-    await recordHistory(tx, written, 'imported', author);
+    // The history of every changed model at once, rather than a statement per model.
+    await versions.recordHistory(written, 'imported', author);
     const result = resultOf(plan, false);
-    await announceModelChanges(tx, [...result.created, ...result.updated.map((entry) => entry.id)]);
+    await versions.announce([...result.created, ...result.updated.map((entry) => entry.id)]);
     options.onProgress?.(total, total);
     return result;
   });
 }
 
 /** Every model in the import shape, in the registry's order; no timestamps or versions, which an import ignores. */
-export async function exportModels(db: Database): Promise<ModelState[]> {
-  const rows = await db.select().from(models).orderBy(asc(models.sortOrder), asc(models.id));
-  return rows.map(toModelState);
+export async function exportModels(models: ModelStore): Promise<ModelState[]> {
+  return (await models.inRegistryOrder()).map(toModelState);
 }

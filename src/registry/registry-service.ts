@@ -1,62 +1,44 @@
-// The model registry [seed 001]: models as versioned data. Reads take no actor (entry points decide who may
-// list); every change is an admin's, runs in one transaction on the locked model row, leaves exactly one
-// model_history row and is announced to every process's model cache on commit (see model-versions.ts).
-// Entry points (HTTP, CLI) call this; nothing else writes the `models` table after seeding.
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Database, Transaction } from '../db/client.ts';
-import { modelHistory, models } from '../db/schema/index.ts';
+// The model registry: models as versioned data. Reads take no actor (entry points decide who may list); every
+// change is an admin's, runs in one transaction on the locked model row, leaves exactly one model_history row and is
+// announced to every process's model cache on commit (store/model-versions.ts). Entry points (HTTP, CLI) call this;
+// nothing else writes the `models` table after seeding.
 import type { ModelFieldChange } from '../db/schema/models.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { ModelInput, ModelUpdateInput } from '../models/model-schema.ts';
 import { isSelectableStatus, SELECTABLE_STATUSES } from '../models/model-schema.ts';
 import { type Actor, isAdmin } from '../store/actor.ts';
+import type { Store } from '../store/index.ts';
+import type { ModelChangeKind, ModelHistoryEntry, ModelVersionWriter } from '../store/model-versions.ts';
+import type { ModelListQuery, ModelRow } from '../store/models.ts';
 import type { Page } from '../store/pagination.ts';
-import {
-  applyModelUpdate,
-  type ModelRow,
-  type ModelState,
-  parseModelState,
-  parseModelUpdate,
-  toModelState,
-} from './model-changes.ts';
+import { applyModelUpdate, type ModelState, parseModelState, parseModelUpdate, toModelState } from './model-changes.ts';
 import { exportModels, type ImportOptions, type ImportResult, importModels } from './model-import.ts';
-import { ModelListing, type ModelListQuery } from './model-listing.ts';
-import {
-  announceModelChanges,
-  checkExpectedVersion,
-  deleteModel,
-  insertModels,
-  lockModel,
-  type ModelChangeKind,
-  writeNextVersion,
-} from './model-versions.ts';
+import { checkExpectedVersion, deleteModel, insertModels, writeNextVersion } from './model-versioning.ts';
 import { type RepricePeriod, type RepriceResult, repriceMessages } from './repricing.ts';
 import { type UsageQuery, type UsageRow, usageReport } from './usage-report.ts';
 
-export type { ModelRow, ModelState } from './model-changes.ts';
-export type ModelHistoryEntry = typeof modelHistory.$inferSelect;
+export type { ModelHistoryEntry } from '../store/model-versions.ts';
+export type { ModelFilter, ModelListQuery, ModelRow } from '../store/models.ts';
+export type { ModelState } from './model-changes.ts';
 
 /** What a change did: the model as it is now, and the field-level changes (none: nothing was written). */
 export type ModelChangeResult = { model: ModelRow; changed: boolean; changes: ModelFieldChange[] };
 
 type Change = { actor: Actor; id: string; reason?: string | null; expectedVersion?: number };
 
-export class ModelRegistry {
-  private readonly listing: ModelListing;
+/** The parts of the store the registry reads and writes. */
+export type RegistryStores = Pick<Store, 'models' | 'modelVersions' | 'replyCosts' | 'usage'>;
 
-  constructor(private readonly db: Database) {
-    this.listing = new ModelListing(db);
-  }
+export class ModelRegistry {
+  constructor(private readonly store: RegistryStores) {}
 
   /** Every status; filtered, searched, paged in the registry's order. */
   list(query: ModelListQuery = {}): Promise<Page<ModelRow>> {
-    return this.listing.list(query);
+    return this.store.models.list(query);
   }
 
-  async get(id: string): Promise<ModelRow> {
-    const [model] = await this.db.select().from(models).where(eq(models.id, id));
-    if (!model) throw notFound('model', id);
-    return model;
+  get(id: string): Promise<ModelRow> {
+    return this.store.models.get(id);
   }
 
   async create({
@@ -70,9 +52,9 @@ export class ModelRegistry {
   }): Promise<ModelRow> {
     requireAdmin(actor);
     const state = parseModelState(model);
-    const [created] = await this.db.transaction(async (tx) => {
-      await announceModelChanges(tx, [state.id]);
-      return insertModels(tx, [state], 'created', { actor, reason });
+    const [created] = await this.store.modelVersions.transaction(async (versions) => {
+      await versions.announce([state.id]);
+      return insertModels(versions, [state], 'created', { actor, reason });
     });
     return created!;
   }
@@ -106,11 +88,11 @@ export class ModelRegistry {
       provider: separator < 0 ? newId : newId.slice(0, separator),
       providerModelId: separator < 0 ? '' : newId.slice(separator + 1),
     };
-    const [copy] = await this.db.transaction(async (tx) => {
-      const source = await lockModel(tx, id);
+    const [copy] = await this.store.modelVersions.transaction(async (versions) => {
+      const source = await versions.lock(id);
       const state = applyModelUpdate({ ...toModelState(source), ...identity }, update);
-      await announceModelChanges(tx, [state.id]);
-      return insertModels(tx, [state], 'created', { actor, reason: reason ?? `duplicated from ${id}` });
+      await versions.announce([state.id]);
+      return insertModels(versions, [state], 'created', { actor, reason: reason ?? `duplicated from ${id}` });
     });
     return copy!;
   }
@@ -127,32 +109,30 @@ export class ModelRegistry {
 
   /** Selectable again, with the status it had before it was deprecated or disabled (active or beta). */
   async restore(change: Change): Promise<ModelChangeResult> {
-    return this.change(change, 'restored', async (current, tx) => {
+    return this.change(change, 'restored', async (current, versions) => {
       const state = toModelState(current);
       if (isSelectableStatus(state.status)) return state;
-      return { ...state, status: await lastSelectableStatus(tx, current.id) };
+      // The newest selectable status in its history; `active` when it never had one.
+      const status = await versions.newestStatusAmong(current.id, SELECTABLE_STATUSES);
+      return { ...state, status: status ?? 'active' };
     });
   }
 
   /** Only a model no message refers to; otherwise `conflict` (deprecate it instead). Its history stays. */
   async delete({ actor, id, reason, expectedVersion }: Change): Promise<{ id: string; version: number }> {
     requireAdmin(actor);
-    const version = await this.db.transaction(async (tx) => {
-      const current = await lockModel(tx, id);
+    const version = await this.store.modelVersions.transaction(async (versions) => {
+      const current = await versions.lock(id);
       checkExpectedVersion(current, expectedVersion);
-      await announceModelChanges(tx, [id]);
-      return deleteModel(tx, current, { actor, reason });
+      await versions.announce([id]);
+      return deleteModel(versions, current, { actor, reason });
     });
     return { id, version };
   }
 
   /** Every version of a model, newest first; a deleted model's history too. */
   async history(id: string): Promise<ModelHistoryEntry[]> {
-    const entries = await this.db
-      .select()
-      .from(modelHistory)
-      .where(eq(modelHistory.modelId, id))
-      .orderBy(desc(modelHistory.version));
+    const entries = await this.store.modelVersions.history(id);
     if (entries.length === 0) throw notFound('model', id);
     return entries;
   }
@@ -160,37 +140,34 @@ export class ModelRegistry {
   /** Back to the fields of an earlier version, written as a new version (kind `reverted`). */
   async revert({ toVersion, reason, ...change }: Change & { toVersion: number }): Promise<ModelChangeResult> {
     const why = reason ?? `reverted to version ${toVersion}`;
-    return this.change({ ...change, reason: why }, 'reverted', async (current, tx) => {
-      const [target] = await tx
-        .select({ snapshot: modelHistory.snapshot })
-        .from(modelHistory)
-        .where(and(eq(modelHistory.modelId, current.id), eq(modelHistory.version, toVersion)));
-      if (!target) throw notFound(`version ${toVersion} of model`, current.id);
-      return parseModelState(target.snapshot, `snapshot of version ${toVersion}`);
+    return this.change({ ...change, reason: why }, 'reverted', async (current, versions) => {
+      const snapshot = await versions.snapshotAt(current.id, toVersion);
+      if (snapshot === undefined) throw notFound(`version ${toVersion} of model`, current.id);
+      return parseModelState(snapshot, `snapshot of version ${toVersion}`);
     });
   }
 
   /** Every model in the import shape, in the registry's order. */
   async exportModels(): Promise<ModelState[]> {
-    return exportModels(this.db);
+    return exportModels(this.store.models);
   }
 
   /** Validated whole, then applied in one transaction (or only planned, with `dryRun`). */
   async importModels(options: ImportOptions): Promise<ImportResult> {
     requireAdmin(options.actor);
-    return importModels(this.db, options);
+    return importModels(this.store, options);
   }
 
   /** Recomputes the stored cost of the period's replies at their models' current prices. */
   async repriceMessages({ actor, ...period }: RepricePeriod & { actor: Actor }): Promise<RepriceResult> {
     requireAdmin(actor, 'reprice messages');
-    return repriceMessages(this.db, period);
+    return repriceMessages(this.store.replyCosts, period);
   }
 
   /** Replies, tokens and cost per model, per user or per day. Admins only: it shows what each person spent. */
   async usage({ actor, ...query }: UsageQuery & { actor: Actor }): Promise<UsageRow[]> {
     requireAdmin(actor, 'see usage');
-    return usageReport(this.db, query);
+    return usageReport(this.store.usage, query);
   }
 
   /**
@@ -201,14 +178,15 @@ export class ModelRegistry {
   private async change(
     { actor, id, reason, expectedVersion }: Change,
     kind: ModelChangeKind,
-    nextState: (current: ModelRow, tx: Transaction) => ModelState | Promise<ModelState>,
+    nextState: (current: ModelRow, versions: ModelVersionWriter) => ModelState | Promise<ModelState>,
   ): Promise<ModelChangeResult> {
     requireAdmin(actor);
-    const result = await this.db.transaction(async (tx) => {
-      const current = await lockModel(tx, id);
+    const result = await this.store.modelVersions.transaction(async (versions) => {
+      const current = await versions.lock(id);
       checkExpectedVersion(current, expectedVersion);
-      const written = await writeNextVersion(tx, current, await nextState(current, tx), kind, { actor, reason });
-      if (written.changes.length > 0) await announceModelChanges(tx, [id]);
+      const next = await nextState(current, versions);
+      const written = await writeNextVersion(versions, current, next, kind, { actor, reason });
+      if (written.changes.length > 0) await versions.announce([id]);
       return written;
     });
     return { ...result, changed: result.changes.length > 0 };
@@ -217,16 +195,4 @@ export class ModelRegistry {
 
 function requireAdmin(actor: Actor, what = 'change the model registry') {
   if (!isAdmin(actor)) throw new AppError('forbidden', `only admins ${what}`);
-}
-
-/** The newest selectable status in the model's history; `active` when it never had one. */
-async function lastSelectableStatus(tx: Transaction, id: string): Promise<ModelRow['status']> {
-  const status = sql<ModelRow['status']>`${modelHistory.snapshot} ->> 'status'`;
-  const [row] = await tx
-    .select({ status })
-    .from(modelHistory)
-    .where(and(eq(modelHistory.modelId, id), inArray(status, [...SELECTABLE_STATUSES])))
-    .orderBy(desc(modelHistory.version))
-    .limit(1);
-  return row?.status ?? 'active';
 }

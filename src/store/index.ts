@@ -8,15 +8,21 @@ import { ConversationModelStore } from './conversation-models.ts';
 import { ConversationStore } from './conversations.ts';
 import { DailyUsageStore } from './daily-usage.ts';
 import { DocumentStore } from './documents.ts';
+import { FileStore } from './files.ts';
 import { GuestMergeStore } from './guest-merge.ts';
 import { InviteStore } from './invites.ts';
+import { MessageBatchWriter } from './message-insert.ts';
 import { MessageStore } from './messages.ts';
 import { MetricStore } from './metrics.ts';
+import { ModelVersionStore } from './model-versions.ts';
+import { ModelStore } from './models.ts';
 import { ParticipantStore } from './participants.ts';
 import { ReplyStore } from './replies.ts';
+import { ReplyCostStore } from './reply-costs.ts';
 import { StreamStore } from './streams.ts';
 import { SystemConfigStore } from './system-configs.ts';
 import { TranscriptStore } from './transcripts.ts';
+import { UsageStore } from './usage.ts';
 import { UserStore } from './users.ts';
 import { VoteStore } from './votes.ts';
 
@@ -24,6 +30,9 @@ import { VoteStore } from './votes.ts';
 export type StoreOptions = { keyring?: Keyring | null };
 
 export function createStore(db: Database, options: StoreOptions = {}) {
+  const keyring = options.keyring ?? null;
+  // A person's messages and the models' replies are saved by the same prepared statements.
+  const messageBatches = new MessageBatchWriter(db);
   return {
     db,
     users: new UserStore(db),
@@ -31,9 +40,9 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     authRateLimits: new AuthRateLimitStore(db),
     dailyUsage: new DailyUsageStore(db),
     guestMerge: new GuestMergeStore(db),
-    conversations: new ConversationStore(db, options.keyring ?? null),
-    messages: new MessageStore(db, options.keyring ?? null),
-    replies: new ReplyStore(db, options.keyring ?? null),
+    conversations: new ConversationStore(db, keyring),
+    messages: new MessageStore(db, messageBatches, keyring),
+    replies: new ReplyStore(db, messageBatches, keyring),
     votes: new VoteStore(db),
     streams: new StreamStore(db),
     participants: new ParticipantStore(db),
@@ -44,6 +53,11 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     metrics: new MetricStore(db),
     systemConfigs: new SystemConfigStore(db),
     backupLogs: new BackupLogStore(db),
+    files: new FileStore(db),
+    models: new ModelStore(db),
+    modelVersions: new ModelVersionStore(db),
+    replyCosts: new ReplyCostStore(db),
+    usage: new UsageStore(db),
   };
 }
 

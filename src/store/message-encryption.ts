@@ -4,7 +4,7 @@ import { and, asc, gt, isNull, ne, or, sql } from 'drizzle-orm';
 import { EncryptionError, type Keyring, missingKeyError } from '../crypto/encryption.ts';
 import type { Database } from '../db/client.ts';
 import { messages } from '../db/schema/index.ts';
-import type { Message, MessageRow } from './messages.ts';
+import type { Message, MessageRow } from './message-rows.ts';
 
 /** The part of a message encryption at rest hides. */
 export type MessageText = Pick<MessageRow, 'content' | 'parts' | 'attachments'>;

@@ -15,15 +15,12 @@ import {
   conversationIdTaken,
   type creationValues,
 } from './conversations.ts';
-
-type CreationValues = ReturnType<typeof creationValues>;
-
 import { newMessageId } from './ids.ts';
 import { sealMessageText } from './message-encryption.ts';
-import type { NewMessage } from './messages.ts';
+import type { MessageRow, NewMessage } from './message-rows.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './postgres-errors.ts';
 
-type MessageRow = typeof messages.$inferSelect;
+type CreationValues = ReturnType<typeof creationValues>;
 
 /** A row ready to insert: every column set; the database decides the times when `createdAt` is null. */
 export type PreparedMessageRow = Omit<MessageRow, 'createdAt' | 'updatedAt'> & { createdAt: Date | null };

@@ -17,47 +17,15 @@ import {
   toConversation,
 } from './conversations.ts';
 import { type RotationOptions, rotateMessageEncryption, toMessage } from './message-encryption.ts';
-import { MessageBatchWriter, prepareMessageRows, type SavedBatch } from './message-insert.ts';
+import { type MessageBatchWriter, prepareMessageRows, type SavedBatch } from './message-insert.ts';
+import { type Message, type NewMessage, SUPPLIED_BY_CLIENT } from './message-rows.ts';
 import { clampLimit, decodeCursor, type Page, toPage } from './pagination.ts';
 
-export type MessageRow = typeof messages.$inferSelect;
-/** A message as callers see it: the text in the clear, however it is stored. */
-export type Message = Omit<MessageRow, 'encryptedContent' | 'encryptionKeyId'>;
+export type { Message, MessageRow, NewMessage, Optional, ReplyAccounting } from './message-rows.ts';
+export { SUPPLIED_BY_CLIENT } from './message-rows.ts';
+
 /** How a model that wrote a message is named. */
 export type ModelName = Pick<typeof models.$inferSelect, 'name' | 'displayName' | 'avatar'>;
-
-type MessageInsert = typeof messages.$inferInsert;
-/** Some of a message's columns, each optional. */
-export type Optional<Key extends keyof MessageInsert> = Partial<Pick<MessageInsert, Key>>;
-/** What a finished reply records about its generation. */
-export type ReplyAccounting = 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'costUsd' | 'latencyMs';
-
-/**
- * Metadata of the turns a client supplied as the conversation so far (the OpenAI-compatible API's earlier
- * messages): a person's were sent before, so they count against no daily limit, and an assistant's is no reply this
- * server generated.
- */
-export const SUPPLIED_BY_CLIENT = { suppliedByClient: true } as const;
-
-/** A message to save. The store sets the id (UUIDv7) unless given, the sender and, unless given, the time. */
-export type NewMessage = Pick<MessageInsert, 'role'> &
-  Optional<
-    | 'id'
-    | 'requestId'
-    | 'modelId'
-    | 'modelVersion'
-    | 'parts'
-    | 'content'
-    | 'attachments'
-    | 'parentId'
-    | 'isFirstResponder'
-    | 'hasWebSearch'
-    | 'webSearchContextSize'
-    | 'status'
-    | ReplyAccounting
-    | 'metadata'
-    | 'createdAt'
-  >;
 
 /**
  * A person's message as it will read back once saved, for work that may start before the save is done (a turn's
@@ -73,13 +41,13 @@ export class MessageStore {
   /** A conversation's newest messages: the hottest read of the app, prepared once. */
   private readonly firstPage;
   private readonly nextPage;
-  private readonly batches: MessageBatchWriter;
 
   constructor(
     private readonly db: Database,
+    /** Saves batches of messages; the one writer ReplyStore shares (see createStore). */
+    private readonly batches: MessageBatchWriter,
     private readonly keyring: Keyring | null = null,
   ) {
-    this.batches = new MessageBatchWriter(db);
     const inConversation = eq(messages.conversationId, sql.placeholder('conversationId'));
     // Not correlated with the message row: Postgres checks it once, then walks the index backwards.
     const readable = conversationReachable(

@@ -8,8 +8,8 @@ import type { Database } from '../db/client.ts';
 import { messages } from '../db/schema/index.ts';
 import { notFound } from '../errors.ts';
 import { openMessageText, sealMessageText, toMessage } from './message-encryption.ts';
-import { MessageBatchWriter, prepareMessageRows } from './message-insert.ts';
-import type { Message, Optional, ReplyAccounting } from './messages.ts';
+import { type MessageBatchWriter, prepareMessageRows } from './message-insert.ts';
+import type { Message, Optional, ReplyAccounting } from './message-rows.ts';
 import { storableJson, storableText } from './storable-text.ts';
 
 export const ABANDONED_REPLY_ERROR = 'the server stopped before the reply finished';
@@ -81,14 +81,14 @@ function replyStatements(db: Database) {
 }
 
 export class ReplyStore {
-  private readonly batches: MessageBatchWriter;
   private readonly statements: ReturnType<typeof replyStatements>;
 
   constructor(
     private readonly db: Database,
+    /** Saves a turn's pending replies; the one writer MessageStore shares (see createStore). */
+    private readonly batches: MessageBatchWriter,
     private readonly keyring: Keyring | null = null,
   ) {
-    this.batches = new MessageBatchWriter(db);
     this.statements = replyStatements(db);
   }
 

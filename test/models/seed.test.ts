@@ -84,11 +84,10 @@ for (const kind of testBackends()) {
     });
 
     test('a model an admin deleted is not brought back by seeding again', async () => {
-      const admin = actorOf(
-        await createStore(database.db).users.create({ username: `seed-admin-${kind}`, role: 'admin' }),
-      );
+      const store = createStore(database.db);
+      const admin = actorOf(await store.users.create({ username: `seed-admin-${kind}`, role: 'admin' }));
       const [victim] = readCatalog();
-      await new ModelRegistry(database.db).delete({ actor: admin, id: victim!.id, reason: 'not offered here' });
+      await new ModelRegistry(store).delete({ actor: admin, id: victim!.id, reason: 'not offered here' });
       const result = await seedModels(database.db);
       assert.equal(result.inserted, 0);
       const [row] = await database.db.select().from(models).where(eq(models.id, victim!.id));

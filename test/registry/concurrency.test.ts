@@ -27,8 +27,9 @@ for (const kind of testBackends()) {
     let admin: Actor;
     before(async () => {
       database = await openTestDatabase(kind);
-      registry = new ModelRegistry(database.db);
-      admin = actorOf(await createStore(database.db).users.create({ displayName: 'Admin', role: 'admin' }));
+      const store = createStore(database.db);
+      registry = new ModelRegistry(store);
+      admin = actorOf(await store.users.create({ displayName: 'Admin', role: 'admin' }));
     });
     after(() => database.close());
 
@@ -75,8 +76,9 @@ if (testBackends().includes('postgres')) {
     let admin: Actor;
     before(async () => {
       database = await openTestDatabase('postgres');
-      registry = new ModelRegistry(database.db);
-      admin = actorOf(await createStore(database.db).users.create({ displayName: 'Admin', role: 'admin' }));
+      const store = createStore(database.db);
+      registry = new ModelRegistry(store);
+      admin = actorOf(await store.users.create({ displayName: 'Admin', role: 'admin' }));
     });
     after(() => database.close());
 

@@ -19,6 +19,7 @@ import {
   staticModelRows,
 } from '../../src/registry/model-source.ts';
 import { actorOf, createStore, type Store } from '../../src/store/index.ts';
+import { ModelStore } from '../../src/store/models.ts';
 import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
 describe('rollout buckets', () => {
@@ -78,7 +79,7 @@ for (const kind of testBackends()) {
     });
 
     const startCache = async (listenOn = listener, db = database.db) => {
-      const cache = new ModelCache(db);
+      const cache = new ModelCache(new ModelStore(db));
       await cache.start(listenOn);
       stops.push(() => cache.stop());
       return cache;

@@ -11,8 +11,8 @@ import {
   toModelState,
 } from '../../src/registry/model-changes.ts';
 import { planImport, validateImport } from '../../src/registry/model-import.ts';
-import { decodeModelCursor, encodeModelCursor } from '../../src/registry/model-listing.ts';
 import { unitsToUsd, usdToUnits } from '../../src/registry/repricing.ts';
+import { decodeModelCursor, encodeModelCursor } from '../../src/store/model-listing.ts';
 
 const gpt = () =>
   parseModelState({

@@ -22,8 +22,9 @@ for (const kind of testBackends()) {
     const announced: string[] = [];
     before(async () => {
       database = await openTestDatabase(kind);
-      registry = new ModelRegistry(database.db);
-      admin = actorOf(await createStore(database.db).users.create({ displayName: 'Admin', role: 'admin' }));
+      const store = createStore(database.db);
+      registry = new ModelRegistry(store);
+      admin = actorOf(await store.users.create({ displayName: 'Admin', role: 'admin' }));
       await seedModels(database.db);
       listener = createChangeListener(database);
       await listener.listen(CHANNELS.models, (payload) => announced.push(payload));

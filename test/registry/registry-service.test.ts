@@ -5,10 +5,11 @@ import { CHANNELS, type ChangeListener, createChangeListener } from '../../src/d
 import { modelHistory, models } from '../../src/db/schema/index.ts';
 import { AppError } from '../../src/errors.ts';
 import type { ModelInput } from '../../src/models/model-schema.ts';
-import { seedModels, snapshotOf } from '../../src/models/seed.ts';
+import { seedModels } from '../../src/models/seed.ts';
 import { toModelState } from '../../src/registry/model-changes.ts';
 import { ModelRegistry } from '../../src/registry/registry-service.ts';
 import { type Actor, actorOf, createStore, type Store } from '../../src/store/index.ts';
+import { snapshotOf } from '../../src/store/model-versions.ts';
 import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
 const rejectsWith = async (promise: Promise<unknown>, code: string, message?: RegExp) => {
@@ -44,7 +45,7 @@ for (const kind of testBackends()) {
     before(async () => {
       database = await openTestDatabase(kind);
       store = createStore(database.db);
-      registry = new ModelRegistry(database.db);
+      registry = new ModelRegistry(store);
       admin = actorOf(await store.users.create({ displayName: 'Admin', role: 'admin' }));
       member = actorOf(await store.users.create({ displayName: 'Member' }));
       listener = createChangeListener(database);
@@ -327,9 +328,10 @@ for (const kind of testBackends()) {
     let registry: ModelRegistry;
     before(async () => {
       database = await openTestDatabase(kind);
-      registry = new ModelRegistry(database.db);
+      const store = createStore(database.db);
+      registry = new ModelRegistry(store);
       await seedModels(database.db);
-      const admin = actorOf(await createStore(database.db).users.create({ displayName: 'Admin', role: 'admin' }));
+      const admin = actorOf(await store.users.create({ displayName: 'Admin', role: 'admin' }));
       await registry.deprecate({ actor: admin, id: 'openai:gpt-4o' });
     });
     after(() => database.close());

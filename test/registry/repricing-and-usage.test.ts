@@ -68,7 +68,7 @@ for (const kind of testBackends()) {
     before(async () => {
       database = await openTestDatabase(kind);
       store = createStore(database.db);
-      registry = new ModelRegistry(database.db);
+      registry = new ModelRegistry(store);
       admin = actorOf(await store.users.create({ displayName: 'Admin', role: 'admin' }));
       alice = actorOf(await store.users.create({ displayName: 'Alice' }));
       bob = actorOf(await store.users.create({ displayName: 'Bob' }));

@@ -14,8 +14,7 @@ import { conversations, messages } from '../../src/db/schema/index.ts';
 import { AppError } from '../../src/errors.ts';
 import { ConversationStore } from '../../src/store/conversations.ts';
 import { type Actor, actorOf, createStore, type Store } from '../../src/store/index.ts';
-import { MessageStore } from '../../src/store/messages.ts';
-import { ReplyStore } from '../../src/store/replies.ts';
+import type { MessageStore } from '../../src/store/messages.ts';
 import { rotateTitleEncryption } from '../../src/store/title-encryption.ts';
 import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
@@ -175,7 +174,7 @@ for (const kind of testBackends()) {
       skip: skipWithoutPgDump,
     }, async () => {
       const secret = `visible-${randomUUID()}`;
-      await chatWith(new MessageStore(database.db, null), secret);
+      await chatWith(createStore(database.db, { keyring: null }).messages, secret);
       const dump = await dumpDatabase(database);
       for (const field of ['content', 'part', 'file.pdf']) assert.ok(plaintextIn(dump, `${secret} ${field}`), field);
     });
@@ -185,8 +184,7 @@ for (const kind of testBackends()) {
     }, async () => {
       const secret = `hidden-${randomUUID()}`;
       const keyring = new Keyring(newKey());
-      const encrypted = new MessageStore(database.db, keyring);
-      const replies = new ReplyStore(database.db, keyring);
+      const { messages: encrypted, replies } = createStore(database.db, { keyring });
       const { owner, message } = await chatWith(encrypted, secret);
       const [pending] = await replies.createPendingReplies(message.conversationId, [{}]);
       await replies.saveText(pending!.id, {
@@ -212,7 +210,7 @@ for (const kind of testBackends()) {
 
     test('the row holds only ciphertext and the key id; reads decrypt content, parts and attachments', async () => {
       const keyring = new Keyring(newKey());
-      const encrypted = new MessageStore(database.db, keyring);
+      const encrypted = createStore(database.db, { keyring: keyring }).messages;
       const { owner, conversation, message } = await chatWith(encrypted, 'read-back');
       const row = await storedRow(message.id);
       assert.equal(row.content, null);
@@ -231,15 +229,18 @@ for (const kind of testBackends()) {
 
     test('reading an encrypted message without a key, or with another key, is a clear error naming the key id', async () => {
       const keyring = new Keyring(newKey());
-      const { owner, conversation, message } = await chatWith(new MessageStore(database.db, keyring), 'locked');
+      const { owner, conversation, message } = await chatWith(
+        createStore(database.db, { keyring: keyring }).messages,
+        'locked',
+      );
       const expectation = (pattern: RegExp) => (error: Error) =>
         error instanceof EncryptionError &&
         error.message.includes(keyring.currentKeyId) &&
         error.message.includes(message.id) &&
         pattern.test(error.message) &&
         !error.message.includes('locked');
-      const withoutKey = new MessageStore(database.db, null);
-      const withOtherKey = new MessageStore(database.db, new Keyring(newKey()));
+      const withoutKey = createStore(database.db, { keyring: null }).messages;
+      const withOtherKey = createStore(database.db, { keyring: new Keyring(newKey()) }).messages;
       await assert.rejects(
         withoutKey.getById({ actor: owner, id: message.id }),
         expectation(/no encryption key is configured/),
@@ -253,7 +254,7 @@ for (const kind of testBackends()) {
 
     test('ciphertext copied onto another message does not open there', async () => {
       const keyring = new Keyring(newKey());
-      const encrypted = new MessageStore(database.db, keyring);
+      const encrypted = createStore(database.db, { keyring: keyring }).messages;
       const source = await chatWith(encrypted, 'original');
       const target = await chatWith(encrypted, 'victim');
       const stolen = await storedRow(source.message.id);
@@ -384,7 +385,7 @@ for (const kind of testBackends()) {
       const [oldKey, nextKey] = [newKey(), newKey()];
       const say = (content: string) => ({ role: 'user' as const, content, parts: [{ type: 'text', text: content }] });
       const save = (keyring: Keyring | null, contents: string[]) =>
-        new MessageStore(database.db, keyring).save({
+        createStore(database.db, { keyring: keyring }).messages.save({
           actor: owner,
           conversationId: conversation.id,
           messages: contents.map(say),
@@ -393,14 +394,16 @@ for (const kind of testBackends()) {
       await save(new Keyring(oldKey), ['old 1', 'old 2', 'old 3', 'old 4']);
 
       await assert.rejects(
-        new MessageStore(database.db, new Keyring(nextKey)).rotateEncryption({ keyring: new Keyring(nextKey) }),
+        createStore(database.db, { keyring: new Keyring(nextKey) }).messages.rotateEncryption({
+          keyring: new Keyring(nextKey),
+        }),
         (error: Error) => error instanceof EncryptionError && error.message.includes(keyIdOf(oldKey)),
         'rotating without the old key stops with a clear error',
       );
 
       const rotating = new Keyring(nextKey, [oldKey]);
       const progress: number[] = [];
-      const counts = await new MessageStore(database.db, rotating).rotateEncryption({
+      const counts = await createStore(database.db, { keyring: rotating }).messages.rotateEncryption({
         keyring: rotating,
         batchSize: 2,
         onProgress: (current) => progress.push(current.scanned),
@@ -410,7 +413,7 @@ for (const kind of testBackends()) {
       const rows = await database.db.select().from(messages).where(eq(messages.conversationId, conversation.id));
       assert.ok(rows.every((row) => row.encryptionKeyId === keyIdOf(nextKey) && row.content === null));
 
-      const afterRotation = new MessageStore(database.db, new Keyring(nextKey));
+      const afterRotation = createStore(database.db, { keyring: new Keyring(nextKey) }).messages;
       const page = await afterRotation.page({ actor: owner, conversationId: conversation.id });
       assert.deepEqual(
         page.items.map((message) => message.content),

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { readEnvironment } from '../../config/env.ts';
 import { keyringFromEnvironment } from '../../crypto/encryption.ts';
-import { MessageStore } from '../../store/messages.ts';
+import { createStore } from '../../store/index.ts';
 import { rotateTitleEncryption } from '../../store/title-encryption.ts';
 import { withDatabase } from '../with-database.ts';
 
@@ -25,7 +25,7 @@ export function registerEncryption(program: Command) {
         if (!keyring) throw new Error('CHORUS_ENCRYPTION_KEY is not set: there is no key to rotate to');
         const batchSize = Number.parseInt(options.batchSize, 10);
         if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch-size must be a positive number');
-        const counts = await new MessageStore(db, keyring).rotateEncryption({
+        const counts = await createStore(db, { keyring }).messages.rotateEncryption({
           keyring,
           batchSize,
           onProgress: (progress) => process.stderr.write(`\rscanned ${progress.scanned} messages`),

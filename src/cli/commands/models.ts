@@ -12,10 +12,10 @@ import { modelStatus } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
 import { MODEL_CAPABILITIES } from '../../models/model-schema.ts';
 import type { ImportProblem } from '../../registry/model-import.ts';
-import type { ModelFilter } from '../../registry/model-listing.ts';
-import { ModelRegistry, type ModelRow } from '../../registry/registry-service.ts';
+import { type ModelFilter, ModelRegistry, type ModelRow } from '../../registry/registry-service.ts';
 import { USAGE_GROUPINGS, type UsageGrouping } from '../../registry/usage-report.ts';
 import { SYSTEM_ACTOR } from '../../store/actor.ts';
+import { createStore } from '../../store/index.ts';
 import { UserStore } from '../../store/users.ts';
 import {
   describeChanges,
@@ -198,7 +198,7 @@ export function registerModels(program: Command) {
 function withRegistry(action: (registry: ModelRegistry, db: Database) => Promise<void>): Promise<void> {
   return withDatabase(async (db) => {
     await migrateUp(db);
-    await action(new ModelRegistry(db), db);
+    await action(new ModelRegistry(createStore(db)), db);
   });
 }
 

@@ -2,8 +2,8 @@
 // it takes to show it (the name of the model that wrote it, the caller's own vote on it).
 import { z } from '@hono/zod-openapi';
 import { messageRole, messageStatus, webSearchContextSize } from '../../db/schema/index.ts';
-import type { FileRecords } from '../../files/file-records.ts';
 import { fileIdsOfStoredParts, withDeletedFilesMarked } from '../../files/message-files.ts';
+import type { FileStore } from '../../store/files.ts';
 import type { Actor, Store } from '../../store/index.ts';
 import type { Message, ModelName } from '../../store/messages.ts';
 import type { Vote } from '../../store/votes.ts';
@@ -96,7 +96,7 @@ export function toMessageDto(
  */
 export async function describeMessages(
   store: Store,
-  files: Pick<FileRecords, 'findDeleted'>,
+  files: Pick<FileStore, 'findDeleted'>,
   actor: Actor,
   conversationId: string,
   messages: Message[],

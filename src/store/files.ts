@@ -1,17 +1,17 @@
-// The rows of uploaded files, scoped by the actor in the SQL itself: a file is its uploader's, and readable too by
-// whoever can read the conversation it was sent in. Anyone else is told it does not exist. Each person's uploads
-// together stay within a quota; only the uploader deletes one.
+// The rows of uploaded files (their bytes are in file storage, files/storage.ts), scoped by the actor in the SQL
+// itself: a file is its uploader's, and readable too by whoever can read the conversation it was sent in. Anyone
+// else is told it does not exist. Each person's uploads together stay within a quota; only the uploader deletes one.
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.ts';
 import { conversations, files, users } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
-import type { Actor } from '../store/actor.ts';
-import { canRead, conversationReachable } from '../store/conversation-access.ts';
+import type { Actor } from './actor.ts';
+import { canRead, conversationReachable } from './conversation-access.ts';
 
 export type FileRecord = typeof files.$inferSelect;
 export type NewFileRecord = Omit<typeof files.$inferInsert, 'ownerId' | 'conversationId' | 'createdAt'>;
 
-export class FileRecords {
+export class FileStore {
   constructor(private readonly db: Database) {}
 
   /** Records an upload, if it fits in what is left of the uploader's quota (else payload_too_large, naming both). */

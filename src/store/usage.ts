@@ -1,0 +1,77 @@
+// Usage analytics: replies, tokens and cost over a period, by model, by the person who asked, or by (UTC) day.
+// One aggregate query over assistant messages; the period is a range on idx_messages_timestamp.
+import { and, type Column, eq, gte, lt, ne, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Database } from '../db/client.ts';
+import { messages } from '../db/schema/index.ts';
+
+export const USAGE_GROUPINGS = ['model', 'user', 'day'] as const;
+export type UsageGrouping = (typeof USAGE_GROUPINGS)[number];
+
+/** `from` inclusive, `to` exclusive. */
+export type UsageQuery = { from: Date; to: Date; groupBy: UsageGrouping };
+
+/**
+ * One group's totals. `key` is the model id, the user id, or the day as YYYY-MM-DD (UTC); null gathers replies
+ * with no model recorded (rows older than the column) or whose question's sender is gone.
+ */
+export type UsageRow = {
+  key: string | null;
+  messages: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  costUsd: number;
+};
+
+/** The question a reply answers: its sender is the person the reply's usage counts for. */
+const question = alias(messages, 'question');
+
+const keyOf: Record<UsageGrouping, ReturnType<typeof sql<string | null>>> = {
+  model: sql<string | null>`${messages.modelId}`,
+  user: sql<string | null>`${question.senderId}::text`,
+  day: sql<string | null>`to_char(${messages.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`,
+};
+
+// Sums of integer columns are bigint and of numeric are numeric: both read as text, so no driver rounds them.
+const total = (column: Column) => sql<string>`coalesce(sum(${column}), 0)::text`;
+
+export class UsageStore {
+  constructor(private readonly db: Database) {}
+
+  /** The finished replies of the period, totalled per group, groups in key order (null last). */
+  async report({ from, to, groupBy }: UsageQuery): Promise<UsageRow[]> {
+    const key = keyOf[groupBy];
+    let query = this.db
+      .select({
+        key,
+        messages: sql<number>`count(*)::int`,
+        inputTokens: total(messages.inputTokens),
+        outputTokens: total(messages.outputTokens),
+        cachedInputTokens: total(messages.cachedInputTokens),
+        costUsd: total(messages.costUsd),
+      })
+      .from(messages)
+      .$dynamic();
+    if (groupBy === 'user') query = query.leftJoin(question, eq(question.id, messages.parentId));
+    const rows = await query
+      .where(
+        and(
+          eq(messages.role, 'assistant'),
+          ne(messages.status, 'streaming'),
+          gte(messages.createdAt, from),
+          lt(messages.createdAt, to),
+        ),
+      )
+      .groupBy(key)
+      .orderBy(sql`${key} nulls last`);
+    return rows.map((row) => ({
+      key: row.key,
+      messages: row.messages,
+      inputTokens: Number(row.inputTokens),
+      outputTokens: Number(row.outputTokens),
+      cachedInputTokens: Number(row.cachedInputTokens),
+      costUsd: Number(row.costUsd),
+    }));
+  }
+}
