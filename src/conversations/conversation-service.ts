@@ -73,7 +73,7 @@ export class ConversationService {
    * A new conversation of the actor's, with them as its owner and the models given (each one they could pick for a
    * message now) in that order. A chat's first message creates its conversation itself (ChatService).
    */
-  create({ actor, ...details }: NewConversation & { actor: Actor }): Promise<Conversation> {
+  async create({ actor, ...details }: NewConversation & { actor: Actor }): Promise<Conversation> {
     if (details.modelIds?.length) assertModelsSelectable(this.dependencies, actor, details.modelIds);
     return this.dependencies.store.conversations.create({ actor, ...details });
   }

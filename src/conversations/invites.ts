@@ -36,7 +36,7 @@ export class InviteService {
     private readonly access: ConversationAccess,
   ) {}
 
-  create({
+  async create({
     actor,
     conversationId,
     role = 'member',
