@@ -1,4 +1,5 @@
-// What every request handler can reach: the runtime (store, services) and the acting user, if any.
+// What every request handler can reach: the runtime (store, services) and the acting user, if any; and the guards
+// on who that user is (signed in, an admin).
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../errors.ts';
