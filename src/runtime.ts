@@ -1,7 +1,7 @@
 // Start-up wiring shared by the server and the CLI: read the configuration, open the database the
 // configuration names, bring its schema up to date, seed the registry on first start, add the models the
-// operator declared for their own OpenAI-compatible servers, build the store, the provider registry and the
-// accounts (better-auth, with its session-signing secret).
+// operator declared for their own OpenAI-compatible servers, build the store, the provider registry, the
+// accounts (better-auth, with its session-signing secret) and the domain services every door calls.
 import path from 'node:path';
 import { ApiKeyActors } from './auth/api-key-actors.ts';
 import { type Auth, createAuth } from './auth/better-auth.ts';
@@ -12,6 +12,7 @@ import { ChatService } from './chat/chat-service.ts';
 import { ChatEngine } from './chat/engine.ts';
 import { SetupAdmission } from './chat/setup-admission.ts';
 import type { Environment } from './config/env.ts';
+import { ConversationService } from './conversations/conversation-service.ts';
 import { keyringFromEnvironment } from './crypto/encryption.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { migrateUp } from './db/migrations/migrator.ts';
@@ -47,6 +48,11 @@ export type Runtime = {
   /** Live events of each conversation for its participants (in-process, or Redis with REDIS_URL). */
   conversationEvents: ConversationEvents;
   chat: ChatService;
+  /**
+   * Conversations, their models, people, invitations and votes: every rule of who may do what, and the live event
+   * each change is announced with, for whichever door asks.
+   */
+  conversations: ConversationService;
   /** Uploaded attachments: their rows, and their bytes in DATA_DIR/files. */
   files: FileService;
   /** The OpenAI-compatible API (/v1). */
@@ -133,6 +139,13 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const dailyLimit = new DailyMessageLimit(store);
   const chat = new ChatService(store, providers, engine, streamLog, modelSource, admission, dailyLimit);
   const completions = new CompletionService(store, providers, engine, streamLog, modelSource, admission, dailyLimit);
+  const conversations = new ConversationService({
+    store,
+    events: conversationEvents,
+    modelSource,
+    providers,
+    files: store.files,
+  });
   let sweeper: { stop(): void };
   try {
     await modelCache.start(changes);
@@ -171,6 +184,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     streamLog,
     conversationEvents,
     chat,
+    conversations,
     completions,
     files,
     apiKeyActors,

@@ -1,6 +1,7 @@
-// What every request handler can reach: the runtime (store, services) and the acting user, if any.
+// What every request handler can reach: the runtime (store, services) and the acting user, if any; and the guards
+// on who that user is (signed in, an admin).
 import type { HttpBindings } from '@hono/node-server';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Actor } from '../store/actor.ts';
@@ -30,3 +31,9 @@ export function requireAdmin(context: Context<AppEnv>): Actor {
   if (actor.role !== 'admin') throw new AppError('forbidden', 'only admins may do this');
   return actor;
 }
+
+/** For routes that are admins' alone: others are refused before their input is even validated (401, 403). */
+export const adminOnly: MiddlewareHandler<AppEnv> = async (context, next) => {
+  requireAdmin(context);
+  await next();
+};

@@ -44,6 +44,16 @@ export function accessCondition(actor: AccessSubject, level: AccessLevel): SQL {
   }
 }
 
+/**
+ * The level a change to a conversation needs: its managers (owner, admins) rename it and change its settings;
+ * who may see it (its visibility) is its owner's alone to change.
+ */
+export const levelToChange = (changes: { visibility?: unknown }): AccessLevel =>
+  changes.visibility === undefined ? 'manage' : 'own';
+
+/** The level creating an invitation needs: it gives its role, and only the owner makes admins. */
+export const levelToInvite = (role: string): AccessLevel => (role === 'admin' ? 'own' : 'manage');
+
 /** `id = :id and <access>`: the one filter used to reach a single conversation. */
 export const conversationWithAccess = (actor: AccessSubject, id: string | Placeholder, level: AccessLevel) =>
   and(eq(conversations.id, id), accessCondition(actor, level))!;

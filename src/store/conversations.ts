@@ -12,7 +12,7 @@ import {
 } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
-import { type AccessLevel, conversationWithAccess } from './conversation-access.ts';
+import { type AccessLevel, conversationWithAccess, levelToChange } from './conversation-access.ts';
 import { newConversationId } from './ids.ts';
 import { mergedJson } from './json-merge.ts';
 import { clampLimit, decodeCursor, type Page, toPage } from './pagination.ts';
@@ -184,7 +184,7 @@ export class ConversationStore {
   }
 
   /**
-   * Needs manage access; changing who may see the conversation (visibility) is the owner's alone.
+   * Needs the level levelToChange names: manage access, and the owner's own to change who may see it.
    * `parameterChanges` are merged into the stored parameters inside the statement, so two people changing
    * different settings at once both keep theirs.
    */
@@ -201,7 +201,7 @@ export class ConversationStore {
     parameterChanges?: ParameterChanges;
     settingChanges?: SettingChanges;
   }) {
-    const level: AccessLevel = changes.visibility === undefined ? 'manage' : 'own';
+    const level = levelToChange(changes);
     const values = {
       ...changes,
       ...(changes.title === undefined ? {} : sealTitle(this.keyring, id, changes.title)),

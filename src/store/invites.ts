@@ -7,7 +7,7 @@ import type { Database, Executor } from '../db/client.ts';
 import { conversationInvites, conversationParticipants, conversations } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
-import { accessCondition, conversationWithAccess, requireConversation } from './conversation-access.ts';
+import { accessCondition, conversationWithAccess, levelToInvite, requireConversation } from './conversation-access.ts';
 import type { ConversationRow } from './conversations.ts';
 import type { GrantableRole } from './participants.ts';
 
@@ -57,7 +57,7 @@ export class InviteStore {
       throw new AppError('invalid_input', 'expiresAt must be in the future', { details: { expiresAt } });
     }
     return this.db.transaction(async (tx): Promise<Invite> => {
-      await requireConversation(tx, actor, conversationId, role === 'admin' ? 'own' : 'manage');
+      await requireConversation(tx, actor, conversationId, levelToInvite(role));
       const [invite] = await tx
         .insert(conversationInvites)
         .values({ conversationId, token: newToken(), createdBy: actor.id, role, expiresAt, maxUses })

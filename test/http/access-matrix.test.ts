@@ -3,7 +3,7 @@
 // it must get. Site admins have no say over other people's conversations (src/store/conversation-access.ts): to
 // them a private conversation does not exist, like to anyone else outside it; only /api/admin/* is theirs alone.
 // The routes of a conversation are run again on a public one, which everyone signed in may read but not change:
-// readers are told 403 for writes (src/http/routes/conversations.ts, refusedUnlessAllowed), outsiders 404.
+// readers are told 403 for writes (src/conversations/access.ts), outsiders 404.
 // A refusal never carries the resource's private data, and a new route cannot be added without its row here.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

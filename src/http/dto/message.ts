@@ -2,9 +2,7 @@
 // it takes to show it (the name of the model that wrote it, the caller's own vote on it).
 import { z } from '@hono/zod-openapi';
 import { messageRole, messageStatus, webSearchContextSize } from '../../db/schema/index.ts';
-import { fileIdsOfStoredParts, withDeletedFilesMarked } from '../../files/message-files.ts';
-import type { FileStore } from '../../store/files.ts';
-import type { Actor, Store } from '../../store/index.ts';
+import { withDeletedFilesMarked } from '../../files/message-files.ts';
 import type { Message, ModelName } from '../../store/messages.ts';
 import type { Vote } from '../../store/votes.ts';
 import { voteValueOf, voteValueSchema } from './vote.ts';
@@ -88,30 +86,4 @@ export function toMessageDto(
     createdAt: message.createdAt.toISOString(),
     myVote: context.vote ? voteValueOf(context.vote) : null,
   };
-}
-
-/**
- * Messages of one conversation as the actor sees them: a lookup or two for the whole list, not per message (whether
- * the files they carry still exist only when they carry any).
- */
-export async function describeMessages(
-  store: Store,
-  files: Pick<FileStore, 'findDeleted'>,
-  actor: Actor,
-  conversationId: string,
-  messages: Message[],
-): Promise<MessageDto[]> {
-  const [modelNames, votes, deletedFileIds] = await Promise.all([
-    store.messages.modelNames(messages.flatMap((message) => (message.modelId ? [message.modelId] : []))),
-    store.votes.listMine({ actor, conversationId, messageIds: messages.map((message) => message.id) }),
-    files.findDeleted(fileIdsOfStoredParts(messages)),
-  ]);
-  const voteByMessage = new Map(votes.map((vote) => [vote.messageId, vote]));
-  return messages.map((message) =>
-    toMessageDto(message, {
-      model: message.modelId ? modelNames.get(message.modelId) : undefined,
-      vote: voteByMessage.get(message.id),
-      deletedFileIds,
-    }),
-  );
 }

@@ -4,10 +4,9 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { DAILY_MESSAGE_LIMITS_KEY, dailyMessageLimitsSchema } from '../../auth/limits.ts';
 import { MODEL_SOURCE_KEY, modelSourceSchema } from '../../registry/model-source.ts';
-import { type AppEnv, requireAdmin } from '../context.ts';
+import { type AppEnv, adminOnly, requireAdmin } from '../context.ts';
 import { invalidInput } from '../errors.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
-import { adminOnly } from './admin-models.ts';
 
 /** The keys whose values the program reads, and what a value must look like. Other keys take any JSON. */
 const KNOWN_KEYS: Record<string, z.ZodType> = {

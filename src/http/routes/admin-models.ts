@@ -4,10 +4,10 @@
 // decodes the parameter. After a write the model cache is reloaded before answering, so the admin's next request
 // (and the chat path) sees the change at once; other processes follow the registry's announcement.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { modelStatus } from '../../db/schema/index.ts';
 import { MODEL_CAPABILITIES } from '../../models/model-schema.ts';
-import { type AppEnv, requireAdmin } from '../context.ts';
+import { type AppEnv, adminOnly, requireAdmin } from '../context.ts';
 import {
   adminModelSchema,
   changeFields,
@@ -24,12 +24,6 @@ import {
 import { cursorSchema, pageLimitSchema, pageSchema } from '../dto/page.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
 import { MAX_IMPORT_BYTES } from '../request-body.ts';
-
-/** Every admin route refuses others before its input is even validated: 401 anonymous, 403 not an admin. */
-export const adminOnly: MiddlewareHandler<AppEnv> = async (context, next) => {
-  requireAdmin(context);
-  await next();
-};
 
 const modelParams = z.object({
   id: z.string().min(1).max(200).openapi({

@@ -3,9 +3,8 @@
 // hence admin only.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { USAGE_GROUPINGS } from '../../registry/usage-report.ts';
-import { type AppEnv, requireAdmin } from '../context.ts';
+import { type AppEnv, adminOnly, requireAdmin } from '../context.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
-import { adminOnly } from './admin-models.ts';
 
 /** A day (`2026-01-31`, midnight UTC) or an instant with its offset (`2026-01-31T12:00:00Z`). */
 const instantSchema = z

@@ -1,10 +1,9 @@
 // /api/conversations/:id/models: the models of a conversation in reply order, each with its own settings. Anyone who
-// may read the conversation lists them; its owner and admins add, change, reorder and remove them. Model ids hold
-// `:` and `/` (`openrouter:google/gemini-flash-1.5`), so in a path they are URL-encoded (encodeURIComponent).
+// may read the conversation lists them; its owner and admins add, change, reorder and remove them (the rules are
+// the conversation service's). Model ids hold `:` and `/` (`openrouter:google/gemini-flash-1.5`), so in a path they
+// are URL-encoded (encodeURIComponent).
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { resolveRequestedModels } from '../../chat/model-selection.ts';
-import type { ConversationModel } from '../../store/conversation-models.ts';
-import type { Store } from '../../store/index.ts';
+import type { NamedConversationModel } from '../../conversations/conversation-models.ts';
 import { type AppEnv, requireActor } from '../context.ts';
 import {
   conversationModelSchema,
@@ -13,7 +12,7 @@ import {
   toConversationModelDto,
 } from '../dto/conversation-model.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
-import { conversationParams, refusedUnlessAllowed } from './conversations.ts';
+import { conversationParams } from '../path-params.ts';
 
 const modelIdSchema = z.string().trim().min(1).max(200);
 
@@ -115,46 +114,33 @@ const reorderRoute = createRoute({
 export function registerConversationModelRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(listRoute, async (context) => {
     const actor = requireActor(context);
-    const { store } = context.get('runtime');
-    const models = await store.conversationModels.list({ actor, conversationId: context.req.valid('param').id });
-    return context.json({ models: await describeModels(store, models) }, 200);
+    const { id: conversationId } = context.req.valid('param');
+    const models = await context.get('runtime').conversations.models.list({ actor, conversationId });
+    return context.json({ models: models.map(toDto) }, 200);
   });
 
   app.openapi(addRoute, async (context) => {
     const actor = requireActor(context);
     const { id: conversationId } = context.req.valid('param');
     const { modelId, settings } = context.req.valid('json');
-    const { store, modelSource, providers } = context.get('runtime');
-    const added = await refusedUnlessAllowed(store, actor, { conversationId, level: 'manage' }, async () => {
-      // Access first: someone who may not manage the conversation learns nothing about the model they named.
-      await store.conversations.get({ actor, id: conversationId, level: 'manage' });
-      resolveRequestedModels(modelSource.viewFor(actor.id), providers, [modelId]);
-      return store.conversationModels.add({ actor, conversationId, modelId, settings });
-    });
-    context.get('runtime').conversationEvents.publish(conversationId, { type: 'model-added', modelId });
-    return context.json(await describeModel(store, added), 201);
+    const added = await context.get('runtime').conversations.models.add({ actor, conversationId, modelId, settings });
+    return context.json(toDto(added), 201);
   });
 
   app.openapi(changeRoute, async (context) => {
     const actor = requireActor(context);
     const { id: conversationId, modelId } = context.req.valid('param');
     const { settings, isActive } = context.req.valid('json');
-    const { store } = context.get('runtime');
-    const changes = isActive === undefined ? {} : { isActive };
-    const changed = await refusedUnlessAllowed(store, actor, { conversationId, level: 'manage' }, () =>
-      store.conversationModels.update({ actor, conversationId, modelId, changes, settingChanges: settings }),
-    );
-    return context.json(await describeModel(store, changed), 200);
+    const changed = await context
+      .get('runtime')
+      .conversations.models.update({ actor, conversationId, modelId, settingChanges: settings, isActive });
+    return context.json(toDto(changed), 200);
   });
 
   app.openapi(removeRoute, async (context) => {
     const actor = requireActor(context);
     const { id: conversationId, modelId } = context.req.valid('param');
-    const { store } = context.get('runtime');
-    await refusedUnlessAllowed(store, actor, { conversationId, level: 'manage' }, () =>
-      store.conversationModels.remove({ actor, conversationId, modelId }),
-    );
-    context.get('runtime').conversationEvents.publish(conversationId, { type: 'model-removed', modelId });
+    await context.get('runtime').conversations.models.remove({ actor, conversationId, modelId });
     return context.body(null, 204);
   });
 
@@ -162,18 +148,9 @@ export function registerConversationModelRoutes(app: OpenAPIHono<AppEnv>) {
     const actor = requireActor(context);
     const { id: conversationId } = context.req.valid('param');
     const { modelIds } = context.req.valid('json');
-    const { store } = context.get('runtime');
-    const reordered = await refusedUnlessAllowed(store, actor, { conversationId, level: 'manage' }, () =>
-      store.conversationModels.reorder({ actor, conversationId, modelIds }),
-    );
-    return context.json({ models: await describeModels(store, reordered) }, 200);
+    const reordered = await context.get('runtime').conversations.models.reorder({ actor, conversationId, modelIds });
+    return context.json({ models: reordered.map(toDto) }, 200);
   });
 }
 
-/** With the models' names: one lookup for the whole list. */
-async function describeModels(store: Store, models: ConversationModel[]) {
-  const names = await store.messages.modelNames(models.map((model) => model.modelId));
-  return models.map((model) => toConversationModelDto(model, names.get(model.modelId)));
-}
-
-const describeModel = async (store: Store, model: ConversationModel) => (await describeModels(store, [model]))[0]!;
+const toDto = ({ model, name }: NamedConversationModel) => toConversationModelDto(model, name);

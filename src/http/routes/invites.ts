@@ -4,17 +4,12 @@
 // `details.reason`; 409 rather than 410 because the link itself still exists, only its state forbids the join.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { publicUrl } from '../../auth/better-auth.ts';
-import { notFound } from '../../errors.ts';
-import type { AccessLevel } from '../../store/conversation-access.ts';
+import { DEFAULT_INVITE_HOURS, MAX_INVITE_HOURS } from '../../conversations/invites.ts';
 import { type AppEnv, requireActor } from '../context.ts';
 import { conversationSummarySchema, toConversationSummaryDto } from '../dto/conversation.ts';
 import { inviteSchema, toInviteDto } from '../dto/invite.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
-import { conversationParams, refusedUnlessAllowed } from './conversations.ts';
-
-/** A link nobody bounds lasts a week: long enough to pass around, short enough not to linger in old chats. */
-const DEFAULT_INVITE_HOURS = 24 * 7;
-const MAX_INVITE_HOURS = 24 * 365;
+import { conversationParams } from '../path-params.ts';
 
 const newInviteSchema = z
   .strictObject({
@@ -118,53 +113,31 @@ export function registerInviteRoutes(app: OpenAPIHono<AppEnv>) {
     const actor = requireActor(context);
     const { id: conversationId } = context.req.valid('param');
     // The body is optional: a POST without one makes a member invitation with the defaults.
-    const { expiresInHours, maxUses = null, role = 'member' } = context.req.valid('json');
-    const { store, env } = context.get('runtime');
-    const level: AccessLevel = role === 'admin' ? 'own' : 'manage';
-    const invite = await refusedUnlessAllowed(store, actor, { conversationId, level }, () =>
-      store.invites.create({ actor, conversationId, role, maxUses, expiresAt: expiryOf(expiresInHours) }),
-    );
+    const { expiresInHours, maxUses, role } = context.req.valid('json');
+    const { conversations, env } = context.get('runtime');
+    const invite = await conversations.invites.create({ actor, conversationId, role, maxUses, expiresInHours });
     return context.json(toInviteDto(invite, publicUrl(env)), 201);
   });
 
   app.openapi(listRoute, async (context) => {
     const actor = requireActor(context);
     const { id: conversationId } = context.req.valid('param');
-    const { store, env } = context.get('runtime');
-    const invites = await refusedUnlessAllowed(store, actor, { conversationId, level: 'manage' }, () =>
-      store.invites.listForConversation({ actor, conversationId }),
-    );
+    const { conversations, env } = context.get('runtime');
+    const invites = await conversations.invites.list({ actor, conversationId });
     return context.json({ invites: invites.map((invite) => toInviteDto(invite, publicUrl(env))) }, 200);
   });
 
   app.openapi(revokeRoute, async (context) => {
     const actor = requireActor(context);
     const { id: conversationId, inviteId } = context.req.valid('param');
-    const { store } = context.get('runtime');
-    await refusedUnlessAllowed(store, actor, { conversationId, level: 'manage' }, () =>
-      store.invites.revoke({ actor, conversationId, id: inviteId }),
-    );
+    await context.get('runtime').conversations.invites.revoke({ actor, conversationId, inviteId });
     return context.body(null, 204);
   });
 
   app.openapi(acceptRoute, async (context) => {
     const actor = requireActor(context);
-    const { store, conversationEvents } = context.get('runtime');
-    const { conversation, joined } = await store.invites.accept({ actor, token: context.req.valid('param').token });
-    const role = await store.participants.roleOf(conversation.id, actor.id);
-    // Only if they were removed in the moment between joining and this read.
-    if (!role) throw notFound('conversation', conversation.id);
-    if (joined) conversationEvents.publish(conversation.id, { type: 'member-joined', userId: actor.id, role });
-    // The store hands back the row as stored: its title may be sealed.
-    return context.json(
-      { joined, conversation: toConversationSummaryDto({ ...store.conversations.open(conversation), role }) },
-      200,
-    );
+    const { token } = context.req.valid('param');
+    const { joined, conversation } = await context.get('runtime').conversations.invites.accept({ actor, token });
+    return context.json({ joined, conversation: toConversationSummaryDto(conversation) }, 200);
   });
-}
-
-/** Hours from now; undefined takes the default, null never expires. */
-function expiryOf(expiresInHours: number | null | undefined): Date | null {
-  if (expiresInHours === null) return null;
-  return new Date(Date.now() + (expiresInHours ?? DEFAULT_INVITE_HOURS) * 3_600_000);
 }

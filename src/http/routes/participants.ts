@@ -2,12 +2,10 @@
 // /leave and /transfer. Anyone who may read the conversation sees who is in it; the owner and admins remove
 // people (never the owner); only the owner gives roles and hands ownership on, and must do so before leaving.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { notFound } from '../../errors.ts';
-import type { Actor, Store } from '../../store/index.ts';
 import { type AppEnv, requireActor } from '../context.ts';
 import { participantSchema, toParticipantDto } from '../dto/participant.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
-import { conversationParams, refusedUnlessAllowed } from './conversations.ts';
+import { conversationParams } from '../path-params.ts';
 
 const participantParams = conversationParams.extend({ userId: z.uuid() });
 
@@ -95,65 +93,42 @@ const transferRoute = createRoute({
 export function registerParticipantRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(listRoute, async (context) => {
     const actor = requireActor(context);
-    const { store } = context.get('runtime');
-    const participants = await listParticipants(store, actor, context.req.valid('param').id);
-    return context.json({ participants }, 200);
+    const { id: conversationId } = context.req.valid('param');
+    const participants = await context.get('runtime').conversations.participants.list({ actor, conversationId });
+    return context.json({ participants: participants.map(toParticipantDto) }, 200);
   });
 
   app.openapi(changeRoleRoute, async (context) => {
     const actor = requireActor(context);
     const { id: conversationId, userId } = context.req.valid('param');
     const { role } = context.req.valid('json');
-    const { store, conversationEvents } = context.get('runtime');
-    await refusedUnlessAllowed(store, actor, { conversationId, level: 'own' }, () =>
-      store.participants.changeRole({ actor, conversationId, userId, role }),
-    );
-    conversationEvents.publish(conversationId, { type: 'member-role-changed', userId, role });
-    const changed = (await listParticipants(store, actor, conversationId)).find((person) => person.userId === userId);
-    // Only if they were removed in the moment between the change and this read.
-    if (!changed) throw notFound('participant', userId);
-    return context.json(changed, 200);
+    const changed = await context
+      .get('runtime')
+      .conversations.participants.changeRole({ actor, conversationId, userId, role });
+    return context.json(toParticipantDto(changed), 200);
   });
 
   app.openapi(removeRoute, async (context) => {
     const actor = requireActor(context);
     const { id: conversationId, userId } = context.req.valid('param');
-    const { store, conversationEvents } = context.get('runtime');
-    await refusedUnlessAllowed(store, actor, { conversationId, level: 'manage' }, () =>
-      store.participants.remove({ actor, conversationId, userId }),
-    );
-    // Also ends the removed person's own events stream.
-    conversationEvents.publish(conversationId, { type: 'member-removed', userId, byUserId: actor.id });
+    await context.get('runtime').conversations.participants.remove({ actor, conversationId, userId });
     return context.body(null, 204);
   });
 
   app.openapi(leaveRoute, async (context) => {
     const actor = requireActor(context);
     const { id: conversationId } = context.req.valid('param');
-    const { store, conversationEvents } = context.get('runtime');
-    // A reader of a public conversation who never joined is told so (403), not that it does not exist.
-    await refusedUnlessAllowed(store, actor, { conversationId, level: 'write' }, () =>
-      store.participants.leave({ actor, conversationId }),
-    );
-    conversationEvents.publish(conversationId, { type: 'member-left', userId: actor.id });
+    await context.get('runtime').conversations.participants.leave({ actor, conversationId });
     return context.body(null, 204);
   });
 
   app.openapi(transferRoute, async (context) => {
     const actor = requireActor(context);
     const { id: conversationId } = context.req.valid('param');
-    const { userId } = context.req.valid('json');
-    const { store, conversationEvents } = context.get('runtime');
-    await refusedUnlessAllowed(store, actor, { conversationId, level: 'own' }, () =>
-      store.participants.transferOwnership({ actor, conversationId, newOwnerId: userId }),
-    );
-    conversationEvents.publish(conversationId, { type: 'member-role-changed', userId, role: 'owner' });
-    conversationEvents.publish(conversationId, { type: 'member-role-changed', userId: actor.id, role: 'admin' });
-    return context.json({ participants: await listParticipants(store, actor, conversationId) }, 200);
+    const { userId: newOwnerId } = context.req.valid('json');
+    const participants = await context
+      .get('runtime')
+      .conversations.participants.transferOwnership({ actor, conversationId, newOwnerId });
+    return context.json({ participants: participants.map(toParticipantDto) }, 200);
   });
-}
-
-async function listParticipants(store: Store, actor: Actor, conversationId: string) {
-  const participants = await store.participants.list({ actor, conversationId });
-  return participants.map(toParticipantDto);
 }

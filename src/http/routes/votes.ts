@@ -1,13 +1,11 @@
 // Votes on model replies: /api/conversations/:id/messages/:messageId/vote (PUT up or down, DELETE to take it back)
 // and /api/conversations/:id/votes (your votes there). Votes are per person and rate the models, so casting one
-// takes part in the conversation: it needs write access, like the store says; a reader of a public conversation
-// is told 403.
+// takes part in the conversation: a reader of a public conversation is told 403 (the conversation service decides).
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { AppError, notFound } from '../../errors.ts';
 import { type AppEnv, requireActor } from '../context.ts';
 import { toVoteDto, voteSchema, voteValueSchema } from '../dto/vote.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
-import { conversationParams, refusedUnlessAllowed } from './conversations.ts';
+import { conversationParams } from '../path-params.ts';
 
 const messageParams = z.object({ id: z.uuid(), messageId: z.uuid() });
 
@@ -58,35 +56,23 @@ export function registerVoteRoutes(app: OpenAPIHono<AppEnv>) {
     const actor = requireActor(context);
     const { id: conversationId, messageId } = context.req.valid('param');
     const { value } = context.req.valid('json');
-    const { store } = context.get('runtime');
-    const message = await store.messages.getById({ actor, id: messageId });
-    if (message.conversationId !== conversationId) throw notFound('message', messageId);
-    if (message.role !== 'assistant') {
-      throw new AppError(
-        'invalid_input',
-        `only replies of models can be voted on; message ${messageId} is a ${message.role} message`,
-      );
-    }
-    const vote = await refusedUnlessAllowed(store, actor, { conversationId, level: 'write' }, () =>
-      store.votes.vote({ actor, conversationId, messageId, isUpvoted: value === 'up' }),
-    );
+    const vote = await context
+      .get('runtime')
+      .conversations.votes.vote({ actor, conversationId, messageId, isUpvoted: value === 'up' });
     return context.json(toVoteDto(vote), 200);
   });
 
   app.openapi(clearVoteRoute, async (context) => {
     const actor = requireActor(context);
     const { id: conversationId, messageId } = context.req.valid('param');
-    const { store } = context.get('runtime');
-    await refusedUnlessAllowed(store, actor, { conversationId, level: 'write' }, () =>
-      store.votes.clear({ actor, conversationId, messageId }),
-    );
+    await context.get('runtime').conversations.votes.clear({ actor, conversationId, messageId });
     return context.body(null, 204);
   });
 
   app.openapi(listVotesRoute, async (context) => {
     const actor = requireActor(context);
     const { id: conversationId } = context.req.valid('param');
-    const votes = await context.get('runtime').store.votes.listMine({ actor, conversationId });
+    const votes = await context.get('runtime').conversations.votes.listMine({ actor, conversationId });
     return context.json({ votes: votes.map(toVoteDto) }, 200);
   });
 }
