@@ -2,10 +2,10 @@
 // which models a person may bring into a conversation.
 import { resolveRequestedModels } from '../chat/model-selection.ts';
 import type { ConversationEvents } from '../events/index.ts';
-import type { FileStore } from '../store/files.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { ModelSource } from '../registry/model-source.ts';
 import type { Actor } from '../store/actor.ts';
+import type { FileStore } from '../store/files.ts';
 import type { Store } from '../store/index.ts';
 
 export type ConversationServiceDependencies = {
