@@ -1,6 +1,6 @@
 // The embedded database (PGlite) on a thread of its own. PGlite runs each statement synchronously on the thread that
 // calls it and answers in microtasks, so on the server's thread every statement would stop all sockets and timers
-// while it runs (a reply stream freezes for as long as anyone's message is being saved; see BASELINES.md), and the
+// while it runs (a reply stream freezes for as long as anyone's message is being saved), and the
 // database's work and the server's would share one core. Here PGlite lives in a worker (pglite-worker.mjs) and this
 // client speaks to it in messages: the statements of all requests run one after another on the worker's core, in
 // the order they were sent, while this thread serves sockets.

@@ -1,4 +1,5 @@
-// Where model reads come from, per the expand-contract plan of seed 001: system config `models.source` says
+// Where model reads come from, so that moving from the shipped file to the database can expand, compare and then
+// contract: system config `models.source` says
 // `static` (the shipped catalog file), `database` (the registry), or `rollout` with a percentage — a stable hash
 // of the user id puts each person in a bucket, and the buckets below the percentage read the database. While
 // rolling out, both sources are read and every difference between them is logged and counted, so an operator can

@@ -1,4 +1,4 @@
-// The log of backups [seed 002]: one row per run, moving started → in_progress → completed | failed.
+// The log of backups: one row per run, moving started → in_progress → completed | failed.
 // Internal: written by the backup command as it goes, read by operators and by restore.
 import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';

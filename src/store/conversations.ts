@@ -227,7 +227,7 @@ export class ConversationStore {
     if (deleted.length === 0) throw notFound('conversation', id);
   }
 
-  /** Internal: the conversation bound to a Discord channel, if any [seed 002]. */
+  /** Internal: the conversation bound to a Discord channel, if any. */
   async findByDiscordChannel(channelId: string): Promise<Conversation | undefined> {
     const [conversation] = await this.db
       .select()

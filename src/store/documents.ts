@@ -1,4 +1,4 @@
-// Documents a model writes through tools, and the edits it suggests to them [seed 003]. A document is its
+// Documents a model writes through tools, and the edits it suggests to them. A document is its
 // versions: every save adds a row with the same id and a later created_at. All of it belongs to the user who
 // owns the document (documents.user_id); anyone else gets not-found.
 import { and, asc, desc, eq, exists, gt, ne, sql } from 'drizzle-orm';

@@ -1,4 +1,4 @@
-// Invitation links to a conversation [seed 004 phase 2]: managers create and revoke them (a link that makes admins
+// Invitation links to a conversation: managers create and revoke them (a link that makes admins
 // is the owner's alone, as giving roles is); anyone holding the token may join, while the invite is neither
 // expired, revoked nor used up.
 import { randomBytes } from 'node:crypto';

@@ -1,7 +1,7 @@
 // Writing a batch of messages: the complete rows (ids, defaults, sealed text), then one statement,
-// `insert ... select from jsonb_to_recordset($1)`, idempotent on request id. One statement and one parameter for any number of rows: ~3x faster than drizzle's multi-row
-// `values` (see BASELINES.md). Only what the database decides comes back (times, the rounded cost): the caller
-// already holds the rest, and parsing 1,000 full rows back was a fifth of a batch save's own time.
+// `insert ... select from jsonb_to_recordset($1)`, idempotent on request id. One statement and one parameter for any
+// number of rows, about three times faster than drizzle's multi-row `values` (docs/performance.md). Only what the
+// database decides comes back (times, the rounded cost): the caller already holds the rest.
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database } from '../db/client.ts';

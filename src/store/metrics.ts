@@ -1,4 +1,4 @@
-// Metrics reported by the Discord bots and the server itself, under a client_bot_id [seed 002]. Internal:
+// Metrics reported by the Discord bots and the server itself, under a client_bot_id. Internal:
 // written by the processes that measure, read by operators, so no actor.
 import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';

@@ -1,4 +1,4 @@
-// The people of a conversation and their roles (owner | admin | member) [seed 004 conversation_participants].
+// The people of a conversation and their roles (owner | admin | member).
 // Reading the list needs read access; adding and removing people needs manage access; only the owner gives
 // roles and hands ownership on. A removed or departed person's row is deleted, so an invite can bring them back.
 import { and, asc, eq, ne } from 'drizzle-orm';

@@ -1,5 +1,5 @@
 // Resumable streams: the ids of replies being generated in a conversation, so a client that lost its
-// connection can re-attach [seed 003 Stream]. Recorded and removed by writers, listed by readers.
+// connection can re-attach. Recorded and removed by writers, listed by readers.
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { conversations, streams } from '../db/schema/index.ts';

@@ -1,4 +1,4 @@
-// System configuration: key → JSON value, e.g. where model reads come from [seed 002, seed 001 rollout flag].
+// System configuration: key → JSON value, e.g. where model reads come from.
 // Reading is internal (the program reads its own settings); only admins change a key, and every change leaves
 // an audit row (old value, new value, who, when) written in the same transaction as the change itself.
 // Keys under `internal.` (say, the generated session-signing secret) are the program's own: no reader or writer

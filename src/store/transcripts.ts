@@ -1,4 +1,4 @@
-// Transcripts: exports of a conversation (JSON or CSV) kept in file storage [seed 002]. This records where
+// Transcripts: exports of a conversation (JSON or CSV) kept in file storage. This records where
 // each export lives; the file itself is written by the export service. Anyone who may read the conversation
 // may export it and see its exports.
 import { and, desc, eq } from 'drizzle-orm';

@@ -50,7 +50,7 @@ export class UserStore {
     }
   }
 
-  /** A guest: no email, limited by the guest message quota [seed 003 createGuestUser]. */
+  /** A guest: no email, limited by the guest message quota. */
   createGuest(): Promise<User> {
     return this.create({ isGuest: true, username: uniqueUsername('guest'), displayName: 'Guest' });
   }
@@ -74,7 +74,7 @@ export class UserStore {
     return user;
   }
 
-  /** The Chorus user behind a Discord account, created on first sight [seed 002]. Safe under races. */
+  /** The Chorus user behind a Discord account, created on first sight. Safe under races. */
   async ensureDiscordUser(input: { discordId: string; username: string; displayName?: string }): Promise<User> {
     const [created] = await this.db
       .insert(users)

@@ -1,4 +1,4 @@
-// Votes: one up or down per person per message [seed 003], by people who may write the conversation.
+// Votes: one up or down per person per message, by people who may write the conversation.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { conversations, messages, votes } from '../db/schema/index.ts';

@@ -1,4 +1,4 @@
-// Group conversations [seed 004]: reply modes (first responder, parallel, single), the character limit, and
+// Group conversations: reply modes (first responder, parallel, single), the character limit, and
 // speakers attributed in what each model is sent — checked on what the fake provider actually received.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

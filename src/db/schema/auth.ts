@@ -1,5 +1,5 @@
 // Signing in: the tables better-auth keeps (sessions, accounts, verifications) and our API keys. Named auth_* so a
-// "session" here is never confused with seed 002's chat session (a conversation). Everything goes with its user.
+// "session" here is never confused with a chat session (a conversation). Everything goes with its user.
 import { bigint, index, integer, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { createdAt, instant, updatedAt } from './columns.ts';
 import { users } from './users.ts';

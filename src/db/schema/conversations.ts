@@ -1,4 +1,4 @@
-// Conversations and who/what takes part in them: people (participants, invites) and models [seeds 002, 003, 004].
+// Conversations and who/what takes part in them: people (participants, invites) and models.
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { bytea, createdAt, instant, updatedAt } from './columns.ts';
@@ -6,7 +6,7 @@ import { conversationOrigin, conversationVisibility, participantRole } from './e
 import { models } from './models.ts';
 import { users } from './users.ts';
 
-/** Generation settings [seed 002 session parameters]. Validated at the edge; open for provider-specific keys. */
+/** Generation settings. Validated at the edge; open for provider-specific keys. */
 export type ConversationParameters = {
   temperature?: number;
   topP?: number;
@@ -15,7 +15,7 @@ export type ConversationParameters = {
   [key: string]: unknown;
 };
 
-/** Reply mode and limits [seed 004 conversation settings]. */
+/** Reply mode and limits. */
 export type ConversationSettings = {
   replyMode?: 'single' | 'parallel' | 'first_responder';
   firstResponderModelId?: string;
@@ -113,7 +113,7 @@ export const conversationInvites = pgTable(
   ],
 );
 
-/** Per-conversation model settings [seed 004 conversation_ai_models.settings]. */
+/** Per-conversation model settings. */
 export type ConversationModelSettings = {
   persona?: string;
   systemPrompt?: string;

@@ -1,4 +1,4 @@
-// Documents a model writes through tools, versioned by (id, created_at), and suggested edits to them [seed 003].
+// Documents a model writes through tools, versioned by (id, created_at), and suggested edits to them.
 import { boolean, foreignKey, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, instant } from './columns.ts';
 import { conversations } from './conversations.ts';

@@ -1,4 +1,4 @@
-// What was said: messages (by people and by models), votes on them, and resumable reply streams [seeds 000, 002, 003, 004].
+// What was said: messages (by people and by models), votes on them, and resumable reply streams.
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
@@ -23,7 +23,7 @@ import { users } from './users.ts';
 /** An AI SDK UI message part, kept as the SDK produced it; shapes are checked where parts enter. */
 export type MessagePart = { type: string; [key: string]: unknown };
 
-/** A file a message carries: kept in file storage, referenced by key [seed 003 attachments]. */
+/** A file a message carries: kept in file storage, referenced by key. */
 export type MessageAttachment = { key: string; name: string; mediaType: string; sizeBytes: number; url?: string };
 
 export const messages = pgTable(
@@ -33,12 +33,12 @@ export const messages = pgTable(
     conversationId: uuid('conversation_id')
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
-    /** A client's retry carries the same request id and never doubles the message (unique per conversation) [seed 002]. */
+    /** A client's retry carries the same request id and never doubles the message (unique per conversation). */
     requestId: varchar('request_id', { length: 128 }),
     role: messageRole('role').notNull(),
-    /** The person who wrote it; null for model and system messages [seed 004]. */
+    /** The person who wrote it; null for model and system messages. */
     senderId: uuid('sender_id').references(() => users.id, { onDelete: 'set null' }),
-    /** The model that wrote it; null for people and for rows older than this column [seed 000]. */
+    /** The model that wrote it; null for people and for rows older than this column. */
     modelId: varchar('model_id', { length: 200 }).references(() => models.id, {
       onDelete: 'restrict',
       onUpdate: 'cascade',
@@ -48,11 +48,11 @@ export const messages = pgTable(
     parts: jsonb('parts').$type<MessagePart[]>().notNull().default([]),
     /** Plain text of the parts; null when encryption at rest is on. */
     content: text('content'),
-    /** AES-256-GCM of {content, parts} when encryption at rest is on [seed 002]. */
+    /** AES-256-GCM of {content, parts} when encryption at rest is on. */
     encryptedContent: bytea('encrypted_content'),
     encryptionKeyId: varchar('encryption_key_id', { length: 32 }),
     attachments: jsonb('attachments').$type<MessageAttachment[]>().notNull().default([]),
-    /** The message this one answers or threads under [seed 004]. */
+    /** The message this one answers or threads under. */
     parentId: uuid('parent_id').references((): AnyPgColumn => messages.id, { onDelete: 'set null' }),
     isFirstResponder: boolean('is_first_responder').notNull().default(false),
     hasWebSearch: boolean('has_web_search').notNull().default(false),
@@ -105,7 +105,7 @@ export const votes = pgTable(
   ],
 );
 
-/** A reply being generated that a client can re-attach to [seed 003 Stream]. */
+/** A reply being generated that a client can re-attach to. */
 export const streams = pgTable(
   'streams',
   {

@@ -1,4 +1,4 @@
-// The model registry as data: one row per model, one history row per change [seed 001, seed 004 ai_models].
+// The model registry as data: one row per model, one history row per change.
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt } from './columns.ts';
 import { modelChangeKind, modelStatus } from './enums.ts';
@@ -20,7 +20,7 @@ export const models = pgTable(
     name: varchar('name', { length: 200 }).notNull(),
     displayName: varchar('display_name', { length: 200 }),
     family: varchar('family', { length: 100 }),
-    /** A short label for group chat bubbles, e.g. "G" [seed 004 ai_models.avatar]. */
+    /** A short label for group chat bubbles, e.g. "G". */
     avatar: varchar('avatar', { length: 16 }),
     description: text('description'),
     contextWindow: integer('context_window').notNull(),

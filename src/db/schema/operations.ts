@@ -1,4 +1,4 @@
-// Running the service: transcripts, metrics, system configuration with its audit trail, backup logs [seed 002].
+// Running the service: transcripts, metrics, system configuration with its audit trail, backup logs.
 import { bigint, index, integer, jsonb, pgTable, text, uuid, varchar } from 'drizzle-orm/pg-core';
 import { createdAt, instant } from './columns.ts';
 import { conversations } from './conversations.ts';
@@ -50,7 +50,7 @@ export const systemConfigs = pgTable('system_configs', {
   updatedAt: instant('updated_at').notNull().defaultNow(),
 });
 
-/** One row per change of a system config key: the audit trail seed 002 asks for. */
+/** One row per change of a system config key: who changed what, from what, when. */
 export const systemConfigChanges = pgTable(
   'system_config_changes',
   {

@@ -1,4 +1,4 @@
-// People: registered users, guests and Discord users share one table [seeds 002, 003, 004].
+// People: registered users, guests and Discord users share one table.
 import { sql } from 'drizzle-orm';
 import {
   boolean,
