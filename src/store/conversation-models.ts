@@ -1,4 +1,5 @@
-// The models taking part in a conversation, in reply order, each with its own settings. Anyone who may read the conversation sees them; managers change them.
+// The models taking part in a conversation, in reply order, each with its own settings. Anyone who may read the
+// conversation sees them; managers change them.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { type ConversationModelSettings, conversationModels, conversations, models } from '../db/schema/index.ts';

@@ -179,8 +179,9 @@ for (const kind of testBackends()) {
 
       const result = await registry.repriceMessages({ actor: admin, ...JANUARY });
 
-      // acme:cheap was (800 × 1 + 200 × 0.5 + 500 × 2) / 1e6 = 0.0019 and (600,000 × 1 + 400,000 × 0.5 + 10,000 × 2) / 1e6
-      // = 0.82; now (800 × 0.5 + 200 × 0.1 + 500 × 2) / 1e6 = 0.00142 and (600,000 × 0.5 + 400,000 × 0.1 + 20,000) / 1e6 = 0.36.
+      // acme:cheap was (800 × 1 + 200 × 0.5 + 500 × 2) / 1e6 = 0.0019 and
+      // (600,000 × 1 + 400,000 × 0.5 + 10,000 × 2) / 1e6 = 0.82; at the new prices (800 × 0.5 + 200 × 0.1 + 500 × 2) / 1e6
+      // = 0.00142 and (600,000 × 0.5 + 400,000 × 0.1 + 20,000) / 1e6 = 0.36.
       // acme:plain has no cache price: (2,000 × 3 + 100 × 15) / 1e6 = 0.0075, before and after.
       assert.deepEqual(result, {
         since: JANUARY.since,

@@ -106,7 +106,8 @@ export function registerFileRoutes(app: OpenAPIHono<AppEnv>) {
       etag,
       // The bytes behind an id never change; who may read them can, so only the person's own browser keeps a copy.
       'cache-control': 'private, max-age=3600',
-      // Served from the app's own origin: never let a browser treat an upload as anything but what it was checked to be.
+      // Served from the app's own origin: never let a browser treat an upload as anything but what it was checked to
+      // be.
       'x-content-type-options': 'nosniff',
       'content-security-policy': "default-src 'none'",
       'content-disposition': `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`,
