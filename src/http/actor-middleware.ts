@@ -1,8 +1,8 @@
-// Sets `actor` on every request from its credentials (see auth/actor.ts). better-auth's own routes resolve the
+// Sets `actor` on every request from its credentials (see auth/resolve-actor.ts). better-auth's own routes resolve the
 // session themselves, so they are skipped rather than looked up twice.
 import type { MiddlewareHandler } from 'hono';
-import { resolveActor } from '../auth/actor.ts';
 import { AUTH_BASE_PATH } from '../auth/better-auth.ts';
+import { resolveActor } from '../auth/resolve-actor.ts';
 import type { AppEnv } from './context.ts';
 
 export const actorMiddleware: MiddlewareHandler<AppEnv> = async (context, next) => {
