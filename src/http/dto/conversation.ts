@@ -48,6 +48,12 @@ export const settingChangesSchema = z
 
 export const conversationParametersSchema = z.looseObject(parameterFields).partial().openapi('ConversationParameters');
 
+/** Stored reply settings: the known ones, and any other key kept from before (shown, never dropped). */
+export const conversationSettingsSchema = z
+  .looseObject({ ...settingFields, charLimit: settingFields.charLimit.nullable() })
+  .partial()
+  .openapi('ConversationSettings');
+
 /** A change to some settings: each one given is set, null removes it, the others stay. Unknown keys are a 400. */
 export const parameterChangesSchema = z
   .strictObject(nullableFields(parameterFields))
@@ -62,26 +68,29 @@ const conversationRow = createSelectSchema(conversations, {
   lastMessageAt: isoTimestamp,
 });
 
-export const conversationSummarySchema = conversationRow
-  .pick({
-    id: true,
-    title: true,
-    visibility: true,
-    origin: true,
-    createdAt: true,
-    updatedAt: true,
-    lastMessageAt: true,
-  })
+const summaryFields = conversationRow.pick({
+  id: true,
+  title: true,
+  visibility: true,
+  origin: true,
+  createdAt: true,
+  updatedAt: true,
+  lastMessageAt: true,
+});
+
+export const conversationSummarySchema = summaryFields
   .extend({ role: role.openapi({ description: 'Your role in it' }) })
   .openapi('ConversationSummary');
 
-export const conversationSchema = conversationSummarySchema
+// From the same fields, not extending the summary: the document would then describe it as the summary *and* these
+// fields, and a role required by the one and nullable in the other would read as never null.
+export const conversationSchema = summaryFields
   .extend({
     role: role.nullable().openapi({ description: 'Your role in it; null when you read it because it is public' }),
     ownerId: conversationRow.shape.ownerId,
     isActive: conversationRow.shape.isActive,
     parameters: conversationParametersSchema,
-    settings: z.record(z.string(), z.unknown()),
+    settings: conversationSettingsSchema,
     models: z.array(conversationModelSchema).openapi({ description: 'The models taking part, in reply order' }),
     participants: z.array(participantSchema).openapi({ description: 'The people in it, earliest to join first' }),
   })

@@ -2,7 +2,8 @@
 // problem with its entry and field (nothing is written then); only a clean preview can be confirmed.
 import { useId, useState } from 'react';
 import { ApiError } from '../api.ts';
-import { type ImportProblem, type ImportResult, importModels } from './admin-api.ts';
+import type { ImportResult } from '../types.ts';
+import { type ImportProblem, importModels } from './admin-api.ts';
 import { describeChange } from './model-form-values.ts';
 
 type Preview =

@@ -2,7 +2,8 @@
 // button to go back to an earlier version (written as a new version, so the history only grows).
 import { useCallback, useEffect, useState } from 'react';
 import { FormProblem } from '../form-problem.tsx';
-import { type AdminModel, type ModelHistoryEntry, modelHistory, revertModel } from './admin-api.ts';
+import type { AdminModel, ModelHistoryEntry } from '../types.ts';
+import { modelHistory, revertModel } from './admin-api.ts';
 import { describeChange } from './model-form-values.ts';
 import { ReasonDialog } from './ReasonDialog.tsx';
 

@@ -2,15 +2,8 @@
 // chosen model's form and history beside it, a new model, duplicate, deprecate/restore, import and export.
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { FormProblem } from '../form-problem.tsx';
-import type { Profile } from '../types.ts';
-import {
-  type AdminModel,
-  exportModels,
-  listModels,
-  MODEL_CAPABILITIES,
-  MODEL_STATUSES,
-  type ModelFilters,
-} from './admin-api.ts';
+import type { AdminModel, Profile } from '../types.ts';
+import { exportModels, listModels, MODEL_CAPABILITIES, MODEL_STATUSES, type ModelFilters } from './admin-api.ts';
 import { ImportPanel } from './ImportPanel.tsx';
 import { ModelActions } from './ModelActions.tsx';
 import { ModelForm } from './ModelForm.tsx';

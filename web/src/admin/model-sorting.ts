@@ -1,5 +1,5 @@
 // Sorting the models table by a column, in the browser: the loaded rows are reordered, nothing is fetched.
-import type { AdminModel } from './admin-api.ts';
+import type { AdminModel } from '../types.ts';
 
 export type SortKey =
   | 'name'

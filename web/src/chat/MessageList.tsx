@@ -2,9 +2,8 @@
 // message in order, and the state of the turn under way. It follows the newest text while the reader is at the
 // bottom and leaves them be when they scrolled up.
 import { type RefObject, useEffect, useRef } from 'react';
-import type { ConversationDetails } from '../group/conversation-api.ts';
 import { senderOf } from '../group/GroupSummary.tsx';
-import type { ChorusMessage } from '../types.ts';
+import type { ChorusMessage, ConversationDetails } from '../types.ts';
 import { AssistantTurn, type ReplyContext, UserMessage } from './MessageView.tsx';
 
 /** What the reader may do with the messages; absent for someone who only reads a public conversation. */

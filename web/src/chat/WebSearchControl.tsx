@@ -1,9 +1,9 @@
 // Web search for the next message, with how much of each page the models take in (the API's context size): offered
 // when every answering model can search; when only some can, it says which ones stand in the way.
 import { useId } from 'react';
+import type { WebSearchSize } from '../types.ts';
 import { type AnsweringModel, namesOf, unableToSearch } from './answering-models.ts';
 
-export type WebSearchSize = 'low' | 'medium' | 'high';
 export type WebSearchSetting = { on: boolean; contextSize: WebSearchSize };
 
 /** The `webSearch` of POST /api/chat: sent only when on and every answering model can search. */

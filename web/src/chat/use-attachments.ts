@@ -4,8 +4,7 @@
 import type { FileUIPart } from 'ai';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { apiUpload } from '../api.ts';
-
-type Upload = { id: string; url: string; mediaType: string; size: number; name: string };
+import type { UploadedFile } from '../types.ts';
 
 export type Attachment = {
   key: string;
@@ -45,7 +44,7 @@ export function useAttachments() {
         ]);
         const form = new FormData();
         form.append('file', file);
-        apiUpload<Upload>('/api/files', form).then(
+        apiUpload<UploadedFile>('/api/files', form).then(
           (upload) =>
             settle(key, {
               state: 'ready',

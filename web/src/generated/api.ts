@@ -4237,19 +4237,30 @@ export interface components {
              */
             role: "owner" | "admin" | "member";
         };
-        Conversation: components["schemas"]["ConversationSummary"] & {
+        Conversation: {
+            /** Format: uuid */
+            id: string;
+            title: string | null;
+            /** @enum {string} */
+            visibility: "private" | "public";
+            /** @enum {string} */
+            origin: "web" | "discord" | "api";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            lastMessageAt: string;
             /**
              * @description Your role in it; null when you read it because it is public
              * @enum {string|null}
              */
-            role?: "owner" | "admin" | "member" | null;
+            role: "owner" | "admin" | "member" | null;
             /** Format: uuid */
             ownerId: string;
             isActive: boolean;
             parameters: components["schemas"]["ConversationParameters"];
-            settings: {
-                [key: string]: unknown;
-            };
+            settings: components["schemas"]["ConversationSettings"];
             /** @description The models taking part, in reply order */
             models: components["schemas"]["ConversationModel"][];
             /** @description The people in it, earliest to join first */
@@ -4259,6 +4270,19 @@ export interface components {
             systemPrompt?: string;
             temperature?: number;
             maxOutputTokens?: number;
+        } & {
+            [key: string]: unknown;
+        };
+        ConversationSettings: {
+            /**
+             * @description single: the first model alone; parallel: all at once; first_responder: a lead, then the others
+             * @enum {string}
+             */
+            replyMode?: "single" | "parallel" | "first_responder";
+            /** @description The lead in first_responder mode (default: the first model) */
+            firstResponderModelId?: string;
+            /** @description Characters per reply; 0 means none. Unset: 280 in parallel and first_responder modes, none otherwise */
+            charLimit?: number | null;
         } & {
             [key: string]: unknown;
         };

@@ -1,9 +1,9 @@
 // The head of a group's thread: who answers (each model with its avatar, the lead marked), how, and within how
 // many characters; and who wrote each person's message.
 import type { SenderView } from '../chat/MessageView.tsx';
-import type { ChorusMessage } from '../types.ts';
+import type { ChorusMessage, ConversationDetails } from '../types.ts';
 import { avatarText } from './avatars.tsx';
-import { type ConversationDetails, charLimitOf, leadModelIdOf, personName, replyModeOf } from './conversation-api.ts';
+import { charLimitOf, leadModelIdOf, personName, replyModeOf } from './conversation-api.ts';
 
 const MODE_LABELS = {
   single: 'one model answers',

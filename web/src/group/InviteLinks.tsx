@@ -2,7 +2,8 @@
 // browser allows), and every earlier one with what it gives, how often it was used, and a button to revoke it.
 import { useCallback, useEffect, useState } from 'react';
 import { FormProblem } from '../form-problem.tsx';
-import { createInvite, type Invite, listInvites, revokeInvite } from './conversation-api.ts';
+import type { Invite } from '../types.ts';
+import { createInvite, listInvites, revokeInvite } from './conversation-api.ts';
 
 type Props = {
   conversationId: string;
