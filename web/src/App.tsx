@@ -67,8 +67,13 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
     setSidebarRefresh((count) => count + 1);
   }, [newChat]);
 
-  // Choosing a conversation on a narrow screen closes the drawer; so do Esc and a tap beside it.
-  useEffect(() => setSidebarOpen(false), [conversationId]);
+  // Choosing a conversation on a narrow screen closes the drawer, as the page for it renders (state adjusted while
+  // rendering, not in an effect after it); so do Esc and a tap beside it.
+  const [drawerConversationId, setDrawerConversationId] = useState(conversationId);
+  if (drawerConversationId !== conversationId) {
+    setDrawerConversationId(conversationId);
+    setSidebarOpen(false);
+  }
   useEffect(() => {
     if (!sidebarOpen) return;
     const onKeyDown = (event: KeyboardEvent) =>

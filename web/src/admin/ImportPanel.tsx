@@ -91,8 +91,9 @@ export function ImportPanel({ onImported, onClose }: Props) {
                 </tr>
               </thead>
               <tbody>
-                {preview.problems.map((problem, index) => (
-                  <tr key={index}>
+                {preview.problems.map((problem) => (
+                  // What a problem says, where, is what tells it apart: the API reports each once.
+                  <tr key={`${problem.index}:${problem.field}:${problem.message}`}>
                     <td>{problem.index === null ? 'file' : `#${problem.index + 1} (index ${problem.index})`}</td>
                     <td>
                       <code>{problem.field || '—'}</code>
@@ -106,7 +107,7 @@ export function ImportPanel({ onImported, onClose }: Props) {
         </div>
       )}
       {plan && (
-        <div className="import-preview" aria-label="Import preview">
+        <section className="import-preview" aria-label="Import preview">
           <p>
             <strong>{plan.created.length}</strong> to create, <strong>{plan.updated.length}</strong> to change,{' '}
             <strong>{plan.unchanged.length}</strong> unchanged.
@@ -152,7 +153,7 @@ export function ImportPanel({ onImported, onClose }: Props) {
             <label htmlFor={`${ids}-reason`}>Reason (kept in the history)</label>
             <input id={`${ids}-reason`} value={reason} onChange={(event) => setReason(event.target.value)} />
           </div>
-        </div>
+        </section>
       )}
       <div className="dialog-actions">
         <button type="button" className="secondary" onClick={onClose}>

@@ -22,9 +22,13 @@ export function ModelHistory({ model, actorId, onReverted }: Props) {
     }
   }, [model.id]);
 
+  // Fetched again whenever what is shown is not this model's newest version: another model was chosen, or an edit,
+  // a status change or a revert wrote a new version. (The history is newest first.)
+  const newest = entries?.[0];
+  const upToDate = newest !== undefined && newest.modelId === model.id && newest.version === model.version;
   useEffect(() => {
-    void load();
-  }, [load, model.version]);
+    if (!upToDate) void load();
+  }, [upToDate, load]);
 
   const [reverting, setReverting] = useState<number | null>(null);
   async function revert(version: number, reason: string | undefined) {

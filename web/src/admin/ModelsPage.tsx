@@ -115,7 +115,7 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
           Export
         </button>
       </div>
-      <div className="admin-filters" role="search">
+      <search className="admin-filters">
         <label className="visually-hidden" htmlFor={`${ids}-search`}>
           Search models
         </label>
@@ -161,7 +161,7 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
             ))}
           </select>
         </label>
-      </div>
+      </search>
       {notice && (
         <p className="admin-notice" role="status">
           {notice}

@@ -42,10 +42,12 @@ export function MessageList(props: Props) {
   const pinned = useRef(true);
   const top = useRef<HTMLDivElement>(null);
 
+  // After every render, whatever made the thread taller (a message, a streamed word, a reply's usage line): a
+  // reader at its end stays there.
   useEffect(() => {
     const element = scroller.current;
     if (element && pinned.current) element.scrollTop = element.scrollHeight;
-  }, [messages, scroller]);
+  });
 
   // Scrolling up to the top loads the page before (and the next, while the top stays in view).
   const { cursor: olderCursor, load: loadOlder } = older;

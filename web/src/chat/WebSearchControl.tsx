@@ -30,7 +30,7 @@ export function WebSearchControl({ answering, setting, onChange }: Props) {
     );
   }
   return (
-    <div className="web-search" role="group" aria-label="Web search">
+    <fieldset className="web-search" aria-label="Web search">
       <label className="checkbox">
         <input
           type="checkbox"
@@ -53,6 +53,6 @@ export function WebSearchControl({ answering, setting, onChange }: Props) {
           </select>
         </span>
       )}
-    </div>
+    </fieldset>
   );
 }

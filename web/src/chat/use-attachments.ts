@@ -59,23 +59,24 @@ export function useAttachments() {
     [settle],
   );
 
-  const release = (keys: Iterable<string>) => {
-    for (const key of keys) {
-      const url = previews.current.get(key);
-      if (url) URL.revokeObjectURL(url);
-      previews.current.delete(key);
-    }
-  };
-
   const remove = useCallback((key: string) => {
-    release([key]);
+    releasePreviews(previews.current, [key]);
     setAttachments((current) => current.filter((item) => item.key !== key));
   }, []);
 
   const clear = useCallback(() => {
-    release([...previews.current.keys()]);
+    releasePreviews(previews.current, [...previews.current.keys()]);
     setAttachments([]);
   }, []);
 
   return { attachments, add, remove, clear };
+}
+
+/** Lets the browser free the previews of these attachments. */
+function releasePreviews(previews: Map<string, string>, keys: Iterable<string>) {
+  for (const key of keys) {
+    const url = previews.get(key);
+    if (url) URL.revokeObjectURL(url);
+    previews.delete(key);
+  }
 }

@@ -16,7 +16,7 @@ export function GroupSummary({ details }: { details: ConversationDetails }) {
   const limit = charLimitOf(details);
   const active = details.models.filter((model) => model.isActive);
   return (
-    <div className="group-summary" aria-label="Group">
+    <section className="group-summary" aria-label="Group">
       <ul className="group-summary-models">
         {active.map((model) => {
           const name = model.displayName ?? model.name ?? model.modelId;
@@ -39,7 +39,7 @@ export function GroupSummary({ details }: { details: ConversationDetails }) {
           {limit ? `replies up to ${limit.toLocaleString()} characters` : 'no length limit'}
         </span>
       </span>
-    </div>
+    </section>
   );
 }
 

@@ -28,6 +28,8 @@ export function InviteLinks({ conversationId, canInviteAdmins, membersKey }: Pro
       setProblem(error instanceof Error ? error.message : String(error));
     }
   }, [conversationId]);
+  // Again whenever people join or leave (a link's use count may have changed): that is all `membersKey` is for.
+  // biome-ignore lint/correctness/useExhaustiveDependencies(membersKey): a trigger, deliberately not read
   useEffect(() => {
     void load();
   }, [load, membersKey]);
