@@ -33,6 +33,9 @@ export type ParticipantRole = Participant['role'];
 export type ReplySettings = Schemas['ConversationSettings'];
 export type ReplyMode = NonNullable<ReplySettings['replyMode']>;
 export type Visibility = ConversationDetails['visibility'];
+/** The roles an owner or admin may give: a person's new role, an invitation's. */
+export type RoleChange = Schemas['ParticipantRoleChange']['role'];
+export type InvitedRole = NonNullable<Schemas['NewInvite']['role']>;
 export type Invite = Schemas['Invite'];
 export type AcceptedInvite = Schemas['AcceptedInvite'];
 /** What happens in a conversation, as its events stream (GET /api/conversations/:id/events) tells it. */

@@ -1,21 +1,19 @@
 // A conversation as a group sees it (GET /api/conversations/:id: its models in reply order, its people, its reply
 // settings), and the calls that change it.
 import { apiRequest } from '../api.ts';
-import type { components } from '../generated/api.ts';
 import type {
   AcceptedInvite,
   ConversationDetails,
   ConversationModel,
   Invite,
+  InvitedRole,
   Participant,
   ReplyMode,
   ReplySettings,
   ResponseBody,
+  RoleChange,
   Visibility,
 } from '../types.ts';
-
-type RoleChange = components['schemas']['ParticipantRoleChange']['role'];
-type InvitedRole = NonNullable<components['schemas']['NewInvite']['role']>;
 
 const base = (conversationId: string) => `/api/conversations/${conversationId}`;
 
