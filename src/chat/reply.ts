@@ -21,6 +21,9 @@ import type { ReplyStore } from '../store/replies.ts';
 import { CharLimitedText } from './char-limit.ts';
 import { batchDeltas } from './delta-batch.ts';
 import { ReplySizeCap } from './reply-size-cap.ts';
+import type { ReplySummary } from './reply-summary.ts';
+
+export type { ReplySummary } from './reply-summary.ts';
 
 type ModelRow = typeof models.$inferSelect;
 
@@ -28,21 +31,6 @@ type ModelRow = typeof models.$inferSelect;
 const PARTIAL_SAVE_INTERVAL_MS = 1_000;
 
 export type ReplyStatus = 'complete' | 'stopped' | 'error';
-
-/** What the client learns about each reply (a `data-reply` part, updated in place by message id). */
-export type ReplySummary = {
-  messageId: string;
-  modelId: string;
-  status: 'streaming' | ReplyStatus;
-  inputTokens?: number;
-  outputTokens?: number;
-  cachedInputTokens?: number;
-  costUsd?: number;
-  latencyMs?: number;
-  error?: string;
-  /** Cut: at the conversation's character limit, or at the server's cap on a reply's size. */
-  truncated?: boolean;
-};
 
 /** What a reply is told when how it ended could not be saved (the text saved so far is kept). */
 export const REPLY_NOT_SAVED = 'the reply could not be saved';

@@ -1,27 +1,32 @@
 // What the participants of a conversation are told as it happens (GET /api/conversations/:id/events): new
 // messages, each model's reply as it streams and finishes, and changes to who and what takes part. One schema,
-// so the OpenAPI document, the publishers and the readers agree on every shape.
+// so the OpenAPI document, the publishers and the readers agree on every shape; a message is the API's message,
+// a finished reply the reply stream's summary, a role or a visibility the database's enum.
+import { createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
-import { messageRole } from '../db/schema/index.ts';
+import { replySummarySchema } from '../chat/reply-summary.ts';
+import { conversationVisibility, participantRole, users } from '../db/schema/index.ts';
+import { messageSchema } from '../http/dto/message.ts';
 
 const uuid = z.uuid();
-const tokenCount = z.number().int().optional();
+const userRow = createSelectSchema(users);
+const role = createSelectSchema(participantRole);
 
 /** A person's message, as saved: enough to show it without fetching it. */
 const messageCreated = z.object({
   type: z.literal('message-created'),
-  message: z.object({
-    id: uuid,
-    role: z.enum(messageRole.enumValues),
-    parentId: uuid.nullable(),
-    senderId: uuid.nullable(),
-    content: z.string().nullable(),
-    parts: z.array(z.looseObject({ type: z.string() })),
-    attachments: z.array(z.looseObject({ name: z.string(), mediaType: z.string() })),
-    createdAt: z.iso.datetime(),
+  message: messageSchema.pick({
+    id: true,
+    role: true,
+    parentId: true,
+    senderId: true,
+    content: true,
+    parts: true,
+    attachments: true,
+    createdAt: true,
   }),
   /** Who wrote it: the display name (else the username) and avatar, as the participants list shows them. */
-  sender: z.object({ id: uuid, name: z.string(), avatarUrl: z.string().nullable() }).nullable(),
+  sender: z.object({ id: userRow.shape.id, name: z.string(), avatarUrl: userRow.shape.avatarUrl }).nullable(),
 });
 
 /** A model's reply exists (status streaming); its text follows in reply-delta events with the same messageId. */
@@ -53,15 +58,17 @@ const replySource = z.object({
 /** A reply ended: complete, stopped or error, with what it cost. */
 const replyFinished = z.object({
   type: z.literal('reply-finished'),
-  messageId: uuid,
-  modelId: z.string(),
-  status: z.enum(['complete', 'stopped', 'error']),
-  inputTokens: tokenCount,
-  outputTokens: tokenCount,
-  cachedInputTokens: tokenCount,
-  costUsd: z.number().optional(),
-  latencyMs: z.number().optional(),
-  error: z.string().optional(),
+  ...replySummarySchema.pick({
+    messageId: true,
+    modelId: true,
+    inputTokens: true,
+    outputTokens: true,
+    cachedInputTokens: true,
+    costUsd: true,
+    latencyMs: true,
+    error: true,
+  }).shape,
+  status: replySummarySchema.shape.status.exclude(['streaming']),
 });
 
 /** Every reply to the person's message has ended. */
@@ -70,25 +77,17 @@ const turnFinished = z.object({ type: z.literal('turn-finished'), parentId: uuid
 /** The turn as a whole failed (every model failed, or its replies could not be saved). */
 const turnError = z.object({ type: z.literal('turn-error'), parentId: uuid, error: z.string() });
 
-const memberJoined = z.object({
-  type: z.literal('member-joined'),
-  userId: uuid,
-  role: z.enum(['owner', 'admin', 'member']),
-});
+const memberJoined = z.object({ type: z.literal('member-joined'), userId: uuid, role });
 const memberLeft = z.object({ type: z.literal('member-left'), userId: uuid });
 const memberRemoved = z.object({ type: z.literal('member-removed'), userId: uuid, byUserId: uuid });
-const memberRoleChanged = z.object({
-  type: z.literal('member-role-changed'),
-  userId: uuid,
-  role: z.enum(['owner', 'admin', 'member']),
-});
+const memberRoleChanged = z.object({ type: z.literal('member-role-changed'), userId: uuid, role });
 const modelAdded = z.object({ type: z.literal('model-added'), modelId: z.string() });
 const modelRemoved = z.object({ type: z.literal('model-removed'), modelId: z.string() });
 const conversationDeleted = z.object({ type: z.literal('conversation-deleted') });
 /** Who may read the conversation changed: private, its people only; public, anyone signed in (read-only). */
 const visibilityChanged = z.object({
   type: z.literal('visibility-changed'),
-  visibility: z.enum(['private', 'public']),
+  visibility: createSelectSchema(conversationVisibility),
 });
 /** An edit or a regeneration removed these messages (the ones after the edited message, or a prompt's replies). */
 const messagesDeleted = z.object({ type: z.literal('messages-deleted'), messageIds: z.array(uuid) });
@@ -99,25 +98,27 @@ const messagesDeleted = z.object({ type: z.literal('messages-deleted'), messageI
  */
 const reset = z.object({ type: z.literal('reset') });
 
-export const conversationEventSchema = z.discriminatedUnion('type', [
-  messageCreated,
-  replyCreated,
-  replyDelta,
-  replySource,
-  replyFinished,
-  turnFinished,
-  turnError,
-  memberJoined,
-  memberLeft,
-  memberRemoved,
-  memberRoleChanged,
-  modelAdded,
-  modelRemoved,
-  conversationDeleted,
-  visibilityChanged,
-  messagesDeleted,
-  reset,
-]);
+export const conversationEventSchema = z
+  .discriminatedUnion('type', [
+    messageCreated,
+    replyCreated,
+    replyDelta,
+    replySource,
+    replyFinished,
+    turnFinished,
+    turnError,
+    memberJoined,
+    memberLeft,
+    memberRemoved,
+    memberRoleChanged,
+    modelAdded,
+    modelRemoved,
+    conversationDeleted,
+    visibilityChanged,
+    messagesDeleted,
+    reset,
+  ])
+  .meta({ id: 'ConversationEvent' });
 
 export type ConversationEvent = z.infer<typeof conversationEventSchema>;
 export type ConversationEventOf<Type extends ConversationEvent['type']> = Extract<ConversationEvent, { type: Type }>;

@@ -8,6 +8,7 @@ import { actorMiddleware } from './actor-middleware.ts';
 import type { AppEnv } from './context.ts';
 import { refuseCrossSiteWrites } from './cross-site-requests.ts';
 import { findUnstorableText, handleError, invalidInput } from './errors.ts';
+import { OPENAPI_DOCUMENT, registerStreamedShapes } from './openapi.ts';
 import { readRequestBody } from './request-body.ts';
 import { registerAdminConfigRoutes } from './routes/admin-config.ts';
 import { registerAdminModelRoutes } from './routes/admin-models.ts';
@@ -54,6 +55,27 @@ export function createApp(runtime: Runtime) {
   // After the actor is known: a write from nobody signed in is refused before its body is read.
   app.use('*', readRequestBody);
 
+  registerApiRoutes(app);
+  app.doc31('/api/openapi.json', OPENAPI_DOCUMENT);
+  // Last: the web app answers every other page address, never /api or /v1.
+  registerWebApp(app);
+
+  app.notFound((context) => {
+    throw new AppError('not_found', `no route for ${context.req.method} ${context.req.path}`);
+  });
+  app.onError(handleError);
+  return app;
+}
+
+/** The OpenAPI document the server serves at /api/openapi.json, built without a server (for generated types). */
+export function describeApi() {
+  const app = new OpenAPIHono<AppEnv>();
+  registerApiRoutes(app);
+  return app.getOpenAPI31Document(OPENAPI_DOCUMENT);
+}
+
+/** Every route under /api and /v1, and the shapes they stream. */
+function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerHealthRoutes(app);
   registerAuthRoutes(app);
   registerMeRoutes(app);
@@ -71,17 +93,5 @@ export function createApp(runtime: Runtime) {
   registerAdminModelRoutes(app);
   registerAdminUsageRoutes(app);
   registerAdminConfigRoutes(app);
-
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'Chorus API', version: '1', description: 'Chat with many AI models, alone or together.' },
-  });
-  // Last: the web app answers every other page address, never /api or /v1.
-  registerWebApp(app);
-
-  app.notFound((context) => {
-    throw new AppError('not_found', `no route for ${context.req.method} ${context.req.path}`);
-  });
-  app.onError(handleError);
-  return app;
+  registerStreamedShapes(app);
 }

@@ -1,6 +1,9 @@
-// Pieces every route's OpenAPI description reuses: the error body and how a caller signs in.
-import { z } from '@hono/zod-openapi';
+// Pieces every route's OpenAPI description reuses: the error body and how a caller signs in; the document's own
+// header, and the shapes only streams carry.
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
+import { replySummarySchema } from '../chat/reply-summary.ts';
 import { ERROR_STATUS, type ErrorCode } from '../errors.ts';
+import type { AppEnv } from './context.ts';
 
 export const errorBodySchema = z
   .object({
@@ -37,3 +40,17 @@ export function errorResponses(...statuses: number[]) {
 
 /** Either credential works: the session cookie of a browser, or an API key as a bearer token. */
 export const signedIn: Array<Record<string, string[]>> = [{ session: [] }, { apiKey: [] }];
+
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.1.0',
+  info: { title: 'Chorus API', version: '1', description: 'Chat with many AI models, alone or together.' },
+};
+
+/**
+ * Shapes sent inside an event stream rather than as a route's JSON body, named in the document so clients can
+ * generate their types too: the `data-reply` parts of POST /api/chat's stream. (The conversation events are the
+ * schema of their route's stream.)
+ */
+export function registerStreamedShapes(app: OpenAPIHono<AppEnv>) {
+  app.openAPIRegistry.register('ReplySummary', replySummarySchema);
+}

@@ -8,7 +8,7 @@ import { InvitePage } from './group/InvitePage.tsx';
 import { conversationPath, navigate, routeOf, usePathname } from './router.ts';
 import { useSession } from './session.ts';
 import { ConversationSidebar } from './sidebar/ConversationSidebar.tsx';
-import type { PickableModel, Profile } from './types.ts';
+import type { PickableModel, Profile, ResponseBody } from './types.ts';
 
 // The admin pages (and Chart.js with them) load only when an admin opens one.
 const AdminScreen = lazy(() => import('./admin/AdminScreen.tsx'));
@@ -44,7 +44,7 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
   const inAdmin = route.page === 'admin';
   useEffect(() => {
     if (inAdmin) return;
-    apiRequest<{ models: PickableModel[] }>('GET', '/api/models')
+    apiRequest<ResponseBody<'/api/models', 'get'>>('GET', '/api/models')
       .then((answer) => setModels(answer.models))
       .catch((error: unknown) => setModelsProblem(error instanceof Error ? error.message : String(error)));
   }, [inAdmin]);
@@ -67,8 +67,13 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
     setSidebarRefresh((count) => count + 1);
   }, [newChat]);
 
-  // Choosing a conversation on a narrow screen closes the drawer; so do Esc and a tap beside it.
-  useEffect(() => setSidebarOpen(false), [conversationId]);
+  // Choosing a conversation on a narrow screen closes the drawer, as the page for it renders (state adjusted while
+  // rendering, not in an effect after it); so do Esc and a tap beside it.
+  const [drawerConversationId, setDrawerConversationId] = useState(conversationId);
+  if (drawerConversationId !== conversationId) {
+    setDrawerConversationId(conversationId);
+    setSidebarOpen(false);
+  }
   useEffect(() => {
     if (!sidebarOpen) return;
     const onKeyDown = (event: KeyboardEvent) =>

@@ -1,76 +1,78 @@
-// The shapes the app reads from the API, as far as it uses them. The server's Zod schemas (src/http/dto/, the
-// OpenAPI document at /api/openapi.json) are the reference; these are the client's view of them.
+// The shapes the app reads from and sends to the API, named as the app uses them. Each is the server's own type:
+// generated from its OpenAPI document into generated/api.ts (`npm run generate:web-types`), never copied by hand.
+// What is the app's alone (its chat message, what it keeps with one) is said so where it is defined.
 import type { UIMessage } from 'ai';
+import type { components, paths } from './generated/api.ts';
 
-export type Profile = {
-  id: string;
-  email: string | null;
-  username: string;
-  displayName: string | null;
-  role: 'user' | 'admin';
-  isGuest: boolean;
-};
+type Schemas = components['schemas'];
 
-export type Page<Item> = { items: Item[]; nextCursor: string | null };
+type ResponsesOf<Path extends keyof paths, Method extends keyof paths[Path]> = paths[Path][Method] extends {
+  responses: infer Responses;
+}
+  ? Responses
+  : never;
 
-export type ConversationSummary = {
-  id: string;
-  title: string | null;
-  visibility: 'private' | 'public';
-  role: 'owner' | 'admin' | 'member';
-  lastMessageAt: string;
-};
+/** The JSON body a route answers with when it succeeds (200, or 201 for a creation). */
+export type ResponseBody<Path extends keyof paths, Method extends keyof paths[Path]> =
+  ResponsesOf<Path, Method> extends { 200: { content: { 'application/json': infer Body } } }
+    ? Body
+    : ResponsesOf<Path, Method> extends { 201: { content: { 'application/json': infer Body } } }
+      ? Body
+      : never;
 
-export type PickableModel = {
-  id: string;
-  provider: string;
-  name: string;
-  displayName: string | null;
-  avatar: string | null;
-  description: string | null;
-  contextWindow: number;
-  pricing: { input: number; output: number; cacheRead?: number | null };
-  capabilities: string[];
-  status: 'active' | 'beta';
-};
+// People and their conversations.
+export type Profile = Schemas['Profile'];
+/** A keyset page: every list route answers `{ items, nextCursor }`. */
+export type Page<Item> = Omit<ResponseBody<'/api/conversations', 'get'>, 'items'> & { items: Item[] };
+export type ConversationSummary = Schemas['ConversationSummary'];
+/** One conversation with its models in reply order, its people and its reply settings. */
+export type ConversationDetails = Schemas['Conversation'];
+export type ConversationModel = Schemas['ConversationModel'];
+export type Participant = Schemas['Participant'];
+export type ParticipantRole = Participant['role'];
+export type ReplySettings = Schemas['ConversationSettings'];
+export type ReplyMode = NonNullable<ReplySettings['replyMode']>;
+export type Visibility = ConversationDetails['visibility'];
+/** The roles an owner or admin may give: a person's new role, an invitation's. */
+export type RoleChange = Schemas['ParticipantRoleChange']['role'];
+export type InvitedRole = NonNullable<Schemas['NewInvite']['role']>;
+export type Invite = Schemas['Invite'];
+export type AcceptedInvite = Schemas['AcceptedInvite'];
+/** What happens in a conversation, as its events stream (GET /api/conversations/:id/events) tells it. */
+export type ConversationEvent = Schemas['ConversationEvent'];
 
-export type StoredMessage = {
-  id: string;
-  role: 'user' | 'assistant' | 'system' | 'tool';
-  parentId: string | null;
-  /** The person who wrote it; null for model replies. */
-  senderId: string | null;
-  modelId: string | null;
-  model: { name: string; displayName: string | null; avatar: string | null } | null;
-  content: string | null;
-  parts: Array<{ type: string; [key: string]: unknown }>;
-  status: 'streaming' | 'complete' | 'stopped' | 'error';
-  error: string | null;
-  usage: { inputTokens: number | null; outputTokens: number | null; cachedInputTokens: number | null };
-  costUsd: number | null;
-  latencyMs: number | null;
-  createdAt: string;
-  myVote: VoteValue | null;
-  /** The lead's reply in first-responder mode, when the API reports it (the messages DTO does not yet). */
-  isFirstResponder?: boolean;
-};
+// Models and chatting.
+export type PickableModel = Schemas['PickableModel'];
+/** A message as GET /api/conversations/:id/messages gives it. */
+export type StoredMessage = Schemas['Message'];
+export type VoteValue = Schemas['VoteValue'];
+export type UploadedFile = Schemas['UploadedFile'];
+type ChatRequest = Schemas['ChatRequest'];
+/** What a chat request adds to useChat's own fields: the models to answer, web search. */
+export type ChatRequestExtras = Pick<ChatRequest, 'modelIds' | 'webSearch'>;
+export type WebSearchSize = NonNullable<ChatRequest['webSearch']>['contextSize'];
+/** What the server reports about each model's reply in the `data-reply` parts of the chat stream. */
+export type ReplySummary = Schemas['ReplySummary'];
 
-export type VoteValue = 'up' | 'down';
+// The admin pages.
+export type ModelDefinition = Schemas['ModelDefinition'];
+export type AdminModel = Schemas['AdminModel'];
+export type ModelStatus = AdminModel['status'];
+export type ModelCapability = AdminModel['capabilities'][number];
+export type FieldChange = Schemas['ModelFieldChange'];
+export type ModelChangeResult = Schemas['ModelChangeResult'];
+export type ModelHistoryEntry = Schemas['ModelHistoryEntry'];
+export type ImportResult = Schemas['ModelImportResult'];
+export type UsageReport = ResponseBody<'/api/admin/usage', 'get'>;
+export type UsageGrouping = UsageReport['groupBy'];
+export type UsageRow = Schemas['UsageRow'];
 
-/** What the server reports about each model's reply, in a `data-reply` part (src/chat/reply.ts, ReplySummary). */
-export type ReplySummary = {
-  messageId: string;
-  modelId: string;
-  status: 'streaming' | 'complete' | 'stopped' | 'error';
-  inputTokens?: number | null;
-  outputTokens?: number | null;
-  cachedInputTokens?: number | null;
-  costUsd?: number | null;
-  latencyMs?: number | null;
-  error?: string;
-  truncated?: boolean;
-  isFirstResponder?: boolean;
-};
+/**
+ * The data of a `data-reply` part as the app keeps it: the server's ReplySummary from the stream, or the same facts
+ * read back from a stored message (stored-messages.ts), which also tells whether it was the lead of a
+ * first-responder turn.
+ */
+export type ReplyData = ReplySummary & Partial<Pick<StoredMessage, 'isFirstResponder'>>;
 
 /**
  * What the app keeps with a message: who wrote it (null: a model; absent: sent from this page), and for a stored
@@ -79,7 +81,7 @@ export type ReplySummary = {
 export type ChorusMetadata = { senderId?: string | null; parentId?: string | null };
 
 /** A chat message in the app: the AI SDK's, with Chorus's `data-reply` parts. */
-export type ChorusMessage = UIMessage<ChorusMetadata, { reply: ReplySummary }>;
+export type ChorusMessage = UIMessage<ChorusMetadata, { reply: ReplyData }>;
 
 /** Names of models by id, from GET /api/models and from the messages (which also name retired models). */
 export type ModelNames = ReadonlyMap<string, string>;

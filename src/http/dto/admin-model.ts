@@ -2,12 +2,17 @@
 // changes, history entries, and the import/export shape. The fields come from the one model schema
 // (models/model-schema.ts), so the API, the import and the registry cannot disagree on what a model is.
 import { z } from '@hono/zod-openapi';
-import { modelChangeKind } from '../../db/schema/index.ts';
+import { createSelectSchema } from 'drizzle-zod';
+import { modelHistory, models } from '../../db/schema/index.ts';
 import { type MODEL_CAPABILITIES, modelSchema, modelUpdateSchema } from '../../models/model-schema.ts';
 import type { ModelChangeResult, ModelHistoryEntry, ModelRow } from '../../registry/registry-service.ts';
+import { isoTimestamp } from './timestamps.ts';
 
 // Schemas from models/model-schema.ts are plain Zod, possibly built before @hono/zod-openapi adds `.openapi()`:
-// they are named for the OpenAPI document with Zod's own `.meta({ id })`, which the generator reads too.
+// they are named for the OpenAPI document with Zod's own `.meta({ id })`, which the generator reads too. What the
+// registry adds to a model (its version, its times) and its history entries come from their tables.
+
+const modelRow = createSelectSchema(models, { createdAt: isoTimestamp, updatedAt: isoTimestamp });
 
 /** One model in the import shape: what POST /api/admin/models takes and what an export holds per model. */
 export const modelDefinitionSchema = modelSchema.meta({ id: 'ModelDefinition' });
@@ -15,9 +20,9 @@ export const modelDefinitionSchema = modelSchema.meta({ id: 'ModelDefinition' })
 export const adminModelSchema = z
   .object({
     ...modelSchema.shape,
-    version: z.number().int().openapi({ description: 'Bumped by every change; the newest history version' }),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
+    version: modelRow.shape.version.openapi({ description: 'Bumped by every change; the newest history version' }),
+    createdAt: modelRow.shape.createdAt,
+    updatedAt: modelRow.shape.updatedAt,
   })
   .openapi('AdminModel');
 
@@ -38,19 +43,16 @@ export const modelChangeResultSchema = z
   })
   .openapi('ModelChangeResult');
 
-export const modelHistoryEntrySchema = z
-  .object({
-    modelId: z.string(),
-    version: z.number().int(),
-    kind: z.enum(modelChangeKind.enumValues),
+const modelHistoryRow = createSelectSchema(modelHistory, { createdAt: isoTimestamp });
+
+export const modelHistoryEntrySchema = modelHistoryRow
+  .pick({ modelId: true, version: true, kind: true, changedBy: true, reason: true, createdAt: true })
+  .extend({
     changes: z.array(modelFieldChangeSchema),
     snapshot: z.record(z.string(), z.unknown()).openapi({ description: 'The whole model as this version left it' }),
-    changedBy: z
-      .uuid()
-      .nullable()
-      .openapi({ description: 'The admin who made the change; null for the seed and the command line' }),
-    reason: z.string().nullable(),
-    createdAt: z.iso.datetime(),
+    changedBy: modelHistoryRow.shape.changedBy.openapi({
+      description: 'The admin who made the change; null for the seed and the command line',
+    }),
   })
   .openapi('ModelHistoryEntry');
 

@@ -1,8 +1,12 @@
 // A model taking part in a conversation as the API shows it: which model, its place in the reply order, and the
-// settings it has there (persona, system prompt, temperature) on top of the conversation's own.
+// settings it has there (persona, system prompt, temperature) on top of the conversation's own. Its stored fields
+// come from the conversation_models table, its name from the model's row.
 import { z } from '@hono/zod-openapi';
+import { createSelectSchema } from 'drizzle-zod';
+import { conversationModels } from '../../db/schema/index.ts';
 import type { ConversationModel } from '../../store/conversation-models.ts';
 import type { ModelName } from '../../store/messages.ts';
+import { modelNameSchema } from './model-name.ts';
 
 /** The per-model settings the chat engine reads, with the ranges the API accepts. */
 const settingFields = {
@@ -33,14 +37,19 @@ export const conversationModelSettingChangesSchema = z
   .partial()
   .openapi('ConversationModelSettingChanges');
 
+const conversationModelRow = createSelectSchema(conversationModels);
+
 export const conversationModelSchema = z
   .object({
-    modelId: z.string(),
-    name: z.string().nullable(),
-    displayName: z.string().nullable(),
-    avatar: z.string().nullable().openapi({ description: 'A short label for the chat bubble' }),
-    position: z.number().int().openapi({ description: 'Its place in the reply order, from 0' }),
-    isActive: z.boolean().openapi({ description: 'Inactive models stay listed but do not answer' }),
+    modelId: conversationModelRow.shape.modelId,
+    // Null for a model the registry no longer holds.
+    name: modelNameSchema.shape.name.nullable(),
+    displayName: modelNameSchema.shape.displayName,
+    avatar: modelNameSchema.shape.avatar,
+    position: conversationModelRow.shape.position.openapi({ description: 'Its place in the reply order, from 0' }),
+    isActive: conversationModelRow.shape.isActive.openapi({
+      description: 'Inactive models stay listed but do not answer',
+    }),
     settings: conversationModelSettingsSchema,
   })
   .openapi('ConversationModel');

@@ -1,7 +1,8 @@
 // A conversation as the API shows it: the summary a list holds, the whole of one with its models and people, and
-// the generation settings a client may change.
+// the generation settings a client may change. The stored fields come from the conversations table.
 import { z } from '@hono/zod-openapi';
-import { conversationOrigin, conversationVisibility } from '../../db/schema/index.ts';
+import { createSelectSchema } from 'drizzle-zod';
+import { conversations } from '../../db/schema/index.ts';
 import { modelIdSchema } from '../../models/model-schema.ts';
 import type { ConversationModel } from '../../store/conversation-models.ts';
 import type { Conversation, ConversationListItem } from '../../store/conversations.ts';
@@ -9,6 +10,7 @@ import type { ModelName } from '../../store/messages.ts';
 import type { ParticipantWithUser } from '../../store/participants.ts';
 import { conversationModelSchema, toConversationModelDto } from './conversation-model.ts';
 import { participantRoleSchema, participantSchema, toParticipantDto } from './participant.ts';
+import { isoTimestamp } from './timestamps.ts';
 
 /** The settings the chat engine sends to the models, with the ranges the API accepts. */
 const parameterFields = {
@@ -25,7 +27,7 @@ function nullableFields<Fields extends Record<string, z.ZodType>>(fields: Fields
   ) as NullableFields<Fields>;
 }
 
-/** How the conversation's models answer [seed 004]; see chat/turn-plan.ts. */
+/** How the conversation's models answer (see chat/turn-plan.ts). */
 const settingFields = {
   replyMode: z.enum(['single', 'parallel', 'first_responder']).openapi({
     description: 'single: the first model alone; parallel: all at once; first_responder: a lead, then the others',
@@ -46,6 +48,12 @@ export const settingChangesSchema = z
 
 export const conversationParametersSchema = z.looseObject(parameterFields).partial().openapi('ConversationParameters');
 
+/** Stored reply settings: the known ones, and any other key kept from before (shown, never dropped). */
+export const conversationSettingsSchema = z
+  .looseObject({ ...settingFields, charLimit: settingFields.charLimit.nullable() })
+  .partial()
+  .openapi('ConversationSettings');
+
 /** A change to some settings: each one given is set, null removes it, the others stay. Unknown keys are a 400. */
 export const parameterChangesSchema = z
   .strictObject(nullableFields(parameterFields))
@@ -54,26 +62,35 @@ export const parameterChangesSchema = z
 
 const role = participantRoleSchema;
 
-export const conversationSummarySchema = z
-  .object({
-    id: z.uuid(),
-    title: z.string().nullable(),
-    visibility: z.enum(conversationVisibility.enumValues),
-    origin: z.enum(conversationOrigin.enumValues),
-    role: role.openapi({ description: 'Your role in it' }),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-    lastMessageAt: z.iso.datetime(),
-  })
+const conversationRow = createSelectSchema(conversations, {
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+  lastMessageAt: isoTimestamp,
+});
+
+const summaryFields = conversationRow.pick({
+  id: true,
+  title: true,
+  visibility: true,
+  origin: true,
+  createdAt: true,
+  updatedAt: true,
+  lastMessageAt: true,
+});
+
+export const conversationSummarySchema = summaryFields
+  .extend({ role: role.openapi({ description: 'Your role in it' }) })
   .openapi('ConversationSummary');
 
-export const conversationSchema = conversationSummarySchema
+// From the same fields, not extending the summary: the document would then describe it as the summary *and* these
+// fields, and a role required by the one and nullable in the other would read as never null.
+export const conversationSchema = summaryFields
   .extend({
     role: role.nullable().openapi({ description: 'Your role in it; null when you read it because it is public' }),
-    ownerId: z.uuid(),
-    isActive: z.boolean(),
+    ownerId: conversationRow.shape.ownerId,
+    isActive: conversationRow.shape.isActive,
     parameters: conversationParametersSchema,
-    settings: z.record(z.string(), z.unknown()),
+    settings: conversationSettingsSchema,
     models: z.array(conversationModelSchema).openapi({ description: 'The models taking part, in reply order' }),
     participants: z.array(participantSchema).openapi({ description: 'The people in it, earliest to join first' }),
   })

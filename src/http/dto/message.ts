@@ -1,55 +1,65 @@
-// A message as the API shows it, in one place for every route that returns messages: the stored message plus what
-// it takes to show it (the name of the model that wrote it, the caller's own vote on it).
-import { z } from '@hono/zod-openapi';
-import { messageRole, messageStatus, webSearchContextSize } from '../../db/schema/index.ts';
+// A message as the API shows it, in one place for every route that returns messages and for the conversation
+// events that carry one: the stored message (its columns' types, nullability and enum values from the messages
+// table) plus what it takes to show it (the name of the model that wrote it, the caller's own vote on it).
+// Plain Zod, named for the OpenAPI document with `.meta`: the events reuse this shape and know nothing of HTTP.
+import { createSelectSchema } from 'drizzle-zod';
+import { z } from 'zod';
+import { messages } from '../../db/schema/index.ts';
 import { withDeletedFilesMarked } from '../../files/message-files.ts';
 import type { Message, ModelName } from '../../store/messages.ts';
 import type { Vote } from '../../store/votes.ts';
+import { modelNameSchema } from './model-name.ts';
+import { isoTimestamp } from './timestamps.ts';
 import { voteValueOf, voteValueSchema } from './vote.ts';
 
-const tokenCount = z.number().int().nullable();
-
-export const messageSchema = z
-  .object({
-    id: z.uuid(),
-    conversationId: z.uuid(),
-    role: z.enum(messageRole.enumValues),
-    parentId: z.uuid().nullable().openapi({ description: 'The message this one answers' }),
-    senderId: z.uuid().nullable().openapi({ description: 'The person who wrote it; null for model replies' }),
-    modelId: z.string().nullable().openapi({ description: 'The model that wrote it; null for people' }),
-    model: z
-      .object({
-        name: z.string(),
-        displayName: z.string().nullable(),
-        avatar: z.string().nullable().openapi({ description: 'A short label for the chat bubble, e.g. "G"' }),
-      })
-      .nullable()
-      .openapi({ description: "The model's name, also once the model is retired" }),
-    content: z.string().nullable(),
-    parts: z.array(z.looseObject({ type: z.string() })).openapi({
-      description: 'AI SDK UI message parts; a file part whose upload its uploader deleted carries `removed: true`',
+const messageRow = createSelectSchema(messages, {
+  parts: z.array(z.looseObject({ type: z.string() })).meta({
+    description: 'AI SDK UI message parts; a file part whose upload its uploader deleted carries `removed: true`',
+  }),
+  attachments: z.array(
+    z.object({
+      key: z.string(),
+      name: z.string(),
+      mediaType: z.string(),
+      sizeBytes: z.number(),
+      url: z.string().optional(),
     }),
-    attachments: z.array(
-      z.object({
-        key: z.string(),
-        name: z.string(),
-        mediaType: z.string(),
-        sizeBytes: z.number(),
-        url: z.string().optional(),
-      }),
-    ),
-    status: z.enum(messageStatus.enumValues),
-    error: z.string().nullable().openapi({ description: 'Why the reply failed, when it did' }),
-    usage: z.object({ inputTokens: tokenCount, outputTokens: tokenCount, cachedInputTokens: tokenCount }),
-    costUsd: z.number().nullable(),
-    latencyMs: z.number().int().nullable(),
-    isFirstResponder: z.boolean().openapi({ description: 'The lead reply of a first-responder turn' }),
-    hasWebSearch: z.boolean(),
-    webSearchContextSize: z.enum(webSearchContextSize.enumValues).nullable(),
-    createdAt: z.iso.datetime(),
-    myVote: voteValueSchema.nullable().openapi({ description: 'Your vote on it, if you voted' }),
+  ),
+  createdAt: isoTimestamp,
+});
+
+export const messageSchema = messageRow
+  .pick({
+    id: true,
+    conversationId: true,
+    role: true,
+    parentId: true,
+    senderId: true,
+    modelId: true,
+    content: true,
+    parts: true,
+    attachments: true,
+    status: true,
+    costUsd: true,
+    latencyMs: true,
+    isFirstResponder: true,
+    hasWebSearch: true,
+    webSearchContextSize: true,
+    createdAt: true,
   })
-  .openapi('Message');
+  .extend({
+    parentId: messageRow.shape.parentId.meta({ description: 'The message this one answers' }),
+    senderId: messageRow.shape.senderId.meta({ description: 'The person who wrote it; null for model replies' }),
+    modelId: messageRow.shape.modelId.meta({ description: 'The model that wrote it; null for people' }),
+    model: modelNameSchema.nullable().meta({ description: "The model's name, also once the model is retired" }),
+    error: z.string().nullable().meta({ description: 'Why the reply failed, when it did' }),
+    usage: messageRow.pick({ inputTokens: true, outputTokens: true, cachedInputTokens: true }),
+    isFirstResponder: messageRow.shape.isFirstResponder.meta({
+      description: 'The lead reply of a first-responder turn',
+    }),
+    myVote: voteValueSchema.nullable().meta({ description: 'Your vote on it, if you voted' }),
+  })
+  .meta({ id: 'Message' });
 
 export type MessageDto = z.infer<typeof messageSchema>;
 

@@ -1,18 +1,24 @@
-// A person in a conversation as the API shows them: who they are (name, avatar) and their role there.
+// A person in a conversation as the API shows them: who they are (name, avatar, from the users table) and their
+// role there (from conversation_participants).
 import { z } from '@hono/zod-openapi';
-import { participantRole } from '../../db/schema/index.ts';
+import { createSelectSchema } from 'drizzle-zod';
+import { conversationParticipants, participantRole, users } from '../../db/schema/index.ts';
 import type { ParticipantWithUser } from '../../store/participants.ts';
+import { isoTimestamp } from './timestamps.ts';
 
-export const participantRoleSchema = z.enum(participantRole.enumValues);
+export const participantRoleSchema = createSelectSchema(participantRole);
+
+const participantRow = createSelectSchema(conversationParticipants, { joinedAt: isoTimestamp });
+const userRow = createSelectSchema(users);
 
 export const participantSchema = z
   .object({
-    userId: z.uuid(),
-    username: z.string(),
-    displayName: z.string().nullable(),
-    avatarUrl: z.string().nullable(),
+    userId: participantRow.shape.userId,
+    username: userRow.shape.username,
+    displayName: userRow.shape.displayName,
+    avatarUrl: userRow.shape.avatarUrl,
     role: participantRoleSchema,
-    joinedAt: z.iso.datetime(),
+    joinedAt: participantRow.shape.joinedAt,
   })
   .openapi('Participant');
 

@@ -1,20 +1,8 @@
 // GET /api/me: the signed-in user's own profile.
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { userRole } from '../../db/schema/index.ts';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { type AppEnv, requireActor } from '../context.ts';
+import { profileSchema, toProfileDto } from '../dto/profile.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
-
-export const profileSchema = z
-  .object({
-    id: z.uuid(),
-    email: z.string().nullable().openapi({ description: 'null for guests' }),
-    username: z.string(),
-    displayName: z.string().nullable(),
-    avatarUrl: z.string().nullable(),
-    role: z.enum(userRole.enumValues),
-    isGuest: z.boolean(),
-  })
-  .openapi('Profile');
 
 const meRoute = createRoute({
   method: 'get',
@@ -32,17 +20,6 @@ export function registerMeRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(meRoute, async (context) => {
     const actor = requireActor(context);
     const user = await context.get('runtime').store.users.getById(actor.id);
-    return context.json(
-      {
-        id: user.id,
-        email: user.email,
-        username: user.username,
-        displayName: user.displayName,
-        avatarUrl: user.avatarUrl,
-        role: user.role,
-        isGuest: user.isGuest,
-      },
-      200,
-    );
+    return context.json(toProfileDto(user), 200);
   });
 }

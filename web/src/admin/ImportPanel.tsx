@@ -2,7 +2,8 @@
 // problem with its entry and field (nothing is written then); only a clean preview can be confirmed.
 import { useId, useState } from 'react';
 import { ApiError } from '../api.ts';
-import { type ImportProblem, type ImportResult, importModels } from './admin-api.ts';
+import type { ImportResult } from '../types.ts';
+import { type ImportProblem, importModels } from './admin-api.ts';
 import { describeChange } from './model-form-values.ts';
 
 type Preview =
@@ -90,8 +91,9 @@ export function ImportPanel({ onImported, onClose }: Props) {
                 </tr>
               </thead>
               <tbody>
-                {preview.problems.map((problem, index) => (
-                  <tr key={index}>
+                {preview.problems.map((problem) => (
+                  // What a problem says, where, is what tells it apart: the API reports each once.
+                  <tr key={`${problem.index}:${problem.field}:${problem.message}`}>
                     <td>{problem.index === null ? 'file' : `#${problem.index + 1} (index ${problem.index})`}</td>
                     <td>
                       <code>{problem.field || '—'}</code>
@@ -105,7 +107,7 @@ export function ImportPanel({ onImported, onClose }: Props) {
         </div>
       )}
       {plan && (
-        <div className="import-preview" aria-label="Import preview">
+        <section className="import-preview" aria-label="Import preview">
           <p>
             <strong>{plan.created.length}</strong> to create, <strong>{plan.updated.length}</strong> to change,{' '}
             <strong>{plan.unchanged.length}</strong> unchanged.
@@ -151,7 +153,7 @@ export function ImportPanel({ onImported, onClose }: Props) {
             <label htmlFor={`${ids}-reason`}>Reason (kept in the history)</label>
             <input id={`${ids}-reason`} value={reason} onChange={(event) => setReason(event.target.value)} />
           </div>
-        </div>
+        </section>
       )}
       <div className="dialog-actions">
         <button type="button" className="secondary" onClick={onClose}>

@@ -1,7 +1,8 @@
 // The changes to a whole model, beside its form: duplicate under a new id, deprecate (no longer offered for new
 // messages), disable (hidden too), restore. Each asks for a reason in a dialog before anything is written.
 import { useId, useState } from 'react';
-import { type AdminModel, changeModelStatus, duplicateModel } from './admin-api.ts';
+import type { AdminModel } from '../types.ts';
+import { changeModelStatus, duplicateModel } from './admin-api.ts';
 import { ReasonDialog } from './ReasonDialog.tsx';
 
 type StatusAction = 'deprecate' | 'disable' | 'restore';

@@ -3,15 +3,8 @@
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { ApiError } from '../api.ts';
 import { FormProblem } from '../form-problem.tsx';
-import {
-  type AdminModel,
-  createModel,
-  type FieldProblem,
-  MODEL_CAPABILITIES,
-  MODEL_STATUSES,
-  type ModelStatus,
-  updateModel,
-} from './admin-api.ts';
+import type { AdminModel, ModelStatus } from '../types.ts';
+import { createModel, type FieldProblem, MODEL_CAPABILITIES, MODEL_STATUSES, updateModel } from './admin-api.ts';
 import {
   definitionOf,
   EMPTY_FORM,

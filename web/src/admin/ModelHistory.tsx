@@ -2,7 +2,8 @@
 // button to go back to an earlier version (written as a new version, so the history only grows).
 import { useCallback, useEffect, useState } from 'react';
 import { FormProblem } from '../form-problem.tsx';
-import { type AdminModel, type ModelHistoryEntry, modelHistory, revertModel } from './admin-api.ts';
+import type { AdminModel, ModelHistoryEntry } from '../types.ts';
+import { modelHistory, revertModel } from './admin-api.ts';
 import { describeChange } from './model-form-values.ts';
 import { ReasonDialog } from './ReasonDialog.tsx';
 
@@ -21,9 +22,13 @@ export function ModelHistory({ model, actorId, onReverted }: Props) {
     }
   }, [model.id]);
 
+  // Fetched again whenever what is shown is not this model's newest version: another model was chosen, or an edit,
+  // a status change or a revert wrote a new version. (The history is newest first.)
+  const newest = entries?.[0];
+  const upToDate = newest !== undefined && newest.modelId === model.id && newest.version === model.version;
   useEffect(() => {
-    void load();
-  }, [load, model.version]);
+    if (!upToDate) void load();
+  }, [upToDate, load]);
 
   const [reverting, setReverting] = useState<number | null>(null);
   async function revert(version: number, reason: string | undefined) {

@@ -2,15 +2,8 @@
 // chosen model's form and history beside it, a new model, duplicate, deprecate/restore, import and export.
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { FormProblem } from '../form-problem.tsx';
-import type { Profile } from '../types.ts';
-import {
-  type AdminModel,
-  exportModels,
-  listModels,
-  MODEL_CAPABILITIES,
-  MODEL_STATUSES,
-  type ModelFilters,
-} from './admin-api.ts';
+import type { AdminModel, Profile } from '../types.ts';
+import { exportModels, listModels, MODEL_CAPABILITIES, MODEL_STATUSES, type ModelFilters } from './admin-api.ts';
 import { ImportPanel } from './ImportPanel.tsx';
 import { ModelActions } from './ModelActions.tsx';
 import { ModelForm } from './ModelForm.tsx';
@@ -122,7 +115,7 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
           Export
         </button>
       </div>
-      <div className="admin-filters" role="search">
+      <search className="admin-filters">
         <label className="visually-hidden" htmlFor={`${ids}-search`}>
           Search models
         </label>
@@ -168,7 +161,7 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
             ))}
           </select>
         </label>
-      </div>
+      </search>
       {notice && (
         <p className="admin-notice" role="status">
           {notice}

@@ -2,7 +2,8 @@
 // below them (for screen readers and for copying).
 import { useEffect, useId, useMemo, useState } from 'react';
 import { FormProblem } from '../form-problem.tsx';
-import { type UsageRow, usage } from './admin-api.ts';
+import type { UsageRow } from '../types.ts';
+import { usage } from './admin-api.ts';
 import { type Series, UsageChart } from './UsageChart.tsx';
 
 const DAY_MS = 86_400_000;

@@ -1,10 +1,30 @@
 // The admin API as the admin pages use it (README "Administering the model registry"): the model registry and
 // usage. Model ids hold `:` and `/`, so every path names them URL-encoded.
 import { apiRequest } from '../api.ts';
-import type { Page } from '../types.ts';
+import type {
+  AdminModel,
+  ImportResult,
+  ModelCapability,
+  ModelChangeResult,
+  ModelDefinition,
+  ModelStatus,
+  Page,
+  ResponseBody,
+  UsageGrouping,
+  UsageReport,
+} from '../types.ts';
 
-export const MODEL_STATUSES = ['active', 'beta', 'deprecated', 'disabled'] as const;
-export const MODEL_CAPABILITIES = [
+/**
+ * Every value of a union of the API's types, listed once for the app to offer: a value missing or one too many is
+ * a type error, so the list follows the server's enum.
+ */
+const everyValueOf =
+  <Value extends string>() =>
+  <const List extends readonly Value[]>(list: List & ([Value] extends [List[number]] ? unknown : never)) =>
+    list;
+
+export const MODEL_STATUSES = everyValueOf<ModelStatus>()(['active', 'beta', 'deprecated', 'disabled']);
+export const MODEL_CAPABILITIES = everyValueOf<ModelCapability>()([
   'vision',
   'tools',
   'reasoning',
@@ -12,55 +32,7 @@ export const MODEL_CAPABILITIES = [
   'json_output',
   'audio',
   'pdf',
-] as const;
-
-export type ModelStatus = (typeof MODEL_STATUSES)[number];
-
-/** A model's fields in the import shape (src/models/model-schema.ts is the reference). */
-export type ModelDefinition = {
-  id: string;
-  provider: string;
-  providerModelId: string;
-  name: string;
-  displayName?: string | null;
-  family?: string | null;
-  avatar?: string | null;
-  description?: string | null;
-  contextWindow: number;
-  maxOutputTokens?: number | null;
-  pricing: { input: number; output: number; cacheRead?: number | null };
-  capabilities: string[];
-  status: ModelStatus;
-  releaseDate?: string | null;
-  knowledgeCutoff?: string | null;
-  openWeights: boolean;
-  source?: string | null;
-  sortOrder: number;
-};
-
-export type AdminModel = ModelDefinition & { version: number; createdAt: string; updatedAt: string };
-
-export type FieldChange = { field: string; oldValue: unknown; newValue: unknown };
-
-export type ModelChangeResult = { model: AdminModel; changes: FieldChange[] };
-
-export type ModelHistoryEntry = {
-  modelId: string;
-  version: number;
-  kind: string;
-  changes: FieldChange[];
-  snapshot: Record<string, unknown>;
-  changedBy: string | null;
-  reason: string | null;
-  createdAt: string;
-};
-
-export type ImportResult = {
-  dryRun: boolean;
-  created: string[];
-  updated: Array<{ id: string; changes: FieldChange[] }>;
-  unchanged: string[];
-};
+]);
 
 /** One problem of a refused import: the entry (its index in the file), the field, what is wrong. */
 export type ImportProblem = { index: number | null; field: string; message: string };
@@ -69,16 +41,6 @@ export type ImportProblem = { index: number | null; field: string; message: stri
 export type FieldProblem = { path: string; message: string };
 
 export type ModelFilters = { search: string; provider: string; status: string; capability: string };
-
-export type UsageGrouping = 'model' | 'user' | 'day';
-export type UsageRow = {
-  key: string | null;
-  messages: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
-  costUsd: number;
-};
 
 const modelPath = (id: string) => `/api/admin/models/${encodeURIComponent(id)}`;
 
@@ -107,7 +69,7 @@ export const changeModelStatus = (id: string, action: 'deprecate' | 'disable' | 
   apiRequest<ModelChangeResult>('POST', `${modelPath(id)}/${action}`, reason ? { reason } : {});
 
 export const modelHistory = async (id: string) =>
-  (await apiRequest<{ items: ModelHistoryEntry[] }>('GET', `${modelPath(id)}/history`)).items;
+  (await apiRequest<ResponseBody<'/api/admin/models/{id}/history', 'get'>>('GET', `${modelPath(id)}/history`)).items;
 
 export const revertModel = (id: string, toVersion: number, reason?: string) =>
   apiRequest<ModelChangeResult>('POST', `${modelPath(id)}/revert`, { toVersion, ...(reason ? { reason } : {}) });
@@ -123,8 +85,5 @@ export function importModels(entries: unknown, options: { dryRun: boolean; reaso
 
 export function usage(from: string, to: string, groupBy: UsageGrouping) {
   const query = new URLSearchParams({ from, to, groupBy });
-  return apiRequest<{ from: string; to: string; groupBy: UsageGrouping; rows: UsageRow[] }>(
-    'GET',
-    `/api/admin/usage?${query}`,
-  );
+  return apiRequest<UsageReport>('GET', `/api/admin/usage?${query}`);
 }

@@ -1,7 +1,8 @@
 // The model form's values (text, as typed) and how they become what the API takes: a whole model to create, or
 // only the changed fields to edit. Nothing is checked here beyond turning text into numbers: the API validates,
 // and its 400 details are shown beside the fields they name.
-import type { AdminModel, FieldChange, FieldProblem, ModelDefinition, ModelStatus } from './admin-api.ts';
+import type { AdminModel, FieldChange, ModelCapability, ModelDefinition, ModelStatus } from '../types.ts';
+import type { FieldProblem } from './admin-api.ts';
 
 export type ModelFormValues = {
   provider: string;
@@ -16,7 +17,7 @@ export type ModelFormValues = {
   pricingInput: string;
   pricingOutput: string;
   pricingCacheRead: string;
-  capabilities: string[];
+  capabilities: ModelCapability[];
   status: ModelStatus;
   releaseDate: string;
   knowledgeCutoff: string;

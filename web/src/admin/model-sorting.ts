@@ -1,5 +1,5 @@
 // Sorting the models table by a column, in the browser: the loaded rows are reordered, nothing is fetched.
-import type { AdminModel } from './admin-api.ts';
+import type { AdminModel } from '../types.ts';
 
 export type SortKey =
   | 'name'
@@ -11,7 +11,7 @@ export type SortKey =
   | 'version'
   | 'updatedAt';
 
-const valueOf: Record<SortKey, (model: AdminModel) => string | number> = {
+const sortValueOf: Record<SortKey, (model: AdminModel) => string | number> = {
   name: (model) => (model.displayName ?? model.name).toLowerCase(),
   provider: (model) => model.provider,
   status: (model) => model.status,
@@ -23,7 +23,7 @@ const valueOf: Record<SortKey, (model: AdminModel) => string | number> = {
 };
 
 export function sortModels(models: AdminModel[], key: SortKey, descending: boolean): AdminModel[] {
-  const read = valueOf[key];
+  const read = sortValueOf[key];
   const direction = descending ? -1 : 1;
   // Ties keep a stable, readable order: by id.
   return [...models].sort((left, right) => {

@@ -172,13 +172,13 @@ function ChatSession({
     }
   }, [models, selected, initialMessages]);
 
-  // A reply that was still being written when the page loaded: follow it to its end.
+  // A reply that was still being written when the page loaded: follow it to its end. Both are the chat's own for
+  // as long as it is open (useChat keeps one Chat per conversation id), so this runs once, when the chat opens.
+  const { resumeStream } = chat;
   useEffect(() => {
     const last = initialMessages.at(-1);
-    if (last?.role === 'assistant' && repliesOf(last).some((reply) => reply.streaming)) void chat.resumeStream();
-    // Once, when the chat opens.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+    if (last?.role === 'assistant' && repliesOf(last).some((reply) => reply.streaming)) void resumeStream();
+  }, [initialMessages, resumeStream]);
 
   const modelNames = useMemo(() => {
     const names = new Map(stored.names);

@@ -2,9 +2,8 @@
 // message in order, and the state of the turn under way. It follows the newest text while the reader is at the
 // bottom and leaves them be when they scrolled up.
 import { type RefObject, useEffect, useRef } from 'react';
-import type { ConversationDetails } from '../group/conversation-api.ts';
 import { senderOf } from '../group/GroupSummary.tsx';
-import type { ChorusMessage } from '../types.ts';
+import type { ChorusMessage, ConversationDetails } from '../types.ts';
 import { AssistantTurn, type ReplyContext, UserMessage } from './MessageView.tsx';
 
 /** What the reader may do with the messages; absent for someone who only reads a public conversation. */
@@ -43,10 +42,12 @@ export function MessageList(props: Props) {
   const pinned = useRef(true);
   const top = useRef<HTMLDivElement>(null);
 
+  // After every render, whatever made the thread taller (a message, a streamed word, a reply's usage line): a
+  // reader at its end stays there.
   useEffect(() => {
     const element = scroller.current;
     if (element && pinned.current) element.scrollTop = element.scrollHeight;
-  }, [messages, scroller]);
+  });
 
   // Scrolling up to the top loads the page before (and the next, while the top stays in view).
   const { cursor: olderCursor, load: loadOlder } = older;

@@ -57,14 +57,14 @@ export function UserMessage({ message, sender, onEdit }: UserMessageProps) {
           </span>
         </form>
       ) : (
-        message.parts.map((part, index) =>
+        keyedParts(message.parts).map(({ key, part }) =>
           part.type === 'text' ? (
-            <p key={index} className="user-text">
+            <p key={key} className="user-text">
               {part.text}
             </p>
           ) : part.type === 'file' ? (
             <SentFile
-              key={index}
+              key={key}
               url={part.url}
               mediaType={part.mediaType}
               name={part.filename ?? part.mediaType}
@@ -118,6 +118,17 @@ function SentFile({
 }
 
 /** What a reply shows beside its text: the model's avatar, the lead's mark, the reader's vote. */
+/** A sent message's parts, each with a React key from what it holds (a file's URL, a text); a repeat is numbered. */
+function keyedParts(parts: ChorusMessage['parts']) {
+  const seen = new Map<string, number>();
+  return parts.map((part) => {
+    const content = part.type === 'file' ? `file ${part.url}` : part.type === 'text' ? `text ${part.text}` : part.type;
+    const repeats = seen.get(content) ?? 0;
+    seen.set(content, repeats + 1);
+    return { key: repeats === 0 ? content : `${content} (${repeats + 1})`, part };
+  });
+}
+
 export type ReplyContext = {
   modelNames: ModelNames;
   modelAvatars: ReadonlyMap<string, string>;
@@ -175,7 +186,11 @@ function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) 
             first responder
           </span>
         )}
-        {reply.streaming && <span className="typing" aria-label="writing" />}
+        {reply.streaming && (
+          <span className="typing">
+            <span className="visually-hidden">writing</span>
+          </span>
+        )}
         {status === 'stopped' && <span className="badge">stopped</span>}
         {reply.summary?.truncated && <span className="badge">cut at the limit</span>}
       </header>
@@ -207,7 +222,7 @@ function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) 
         <footer className="reply-footer">
           {usage && <span className="reply-usage">{usage}</span>}
           {reply.messageId && status !== 'streaming' && context.onVote && (
-            <span className="votes" role="group" aria-label="Rate this reply">
+            <fieldset className="votes" aria-label="Rate this reply">
               <button
                 type="button"
                 className="icon"
@@ -226,7 +241,7 @@ function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) 
               >
                 ▼
               </button>
-            </span>
+            </fieldset>
           )}
         </footer>
       )}

@@ -3,12 +3,8 @@
 import { useId, useState } from 'react';
 import { ModalDialog } from '../dialogs/ModalDialog.tsx';
 import { FormProblem } from '../form-problem.tsx';
-import {
-  type ConversationDetails,
-  changeVisibility,
-  conversationLink,
-  type Visibility,
-} from '../group/conversation-api.ts';
+import { changeVisibility, conversationLink } from '../group/conversation-api.ts';
+import type { ConversationDetails, Visibility } from '../types.ts';
 
 type Props = { details: ConversationDetails; onChanged: (details: ConversationDetails) => void; onClose: () => void };
 

@@ -1,9 +1,9 @@
 // Web search for the next message, with how much of each page the models take in (the API's context size): offered
 // when every answering model can search; when only some can, it says which ones stand in the way.
 import { useId } from 'react';
+import type { WebSearchSize } from '../types.ts';
 import { type AnsweringModel, namesOf, unableToSearch } from './answering-models.ts';
 
-export type WebSearchSize = 'low' | 'medium' | 'high';
 export type WebSearchSetting = { on: boolean; contextSize: WebSearchSize };
 
 /** The `webSearch` of POST /api/chat: sent only when on and every answering model can search. */
@@ -30,7 +30,7 @@ export function WebSearchControl({ answering, setting, onChange }: Props) {
     );
   }
   return (
-    <div className="web-search" role="group" aria-label="Web search">
+    <fieldset className="web-search" aria-label="Web search">
       <label className="checkbox">
         <input
           type="checkbox"
@@ -53,6 +53,6 @@ export function WebSearchControl({ answering, setting, onChange }: Props) {
           </select>
         </span>
       )}
-    </div>
+    </fieldset>
   );
 }

@@ -1,8 +1,7 @@
 // Which models will answer the next message, and what all of them can do. The API refuses a whole request when one
 // of its models cannot read an attached file or search the web (naming it), so the composer offers a kind of file,
 // or web search, only when every answering model can, and otherwise says which model stands in the way.
-import type { ConversationDetails } from '../group/conversation-api.ts';
-import type { PickableModel } from '../types.ts';
+import type { ConversationDetails, PickableModel } from '../types.ts';
 import { modelLabel } from './ModelPicker.tsx';
 
 export type AnsweringModel = { id: string; name: string; capabilities: readonly string[] };

@@ -1,11 +1,9 @@
 // How useChat talks to POST /api/chat: only the newest message goes (the server keeps the history), with what
 // the page has chosen at the moment the request leaves: the models to answer, web search.
 import { DefaultChatTransport } from 'ai';
-import type { ChorusMessage } from '../types.ts';
+import type { ChatRequestExtras, ChorusMessage } from '../types.ts';
 
-/** What a request adds to useChat's own fields; read when each request is made. */
-export type ChatRequestExtras = { modelIds?: string[]; webSearch?: { contextSize: 'low' | 'medium' | 'high' } };
-
+/** `extras` is read when each request is made. */
 export function createChatTransport(extras: () => ChatRequestExtras) {
   return new DefaultChatTransport<ChorusMessage>({
     api: '/api/chat',

@@ -1,7 +1,7 @@
 // One assistant turn holds every model's reply (the server streams them into one AI SDK message): its text parts
 // carry `providerMetadata.chorus.{modelId,messageId}` and a `data-reply` part per model reports status and usage.
 // This splits such a message back into one reply per model, in the order they started.
-import type { ChorusMessage, ReplySummary } from '../types.ts';
+import type { ChorusMessage, ReplyData } from '../types.ts';
 
 export type ReplyView = {
   /** The stored message of this reply; null for text the server did not attribute (never expected). */
@@ -10,7 +10,7 @@ export type ReplyView = {
   modelId: string | null;
   text: string;
   sources: Array<{ url: string; title?: string }>;
-  summary?: ReplySummary;
+  summary?: ReplyData;
   streaming: boolean;
 };
 
@@ -55,7 +55,7 @@ export function repliesOf(message: ChorusMessage): ReplyView[] {
 }
 
 /** "1,234 in · 56 out · $0.0012 · 1.4 s" for what is known. */
-export function describeUsage(summary: ReplySummary | undefined): string {
+export function describeUsage(summary: ReplyData | undefined): string {
   if (!summary) return '';
   const facts: string[] = [];
   if (summary.inputTokens != null) facts.push(`${summary.inputTokens.toLocaleString()} tokens in`);

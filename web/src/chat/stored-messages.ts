@@ -1,7 +1,7 @@
 // Stored messages (GET /api/conversations/:id/messages) as the chat shows them: every model's reply to one prompt
 // joins one assistant message, shaped exactly like a live stream leaves it (see replies.ts), so one view renders
 // both.
-import type { ChorusMessage, ReplySummary, StoredMessage, VoteValue } from '../types.ts';
+import type { ChorusMessage, ReplyData, StoredMessage, VoteValue } from '../types.ts';
 
 /** `stored` oldest first. */
 export function toChatMessages(stored: StoredMessage[]): ChorusMessage[] {
@@ -46,15 +46,16 @@ function userPartsOf(message: StoredMessage): ChorusMessage['parts'] {
 
 function replyPartsOf(message: StoredMessage): ChorusMessage['parts'] {
   const chorus = { chorus: { messageId: message.id, ...(message.modelId ? { modelId: message.modelId } : {}) } };
-  const summary: ReplySummary = {
+  // Unknown figures are absent, as in the stream's summaries, rather than null.
+  const summary: ReplyData = {
     messageId: message.id,
     modelId: message.modelId ?? '',
     status: message.status,
-    inputTokens: message.usage.inputTokens,
-    outputTokens: message.usage.outputTokens,
-    cachedInputTokens: message.usage.cachedInputTokens,
-    costUsd: message.costUsd,
-    latencyMs: message.latencyMs,
+    inputTokens: message.usage.inputTokens ?? undefined,
+    outputTokens: message.usage.outputTokens ?? undefined,
+    cachedInputTokens: message.usage.cachedInputTokens ?? undefined,
+    costUsd: message.costUsd ?? undefined,
+    latencyMs: message.latencyMs ?? undefined,
     ...(message.error ? { error: message.error } : {}),
     ...(message.isFirstResponder ? { isFirstResponder: true } : {}),
   };

@@ -4,8 +4,7 @@
 import type { FileUIPart } from 'ai';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { apiUpload } from '../api.ts';
-
-type Upload = { id: string; url: string; mediaType: string; size: number; name: string };
+import type { UploadedFile } from '../types.ts';
 
 export type Attachment = {
   key: string;
@@ -45,7 +44,7 @@ export function useAttachments() {
         ]);
         const form = new FormData();
         form.append('file', file);
-        apiUpload<Upload>('/api/files', form).then(
+        apiUpload<UploadedFile>('/api/files', form).then(
           (upload) =>
             settle(key, {
               state: 'ready',
@@ -60,23 +59,24 @@ export function useAttachments() {
     [settle],
   );
 
-  const release = (keys: Iterable<string>) => {
-    for (const key of keys) {
-      const url = previews.current.get(key);
-      if (url) URL.revokeObjectURL(url);
-      previews.current.delete(key);
-    }
-  };
-
   const remove = useCallback((key: string) => {
-    release([key]);
+    releasePreviews(previews.current, [key]);
     setAttachments((current) => current.filter((item) => item.key !== key));
   }, []);
 
   const clear = useCallback(() => {
-    release([...previews.current.keys()]);
+    releasePreviews(previews.current, [...previews.current.keys()]);
     setAttachments([]);
   }, []);
 
   return { attachments, add, remove, clear };
+}
+
+/** Lets the browser free the previews of these attachments. */
+function releasePreviews(previews: Map<string, string>, keys: Iterable<string>) {
+  for (const key of keys) {
+    const url = previews.get(key);
+    if (url) URL.revokeObjectURL(url);
+    previews.delete(key);
+  }
 }

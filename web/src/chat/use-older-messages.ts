@@ -28,7 +28,8 @@ export function useOlderMessages({
   const [cursor, setCursor] = useState(initialCursor);
   const [loading, setLoading] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const restore = useRef<{ height: number; top: number } | null>(null);
+  /** Where the reader was before an older page went above `shownBefore`, the messages shown then. */
+  const restore = useRef<{ height: number; top: number; shownBefore: ChorusMessage[] } | null>(null);
   const latest = useRef({ messages, setMessages, onPage });
   latest.current = { messages, setMessages, onPage };
 
@@ -39,7 +40,13 @@ export function useOlderMessages({
     try {
       const page = await fetchThread(conversationId, cursor);
       const element = scroller.current;
-      if (element) restore.current = { height: element.scrollHeight, top: element.scrollTop };
+      if (element) {
+        restore.current = {
+          height: element.scrollHeight,
+          top: element.scrollTop,
+          shownBefore: latest.current.messages,
+        };
+      }
       latest.current.setMessages(prependOlder(page.messages, latest.current.messages));
       latest.current.onPage(page);
       setCursor(page.olderCursor);
@@ -54,7 +61,7 @@ export function useOlderMessages({
   useLayoutEffect(() => {
     const element = scroller.current;
     const saved = restore.current;
-    if (!element || !saved) return;
+    if (!element || !saved || messages === saved.shownBefore) return;
     restore.current = null;
     element.scrollTop = element.scrollHeight - saved.height + saved.top;
   }, [messages, scroller]);

@@ -4,15 +4,13 @@
 import { useState } from 'react';
 import { modelLabel } from '../chat/ModelPicker.tsx';
 import { FormProblem } from '../form-problem.tsx';
-import type { PickableModel } from '../types.ts';
+import type { ConversationDetails, PickableModel, ReplyMode } from '../types.ts';
 import { avatarText } from './avatars.tsx';
 import {
   addModel,
-  type ConversationDetails,
   changeSettings,
   charLimitOf,
   leadModelIdOf,
-  type ReplyMode,
   removeModel,
   reorderModels,
   replyModeOf,

@@ -1,9 +1,9 @@
 // The head of a group's thread: who answers (each model with its avatar, the lead marked), how, and within how
 // many characters; and who wrote each person's message.
 import type { SenderView } from '../chat/MessageView.tsx';
-import type { ChorusMessage } from '../types.ts';
+import type { ChorusMessage, ConversationDetails } from '../types.ts';
 import { avatarText } from './avatars.tsx';
-import { type ConversationDetails, charLimitOf, leadModelIdOf, personName, replyModeOf } from './conversation-api.ts';
+import { charLimitOf, leadModelIdOf, personName, replyModeOf } from './conversation-api.ts';
 
 const MODE_LABELS = {
   single: 'one model answers',
@@ -16,7 +16,7 @@ export function GroupSummary({ details }: { details: ConversationDetails }) {
   const limit = charLimitOf(details);
   const active = details.models.filter((model) => model.isActive);
   return (
-    <div className="group-summary" aria-label="Group">
+    <section className="group-summary" aria-label="Group">
       <ul className="group-summary-models">
         {active.map((model) => {
           const name = model.displayName ?? model.name ?? model.modelId;
@@ -39,7 +39,7 @@ export function GroupSummary({ details }: { details: ConversationDetails }) {
           {limit ? `replies up to ${limit.toLocaleString()} characters` : 'no length limit'}
         </span>
       </span>
-    </div>
+    </section>
   );
 }
 

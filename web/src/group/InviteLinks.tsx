@@ -2,7 +2,8 @@
 // browser allows), and every earlier one with what it gives, how often it was used, and a button to revoke it.
 import { useCallback, useEffect, useState } from 'react';
 import { FormProblem } from '../form-problem.tsx';
-import { createInvite, type Invite, listInvites, revokeInvite } from './conversation-api.ts';
+import type { Invite } from '../types.ts';
+import { createInvite, listInvites, revokeInvite } from './conversation-api.ts';
 
 type Props = {
   conversationId: string;
@@ -27,6 +28,8 @@ export function InviteLinks({ conversationId, canInviteAdmins, membersKey }: Pro
       setProblem(error instanceof Error ? error.message : String(error));
     }
   }, [conversationId]);
+  // Again whenever people join or leave (a link's use count may have changed): that is all `membersKey` is for.
+  // biome-ignore lint/correctness/useExhaustiveDependencies(membersKey): a trigger, deliberately not read
   useEffect(() => {
     void load();
   }, [load, membersKey]);

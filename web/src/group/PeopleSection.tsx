@@ -3,16 +3,9 @@
 import { useState } from 'react';
 import { ConfirmDialog } from '../dialogs/ModalDialog.tsx';
 import { FormProblem } from '../form-problem.tsx';
+import type { ConversationDetails, Participant } from '../types.ts';
 import { PersonAvatar } from './avatars.tsx';
-import {
-  type ConversationDetails,
-  changeRole,
-  leaveConversation,
-  type Participant,
-  personName,
-  removeParticipant,
-  transferOwnership,
-} from './conversation-api.ts';
+import { changeRole, leaveConversation, personName, removeParticipant, transferOwnership } from './conversation-api.ts';
 import { InviteLinks } from './InviteLinks.tsx';
 
 type Props = {

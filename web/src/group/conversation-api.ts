@@ -1,54 +1,19 @@
 // A conversation as a group sees it (GET /api/conversations/:id: its models in reply order, its people, its reply
-// settings), and the calls that change it. The server's DTOs (src/http/dto/conversation*.ts) are the reference.
+// settings), and the calls that change it.
 import { apiRequest } from '../api.ts';
-
-export type ParticipantRole = 'owner' | 'admin' | 'member';
-export type ReplyMode = 'single' | 'parallel' | 'first_responder';
-
-export type ConversationModel = {
-  modelId: string;
-  name: string | null;
-  displayName: string | null;
-  avatar: string | null;
-  position: number;
-  isActive: boolean;
-};
-
-export type Participant = {
-  userId: string;
-  username: string;
-  displayName: string | null;
-  avatarUrl: string | null;
-  role: ParticipantRole;
-};
-
-export type ReplySettings = { replyMode?: ReplyMode; firstResponderModelId?: string; charLimit?: number };
-
-export type Visibility = 'private' | 'public';
-
-export type ConversationDetails = {
-  id: string;
-  title: string | null;
-  visibility: Visibility;
-  ownerId: string;
-  /** The reader's role; null when they read it only because it is public. */
-  role: ParticipantRole | null;
-  settings: ReplySettings;
-  models: ConversationModel[];
-  participants: Participant[];
-};
-
-export type Invite = {
-  id: string;
-  token: string;
-  url: string;
-  role: ParticipantRole;
-  expiresAt: string | null;
-  maxUses: number | null;
-  useCount: number;
-  revokedAt: string | null;
-  createdAt: string;
-};
+import type {
+  AcceptedInvite,
+  ConversationDetails,
+  ConversationModel,
+  Invite,
+  InvitedRole,
+  Participant,
+  ReplyMode,
+  ReplySettings,
+  ResponseBody,
+  RoleChange,
+  Visibility,
+} from '../types.ts';
 
 const base = (conversationId: string) => `/api/conversations/${conversationId}`;
 
@@ -72,7 +37,7 @@ export const reorderModels = (conversationId: string, modelIds: string[]) =>
 export const changeVisibility = (conversationId: string, visibility: Visibility) =>
   apiRequest<ConversationDetails>('PATCH', base(conversationId), { visibility });
 
-export const changeRole = (conversationId: string, userId: string, role: 'admin' | 'member') =>
+export const changeRole = (conversationId: string, userId: string, role: RoleChange) =>
   apiRequest<Participant>('PATCH', `${base(conversationId)}/participants/${userId}`, { role });
 
 export const removeParticipant = (conversationId: string, userId: string) =>
@@ -81,22 +46,22 @@ export const removeParticipant = (conversationId: string, userId: string) =>
 export const leaveConversation = (conversationId: string) => apiRequest<void>('POST', `${base(conversationId)}/leave`);
 
 export const transferOwnership = (conversationId: string, userId: string) =>
-  apiRequest<{ participants: Participant[] }>('POST', `${base(conversationId)}/transfer`, { userId });
+  apiRequest<ResponseBody<'/api/conversations/{id}/transfer', 'post'>>('POST', `${base(conversationId)}/transfer`, {
+    userId,
+  });
 
-export const createInvite = (conversationId: string, role: 'member' | 'admin' = 'member') =>
+export const createInvite = (conversationId: string, role: InvitedRole = 'member') =>
   apiRequest<Invite>('POST', `${base(conversationId)}/invites`, { role });
 
 export const listInvites = async (conversationId: string) =>
-  (await apiRequest<{ invites: Invite[] }>('GET', `${base(conversationId)}/invites`)).invites;
+  (await apiRequest<ResponseBody<'/api/conversations/{id}/invites', 'get'>>('GET', `${base(conversationId)}/invites`))
+    .invites;
 
 export const revokeInvite = (conversationId: string, inviteId: string) =>
   apiRequest<void>('DELETE', `${base(conversationId)}/invites/${inviteId}`);
 
 export const acceptInvite = (token: string) =>
-  apiRequest<{ joined: boolean; conversation: { id: string } }>(
-    'POST',
-    `/api/invites/${encodeURIComponent(token)}/accept`,
-  );
+  apiRequest<AcceptedInvite>('POST', `/api/invites/${encodeURIComponent(token)}/accept`);
 
 /** The link that opens the conversation in the web app (readable by anyone signed in once it is public). */
 export const conversationLink = (conversationId: string) => `${window.location.origin}/c/${conversationId}`;

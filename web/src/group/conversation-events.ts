@@ -1,19 +1,7 @@
 // The conversation live (GET /api/conversations/:id/events, Server-Sent Events): every participant hears what
 // happens as it happens. EventSource reconnects by itself and resumes with Last-Event-ID, so nothing is missed.
 import { useEffect, useRef } from 'react';
-
-export type ConversationEvent =
-  | { type: 'message-created'; message: { id: string; senderId: string | null } }
-  | { type: 'reply-created'; messageId: string; modelId: string; parentId: string }
-  | { type: 'reply-delta'; messageId: string; modelId: string; delta: string }
-  | { type: 'reply-source'; messageId: string; modelId: string; url: string; title?: string }
-  | { type: 'reply-finished'; messageId: string; modelId: string; status: string }
-  | { type: 'turn-finished' | 'turn-error'; parentId: string }
-  | { type: 'member-joined' | 'member-role-changed' | 'member-left' | 'member-removed'; userId: string }
-  | { type: 'model-added' | 'model-removed'; modelId: string }
-  | { type: 'messages-deleted'; messageIds: string[] }
-  | { type: 'visibility-changed'; visibility: 'private' | 'public' }
-  | { type: 'conversation-deleted' | 'reset' };
+import type { ConversationEvent } from '../types.ts';
 
 /** The event that ends this reader's stream: the conversation is gone, or they are no longer in it. */
 export function endsStreamFor(event: ConversationEvent, viewerId: string): boolean {

@@ -1,7 +1,8 @@
 // The conversation's details (models, people, reply settings, visibility), loaded once it exists and again on
 // demand; a change the API answered with the new details replaces them directly.
 import { useCallback, useEffect, useState } from 'react';
-import { type ConversationDetails, loadConversation } from './conversation-api.ts';
+import type { ConversationDetails } from '../types.ts';
+import { loadConversation } from './conversation-api.ts';
 
 export function useConversationDetails(conversationId: string, exists: boolean) {
   const [details, setDetails] = useState<ConversationDetails | null>(null);

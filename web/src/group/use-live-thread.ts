@@ -4,8 +4,8 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { fetchThread, type Thread } from '../chat/thread.ts';
 import { withNewestPage } from '../chat/thread-pages.ts';
-import type { ChorusMessage } from '../types.ts';
-import { type ConversationEvent, endsStreamFor, useConversationEvents } from './conversation-events.ts';
+import type { ChorusMessage, ConversationEvent } from '../types.ts';
+import { endsStreamFor, useConversationEvents } from './conversation-events.ts';
 import { withReplyDelta } from './live-thread.ts';
 
 /** Events of one burst (a turn starting, replies finishing) lead to one refetch. */

@@ -54,6 +54,8 @@ export function ConversationSidebar({
     }
   }, []);
 
+  // The first page again whenever the parent says the list may have changed: that is all `refreshKey` is for.
+  // biome-ignore lint/correctness/useExhaustiveDependencies(refreshKey): a trigger, deliberately not read
   useEffect(() => {
     void loadPage(null);
   }, [loadPage, refreshKey]);

@@ -1,0 +1,25 @@
+// The signed-in user's own profile as the API shows it (GET /api/me): the users table's fields a person may see
+// of themselves.
+import type { z } from '@hono/zod-openapi';
+import { createSelectSchema } from 'drizzle-zod';
+import { users } from '../../db/schema/index.ts';
+import type { User } from '../../store/users.ts';
+
+const userRow = createSelectSchema(users);
+
+export const profileSchema = userRow
+  .pick({ id: true, email: true, username: true, displayName: true, avatarUrl: true, role: true, isGuest: true })
+  .extend({ email: userRow.shape.email.openapi({ description: 'null for guests' }) })
+  .openapi('Profile');
+
+export function toProfileDto(user: User): z.infer<typeof profileSchema> {
+  return {
+    id: user.id,
+    email: user.email,
+    username: user.username,
+    displayName: user.displayName,
+    avatarUrl: user.avatarUrl,
+    role: user.role,
+    isGuest: user.isGuest,
+  };
+}
