@@ -1,10 +1,9 @@
 // better-auth keeps each call's context in AsyncLocalStorage. Where Node carries contexts with promise hooks (Node 22,
 // and 24 run with --no-async-context-frame), an AsyncLocalStorage that has ever run makes every promise of the process
-// pay for it, about three times the cost of a plain await (2M awaits: 130 ms without, 370 ms with, on Node 22), for as
-// long as the storage stays enabled, which is forever unless someone disables it. A streaming reply runs thousands
-// of promises, so better-auth's storages are disabled again whenever no call into better-auth is in flight; its next
+// slower for as long as it stays enabled (docs/performance.md, async context). A streaming reply runs thousands of
+// promises, so better-auth's storages are disabled again whenever no call into better-auth is in flight; its next
 // call enables them by itself. Node 24 carries contexts in the async context frame at no such cost: there this
-// switch stands aside (see docs/performance.md).
+// switch stands aside.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   getCurrentAuthContextAsyncLocalStorage,

@@ -29,8 +29,8 @@ export async function startWorker(options: PgliteWorkerOptions): Promise<Worker>
   const compiled = compileWasmWithBaselineCompilerOnly();
   const worker = new Worker(projectPath('src', 'db', 'pglite-worker.mjs'), {
     workerData: { dataDir: options.dataDir, postgresqlconf: options.postgresqlconf ?? [], textTypes: [...TEXT_TYPES] },
-    // What the worker allocates lives for one statement; V8's default young generation let it fill tens of MB
-    // before collecting (5,000 replies at once: a peak 20-40 MB higher, at the same speed).
+    // What the worker allocates lives for one statement: a small young generation collects it sooner, at the same
+    // speed (docs/performance.md, V8 settings).
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
   const ready = new Promise<void>((resolve, reject) => {
@@ -57,12 +57,10 @@ const WORKER_YOUNG_GENERATION_MB = 4;
 let compiling = 0;
 
 /**
- * PostgreSQL in WebAssembly is a large module, and V8's optimising compiler recompiles its hot functions on
- * background threads whose working memory the C allocator keeps afterwards: measured on a server that had answered
- * a few hundred chats, 70 MB of its resident memory, none of it in use (idle 353 MB, 284 MB without). Compiled by the
- * baseline compiler alone, statements run as fast for a chat (a turn's set-up no slower, measured), and bulk work
- * slower (a 1,000-row insert 45 → 66 ms). The flag is V8's, for the whole process: it is on while a PGlite thread
- * starts, and the returned function turns it off again once none is starting.
+ * PostgreSQL in WebAssembly is a large module, and V8's optimising compiler keeps the working memory of its
+ * background recompiles with the process; compiled by the baseline compiler alone, a chat's statements run as fast
+ * and bulk work somewhat slower (docs/performance.md, V8 settings). The flag is V8's, for the whole process: it is on
+ * while a PGlite thread starts, and the returned function turns it off again once none is starting.
  */
 function compileWasmWithBaselineCompilerOnly(): () => void {
   if (compiling++ === 0) setFlagsFromString('--liftoff-only');

@@ -25,11 +25,9 @@ export type RunningServer = {
 const LISTEN_BACKLOG = 8_192;
 
 /**
- * A server under load allocates fast, and V8 then lets the heap grow to about four times what is live before it
- * collects it (measured: 5,000 replies at once took the heap to 650 MB with 150 MB live). A smaller growth factor
- * keeps the process near its live size for some more collector time (the same 5,000: 430 MB peak instead of 870,
- * 26 s instead of 22; later, 35 % rather than 50 % took 25 MB off the peak at no cost in time). The flag is read at
- * each collection, so setting it now applies.
+ * Under load V8 lets the heap grow to several times the live set before a full collection; a smaller growth factor
+ * keeps the process near its live size for a little more collector time (docs/performance.md, V8 settings). The flag
+ * is read at each collection, so setting it at start-up applies.
  */
 function limitHeapGrowth(percent: number) {
   if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
