@@ -32,7 +32,7 @@ export type TurnRequest = {
   userMessage: Message;
   /**
    * Given while the person's message is still being saved: the turn is set up meanwhile, and its providers are called,
-   * its replies written and its first chunks sent only once this fulfils. If it rejects, nothing of the turn runs
+   * its replies written and its first events told only once this fulfils. If it rejects, nothing of the turn runs
    * and startTurn rejects with its error.
    */
   committed?: Promise<unknown>;
