@@ -33,7 +33,7 @@ const TARGET = {
   /** A parallel round ≤ the slowest model alone + this (the chat benchmark's target for several models). */
   parallelOverMs: 20,
   messageCreatedP99Ms: 50,
-  /** Deltas are coalesced for up to 50 ms (events/chat-relay.ts) before they go out: the window + 50 ms. */
+  /** Deltas are coalesced for up to 50 ms (events/turn-relay.ts) before they go out: the window + 50 ms. */
   firstDeltaP99Ms: 100,
 };
 const TURNS = { warmup: 2, runs: 8, setupConcurrency: 4 };

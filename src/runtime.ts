@@ -11,6 +11,7 @@ import { abandonedAfterMs, startAbandonedReplySweeper } from './chat/abandoned-r
 import { ChatService } from './chat/chat-service.ts';
 import { ChatEngine } from './chat/engine.ts';
 import { SetupAdmission } from './chat/setup-admission.ts';
+import { writeUiMessageStream } from './chat/ui-message-stream.ts';
 import type { Environment } from './config/env.ts';
 import { ConversationService } from './conversations/conversation-service.ts';
 import { keyringFromEnvironment } from './crypto/encryption.ts';
@@ -18,6 +19,7 @@ import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { migrateUp } from './db/migrations/migrator.ts';
 import { type ChangeListener, createChangeListener } from './db/notifications.ts';
 import { type ConversationEvents, createConversationEvents } from './events/index.ts';
+import { relayTurns } from './events/turn-relay.ts';
 import { FileService } from './files/file-service.ts';
 import { LocalFileStorage } from './files/storage.ts';
 import { registryIsEmpty, seedModels } from './models/seed.ts';
@@ -121,7 +123,9 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     maxBytes: env.CHORUS_MAX_UPLOAD_BYTES,
     maxBytesPerUser: env.CHORUS_MAX_UPLOAD_BYTES_PER_USER,
   });
-  const engine = new ChatEngine(store, providers, streamLog, stopSignals, fileStorage, conversationEvents, {
+  // Every turn is written to its reply stream (the web client's) and told to its conversation's followers.
+  const turnSubscribers = [writeUiMessageStream(streamLog), relayTurns(conversationEvents)];
+  const engine = new ChatEngine(store, providers, stopSignals, fileStorage, conversationEvents, turnSubscribers, {
     maxReplyChars: env.CHORUS_MAX_REPLY_CHARS,
   });
   const changes: ChangeListener = createChangeListener(database);
@@ -137,8 +141,6 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   });
   // And one daily limit for every way a turn starts: a person's turns count together, through whichever door.
   const dailyLimit = new DailyMessageLimit(store);
-  const chat = new ChatService(store, providers, engine, streamLog, modelSource, admission, dailyLimit);
-  const completions = new CompletionService(store, providers, engine, streamLog, modelSource, admission, dailyLimit);
   const conversations = new ConversationService({
     store,
     events: conversationEvents,
@@ -146,6 +148,17 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     providers,
     files: store.files,
   });
+  const chat = new ChatService(
+    store,
+    providers,
+    engine,
+    streamLog,
+    modelSource,
+    admission,
+    dailyLimit,
+    conversations.access,
+  );
+  const completions = new CompletionService(store, providers, engine, modelSource, admission, dailyLimit);
   let sweeper: { stop(): void };
   try {
     await modelCache.start(changes);

@@ -1,6 +1,6 @@
-// A reply limit in characters [seed 004: 280]. Models are told the limit; one that still runs over is cut at the
-// last word boundary within it. While streaming, the trailing partial word is held back, so what a reader has seen
-// is never taken back by the cut.
+// A reply limit in characters (280 by default in the group modes: see turn-plan.ts). Models are told the limit; one
+// that still runs over is cut at the last word boundary within it. While streaming, the trailing partial word is
+// held back, so what a reader has seen is never taken back by the cut.
 
 /** `text` if within `limit`; else its longest prefix within `limit` that ends at a word boundary. */
 export function cutAtWordBoundary(text: string, limit: number): string {

@@ -1,7 +1,9 @@
 // The chat use cases behind POST /api/chat: send a message (new, edited, or a client's retry), regenerate a reply,
-// re-attach to a running reply, stop. It decides what is saved and deleted and which models answer; the engine
-// runs them. Files a message carries must be the sender's own uploads, and every model must be able to read them.
+// re-attach to a running reply, stop. It decides who may, what is saved and deleted and which models answer; the
+// engine runs them, and the caller gets the turn's reply stream back (its UI message chunks, read from the stream
+// log). Files a message carries must be the sender's own uploads, and every model must be able to read them.
 import type { DailyMessageLimit } from '../auth/limits.ts';
+import type { ConversationAccess } from '../conversations/access.ts';
 import { afterStatementsSent } from '../db/client.ts';
 import type { ConversationModelSettings, MessagePart } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -47,7 +49,10 @@ export type SubmitRequest = {
   modelIds?: string[];
   webSearch?: WebSearchRequest;
   visibility?: Conversation['visibility'];
-  /** The client's request: if it is given up while the turn waits to be set up, the turn is dropped unsaved. */
+  /**
+   * The client's request: if it is given up while the turn waits to be set up, the turn is dropped unsaved; once
+   * given up, its reply stream is read no further (the turn itself goes on).
+   */
   signal?: AbortSignal;
   /**
    * The client holds no earlier message of the conversation (useChat sent this one alone): the conversation is then
@@ -71,7 +76,10 @@ export type RegenerateRequest = {
 };
 
 /** A turn started now, or the stream of the turn a retried request already started. */
-export type TurnOutcome = { streamId: string; started?: StartedTurn };
+type TurnOutcome = { streamId: string; started?: StartedTurn };
+
+/** A turn's reply stream: its UI message chunks as JSON, in batches (as they are available together), to the end. */
+export type ReplyStream = { streamId: string; batches: AsyncIterable<string[]> };
 
 export class ChatService {
   constructor(
@@ -83,11 +91,19 @@ export class ChatService {
     private readonly admission: SetupAdmission,
     /** Every turn counts against the person's daily limit; one that calls no model is given back. */
     private readonly dailyLimit: DailyMessageLimit,
+    private readonly access: ConversationAccess,
   ) {}
 
-  /** Saves the message and starts the turn, once admitted (see setup-admission.ts). */
-  submit(request: SubmitRequest): Promise<TurnOutcome> {
-    return this.countedTurn(request.actor, () => this.admission.run(() => this.submitNow(request), request.signal));
+  /**
+   * Saves the message and starts the turn, once admitted (see setup-admission.ts). A reader of a public conversation
+   * who is not in it is refused (forbidden), like for every other write to it.
+   */
+  async submit(request: SubmitRequest): Promise<ReplyStream> {
+    const { actor, conversationId, signal } = request;
+    const outcome = await this.access.guarded(actor, { conversationId, level: 'write' }, () =>
+      this.countedTurn(actor, () => this.admission.run(() => this.submitNow(request), signal)),
+    );
+    return this.replyStream(outcome.streamId, signal);
   }
 
   /** A retried request that only re-attaches to its turn (no `started`) is not a new turn, and does not count. */
@@ -211,8 +227,19 @@ export class ChatService {
    * Answers a person's message again: its replies (and anything after them) are replaced by new ones; refused when
    * that would remove other people's messages, as for an edit.
    */
-  regenerate(request: RegenerateRequest): Promise<TurnOutcome> {
-    return this.countedTurn(request.actor, () => this.admission.run(() => this.regenerateNow(request), request.signal));
+  async regenerate(request: RegenerateRequest): Promise<ReplyStream> {
+    const { actor, conversationId, signal } = request;
+    const outcome = await this.access.guarded(actor, { conversationId, level: 'write' }, () =>
+      this.countedTurn(actor, () => this.admission.run(() => this.regenerateNow(request), signal)),
+    );
+    return this.replyStream(outcome.streamId, signal);
+  }
+
+  /** The turn's stream from its first chunk, followed until it ends or `signal` aborts. */
+  private async replyStream(streamId: string, signal?: AbortSignal): Promise<ReplyStream> {
+    const batches = await this.streamLog.readBatches(streamId, signal);
+    if (!batches) throw new AppError('conflict', 'the reply stream is no longer available');
+    return { streamId, batches };
   }
 
   private async regenerateNow(request: RegenerateRequest): Promise<TurnOutcome> {
@@ -246,19 +273,26 @@ export class ChatService {
     return { streamId: started.streamId, started };
   }
 
-  /** The newest stream of a conversation, if it can still be read (running, or just finished), in batches of chunks. */
+  /**
+   * The newest stream of a conversation, if it can still be read (running, or just finished), in batches of chunks,
+   * followed until it ends or `signal` aborts. Not-found for whoever may not read the conversation.
+   */
   async latestStream(
     actor: Actor,
     conversationId: string,
     signal?: AbortSignal,
   ): Promise<AsyncIterable<string[]> | null> {
+    await this.access.assertMay(actor, conversationId, 'read');
     const [newest] = await this.store.streams.listIds({ actor, conversationId, limit: 1 });
     return newest ? this.streamLog.readBatches(newest, signal) : null;
   }
 
-  /** Stops the conversation's running replies, wherever they run; returns how many were running. */
+  /**
+   * Stops the conversation's running replies, wherever they run; returns how many were running. Only its people
+   * may: a reader of a public conversation is refused (forbidden), anyone else does not find it.
+   */
   async stop(actor: Actor, conversationId: string): Promise<number> {
-    await this.store.conversations.get({ actor, id: conversationId, level: 'write' });
+    await this.access.assertMayWrite(actor, conversationId);
     const running = await this.store.replies.countStreaming(conversationId);
     await this.engine.requestStop(conversationId);
     return running;

@@ -1,11 +1,11 @@
 // The chat engine: one prompt, N models. Each model answers in its own assistant message — all at once, or a lead
-// first and then the others (turn-plan.ts); every chunk goes into a resumable stream log (the client reads the log, live or after reconnecting), and the turn
-// runs to the end whether or not anyone is still reading — only a stop request ends it early.
+// first and then the others (turn-plan.ts). A turn tells what happens as typed events (turn-events.ts) to its
+// listeners: the engine's subscribers (the reply stream, the conversation's followers) and the caller's own. It runs
+// to the end whether or not anyone is still listening — only a stop request ends it early.
 import { randomUUID } from 'node:crypto';
-import type { UIMessageChunk } from 'ai';
 import type { ConversationModelSettings, conversations, models } from '../db/schema/index.ts';
-import { announceMessage, relayTurn } from '../events/chat-relay.ts';
 import type { ConversationEvents } from '../events/index.ts';
+import { announceMessage } from '../events/message-created.ts';
 import { readAttachmentContents } from '../files/prompt-attachments.ts';
 import type { FileStorage } from '../files/storage.ts';
 import { logError } from '../loggable-error.ts';
@@ -14,11 +14,11 @@ import type { Actor } from '../store/actor.ts';
 import type { Store } from '../store/index.ts';
 import type { Message } from '../store/messages.ts';
 import { ABANDONED_REPLY_ERROR, type AbandonedReply } from '../store/replies.ts';
-import type { StreamLog } from '../streams/index.ts';
 import type { StopSignals } from '../streams/stop-signals.ts';
 import { ActiveTurns } from './active-turns.ts';
 import { fitToContextWindow, HISTORY_MESSAGE_LIMIT, promptForModel } from './history.ts';
 import { type ReplySummary, type StartedReply, startReplies } from './reply.ts';
+import { failureOfAll, fanOut, type TurnListener, type TurnSubscriber } from './turn-events.ts';
 import { type PlannedReply, planTurn } from './turn-plan.ts';
 
 type ModelRow = typeof models.$inferSelect;
@@ -32,7 +32,7 @@ export type TurnRequest = {
   userMessage: Message;
   /**
    * Given while the person's message is still being saved: the turn is set up meanwhile, and its providers are called,
-   * its replies written and its first chunks sent only once this fulfils. If it rejects, nothing of the turn runs
+   * its replies written and its first events told only once this fulfils. If it rejects, nothing of the turn runs
    * and startTurn rejects with its error.
    */
   committed?: Promise<unknown>;
@@ -45,6 +45,8 @@ export type TurnRequest = {
    * them — a conversation this request created holds only what it just saved — so they are not read back.
    */
   history?: Message[];
+  /** Told every event of this turn, from its first, besides the engine's subscribers. */
+  listeners?: TurnListener[];
 };
 
 export type StartedTurn = {
@@ -68,10 +70,11 @@ export class ChatEngine {
   constructor(
     private readonly store: Store,
     private readonly providers: ProviderRegistry,
-    private readonly streamLog: StreamLog,
     private readonly stopSignals: StopSignals,
     private readonly fileStorage: FileStorage,
     private readonly conversationEvents: ConversationEvents,
+    /** Who follows every turn (see ui-message-stream.ts, events/turn-relay.ts). */
+    private readonly subscribers: TurnSubscriber[],
     private readonly settings: ChatEngineSettings,
   ) {}
 
@@ -106,13 +109,8 @@ export class ChatEngine {
     const personNames = await this.personNamesFor(actor, conversation.id, history);
     const streamId = randomUUID();
 
-    // Everyone following the conversation sees the turn too (GET /api/conversations/:id/events).
-    const turn = { conversationId: conversation.id, parentId: request.userMessage.id };
-    const relay = relayTurn(this.conversationEvents, turn);
-    const emit = (chunk: UIMessageChunk) => {
-      this.streamLog.append(streamId, JSON.stringify(chunk));
-      relay(chunk);
-    };
+    const turn = { conversationId: conversation.id, parentId: request.userMessage.id, streamId };
+    const emit = fanOut([...this.subscribers.map((subscribe) => subscribe(turn)), ...(request.listeners ?? [])]);
     const controller = new AbortController();
     const finishTurn = this.activeTurns.begin(conversation.id, controller);
 
@@ -161,15 +159,13 @@ export class ChatEngine {
       // No reply could be set up (say, a prompt that cannot be built), or the person's message could not be saved:
       // nothing runs, so nothing may look running, and the provider calls of the replies that were set up are
       // cancelled. (A database that refuses the pending replies fails their runs instead: see startReplies.)
+      // Nothing was told of the turn, so no listener waits for its end.
       controller.abort();
       finishTurn();
-      this.streamLog.end(streamId);
       throw error;
     }
     const replyIds = firstReplies.map((reply) => reply.messageId);
-    // The UI message that carries every reply takes the first reply's id, so a single-model chat is ordinary.
-    emit({ type: 'start', messageId: replyIds[0] });
-    emit({ type: 'start-step' });
+    emit({ type: 'turn-started', streamId, replyIds });
 
     const runStages = async (): Promise<ReplySummary[]> => {
       const summaries: ReplySummary[] = [];
@@ -185,28 +181,20 @@ export class ChatEngine {
     const done = runStages()
       .then(
         (summaries) => {
-          emit({ type: 'finish-step' });
-          if (summaries.every((summary) => summary.status === 'error')) {
-            const reasons = summaries.map((summary) => `${summary.modelId}: ${summary.error}`);
-            emit({ type: 'error', errorText: reasons.join('\n') });
-          }
-          emit({ type: 'finish', messageMetadata: { replies: summaries } });
+          emit({ type: 'turn-finished', summaries, errorText: failureOfAll(summaries) });
           return summaries;
         },
         (error: unknown) => {
-          // Saving a reply failed (database gone): end the stream so no reader waits forever. Never rejects:
+          // Saving a reply failed (database gone): the turn ends, so no listener waits forever. Never rejects:
           // nobody may be awaiting a turn, and an unhandled rejection would take the server down.
           logError(`chat turn ${streamId} failed`, error);
           // Replies of a stage that was being set up may have called their provider already.
           controller.abort();
-          emit({ type: 'error', errorText: 'the server could not save the reply' });
+          emit({ type: 'turn-failed', errorText: 'the server could not save the reply' });
           return [] as ReplySummary[];
         },
       )
-      .finally(() => {
-        this.streamLog.end(streamId);
-        finishTurn();
-      });
+      .finally(finishTurn);
     this.running.add(done);
     void done.finally(() => this.running.delete(done));
     return { streamId, replyIds, done };

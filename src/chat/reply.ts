@@ -4,11 +4,10 @@
 // reply whose end cannot be saved. With web search, the provider's search tool goes along, and the sources it cites
 // are streamed and saved with the text. No reply grows past the server's cap (see reply-size-cap.ts).
 import { performance } from 'node:perf_hooks';
-import { type ModelMessage, streamText, type UIMessageChunk } from 'ai';
+import { type ModelMessage, streamText } from 'ai';
 import type { MessagePart, models } from '../db/schema/index.ts';
 import { logError } from '../loggable-error.ts';
 import { priceUsage, tokenUsageFromLanguageModelUsage } from '../models/pricing.ts';
-import { holdCallUntil } from '../providers/call-hold.ts';
 import {
   describeProviderError,
   type ProviderRegistry,
@@ -22,6 +21,8 @@ import { CharLimitedText } from './char-limit.ts';
 import { batchDeltas } from './delta-batch.ts';
 import { ReplySizeCap } from './reply-size-cap.ts';
 import type { ReplySummary } from './reply-summary.ts';
+import { callableOnceSaved } from './saved-before-call.ts';
+import type { TurnListener } from './turn-events.ts';
 
 export type { ReplySummary } from './reply-summary.ts';
 
@@ -49,7 +50,8 @@ export type ReplyRequest = {
   maxChars: number;
   webSearch?: { contextSize: 'low' | 'medium' | 'high' } | null;
   abortSignal: AbortSignal;
-  emit: (chunk: UIMessageChunk) => void;
+  /** Where the reply tells what it says (see turn-events.ts). */
+  emit: TurnListener;
 };
 
 export type ReplyDependencies = { replies: ReplyStore; providers: ProviderRegistry };
@@ -63,8 +65,8 @@ export type StartedReply = { messageId: string; run: () => Promise<ReplySummary>
  * provider answers, not when the database has committed; it saves nothing (partial text, the end) before its pending
  * message exists. If the pending messages cannot be written, every reply's `run` fails with that error, which ends
  * the turn (see ChatEngine), and the provider calls are cancelled. With `after` (the person's message being saved),
- * the requests are built at once but sent, and the pending messages written, only once it has fulfilled; if it
- * rejects, nothing is sent or written.
+ * the requests are set up at once but sent (see saved-before-call.ts), and the pending messages written, only once
+ * it has fulfilled; if it rejects, nothing is sent or written.
  */
 export function startReplies(
   dependencies: ReplyDependencies,
@@ -119,8 +121,9 @@ function callProvider(providers: ProviderRegistry, request: ReplyRequest, after?
   const cancel = () => cancelled.abort();
   const search = request.webSearch ? webSearchCallOptions(model, request.webSearch.contextSize) : null;
   try {
+    const languageModel = providers.languageModel(model, { webSearch: search !== null });
     const result = streamText({
-      model: providers.languageModel(model, { webSearch: search !== null }),
+      model: after ? callableOnceSaved(languageModel, after) : languageModel,
       tools: search?.tools,
       providerOptions: search?.providerOptions,
       instructions: request.system,
@@ -128,7 +131,6 @@ function callProvider(providers: ProviderRegistry, request: ReplyRequest, after?
       temperature: request.temperature,
       maxOutputTokens: request.maxOutputTokens ?? model.maxOutputTokens ?? undefined,
       maxRetries: providers.callSettings.maxRetries,
-      headers: after ? holdCallUntil(after) : undefined,
       abortSignal: AbortSignal.any([request.abortSignal, cancelled.signal]),
       // Failures are handled below (saved, shown to the client); the SDK's default is to log them too.
       onError: () => {},
@@ -157,8 +159,13 @@ async function streamReply(
     status: 'streaming',
     ...extra,
   });
-  emit({ type: 'data-reply', id: messageId, data: summary({}) } as UIMessageChunk);
-  emit({ type: 'text-start', id: messageId, providerMetadata: { chorus: { messageId, modelId: model.id } } });
+  emit({
+    type: 'reply-started',
+    messageId,
+    modelId: model.id,
+    parentId: request.parentId,
+    isFirstResponder: request.isFirstResponder ?? false,
+  });
 
   const limited = new CharLimitedText(request.charLimit ?? null);
   const cap = new ReplySizeCap(request.maxChars);
@@ -167,11 +174,11 @@ async function streamReply(
   let errorText: string | undefined;
   let usage = tokenUsageFromLanguageModelUsage(undefined);
   const partialSaver = createPartialSaver(replies, messageId, saved);
-  // The deltas of one burst become one text-delta chunk (see delta-batch.ts).
+  // The deltas of one burst become one reply-text event (see delta-batch.ts).
   const deltas = batchDeltas((text) => {
     // Past the limit the stream is still read to its end, for the usage (and so the cost) it reports.
     const shown = limited.push(text);
-    if (shown) emit({ type: 'text-delta', id: messageId, delta: shown });
+    if (shown) emit({ type: 'reply-text', messageId, modelId: model.id, text: shown });
     partialSaver.offer(limited.text, sources);
   });
   let anyText = false;
@@ -197,7 +204,14 @@ async function streamReply(
         if (sources.some((source) => source.url === part.url)) continue;
         const source: SourceUrlPart = { type: 'source-url', sourceId: part.id, url: part.url, title: part.title };
         sources.push(source);
-        emit({ ...source, providerMetadata: { chorus: { messageId, modelId: model.id } } });
+        emit({
+          type: 'reply-source',
+          messageId,
+          modelId: model.id,
+          sourceId: part.id,
+          url: part.url,
+          title: part.title,
+        });
       } else if (part.type === 'finish') {
         usage = tokenUsageFromLanguageModelUsage(part.totalUsage);
         // The provider's stream ended without saying it was done: what came may be only part of the reply.
@@ -224,8 +238,8 @@ async function streamReply(
   await saved;
   await partialSaver.settle();
   const rest = limited.flush();
-  if (rest) emit({ type: 'text-delta', id: messageId, delta: rest });
-  emit({ type: 'text-end', id: messageId });
+  if (rest) emit({ type: 'reply-text', messageId, modelId: model.id, text: rest });
+  emit({ type: 'reply-text-ended', messageId, modelId: model.id });
   const text = limited.text;
 
   const latencyMs = Math.round(performance.now() - started);
@@ -263,7 +277,7 @@ async function streamReply(
     ...(errorText ? { error: errorText } : {}),
     ...(truncated ? { truncated: true } : {}),
   });
-  emit({ type: 'data-reply', id: messageId, data: final } as UIMessageChunk);
+  emit({ type: 'reply-finished', summary: final });
   return final;
 }
 

@@ -1,4 +1,4 @@
-// How a turn's models answer, from the conversation's settings [seed 004]: `single` (the first model alone),
+// How a turn's models answer, from the conversation's settings: `single` (the first model alone),
 // `parallel` (all at once) or `first_responder` (a lead answers first, flagged; then the others at once, each seeing
 // the lead's reply and asked for a perspective it did not give). Each model's instructions are assembled here:
 // the conversation's system prompt, the model's persona in this conversation, its part in the group, the limit.
@@ -8,7 +8,7 @@ import { charLimitInstruction } from './char-limit.ts';
 
 export type ReplyMode = NonNullable<ConversationSettings['replyMode']>;
 
-/** The default limit in the group modes, as in seed 004's group chats. */
+/** The default limit in the group modes: short replies, so a group's several answers stay readable together. */
 export const GROUP_CHAR_LIMIT = 280;
 
 export type PlannedReply = {

@@ -1,8 +1,8 @@
-// From the engine's UI message stream of a one-model turn to Chat Completions: stream chunks (a role delta, content
-// deltas, a last chunk with the finish reason, optionally a usage chunk) or, folded, one `chat.completion`. A
-// failed reply becomes an error event, as OpenAI streams one. Pure: it reads what it is given and does no I/O.
-import type { UIMessageChunk } from 'ai';
-import type { ReplySummary } from '../chat/reply.ts';
+// From the typed events of a one-model turn (chat/turn-events.ts) to Chat Completions: stream chunks (a role delta,
+// content deltas, a last chunk with the finish reason, optionally a usage chunk) or, folded, one `chat.completion`.
+// A failed reply becomes an error event, as OpenAI streams one. Pure: it reads what it is given and does no I/O.
+import type { ReplySummary } from '../chat/reply-summary.ts';
+import type { TurnEvent } from '../chat/turn-events.ts';
 import { AppError } from '../errors.ts';
 import { withOpenAiFields } from './errors.ts';
 import type { ChatCompletion, ChatCompletionChunk, CompletionUsage, FinishReason, OpenAiErrorBody } from './wire.ts';
@@ -20,13 +20,8 @@ export type CompletionStreamEvent = ChatCompletionChunk | OpenAiErrorBody;
 
 export const isErrorEvent = (event: CompletionStreamEvent): event is OpenAiErrorBody => 'error' in event;
 
-/** The stream log's entries, each one UI message chunk as JSON. */
-export async function* parseUiChunks(entries: AsyncIterable<string>): AsyncGenerator<UIMessageChunk> {
-  for await (const entry of entries) yield JSON.parse(entry) as UIMessageChunk;
-}
-
 export async function* toCompletionChunks(
-  uiChunks: AsyncIterable<UIMessageChunk>,
+  turnEvents: AsyncIterable<TurnEvent>,
   identity: CompletionIdentity,
   options: { includeUsage: boolean },
 ): AsyncGenerator<CompletionStreamEvent> {
@@ -43,18 +38,16 @@ export async function* toCompletionChunks(
     chunk([{ index: 0, delta: content, logprobs: null, finish_reason: finishReason }]);
 
   let summary: ReplySummary | undefined;
-  for await (const part of uiChunks) {
-    if (part.type === 'start') yield delta({ role: 'assistant', content: '' });
-    else if (part.type === 'text-delta') yield delta({ content: part.delta });
-    else if (part.type === 'data-reply') {
-      const reply = part.data as ReplySummary;
-      if (reply.status !== 'streaming') summary = reply;
-    } else if (part.type === 'error') {
-      yield replyFailure(summary?.error ?? part.errorText);
+  for await (const event of turnEvents) {
+    if (event.type === 'turn-started') yield delta({ role: 'assistant', content: '' });
+    else if (event.type === 'reply-text') yield delta({ content: event.text });
+    else if (event.type === 'reply-finished') summary = event.summary;
+    else if (event.type === 'turn-failed') {
+      yield replyFailure(summary?.error ?? event.errorText);
       return;
-    } else if (part.type === 'finish') {
+    } else if (event.type === 'turn-finished') {
       if (!summary || summary.status === 'error') {
-        yield replyFailure(summary?.error ?? 'the reply failed');
+        yield replyFailure(summary?.error ?? event.errorText ?? 'the reply failed');
         return;
       }
       yield delta({}, finishReason(summary, identity.outputTokenLimit));

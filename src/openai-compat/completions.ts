@@ -1,19 +1,18 @@
 // The use case behind POST /v1/chat/completions: each call is a new conversation (origin `api`) owned by the
 // caller, holding the request's messages, answered by one engine turn with the named model — so an API reply is
-// stored, priced and counted like any other. The answer is read from the turn's stream log, as the web client
-// reads it, and translated to Chat Completions (chunks.ts).
+// stored, priced and counted like any other. The answer is the turn's typed events, queued in this process from
+// the turn's start, translated to Chat Completions (chunks.ts).
 import type { DailyMessageLimit } from '../auth/limits.ts';
 import type { ChatEngine, StartedTurn } from '../chat/engine.ts';
 import { HISTORY_MESSAGE_LIMIT } from '../chat/history.ts';
 import type { ModelRow } from '../chat/model-selection.ts';
 import type { SetupAdmission } from '../chat/setup-admission.ts';
-import { AppError } from '../errors.ts';
+import { TurnEventQueue } from '../chat/turn-event-queue.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { ModelSource } from '../registry/model-source.ts';
 import type { Actor } from '../store/actor.ts';
 import type { Store } from '../store/index.ts';
-import type { StreamLog } from '../streams/index.ts';
-import { type CompletionStreamEvent, collectCompletion, parseUiChunks, toCompletionChunks } from './chunks.ts';
+import { type CompletionStreamEvent, collectCompletion, toCompletionChunks } from './chunks.ts';
 import { findUsableModel, listOpenAiModels, toOpenAiModel } from './models.ts';
 import { conversationFromRequest } from './request.ts';
 import type { ChatCompletion, ChatCompletionRequest, OpenAiModel } from './wire.ts';
@@ -22,6 +21,8 @@ export type StartedCompletion = {
   conversationId: string;
   model: ModelRow;
   turn: StartedTurn;
+  /** The turn's events, every one from its first. */
+  events: TurnEventQueue;
   /** Unix seconds, the same on every chunk. */
   created: number;
   /** What caps the reply: the request's limit, else the model's. */
@@ -33,7 +34,6 @@ export class CompletionService {
     private readonly store: Store,
     private readonly providers: ProviderRegistry,
     private readonly engine: ChatEngine,
-    private readonly streamLog: StreamLog,
     private readonly models: ModelSource,
     private readonly admission: SetupAdmission,
     /** The chat's own daily limit: a call counts as the one message it sends. */
@@ -70,17 +70,21 @@ export class CompletionService {
     const saved = await this.store.messages.save({ actor, conversationId: conversation.id, messages: input.messages });
     // The conversation is new: what was just saved is all of it (the newest of it, as a history read would give).
     const history = saved.slice(-HISTORY_MESSAGE_LIMIT);
+    // Listening from the turn's start, so no event is missed however late the reader comes.
+    const events = new TurnEventQueue();
     const turn = await this.engine.startTurn({
       actor,
       conversation,
       userMessage: saved.at(-1)!,
       models: [model],
       history,
+      listeners: [events.listener],
     });
     return {
       conversationId: conversation.id,
       model,
       turn,
+      events,
       created: Math.floor(Date.now() / 1000),
       outputTokenLimit: input.parameters.maxOutputTokens ?? model.maxOutputTokens,
     };
@@ -88,21 +92,21 @@ export class CompletionService {
 
   /**
    * The reply as Chat Completions stream events, followed live until it ends or `signal` aborts (the client
-   * left). Opened before anything is sent, so a stream that is already gone is still an HTTP error.
+   * left). Read once per completion.
    */
   async openEvents(
     completion: StartedCompletion,
     options: { includeUsage: boolean; signal?: AbortSignal },
   ): Promise<AsyncIterable<CompletionStreamEvent>> {
-    const entries = await this.streamLog.read(completion.turn.streamId, options.signal);
-    if (!entries) throw new AppError('conflict', 'the reply stream is no longer available');
     const identity = {
       id: `chatcmpl-${completion.turn.replyIds[0]}`,
       model: completion.model.id,
       created: completion.created,
       outputTokenLimit: completion.outputTokenLimit,
     };
-    return toCompletionChunks(parseUiChunks(entries), identity, { includeUsage: options.includeUsage });
+    return toCompletionChunks(completion.events.events(options.signal), identity, {
+      includeUsage: options.includeUsage,
+    });
   }
 
   /** The whole reply, once it has finished; a provider failure is a provider_error. */

@@ -13,7 +13,6 @@ import type {
   LanguageModelV4StreamResult,
   LanguageModelV4Usage,
 } from '@ai-sdk/provider';
-import { awaitCallHold } from './call-hold.ts';
 import { estimateTokens, promptText } from './token-estimate.ts';
 
 export const OFFLINE_PROVIDER = 'local';
@@ -57,8 +56,6 @@ class OfflineEchoModel implements LanguageModelV4 {
 
   async doStream(options: LanguageModelV4CallOptions): Promise<LanguageModelV4StreamResult> {
     const signal = options.abortSignal;
-    // Called like a provider, it waits for a held call as the registry's fetch does (see call-hold.ts).
-    await awaitCallHold(options.headers);
     signal?.throwIfAborted();
     const reply = this.#reply(options);
     const textId = '0';

@@ -10,7 +10,6 @@ import { createOpenRouter } from '@openrouter/ai-sdk-provider';
 import type { Environment } from '../config/env.ts';
 import { AppError } from '../errors.ts';
 import type { ModelDefinition } from '../models/model-schema.ts';
-import { fetchAfterHold } from './call-hold.ts';
 import { declaredModelDefinitions } from './declared-models.ts';
 import { fetchWithIdleTimeout } from './idle-timeout.ts';
 import { createOfflineModel, OFFLINE_PROVIDER } from './offline-model.ts';
@@ -77,8 +76,7 @@ const KEY_VARIABLE: Record<string, string> = {
 };
 
 export function createProviderRegistry(env: ProviderEnvironment): ProviderRegistry {
-  // A held call (see call-hold.ts) waits before its request, not counted as the provider's silence.
-  const fetch = fetchWithIdleTimeout(env.CHORUS_PROVIDER_TIMEOUT_MS, fetchAfterHold());
+  const fetch = fetchWithIdleTimeout(env.CHORUS_PROVIDER_TIMEOUT_MS);
   // Bursts of text events are merged before the SDK parses them (see sse-coalescing.ts), per wire format.
   const chatCompletionsFetch = fetchWithCoalescedText(chatCompletionsTextEvents, fetch);
   const anthropicFetch = fetchWithCoalescedText(anthropicTextEvents, fetch);

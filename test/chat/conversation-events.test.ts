@@ -4,14 +4,13 @@
 // conversation turns private.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { UIMessageChunk } from 'ai';
 import { eq } from 'drizzle-orm';
 import { models } from '../../src/db/schema/index.ts';
-import { relayTurn } from '../../src/events/chat-relay.ts';
 import type { ConversationEvent, DeliveredEvent } from '../../src/events/conversation-event.ts';
 import type { ConversationEvents } from '../../src/events/conversation-events.ts';
 import { compareEventIds } from '../../src/events/event-ids.ts';
 import { MemoryConversationEvents } from '../../src/events/memory-conversation-events.ts';
+import { relayTurns } from '../../src/events/turn-relay.ts';
 import { registerDeclaredModels } from '../../src/providers/index.ts';
 import { type Actor, actorOf } from '../../src/store/index.ts';
 import { readChat } from '../support/chat-stream.ts';
@@ -311,16 +310,15 @@ describe('conversation events, the parts', () => {
       publish: (_: string, event: ConversationEvent) => void published.push(event),
     } as ConversationEvents;
     const parentId = crypto.randomUUID();
-    const relay = relayTurn(recorder, { conversationId: crypto.randomUUID(), parentId }, 20);
+    const relay = relayTurns(recorder, 20)({ conversationId: crypto.randomUUID(), parentId, streamId: 'stream' });
     const replies = Array.from({ length: 5 }, (_, index) => ({
       messageId: crypto.randomUUID(),
       modelId: `fake:m${index}`,
     }));
-    const chunk = (value: unknown) => relay(value as UIMessageChunk);
-    for (const reply of replies)
-      chunk({ type: 'data-reply', id: reply.messageId, data: { ...reply, status: 'streaming' } });
+    relay({ type: 'turn-started', streamId: 'stream', replyIds: replies.map((reply) => reply.messageId) });
+    for (const reply of replies) relay({ type: 'reply-started', ...reply, parentId, isFirstResponder: false });
     for (const word of ['one ', 'two ', 'three ']) {
-      for (const reply of replies) chunk({ type: 'text-delta', id: reply.messageId, delta: word });
+      for (const reply of replies) relay({ type: 'reply-text', ...reply, text: word });
     }
     const deltas = () => published.flatMap((event) => (event.type === 'reply-delta' ? [event.delta] : []));
     assert.deepEqual(
@@ -338,13 +336,11 @@ describe('conversation events, the parts', () => {
       'the rest of each reply merged into one event',
     );
 
-    chunk({ type: 'text-delta', id: replies[0]!.messageId, delta: 'four' });
-    chunk({
-      type: 'data-reply',
-      id: replies[0]!.messageId,
-      data: { ...replies[0], status: 'complete', outputTokens: 4 },
-    });
-    chunk({ type: 'finish' });
+    relay({ type: 'reply-text', ...replies[0]!, text: 'four' });
+    relay({ type: 'reply-text-ended', ...replies[0]! });
+    const finished = { ...replies[0]!, status: 'complete' as const, outputTokens: 4 };
+    relay({ type: 'reply-finished', summary: finished });
+    relay({ type: 'turn-finished', summaries: [finished] });
     // Anything but text sends what waits at once, the reply's last text before its end (as sent: JSON).
     assert.deepEqual(JSON.parse(JSON.stringify(published.slice(15))), [
       { type: 'reply-delta', ...replies[0], delta: 'four' },

@@ -1,7 +1,7 @@
 // POST /api/chat (the AI SDK useChat transport's request, plus `modelIds`), GET /api/chat/:id/stream (re-attach
 // to the newest reply), POST /api/chat/:id/stop. Replies stream as the AI SDK UI message stream (SSE).
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { TurnOutcome } from '../../chat/chat-service.ts';
+import type { ReplyStream } from '../../chat/chat-service.ts';
 import { assertMessageTextWithin } from '../../chat/message-size.ts';
 import type { MessagePart } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
@@ -9,8 +9,8 @@ import { modelIdSchema } from '../../models/model-schema.ts';
 import { type AppEnv, requireActor } from '../context.ts';
 import { invalidInput } from '../errors.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
+import { conversationParams } from '../path-params.ts';
 import { sendUiMessageStream } from '../sse.ts';
-import { refusedUnlessAllowed } from './conversations.ts';
 
 const uiPartSchema = z.looseObject({ type: z.string().min(1).max(100) });
 /** What a person's new message may hold: text, and files uploaded first with POST /api/files. */
@@ -79,15 +79,13 @@ const chatRoute = createRoute({
   responses: { 200: sseResponse, ...errorResponses(400, 401, 403, 404, 409, 429, 503) },
 });
 
-const conversationParam = z.object({ id: z.uuid() });
-
 const resumeRoute = createRoute({
   method: 'get',
   path: '/api/chat/{id}/stream',
   tags: ['chat'],
   summary: 'Re-attach to the newest reply of a conversation, from its first chunk',
   security: signedIn,
-  request: { params: conversationParam },
+  request: { params: conversationParams },
   responses: { 200: sseResponse, 204: { description: 'No reply to re-attach to' }, ...errorResponses(401, 404) },
 });
 
@@ -97,7 +95,7 @@ const stopRoute = createRoute({
   tags: ['chat'],
   summary: 'Stop the replies being generated in a conversation (partial text is kept, status stopped)',
   security: signedIn,
-  request: { params: conversationParam },
+  request: { params: conversationParams },
   responses: {
     200: {
       description: 'How many turns were stopped',
@@ -110,7 +108,7 @@ const stopRoute = createRoute({
 export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(chatRoute, async (context) => {
     const actor = requireActor(context);
-    const { store, chat, streamLog } = context.get('runtime');
+    const { chat, env } = context.get('runtime');
     const body = context.req.valid('json');
     const common = {
       actor,
@@ -119,14 +117,11 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
       webSearch: body.webSearch,
       signal: context.req.raw.signal,
     };
-    // A reader of a public conversation who is not in it is told 403, like for every other write to it.
-    const asParticipant = <Result>(write: () => Promise<Result>) =>
-      refusedUnlessAllowed(store, actor, { conversationId: body.id, level: 'write' }, write);
-    let outcome: TurnOutcome;
+    let reply: ReplyStream;
     if (body.trigger === 'regenerate-message') {
       if (!body.messageId) throw new AppError('invalid_input', 'regenerate-message needs messageId: the reply to redo');
       const messageId = body.messageId;
-      outcome = await asParticipant(() => chat.regenerate({ ...common, messageId }));
+      reply = await chat.regenerate({ ...common, messageId });
     } else {
       const message = body.message ?? body.messages?.at(-1);
       if (!message) throw new AppError('invalid_input', 'send `message` or `messages` with the new message last');
@@ -138,47 +133,36 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
       if (!parts.success) throw invalidInput(parts.error, 'message parts');
       const textLength = parts.data.reduce((sum, part) => sum + (part.type === 'text' ? part.text.length : 0), 0);
       const where = body.message ? 'message.parts' : `messages.${body.messages!.length - 1}.parts`;
-      assertMessageTextWithin(textLength, context.get('runtime').env.CHORUS_MAX_MESSAGE_CHARS, where);
-      outcome = await asParticipant(() =>
-        chat.submit({
-          ...common,
-          clientMessageId: message.id,
-          parts: parts.data as MessagePart[],
-          // useChat sends the edited message's id as messageId; a plain send repeats the new message's own id.
-          replacesMessageId: body.messageId && body.messageId !== message.id ? body.messageId : undefined,
-          visibility: body.visibility,
-          // useChat sends every message of its chat: one alone is a new chat's first, most likely.
-          likelyNewConversation: body.messages?.length === 1,
-        }),
-      );
+      assertMessageTextWithin(textLength, env.CHORUS_MAX_MESSAGE_CHARS, where);
+      reply = await chat.submit({
+        ...common,
+        clientMessageId: message.id,
+        parts: parts.data as MessagePart[],
+        // useChat sends the edited message's id as messageId; a plain send repeats the new message's own id.
+        replacesMessageId: body.messageId && body.messageId !== message.id ? body.messageId : undefined,
+        visibility: body.visibility,
+        // useChat sends every message of its chat: one alone is a new chat's first, most likely.
+        likelyNewConversation: body.messages?.length === 1,
+      });
     }
-    const reader = new AbortController();
-    const stream = await streamLog.readBatches(outcome.streamId, reader.signal);
-    if (!stream) throw new AppError('conflict', 'the reply stream is no longer available');
-    return sendUiMessageStream(context, stream, {
-      headers: { 'x-chorus-stream-id': outcome.streamId },
-      onClientGone: () => reader.abort(),
+    // The request's signal aborts when the client goes away: the service stops reading the stream then.
+    return sendUiMessageStream(context, reply.batches, {
+      headers: { 'x-chorus-stream-id': reply.streamId },
     }) as never;
   });
 
   app.openapi(resumeRoute, async (context) => {
     const actor = requireActor(context);
     const { id } = context.req.valid('param');
-    const { store, chat } = context.get('runtime');
-    await store.conversations.get({ actor, id, level: 'read' });
-    const reader = new AbortController();
-    const stream = await chat.latestStream(actor, id, reader.signal);
+    const stream = await context.get('runtime').chat.latestStream(actor, id, context.req.raw.signal);
     if (!stream) return context.body(null, 204) as never;
-    return sendUiMessageStream(context, stream, { onClientGone: () => reader.abort() }) as never;
+    return sendUiMessageStream(context, stream) as never;
   });
 
   app.openapi(stopRoute, async (context) => {
     const actor = requireActor(context);
     const { id } = context.req.valid('param');
-    const { store, chat } = context.get('runtime');
-    const stopped = await refusedUnlessAllowed(store, actor, { conversationId: id, level: 'write' }, () =>
-      chat.stop(actor, id),
-    );
+    const stopped = await context.get('runtime').chat.stop(actor, id);
     return context.json({ stopped }, 200);
   });
 }

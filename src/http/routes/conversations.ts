@@ -1,10 +1,9 @@
 // /api/conversations: the caller's conversations (newest activity first), one with its models and people, its
 // settings, its deletion, and its messages page by page. Who may do what is the conversation service's to decide.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { type AccessTarget, ConversationAccess } from '../../conversations/access.ts';
 import type { ConversationDetails } from '../../conversations/conversation-service.ts';
 import { conversationVisibility } from '../../db/schema/index.ts';
-import type { Actor, Store } from '../../store/index.ts';
+import type { Actor } from '../../store/index.ts';
 import { type AppEnv, requireActor } from '../context.ts';
 import {
   conversationSchema,
@@ -160,14 +159,7 @@ function toDetailsDto(actor: Actor, { conversation, models, modelNames, particip
 }
 
 /**
- * TEMPORARY, for chat.ts and conversation-events.ts (the reply pipeline's files) until they take
- * `conversationParams` from ../path-params.ts and the access rule from `runtime.conversations.access`; nothing
- * else may import a route file.
+ * TEMPORARY, for conversation-events.ts until it takes `conversationParams` from ../path-params.ts; nothing else
+ * may import a route file.
  */
 export { conversationParams };
-export const refusedUnlessAllowed = <Result>(
-  store: Store,
-  actor: Actor,
-  target: AccessTarget,
-  write: () => Promise<Result>,
-): Promise<Result> => new ConversationAccess(store.conversations).guarded(actor, target, write);
