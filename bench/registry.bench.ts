@@ -13,7 +13,7 @@ import { createChangeListener } from '../src/db/notifications.ts';
 import { OFFLINE_MODEL } from '../src/models/catalog.ts';
 import { isSelectableStatus } from '../src/models/model-schema.ts';
 import { seedModels } from '../src/models/seed.ts';
-import { createProviderRegistry } from '../src/providers/registry.ts';
+import { createProviderRegistry } from '../src/providers/provider-registry.ts';
 import { ModelCache } from '../src/registry/model-cache.ts';
 import { MODEL_SOURCE_KEY, ModelSource, type ModelSourceSetting } from '../src/registry/model-source.ts';
 import { type ModelListQuery, ModelRegistry } from '../src/registry/registry-service.ts';

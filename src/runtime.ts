@@ -9,8 +9,8 @@ import { DailyMessageLimit } from './auth/limits.ts';
 import { resolveAuthSecret, SECRET_IN_DATABASE_WARNING } from './auth/secret.ts';
 import { abandonedAfterMs, startAbandonedReplySweeper } from './chat/abandoned-replies.ts';
 import { ChatService } from './chat/chat-service.ts';
-import { ChatEngine } from './chat/engine.ts';
 import { SetupAdmission } from './chat/setup-admission.ts';
+import { TurnRunner } from './chat/turn-runner.ts';
 import { writeUiMessageStream } from './chat/ui-message-stream.ts';
 import type { Environment } from './config/env.ts';
 import { ConversationService } from './conversations/conversation-service.ts';
@@ -25,7 +25,7 @@ import { LocalFileStorage } from './files/storage.ts';
 import { registryIsEmpty, seedModels } from './models/seed.ts';
 import { CompletionService } from './openai-compat/completions.ts';
 import { registerDeclaredModels } from './providers/declared-models.ts';
-import { createProviderRegistry, type ProviderRegistry } from './providers/registry.ts';
+import { createProviderRegistry, type ProviderRegistry } from './providers/provider-registry.ts';
 import { ModelCache } from './registry/model-cache.ts';
 import { ModelSource } from './registry/model-source.ts';
 import { ModelRegistry } from './registry/registry-service.ts';
@@ -125,7 +125,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   });
   // Every turn is written to its reply stream (the web client's) and told to its conversation's followers.
   const turnSubscribers = [writeUiMessageStream(streamLog), relayTurns(conversationEvents)];
-  const engine = new ChatEngine(store, providers, stopSignals, fileStorage, conversationEvents, turnSubscribers, {
+  const turns = new TurnRunner(store, providers, stopSignals, fileStorage, conversationEvents, turnSubscribers, {
     maxReplyChars: env.CHORUS_MAX_REPLY_CHARS,
   });
   const changes: ChangeListener = createChangeListener(database);
@@ -151,25 +151,25 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const chat = new ChatService(
     store,
     providers,
-    engine,
+    turns,
     streamLog,
     modelSource,
     admission,
     dailyLimit,
     conversations.access,
   );
-  const completions = new CompletionService(store, providers, engine, modelSource, admission, dailyLimit);
+  const completions = new CompletionService(store, providers, turns, modelSource, admission, dailyLimit);
   let sweeper: { stop(): void };
   try {
     await modelCache.start(changes);
     await modelSource.start(changes);
     await apiKeyActors.start(changes);
-    await engine.listenForStops();
+    await turns.listenForStops();
     sweeper = await startAbandonedReplySweeper(store.replies, {
       quietMs: abandonedAfterMs(env),
       soleWriter: database.kind === 'pglite',
       log,
-      onEnded: (replies) => engine.announceAbandoned(replies),
+      onEnded: (replies) => turns.announceAbandoned(replies),
     });
   } catch (error) {
     await Promise.allSettled([stopSignals.close(), streamLog.close(), conversationEvents.close(), changes.close()]);
@@ -179,8 +179,8 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const close = async () => {
     sweeper.stop();
     // Replies still running end as `stopped`, with what they had said saved.
-    engine.activeTurns.stopAll();
-    await Promise.race([engine.allSettled(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    turns.activeTurns.stopAll();
+    await Promise.race([turns.allSettled(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
     await Promise.allSettled([modelSource.stop(), modelCache.stop(), apiKeyActors.stop()]);
     await Promise.allSettled([stopSignals.close(), streamLog.close(), conversationEvents.close(), changes.close()]);
     await database.close();
@@ -201,7 +201,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     completions,
     files,
     apiKeyActors,
-    stopReplies: () => engine.activeTurns.stopAll(),
+    stopReplies: () => turns.activeTurns.stopAll(),
     close,
   };
 }

@@ -1,6 +1,6 @@
 // The chat use cases behind POST /api/chat: send a message (new, edited, or a client's retry), regenerate a reply,
 // re-attach to a running reply, stop. It decides who may, what is saved and deleted and which models answer; the
-// engine runs them, and the caller gets the turn's reply stream back (its UI message chunks, read from the stream
+// turn runner runs them, and the caller gets the turn's reply stream back (its UI message chunks, read from the stream
 // log). Files a message carries must be the sender's own uploads, and every model must be able to read them.
 import type { DailyMessageLimit } from '../auth/limits.ts';
 import type { ConversationAccess } from '../conversations/access.ts';
@@ -23,7 +23,6 @@ import { newMessageId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
 import { asSavedMessage, type NewMessage } from '../store/messages.ts';
 import type { StreamLog } from '../streams/index.ts';
-import type { ChatEngine, StartedTurn } from './engine.ts';
 import {
   listSelectableModels,
   type ModelRequirements,
@@ -32,6 +31,7 @@ import {
 } from './model-selection.ts';
 import type { SetupAdmission } from './setup-admission.ts';
 import { titleFromText } from './title.ts';
+import type { StartedTurn, TurnRunner } from './turn-runner.ts';
 
 export type WebSearchRequest = { contextSize: 'low' | 'medium' | 'high' } | null | undefined;
 
@@ -85,7 +85,7 @@ export class ChatService {
   constructor(
     private readonly store: Store,
     private readonly providers: ProviderRegistry,
-    private readonly engine: ChatEngine,
+    private readonly turns: TurnRunner,
     private readonly streamLog: StreamLog,
     private readonly models: ModelSource,
     private readonly admission: SetupAdmission,
@@ -163,8 +163,8 @@ export class ChatService {
     });
     const [saved] = await this.store.messages.save({ actor, conversationId: conversation.id, messages: [message] });
     if (saved!.id !== id) return this.retried(actor, conversation.id);
-    await this.engine.announceMessage(saved!, actor);
-    const started = await this.engine.startTurn({
+    await this.turns.announceMessage(saved!, actor);
+    const started = await this.turns.startTurn({
       actor,
       conversation,
       userMessage: saved!,
@@ -201,7 +201,7 @@ export class ChatService {
           ids: files.map((file) => file.id),
           conversationId: conversation.id,
         });
-        await this.engine.announceMessage(saved!, actor);
+        await this.turns.announceMessage(saved!, actor);
       });
     // startTurn takes it over; should it fail before then, that is no unhandled rejection.
     committed.catch(() => {});
@@ -209,7 +209,7 @@ export class ChatService {
     await afterStatementsSent();
     const userMessage = asSavedMessage(actor, conversationId, message);
     const { parameters, settings } = creationValues(actor, { id: conversationId, ...details });
-    const started = await this.engine.startTurn({
+    const started = await this.turns.startTurn({
       actor,
       conversation: { id: conversationId, parameters, settings },
       userMessage,
@@ -261,8 +261,8 @@ export class ChatService {
       target.modelId ? [target.modelId] : [],
     );
     const removed = await this.store.messages.deleteFollowing({ actor, conversationId, messageId: prompt.id });
-    this.engine.announceDeleted(conversationId, removed);
-    const started = await this.engine.startTurn({
+    this.turns.announceDeleted(conversationId, removed);
+    const started = await this.turns.startTurn({
       actor,
       conversation,
       userMessage: prompt,
@@ -283,7 +283,7 @@ export class ChatService {
     signal?: AbortSignal,
   ): Promise<AsyncIterable<string[]> | null> {
     await this.access.assertMay(actor, conversationId, 'read');
-    const [newest] = await this.store.streams.listIds({ actor, conversationId, limit: 1 });
+    const [newest] = await this.store.turnStreams.listIds({ actor, conversationId, limit: 1 });
     return newest ? this.streamLog.readBatches(newest, signal) : null;
   }
 
@@ -294,7 +294,7 @@ export class ChatService {
   async stop(actor: Actor, conversationId: string): Promise<number> {
     await this.access.assertMayWrite(actor, conversationId);
     const running = await this.store.replies.countStreaming(conversationId);
-    await this.engine.requestStop(conversationId);
+    await this.turns.requestStop(conversationId);
     return running;
   }
 
@@ -336,12 +336,12 @@ export class ChatService {
       messageId: message.id,
       inclusive: true,
     });
-    this.engine.announceDeleted(conversationId, removed);
+    this.turns.announceDeleted(conversationId, removed);
   }
 
   /** A client retried a request the server already took: hand back that turn's stream. */
   private async retried(actor: Actor, conversationId: string): Promise<TurnOutcome> {
-    const [newest] = await this.store.streams.listIds({ actor, conversationId, limit: 1 });
+    const [newest] = await this.store.turnStreams.listIds({ actor, conversationId, limit: 1 });
     if (!newest) throw new AppError('conflict', 'this message was already sent and its reply is gone');
     return { streamId: newest };
   }

@@ -64,7 +64,7 @@ export type StartedReply = { messageId: string; run: () => Promise<ReplySummary>
  * (one statement, with the turn's stream record when `streamId` is given). Each reply streams as soon as its
  * provider answers, not when the database has committed; it saves nothing (partial text, the end) before its pending
  * message exists. If the pending messages cannot be written, every reply's `run` fails with that error, which ends
- * the turn (see ChatEngine), and the provider calls are cancelled. With `after` (the person's message being saved),
+ * the turn (see TurnRunner), and the provider calls are cancelled. With `after` (the person's message being saved),
  * the requests are set up at once but sent (see saved-before-call.ts), and the pending messages written, only once
  * it has fulfilled; if it rejects, nothing is sent or written.
  */

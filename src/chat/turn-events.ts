@@ -1,4 +1,4 @@
-// What a turn says, as typed events in the order they happen: the chat engine and its replies emit these and
+// What a turn says, as typed events in the order they happen: the turn runner and its replies emit these and
 // nothing else, and each door adapts them to its own wire (ui-message-stream.ts for the web client,
 // events/turn-relay.ts for a conversation's followers, openai-compat/chunks.ts for /v1). No adapter reads
 // another's output.

@@ -1,6 +1,6 @@
 // The conversation events the configuration asks for: on Redis when REDIS_URL is set (shared by every server
 // process), else in this process.
-import type { ConversationEvents } from './conversation-events.ts';
+import type { ConversationEvents } from './conversation-event-bus.ts';
 import { MemoryConversationEvents } from './memory-conversation-events.ts';
 import { RedisConversationEvents } from './redis-conversation-events.ts';
 
@@ -9,4 +9,4 @@ export function createConversationEvents(env: { REDIS_URL?: string }): Conversat
 }
 
 export type { ConversationEvent, DeliveredEvent } from './conversation-event.ts';
-export type { ConversationEvents } from './conversation-events.ts';
+export type { ConversationEvents } from './conversation-event-bus.ts';

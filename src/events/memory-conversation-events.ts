@@ -1,7 +1,7 @@
 // Conversation events in this process only (no REDIS_URL): each conversation's recent events in memory, its
 // subscribers woken as events arrive. Conversations quiet for longer than the history lasts are swept away.
 import type { ConversationEvent, DeliveredEvent } from './conversation-event.ts';
-import type { ConversationEvents } from './conversation-events.ts';
+import type { ConversationEvents } from './conversation-event-bus.ts';
 import { compareEventIds, EventIdGenerator, parseEventId } from './event-ids.ts';
 import { DEFAULT_HISTORY, followEvents, type HistoryLimits, noBackfill, RecentEvents } from './recent-events.ts';
 

@@ -4,7 +4,7 @@ import type { Actor, PersonCard } from '../store/actor.ts';
 import type { Message } from '../store/messages.ts';
 import type { User } from '../store/users.ts';
 import type { ConversationEventOf } from './conversation-event.ts';
-import type { ConversationEvents } from './conversation-events.ts';
+import type { ConversationEvents } from './conversation-event-bus.ts';
 
 type Sender = Pick<User, 'id'> & PersonCard;
 

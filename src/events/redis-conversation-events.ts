@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { logError } from '../loggable-error.ts';
 import type { ConversationEvent, DeliveredEvent } from './conversation-event.ts';
-import type { ConversationEvents } from './conversation-events.ts';
+import type { ConversationEvents } from './conversation-event-bus.ts';
 import { compareEventIds, parseEventId } from './event-ids.ts';
 import { type Backfill, DEFAULT_HISTORY, followEvents, type HistoryLimits, RecentEvents } from './recent-events.ts';
 

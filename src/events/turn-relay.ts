@@ -4,7 +4,7 @@
 // reply's text in it as one event — while the person who asked still reads every chunk on the reply stream itself.
 import type { TurnContext, TurnEvent, TurnSubscriber } from '../chat/turn-events.ts';
 import type { ConversationEvent, ConversationEventOf } from './conversation-event.ts';
-import type { ConversationEvents } from './conversation-events.ts';
+import type { ConversationEvents } from './conversation-event-bus.ts';
 
 /** How long text deltas wait to be sent together: ~20 updates a second, smooth to read. */
 export const DELTA_WINDOW_MS = 50;

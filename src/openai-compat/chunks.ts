@@ -95,7 +95,7 @@ export function usageOf(summary: ReplySummary): CompletionUsage {
   };
 }
 
-/** The engine does not pass the provider's finish reason on; a reply that used its whole allowance was cut. */
+/** The turn runner does not pass the provider's finish reason on; a reply that used its whole allowance was cut. */
 function finishReason(summary: ReplySummary, limit: number | null | undefined): FinishReason {
   return limit && (summary.outputTokens ?? 0) >= limit ? 'length' : 'stop';
 }

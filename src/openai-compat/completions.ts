@@ -1,13 +1,13 @@
 // The use case behind POST /v1/chat/completions: each call is a new conversation (origin `api`) owned by the
-// caller, holding the request's messages, answered by one engine turn with the named model — so an API reply is
+// caller, holding the request's messages, answered by one turn with the named model — so an API reply is
 // stored, priced and counted like any other. The answer is the turn's typed events, queued in this process from
 // the turn's start, translated to Chat Completions (chunks.ts).
 import type { DailyMessageLimit } from '../auth/limits.ts';
-import type { ChatEngine, StartedTurn } from '../chat/engine.ts';
 import { HISTORY_MESSAGE_LIMIT } from '../chat/history.ts';
 import type { ModelRow } from '../chat/model-selection.ts';
 import type { SetupAdmission } from '../chat/setup-admission.ts';
 import { TurnEventQueue } from '../chat/turn-event-queue.ts';
+import type { StartedTurn, TurnRunner } from '../chat/turn-runner.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { ModelSource } from '../registry/model-source.ts';
 import type { Actor } from '../store/actor.ts';
@@ -33,7 +33,7 @@ export class CompletionService {
   constructor(
     private readonly store: Store,
     private readonly providers: ProviderRegistry,
-    private readonly engine: ChatEngine,
+    private readonly turns: TurnRunner,
     private readonly models: ModelSource,
     private readonly admission: SetupAdmission,
     /** The chat's own daily limit: a call counts as the one message it sends. */
@@ -72,7 +72,7 @@ export class CompletionService {
     const history = saved.slice(-HISTORY_MESSAGE_LIMIT);
     // Listening from the turn's start, so no event is missed however late the reader comes.
     const events = new TurnEventQueue();
-    const turn = await this.engine.startTurn({
+    const turn = await this.turns.startTurn({
       actor,
       conversation,
       userMessage: saved.at(-1)!,

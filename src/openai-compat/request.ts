@@ -1,5 +1,5 @@
 // How a Chat Completions request becomes a stored Chorus conversation: its system and developer messages become
-// the conversation's system prompt (the engine sends that as the model's instructions; the AI SDK refuses system
+// the conversation's system prompt (the turn runner sends that as the model's instructions; the AI SDK refuses system
 // turns among the messages), its user and assistant turns become messages in order, and its sampling settings
 // become the conversation's parameters. Pure: no database, no model.
 

@@ -11,5 +11,5 @@ export {
   type ProviderCallSettings,
   type ProviderEnvironment,
   type ProviderRegistry,
-} from './registry.ts';
+} from './provider-registry.ts';
 export { estimateTokens } from './token-estimate.ts';

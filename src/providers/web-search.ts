@@ -6,7 +6,7 @@ import { google } from '@ai-sdk/google';
 import { openai } from '@ai-sdk/openai';
 import type { SharedV4ProviderOptions } from '@ai-sdk/provider';
 import type { ToolSet } from 'ai';
-import type { ModelReference } from './registry.ts';
+import type { ModelReference } from './provider-registry.ts';
 
 export type WebSearchContextSize = 'low' | 'medium' | 'high';
 

@@ -19,9 +19,9 @@ import { ModelStore } from './models.ts';
 import { ParticipantStore } from './participants.ts';
 import { ReplyStore } from './replies.ts';
 import { ReplyCostStore } from './reply-costs.ts';
-import { StreamStore } from './streams.ts';
 import { SystemConfigStore } from './system-configs.ts';
 import { TranscriptStore } from './transcripts.ts';
+import { TurnStreamStore } from './turn-streams.ts';
 import { UsageStore } from './usage.ts';
 import { UserStore } from './users.ts';
 import { VoteStore } from './votes.ts';
@@ -44,7 +44,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     messages: new MessageStore(db, messageBatches, keyring),
     replies: new ReplyStore(db, messageBatches, keyring),
     votes: new VoteStore(db),
-    streams: new StreamStore(db),
+    turnStreams: new TurnStreamStore(db),
     participants: new ParticipantStore(db),
     conversationModels: new ConversationModelStore(db),
     invites: new InviteStore(db),

@@ -86,7 +86,7 @@ export type BatchOptions = {
 /** The rows as stored, in input order, and the conversation when the batch created it. */
 export type SavedBatch = { stored: MessageRow[]; created?: ConversationRow };
 
-/** The four statements a batch can need: a person's save, the engine's (with the turn's stream, or not), a first message. */
+/** The four statements a batch can need: a person's save, the turn runner's (with the turn's stream, or not), a first message. */
 type BatchKind = 'person' | 'engine' | 'engine-with-stream' | 'first-message';
 
 /**

@@ -48,7 +48,7 @@ const given = (name: string) => sql`${sql.placeholder(name)}`;
 const givenJson = (name: string) => sql`${sql.placeholder(name)}::jsonb`;
 
 /**
- * The engine's two writes of a reply in the clear, built once: every reply makes them, and building an update took
+ * The turn runner's two writes of a reply in the clear, built once: every reply makes them, and building an update took
  * about as long as PostgreSQL took to run it (~0.3 ms of CPU). They touch only rows in the clear; `updated_at` is
  * the statement's time (drizzle's $onUpdate would be fixed when the statement is built).
  */

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { models } from '../../src/db/schema/index.ts';
 import type { ConversationEvent, DeliveredEvent } from '../../src/events/conversation-event.ts';
-import type { ConversationEvents } from '../../src/events/conversation-events.ts';
+import type { ConversationEvents } from '../../src/events/conversation-event-bus.ts';
 import { compareEventIds } from '../../src/events/event-ids.ts';
 import { MemoryConversationEvents } from '../../src/events/memory-conversation-events.ts';
 import { relayTurns } from '../../src/events/turn-relay.ts';

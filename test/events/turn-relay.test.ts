@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TurnEvent } from '../../src/chat/turn-events.ts';
 import type { ConversationEvent } from '../../src/events/conversation-event.ts';
-import type { ConversationEvents } from '../../src/events/conversation-events.ts';
+import type { ConversationEvents } from '../../src/events/conversation-event-bus.ts';
 import { relayTurns } from '../../src/events/turn-relay.ts';
 import { finalSummary, PARENT_ID, replyEvents, STREAM_ID } from '../support/turn-events.ts';
 

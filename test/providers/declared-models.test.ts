@@ -4,7 +4,7 @@ import { asc, eq } from 'drizzle-orm';
 import { readEnvironment } from '../../src/config/env.ts';
 import { modelHistory, models } from '../../src/db/schema/index.ts';
 import { registerDeclaredModels } from '../../src/providers/declared-models.ts';
-import { createProviderRegistry } from '../../src/providers/registry.ts';
+import { createProviderRegistry } from '../../src/providers/provider-registry.ts';
 import { openRuntime } from '../../src/runtime.ts';
 import { temporaryDirectory } from '../support/cli.ts';
 import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { generateText, type ModelMessage, streamText } from 'ai';
 import { readEnvironment } from '../../src/config/env.ts';
 import { createOfflineModel } from '../../src/providers/offline-model.ts';
-import { createProviderRegistry } from '../../src/providers/registry.ts';
+import { createProviderRegistry } from '../../src/providers/provider-registry.ts';
 import { estimateTokens } from '../../src/providers/token-estimate.ts';
 
 const echoReference = { id: 'local:echo', provider: 'local', providerModelId: 'echo' };

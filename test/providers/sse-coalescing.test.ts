@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { streamText } from 'ai';
 import { readEnvironment } from '../../src/config/env.ts';
-import { createProviderRegistry } from '../../src/providers/registry.ts';
+import { createProviderRegistry } from '../../src/providers/provider-registry.ts';
 import {
   anthropicTextEvents,
   chatCompletionsTextEvents,

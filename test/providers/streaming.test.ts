@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { generateText, type ModelMessage, streamText } from 'ai';
 import { readEnvironment } from '../../src/config/env.ts';
-import { createProviderRegistry, type ModelReference } from '../../src/providers/registry.ts';
+import { createProviderRegistry, type ModelReference } from '../../src/providers/provider-registry.ts';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
 
 // The fake's model ids are unknown to the SDK, which would warn about them on stderr.

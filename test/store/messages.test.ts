@@ -423,7 +423,7 @@ for (const kind of testBackends()) {
       });
     });
 
-    test("the engine's writes of a reply: its text as it grows, then its end, each moving updated_at", async () => {
+    test("the turn runner's writes of a reply: its text as it grows, then its end, each moving updated_at", async () => {
       const owner = await newUser();
       const conversation = await newConversation(owner);
       const [question] = await store.messages.save({
@@ -633,7 +633,7 @@ for (const kind of testBackends()) {
         replies.map((reply) => reply.id),
         'in the given order',
       );
-      assert.deepEqual(await store.streams.listIds({ actor: owner, conversationId: conversation.id }), [streamId]);
+      assert.deepEqual(await store.turnStreams.listIds({ actor: owner, conversationId: conversation.id }), [streamId]);
       await assert.rejects(store.replies.createPendingReplies(crypto.randomUUID(), [{ modelId: 'test:writer' }]), {
         code: 'invalid_input',
       });

@@ -217,22 +217,25 @@ for (const kind of testBackends()) {
         const { conversation } = await newChat(owner);
         // Ids sort against time, so the order shown can only come from the times.
         for (const streamId of ['s-c', 's-b', 's-a']) {
-          await store.streams.record({
+          await store.turnStreams.record({
             actor: owner,
             conversationId: conversation.id,
             streamId: `${streamId}-${conversation.id}`,
           });
           await sleep(3);
         }
-        const ids = await store.streams.listIds({ actor: owner, conversationId: conversation.id });
+        const ids = await store.turnStreams.listIds({ actor: owner, conversationId: conversation.id });
         assert.deepEqual(
           ids,
           ['s-a', 's-b', 's-c'].map((id) => `${id}-${conversation.id}`),
         );
-        await store.streams.delete({ actor: owner, conversationId: conversation.id, streamId: ids[0]! });
-        assert.deepEqual(await store.streams.listIds({ actor: owner, conversationId: conversation.id }), ids.slice(1));
+        await store.turnStreams.delete({ actor: owner, conversationId: conversation.id, streamId: ids[0]! });
+        assert.deepEqual(
+          await store.turnStreams.listIds({ actor: owner, conversationId: conversation.id }),
+          ids.slice(1),
+        );
         await assert.rejects(
-          store.streams.delete({ actor: owner, conversationId: conversation.id, streamId: ids[0]! }),
+          store.turnStreams.delete({ actor: owner, conversationId: conversation.id, streamId: ids[0]! }),
           {
             code: 'not_found',
           },
@@ -242,14 +245,18 @@ for (const kind of testBackends()) {
       test('a conversation without streams lists none; the same stream id twice is a conflict', async () => {
         const owner = await newUser();
         const { conversation } = await newChat(owner);
-        assert.deepEqual(await store.streams.listIds({ actor: owner, conversationId: conversation.id }), []);
-        await store.streams.record({
+        assert.deepEqual(await store.turnStreams.listIds({ actor: owner, conversationId: conversation.id }), []);
+        await store.turnStreams.record({
           actor: owner,
           conversationId: conversation.id,
           streamId: `dup-${conversation.id}`,
         });
         await assert.rejects(
-          store.streams.record({ actor: owner, conversationId: conversation.id, streamId: `dup-${conversation.id}` }),
+          store.turnStreams.record({
+            actor: owner,
+            conversationId: conversation.id,
+            streamId: `dup-${conversation.id}`,
+          }),
           { code: 'conflict' },
         );
       });
@@ -259,12 +266,17 @@ for (const kind of testBackends()) {
         const reader = await newUser();
         const { conversation } = await newChat(owner, 'public');
         const streamId = `pub-${conversation.id}`;
-        await store.streams.record({ actor: owner, conversationId: conversation.id, streamId });
-        assert.deepEqual(await store.streams.listIds({ actor: reader, conversationId: conversation.id }), [streamId]);
-        await assert.rejects(store.streams.record({ actor: reader, conversationId: conversation.id, streamId: 'x' }), {
-          code: 'not_found',
-        });
-        await assert.rejects(store.streams.delete({ actor: reader, conversationId: conversation.id, streamId }), {
+        await store.turnStreams.record({ actor: owner, conversationId: conversation.id, streamId });
+        assert.deepEqual(await store.turnStreams.listIds({ actor: reader, conversationId: conversation.id }), [
+          streamId,
+        ]);
+        await assert.rejects(
+          store.turnStreams.record({ actor: reader, conversationId: conversation.id, streamId: 'x' }),
+          {
+            code: 'not_found',
+          },
+        );
+        await assert.rejects(store.turnStreams.delete({ actor: reader, conversationId: conversation.id, streamId }), {
           code: 'not_found',
         });
       });
@@ -273,16 +285,16 @@ for (const kind of testBackends()) {
         const owner = await newUser();
         const stranger = await newUser();
         const { conversation } = await newChat(owner);
-        await store.streams.record({
+        await store.turnStreams.record({
           actor: owner,
           conversationId: conversation.id,
           streamId: `priv-${conversation.id}`,
         });
-        await assert.rejects(store.streams.listIds({ actor: stranger, conversationId: conversation.id }), {
+        await assert.rejects(store.turnStreams.listIds({ actor: stranger, conversationId: conversation.id }), {
           code: 'not_found',
         });
         await assert.rejects(
-          store.streams.delete({
+          store.turnStreams.delete({
             actor: stranger,
             conversationId: conversation.id,
             streamId: `priv-${conversation.id}`,
@@ -298,7 +310,7 @@ for (const kind of testBackends()) {
       const kept = await newChat(owner);
       for (const { conversation: target, answer: message } of [{ conversation, answer }, kept]) {
         await store.votes.vote({ actor: owner, conversationId: target.id, messageId: message.id, isUpvoted: true });
-        await store.streams.record({ actor: owner, conversationId: target.id, streamId: `del-${target.id}` });
+        await store.turnStreams.record({ actor: owner, conversationId: target.id, streamId: `del-${target.id}` });
         await database.db.insert(transcripts).values({
           conversationId: target.id,
           storageKey: `transcripts/${target.id}.json`,

@@ -8,7 +8,7 @@ import type { ConversationModel } from '../../store/conversation-models.ts';
 import type { ModelName } from '../../store/messages.ts';
 import { modelNameSchema } from './model-name.ts';
 
-/** The per-model settings the chat engine reads, with the ranges the API accepts. */
+/** The per-model settings the turn runner reads, with the ranges the API accepts. */
 const settingFields = {
   persona: z.string().trim().min(1).max(2_000).openapi({ description: 'Who the model plays in this conversation' }),
   systemPrompt: z.string().max(20_000),

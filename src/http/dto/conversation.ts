@@ -12,7 +12,7 @@ import { conversationModelSchema, toConversationModelDto } from './conversation-
 import { participantRoleSchema, participantSchema, toParticipantDto } from './participant.ts';
 import { isoTimestamp } from './timestamps.ts';
 
-/** The settings the chat engine sends to the models, with the ranges the API accepts. */
+/** The settings the turn runner sends to the models, with the ranges the API accepts. */
 const parameterFields = {
   systemPrompt: z.string().max(20_000),
   temperature: z.number().min(0).max(2),

@@ -1,5 +1,5 @@
-// Resumable streams: the ids of replies being generated in a conversation, so a client that lost its
-// connection can re-attach. Recorded and removed by writers, listed by readers.
+// Which reply stream (streams/: the stream log) belongs to which turn of a conversation: the ids of the turns being
+// generated, so a client that lost its connection can re-attach. Recorded and removed by writers, listed by readers.
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { conversations, streams } from '../db/schema/index.ts';
@@ -10,7 +10,7 @@ import { isUniqueViolation } from './postgres-errors.ts';
 
 export type Stream = typeof streams.$inferSelect;
 
-export class StreamStore {
+export class TurnStreamStore {
   constructor(private readonly db: Database) {}
 
   async record({

@@ -1,6 +1,6 @@
-// The chat engine: one prompt, N models. Each model answers in its own assistant message — all at once, or a lead
+// The turn runner: one prompt, N models. Each model answers in its own assistant message — all at once, or a lead
 // first and then the others (turn-plan.ts). A turn tells what happens as typed events (turn-events.ts) to its
-// listeners: the engine's subscribers (the reply stream, the conversation's followers) and the caller's own. It runs
+// listeners: the runner's subscribers (the reply stream, the conversation's followers) and the caller's own. It runs
 // to the end whether or not anyone is still listening — only a stop request ends it early.
 import { randomUUID } from 'node:crypto';
 import type { ConversationModelSettings, conversations, models } from '../db/schema/index.ts';
@@ -45,7 +45,7 @@ export type TurnRequest = {
    * them — a conversation this request created holds only what it just saved — so they are not read back.
    */
   history?: Message[];
-  /** Told every event of this turn, from its first, besides the engine's subscribers. */
+  /** Told every event of this turn, from its first, besides the runner's subscribers. */
   listeners?: TurnListener[];
 };
 
@@ -57,13 +57,13 @@ export type StartedTurn = {
   done: Promise<ReplySummary[]>;
 };
 
-/** The engine's settings from the environment. */
-export type ChatEngineSettings = {
+/** The runner's settings from the environment. */
+export type TurnRunnerSettings = {
   /** The most characters any reply may hold (CHORUS_MAX_REPLY_CHARS; see reply-size-cap.ts). */
   maxReplyChars: number;
 };
 
-export class ChatEngine {
+export class TurnRunner {
   readonly activeTurns = new ActiveTurns();
   private readonly running = new Set<Promise<unknown>>();
 
@@ -75,7 +75,7 @@ export class ChatEngine {
     private readonly conversationEvents: ConversationEvents,
     /** Who follows every turn (see ui-message-stream.ts, events/turn-relay.ts). */
     private readonly subscribers: TurnSubscriber[],
-    private readonly settings: ChatEngineSettings,
+    private readonly settings: TurnRunnerSettings,
   ) {}
 
   /** Starts taking stop requests from every process; replies of this process stop when asked. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConfigurationError, readEnvironment } from '../../src/config/env.ts';
 import { AppError } from '../../src/errors.ts';
-import { createProviderRegistry } from '../../src/providers/registry.ts';
+import { createProviderRegistry } from '../../src/providers/provider-registry.ts';
 
 const registryFrom = (variables: Record<string, string>) => createProviderRegistry(readEnvironment(variables));
 
