@@ -2,9 +2,9 @@
 // Anything else (no credentials, a wrong key, an expired session, a deactivated user) is nobody: null.
 import { z } from 'zod';
 import { userRole } from '../db/schema/index.ts';
+import { callBetterAuth } from '../performance/async-context-switch.ts';
 import type { Actor } from '../store/actor.ts';
 import type { ApiKeyActors } from './api-key-actors.ts';
-import { callBetterAuth } from './auth-context.ts';
 import type { Auth } from './better-auth.ts';
 
 /** The fields of better-auth's session user that make an actor (see the field mapping in better-auth.ts). */

@@ -4,10 +4,10 @@
 // log). Files a message carries must be the sender's own uploads, and every model must be able to read them.
 import type { DailyMessageLimit } from '../auth/limits.ts';
 import type { ConversationAccess } from '../conversations/access.ts';
-import { afterStatementsSent } from '../db/client.ts';
 import type { ConversationModelSettings, MessagePart } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import { attachmentOf, fileIdsOfParts, withStoredFileParts } from '../files/message-files.ts';
+import { afterStatementsSent } from '../performance/statements-sent.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { ModelView } from '../registry/model-cache.ts';
 import type { ModelSource } from '../registry/model-source.ts';

@@ -8,6 +8,7 @@ import { type ModelMessage, streamText } from 'ai';
 import type { MessagePart, models } from '../db/schema/index.ts';
 import { logError } from '../loggable-error.ts';
 import { priceUsage, tokenUsageFromLanguageModelUsage } from '../models/pricing.ts';
+import { batchDeltas } from '../performance/delta-batch.ts';
 import {
   describeProviderError,
   type ProviderRegistry,
@@ -18,7 +19,6 @@ import { webSearchCallOptions } from '../providers/web-search.ts';
 import { newMessageId } from '../store/ids.ts';
 import type { ReplyStore } from '../store/replies.ts';
 import { CharLimitedText } from './char-limit.ts';
-import { batchDeltas } from './delta-batch.ts';
 import { ReplySizeCap } from './reply-size-cap.ts';
 import type { ReplySummary } from './reply-summary.ts';
 import { callableOnceSaved } from './saved-before-call.ts';

@@ -1,6 +1,6 @@
 // No model hears of a person's message before the message is saved: a reply's model, wrapped here, waits for the
 // save only at the moment it would send its request. So the rest of the call's set-up (the prompt, the AI SDK's own
-// work) overlaps the database's, and a message that fails to save never reaches a provider.
+// work) overlaps the database's (docs/performance.md), and a message that fails to save never reaches a provider.
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { wrapLanguageModel } from 'ai';
 

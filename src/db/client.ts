@@ -2,7 +2,6 @@
 // Everything above this file sees one `Database` type and never asks which driver it runs on.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { setImmediate } from 'node:timers/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
@@ -85,18 +84,4 @@ function openPostgres(url: string, max: number, logger?: QueryLogger): DatabaseH
   const client = postgres(url, { max, onnotice: () => {} });
   const db = drizzlePostgres({ client, schema, logger }) as unknown as Database;
   return { db, kind: 'postgres', url, close: () => client.end({ timeout: 5 }) };
-}
-
-/**
- * Resolves once the statements started so far have been handed to the database. postgres.js sends a statement
- * under 1 KB from a setImmediate of its own (to pipeline what follows into the same write), so CPU work begun right
- * after a statement held it back until that work was done, and the database sat idle meanwhile. Awaiting this first
- * lets the statement go out, so the database's work and the caller's overlap. (PGlite's thread gets its statements
- * at once; there this costs a turn of the event loop.)
- */
-export async function afterStatementsSent(): Promise<void> {
-  // postgres.js's immediate may have been queued after this function's first one; the second, queued while the first
-  // runs, waits for the loop's next turn, and so comes after every immediate queued in this one.
-  await setImmediate();
-  await setImmediate();
 }

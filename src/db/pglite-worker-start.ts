@@ -1,8 +1,8 @@
 // Starting the embedded database's thread: a worker running pglite-worker.mjs on the given data folder, resolved
 // once the database is open. How it is started keeps a small server small (see the young generation, and the
 // compiler flag below).
-import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import { compileWasmWithBaselineCompilerOnly } from '../performance/v8-settings.ts';
 import { projectPath } from '../project-root.ts';
 import { TEXT_TYPES } from './pglite-text-types.ts';
 
@@ -52,19 +52,3 @@ export async function startWorker(options: PgliteWorkerOptions): Promise<Worker>
 
 /** The worker's young generation, where nearly all it allocates dies. */
 const WORKER_YOUNG_GENERATION_MB = 4;
-
-/** PGlite threads starting now, compiling their WebAssembly. */
-let compiling = 0;
-
-/**
- * PostgreSQL in WebAssembly is a large module, and V8's optimising compiler keeps the working memory of its
- * background recompiles with the process; compiled by the baseline compiler alone, a chat's statements run as fast
- * and bulk work somewhat slower (docs/performance.md, V8 settings). The flag is V8's, for the whole process: it is on
- * while a PGlite thread starts, and the returned function turns it off again once none is starting.
- */
-function compileWasmWithBaselineCompilerOnly(): () => void {
-  if (compiling++ === 0) setFlagsFromString('--liftoff-only');
-  return () => {
-    if (--compiling === 0) setFlagsFromString('--no-liftoff-only');
-  };
-}

@@ -1,8 +1,8 @@
 // Serves the HTTP application on a port until asked to stop.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
 import { createAdaptorServer } from '@hono/node-server';
+import { limitHeapGrowth } from '../performance/v8-settings.ts';
 import type { Runtime } from '../runtime.ts';
 import { createApp } from './app.ts';
 import { answerMalformedRequest } from './malformed-requests.ts';
@@ -23,15 +23,6 @@ export type RunningServer = {
  * The kernel caps it at net.core.somaxconn.
  */
 const LISTEN_BACKLOG = 8_192;
-
-/**
- * Under load V8 lets the heap grow to several times the live set before a full collection; a smaller growth factor
- * keeps the process near its live size for a little more collector time (docs/performance.md, V8 settings). The flag
- * is read at each collection, so setting it at start-up applies.
- */
-function limitHeapGrowth(percent: number) {
-  if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
-}
 
 export function startServer(runtime: Runtime, port: number): Promise<RunningServer> {
   limitHeapGrowth(runtime.env.CHORUS_HEAP_GROWTH_PERCENT);

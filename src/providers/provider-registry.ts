@@ -10,10 +10,14 @@ import { createOpenRouter } from '@openrouter/ai-sdk-provider';
 import type { Environment } from '../config/env.ts';
 import { AppError } from '../errors.ts';
 import type { ModelDefinition } from '../models/model-schema.ts';
+import {
+  anthropicTextEvents,
+  chatCompletionsTextEvents,
+  fetchWithCoalescedText,
+} from '../performance/sse-coalescing.ts';
 import { declaredModelDefinitions } from './declared-models.ts';
 import { fetchWithIdleTimeout } from './idle-timeout.ts';
 import { createOfflineModel, OFFLINE_PROVIDER } from './offline-model.ts';
-import { anthropicTextEvents, chatCompletionsTextEvents, fetchWithCoalescedText } from './sse-coalescing.ts';
 
 export type ProviderEnvironment = Pick<
   Environment,

@@ -3,10 +3,10 @@
 // errors are rewritten into our one error shape on the way out.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { callBetterAuth } from '../../auth/auth-context.ts';
 import { AUTH_BASE_PATH } from '../../auth/better-auth.ts';
 import { CLIENT_ADDRESS_HEADER } from '../../auth/rate-limits.ts';
 import { AppError, type ErrorCode } from '../../errors.ts';
+import { callBetterAuth } from '../../performance/async-context-switch.ts';
 import { clientAddress } from '../client-address.ts';
 import type { AppEnv } from '../context.ts';
 import type { ErrorBody } from '../errors.ts';

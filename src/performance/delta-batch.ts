@@ -1,7 +1,8 @@
 // Text deltas that arrive together leave together. A provider's socket read often holds hundreds of tokens, which
 // the AI SDK hands over one part at a time within the same tick; sent one by one, each would cost a JSON encoding,
 // a stream-log entry, an SSE event and a socket write. Batched, a burst costs one of each, and a steady stream
-// of single tokens is not delayed: the batch goes out as soon as the current tick's work is done.
+// of single tokens is not delayed: the batch goes out as soon as the current tick's work is done
+// (docs/performance.md, delta batching).
 
 export type DeltaBatch = {
   /** Adds text; it goes out on the next turn of the event loop, or at the next `flush`. */

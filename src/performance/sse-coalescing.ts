@@ -5,7 +5,8 @@
 // would have sent had it been slower to flush. Only events of the same read are merged (a token is never held back
 // for the next one), and only events whose every other field says nothing (no role, finish, usage, tool call,
 // reasoning, log probabilities): anything else passes through untouched, in order.
-import type { Fetch } from './idle-timeout.ts';
+// (docs/performance.md, provider SSE coalescing)
+import type { Fetch } from '../providers/idle-timeout.ts';
 
 /** One SSE event: its `event:` field (if any) and its JSON data, parsed. */
 export type SseEvent = { event: string | undefined; data: Record<string, unknown> };

@@ -5,13 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { streamText } from 'ai';
 import { readEnvironment } from '../../src/config/env.ts';
-import { createProviderRegistry } from '../../src/providers/provider-registry.ts';
 import {
   anthropicTextEvents,
   chatCompletionsTextEvents,
   createSseCoalescer,
   type TextEventFormat,
-} from '../../src/providers/sse-coalescing.ts';
+} from '../../src/performance/sse-coalescing.ts';
+import { createProviderRegistry } from '../../src/providers/provider-registry.ts';
 
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
 

@@ -1,10 +1,10 @@
 // better-auth's context storages are switched off between its calls where idle storages cost (see
-// src/auth/auth-context.ts).
+// src/performance/async-context-switch.ts).
 import assert from 'node:assert/strict';
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { test } from 'node:test';
 import { getRequestStateAsyncLocalStorage, runWithRequestState } from '@better-auth/core/context';
-import { callBetterAuth, contextsAreFree } from '../../src/auth/auth-context.ts';
+import { callBetterAuth, contextsAreFree } from '../../src/performance/async-context-switch.ts';
 
 /** Node's own flag for an AsyncLocalStorage whose hooks are on (not in its typings). */
 const isEnabled = (storage: AsyncLocalStorage<unknown>) => (storage as unknown as { enabled: boolean }).enabled;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { batchDeltas } from '../../src/chat/delta-batch.ts';
+import { batchDeltas } from '../../src/performance/delta-batch.ts';
 
 describe('text delta batches', () => {
   test('deltas of the same tick go out together on the next turn of the event loop', async () => {
