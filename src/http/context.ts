@@ -7,7 +7,7 @@ import type { Runtime } from '../runtime.ts';
 import type { Actor } from '../store/actor.ts';
 
 export type AppEnv = {
-  /** The Node request and response (a reply stream is written to the response directly: see sse.ts). */
+  /** The Node request and response (event streams are written to the response directly: see sse.ts). */
   Bindings: HttpBindings;
   Variables: {
     /** Who is acting: from the session cookie or an API key; null when anonymous. */

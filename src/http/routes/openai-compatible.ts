@@ -4,7 +4,6 @@
 // error bodies with OpenAI's extra fields.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { logError } from '../../loggable-error.ts';
 import { isErrorEvent } from '../../openai-compat/chunks.ts';
 import { isChorusErrorBody, withOpenAiFields } from '../../openai-compat/errors.ts';
@@ -20,6 +19,8 @@ import {
 import { type AppEnv, requireActor } from '../context.ts';
 import { handleError } from '../errors.ts';
 import { signedIn } from '../openapi.ts';
+import { oneByOne, sendEventStream } from '../sse.ts';
+import { DONE_FRAME, formatFrame } from '../sse-frames.ts';
 
 const errorDescriptions: Record<number, string> = {
   400: 'Invalid request',
@@ -125,18 +126,22 @@ export function registerOpenAiCompatibleRoutes(app: OpenAPIHono<AppEnv>) {
 
     const includeUsage = request.stream_options?.include_usage === true;
     const events = await completions.openEvents(completion, { includeUsage, signal });
-    return streamSSE(context, async (stream) => {
-      try {
-        for await (const event of events) {
-          await stream.writeSSE({ data: JSON.stringify(event) });
-          if (isErrorEvent(event)) return; // OpenAI ends a failed stream with the error, no [DONE]
-        }
-        if (!signal.aborted) await stream.writeSSE({ data: '[DONE]' });
-      } catch (error) {
-        logError(`POST /v1/chat/completions: streaming ${completion.turn.streamId} failed`, error);
-        const failure = withOpenAiFields({ error: { code: 'internal', message: 'internal server error' } });
-        await stream.writeSSE({ data: JSON.stringify(failure) });
-      }
+    return sendEventStream(context, oneByOne(events), {
+      headers: {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-chorus-conversation-id': completion.conversationId,
+      },
+      frameOf: (event) => formatFrame({ data: JSON.stringify(event) }),
+      // OpenAI ends a failed stream with the error, no [DONE].
+      endsAfter: isErrorEvent,
+      last: DONE_FRAME,
+      failureLog: `POST /v1/chat/completions: streaming ${completion.turn.streamId} failed`,
+      failureFrame: () =>
+        formatFrame({
+          data: JSON.stringify(withOpenAiFields({ error: { code: 'internal', message: 'internal server error' } })),
+        }),
     }) as never;
   });
 }
