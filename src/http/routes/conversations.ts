@@ -157,9 +157,3 @@ export function registerConversationRoutes(app: OpenAPIHono<AppEnv>) {
 function toDetailsDto(actor: Actor, { conversation, models, modelNames, participants }: ConversationDetails) {
   return toConversationDto(conversation, { viewerId: actor.id, models, modelNames, participants });
 }
-
-/**
- * TEMPORARY, for conversation-events.ts until it takes `conversationParams` from ../path-params.ts; nothing else
- * may import a route file.
- */
-export { conversationParams };
