@@ -148,17 +148,9 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     providers,
     files: store.files,
   });
-  const chat = new ChatService(
-    store,
-    providers,
-    turns,
-    streamLog,
-    modelSource,
-    admission,
-    dailyLimit,
-    conversations.access,
-  );
-  const completions = new CompletionService(store, providers, turns, modelSource, admission, dailyLimit);
+  const turnStart = { store, providers, turns, models: modelSource, admission, dailyLimit };
+  const chat = new ChatService({ ...turnStart, streamLog, access: conversations.access });
+  const completions = new CompletionService(turnStart);
   let sweeper: { stop(): void };
   try {
     await modelCache.start(changes);

@@ -81,18 +81,48 @@ type TurnOutcome = { streamId: string; started?: StartedTurn };
 /** A turn's reply stream: its UI message chunks as JSON, in batches (as they are available together), to the end. */
 export type ReplyStream = { streamId: string; batches: AsyncIterable<string[]> };
 
+/** What the ways of starting a turn (this service, /v1) are built on. */
+export type TurnStartDependencies = {
+  store: Store;
+  providers: ProviderRegistry;
+  turns: TurnRunner;
+  /** The models each person may pick from. */
+  models: ModelSource;
+  /** One queue for every way a turn starts (see setup-admission.ts). */
+  admission: SetupAdmission;
+  /** Every turn counts against the person's daily limit; one that calls no model is given back. */
+  dailyLimit: DailyMessageLimit;
+};
+
+export type ChatServiceDependencies = TurnStartDependencies & {
+  /** Where the web client's reply streams are read from. */
+  streamLog: StreamLog;
+  /** Who may write to or read a conversation (403 for a reader from outside, 404 for anyone else). */
+  access: ConversationAccess;
+};
+
 export class ChatService {
-  constructor(
-    private readonly store: Store,
-    private readonly providers: ProviderRegistry,
-    private readonly turns: TurnRunner,
-    private readonly streamLog: StreamLog,
-    private readonly models: ModelSource,
-    private readonly admission: SetupAdmission,
-    /** Every turn counts against the person's daily limit; one that calls no model is given back. */
-    private readonly dailyLimit: DailyMessageLimit,
-    private readonly access: ConversationAccess,
-  ) {}
+  private readonly store: Store;
+  private readonly providers: ProviderRegistry;
+  private readonly turns: TurnRunner;
+  private readonly streamLog: StreamLog;
+  private readonly models: ModelSource;
+  private readonly admission: SetupAdmission;
+  private readonly dailyLimit: DailyMessageLimit;
+  private readonly access: ConversationAccess;
+
+  constructor(dependencies: ChatServiceDependencies) {
+    ({
+      store: this.store,
+      providers: this.providers,
+      turns: this.turns,
+      streamLog: this.streamLog,
+      models: this.models,
+      admission: this.admission,
+      dailyLimit: this.dailyLimit,
+      access: this.access,
+    } = dependencies);
+  }
 
   /**
    * Saves the message and starts the turn, once admitted (see setup-admission.ts). A reader of a public conversation

@@ -3,6 +3,7 @@
 // stored, priced and counted like any other. The answer is the turn's typed events, queued in this process from
 // the turn's start, translated to Chat Completions (chunks.ts).
 import type { DailyMessageLimit } from '../auth/limits.ts';
+import type { TurnStartDependencies } from '../chat/chat-service.ts';
 import { HISTORY_MESSAGE_LIMIT } from '../chat/history.ts';
 import type { ModelRow } from '../chat/model-selection.ts';
 import type { SetupAdmission } from '../chat/setup-admission.ts';
@@ -30,15 +31,24 @@ export type StartedCompletion = {
 };
 
 export class CompletionService {
-  constructor(
-    private readonly store: Store,
-    private readonly providers: ProviderRegistry,
-    private readonly turns: TurnRunner,
-    private readonly models: ModelSource,
-    private readonly admission: SetupAdmission,
-    /** The chat's own daily limit: a call counts as the one message it sends. */
-    private readonly dailyLimit: DailyMessageLimit,
-  ) {}
+  private readonly store: Store;
+  private readonly providers: ProviderRegistry;
+  private readonly turns: TurnRunner;
+  private readonly models: ModelSource;
+  private readonly admission: SetupAdmission;
+  /** The chat's own daily limit: a call counts as the one message it sends. */
+  private readonly dailyLimit: DailyMessageLimit;
+
+  constructor(dependencies: TurnStartDependencies) {
+    ({
+      store: this.store,
+      providers: this.providers,
+      turns: this.turns,
+      models: this.models,
+      admission: this.admission,
+      dailyLimit: this.dailyLimit,
+    } = dependencies);
+  }
 
   listModels(actor: Actor): OpenAiModel[] {
     return listOpenAiModels(this.models.viewFor(actor.id), this.providers);
