@@ -111,11 +111,14 @@ function memoryFromProc(pid: number, resetPeak: boolean): ChildMemory | undefine
   }
 }
 
+/** The V8 settings `npm start` and bin/chorus.js run the server with (package.json; docs/performance.md). */
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=16', '--liftoff-only'];
+
 export async function startChildServer(role: ChildRole, env: Record<string, string> = {}): Promise<ChildServer> {
   const main = await childMain();
   if (!main) throw new Error('the benchmark servers could not be bundled into dist/bench');
   const child = fork(fileURLToPath(main), [role], {
-    execArgv: ['--enable-source-maps', '--expose-gc'],
+    execArgv: ['--enable-source-maps', '--expose-gc', ...SERVER_NODE_FLAGS],
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -11,6 +11,12 @@ export function limitHeapGrowth(percent: number) {
   if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
 
+/**
+ * Whether the process was started with --liftoff-only. Node 24 compiles WebAssembly functions lazily, on their first
+ * call, which for most of PostgreSQL comes after a thread has started: only the flag from the start covers them.
+ */
+const startedWithLiftoffOnly = process.execArgv.includes('--liftoff-only');
+
 /** PGlite threads starting now, compiling their WebAssembly. */
 let compiling = 0;
 
@@ -21,6 +27,8 @@ let compiling = 0;
  * while a PGlite thread starts, and the returned function turns it off again once none is starting.
  */
 export function compileWasmWithBaselineCompilerOnly(): () => void {
+  // Started with the flag (npm start, bin/chorus.js), the whole process keeps it: nothing to switch.
+  if (startedWithLiftoffOnly) return () => {};
   if (compiling++ === 0) setFlagsFromString('--liftoff-only');
   return () => {
     if (--compiling === 0) setFlagsFromString('--no-liftoff-only');
