@@ -10,18 +10,13 @@ import { isUniqueViolation } from './postgres-errors.ts';
 
 export type Stream = typeof streams.$inferSelect;
 
+/** One turn's stream of a conversation, as someone acting on it names it. */
+type TurnStreamOfActor = { actor: Actor; conversationId: string; streamId: string };
+
 export class TurnStreamStore {
   constructor(private readonly db: Database) {}
 
-  async record({
-    actor,
-    conversationId,
-    streamId,
-  }: {
-    actor: Actor;
-    conversationId: string;
-    streamId: string;
-  }): Promise<Stream> {
+  async record({ actor, conversationId, streamId }: TurnStreamOfActor): Promise<Stream> {
     // One statement: the row is inserted only if the actor may write to the conversation (a set-up of every reply
     // runs this; a separate access check would be one more round trip for each).
     let stream: Stream | undefined;
@@ -70,15 +65,7 @@ export class TurnStreamStore {
     return rows.flatMap((row) => (row.id === null ? [] : [row.id]));
   }
 
-  async delete({
-    actor,
-    conversationId,
-    streamId,
-  }: {
-    actor: Actor;
-    conversationId: string;
-    streamId: string;
-  }): Promise<void> {
+  async delete({ actor, conversationId, streamId }: TurnStreamOfActor): Promise<void> {
     await requireConversation(this.db, actor, conversationId, 'write');
     const deleted = await this.db
       .delete(streams)
