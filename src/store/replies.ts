@@ -38,6 +38,9 @@ export type MessageChanges = Optional<
 /** A streaming reply's text so far. */
 export type ReplyText = Required<Pick<MessageChanges, 'content' | 'parts'>>;
 
+/** A streaming reply and its text so far. */
+export type GrowingReply = { id: string; text: ReplyText };
+
 /** How a reply ended: its text, status and metadata, and what it cost where the provider said. */
 export type ReplyEnding = ReplyText &
   Required<Pick<MessageChanges, 'status' | 'metadata'>> &
@@ -48,7 +51,7 @@ const given = (name: string) => sql`${sql.placeholder(name)}`;
 const givenJson = (name: string) => sql`${sql.placeholder(name)}::jsonb`;
 
 /**
- * The turn runner's two writes of a reply in the clear, built once: every reply makes them, and building an update took
+ * The turn runner's writes of replies in the clear, built once: every reply makes them, and building an update took
  * about as long as PostgreSQL took to run it (~0.3 ms of CPU). They touch only rows in the clear; `updated_at` is
  * the statement's time (drizzle's $onUpdate would be fixed when the statement is built).
  */
@@ -56,12 +59,14 @@ function replyStatements(db: Database) {
   const inTheClear = and(eq(messages.id, sql.placeholder('id')), isNull(messages.encryptedContent));
   const text = { content: given('content'), parts: givenJson('parts'), updatedAt: sql`now()` };
   return {
-    saveText: db
+    // Every growing reply due is written by one statement: its rows travel as one JSON parameter.
+    saveTexts: db
       .update(messages)
-      .set(text)
-      .where(inTheClear)
+      .set({ content: sql`due.content`, parts: sql`due.parts`, updatedAt: sql`now()` })
+      .from(sql`jsonb_to_recordset(${sql.placeholder('texts')}::jsonb) as due(id uuid, content text, parts jsonb)`)
+      .where(and(eq(messages.id, sql`due.id`), isNull(messages.encryptedContent)))
       .returning({ id: messages.id })
-      .prepare('replies_save_text'),
+      .prepare('replies_save_texts'),
     finish: db
       .update(messages)
       .set({
@@ -93,10 +98,25 @@ export class ReplyStore {
   }
 
   /** Saves a streaming reply's text so far (see update for a sealed one). */
-  async saveText(id: string, given: ReplyText): Promise<void> {
-    const text = storableReplyText(given);
-    const [saved] = this.keyring ? [] : await this.statements.saveText.execute(textValues(id, text));
-    if (!saved) await this.update(id, text);
+  saveText(id: string, text: ReplyText): Promise<void> {
+    return this.saveTexts([{ id, text }]);
+  }
+
+  /**
+   * Saves the text so far of several streaming replies: those in the clear in one statement, each sealed one on its
+   * own (see update). Every reply is tried; the first failure is thrown after.
+   */
+  async saveTexts(growing: GrowingReply[]): Promise<void> {
+    const storable = growing.map(({ id, text }) => ({ id, ...storableReplyText(text) }));
+    const saved = this.keyring ? [] : await this.statements.saveTexts.execute({ texts: JSON.stringify(storable) });
+    if (saved.length === storable.length) return;
+    const savedIds = new Set(saved.map((row) => row.id));
+    const sealed = storable.filter((reply) => !savedIds.has(reply.id));
+    const outcomes = await Promise.allSettled(
+      sealed.map(({ id, content, parts }) => this.update(id, { content, parts })),
+    );
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
   }
 
   /** Writes how a reply ended (see update for a sealed one). */

@@ -495,6 +495,42 @@ for (const kind of testBackends()) {
       });
     });
 
+    test('the growing texts of several replies are saved together, each into its own row', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      const [question] = await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: [say('both of you?')],
+      });
+      const pending = await store.replies.createPendingReplies(conversation.id, [
+        { modelId: 'test:writer', parentId: question!.id },
+        { modelId: 'test:writer', parentId: question!.id },
+      ]);
+      const textOf = (content: string) => ({ content, parts: [{ type: 'text', text: content }] });
+      await store.replies.saveTexts([
+        { id: pending[0]!.id, text: textOf('One') },
+        { id: pending[1]!.id, text: textOf('Two, with a NUL\u0000') },
+      ]);
+      const saved = await Promise.all(pending.map(({ id }) => store.messages.getById({ actor: owner, id })));
+      assert.deepEqual(
+        saved.map((reply) => [reply.content, reply.parts, reply.status]),
+        [
+          ['One', [{ type: 'text', text: 'One' }], 'streaming'],
+          ['Two, with a NUL\uFFFD', [{ type: 'text', text: 'Two, with a NUL\uFFFD' }], 'streaming'],
+        ],
+      );
+      // A reply gone (its conversation deleted meanwhile) fails its save; the others are saved all the same.
+      await assert.rejects(
+        store.replies.saveTexts([
+          { id: '00000000-0000-7000-8000-000000000000', text: textOf('lost') },
+          { id: pending[0]!.id, text: textOf('One more') },
+        ]),
+        { code: 'not_found' },
+      );
+      assert.equal((await store.messages.getById({ actor: owner, id: pending[0]!.id })).content, 'One more');
+    });
+
     test('replies left streaming and quiet are ended as errors with their text kept; live ones are not', async () => {
       const owner = await newUser();
       const conversation = await newConversation(owner);
