@@ -7,6 +7,7 @@ import type { Keyring } from '../crypto/encryption.ts';
 import type { Database } from '../db/client.ts';
 import { messages } from '../db/schema/index.ts';
 import { notFound } from '../errors.ts';
+import { GatheredWrites } from './gathered-writes.ts';
 import { openMessageText, sealMessageText, toMessage } from './message-encryption.ts';
 import { type MessageBatchWriter, prepareMessageRows } from './message-insert.ts';
 import type { Message, Optional, ReplyAccounting } from './message-rows.ts';
@@ -46,9 +47,26 @@ export type ReplyEnding = ReplyText &
   Required<Pick<MessageChanges, 'status' | 'metadata'>> &
   Pick<MessageChanges, ReplyAccounting>;
 
-/** A value left to the driver as it is (a column's own encoding would turn null into text). */
-const given = (name: string) => sql`${sql.placeholder(name)}`;
-const givenJson = (name: string) => sql`${sql.placeholder(name)}::jsonb`;
+/** The columns a reply's end writes, keyed as its record in the statement's JSON parameter. */
+const endingColumns = {
+  id: messages.id,
+  content: messages.content,
+  parts: messages.parts,
+  status: messages.status,
+  metadata: messages.metadata,
+  input_tokens: messages.inputTokens,
+  output_tokens: messages.outputTokens,
+  cached_input_tokens: messages.cachedInputTokens,
+  cost_usd: messages.costUsd,
+  latency_ms: messages.latencyMs,
+};
+
+/** `ending(id uuid, content text, ...)`: the record's shape, taken from the schema. */
+const endingDefinition = sql.raw(
+  Object.entries(endingColumns)
+    .map(([name, column]) => `${name} ${column.getSQLType()}`)
+    .join(', '),
+);
 
 /**
  * The turn runner's writes of replies in the clear, built once: every reply makes them, and building an update took
@@ -56,8 +74,6 @@ const givenJson = (name: string) => sql`${sql.placeholder(name)}::jsonb`;
  * the statement's time (drizzle's $onUpdate would be fixed when the statement is built).
  */
 function replyStatements(db: Database) {
-  const inTheClear = and(eq(messages.id, sql.placeholder('id')), isNull(messages.encryptedContent));
-  const text = { content: given('content'), parts: givenJson('parts'), updatedAt: sql`now()` };
   return {
     // Every growing reply due is written by one statement: its rows travel as one JSON parameter.
     saveTexts: db
@@ -67,19 +83,23 @@ function replyStatements(db: Database) {
       .where(and(eq(messages.id, sql`due.id`), isNull(messages.encryptedContent)))
       .returning({ id: messages.id })
       .prepare('replies_save_texts'),
+    // The replies ending together are written by one statement (see GatheredWrites).
     finish: db
       .update(messages)
       .set({
-        ...text,
-        status: given('status'),
-        metadata: givenJson('metadata'),
-        inputTokens: given('inputTokens'),
-        outputTokens: given('outputTokens'),
-        cachedInputTokens: given('cachedInputTokens'),
-        costUsd: given('costUsd'),
-        latencyMs: given('latencyMs'),
+        content: sql`ending.content`,
+        parts: sql`ending.parts`,
+        status: sql`ending.status`,
+        metadata: sql`ending.metadata`,
+        inputTokens: sql`ending.input_tokens`,
+        outputTokens: sql`ending.output_tokens`,
+        cachedInputTokens: sql`ending.cached_input_tokens`,
+        costUsd: sql`ending.cost_usd`,
+        latencyMs: sql`ending.latency_ms`,
+        updatedAt: sql`now()`,
       })
-      .where(inTheClear)
+      .from(sql`jsonb_to_recordset(${sql.placeholder('endings')}::jsonb) as ending(${endingDefinition})`)
+      .where(and(eq(messages.id, sql`ending.id`), isNull(messages.encryptedContent)))
       .returning({ id: messages.id })
       .prepare('replies_finish'),
   };
@@ -87,6 +107,7 @@ function replyStatements(db: Database) {
 
 export class ReplyStore {
   private readonly statements: ReturnType<typeof replyStatements>;
+  private readonly endings: GatheredWrites<{ id: string; ending: ReplyEnding }>;
 
   constructor(
     private readonly db: Database,
@@ -95,6 +116,7 @@ export class ReplyStore {
     private readonly keyring: Keyring | null = null,
   ) {
     this.statements = replyStatements(db);
+    this.endings = new GatheredWrites((endings) => this.finishAll(endings));
   }
 
   /** Saves a streaming reply's text so far (see update for a sealed one). */
@@ -119,22 +141,31 @@ export class ReplyStore {
     if (failure) throw failure.reason;
   }
 
-  /** Writes how a reply ended (see update for a sealed one). */
-  async finish(id: string, given: ReplyEnding): Promise<void> {
-    const ending = { ...given, ...storableReplyText(given), metadata: storableJson(given.metadata) };
-    const [saved] = this.keyring
+  /** Writes how a reply ended (see update for a sealed one), with the other replies ending meanwhile. */
+  finish(id: string, ending: ReplyEnding): Promise<void> {
+    return this.endings.write({ id, ending });
+  }
+
+  /** Writes how replies ended: those in the clear in one statement, each sealed one on its own (see update). */
+  private async finishAll(endings: { id: string; ending: ReplyEnding }[]): Promise<unknown[]> {
+    const storable = endings.map(({ id, ending }) => ({
+      id,
+      ending: { ...ending, ...storableReplyText(ending), metadata: storableJson(ending.metadata) },
+    }));
+    const saved = this.keyring
       ? []
-      : await this.statements.finish.execute({
-          ...textValues(id, ending),
-          status: ending.status,
-          metadata: JSON.stringify(ending.metadata),
-          inputTokens: ending.inputTokens ?? null,
-          outputTokens: ending.outputTokens ?? null,
-          cachedInputTokens: ending.cachedInputTokens ?? null,
-          costUsd: ending.costUsd ?? null,
-          latencyMs: ending.latencyMs ?? null,
-        });
-    if (!saved) await this.update(id, ending);
+      : await this.statements.finish.execute({ endings: JSON.stringify(storable.map(endingRecord)) });
+    const savedIds = new Set(saved.map((row) => row.id));
+    return Promise.all(
+      storable.map(({ id, ending }) =>
+        savedIds.has(id)
+          ? undefined
+          : this.update(id, ending).then(
+              () => undefined,
+              (error: unknown) => error,
+            ),
+      ),
+    );
   }
 
   /**
@@ -237,7 +268,27 @@ function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
-const textValues = (id: string, { content, parts }: ReplyText) => ({ id, content, parts: JSON.stringify(parts) });
+/** A reply's end as its record in the statement's parameter (a value left out is null). */
+function endingRecord({
+  id,
+  ending,
+}: {
+  id: string;
+  ending: ReplyEnding;
+}): Record<keyof typeof endingColumns, unknown> {
+  return {
+    id,
+    content: ending.content,
+    parts: ending.parts,
+    status: ending.status,
+    metadata: ending.metadata,
+    input_tokens: ending.inputTokens,
+    output_tokens: ending.outputTokens,
+    cached_input_tokens: ending.cachedInputTokens,
+    cost_usd: ending.costUsd,
+    latency_ms: ending.latencyMs,
+  };
+}
 
 const storableReplyText = ({ content, parts }: ReplyText): ReplyText => ({
   content: content === null || content === undefined ? content : storableText(content),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { conversationParticipants, conversations, messages, models } from '../../src/db/schema/index.ts';
+import type { AppError } from '../../src/errors.ts';
 import { createOrderedIdGenerator } from '../../src/store/ids.ts';
 import { type Actor, actorOf, createStore, type Store } from '../../src/store/index.ts';
 import type { NewMessage } from '../../src/store/messages.ts';
@@ -529,6 +530,54 @@ for (const kind of testBackends()) {
         { code: 'not_found' },
       );
       assert.equal((await store.messages.getById({ actor: owner, id: pending[0]!.id })).content, 'One more');
+    });
+
+    test('replies ending at the same time are each written with their own end; an unknown one fails alone', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      const [question] = await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: [say('all of you?')],
+      });
+      const pending = await store.replies.createPendingReplies(
+        conversation.id,
+        [1, 2, 3].map(() => ({ modelId: 'test:writer', parentId: question!.id })),
+      );
+      const endOf = (index: number) => ({
+        content: `Reply ${index}`,
+        parts: [{ type: 'text', text: `Reply ${index}` }],
+        status: index === 2 ? ('error' as const) : ('complete' as const),
+        inputTokens: index,
+        outputTokens: 10 * index,
+        costUsd: index / 1_000_000,
+        latencyMs: 100 * index,
+        metadata: index === 2 ? { error: 'the provider refused' } : {},
+      });
+      const outcomes = await Promise.allSettled([
+        ...pending.map((reply, index) => store.replies.finish(reply.id, endOf(index + 1))),
+        store.replies.finish('00000000-0000-7000-8000-000000000000', endOf(4)),
+      ]);
+      assert.deepEqual(
+        outcomes.map((outcome) => (outcome.status === 'fulfilled' ? 'written' : (outcome.reason as AppError).code)),
+        ['written', 'written', 'written', 'not_found'],
+      );
+      const ended = await Promise.all(pending.map(({ id }) => store.messages.getById({ actor: owner, id })));
+      assert.deepEqual(
+        ended.map((reply) => [
+          reply.content,
+          reply.status,
+          reply.inputTokens,
+          reply.outputTokens,
+          reply.costUsd,
+          reply.latencyMs,
+          reply.metadata,
+        ]),
+        [1, 2, 3].map((index) => {
+          const end = endOf(index);
+          return [end.content, end.status, index, 10 * index, end.costUsd, end.latencyMs, end.metadata];
+        }),
+      );
     });
 
     test('replies left streaming and quiet are ended as errors with their text kept; live ones are not', async () => {
