@@ -68,19 +68,55 @@ const endingDefinition = sql.raw(
     .join(', '),
 );
 
+/** A value left to the driver as it is (a column's own encoding would turn null into text). */
+const given = (name: string) => sql`${sql.placeholder(name)}`;
+const givenJson = (name: string) => sql`${sql.placeholder(name)}::jsonb`;
+
+/**
+ * The rows a batch names, by primary key: the ids travel as a JSON array of their own. Joined only with the
+ * recordset, the planner may scan the whole table (it takes any recordset for 100 rows); this way it looks each row
+ * up in the index, however large the table.
+ */
+const namedRows = sql`${messages.id} = any(array(select jsonb_array_elements_text(${sql.placeholder('ids')}::jsonb)::uuid))`;
+
 /**
  * The turn runner's writes of replies in the clear, built once: every reply makes them, and building an update took
  * about as long as PostgreSQL took to run it (~0.3 ms of CPU). They touch only rows in the clear; `updated_at` is
  * the statement's time (drizzle's $onUpdate would be fixed when the statement is built).
  */
 function replyStatements(db: Database) {
+  // One reply alone (no other waiting) is written by a plainer statement: about 0.4 ms of CPU less on the embedded
+  // database than a batch of one.
+  const inTheClear = and(eq(messages.id, sql.placeholder('id')), isNull(messages.encryptedContent));
+  const text = { content: given('content'), parts: givenJson('parts'), updatedAt: sql`now()` };
   return {
+    saveText: db
+      .update(messages)
+      .set(text)
+      .where(inTheClear)
+      .returning({ id: messages.id })
+      .prepare('replies_save_text'),
+    finishOne: db
+      .update(messages)
+      .set({
+        ...text,
+        status: given('status'),
+        metadata: givenJson('metadata'),
+        inputTokens: given('inputTokens'),
+        outputTokens: given('outputTokens'),
+        cachedInputTokens: given('cachedInputTokens'),
+        costUsd: given('costUsd'),
+        latencyMs: given('latencyMs'),
+      })
+      .where(inTheClear)
+      .returning({ id: messages.id })
+      .prepare('replies_finish_one'),
     // Every growing reply due is written by one statement: its rows travel as one JSON parameter.
     saveTexts: db
       .update(messages)
       .set({ content: sql`due.content`, parts: sql`due.parts`, updatedAt: sql`now()` })
       .from(sql`jsonb_to_recordset(${sql.placeholder('texts')}::jsonb) as due(id uuid, content text, parts jsonb)`)
-      .where(and(eq(messages.id, sql`due.id`), isNull(messages.encryptedContent)))
+      .where(and(namedRows, eq(messages.id, sql`due.id`), isNull(messages.encryptedContent)))
       .returning({ id: messages.id })
       .prepare('replies_save_texts'),
     // The replies ending together are written by one statement (see GatheredWrites).
@@ -99,7 +135,7 @@ function replyStatements(db: Database) {
         updatedAt: sql`now()`,
       })
       .from(sql`jsonb_to_recordset(${sql.placeholder('endings')}::jsonb) as ending(${endingDefinition})`)
-      .where(and(eq(messages.id, sql`ending.id`), isNull(messages.encryptedContent)))
+      .where(and(namedRows, eq(messages.id, sql`ending.id`), isNull(messages.encryptedContent)))
       .returning({ id: messages.id })
       .prepare('replies_finish'),
   };
@@ -119,18 +155,13 @@ export class ReplyStore {
     this.endings = new GatheredWrites((endings) => this.finishAll(endings));
   }
 
-  /** Saves a streaming reply's text so far (see update for a sealed one). */
-  saveText(id: string, text: ReplyText): Promise<void> {
-    return this.saveTexts([{ id, text }]);
-  }
-
   /**
    * Saves the text so far of several streaming replies: those in the clear in one statement, each sealed one on its
    * own (see update). Every reply is tried; the first failure is thrown after.
    */
   async saveTexts(growing: GrowingReply[]): Promise<void> {
     const storable = growing.map(({ id, text }) => ({ id, ...storableReplyText(text) }));
-    const saved = this.keyring ? [] : await this.statements.saveTexts.execute({ texts: JSON.stringify(storable) });
+    const saved = this.keyring ? [] : await this.writeTexts(storable);
     if (saved.length === storable.length) return;
     const savedIds = new Set(saved.map((row) => row.id));
     const sealed = storable.filter((reply) => !savedIds.has(reply.id));
@@ -152,9 +183,7 @@ export class ReplyStore {
       id,
       ending: { ...ending, ...storableReplyText(ending), metadata: storableJson(ending.metadata) },
     }));
-    const saved = this.keyring
-      ? []
-      : await this.statements.finish.execute({ endings: JSON.stringify(storable.map(endingRecord)) });
+    const saved = this.keyring ? [] : await this.writeEndings(storable);
     const savedIds = new Set(saved.map((row) => row.id));
     return Promise.all(
       storable.map(({ id, ending }) =>
@@ -166,6 +195,33 @@ export class ReplyStore {
             ),
       ),
     );
+  }
+
+  private writeTexts(texts: ({ id: string } & ReplyText)[]) {
+    if (texts.length === 1) {
+      const [{ id, content, parts }] = texts as [{ id: string } & ReplyText];
+      return this.statements.saveText.execute({ id, content, parts: JSON.stringify(parts) });
+    }
+    return this.statements.saveTexts.execute({ texts: JSON.stringify(texts), ids: idsOf(texts) });
+  }
+
+  private writeEndings(endings: { id: string; ending: ReplyEnding }[]) {
+    if (endings.length === 1) {
+      const [{ id, ending }] = endings as [{ id: string; ending: ReplyEnding }];
+      return this.statements.finishOne.execute({
+        id,
+        content: ending.content,
+        parts: JSON.stringify(ending.parts),
+        status: ending.status,
+        metadata: JSON.stringify(ending.metadata),
+        inputTokens: ending.inputTokens ?? null,
+        outputTokens: ending.outputTokens ?? null,
+        cachedInputTokens: ending.cachedInputTokens ?? null,
+        costUsd: ending.costUsd ?? null,
+        latencyMs: ending.latencyMs ?? null,
+      });
+    }
+    return this.statements.finish.execute({ endings: JSON.stringify(endings.map(endingRecord)), ids: idsOf(endings) });
   }
 
   /**
@@ -267,6 +323,8 @@ export class ReplyStore {
 function definedOnly<T extends Record<string, unknown>>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
+
+const idsOf = (rows: { id: string }[]) => JSON.stringify(rows.map((row) => row.id));
 
 /** A reply's end as its record in the statement's parameter (a value left out is null). */
 function endingRecord({

@@ -440,7 +440,9 @@ for (const kind of testBackends()) {
       const longAgo = new Date(Date.now() - 60 * 60_000);
       await database.db.update(messages).set({ updatedAt: longAgo }).where(eq(messages.id, pending!.id));
 
-      await store.replies.saveText(pending!.id, { content: 'Car', parts: [{ type: 'text', text: 'Car' }] });
+      await store.replies.saveTexts([
+        { id: pending!.id, text: { content: 'Car', parts: [{ type: 'text', text: 'Car' }] } },
+      ]);
       const grown = await store.messages.getById({ actor: owner, id: pending!.id });
       assert.equal(grown.content, 'Car');
       assert.equal(grown.status, 'streaming');
