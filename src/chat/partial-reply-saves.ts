@@ -1,7 +1,7 @@
 // The growing text of every streaming reply, saved as it grows (so a crash keeps what was said) on one shared clock:
 // once an interval, the text of each reply that grew since is written, all of them in one statement (see
 // ReplyStore.saveTexts) rather than one statement per reply. A reply is written at most once an interval, one write
-// at a time; offering text never waits for the database.
+// at a time; offering text never waits for the database (docs/performance.md, "Partial saves on one clock").
 import { logError } from '../loggable-error.ts';
 import type { ReplyStore, ReplyText } from '../store/replies.ts';
 

@@ -1,7 +1,7 @@
 // Writes of one kind gathered into one statement while the one before is in flight: with nothing in flight a write
 // goes at once, alone; under load, every write that arrives meanwhile goes with the next. A burst of replies
 // ending together then costs the database a few statements instead of one each, and no write waits longer than
-// the statement before it.
+// the statement before it (docs/performance.md, "Replies ending together").
 
 /** Writes a batch: what became of each item, in order (undefined: written; else why not). */
 export type WriteAll<Item> = (items: Item[]) => Promise<unknown[]>;
