@@ -11,7 +11,7 @@
 // database ≤ 2× PostgreSQL's. Chorus runs in a child process (support/child-server.ts) on the embedded database, then
 // on PostgreSQL when one is reachable; CAPACITY_BENCH_ON=pglite (or postgres) runs one of them; CAPACITY_BENCH_CHATS,
 // CAPACITY_BENCH_USERS and CAPACITY_BENCH_SECONDS make it smaller while working on it; CAPACITY_BENCH_CPU_PROFILE=<dir>
-// writes a CPU profile of the server during the paced burst. The chat server's CPU is its process's, all threads;
+// writes CPU profiles of the server during the paced burst and the one-word wave. The chat server's CPU is its process's, all threads;
 // PostgreSQL's own processes are not counted.
 import { mkdirSync } from 'node:fs';
 import { Agent } from 'node:http';
@@ -88,14 +88,22 @@ async function benchOn(postgresUrl: string | undefined): Promise<DatabaseFigures
     const providerEndpoint: Endpoint = { url: new URL('/v1/chat/completions', provider.url), headers: {} };
     const direct = await burst(provider, PACED, () => providerBody(PACED), providerEndpoint);
     const profileDir = process.env.CAPACITY_BENCH_CPU_PROFILE;
-    if (profileDir) await chorus.command({ name: 'profile-start' });
-    const paced = await burst(chorus, PACED, () => chatBody([`bench:${PACED}`]), chorusEndpoint);
-    if (profileDir) {
+    /** The wave, profiled when asked (into <dir>/<name>-<database>.cpuprofile). */
+    const profiled = async <Result>(name: string, wave: () => Promise<Result>): Promise<Result> => {
+      if (!profileDir) return wave();
+      await chorus.command({ name: 'profile-start' });
+      const result = await wave();
       mkdirSync(profileDir, { recursive: true });
-      const file = path.resolve(profileDir, `burst-${postgresUrl ? 'postgres' : 'pglite'}.cpuprofile`);
+      const file = path.resolve(profileDir, `${name}-${postgresUrl ? 'postgres' : 'pglite'}.cpuprofile`);
       await chorus.command({ name: 'profile-stop', path: file });
-    }
-    const setUpOnly = await burst(chorus, SETUP_ONLY, () => chatBody([`bench:${SETUP_ONLY}`]), chorusEndpoint);
+      return result;
+    };
+    const paced = await profiled('burst', () =>
+      burst(chorus, PACED, () => chatBody([`bench:${PACED}`]), chorusEndpoint),
+    );
+    const setUpOnly = await profiled('setup', () =>
+      burst(chorus, SETUP_ONLY, () => chatBody([`bench:${SETUP_ONLY}`]), chorusEndpoint),
+    );
     const steady = await chatSteadily(chorusEndpoint);
     console.log(`(the capacity suite on ${data.label} took ${seconds(performance.now() - startedAt)})`);
     return { database: data.label, burst: { chorus: paced, provider: direct, setUpOnly }, steady };

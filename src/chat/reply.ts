@@ -19,6 +19,7 @@ import { webSearchCallOptions } from '../providers/web-search.ts';
 import { newMessageId } from '../store/ids.ts';
 import type { ReplyStore } from '../store/replies.ts';
 import { CharLimitedText } from './char-limit.ts';
+import type { PartialReplySaves } from './partial-reply-saves.ts';
 import { ReplySizeCap } from './reply-size-cap.ts';
 import type { ReplySummary } from './reply-summary.ts';
 import { callableOnceSaved } from './saved-before-call.ts';
@@ -27,9 +28,6 @@ import type { TurnListener } from './turn-events.ts';
 export type { ReplySummary } from './reply-summary.ts';
 
 type ModelRow = typeof models.$inferSelect;
-
-/** A growing reply is written to the database at most this often. */
-const PARTIAL_SAVE_INTERVAL_MS = 1_000;
 
 export type ReplyStatus = 'complete' | 'stopped' | 'error';
 
@@ -54,7 +52,12 @@ export type ReplyRequest = {
   emit: TurnListener;
 };
 
-export type ReplyDependencies = { replies: ReplyStore; providers: ProviderRegistry };
+export type ReplyDependencies = {
+  replies: ReplyStore;
+  providers: ProviderRegistry;
+  /** Where every reply's growing text is saved (one writer for all of them). */
+  partialSaves: PartialReplySaves;
+};
 
 /** A reply set up: the id of its message, and the function that streams and finishes it. */
 export type StartedReply = { messageId: string; run: () => Promise<ReplySummary> };
@@ -146,7 +149,7 @@ function callProvider(providers: ProviderRegistry, request: ReplyRequest, after?
 type ReplyMessage = { messageId: string; saved: Promise<void> };
 
 async function streamReply(
-  { replies }: ReplyDependencies,
+  { replies, partialSaves }: ReplyDependencies,
   request: ReplyRequest,
   { messageId, saved }: ReplyMessage,
   call: ProviderCall,
@@ -173,7 +176,7 @@ async function streamReply(
   let status: ReplyStatus = 'complete';
   let errorText: string | undefined;
   let usage = tokenUsageFromLanguageModelUsage(undefined);
-  const partialSaver = createPartialSaver(replies, messageId, saved);
+  const partialSaver = createPartialSaver(partialSaves, messageId, saved);
   // The deltas of one burst become one reply-text event (see delta-batch.ts).
   const deltas = batchDeltas((text) => {
     // Past the limit the stream is still read to its end, for the usage (and so the cost) it reports.
@@ -290,29 +293,30 @@ function replyParts(text: string, sources: SourceUrlPart[]): MessagePart[] {
 }
 
 /**
- * Saves the growing reply at most once a second, one write at a time, never blocking the stream; nothing before
- * the pending row exists (`created`).
+ * Offers the growing reply to be saved (see partial-reply-saves.ts), never blocking the stream; nothing before the
+ * pending row exists (`created`), nothing after `settle`.
  */
-function createPartialSaver(replies: ReplyStore, messageId: string, created: Promise<void>) {
-  let lastSavedAt = performance.now();
-  let writing: Promise<unknown> = Promise.resolve();
-  let busy = false;
+function createPartialSaver(saves: PartialReplySaves, messageId: string, created: Promise<void>) {
   let exists = false;
+  let settled = false;
   created.then(
     () => (exists = true),
     () => {},
   );
+  let text = '';
+  let sources: SourceUrlPart[] = [];
+  // One reader for the reply's whole life: offering a chunk allocates nothing.
+  const current = () => ({ content: text, parts: replyParts(text, sources) });
   return {
-    offer(text: string, sources: SourceUrlPart[]) {
-      const now = performance.now();
-      if (!exists || busy || now - lastSavedAt < PARTIAL_SAVE_INTERVAL_MS) return;
-      busy = true;
-      lastSavedAt = now;
-      writing = replies
-        .saveText(messageId, { content: text, parts: replyParts(text, sources) })
-        .catch((error) => logError(`saving partial reply ${messageId} failed`, error))
-        .finally(() => (busy = false));
+    offer(latest: string, latestSources: SourceUrlPart[]) {
+      if (!exists || settled) return;
+      text = latest;
+      sources = latestSources;
+      saves.offer(messageId, current);
     },
-    settle: () => writing,
+    settle: () => {
+      settled = true;
+      return saves.settle(messageId);
+    },
   };
 }

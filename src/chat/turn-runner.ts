@@ -17,6 +17,7 @@ import { ABANDONED_REPLY_ERROR, type AbandonedReply } from '../store/replies.ts'
 import type { StopSignals } from '../streams/stop-signals.ts';
 import { ActiveTurns } from './active-turns.ts';
 import { fitToContextWindow, HISTORY_MESSAGE_LIMIT, promptForModel } from './history.ts';
+import { PartialReplySaves } from './partial-reply-saves.ts';
 import { type ReplySummary, type StartedReply, startReplies } from './reply.ts';
 import { failureOfAll, fanOut, type TurnListener, type TurnSubscriber } from './turn-events.ts';
 import { type PlannedReply, planTurn } from './turn-plan.ts';
@@ -66,6 +67,7 @@ export type TurnRunnerSettings = {
 export class TurnRunner {
   readonly activeTurns = new ActiveTurns();
   private readonly running = new Set<Promise<unknown>>();
+  private readonly partialSaves: PartialReplySaves;
 
   constructor(
     private readonly store: Store,
@@ -76,7 +78,9 @@ export class TurnRunner {
     /** Who follows every turn (see ui-message-stream.ts, events/turn-relay.ts). */
     private readonly subscribers: TurnSubscriber[],
     private readonly settings: TurnRunnerSettings,
-  ) {}
+  ) {
+    this.partialSaves = new PartialReplySaves(store.replies);
+  }
 
   /** Starts taking stop requests from every process; replies of this process stop when asked. */
   listenForStops(): Promise<void> {
@@ -121,7 +125,7 @@ export class TurnRunner {
       options: { streamId?: string; after?: Promise<unknown> } = {},
     ) =>
       startReplies(
-        { replies: this.store.replies, providers: this.providers },
+        { replies: this.store.replies, providers: this.providers, partialSaves: this.partialSaves },
         conversation.id,
         stage.map(({ model, instructions, temperature, isFirstResponder }) => ({
           model,

@@ -6,6 +6,12 @@ import type { ConversationEvent, DeliveredEvent } from './conversation-event.ts'
 export interface ConversationEvents {
   /** Adds an event to the conversation's history and delivers it to its subscribers. Order is kept per process. */
   publish(conversationId: string, event: ConversationEvent): void;
+  /**
+   * For an event only of passing interest (a reply's text as it streams): when nobody has followed the conversation
+   * since its history began here and no other process may follow it, leaves the event out and returns true; a
+   * subscriber resuming from a position before it then gets a `reset`. Returns false (publish it) otherwise.
+   */
+  leftOutUnfollowed(conversationId: string): boolean;
   /** The id of the conversation's newest event: a position to follow from that misses nothing after it. */
   latestId(conversationId: string): Promise<string>;
   /**

@@ -24,8 +24,19 @@ export class MemoryConversationEvents implements ConversationEvents {
     this.buffer(conversationId).append({ id: this.ids.next(), event });
   }
 
+  leftOutUnfollowed(conversationId: string): boolean {
+    const buffer = this.buffer(conversationId);
+    if (buffer.followed) return false;
+    // The id it would have had: a position handed out before it (in any conversation) is now behind the history.
+    buffer.forgetThrough(this.ids.next());
+    return true;
+  }
+
   async latestId(conversationId: string): Promise<string> {
-    return this.buffers.get(conversationId)?.newestId ?? this.ids.current();
+    // A position handed out is one a client may resume from: nothing after it may be left out.
+    const buffer = this.buffer(conversationId);
+    buffer.followed = true;
+    return buffer.newestId;
   }
 
   async *subscribe(
@@ -36,6 +47,7 @@ export class MemoryConversationEvents implements ConversationEvents {
     if (this.ending) return;
     const buffer = this.buffer(conversationId);
     buffer.subscribers += 1;
+    buffer.followed = true;
     try {
       const from = afterId ?? buffer.newestId;
       // An id this process never handed out (another server's, or made up) cannot be resumed after.

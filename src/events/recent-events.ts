@@ -26,6 +26,8 @@ export class RecentEvents {
   private ended = false;
   /** Subscribers in this process: a buffer nobody follows can be dropped (Redis) or swept (in-process). */
   subscribers = 0;
+  /** Whether anyone has followed the conversation (or been given a position in it) since this buffer began. */
+  followed = false;
 
   /** `coveredAfter`: every event of the conversation with a greater id is (or will be) in this buffer. */
   constructor(
@@ -53,6 +55,15 @@ export class RecentEvents {
     this.entries.push({ ...delivered, heldAt: now });
     this.trim(now);
     for (const wake of this.waiters) wake();
+  }
+
+  /** Drops every event held: the buffer covers only what comes after `id` (an event left out). */
+  forgetThrough(id: string): void {
+    if (this.entries.length > 0) {
+      this.entries = [];
+      this.head = 0;
+    }
+    this.coveredAfterId = id;
   }
 
   trim(now = Date.now()): void {

@@ -71,6 +71,11 @@ export class RedisConversationEvents implements ConversationEvents {
     if (this.pending.length > 0) this.flushing = this.flush();
   }
 
+  /** Another process may follow any conversation: nothing is left out. */
+  leftOutUnfollowed(): boolean {
+    return false;
+  }
+
   async latestId(conversationId: string): Promise<string> {
     return (await this.newestInRedis(conversationId)) ?? EMPTY_STREAM_ID;
   }

@@ -24,6 +24,9 @@ export function relayTurns(events: ConversationEvents, windowMs = DELTA_WINDOW_M
       for (const event of batch.take()) events.publish(turn.conversationId, event);
     };
     return (turnEvent) => {
+      // A reply's text as it streams is of no use to a conversation nobody follows (a new chat, most often; see
+      // docs/performance.md, "No live text for a conversation nobody follows").
+      if (turnEvent.type === 'reply-text' && events.leftOutUnfollowed(turn.conversationId)) return;
       const conversationEvents = conversationEventsOf(turnEvent, turn);
       if (conversationEvents.length === 0) return;
       for (const event of conversationEvents) batch.add(event);

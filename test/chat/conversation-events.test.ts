@@ -308,7 +308,8 @@ describe('conversation events, the parts', () => {
     const published: ConversationEvent[] = [];
     const recorder = {
       publish: (_: string, event: ConversationEvent) => void published.push(event),
-    } as ConversationEvents;
+      leftOutUnfollowed: () => false,
+    } as Partial<ConversationEvents> as ConversationEvents;
     const parentId = crypto.randomUUID();
     const relay = relayTurns(recorder, 20)({ conversationId: crypto.randomUUID(), parentId, streamId: 'stream' });
     const replies = Array.from({ length: 5 }, (_, index) => ({
@@ -365,6 +366,64 @@ describe('conversation events, the parts', () => {
     );
     const behind = await collect(events.subscribe(conversationId, ids[0]!, new AbortController().signal), 1);
     assert.deepEqual(behind, [{ id: ids[4], event: { type: 'reset' } }]);
+    await events.close();
+  });
+});
+
+describe('conversation events nobody follows', () => {
+  /** A turn of one reply, told to the relay: its start, three pieces of text, its end. */
+  const relayOneReply = (events: ConversationEvents, conversationId: string) => {
+    const parentId = crypto.randomUUID();
+    const reply = { messageId: crypto.randomUUID(), modelId: 'fake:m' };
+    const relay = relayTurns(events, 5)({ conversationId, parentId, streamId: 'stream' });
+    relay({ type: 'reply-started', ...reply, parentId, isFirstResponder: false });
+    for (const word of ['one ', 'two ', 'three']) relay({ type: 'reply-text', ...reply, text: word });
+    const finished = { ...reply, status: 'complete' as const };
+    relay({ type: 'reply-finished', summary: finished });
+    relay({ type: 'turn-finished', summaries: [finished] });
+    return reply;
+  };
+  const types = (deliveries: DeliveredEvent[]) => deliveries.map(({ event }) => event.type);
+
+  test("a reply's text is left out of a conversation nobody follows: a resume from before it gets a reset", async () => {
+    const events = new MemoryConversationEvents();
+    // A position in another conversation, taken before the reply: the one a client could hold.
+    const before = await events.latestId(crypto.randomUUID());
+    const conversationId = crypto.randomUUID();
+    relayOneReply(events, conversationId);
+    const resumed = await collect(events.subscribe(conversationId, before, new AbortController().signal), 1);
+    assert.deepEqual(types(resumed), ['reset']);
+
+    // From where it now stands, nothing is missing: what comes next is there.
+    const from = await events.latestId(conversationId);
+    events.publish(conversationId, { type: 'model-added', modelId: 'fake:n' });
+    const next = await collect(events.subscribe(conversationId, from, new AbortController().signal), 1);
+    assert.deepEqual(types(next), ['model-added']);
+    await events.close();
+  });
+
+  test('once anyone has followed the conversation, or been given a position in it, every event is kept', async () => {
+    const events = new MemoryConversationEvents();
+    for (const follow of ['subscribed', 'position'] as const) {
+      const conversationId = crypto.randomUUID();
+      const from = await events.latestId(follow === 'subscribed' ? crypto.randomUUID() : conversationId);
+      const stop = new AbortController();
+      const following =
+        follow === 'subscribed' ? collect(events.subscribe(conversationId, null, stop.signal), 5) : null;
+      relayOneReply(events, conversationId);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const replayed = await collect(events.subscribe(conversationId, from, new AbortController().signal), 5);
+      assert.deepEqual(types(replayed), [
+        'reply-created',
+        'reply-delta',
+        'reply-delta',
+        'reply-finished',
+        'turn-finished',
+      ]);
+      const delivered = await following;
+      if (delivered) assert.deepEqual(types(delivered), types(replayed));
+      stop.abort();
+    }
     await events.close();
   });
 });

@@ -187,10 +187,9 @@ for (const kind of testBackends()) {
       const { messages: encrypted, replies } = createStore(database.db, { keyring });
       const { owner, message } = await chatWith(encrypted, secret);
       const [pending] = await replies.createPendingReplies(message.conversationId, [{}]);
-      await replies.saveText(pending!.id, {
-        content: `${secret} stre`,
-        parts: [{ type: 'text', text: `${secret} stre` }],
-      });
+      await replies.saveTexts([
+        { id: pending!.id, text: { content: `${secret} stre`, parts: [{ type: 'text', text: `${secret} stre` }] } },
+      ]);
       await replies.finish(pending!.id, {
         content: `${secret} streamed`,
         parts: [{ type: 'text', text: `${secret} streamed` }],

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { conversationParticipants, conversations, messages, models } from '../../src/db/schema/index.ts';
+import type { AppError } from '../../src/errors.ts';
 import { createOrderedIdGenerator } from '../../src/store/ids.ts';
 import { type Actor, actorOf, createStore, type Store } from '../../src/store/index.ts';
 import type { NewMessage } from '../../src/store/messages.ts';
@@ -439,7 +440,9 @@ for (const kind of testBackends()) {
       const longAgo = new Date(Date.now() - 60 * 60_000);
       await database.db.update(messages).set({ updatedAt: longAgo }).where(eq(messages.id, pending!.id));
 
-      await store.replies.saveText(pending!.id, { content: 'Car', parts: [{ type: 'text', text: 'Car' }] });
+      await store.replies.saveTexts([
+        { id: pending!.id, text: { content: 'Car', parts: [{ type: 'text', text: 'Car' }] } },
+      ]);
       const grown = await store.messages.getById({ actor: owner, id: pending!.id });
       assert.equal(grown.content, 'Car');
       assert.equal(grown.status, 'streaming');
@@ -493,6 +496,90 @@ for (const kind of testBackends()) {
       await assert.rejects(store.replies.finish('00000000-0000-7000-8000-000000000000', { ...ending, metadata: {} }), {
         code: 'not_found',
       });
+    });
+
+    test('the growing texts of several replies are saved together, each into its own row', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      const [question] = await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: [say('both of you?')],
+      });
+      const pending = await store.replies.createPendingReplies(conversation.id, [
+        { modelId: 'test:writer', parentId: question!.id },
+        { modelId: 'test:writer', parentId: question!.id },
+      ]);
+      const textOf = (content: string) => ({ content, parts: [{ type: 'text', text: content }] });
+      await store.replies.saveTexts([
+        { id: pending[0]!.id, text: textOf('One') },
+        { id: pending[1]!.id, text: textOf('Two, with a NUL\u0000') },
+      ]);
+      const saved = await Promise.all(pending.map(({ id }) => store.messages.getById({ actor: owner, id })));
+      assert.deepEqual(
+        saved.map((reply) => [reply.content, reply.parts, reply.status]),
+        [
+          ['One', [{ type: 'text', text: 'One' }], 'streaming'],
+          ['Two, with a NUL\uFFFD', [{ type: 'text', text: 'Two, with a NUL\uFFFD' }], 'streaming'],
+        ],
+      );
+      // A reply gone (its conversation deleted meanwhile) fails its save; the others are saved all the same.
+      await assert.rejects(
+        store.replies.saveTexts([
+          { id: '00000000-0000-7000-8000-000000000000', text: textOf('lost') },
+          { id: pending[0]!.id, text: textOf('One more') },
+        ]),
+        { code: 'not_found' },
+      );
+      assert.equal((await store.messages.getById({ actor: owner, id: pending[0]!.id })).content, 'One more');
+    });
+
+    test('replies ending at the same time are each written with their own end; an unknown one fails alone', async () => {
+      const owner = await newUser();
+      const conversation = await newConversation(owner);
+      const [question] = await store.messages.save({
+        actor: owner,
+        conversationId: conversation.id,
+        messages: [say('all of you?')],
+      });
+      const pending = await store.replies.createPendingReplies(
+        conversation.id,
+        [1, 2, 3].map(() => ({ modelId: 'test:writer', parentId: question!.id })),
+      );
+      const endOf = (index: number) => ({
+        content: `Reply ${index}`,
+        parts: [{ type: 'text', text: `Reply ${index}` }],
+        status: index === 2 ? ('error' as const) : ('complete' as const),
+        inputTokens: index,
+        outputTokens: 10 * index,
+        costUsd: index / 1_000_000,
+        latencyMs: 100 * index,
+        metadata: index === 2 ? { error: 'the provider refused' } : {},
+      });
+      const outcomes = await Promise.allSettled([
+        ...pending.map((reply, index) => store.replies.finish(reply.id, endOf(index + 1))),
+        store.replies.finish('00000000-0000-7000-8000-000000000000', endOf(4)),
+      ]);
+      assert.deepEqual(
+        outcomes.map((outcome) => (outcome.status === 'fulfilled' ? 'written' : (outcome.reason as AppError).code)),
+        ['written', 'written', 'written', 'not_found'],
+      );
+      const ended = await Promise.all(pending.map(({ id }) => store.messages.getById({ actor: owner, id })));
+      assert.deepEqual(
+        ended.map((reply) => [
+          reply.content,
+          reply.status,
+          reply.inputTokens,
+          reply.outputTokens,
+          reply.costUsd,
+          reply.latencyMs,
+          reply.metadata,
+        ]),
+        [1, 2, 3].map((index) => {
+          const end = endOf(index);
+          return [end.content, end.status, index, 10 * index, end.costUsd, end.latencyMs, end.metadata];
+        }),
+      );
     });
 
     test('replies left streaming and quiet are ended as errors with their text kept; live ones are not', async () => {
