@@ -19,6 +19,9 @@ const env = readEnvironment({
   CHORUS_PROVIDER_GROUP_BASE_URL: `${process.env.GROUP_PROVIDER_URL}/v1`,
   CHORUS_PROVIDER_GROUP_MODELS: process.env.GROUP_MODELS,
   CHORUS_PROVIDER_MAX_RETRIES: '0',
+  // The fan-out's listeners stand for 200 people but share the benchmark's one account: its cap on one person's open
+  // event streams must let them all in.
+  CHORUS_MAX_EVENT_STREAMS_PER_USER: '1000',
 });
 const runtime = await openRuntime(env);
 const server = await startServer(runtime, 0);
