@@ -3,7 +3,8 @@
 // parsing, its consumers), which a reply that uses none of them pays for on every token (docs/performance.md,
 // capacity). What `streamText` does before the call is kept, from the SDK's own functions: the prompt checked and
 // converted (instructions first), the call settings checked, provider tools prepared, and a failed request retried
-// while the provider's answer says it may be (429, 5xx) and the stream has not begun.
+// while the provider's answer says it may be (429, 5xx) and the stream has not begun. Those functions come from
+// `ai/internal`, the entry the SDK's own packages use: an upgrade of `ai` may rename them, which the type check shows.
 import type { LanguageModelV4, LanguageModelV4StreamPart, SharedV4ProviderOptions } from '@ai-sdk/provider';
 import type { ModelMessage, ToolSet } from 'ai';
 import {
