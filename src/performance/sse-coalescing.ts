@@ -7,7 +7,7 @@
 // reasoning, log probabilities): anything else passes through untouched, in order. A read that holds a single whole
 // event, as each does at a reading pace, has nothing to merge with and goes on as the bytes read.
 // (docs/performance.md, provider SSE coalescing)
-import type { ReadRewriter } from '../providers/idle-timeout.ts';
+import type { Fetch } from '../providers/idle-timeout.ts';
 
 /** One SSE event: its `event:` field (if any) and its JSON data, parsed. */
 export type SseEvent = { event: string | undefined; data: Record<string, unknown> };
@@ -204,31 +204,47 @@ const isEventStream = (response: Response) =>
   response.headers.get('content-type')?.includes('text/event-stream') ?? false;
 
 /**
- * The reads of one SSE body, rewritten: complete events go on with their text runs merged, a trailing partial event
- * waits for the next read, and a read of one whole event goes on as the bytes read.
+ * Wraps `fetch` so that streamed (text/event-stream) answers reach the caller with their text events coalesced per
+ * read (see above). Pulled only as the caller reads, like the body it wraps.
  */
-export function createSseReadCoalescer(format: TextEventFormat): ReadRewriter {
-  const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
-  const coalescer = createSseCoalescer(format);
-  // The reads so far ended with a whole event: nothing waits in the coalescer or the decoder.
-  let atEventBoundary = true;
-  const encoded = (text: string) => (text ? encoder.encode(text) : undefined);
-  return {
-    push(read) {
-      if (atEventBoundary && holdsOneWholeEvent(read)) return read;
-      atEventBoundary = endsWithBlankLine(read);
-      return encoded(coalescer.push(decoder.decode(read, { stream: true })));
-    },
-    end: () => encoded(coalescer.push(decoder.decode()) + coalescer.end()),
+export function fetchWithCoalescedText(format: TextEventFormat, baseFetch: Fetch): Fetch {
+  return async (input, init) => {
+    const response = await baseFetch(input, init);
+    if (!response.ok || !response.body || !isEventStream(response)) return response;
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    const encoder = new TextEncoder();
+    const coalescer = createSseCoalescer(format);
+    // The reads so far ended with a whole event: nothing waits in the coalescer or the decoder.
+    let atEventBoundary = true;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          // A read that completes no event (half an event) yields nothing to pass on: read on.
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) {
+              const rest = coalescer.push(decoder.decode()) + coalescer.end();
+              if (rest) controller.enqueue(encoder.encode(rest));
+              controller.close();
+              return;
+            }
+            if (atEventBoundary && holdsOneWholeEvent(value)) {
+              controller.enqueue(value);
+              return;
+            }
+            atEventBoundary = endsWithBlankLine(value);
+            const text = coalescer.push(decoder.decode(value, { stream: true }));
+            if (text) {
+              controller.enqueue(encoder.encode(text));
+              return;
+            }
+          }
+        },
+        cancel: (reason) => reader.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    );
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }
-
-/**
- * For the provider's fetch (fetchWithIdleTimeout): streamed (text/event-stream) answers reach the AI SDK with their
- * text events coalesced per read (see above), in the stage that already watches the reads.
- */
-export const coalescedTextReads =
-  (format: TextEventFormat) =>
-  (response: Response): ReadRewriter | undefined =>
-    response.ok && isEventStream(response) ? createSseReadCoalescer(format) : undefined;

@@ -9,24 +9,9 @@
 // Only the provider's silence counts: the clock runs while a read of the body waits for the provider, not while
 // the reader is busy elsewhere, and a server too busy to look (an event loop blocked for longer than the limit)
 // reads what arrived meanwhile before it judges.
-//
-// The same stage may rewrite the reads (`rewriteReads`: the provider SSE coalescing, src/performance/): one web
-// stream between the provider's socket and the AI SDK rather than two, each costing its share on every token.
 import { performance } from 'node:perf_hooks';
 
 export type Fetch = typeof globalThis.fetch;
-
-/**
- * Rewrites the reads of one response body: `push` returns what may go on now (undefined: nothing yet, read on),
- * `end` what is left once the body has ended.
- */
-export type ReadRewriter = {
-  push(read: Uint8Array): Uint8Array | undefined;
-  end(): Uint8Array | undefined;
-};
-
-/** The rewriter for a response's body, or undefined to pass its reads on as they are. */
-export type RewriteReads = (response: Response) => ReadRewriter | undefined;
 
 /** The reason a quiet provider's request is aborted with (a TimeoutError, which the AI SDK does not retry). */
 export function idleTimeoutError(timeoutMs: number): DOMException {
@@ -39,11 +24,7 @@ export function idleTimeoutError(timeoutMs: number): DOMException {
  * abort signal keeps working. A non-streaming call receives its answer in one piece, so there the limit bounds the
  * whole generation; keep-alive frames a provider sends while thinking (SSE comments, pings) count as activity.
  */
-export function fetchWithIdleTimeout(
-  timeoutMs: number,
-  baseFetch: Fetch = globalThis.fetch,
-  rewriteReads?: RewriteReads,
-): Fetch {
+export function fetchWithIdleTimeout(timeoutMs: number, baseFetch: Fetch = globalThis.fetch): Fetch {
   return async (input, init = {}) => {
     const idle = new AbortController();
     const watch = createSilenceWatch(timeoutMs, () => idle.abort(idleTimeoutError(timeoutMs)));
@@ -57,31 +38,17 @@ export function fetchWithIdleTimeout(
     }
     if (!response.body) return response;
     const reader = response.body.getReader();
-    const rewriter = rewriteReads?.(response);
     // Pulled only as the reader asks (no read-ahead), so the watch runs exactly while a read waits on the provider.
     const watchedBody = new ReadableStream<Uint8Array>(
       {
         async pull(controller) {
-          // A read the rewriter keeps whole (half an event, say) gives nothing to pass on: read on.
-          for (;;) {
-            watch.start();
-            let read: Awaited<ReturnType<typeof reader.read>>;
-            try {
-              read = await reader.read();
-            } finally {
-              watch.stop();
-            }
-            if (read.done) {
-              const rest = rewriter?.end();
-              if (rest) controller.enqueue(rest);
-              controller.close();
-              return;
-            }
-            const out = rewriter ? rewriter.push(read.value) : read.value;
-            if (out) {
-              controller.enqueue(out);
-              return;
-            }
+          watch.start();
+          try {
+            const { value, done } = await reader.read();
+            if (done) controller.close();
+            else controller.enqueue(value);
+          } finally {
+            watch.stop();
           }
         },
         cancel(reason) {

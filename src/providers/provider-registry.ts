@@ -10,7 +10,11 @@ import { createOpenRouter } from '@openrouter/ai-sdk-provider';
 import type { Environment } from '../config/env.ts';
 import { AppError } from '../errors.ts';
 import type { ModelDefinition } from '../models/model-schema.ts';
-import { anthropicTextEvents, chatCompletionsTextEvents, coalescedTextReads } from '../performance/sse-coalescing.ts';
+import {
+  anthropicTextEvents,
+  chatCompletionsTextEvents,
+  fetchWithCoalescedText,
+} from '../performance/sse-coalescing.ts';
 import { declaredModelDefinitions } from './declared-models.ts';
 import { fetchWithIdleTimeout } from './idle-timeout.ts';
 import { createOfflineModel, OFFLINE_PROVIDER } from './offline-model.ts';
@@ -76,15 +80,10 @@ const KEY_VARIABLE: Record<string, string> = {
 };
 
 export function createProviderRegistry(env: ProviderEnvironment): ProviderRegistry {
-  const timeoutMs = env.CHORUS_PROVIDER_TIMEOUT_MS;
-  const fetch = fetchWithIdleTimeout(timeoutMs);
+  const fetch = fetchWithIdleTimeout(env.CHORUS_PROVIDER_TIMEOUT_MS);
   // Bursts of text events are merged before the SDK parses them (see sse-coalescing.ts), per wire format.
-  const chatCompletionsFetch = fetchWithIdleTimeout(
-    timeoutMs,
-    undefined,
-    coalescedTextReads(chatCompletionsTextEvents),
-  );
-  const anthropicFetch = fetchWithIdleTimeout(timeoutMs, undefined, coalescedTextReads(anthropicTextEvents));
+  const chatCompletionsFetch = fetchWithCoalescedText(chatCompletionsTextEvents, fetch);
+  const anthropicFetch = fetchWithCoalescedText(anthropicTextEvents, fetch);
   const factories = new Map<string, ModelFactory>();
 
   if (env.OPENAI_API_KEY) {

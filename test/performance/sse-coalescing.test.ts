@@ -9,7 +9,7 @@ import {
   anthropicTextEvents,
   chatCompletionsTextEvents,
   createSseCoalescer,
-  createSseReadCoalescer,
+  fetchWithCoalescedText,
   type TextEventFormat,
 } from '../../src/performance/sse-coalescing.ts';
 import { createProviderRegistry } from '../../src/providers/provider-registry.ts';
@@ -103,27 +103,38 @@ describe('Chat Completions text events', () => {
 });
 
 describe('reads of one whole event', () => {
-  /** What goes on to the AI SDK for a provider body that arrives in these reads. */
-  function readsThrough(reads: Uint8Array[]): Uint8Array[] {
-    const coalescer = createSseReadCoalescer(chatCompletionsTextEvents);
-    const got = [...reads.map((read) => coalescer.push(read)), coalescer.end()];
-    return got.filter((read) => read !== undefined);
+  /** The reads a caller of the wrapped fetch gets, for a provider whose body arrives in these reads. */
+  async function readsThrough(reads: Uint8Array[]): Promise<Uint8Array[]> {
+    const provider = async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (const read of reads) controller.enqueue(read);
+            controller.close();
+          },
+        }),
+        { headers: { 'content-type': 'text/event-stream' } },
+      );
+    const response = await fetchWithCoalescedText(chatCompletionsTextEvents, provider)('http://provider.test/');
+    const got: Uint8Array[] = [];
+    for await (const read of response.body!) got.push(read);
+    return got;
   }
   const bytes = (body: string) => new TextEncoder().encode(body);
   const decoded = (reads: Uint8Array[]) => reads.map((read) => new TextDecoder().decode(read)).join('');
 
-  test('a read holding a single whole event goes on as the very bytes read, untouched', () => {
+  test('a read holding a single whole event goes on as the very bytes read, untouched', async () => {
     const reads = [bytes(text('one')), bytes(text('two')), bytes(finish)];
-    const got = readsThrough(reads);
+    const got = await readsThrough(reads);
     assert.equal(got.length, 3);
     for (const [index, read] of got.entries()) assert.equal(read, reads[index], `read ${index} is passed on as read`);
   });
 
-  test('a read that completes an event cut by the previous one is not passed on raw, and no text is lost', () => {
+  test('a read that completes an event cut by the previous one is not passed on raw, and no text is lost', async () => {
     const whole = text('one') + text('two');
     const cut = text('one').length + 5;
     const reads = [bytes(whole.slice(0, cut)), bytes(whole.slice(cut)), bytes(text('three'))];
-    const got = readsThrough(reads);
+    const got = await readsThrough(reads);
     assert.ok(!got.includes(reads[1]!), 'the rest of a cut event is not taken for a whole one');
     assert.equal(got.at(-1), reads[2], 'after it, whole events go on as read again');
     assert.deepEqual(
