@@ -4,7 +4,8 @@
 // reply whose end cannot be saved. With web search, the provider's search tool goes along, and the sources it cites
 // are streamed and saved with the text. No reply grows past the server's cap (see reply-size-cap.ts).
 import { performance } from 'node:perf_hooks';
-import { type ModelMessage, streamText } from 'ai';
+import type { ModelMessage } from 'ai';
+import { asLanguageModelUsage } from 'ai/internal';
 import type { MessagePart, models } from '../db/schema/index.ts';
 import { logError } from '../loggable-error.ts';
 import { priceUsage, tokenUsageFromLanguageModelUsage } from '../models/pricing.ts';
@@ -15,6 +16,7 @@ import {
   providerErrorDetails,
   STREAM_BROKE_OFF,
 } from '../providers/index.ts';
+import { type ModelStreamPart, streamLanguageModel } from '../providers/model-stream.ts';
 import { webSearchCallOptions } from '../providers/web-search.ts';
 import { newMessageId } from '../store/ids.ts';
 import type { ReplyStore } from '../store/replies.ts';
@@ -109,10 +111,9 @@ export function startReplies(
   }));
 }
 
-/** A provider call under way: its parts (or why it could not start), when it started, and a way to drop it. */
+/** A provider call under way: its parts once the provider answers (or why not), when it started, a way to drop it. */
 type ProviderCall = {
-  parts?: ReturnType<typeof streamText>['fullStream'];
-  failedToStart?: unknown;
+  parts: Promise<ReadableStream<ModelStreamPart>>;
   startedAt: number;
   cancel(): void;
 };
@@ -123,10 +124,10 @@ function callProvider(providers: ProviderRegistry, request: ReplyRequest, after?
   const cancelled = new AbortController();
   const cancel = () => cancelled.abort();
   const search = request.webSearch ? webSearchCallOptions(model, request.webSearch.contextSize) : null;
-  try {
+  // A failure here (say, a provider that is not configured) ends the reply like any failure of the call.
+  const parts = (async () => {
     const languageModel = providers.languageModel(model, { webSearch: search !== null });
-    const result = streamText({
-      model: after ? callableOnceSaved(languageModel, after) : languageModel,
+    return streamLanguageModel(after ? callableOnceSaved(languageModel, after) : languageModel, {
       tools: search?.tools,
       providerOptions: search?.providerOptions,
       instructions: request.system,
@@ -135,14 +136,11 @@ function callProvider(providers: ProviderRegistry, request: ReplyRequest, after?
       maxOutputTokens: request.maxOutputTokens ?? model.maxOutputTokens ?? undefined,
       maxRetries: providers.callSettings.maxRetries,
       abortSignal: AbortSignal.any([request.abortSignal, cancelled.signal]),
-      // Failures are handled below (saved, shown to the client); the SDK's default is to log them too.
-      onError: () => {},
     });
-    return { parts: result.fullStream, startedAt, cancel };
-  } catch (error) {
-    // Say, a provider that is not configured: the reply ends with that error, like any failure of the call.
-    return { failedToStart: error, startedAt, cancel };
-  }
+  })();
+  // Awaited by the reply's run; until then a failure must not count as unhandled.
+  parts.catch(() => {});
+  return { parts, startedAt, cancel };
 }
 
 /** The reply's message: its id, and when its pending row exists (or why it could not be written). */
@@ -186,10 +184,9 @@ async function streamReply(
   });
   let anyText = false;
   try {
-    if (!call.parts) throw call.failedToStart;
-    for await (const part of call.parts) {
+    for await (const part of await call.parts) {
       if (part.type === 'text-delta') {
-        deltas.add(cap.take(part.text));
+        deltas.add(cap.take(part.delta));
         // The first words go out at once (a turn of the event loop sooner); what follows them, in bursts.
         if (!anyText) deltas.flush();
         anyText = true;
@@ -216,14 +213,12 @@ async function streamReply(
           title: part.title,
         });
       } else if (part.type === 'finish') {
-        usage = tokenUsageFromLanguageModelUsage(part.totalUsage);
+        usage = tokenUsageFromLanguageModelUsage(asLanguageModelUsage(part.usage));
         // The provider's stream ended without saying it was done: what came may be only part of the reply.
-        if (part.finishReason === 'interrupted') {
+        if (part.finishReason.unified === 'interrupted') {
           status = 'error';
           errorText = STREAM_BROKE_OFF;
         }
-      } else if (part.type === 'abort') {
-        status = 'stopped';
       } else if (part.type === 'error') {
         throw part.error;
       }

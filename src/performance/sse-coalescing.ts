@@ -4,7 +4,8 @@
 // sees a read, runs of plain text events in it are merged into one event carrying their text — what the provider
 // would have sent had it been slower to flush. Only events of the same read are merged (a token is never held back
 // for the next one), and only events whose every other field says nothing (no role, finish, usage, tool call,
-// reasoning, log probabilities): anything else passes through untouched, in order.
+// reasoning, log probabilities): anything else passes through untouched, in order. A read that holds a single whole
+// event, as each does at a reading pace, has nothing to merge with and goes on as the bytes read.
 // (docs/performance.md, provider SSE coalescing)
 import type { Fetch } from '../providers/idle-timeout.ts';
 
@@ -181,6 +182,24 @@ function coalesceEvents(blocks: string[], format: TextEventFormat): string {
   return out;
 }
 
+const LINE_FEED = 10;
+
+const endsWithBlankLine = (bytes: Uint8Array) =>
+  bytes.length >= 2 && bytes[bytes.length - 2] === LINE_FEED && bytes[bytes.length - 1] === LINE_FEED;
+
+/**
+ * True when a read is exactly one whole event (it ends with a blank line and holds no other): it has nothing to
+ * merge with, so its bytes may go on as they are, without being decoded, parsed and encoded again. At a reading
+ * pace, where each read holds one token, that is nearly every read.
+ */
+export function holdsOneWholeEvent(bytes: Uint8Array): boolean {
+  if (!endsWithBlankLine(bytes)) return false;
+  const end = bytes.length - 2;
+  for (let at = bytes.indexOf(LINE_FEED); at !== -1 && at < end; at = bytes.indexOf(LINE_FEED, at + 1))
+    if (bytes[at + 1] === LINE_FEED) return false;
+  return true;
+}
+
 const isEventStream = (response: Response) =>
   response.headers.get('content-type')?.includes('text/event-stream') ?? false;
 
@@ -196,6 +215,8 @@ export function fetchWithCoalescedText(format: TextEventFormat, baseFetch: Fetch
     const decoder = new TextDecoder();
     const encoder = new TextEncoder();
     const coalescer = createSseCoalescer(format);
+    // The reads so far ended with a whole event: nothing waits in the coalescer or the decoder.
+    let atEventBoundary = true;
     const body = new ReadableStream<Uint8Array>(
       {
         async pull(controller) {
@@ -208,6 +229,11 @@ export function fetchWithCoalescedText(format: TextEventFormat, baseFetch: Fetch
               controller.close();
               return;
             }
+            if (atEventBoundary && holdsOneWholeEvent(value)) {
+              controller.enqueue(value);
+              return;
+            }
+            atEventBoundary = endsWithBlankLine(value);
             const text = coalescer.push(decoder.decode(value, { stream: true }));
             if (text) {
               controller.enqueue(encoder.encode(text));

@@ -37,7 +37,7 @@ export type ProviderEnvironment = Pick<
 export type ModelReference = Pick<ModelDefinition, 'id' | 'provider' | 'providerModelId'>;
 
 /**
- * Settings to pass to `streamText`/`generateText` with every provider call: how often a 429/5xx before
+ * Settings for every provider call (model-stream.ts): how often a 429/5xx before
  * the first token is retried (CHORUS_PROVIDER_MAX_RETRIES). There is no `timeout` here on purpose: a
  * quiet provider is cut off inside the registry's fetch (see idle-timeout.ts), which the SDK's own
  * chunk timeouts cannot do.

@@ -1,6 +1,6 @@
-// Web search, provider by provider, as what `streamText` takes: a search tool the provider runs itself (OpenAI,
-// Anthropic, Google) or OpenRouter's web plugin. Other providers have none; their models lack the web_search
-// capability, so a request for it was refused before it got here. Pure: no keys, no calls.
+// Web search, provider by provider, as what a model call takes (model-stream.ts): a search tool the provider runs
+// itself (OpenAI, Anthropic, Google) or OpenRouter's web plugin. Other providers have none; their models lack the
+// web_search capability, so a request for it was refused before it got here. Pure: no keys, no calls.
 import { anthropic } from '@ai-sdk/anthropic';
 import { google } from '@ai-sdk/google';
 import { openai } from '@ai-sdk/openai';

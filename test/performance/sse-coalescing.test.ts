@@ -9,6 +9,7 @@ import {
   anthropicTextEvents,
   chatCompletionsTextEvents,
   createSseCoalescer,
+  fetchWithCoalescedText,
   type TextEventFormat,
 } from '../../src/performance/sse-coalescing.ts';
 import { createProviderRegistry } from '../../src/providers/provider-registry.ts';
@@ -98,6 +99,48 @@ describe('Chat Completions text events', () => {
   test('a stream with CRLF line endings is passed through as it is', () => {
     const read = (text('a') + text('b')).replaceAll('\n', '\r\n');
     assert.equal(rewrite(chatCompletionsTextEvents, read), read);
+  });
+});
+
+describe('reads of one whole event', () => {
+  /** The reads a caller of the wrapped fetch gets, for a provider whose body arrives in these reads. */
+  async function readsThrough(reads: Uint8Array[]): Promise<Uint8Array[]> {
+    const provider = async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (const read of reads) controller.enqueue(read);
+            controller.close();
+          },
+        }),
+        { headers: { 'content-type': 'text/event-stream' } },
+      );
+    const response = await fetchWithCoalescedText(chatCompletionsTextEvents, provider)('http://provider.test/');
+    const got: Uint8Array[] = [];
+    for await (const read of response.body!) got.push(read);
+    return got;
+  }
+  const bytes = (body: string) => new TextEncoder().encode(body);
+  const decoded = (reads: Uint8Array[]) => reads.map((read) => new TextDecoder().decode(read)).join('');
+
+  test('a read holding a single whole event goes on as the very bytes read, untouched', async () => {
+    const reads = [bytes(text('one')), bytes(text('two')), bytes(finish)];
+    const got = await readsThrough(reads);
+    assert.equal(got.length, 3);
+    for (const [index, read] of got.entries()) assert.equal(read, reads[index], `read ${index} is passed on as read`);
+  });
+
+  test('a read that completes an event cut by the previous one is not passed on raw, and no text is lost', async () => {
+    const whole = text('one') + text('two');
+    const cut = text('one').length + 5;
+    const reads = [bytes(whole.slice(0, cut)), bytes(whole.slice(cut)), bytes(text('three'))];
+    const got = await readsThrough(reads);
+    assert.ok(!got.includes(reads[1]!), 'the rest of a cut event is not taken for a whole one');
+    assert.equal(got.at(-1), reads[2], 'after it, whole events go on as read again');
+    assert.deepEqual(
+      events(decoded(got)).map((event) => event.choices[0].delta.content),
+      ['one', 'two', 'three'],
+    );
   });
 });
 
