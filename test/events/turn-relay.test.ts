@@ -15,11 +15,15 @@ const beta = {
   summary: { status: 'error' as const, error: 'HTTP 500', latencyMs: 9 },
 };
 
-/** A relay for one turn, and what it published (as sent: JSON), to which conversation. */
-function relayOfOneTurn() {
+/**
+ * A relay for one turn, and what it published (as sent: JSON), to which conversation; `followed: false` stands for a
+ * conversation nobody follows, whose streaming text the bus leaves out.
+ */
+function relayOfOneTurn({ followed = true } = {}) {
   const published: { conversationId: string; event: ConversationEvent }[] = [];
   const recorder = {
     publish: (conversationId: string, event: ConversationEvent) => void published.push({ conversationId, event }),
+    leftOutUnfollowed: () => !followed,
   } as ConversationEvents;
   const relay = relayTurns(
     recorder,
@@ -30,6 +34,15 @@ function relayOfOneTurn() {
 }
 
 describe('the conversation events of a turn', () => {
+  test('a conversation nobody follows is told how each reply starts and ends, not its streaming text', () => {
+    const { relay, events } = relayOfOneTurn({ followed: false });
+    for (const event of replyEvents(beta)) relay(event);
+    assert.deepEqual(
+      events().map((event) => event.type),
+      ['reply-created', 'reply-finished'],
+    );
+  });
+
   test("a reply's start, first words, sources and end are published at once, to the turn's conversation", () => {
     const { relay, published, events } = relayOfOneTurn();
     const [started, words, ended, finished] = replyEvents(beta);
