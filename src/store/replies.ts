@@ -7,7 +7,7 @@ import type { Keyring } from '../crypto/encryption.ts';
 import type { Database } from '../db/client.ts';
 import { messages } from '../db/schema/index.ts';
 import { notFound } from '../errors.ts';
-import { GatheredWrites } from './gathered-writes.ts';
+import { GatheredWrites } from '../performance/gathered-writes.ts';
 import { openMessageText, sealMessageText, toMessage } from './message-encryption.ts';
 import { type MessageBatchWriter, prepareMessageRows } from './message-insert.ts';
 import type { Message, Optional, ReplyAccounting } from './message-rows.ts';

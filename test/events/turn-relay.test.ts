@@ -24,7 +24,7 @@ function relayOfOneTurn({ followed = true } = {}) {
   const recorder = {
     publish: (conversationId: string, event: ConversationEvent) => void published.push({ conversationId, event }),
     leftOutUnfollowed: () => !followed,
-  } as ConversationEvents;
+  } as Partial<ConversationEvents> as ConversationEvents;
   const relay = relayTurns(
     recorder,
     1_000,

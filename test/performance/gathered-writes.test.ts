@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GatheredWrites } from '../../src/store/gathered-writes.ts';
+import { GatheredWrites } from '../../src/performance/gathered-writes.ts';
 
 test('a write with nothing in flight goes at once; those arriving meanwhile go together in the next', async () => {
   const batches: number[][] = [];
