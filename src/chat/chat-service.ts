@@ -4,31 +4,20 @@
 // log). Files a message carries must be the sender's own uploads, and every model must be able to read them.
 import type { DailyMessageLimit } from '../auth/limits.ts';
 import type { ConversationAccess } from '../conversations/access.ts';
-import type { ConversationModelSettings, MessagePart } from '../db/schema/index.ts';
+import type { MessagePart } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import { attachmentOf, fileIdsOfParts, withStoredFileParts } from '../files/message-files.ts';
 import { afterStatementsSent } from '../performance/statements-sent.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
-import type { ModelView } from '../registry/model-cache.ts';
 import type { ModelSource } from '../registry/model-source.ts';
 import type { Actor } from '../store/actor.ts';
-import {
-  type Conversation,
-  ConversationIdTakenError,
-  creationValues,
-  type TurnMember,
-} from '../store/conversations.ts';
+import { type Conversation, ConversationIdTakenError, creationValues } from '../store/conversations.ts';
 import type { FileRecord } from '../store/files.ts';
 import { newMessageId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
 import { asSavedMessage, type NewMessage } from '../store/messages.ts';
 import type { StreamLog } from '../streams/index.ts';
-import {
-  listSelectableModels,
-  type ModelRequirements,
-  type ModelRow,
-  resolveRequestedModels,
-} from './model-selection.ts';
+import { chooseTurnModels, type TurnModelChoice, type TurnModels } from './model-selection.ts';
 import type { SetupAdmission } from './setup-admission.ts';
 import { titleFromText } from './title.ts';
 import type { StartedTurn, TurnRunner } from './turn-runner.ts';
@@ -180,9 +169,10 @@ export class ChatService {
       });
     }
     const { conversation, members } = existing;
-    const { models, memberSettings } = this.modelsFor(actor, members, request.modelIds, {
-      webSearch: Boolean(request.webSearch),
-      files,
+    const { models, memberSettings } = this.modelsFor(actor, {
+      members,
+      modelIds: request.modelIds,
+      requirements: { webSearch: Boolean(request.webSearch), files },
     });
     if (request.replacesMessageId) await this.removeEdited(actor, conversation.id, request.replacesMessageId);
     // Attached before the message is saved, so the conversation's readers can fetch the files it shows.
@@ -212,9 +202,10 @@ export class ChatService {
    */
   private async startInNewConversation({ request, message, files, firstWords }: Submission): Promise<TurnOutcome> {
     const { actor, conversationId } = request;
-    const { models, memberSettings } = this.modelsFor(actor, [], request.modelIds, {
-      webSearch: Boolean(request.webSearch),
-      files,
+    const { models, memberSettings } = this.modelsFor(actor, {
+      members: [],
+      modelIds: request.modelIds,
+      requirements: { webSearch: Boolean(request.webSearch), files },
     });
     // A new conversation keeps the models that answered its first message: they answer the next ones too.
     const details = {
@@ -283,13 +274,12 @@ export class ChatService {
       target.role === 'user' ? target : await this.store.messages.getById({ actor, id: target.parentId ?? '' });
     // Every reply to the prompt is replaced, so the conversation's models all answer again (the regenerated
     // reply's own model when the conversation has none of its own).
-    const { models, memberSettings } = this.modelsFor(
-      actor,
-      found.members,
-      request.modelIds,
-      { webSearch: Boolean(request.webSearch), files: prompt.attachments },
-      target.modelId ? [target.modelId] : [],
-    );
+    const { models, memberSettings } = this.modelsFor(actor, {
+      members: found.members,
+      modelIds: request.modelIds,
+      requirements: { webSearch: Boolean(request.webSearch), files: prompt.attachments },
+      fallbackIds: target.modelId ? [target.modelId] : [],
+    });
     const removed = await this.store.messages.deleteFollowing({ actor, conversationId, messageId: prompt.id });
     this.turns.announceDeleted(conversationId, removed);
     const started = await this.turns.startTurn({
@@ -328,32 +318,9 @@ export class ChatService {
     return running;
   }
 
-  /**
-   * Named models; else the conversation's own (active ones, in their order); else `fallbackIds`; else the first
-   * model a person may pick (a real one if any). Each must meet the requirements (web search, reading the attached
-   * files), or the request is refused naming it. Also the conversation's per-model settings.
-   */
-  private modelsFor(
-    actor: Actor,
-    members: TurnMember[],
-    modelIds: string[] | undefined,
-    requirements: ModelRequirements,
-    fallbackIds: string[] = [],
-  ): { models: ModelRow[]; memberSettings: Map<string, ConversationModelSettings> } {
-    const available = this.models.viewFor(actor.id);
-    const memberSettings = new Map(members.map((member) => [member.modelId, member.settings]));
-    const active = members.filter((member) => member.isActive).map((member) => member.modelId);
-    const chosen = [modelIds ?? [], active, fallbackIds].find((ids) => ids.length > 0) ?? [
-      this.defaultModelId(available),
-    ];
-    return { models: resolveRequestedModels(available, this.providers, chosen, requirements), memberSettings };
-  }
-
-  private defaultModelId(available: ModelView): string {
-    const selectable = listSelectableModels(available, this.providers);
-    const fallback = selectable.find((model) => model.provider !== 'local') ?? selectable[0];
-    if (!fallback) throw new AppError('unavailable', 'no model is available on this server');
-    return fallback.id;
+  /** The models that answer a turn of this actor (see chooseTurnModels). */
+  private modelsFor(actor: Actor, choice: TurnModelChoice): TurnModels {
+    return chooseTurnModels(this.models.viewFor(actor.id), this.providers, choice);
   }
 
   /** Editing: the person's own message and everything after it are removed, for the new one to take their place. */

@@ -1,11 +1,13 @@
 // Which models may answer: those a person's model source offers (active or beta) whose provider this server can
 // call. A model that is deprecated, disabled, unknown or unreachable is refused by name, before anything is saved.
 // The models come from the in-memory registry (registry/model-source.ts), so choosing costs no query.
+import type { ConversationModelSettings } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { capabilityToRead, kindOfFile } from '../files/media-types.ts';
 import { isSelectableStatus } from '../models/model-schema.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { ModelRow, ModelView } from '../registry/model-cache.ts';
+import type { TurnMember } from '../store/conversations.ts';
 
 export type { ModelRow };
 
@@ -62,4 +64,42 @@ export function resolveRequestedModels(
     throw new AppError('invalid_input', `cannot use ${summary}`, { details: problems });
   }
   return unique.map((modelId) => byId.get(modelId)!);
+}
+
+/** What picks a turn's models: the conversation's members, the models the request names, what each must meet. */
+export type TurnModelChoice = {
+  members: TurnMember[];
+  modelIds: string[] | undefined;
+  requirements: ModelRequirements;
+  /** Who answers when neither the request nor the conversation names anyone (a regenerated reply's own model). */
+  fallbackIds?: string[];
+};
+
+/** A turn's models, in reply order, and the conversation's per-model settings. */
+export type TurnModels = { models: ModelRow[]; memberSettings: Map<string, ConversationModelSettings> };
+
+/**
+ * Named models; else the conversation's own (active ones, in their order); else `fallbackIds`; else the first
+ * model a person may pick (a real one if any). Each must meet the requirements (web search, reading the attached
+ * files), or the request is refused naming it.
+ */
+export function chooseTurnModels(
+  available: ModelView,
+  providers: ProviderRegistry,
+  { members, modelIds, requirements, fallbackIds = [] }: TurnModelChoice,
+): TurnModels {
+  const memberSettings = new Map(members.map((member) => [member.modelId, member.settings]));
+  const active = members.filter((member) => member.isActive).map((member) => member.modelId);
+  const chosen = [modelIds ?? [], active, fallbackIds].find((ids) => ids.length > 0) ?? [
+    defaultModelId(available, providers),
+  ];
+  return { models: resolveRequestedModels(available, providers, chosen, requirements), memberSettings };
+}
+
+/** The first model a person may pick, a real one before the offline model. */
+function defaultModelId(available: ModelView, providers: ProviderRegistry): string {
+  const selectable = listSelectableModels(available, providers);
+  const fallback = selectable.find((model) => model.provider !== 'local') ?? selectable[0];
+  if (!fallback) throw new AppError('unavailable', 'no model is available on this server');
+  return fallback.id;
 }

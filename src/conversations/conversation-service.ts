@@ -10,6 +10,7 @@ import type { ConversationModel } from '../store/conversation-models.ts';
 import type {
   Conversation,
   ConversationListItem,
+  ConversationListRequest,
   NewConversation,
   ParameterChanges,
   SettingChanges,
@@ -79,16 +80,8 @@ export class ConversationService {
   }
 
   /** The actor's conversations (owned or joined), most recent activity first. */
-  list({
-    actor,
-    limit,
-    cursor,
-  }: {
-    actor: Actor;
-    limit?: number;
-    cursor?: string | null;
-  }): Promise<Page<ConversationListItem>> {
-    return this.dependencies.store.conversations.listForUser({ actor, limit, cursor });
+  list(request: ConversationListRequest): Promise<Page<ConversationListItem>> {
+    return this.dependencies.store.conversations.listForUser(request);
   }
 
   /** A conversation the actor may read, with its models and people; not-found for anyone else. */

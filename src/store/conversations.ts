@@ -59,6 +59,9 @@ export type TurnMember = Pick<typeof conversationModels.$inferSelect, 'modelId' 
 export type ConversationListItem = Conversation & { role: ParticipantRole };
 type ParticipantRole = (typeof conversationParticipants.$inferSelect)['role'];
 
+/** A page of the actor's conversations: how many, and after which (the cursor of the page before). */
+export type ConversationListRequest = { actor: Actor; limit?: number; cursor?: string | null };
+
 export class ConversationStore {
   /** The first page of a user's list is the hottest read of the app: prepared once. */
   private readonly listFirstPage;
@@ -163,15 +166,7 @@ export class ConversationStore {
   }
 
   /** The actor's conversations (owned or joined), most recent activity first. */
-  async listForUser({
-    actor,
-    limit,
-    cursor,
-  }: {
-    actor: Actor;
-    limit?: number;
-    cursor?: string | null;
-  }): Promise<Page<ConversationListItem>> {
+  async listForUser({ actor, limit, cursor }: ConversationListRequest): Promise<Page<ConversationListItem>> {
     const pageSize = clampLimit(limit);
     const rows = cursor
       ? await this.listNextPage.execute({ actorId: actor.id, limit: pageSize + 1, ...keyOf(decodeCursor(cursor)) })
