@@ -1,8 +1,7 @@
 // Starting the embedded database's thread: a worker running pglite-worker.mjs on the given data folder, resolved
-// once the database is open. How it is started keeps a small server small (see the young generation, and the
-// compiler flag below).
+// once the database is open. Its young generation is kept small (below); its WebAssembly compiler is the process's,
+// set at start (docs/performance.md, V8 settings).
 import { Worker } from 'node:worker_threads';
-import { compileWasmWithBaselineCompilerOnly } from '../performance/v8-settings.ts';
 import { projectPath } from '../project-root.ts';
 import { TEXT_TYPES } from './pglite-text-types.ts';
 
@@ -26,7 +25,6 @@ export function revive(serialized: SerializedError): Error {
 
 /** Starts a thread with PGlite on it and waits until the database is open. */
 export async function startWorker(options: PgliteWorkerOptions): Promise<Worker> {
-  const compiled = compileWasmWithBaselineCompilerOnly();
   const worker = new Worker(projectPath('src', 'db', 'pglite-worker.mjs'), {
     workerData: { dataDir: options.dataDir, postgresqlconf: options.postgresqlconf ?? [], textTypes: [...TEXT_TYPES] },
     // What the worker allocates lives for one statement: a small young generation collects it sooner, at the same
@@ -44,8 +42,7 @@ export async function startWorker(options: PgliteWorkerOptions): Promise<Worker>
     worker.on('message', onMessage);
     worker.once('error', reject);
   });
-  // PGlite's WebAssembly is compiled by the time it is open; what the server compiles later is tiered as usual.
-  await ready.finally(compiled);
+  await ready;
   worker.unref();
   return worker;
 }
