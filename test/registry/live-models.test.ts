@@ -157,12 +157,23 @@ for (const kind of testBackends()) {
       });
       await source.start(listener);
       stops.push(() => source.stop());
-      const reloaded = nextReload(cache);
-      await reprice(database.db, 11);
-      await reloaded;
       const priceFor = (userId: string) =>
         source.modelsFor(userId).find((model) => model.id === OFFLINE_MODEL.id)!.pricing.input;
       const someone = randomUUID();
+      // A reload of an earlier change may come first: wait (at most 10 s) for the one that holds this price.
+      const repriced = new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          off();
+          resolve();
+        };
+        const timer = setTimeout(done, 10_000);
+        const off = cache.onReload(() => {
+          if (priceFor(someone) === 11) done();
+        });
+      });
+      await reprice(database.db, 11);
+      await repriced;
       assert.equal(priceFor(someone), 11, 'database by default');
 
       const flipped = (expected: string) =>
