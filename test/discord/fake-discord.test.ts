@@ -152,6 +152,20 @@ describe('the fake Discord, driven by discord.js', () => {
     assert.equal(fake.messagesIn(general.id).length, 1);
   });
 
+  test('content over 2,000 characters is refused as Discord refuses it', async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+    const general = await textChannel(client, fake.channel('general').id);
+
+    await assert.rejects(general.send('x'.repeat(2001)), (error: DiscordAPIError) => error.code === 50035);
+    await general.send('x'.repeat(2000));
+
+    assert.deepEqual(
+      fake.messagesIn(general.id).map((message) => message.content.length),
+      [2000],
+    );
+  });
+
   test('a webhook message carries the username and avatar it was sent with, and its edits', async () => {
     const fake = await startFake();
     const client = await startClient(fake);
@@ -228,6 +242,51 @@ describe('the fake Discord, driven by discord.js', () => {
     assert.deepEqual(retried.map((request) => request.params.channelId).sort(), [general.id, random.id].sort());
     for (const request of retried) assert.ok(request.at - limited!.at >= 300, 'nothing sent during the limit');
     assert.equal(fake.messagesIn(general.id).length + fake.messagesIn(random.id).length, 2);
+  });
+
+  test('with modelled route limits, discord.js paces itself from the headers and meets no 429', async () => {
+    const route = 'PATCH /channels/:channelId/messages/:messageId';
+    const fake = await startFake({ rateLimits: { [route]: { limit: 2, windowSeconds: 0.3 } } });
+    const client = await startClient(fake);
+    const general = await textChannel(client, fake.channel('general').id);
+    const message = await general.send('0');
+
+    for (let edit = 1; edit <= 5; edit++) await message.edit(String(edit));
+
+    const edits = fake.requestsTo(route);
+    assert.deepEqual(
+      edits.map((request) => request.status),
+      [200, 200, 200, 200, 200],
+    );
+    assert.deepEqual(
+      fake.message(message.id)?.revisions.map((revision) => revision.content),
+      ['0', '1', '2', '3', '4', '5'],
+    );
+    // Two edits per window at most: the third waited for the next window.
+    assert.ok(edits[2]!.at - edits[0]!.at >= 300);
+  });
+
+  test('a spent modelled route limit answers 429 with the time left', async () => {
+    const route = 'POST /channels/:channelId/messages';
+    const fake = await startFake({ rateLimits: { [route]: { limit: 1, windowSeconds: 0.3 } } });
+    const general = fake.channel('general').id;
+    const send = (content: string) =>
+      fetch(`${fake.apiUrl}/v10/channels/${general}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bot ${fake.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ content }),
+      });
+
+    const first = await send('one');
+    const second = await send('two');
+
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get('x-ratelimit-remaining'), '0');
+    assert.equal(second.status, 429);
+    const body = (await second.json()) as { retry_after: number; global: boolean };
+    assert.ok(body.retry_after > 0 && body.retry_after <= 0.3);
+    assert.equal(body.global, false);
+    assert.equal(second.headers.get('retry-after'), String(body.retry_after));
   });
 
   test('a 5xx is retried and the message is sent once', async () => {
