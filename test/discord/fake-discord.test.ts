@@ -13,6 +13,7 @@ import {
   Events,
   GatewayIntentBits,
   type Message,
+  MessageFlags,
   Partials,
   Routes,
   SlashCommandBuilder,
@@ -333,6 +334,66 @@ describe('the fake Discord, driven by discord.js', () => {
     assert.equal(counts.resumeUrlConnections, 1);
   });
 
+  test('unanswered heartbeats make discord.js close the zombie connection and resume', async () => {
+    const fake = await startFake({ heartbeatIntervalMs: 200 });
+    const client = await startClient(fake);
+    const resumed = once(client, Events.ShardResume);
+
+    fake.setHeartbeatAcks(false);
+    await fake.waitUntil(() => fake.gatewayCounts().sessions === 0, 'the client to give up on the connection');
+    fake.setHeartbeatAcks(true);
+    await resumed;
+
+    assert.equal(fake.gatewayCounts().identifies, 1);
+    assert.equal(fake.gatewayCounts().resumes, 1);
+  });
+
+  test('a RECONNECT request is answered with a resume', async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+    const resumed = once(client, Events.ShardResume);
+
+    fake.requestReconnect();
+    await resumed;
+
+    assert.deepEqual(
+      [fake.gatewayCounts().identifies, fake.gatewayCounts().resumes, fake.gatewayCounts().sessions],
+      [1, 1, 1],
+    );
+  });
+
+  test('each client holds its own session and gets every event; one leaving ends only its own', async () => {
+    const fake = await startFake();
+    const first = await startClient(fake);
+    const second = await startClient(fake);
+    assert.equal(fake.gatewayCounts().sessions, 2);
+    const bothReceived = Promise.all([receiveMessages(first, 1), receiveMessages(second, 1)]);
+
+    fake.sendMessage({ channelId: fake.channel('general').id, content: 'to everyone' });
+    const [[toFirst], [toSecond]] = await bothReceived;
+    await first.destroy();
+    await fake.waitForSessions(1);
+
+    assert.equal(toFirst?.content, 'to everyone');
+    assert.equal(toSecond?.content, 'to everyone');
+    assert.deepEqual([fake.gatewayCounts().identifies, fake.gatewayCounts().connections], [2, 1]);
+  });
+
+  test('a guild the bot joins later arrives with its channels', async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+    const joined = once(client, Events.GuildCreate);
+
+    const guild = fake.addGuild({ name: 'Second', channels: [{ name: 'lobby' }] });
+
+    const [created] = (await joined) as [{ id: string; channels: { cache: Map<string, { name: string }> } }];
+    assert.equal(created.id, guild.id);
+    assert.deepEqual(
+      [...created.channels.cache.values()].map((channel) => channel.name),
+      ['lobby'],
+    );
+  });
+
   test('the same MESSAGE_CREATE delivered twice reaches the client twice, with new sequence numbers', async () => {
     const fake = await startFake();
     const client = await startClient(fake);
@@ -440,6 +501,33 @@ describe('the fake Discord, driven by discord.js', () => {
       ['0 tokens', '12 tokens'],
     );
     assert.equal(interaction.callbacks.length, 1);
+  });
+
+  test('a slash command run in a DM can be answered privately, and the private answer is never dispatched', async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+    await client.application!.commands.set([{ name: 'link', description: 'Link your account' }]);
+    const dispatched: string[] = [];
+    client.on(Events.Raw, (packet: { t: string }) => dispatched.push(packet.t));
+    const answered = new Promise<string | null>((resolve) => {
+      client.on(Events.InteractionCreate, async (interaction) => {
+        if (!interaction.isChatInputCommand()) return;
+        await interaction.reply({ content: 'Your code: 123456', flags: MessageFlags.Ephemeral });
+        resolve(interaction.guildId);
+      });
+    });
+
+    const run = fake.runSlashCommand({ channelId: fake.directChannel().id, name: 'link' });
+
+    assert.equal(await answered, null);
+    const original = fake.message(fake.interaction(run.id)!.originalMessageId!);
+    assert.equal(original?.content, 'Your code: 123456');
+    assert.equal((original!.flags & MessageFlags.Ephemeral) !== 0, true);
+    // A message written afterwards arrives after anything the answer could have dispatched.
+    const later = receiveMessages(client, 1);
+    fake.sendDirectMessage({ content: 'thanks' });
+    await later;
+    assert.equal(dispatched.filter((event) => event === 'MESSAGE_CREATE').length, 1);
   });
 
   test('without the MessageContent intent, content shows only where the bot is mentioned', async () => {

@@ -1,7 +1,13 @@
 // What a test does as the people and the platform on the other side of the bot: write messages (in guild channels,
 // threads and DMs, mentioning the bot or replying to it), deliver one again, run slash commands, create and delete
 // channels and threads. Each stores what Discord would store and dispatches the event Discord would send.
-import { ApplicationCommandOptionType, ChannelType, type GatewayIntentBits, InteractionType } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  ChannelType,
+  GatewayDispatchEvents,
+  GatewayIntentBits,
+  InteractionType,
+} from 'discord.js';
 import {
   dispatchChannelCreate,
   dispatchChannelDelete,
@@ -14,12 +20,13 @@ import { mentionedUserIds } from './message-input.ts';
 import {
   EVERYONE_PERMISSIONS,
   type FakeChannel,
+  type FakeGuild,
   type FakeInteraction,
   type FakeMessage,
   type FakeUser,
   THREAD_TYPES,
 } from './state.ts';
-import { channelPayload, memberPayload, userPayload } from './wire.ts';
+import { channelPayload, guildCreatePayload, memberPayload, userPayload } from './wire.ts';
 
 /** A user by record or id; the fake's first user when left out. */
 export type UserRef = FakeUser | string;
@@ -141,7 +148,7 @@ export class FakeDiscordControls {
     };
     this.state.interactions.set(interaction.id, interaction);
     this.state.changed();
-    this.world.gateway.dispatch('INTERACTION_CREATE', this.interactionPayload(interaction, channel));
+    this.world.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, this.interactionPayload(interaction, channel));
     return interaction;
   }
 
@@ -187,6 +194,13 @@ export class FakeDiscordControls {
     });
     dispatchChannelCreate(this.world, thread);
     return thread;
+  }
+
+  /** The bot joins a guild: GUILD_CREATE with its channels. */
+  addGuild(guild: FakeGuild): void {
+    this.world.gateway.dispatch(GatewayDispatchEvents.GuildCreate, guildCreatePayload(this.state, guild), {
+      intent: GatewayIntentBits.Guilds,
+    });
   }
 
   /** A new text channel appears in a guild: CHANNEL_CREATE. */

@@ -54,6 +54,8 @@ export class FakeGateway {
   readonly sessions = new Map<string, GatewaySession>();
   readonly connections = new Set<GatewayConnection>();
   identifyCount = 0;
+  /** Off, the gateway goes quiet like a zombie connection: discord.js notices the missing ACK and resumes. */
+  acknowledgeHeartbeats = true;
   resumeCount = 0;
   private readonly server = new WebSocketServer({ noServer: true });
 
@@ -154,7 +156,7 @@ export class FakeGateway {
       case GatewayOpcodes.Heartbeat:
         connection.heartbeats++;
         connection.lastHeartbeatAt = Date.now();
-        this.send(connection, { op: GatewayOpcodes.HeartbeatAck });
+        if (this.acknowledgeHeartbeats) this.send(connection, { op: GatewayOpcodes.HeartbeatAck });
         this.state.changed();
         return;
       case GatewayOpcodes.Identify:

@@ -38,6 +38,7 @@ import {
   type FakeMessage,
   type FakeUser,
   type FakeWebhook,
+  THREAD_TYPES,
 } from './state.ts';
 
 export type {
@@ -130,6 +131,10 @@ export type FakeDiscord = {
   channel(name: string, guildName?: string): FakeChannel;
   user(username: string): FakeUser;
   addUser(user: { username: string; id?: string; globalName?: string }): FakeUser;
+  /** The DM channel between the bot and a user (opened if need be), e.g. to run a slash command in a DM. */
+  directChannel(user?: UserRef): FakeChannel;
+  /** The bot joins another guild: GUILD_CREATE. */
+  addGuild(guild: FakeGuildConfig): FakeGuild;
 
   sendMessage(input: UserMessageInput): FakeMessage;
   sendDirectMessage(input: { content: string; author?: UserRef }): FakeMessage;
@@ -145,6 +150,8 @@ export type FakeDiscord = {
   dropGateway(options?: { code?: number; terminate?: boolean }): number;
   invalidateSessions(): void;
   requestReconnect(): void;
+  /** Off, heartbeats go unanswered like on a zombie connection, which discord.js closes and resumes. */
+  setHeartbeatAcks(enabled: boolean): void;
   gatewayCounts(): GatewayCounts;
 
   failNext(fault: FaultSpec): void;
@@ -264,6 +271,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (!user) throw new Error(`fake Discord: no user named ${username}`);
       return user;
     },
+    directChannel: (user) => state.directChannelWith(controls.resolveUser(user).id),
+    addGuild(config) {
+      const guild = addGuild(state, config);
+      controls.addGuild(guild);
+      return guild;
+    },
     addUser: (user) =>
       state.addUser({
         username: user.username,
@@ -284,6 +297,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     dropGateway: (dropOptions) => gateway.drop(dropOptions),
     invalidateSessions: () => gateway.invalidateSessions(),
     requestReconnect: () => gateway.requestReconnect(),
+    setHeartbeatAcks(enabled) {
+      gateway.acknowledgeHeartbeats = enabled;
+    },
     gatewayCounts: () => ({
       connections: gateway.connections.size,
       sessions: [...gateway.connections].filter((c) => c.session?.connection === c).length,
@@ -334,7 +350,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   return fake;
 }
 
-function addGuild(state: FakeDiscordState, config: FakeGuildConfig): void {
+function addGuild(state: FakeDiscordState, config: FakeGuildConfig): FakeGuild {
   const owner = [...state.users.values()].find((user) => !user.bot) ?? state.bot;
   const guild: FakeGuild = {
     id: config.id ?? state.nextId(),
@@ -356,7 +372,8 @@ function addGuild(state: FakeDiscordState, config: FakeGuildConfig): void {
       name: channel.name,
       guildId: guild.id,
       parentId: parent?.id ?? null,
-      ownerId: parent ? owner.id : null,
+      ownerId: THREAD_TYPES.has(type) ? owner.id : null,
     });
   }
+  return guild;
 }
