@@ -15,6 +15,7 @@ import {
   type Message,
   MessageFlags,
   Partials,
+  PermissionFlagsBits,
   Routes,
   SlashCommandBuilder,
   type TextChannel,
@@ -196,6 +197,28 @@ describe('the fake Discord, driven by discord.js', () => {
     );
     const listed = await general.fetchWebhooks();
     assert.deepEqual([...listed.keys()], [webhook.id]);
+  });
+
+  test('a bot without Manage Webhooks sees so in its permissions, and creating a webhook is refused', async () => {
+    const fake = await startFake({
+      guilds: [
+        { name: 'Open', channels: [{ name: 'open-general' }] },
+        {
+          name: 'Strict',
+          channels: [{ name: 'strict-general' }],
+          botPermissions: PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages,
+        },
+      ],
+    });
+    const client = await startClient(fake);
+    const open = await textChannel(client, fake.channel('open-general').id);
+    const strict = await textChannel(client, fake.channel('strict-general').id);
+
+    assert.equal(open.permissionsFor(client.user!)?.has(PermissionFlagsBits.ManageWebhooks), true);
+    assert.equal(strict.permissionsFor(client.user!)?.has(PermissionFlagsBits.ManageWebhooks), false);
+    assert.equal(strict.permissionsFor(client.user!)?.has(PermissionFlagsBits.SendMessages), true);
+    await assert.rejects(strict.createWebhook({ name: 'Chorus' }), (error: DiscordAPIError) => error.code === 50013);
+    await strict.send('a header line instead');
   });
 
   test('a 429 with retry_after makes discord.js wait, then the message is sent exactly once', async () => {

@@ -208,7 +208,6 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const gateway = new FakeGateway(state, {
     token,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
-    gatewayUrl: `${wsBase}/gateway`,
     resumeUrl: `${wsBase}/gateway-resume`,
     onUnexpected: (description) => console.warn(`fake Discord: ${description}`),
   });

@@ -127,11 +127,12 @@ export class RestRouter {
   }
 
   async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const at = performance.now();
     const url = new URL(request.url ?? '/', 'http://fake');
     const method = request.method ?? 'GET';
     const path = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : url.pathname;
     const raw = await readBody(request);
-    const { body, files } = await parseBody(raw, request.headers['content-type'], this.world);
+    const { body, files, invalidJson } = await parseBody(raw, request.headers['content-type'], this.world);
     const record: RecordedDiscordRequest = {
       method,
       path,
@@ -140,7 +141,7 @@ export class RestRouter {
       query: Object.fromEntries(url.searchParams),
       body,
       files,
-      at: performance.now(),
+      at,
       status: null,
       faulted: false,
     };
@@ -161,6 +162,7 @@ export class RestRouter {
     if (match.route.auth && !this.authorized(request.headers.authorization)) {
       return send(401, { message: '401: Unauthorized', code: 0 });
     }
+    if (invalidJson) return send(400, { message: 'The request body contains invalid JSON.', code: 50109 });
     const fault = this.faults.take(match.route.key);
     if (fault) {
       record.faulted = true;
@@ -232,7 +234,7 @@ async function parseBody(
   raw: Buffer,
   contentType: string | undefined,
   world: FakeWorld,
-): Promise<{ body: unknown; files: FakeAttachment[] }> {
+): Promise<{ body: unknown; files: FakeAttachment[]; invalidJson?: boolean }> {
   if (raw.length === 0) return { body: null, files: [] };
   if (contentType?.startsWith('multipart/form-data')) {
     const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
@@ -254,7 +256,7 @@ async function parseBody(
   try {
     return { body: JSON.parse(raw.toString('utf8')), files: [] };
   } catch {
-    return { body: raw.toString('utf8'), files: [] };
+    return { body: raw.toString('utf8'), files: [], invalidJson: true };
   }
 }
 
