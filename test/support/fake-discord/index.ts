@@ -13,7 +13,12 @@
 //   fake.dropGateway();                                 // discord.js resumes and gets what it missed
 //   await fake.close();
 //
-// discord.js needs `partials: [Partials.Channel]` to see DMs, against this fake as against Discord.
+// discord.js needs `partials: [Partials.Channel]` to see DMs, against this fake as against Discord. Close the
+// discord.js clients before the fake, or they keep trying to reconnect.
+//
+// Not modelled: compression (zlib, ETF), sharding, presences and members beyond the bot, voice, reactions, pins,
+// embeds' rendering, attachments' bytes (only name, size and type are kept), roles and per-channel permission
+// overwrites (the bot's guild-wide permissions are set per guild), identify limits, and rate limits unless asked for.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChannelType } from 'discord.js';
@@ -168,7 +173,7 @@ export type FakeDiscord = {
   /** The milliseconds between consecutive revisions of a message (creation to first edit, and so on). */
   editGapsMs(messageId: string): number[];
 
-  /** Resolves with `check`'s first truthy value, re-checked after every change in the fake; default timeout 5 s. */
+  /** Resolves with `check`'s first truthy value, re-checked after every change in the fake; default timeout 10 s. */
   waitUntil<T>(check: () => T | undefined | null | false, what: string, timeoutMs?: number): Promise<T>;
   /** The first message in the channel (from any author) that satisfies `matches`, waiting for it if need be. */
   waitForMessage(
@@ -183,6 +188,7 @@ export type FakeDiscord = {
   ): Promise<RecordedDiscordRequest>;
   /** Waits until exactly `count` connections hold a live session. */
   waitForSessions(count: number, timeoutMs?: number): Promise<void>;
+  /** Stops the gateway and the REST server, cutting every connection. */
   close(): Promise<void>;
 };
 
