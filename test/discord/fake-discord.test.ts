@@ -87,6 +87,7 @@ describe('the fake Discord, driven by discord.js', () => {
 
     assert.equal(client.user?.id, fake.bot.id);
     assert.equal(client.application?.id, fake.applicationId);
+    assert.equal((await client.application!.fetch()).name, 'Chorus');
     const guild = client.guilds.cache.get(fake.guild('Lab').id);
     assert.equal(guild?.name, 'Lab');
     const names = [...(guild?.channels.cache.values() ?? [])].map((channel) => `${channel.name}:${channel.type}`);
@@ -133,6 +134,15 @@ describe('the fake Discord, driven by discord.js', () => {
     assert.equal(direct.channel.type, ChannelType.DM);
     assert.equal(direct.content, 'psst');
     assert.equal(direct.guildId, null);
+    const answer = await direct.author.send('hello in private');
+    assert.equal(answer.channelId, direct.channelId);
+    assert.deepEqual(
+      fake.messagesIn(direct.channelId).map((message) => [message.source, message.content]),
+      [
+        ['user', 'psst'],
+        ['bot', 'hello in private'],
+      ],
+    );
   });
 
   test('a message the bot sends and edits is stored with each revision of its content', async () => {
@@ -275,16 +285,16 @@ describe('the fake Discord, driven by discord.js', () => {
     const general = await textChannel(client, fake.channel('general').id);
     const message = await general.send('0');
 
-    for (let edit = 1; edit <= 5; edit++) await message.edit(String(edit));
+    for (let edit = 1; edit <= 3; edit++) await message.edit(String(edit));
 
     const edits = fake.requestsTo(route);
     assert.deepEqual(
       edits.map((request) => request.status),
-      [200, 200, 200, 200, 200],
+      [200, 200, 200],
     );
     assert.deepEqual(
       fake.message(message.id)?.revisions.map((revision) => revision.content),
-      ['0', '1', '2', '3', '4', '5'],
+      ['0', '1', '2', '3'],
     );
     // Two edits per window at most: the third waited for the next window.
     assert.ok(edits[2]!.at - edits[0]!.at >= 300);
@@ -331,31 +341,35 @@ describe('the fake Discord, driven by discord.js', () => {
     );
   });
 
-  test('a dropped gateway connection is resumed, without a new IDENTIFY, and the missed events arrive', async () => {
-    const fake = await startFake();
-    const client = await startClient(fake);
-    const general = fake.channel('general');
-    const received = receiveMessages(client, 4);
-    fake.sendMessage({ channelId: general.id, content: 'before' });
-    await fake.waitForSessions(1);
+  for (const [how, drop] of [
+    ['closed with 4000', {}],
+    ['cut without a close frame', { terminate: true }],
+  ] as const) {
+    test(`a gateway connection ${how} is resumed, without a new IDENTIFY, and the missed events arrive`, async () => {
+      const fake = await startFake();
+      const client = await startClient(fake);
+      const general = fake.channel('general');
+      const received = receiveMessages(client, 4);
+      fake.sendMessage({ channelId: general.id, content: 'before' });
 
-    const resumed = once(client, Events.ShardResume);
-    assert.equal(fake.dropGateway(), 1);
-    fake.sendMessage({ channelId: general.id, content: 'while away 1' });
-    fake.sendMessage({ channelId: general.id, content: 'while away 2' });
-    await resumed;
-    fake.sendMessage({ channelId: general.id, content: 'after' });
+      const resumed = once(client, Events.ShardResume);
+      assert.equal(fake.dropGateway(drop), 1);
+      fake.sendMessage({ channelId: general.id, content: 'while away 1' });
+      fake.sendMessage({ channelId: general.id, content: 'while away 2' });
+      await resumed;
+      fake.sendMessage({ channelId: general.id, content: 'after' });
 
-    assert.deepEqual(
-      (await received).map((message) => message.content),
-      ['before', 'while away 1', 'while away 2', 'after'],
-    );
-    const counts = fake.gatewayCounts();
-    assert.equal(counts.identifies, 1);
-    assert.equal(counts.resumes, 1);
-    assert.equal(counts.sessions, 1);
-    assert.equal(counts.resumeUrlConnections, 1);
-  });
+      assert.deepEqual(
+        (await received).map((message) => message.content),
+        ['before', 'while away 1', 'while away 2', 'after'],
+      );
+      const counts = fake.gatewayCounts();
+      assert.equal(counts.identifies, 1);
+      assert.equal(counts.resumes, 1);
+      assert.equal(counts.sessions, 1);
+      assert.equal(counts.resumeUrlConnections, 1);
+    });
+  }
 
   test('unanswered heartbeats make discord.js close the zombie connection and resume', async () => {
     const fake = await startFake({ heartbeatIntervalMs: 200 });
