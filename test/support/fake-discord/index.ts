@@ -106,6 +106,8 @@ export type FakeDiscordOptions = {
    * carries a bucket with room to spare.
    */
   rateLimits?: Record<string, RouteLimit>;
+  /** Log every REST request with its status (and the error of refusals); default on when FAKE_DISCORD_LOG=1. */
+  logRequests?: boolean;
 };
 
 export type GatewayCounts = {
@@ -231,6 +233,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     faults,
     new RouteRateLimits(options.rateLimits ?? {}),
     token,
+    options.logRequests ?? process.env.FAKE_DISCORD_LOG === '1',
   );
   for (const route of Object.keys(options.rateLimits ?? {})) {
     if (!router.hasRoute(route)) throw new Error(`fake Discord: rateLimits names no route "${route}"`);

@@ -83,6 +83,8 @@ export type RecordedDiscordRequest = {
   /** performance.now() when the request arrived. */
   at: number;
   status: number | null;
+  /** What the fake answered (null for an empty answer). */
+  answer: unknown;
   /** True when a fault the test asked for answered it. */
   faulted: boolean;
 };
@@ -114,6 +116,8 @@ export class RestRouter {
     private readonly faults: FaultQueue,
     private readonly rateLimits: RouteRateLimits,
     private readonly token: string | null,
+    /** Logs every request and its status, and the error of every refusal, for a test writer finding their way. */
+    private readonly logRequests: boolean,
   ) {
     this.routes = routes.map(compile);
   }
@@ -130,7 +134,11 @@ export class RestRouter {
     const at = performance.now();
     const url = new URL(request.url ?? '/', 'http://fake');
     const method = request.method ?? 'GET';
-    const path = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : url.pathname;
+    // Segments decoded, so '%40original' and '@original' are one path.
+    const path = (url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : url.pathname)
+      .split('/')
+      .map((segment) => decodeURIComponent(segment))
+      .join('/');
     const raw = await readBody(request);
     const { body, files, invalidJson } = await parseBody(raw, request.headers['content-type'], this.world);
     const record: RecordedDiscordRequest = {
@@ -143,11 +151,17 @@ export class RestRouter {
       files,
       at,
       status: null,
+      answer: null,
       faulted: false,
     };
     this.requests.push(record);
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
+      record.answer = payload ?? null;
+      if (this.logRequests) {
+        const shown = record.params.token ? path.replace(record.params.token, ':token') : path;
+        console.log(`fake Discord: ${method} ${shown} → ${status}`, status >= 400 ? payload : '');
+      }
       this.world.state.changed();
       sendJson(response, status, payload, headers);
     };
@@ -193,9 +207,7 @@ export class RestRouter {
       if (route.method !== method) continue;
       const found = route.regex.exec(path);
       if (!found) continue;
-      const params = Object.fromEntries(
-        route.names.map((name, index) => [name, decodeURIComponent(found[index + 1]!)]),
-      );
+      const params = Object.fromEntries(route.names.map((name, index) => [name, found[index + 1]!]));
       return { route, params };
     }
     return null;
