@@ -484,6 +484,7 @@ describe('the fake Discord, driven by discord.js', () => {
       });
     });
     const answer = async (interaction: ChatInputCommandInteraction) => {
+      assert.equal(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild), true);
       await interaction.deferReply();
       await interaction.editReply(`You asked: ${interaction.options.getString('prompt', true)}`);
       await interaction.editReply('Answer: 4');
@@ -494,6 +495,7 @@ describe('the fake Discord, driven by discord.js', () => {
       channelId: fake.channel('general').id,
       name: 'ask',
       options: { prompt: '2+2?' },
+      memberPermissions: PermissionFlagsBits.ManageGuild,
     });
     await handled;
 

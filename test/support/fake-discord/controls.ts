@@ -48,6 +48,8 @@ export type SlashCommandInput = {
   /** Option values by name, typed after the registered command's options; or Discord's option array as is. */
   options?: Record<string, string | number | boolean> | unknown[];
   user?: UserRef;
+  /** The person's permissions in the guild (`member.permissions`); default those of @everyone. */
+  memberPermissions?: bigint;
 };
 
 export class FakeDiscordControls {
@@ -148,11 +150,14 @@ export class FakeDiscordControls {
     };
     this.state.interactions.set(interaction.id, interaction);
     this.state.changed();
-    this.world.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, this.interactionPayload(interaction, channel));
+    this.world.gateway.dispatch(
+      GatewayDispatchEvents.InteractionCreate,
+      this.interactionPayload(interaction, channel, input.memberPermissions ?? EVERYONE_PERMISSIONS),
+    );
     return interaction;
   }
 
-  private interactionPayload(interaction: FakeInteraction, channel: FakeChannel) {
+  private interactionPayload(interaction: FakeInteraction, channel: FakeChannel, memberPermissions: bigint) {
     const guild = channel.guildId ? this.state.guilds.get(channel.guildId) : undefined;
     const appPermissions = ((guild?.botPermissions ?? 0n) | EVERYONE_PERMISSIONS).toString();
     return {
@@ -175,7 +180,7 @@ export class FakeDiscordControls {
             guild_id: guild.id,
             guild_locale: 'en-US',
             guild: { id: guild.id, locale: 'en-US', features: [] },
-            member: { ...memberPayload(interaction.user, true), permissions: EVERYONE_PERMISSIONS.toString() },
+            member: { ...memberPayload(interaction.user, true), permissions: memberPermissions.toString() },
           }
         : { user: userPayload(interaction.user) }),
     };

@@ -81,6 +81,15 @@ export type FakeChannelConfig = {
   parent?: string;
 };
 
+export type FakeUserConfig = {
+  username: string;
+  /** Ids are snowflakes unless given (give 17 to 19 digits, as Discord's are). */
+  id?: string;
+  globalName?: string;
+  /** Another bot, whose messages a bot usually ignores. */
+  bot?: boolean;
+};
+
 export type FakeGuildConfig = {
   name: string;
   id?: string;
@@ -96,7 +105,7 @@ export type FakeDiscordOptions = {
   applicationName?: string;
   guilds?: FakeGuildConfig[];
   /** The people in the guilds; default one, 'alice'. */
-  users?: Array<{ username: string; id?: string; globalName?: string }>;
+  users?: FakeUserConfig[];
   /** The heartbeat interval HELLO announces; default 1000 ms (Discord's is about 41 s). */
   heartbeatIntervalMs?: number;
   /** How long after INTERACTION_CREATE the first callback is accepted; default 3000 ms, as on Discord. */
@@ -137,7 +146,7 @@ export type FakeDiscord = {
   /** A channel or thread by name (optionally within a guild). */
   channel(name: string, guildName?: string): FakeChannel;
   user(username: string): FakeUser;
-  addUser(user: { username: string; id?: string; globalName?: string }): FakeUser;
+  addUser(user: FakeUserConfig): FakeUser;
   /** The DM channel between the bot and a user (opened if need be), e.g. to run a slash command in a DM. */
   directChannel(user?: UserRef): FakeChannel;
   /** The bot joins another guild: GUILD_CREATE. */
@@ -200,13 +209,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     botName: options.botName ?? 'Chorus',
     applicationName: options.applicationName ?? 'Chorus',
   });
-  for (const user of options.users ?? [{ username: 'alice' }]) {
-    state.addUser({
-      username: user.username,
-      globalName: user.globalName ?? null,
-      ...(user.id ? { id: user.id } : {}),
-    });
-  }
+  for (const user of options.users ?? [{ username: 'alice' }]) addUser(state, user);
   for (const guild of options.guilds ?? []) addGuild(state, guild);
 
   const server = createServer();
@@ -285,12 +288,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       controls.addGuild(guild);
       return guild;
     },
-    addUser: (user) =>
-      state.addUser({
-        username: user.username,
-        globalName: user.globalName ?? null,
-        ...(user.id ? { id: user.id } : {}),
-      }),
+    addUser: (user) => addUser(state, user),
 
     sendMessage: (input) => controls.sendMessage(input),
     sendDirectMessage: (input) => controls.sendDirectMessage(input),
@@ -356,6 +354,15 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
   };
   return fake;
+}
+
+function addUser(state: FakeDiscordState, config: FakeUserConfig): FakeUser {
+  return state.addUser({
+    username: config.username,
+    globalName: config.globalName ?? null,
+    bot: config.bot ?? false,
+    ...(config.id ? { id: config.id } : {}),
+  });
 }
 
 function addGuild(state: FakeDiscordState, config: FakeGuildConfig): FakeGuild {
