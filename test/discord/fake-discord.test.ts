@@ -323,6 +323,19 @@ describe('the fake Discord, driven by discord.js', () => {
     assert.equal(second.headers.get('retry-after'), String(body.retry_after));
   });
 
+  test('a modelled global limit answers the excess with global 429s, and every message still lands once', async () => {
+    const fake = await startFake({ globalRequestsPerSecond: 3 });
+    const client = await startClient(fake);
+    const channels = await Promise.all(['general', 'random'].map((name) => textChannel(client, fake.channel(name).id)));
+
+    await Promise.all([0, 1, 2, 3, 4].map((index) => channels[index % 2]!.send(`message ${index}`)));
+
+    const sends = fake.requestsTo('POST /channels/:channelId/messages');
+    assert.ok(sends.some((request) => request.status === 429 && (request.answer as { global: boolean }).global));
+    const stored = channels.flatMap((channel) => fake.messagesIn(channel.id).map((message) => message.content));
+    assert.deepEqual(stored.sort(), ['message 0', 'message 1', 'message 2', 'message 3', 'message 4']);
+  });
+
   test('a 5xx is retried and the message is sent once', async () => {
     const fake = await startFake();
     const client = await startClient(fake);

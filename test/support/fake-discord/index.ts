@@ -26,7 +26,7 @@ import { FakeDiscordControls, type SlashCommandInput, type UserMessageInput, typ
 import type { FakeWorld } from './events.ts';
 import { FaultQueue, type FaultSpec } from './faults.ts';
 import { FakeGateway } from './gateway.ts';
-import { DISCORD_LIKE_RATE_LIMITS, type RouteLimit, RouteRateLimits } from './rate-limits.ts';
+import { DISCORD_LIKE_RATE_LIMITS, GlobalRateLimit, type RouteLimit, RouteRateLimits } from './rate-limits.ts';
 import { type RecordedDiscordRequest, RestRouter } from './rest.ts';
 import { channelRoutes } from './routes/channels.ts';
 import { applicationCommandRoutes } from './routes/commands.ts';
@@ -115,6 +115,11 @@ export type FakeDiscordOptions = {
    * carries a bucket with room to spare.
    */
   rateLimits?: Record<string, RouteLimit>;
+  /**
+   * Discord's global limit on requests authorized by the bot token (50 a second on Discord; discord.js paces itself
+   * to its own `globalRequestsPerSecond`); default none.
+   */
+  globalRequestsPerSecond?: number;
   /** Log every REST request with its status (and the error of refusals); default on when FAKE_DISCORD_LOG=1. */
   logRequests?: boolean;
 };
@@ -235,6 +240,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     world,
     faults,
     new RouteRateLimits(options.rateLimits ?? {}),
+    new GlobalRateLimit(options.globalRequestsPerSecond ?? null),
     token,
     options.logRequests ?? process.env.FAKE_DISCORD_LOG === '1',
   );

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FakeWorld } from './events.ts';
 import { bucketOf, type FaultQueue } from './faults.ts';
-import type { RouteRateLimits } from './rate-limits.ts';
+import type { GlobalRateLimit, RouteRateLimits } from './rate-limits.ts';
 import type { FakeAttachment } from './state.ts';
 
 export type RouteContext = {
@@ -115,6 +115,7 @@ export class RestRouter {
     private readonly world: FakeWorld,
     private readonly faults: FaultQueue,
     private readonly rateLimits: RouteRateLimits,
+    private readonly globalRateLimit: GlobalRateLimit,
     private readonly token: string | null,
     /** Logs every request and its status, and the error of every refusal, for a test writer finding their way. */
     private readonly logRequests: boolean,
@@ -182,6 +183,9 @@ export class RestRouter {
       record.faulted = true;
       return send(fault.status, fault.body, fault.headers);
     }
+    // Interaction callbacks and token-authorized webhook calls are outside the global limit, as on Discord.
+    const globalRejection = match.route.auth ? this.globalRateLimit.take() : null;
+    if (globalRejection) return send(globalRejection.status, globalRejection.body, globalRejection.headers);
     const verdict = this.rateLimits.take(match.route.key, match.params);
     if (verdict?.rejected) return send(verdict.rejected.status, verdict.rejected.body, verdict.rejected.headers);
     const headers = verdict?.headers ?? generousRateLimitHeaders(match.route.key);
