@@ -21,7 +21,6 @@
 // overwrites (the bot's guild-wide permissions are set per guild), identify limits, and rate limits unless asked for.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ChannelType } from 'discord.js';
 import { FakeDiscordControls, type SlashCommandInput, type UserMessageInput, type UserRef } from './controls.ts';
 import type { FakeWorld } from './events.ts';
 import { FaultQueue, type FaultSpec } from './faults.ts';
@@ -33,8 +32,8 @@ import { applicationCommandRoutes } from './routes/commands.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { interactionCallbackRoutes } from './routes/interactions.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { addGuild, addUser, type FakeChannelConfig, type FakeGuildConfig, type FakeUserConfig } from './setup.ts';
 import {
-  DEFAULT_BOT_PERMISSIONS,
   type FakeChannel,
   type FakeCommand,
   FakeDiscordState,
@@ -43,16 +42,18 @@ import {
   type FakeMessage,
   type FakeUser,
   type FakeWebhook,
-  THREAD_TYPES,
 } from './state.ts';
 
 export type {
   FakeChannel,
+  FakeChannelConfig,
   FakeCommand,
   FakeGuild,
+  FakeGuildConfig,
   FakeInteraction,
   FakeMessage,
   FakeUser,
+  FakeUserConfig,
   FakeWebhook,
   FaultSpec,
   RecordedDiscordRequest,
@@ -62,41 +63,6 @@ export type {
   UserRef,
 };
 export { DISCORD_LIKE_RATE_LIMITS };
-
-const CHANNEL_TYPES = {
-  text: ChannelType.GuildText,
-  announcement: ChannelType.GuildAnnouncement,
-  voice: ChannelType.GuildVoice,
-  category: ChannelType.GuildCategory,
-  thread: ChannelType.PublicThread,
-  'private-thread': ChannelType.PrivateThread,
-} as const;
-
-export type FakeChannelConfig = {
-  name: string;
-  id?: string;
-  /** Default 'text'. */
-  type?: keyof typeof CHANNEL_TYPES;
-  /** For a thread, the name of its channel in the same guild (listed before it); for a channel, its category's. */
-  parent?: string;
-};
-
-export type FakeUserConfig = {
-  username: string;
-  /** Ids are snowflakes unless given (give 17 to 19 digits, as Discord's are). */
-  id?: string;
-  globalName?: string;
-  /** Another bot, whose messages a bot usually ignores. */
-  bot?: boolean;
-};
-
-export type FakeGuildConfig = {
-  name: string;
-  id?: string;
-  channels?: FakeChannelConfig[];
-  /** The bot's permissions in the guild; default DEFAULT_BOT_PERMISSIONS (Manage Webhooks included). */
-  botPermissions?: bigint;
-};
 
 export type FakeDiscordOptions = {
   /** The bot token REST and IDENTIFY must carry; default 'fake-bot-token'. */
@@ -360,41 +326,4 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
   };
   return fake;
-}
-
-function addUser(state: FakeDiscordState, config: FakeUserConfig): FakeUser {
-  return state.addUser({
-    username: config.username,
-    globalName: config.globalName ?? null,
-    bot: config.bot ?? false,
-    ...(config.id ? { id: config.id } : {}),
-  });
-}
-
-function addGuild(state: FakeDiscordState, config: FakeGuildConfig): FakeGuild {
-  const owner = [...state.users.values()].find((user) => !user.bot) ?? state.bot;
-  const guild: FakeGuild = {
-    id: config.id ?? state.nextId(),
-    name: config.name,
-    ownerId: owner.id,
-    botPermissions: config.botPermissions ?? DEFAULT_BOT_PERMISSIONS,
-  };
-  state.guilds.set(guild.id, guild);
-  for (const channel of config.channels ?? []) {
-    const type = CHANNEL_TYPES[channel.type ?? 'text'];
-    const parent = channel.parent
-      ? state.channelsOf(guild.id).find((candidate) => candidate.name === channel.parent)
-      : undefined;
-    if (channel.parent && !parent)
-      throw new Error(`fake Discord: list channel ${channel.parent} before ${channel.name}`);
-    state.addChannel({
-      ...(channel.id ? { id: channel.id } : {}),
-      type,
-      name: channel.name,
-      guildId: guild.id,
-      parentId: parent?.id ?? null,
-      ownerId: THREAD_TYPES.has(type) ? owner.id : null,
-    });
-  }
-  return guild;
 }
