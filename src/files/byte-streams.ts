@@ -41,6 +41,21 @@ export function boundedStream(maxBytes: number, refusal: () => Error): Transform
   });
 }
 
+/** A stage that passes on `length` bytes after skipping `skip` of them, and ends there. */
+export function sliceStream(skip: number, length: number): TransformStream<Uint8Array, Uint8Array> {
+  let position = 0;
+  const end = skip + length;
+  return new TransformStream({
+    transform(chunk, controller) {
+      const chunkStart = position;
+      position += chunk.byteLength;
+      if (position <= skip || chunkStart >= end) return;
+      controller.enqueue(chunk.subarray(Math.max(0, skip - chunkStart), Math.min(chunk.byteLength, end - chunkStart)));
+      if (position >= end) controller.terminate();
+    },
+  });
+}
+
 /**
  * The first `count` bytes of a stream (fewer when it is shorter), and a stream of all of it, those bytes included:
  * for deciding what a stream is before passing it on.

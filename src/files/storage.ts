@@ -40,7 +40,7 @@ export interface FileStorage {
   stat(key: string): Promise<FileStat | null>;
   /** Removes the bytes; a key with nothing stored is not an error. */
   delete(key: string): Promise<void>;
-  /** Every key stored under the prefix (all keys when it is empty), in ascending order. */
+  /** Every key stored under the prefix (all keys when it is empty), each once, in no promised order. */
   list(prefix?: string): AsyncIterable<string>;
 }
 
