@@ -26,10 +26,13 @@ import {
   UnsatisfiableRangeError,
 } from './storage.ts';
 
-/** Parts are buffered, so this times UPLOAD_QUEUE_SIZE is a write's memory; S3's smallest is 5 MiB. */
-export const PART_SIZE_BYTES = 8 * 1024 * 1024;
+/**
+ * S3's smallest part. Parts are buffered, so this times UPLOAD_QUEUE_SIZE (and about as much again while a part is
+ * assembled) is the memory one write takes; a 5 TB object would need larger parts (S3 allows 10,000).
+ */
+export const PART_SIZE_BYTES = 5 * 1024 * 1024;
 /** Parts of one upload sent at once. */
-const UPLOAD_QUEUE_SIZE = 4;
+export const UPLOAD_QUEUE_SIZE = 4;
 
 export type S3Location = { client: S3Client; bucket: string };
 
