@@ -1,19 +1,20 @@
 // File storage benchmark: a 50 MB file uploaded and downloaded through Chorus's HTTP API (POST /api/files, GET
 // /api/files/:id) with S3 storage on s3rver, beside the AWS SDK sending and reading the same bytes to the same
 // s3rver directly (lib-storage's Upload with the same part size and parts in flight, GetObject) in the same run. Target: Chorus ≥ 0.8× the SDK's throughput.
-// Chorus runs as `chorus serve` in a process of its own (as in production), s3rver and the clients in this one; the
+// Chorus runs as `chorus serve` in a process of its own (as in production), s3rver in another, the clients in this one; the
 // Chorus server's RSS growth while it moves a file is read from the kernel (/proc). The bodies are made as they are
 // sent and dropped as they are read, so no client holds a file. `npm run bench storage`.
 
+import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import type { ObjectStorageSettings } from '../src/config/object-storage.ts';
 import { PART_SIZE_BYTES, s3LocationFromSettings, UPLOAD_QUEUE_SIZE } from '../src/files/s3-file-storage.ts';
 import { servingPort, startChorus } from '../test/support/cli.ts';
-import { startS3Server } from '../test/support/s3-server.ts';
 import { TestClient } from '../test/support/server.ts';
 import { formatNumber, printTable } from './support/measure.ts';
 
@@ -94,7 +95,8 @@ async function measure(pid: number, work: () => Promise<void>): Promise<{ second
 const median = (values: number[]) => [...values].sort((left, right) => left - right)[Math.floor(values.length / 2)]!;
 
 export async function runStorageBench(): Promise<void> {
-  const s3 = await startS3Server();
+  const s3rver = fork(new URL('./support/s3rver-main.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'] });
+  const [s3] = (await once(s3rver, 'message')) as [{ env: Record<string, string>; settings: ObjectStorageSettings }];
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chorus-storage-bench-'));
   const origin = 'http://chorus.bench';
   const chorus = startChorus(['serve'], {
@@ -202,7 +204,8 @@ export async function runStorageBench(): Promise<void> {
   } finally {
     chorus.kill('SIGTERM');
     if (chorus.exitCode === null) await once(chorus, 'exit');
-    await s3.close();
+    s3rver.send('stop');
+    if (s3rver.exitCode === null) await once(s3rver, 'exit');
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
