@@ -5,6 +5,7 @@ import { runChatBench } from './chat.bench.ts';
 import { runDataCoreBench } from './data-core.bench.ts';
 import { runGroupBench } from './group.bench.ts';
 import { runRegistryBench } from './registry.bench.ts';
+import { runStorageBench } from './storage.bench.ts';
 
 const suites: Record<string, () => Promise<void>> = {
   'data-core': runDataCoreBench,
@@ -12,6 +13,7 @@ const suites: Record<string, () => Promise<void>> = {
   registry: runRegistryBench,
   group: runGroupBench,
   capacity: runCapacityBench,
+  storage: runStorageBench,
 };
 
 const filters = process.argv.slice(2);

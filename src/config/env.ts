@@ -2,6 +2,7 @@
 // program with a message naming the variable, instead of failing later somewhere far away.
 import { z } from 'zod';
 import { type CustomProvider, parseCustomProviders } from './custom-providers.ts';
+import { objectStorageFields, objectStorageProblems } from './object-storage.ts';
 import { trustProxySchema } from './trust-proxy.ts';
 
 const optionalUrl = z
@@ -72,6 +73,8 @@ export const environmentSchema = z.object({
 
   /** Events between processes (live group chat, resumable streams); in-process when unset. */
   REDIS_URL: optionalUrl,
+  /** Stored files in an S3-compatible bucket (see object-storage.ts); DATA_DIR/files when S3_BUCKET is unset. */
+  ...objectStorageFields,
 
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: optionalUrl,
@@ -120,10 +123,14 @@ export function readEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const result = environmentSchema.safeParse(cleaned);
   const custom = parseCustomProviders(cleaned);
-  if (result.success && custom.problems.length === 0) return { ...result.data, customProviders: custom.providers };
+  const storageProblems = result.success ? objectStorageProblems(result.data, cleaned) : [];
+  if (result.success && custom.problems.length === 0 && storageProblems.length === 0) {
+    return { ...result.data, customProviders: custom.providers };
+  }
   const problems = [
     ...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
     ...custom.problems,
+    ...storageProblems,
   ];
   throw new ConfigurationError(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
 }

@@ -1,15 +1,17 @@
 // Uploading, downloading and deleting attachments: an upload is checked (size, the uploader's quota, and type by its
 // own bytes), its bytes go to file storage and a row records whose they are; a download finds the row the actor may
 // read, then the bytes; a deletion removes the row, then the bytes.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { AppError, notFound } from '../errors.ts';
 import { logError } from '../loggable-error.ts';
 import type { Actor } from '../store/actor.ts';
-import { type FileRecord, type FileStore, quotaExceeded } from '../store/files.ts';
-import { verifiedMediaType } from './media-types.ts';
-import type { FileStorage } from './storage.ts';
+import type { FileRecord, FileStore } from '../store/files.ts';
+import { boundedStream, peekBytes } from './byte-streams.ts';
+import { type AttachableMediaType, SNIFFED_BYTES, verifiedMediaType } from './media-types.ts';
+import type { FileRead, FileStorage, RangeRequest } from './storage.ts';
 
-export type Upload = { actor: Actor; bytes: Uint8Array; declaredType: string; name: string };
+/** An upload as it arrives: its bytes stream in, and nothing about them is known before they are read. */
+export type Upload = { actor: Actor; body: ReadableStream<Uint8Array>; declaredType: string; name: string };
 
 const MAX_NAME_LENGTH = 255;
 
@@ -22,37 +24,44 @@ export class FileService {
     readonly limits: { maxBytes: number; maxBytesPerUser: number },
   ) {}
 
-  async upload({ actor, bytes, declaredType, name }: Upload): Promise<FileRecord> {
+  /**
+   * Streams the upload into storage (its kind told from its first bytes, its size bounded as it passes), then
+   * records it. Its size is known only once it has passed, so the quota is decided by the row's insert, and bytes
+   * that do not fit are removed again.
+   */
+  async upload({ actor, body, declaredType, name }: Upload): Promise<FileRecord> {
     const displayName = cleanFileName(name);
-    if (bytes.length === 0) throw new AppError('invalid_input', `${displayName} is empty`);
-    if (bytes.length > this.limits.maxBytes) {
-      throw new AppError(
-        'payload_too_large',
-        `${displayName} is ${bytes.length} bytes; files may be at most ${this.limits.maxBytes} bytes`,
-      );
+    const { head, stream } = await peekBytes(body, SNIFFED_BYTES);
+    const refuse = async (error: AppError): Promise<never> => {
+      await stream.cancel().catch(() => {});
+      throw error;
+    };
+    if (head.length === 0) await refuse(new AppError('invalid_input', `${displayName} is empty`));
+    let mediaType: AttachableMediaType;
+    try {
+      mediaType = verifiedMediaType(head, declaredType, displayName);
+    } catch (error) {
+      return refuse(error as AppError);
     }
-    const mediaType = verifiedMediaType(bytes, declaredType, displayName);
-    const quotaBytes = this.limits.maxBytesPerUser;
-    // Refused before the bytes are written when it plainly does not fit; the row's insert decides for certain.
-    const usedBytes = await this.records.usedBytes({ actor });
-    if (usedBytes + bytes.length > quotaBytes) {
-      throw quotaExceeded({ name: displayName, sizeBytes: bytes.length }, { usedBytes, quotaBytes });
-    }
+    const { maxBytes, maxBytesPerUser: quotaBytes } = this.limits;
+    const bounded = stream.pipeThrough(
+      boundedStream(
+        maxBytes,
+        () =>
+          new AppError(
+            'payload_too_large',
+            `${displayName} is more than ${maxBytes} bytes; files may be at most ${maxBytes} bytes`,
+          ),
+      ),
+    );
     const id = randomUUID();
     const storageKey = `${actor.id}/${id}`;
-    await this.storage.put(storageKey, bytes, { mediaType });
+    const { size, sha256 } = await this.storage.put(storageKey, bounded, { mediaType });
     try {
       return await this.records.create({
         actor,
         quotaBytes,
-        file: {
-          id,
-          mediaType,
-          sizeBytes: bytes.length,
-          name: displayName,
-          storageKey,
-          sha256: createHash('sha256').update(bytes).digest('hex'),
-        },
+        file: { id, mediaType, sizeBytes: size, name: displayName, storageKey, sha256 },
       });
     } catch (error) {
       // No row, no way to reach the bytes: remove them rather than leave an orphan.
@@ -61,15 +70,19 @@ export class FileService {
     }
   }
 
-  /** The file and a stream of its bytes, if the actor may read it; anyone else gets not-found. */
-  async open({ actor, id }: { actor: Actor; id: string }) {
-    const file = await this.records.findReadable({ actor, id });
-    const body = await this.storage.get(file.storageKey);
-    if (!body) {
-      console.error(`file ${id}: its bytes are missing from storage (key ${file.storageKey})`);
-      throw notFound('file', id);
+  /** The file, if the actor may read it; anyone else gets not-found. */
+  find({ actor, id }: { actor: Actor; id: string }): Promise<FileRecord> {
+    return this.records.findReadable({ actor, id });
+  }
+
+  /** A stream of the file's bytes, all or a range of them (see FileStorage.get). */
+  async read(file: FileRecord, range?: RangeRequest): Promise<FileRead> {
+    const read = await this.storage.get(file.storageKey, range);
+    if (!read) {
+      console.error(`file ${file.id}: its bytes are missing from storage (key ${file.storageKey})`);
+      throw notFound('file', file.id);
     }
-    return { file, body };
+    return read;
   }
 
   /**

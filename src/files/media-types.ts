@@ -32,6 +32,11 @@ const SIGNATURES: { mediaType: AttachableMediaType; patterns: { offset: number; 
   { mediaType: 'application/pdf', patterns: [{ offset: 0, bytes: ascii('%PDF-') }] },
 ];
 
+/** How many of a file's first bytes tell its kind. */
+export const SNIFFED_BYTES = Math.max(
+  ...SIGNATURES.flatMap(({ patterns }) => patterns.map(({ offset, bytes }) => offset + bytes.length)),
+);
+
 /** The kind of file the bytes are, or null when they are none of the attachable kinds. */
 export function sniffMediaType(bytes: Uint8Array): AttachableMediaType | null {
   for (const { mediaType, patterns } of SIGNATURES) {

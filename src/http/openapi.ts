@@ -21,6 +21,7 @@ const errorDescriptions: Record<number, string> = {
   403: 'Not allowed',
   404: 'Not found',
   409: 'Conflict',
+  416: 'Range not satisfiable (Content-Range names the size)',
   429: 'Rate limited',
   503: 'Busy: try again after Retry-After seconds',
 };

@@ -1,12 +1,14 @@
 // Reading a request's body, once, for every route: who may send one, how large, how deeply nested. A write to the
 // API from nobody signed in is refused before a byte of its body is read; a body past its route's limit is refused
-// from its declared length, or while it is read when it comes in chunks of unknown total; JSON nested past
+// from its declared length, or while it is read when it comes in chunks of unknown total (an upload is not read
+// here but passed on as a stream, the limit enforced as its route reads it); JSON nested past
 // MAX_JSON_DEPTH is refused before it is parsed. What is read is kept for the route: the validators take the text
 // from Hono's cache (so it is read and decoded once), and better-auth, which reads the raw request itself, is given
 // one holding the text.
 import type { MiddlewareHandler } from 'hono';
 import { AUTH_BASE_PATH } from '../auth/better-auth.ts';
 import { AppError } from '../errors.ts';
+import { boundedStream } from '../files/byte-streams.ts';
 import type { Runtime } from '../runtime.ts';
 import { type AppEnv, requireActor, requireAdmin } from './context.ts';
 
@@ -25,9 +27,12 @@ export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 type BodyLimit = { maxBytes: number; refusal: string };
 
+/** The route that reads its body as a stream: an upload passes through to file storage (http/multipart-file.ts). */
+const isStreamedUpload = (method: string, path: string) => method === 'POST' && path === '/api/files';
+
 /** The default limit, or the larger one of the two routes that take files: an upload and a model import. */
 function bodyLimitFor(method: string, path: string, runtime: Runtime): BodyLimit {
-  if (method === 'POST' && path === '/api/files') {
+  if (isStreamedUpload(method, path)) {
     const { maxBytes } = runtime.files.limits;
     const refusal = `the upload is larger than the limit of ${maxBytes} bytes per file`;
     return { maxBytes: maxBytes + MULTIPART_OVERHEAD_BYTES, refusal };
@@ -72,7 +77,17 @@ export const readRequestBody: MiddlewareHandler<AppEnv> = async (context, next) 
   const limit = bodyLimitFor(method, path, context.get('runtime'));
   // Node delivers no more than the declared length: checking the header is enforcing the limit.
   if (!chunked && Number(length) > limit.maxBytes) refuse(new AppError('payload_too_large', limit.refusal));
-  if (chunked) {
+  if (chunked && isStreamedUpload(method, path) && context.req.raw.body) {
+    // An upload is read by its route as it arrives, never whole; the limit is enforced on the way.
+    const tooLarge = () => {
+      context.header('connection', 'close');
+      return new AppError('payload_too_large', limit.refusal);
+    };
+    context.req.raw = requestWithBody(
+      context.req.raw,
+      context.req.raw.body.pipeThrough(boundedStream(limit.maxBytes, tooLarge)),
+    );
+  } else if (chunked) {
     const body = await readWithin(context.req.raw.body, limit).catch((error: unknown) => refuse(asReadFailure(error)));
     context.req.raw = requestWithBody(context.req.raw, body);
   }
@@ -118,8 +133,8 @@ async function readWithin(body: ReadableStream<Uint8Array> | null, limit: BodyLi
 }
 
 /** The same request with its body given again, for a reader of the raw request after the body was read. */
-function requestWithBody(raw: Request, body: Uint8Array | string): Request {
-  return new Request(raw.url, { method: raw.method, headers: raw.headers, body, signal: raw.signal });
+function requestWithBody(raw: Request, body: Uint8Array | string | ReadableStream<Uint8Array>): Request {
+  return new Request(raw.url, { method: raw.method, headers: raw.headers, body, signal: raw.signal, duplex: 'half' });
 }
 
 /**

@@ -12,6 +12,7 @@ const OPENAI_ERROR_TYPE: Record<ErrorCode, string> = {
   conflict: 'invalid_request_error',
   payload_too_large: 'invalid_request_error',
   unsupported_media_type: 'invalid_request_error',
+  range_not_satisfiable: 'invalid_request_error',
   request_timeout: 'invalid_request_error',
   headers_too_large: 'invalid_request_error',
   unauthorized: 'authentication_error',

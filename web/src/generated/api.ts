@@ -619,7 +619,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The bytes of an uploaded file */
+        /**
+         * The bytes of an uploaded file
+         * @description A `Range: bytes=start-end` header (or `bytes=start-`, `bytes=-last`) asks for part of it: 206 with Content-Range, or 416 when the range starts past the end. `If-Range` with the ETag asks for the part only if the file is still that one.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -633,6 +636,19 @@ export interface paths {
             responses: {
                 /** @description The file, with its media type */
                 200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/png": string;
+                        "image/jpeg": string;
+                        "image/webp": string;
+                        "image/gif": string;
+                        "application/pdf": string;
+                    };
+                };
+                /** @description The range asked for (Content-Range says which bytes of how many) */
+                206: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -671,6 +687,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Range not satisfiable (Content-Range names the size) */
+                416: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3986,7 +4011,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_input" | "unauthorized" | "forbidden" | "not_found" | "request_timeout" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "headers_too_large" | "provider_error" | "unavailable" | "internal";
+                code: "invalid_input" | "unauthorized" | "forbidden" | "not_found" | "request_timeout" | "conflict" | "payload_too_large" | "unsupported_media_type" | "range_not_satisfiable" | "rate_limited" | "headers_too_large" | "provider_error" | "unavailable" | "internal";
                 message: string;
                 details?: unknown;
             };
@@ -4122,7 +4147,7 @@ export interface components {
         OpenAiError: {
             error: {
                 /** @enum {string} */
-                code: "invalid_input" | "unauthorized" | "forbidden" | "not_found" | "request_timeout" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "headers_too_large" | "provider_error" | "unavailable" | "internal";
+                code: "invalid_input" | "unauthorized" | "forbidden" | "not_found" | "request_timeout" | "conflict" | "payload_too_large" | "unsupported_media_type" | "range_not_satisfiable" | "rate_limited" | "headers_too_large" | "provider_error" | "unavailable" | "internal";
                 message: string;
                 details?: unknown;
                 /** @description OpenAI error type, e.g. invalid_request_error */
