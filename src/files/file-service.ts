@@ -4,6 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError, notFound } from '../errors.ts';
 import { logError } from '../loggable-error.ts';
+import { log } from '../logging/logger.ts';
 import type { Actor } from '../store/actor.ts';
 import { type FileRecord, type FileStore, quotaExceeded } from '../store/files.ts';
 import { verifiedMediaType } from './media-types.ts';
@@ -66,7 +67,7 @@ export class FileService {
     const file = await this.records.findReadable({ actor, id });
     const body = await this.storage.get(file.storageKey);
     if (!body) {
-      console.error(`file ${id}: its bytes are missing from storage (key ${file.storageKey})`);
+      log.error('a file\'s bytes are missing from storage', { fileId: id, storageKey: file.storageKey });
       throw notFound('file', id);
     }
     return { file, body };

@@ -12,6 +12,7 @@ import type { Message } from '../../src/store/messages.ts';
 import { readChat, textOf } from '../support/chat-stream.ts';
 import { testBackends } from '../support/database.ts';
 import { EventStream } from '../support/event-stream.ts';
+import { logsOf } from '../support/logs.ts';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
 import { type Person, signUp } from '../support/people.ts';
 import { startTestServer, TestClient, type TestServer } from '../support/server.ts';
@@ -95,22 +96,6 @@ for (const kind of testBackends()) {
       return { conversationId, message: message!, chunks, reply, summary };
     };
 
-    /** What the server logs meanwhile (console.error), as one string. */
-    const logsOf = async <Result>(work: () => Promise<Result>): Promise<{ result: Result; logs: string }> => {
-      const original = console.error;
-      const lines: string[] = [];
-      console.error = (...values: unknown[]) =>
-        void lines.push(
-          values
-            .map((value) => (value instanceof Error ? `${value.stack} ${String(value.cause)}` : String(value)))
-            .join(' '),
-        );
-      try {
-        return { result: await work(), logs: lines.join('\n') };
-      } finally {
-        console.error = original;
-      }
-    };
 
     test('a NUL character or a lone surrogate in a reply is stored as U+FFFD; the rest of the reply is kept', async () => {
       fake.scriptModel('nul', { reply: 'before\u0000after, a half \ud83d pair, and a whole 😀 one' });
