@@ -9,8 +9,8 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { lockDirectory } from './directory-lock.ts';
 import { PgliteThread } from './pglite-thread.ts';
-import { type StatementObserver, timePostgresStatements } from './statement-timing.ts';
 import * as schema from './schema/index.ts';
+import { type StatementObserver, timePostgresStatements } from './statement-timing.ts';
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;

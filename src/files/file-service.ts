@@ -67,7 +67,7 @@ export class FileService {
     const file = await this.records.findReadable({ actor, id });
     const body = await this.storage.get(file.storageKey);
     if (!body) {
-      log.error('a file\'s bytes are missing from storage', { fileId: id, storageKey: file.storageKey });
+      log.error("a file's bytes are missing from storage", { fileId: id, storageKey: file.storageKey });
       throw notFound('file', id);
     }
     return { file, body };

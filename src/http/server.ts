@@ -13,10 +13,11 @@ import { setBaselineHeaders } from './security-headers.ts';
 export type RunningServer = {
   port: number;
   /**
-   * Drains and stops: readiness fails and new requests are refused at once, idle connections close, and live event
-   * streams end. Without `graceMs` the replies running are stopped now (saved as `stopped`) and the requests
-   * running are waited for. With `graceMs`, replies get that long to finish by themselves before they are stopped,
-   * and the connections still open a moment later are cut.
+   * Drains and stops: readiness fails and new requests are refused (503) at once, and live event streams end.
+   * Without `graceMs` the replies running are stopped now (saved as `stopped`), the server stops listening and the
+   * requests running are waited for. With `graceMs`, replies get that long to finish by themselves; once they have
+   * (or the grace is over, when those left are stopped) it stops listening, and the connections still open a
+   * moment later are cut.
    */
   close(options?: { graceMs?: number }): Promise<void>;
 };
@@ -76,26 +77,37 @@ export async function startServer(runtime: Runtime, port: number): Promise<Runni
 }
 
 function drain(server: Server, runtime: Runtime, { graceMs }: { graceMs?: number } = {}): Promise<void> {
+  // Readiness fails and new requests are refused (503) from now on, while the server still answers, so a load
+  // balancer polling it sees it leave.
   runtime.lifecycle.drain();
+  // Live event streams never end by themselves, and their followers can reconnect elsewhere: they end now.
+  runtime.conversationEvents.endSubscriptions();
   return new Promise<void>((done) => {
     const timers: NodeJS.Timeout[] = [];
-    // Also closes the idle keep-alive connections, then waits for those with a request running.
-    server.close(() => {
-      for (const timer of timers) clearTimeout(timer);
-      done();
-    });
-    // Live event streams never end by themselves: closing waits for open connections, so end them.
-    runtime.conversationEvents.endSubscriptions();
+    let listening = true;
+    const stopListening = () => {
+      if (!listening) return;
+      listening = false;
+      // Also closes the idle keep-alive connections, then waits for those with a request running.
+      server.close(() => {
+        for (const timer of timers) clearTimeout(timer);
+        done();
+      });
+    };
     if (graceMs === undefined) {
       // A streaming reply holds its request until its model has finished: stopped, it ends now.
       runtime.stopReplies();
+      stopListening();
       return;
     }
     timers.push(
-      setTimeout(() => runtime.stopReplies(), graceMs),
+      setTimeout(() => {
+        runtime.stopReplies();
+        stopListening();
+      }, graceMs),
       setTimeout(() => server.closeAllConnections(), graceMs + STOPPED_REPLIES_ALLOWANCE_MS),
     );
-    // Replies that finish within the grace leave nothing to wait for; their responses end with them.
-    void runtime.repliesEnded().then(() => server.closeIdleConnections());
+    // Replies that finish within the grace end their responses with them: nothing is left to wait for.
+    void runtime.repliesEnded().then(stopListening);
   });
 }

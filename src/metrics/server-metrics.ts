@@ -1,7 +1,7 @@
 // What this server process measures, for a monitoring system (GET /metrics, Prometheus text) and for the minute
 // rollups the admin charts read (minute-totals.ts). Everything is counted where something ends — a request, a reply,
 // a statement — never per streamed chunk; gauges of what is open now are read only when scraped.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { type EndedReply, MinuteTotals } from './minute-totals.ts';
 
 /** The kinds of streamed response the server holds open. */
@@ -101,7 +101,7 @@ export class ServerMetrics {
     });
     new Gauge({
       name: 'chorus_event_subscribers',
-      help: "Live event streams of conversations this process holds open now (people following a conversation)",
+      help: 'Live event streams of conversations this process holds open now (people following a conversation)',
       registers: [this.registry],
       collect() {
         this.set(openStreams.event_subscription);

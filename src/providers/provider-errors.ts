@@ -50,7 +50,10 @@ export type ProviderErrorKind =
   | 'not_available'
   | 'unexpected';
 
-export function providerErrorKind(error: unknown, { midStream = false }: { midStream?: boolean } = {}): ProviderErrorKind {
+export function providerErrorKind(
+  error: unknown,
+  { midStream = false }: { midStream?: boolean } = {},
+): ProviderErrorKind {
   if (RetryError.isInstance(error)) return providerErrorKind(error.lastError);
   if (causes(error).some((cause) => cause instanceof Error && cause.name === 'TimeoutError')) return 'timeout';
   if (APICallError.isInstance(error)) {

@@ -12,8 +12,8 @@ import type { Message } from '../../src/store/messages.ts';
 import { readChat, textOf } from '../support/chat-stream.ts';
 import { testBackends } from '../support/database.ts';
 import { EventStream } from '../support/event-stream.ts';
-import { logsOf } from '../support/logs.ts';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
+import { logsOf } from '../support/logs.ts';
 import { type Person, signUp } from '../support/people.ts';
 import { startTestServer, TestClient, type TestServer } from '../support/server.ts';
 
@@ -95,7 +95,6 @@ for (const kind of testBackends()) {
         .at(-1)!;
       return { conversationId, message: message!, chunks, reply, summary };
     };
-
 
     test('a NUL character or a lone surrogate in a reply is stored as U+FFFD; the rest of the reply is kept', async () => {
       fake.scriptModel('nul', { reply: 'before\u0000after, a half \ud83d pair, and a whole 😀 one' });

@@ -23,7 +23,7 @@ for (const kind of testBackends()) {
           return request.text('unreachable');
         });
         app.onError(handleError);
-        const { result: response, logs: log } = await logsOf(() => app.request('/fail', { method: 'POST' }));
+        const { result: response, logs: log } = await logsOf(async () => app.request('/fail', { method: 'POST' }));
         assert.equal(response.status, 500);
         assert.deepEqual(await response.json(), { error: { code: 'internal', message: 'internal server error' } });
 

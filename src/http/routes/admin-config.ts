@@ -25,7 +25,10 @@ const changeSchema = z
     oldValue: z.unknown(),
     newValue: z.unknown(),
     changedBy: z.string().nullable(),
-    changedByName: z.string().nullable().openapi({ description: 'The username of who changed it, if they still exist' }),
+    changedByName: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The username of who changed it, if they still exist' }),
     changedAt: z.iso.datetime(),
   })
   .openapi('SystemConfigChange');
