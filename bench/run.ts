@@ -4,6 +4,7 @@ import { runCapacityBench } from './capacity.bench.ts';
 import { runChatBench } from './chat.bench.ts';
 import { runDataCoreBench } from './data-core.bench.ts';
 import { runGroupBench } from './group.bench.ts';
+import { runMetricsBench } from './metrics.bench.ts';
 import { runRegistryBench } from './registry.bench.ts';
 
 const suites: Record<string, () => Promise<void>> = {
@@ -12,6 +13,7 @@ const suites: Record<string, () => Promise<void>> = {
   registry: runRegistryBench,
   group: runGroupBench,
   capacity: runCapacityBench,
+  metrics: runMetricsBench,
 };
 
 const filters = process.argv.slice(2);
