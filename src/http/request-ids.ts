@@ -20,7 +20,9 @@ export const requestIds: MiddlewareHandler<AppEnv> = async (context, next) => {
   const startedAt = performance.now();
   await withRequestId(requestId, next);
   // A response written to the socket directly (an event stream) sent its head, with the id, itself (see sse.ts).
-  if (!context.env?.outgoing?.headersSent) context.res.headers.set(REQUEST_ID_HEADER, requestId);
+  const outgoing = context.env?.outgoing;
+  const sentItself = outgoing?.headersSent === true;
+  if (!sentItself) context.res.headers.set(REQUEST_ID_HEADER, requestId);
   const log = logger();
   if (log.isLevelEnabled('info')) {
     log.info(
@@ -28,7 +30,7 @@ export const requestIds: MiddlewareHandler<AppEnv> = async (context, next) => {
         requestId,
         method: context.req.method,
         route: routeOf(context),
-        status: context.res.status,
+        status: sentItself ? outgoing.statusCode : context.res.status,
         ms: Math.round((performance.now() - startedAt) * 10) / 10,
       },
       'request',

@@ -50,7 +50,9 @@ const readyRoute = createRoute({
 
 export function registerHealthRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(readyRoute, async (context) => {
-    if (context.get('runtime').lifecycle.draining) throw new AppError('unavailable', 'the server is stopping');
+    if (context.get('runtime').lifecycle.draining) {
+      throw new AppError('unavailable', 'the server is stopping', { retryAfterSeconds: 1 });
+    }
     return context.json({ status: 'ready' as const }, 200);
   });
 
