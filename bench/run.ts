@@ -4,6 +4,7 @@ import { runCapacityBench } from './capacity.bench.ts';
 import { runChatBench } from './chat.bench.ts';
 import { runDataCoreBench } from './data-core.bench.ts';
 import { runGroupBench } from './group.bench.ts';
+import { runMetricsBench } from './metrics.bench.ts';
 import { runRegistryBench } from './registry.bench.ts';
 import { runStorageBench } from './storage.bench.ts';
 
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<void>> = {
   group: runGroupBench,
   capacity: runCapacityBench,
   storage: runStorageBench,
+  metrics: runMetricsBench,
 };
 
 const filters = process.argv.slice(2);

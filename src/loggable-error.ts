@@ -3,6 +3,7 @@
 // `detail` and `where` quote them ("Failing row contains (...)", "JSON data, line 1: ...") — message text among
 // them. The log gets each error's name, SQLSTATE code, message and stack, and the statement, never its values.
 import { DrizzleQueryError } from 'drizzle-orm';
+import { type LogFields, log } from './logging/logger.ts';
 
 /** How many causes deep the description follows (a cause chain is rarely longer than three). */
 const MAX_CAUSES = 5;
@@ -36,7 +37,7 @@ function messageOf(error: Error): string {
   return error.message;
 }
 
-/** Logs what went wrong (`what`) and the error as describeErrorForLog gives it. */
-export function logError(what: string, error: unknown): void {
-  console.error(`${what}: ${describeErrorForLog(error)}`);
+/** Logs what went wrong (`what`) and the error as describeErrorForLog gives it, with any ids in `fields`. */
+export function logError(what: string, error: unknown, fields?: LogFields): void {
+  log.error(what, { ...fields, error: describeErrorForLog(error) });
 }

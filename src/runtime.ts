@@ -22,6 +22,10 @@ import { relayTurns } from './events/turn-relay.ts';
 import { FileService } from './files/file-service.ts';
 import { openFileStorage } from './files/open-file-storage.ts';
 import type { FileStorage } from './files/storage.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { type MetricRollups, startMetricRollups } from './metrics/minute-rollups.ts';
+import { ServerMetrics } from './metrics/server-metrics.ts';
+import { measureTurns } from './metrics/turn-metrics.ts';
 import { registryIsEmpty, seedModels } from './models/seed.ts';
 import { CompletionService } from './openai-compat/completions.ts';
 import { registerDeclaredModels } from './providers/declared-models.ts';
@@ -65,6 +69,12 @@ export type Runtime = {
   apiKeyActors: ApiKeyActors;
   /** Stops every reply this process runs: each ends as `stopped`, what it said saved (the server is stopping). */
   stopReplies(): void;
+  /** Settles when every reply this process runs now has ended (a draining server waits for it). */
+  repliesEnded(): Promise<void>;
+  /** What this process measures (GET /metrics, the minute rollups); null with CHORUS_METRICS=off. */
+  metrics: ServerMetrics | null;
+  /** Starting, serving or draining (readiness for load balancers). */
+  lifecycle: Lifecycle;
   close(): Promise<void>;
 };
 
@@ -125,8 +135,15 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     maxBytes: env.CHORUS_MAX_UPLOAD_BYTES,
     maxBytesPerUser: env.CHORUS_MAX_UPLOAD_BYTES_PER_USER,
   });
-  // Every turn is written to its reply stream (the web client's) and told to its conversation's followers.
-  const turnSubscribers = [writeUiMessageStream(streamLog), relayTurns(conversationEvents)];
+  const metrics = env.CHORUS_METRICS === 'on' ? new ServerMetrics() : null;
+  if (metrics) database.observeStatements((seconds) => metrics.statementDuration.observe(seconds));
+  // Every turn is written to its reply stream (the web client's) and told to its conversation's followers (and
+  // counted).
+  const turnSubscribers = [
+    writeUiMessageStream(streamLog),
+    relayTurns(conversationEvents),
+    ...(metrics ? [measureTurns(metrics)] : []),
+  ];
   const turns = new TurnRunner(store, providers, stopSignals, fileStorage, conversationEvents, turnSubscribers, {
     maxReplyChars: env.CHORUS_MAX_REPLY_CHARS,
   });
@@ -154,6 +171,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const chat = new ChatService({ ...turnStart, streamLog, access: conversations.access });
   const completions = new CompletionService(turnStart);
   let sweeper: { stop(): void };
+  let rollups: MetricRollups | undefined;
   try {
     await modelCache.start(changes);
     await modelSource.start(changes);
@@ -165,6 +183,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
       log,
       onEnded: (replies) => turns.announceAbandoned(replies),
     });
+    if (metrics) rollups = startMetricRollups(store.metrics, metrics.minute);
   } catch (error) {
     await Promise.allSettled([stopSignals.close(), streamLog.close(), conversationEvents.close(), changes.close()]);
     await database.close();
@@ -175,7 +194,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     // Replies still running end as `stopped`, with what they had said saved.
     turns.activeTurns.stopAll();
     await Promise.race([turns.allSettled(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    await Promise.allSettled([modelSource.stop(), modelCache.stop(), apiKeyActors.stop()]);
+    await Promise.allSettled([modelSource.stop(), modelCache.stop(), apiKeyActors.stop(), rollups?.stop()]);
     await Promise.allSettled([stopSignals.close(), streamLog.close(), conversationEvents.close(), changes.close()]);
     await database.close();
   };
@@ -197,6 +216,9 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     fileStorage,
     apiKeyActors,
     stopReplies: () => turns.activeTurns.stopAll(),
+    repliesEnded: () => turns.allSettled(),
+    metrics,
+    lifecycle: new Lifecycle(),
     close,
   };
 }

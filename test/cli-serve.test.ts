@@ -1,6 +1,7 @@
 // `chorus serve` as an operator runs it, in real processes: one process at a time on an embedded database's
-// directory (a second refuses before touching it, a process killed outright does not block the next), and a stop
-// that ends within its grace, replies ended as `stopped` with what they said saved.
+// directory (a second refuses before touching it, a process killed outright does not block the next), a stop that
+// drains (readiness fails, the reply streaming finishes, exit 0) and one that ends within its grace, replies still
+// running then ended as `stopped` with what they said saved.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -8,6 +9,9 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { and, eq } from 'drizzle-orm';
+import { openDatabase } from '../src/db/client.ts';
+import { messages } from '../src/db/schema/index.ts';
 import { dataDirectories, servingPort, startChorus } from './support/cli.ts';
 import { type FakeProvider, startFakeProvider } from './support/fake-provider.ts';
 import { TEST_PUBLIC_URL, TestClient } from './support/server.ts';
@@ -15,6 +19,8 @@ import { TEST_PUBLIC_URL, TestClient } from './support/server.ts';
 const words = (count: number) => Array.from({ length: count }, (_, index) => `w${index} `).join('');
 /** Takes many seconds to stream whole: a stop always comes in the middle of it. */
 const SLOW_REPLY = words(3_000);
+/** About a second of streaming: finishes well within a generous grace. */
+const STEADY_REPLY = words(200);
 /** How long a test waits for something that must happen; never a measure of how fast it happens. */
 const PATIENCE_MS = 60_000;
 
@@ -167,12 +173,16 @@ describe('chorus serve on an embedded database', { timeout: 600_000 }, () => {
     DATA_DIR,
     PUBLIC_URL: TEST_PUBLIC_URL,
     CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL,
-    CHORUS_PROVIDER_FAKE_MODELS: 'slow,silent',
+    CHORUS_PROVIDER_FAKE_MODELS: 'slow,silent,steady',
     ...more,
   });
   before(async () => {
     fake = await startFakeProvider({
-      models: { slow: { reply: SLOW_REPLY, chunkSize: 4, chunkDelayMs: 5 }, silent: { hang: true } },
+      models: {
+        slow: { reply: SLOW_REPLY, chunkSize: 4, chunkDelayMs: 5 },
+        silent: { hang: true },
+        steady: { reply: STEADY_REPLY, chunkSize: 8, chunkDelayMs: 10 },
+      },
     });
   });
   after(async () => {
@@ -266,6 +276,40 @@ describe('chorus serve on an embedded database', { timeout: 600_000 }, () => {
     } finally {
       restarted.process.kill('SIGTERM');
       await exitOf(restarted.process);
+    }
+  });
+
+  test('SIGTERM drains: readiness fails, new requests are refused, the reply streaming finishes and is saved, exit 0', async () => {
+    const dataDir = await directories.initialised();
+    const server = await serve(environment(dataDir, { CHORUS_SHUTDOWN_GRACE: '60' }));
+    assert.equal((await fetch(`${server.baseUrl}/api/health/ready`)).status, 200);
+    const apiKey = await signUp(server.baseUrl, 'draining@example.test');
+    const streaming = await startChat(server.baseUrl, apiKey, 'fake:steady');
+    await waitUntil(() => streaming.text().length > 0);
+
+    server.process.kill('SIGTERM');
+    await printed(server, 'SIGTERM: stopping');
+    const ready = await fetch(`${server.baseUrl}/api/health/ready`);
+    assert.equal(ready.status, 503);
+    assert.equal((await fetch(`${server.baseUrl}/api/models`)).status, 503);
+    await streaming.ended;
+    assert.deepEqual(await exitOf(server.process), { code: 0, signal: null });
+    assert.equal(streaming.text(), STEADY_REPLY, 'the reply arrived whole');
+
+    // What the process logged is JSON, a line each.
+    const lines = server.output().trim().split('\n');
+    for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), line);
+    assert.ok(lines.some((line) => JSON.parse(line).msg === 'stopped'));
+
+    const database = await openDatabase({ dataDir });
+    try {
+      const [reply] = await database.db
+        .select({ status: messages.status, content: messages.content })
+        .from(messages)
+        .where(and(eq(messages.conversationId, streaming.conversationId), eq(messages.role, 'assistant')));
+      assert.deepEqual(reply, { status: 'complete', content: STEADY_REPLY });
+    } finally {
+      await database.close();
     }
   });
 

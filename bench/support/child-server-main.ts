@@ -5,12 +5,13 @@
 //   chorus    the Chorus app as `chorus serve` runs it, with BENCH_PROVIDER_URL declared as provider `bench`
 //             serving BENCH_MODELS, DATA_DIR=BENCH_DATA_DIR and DATABASE_URL=BENCH_CHORUS_DATABASE_URL
 // It says `{ ready, port }` over IPC, then answers commands (child-server.ts has the protocol).
-import { writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { writeHeapSnapshot } from 'node:v8';
 import { DAILY_MESSAGE_LIMITS_KEY } from '../../src/auth/limits.ts';
 import { readEnvironment } from '../../src/config/env.ts';
 import { startServer } from '../../src/http/server.ts';
+import { configureLogging } from '../../src/logging/logger.ts';
 import { openRuntime } from '../../src/runtime.ts';
 import { actorOf } from '../../src/store/index.ts';
 import { BENCH_PUBLIC_URL, type ChildCommand, type ChildReply } from './child-server.ts';
@@ -30,7 +31,12 @@ async function startChorus(providerUrl: string): Promise<Started> {
     CHORUS_PROVIDER_BENCH_BASE_URL: `${providerUrl}/v1`,
     CHORUS_PROVIDER_BENCH_MODELS: Object.keys(BENCH_MODELS).join(','),
     CHORUS_PROVIDER_MAX_RETRIES: '0',
+    // On as in production unless the metrics benchmark switches them off to measure what they cost.
+    CHORUS_METRICS: process.env.CHORUS_METRICS,
+    LOG_LEVEL: process.env.LOG_LEVEL,
   });
+  // Logged as a server logs (a line per request), into nothing: the benchmark's own output stays readable.
+  configureLogging({ level: env.LOG_LEVEL, destination: createWriteStream('/dev/null') });
   const runtime = await openRuntime(env);
   const server = await startServer(runtime, 0);
   return {

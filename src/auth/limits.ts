@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { logError } from '../loggable-error.ts';
+import { log } from '../logging/logger.ts';
 import type { Actor } from '../store/actor.ts';
 import { usageDayOf } from '../store/daily-usage.ts';
 import type { Store } from '../store/index.ts';
@@ -35,10 +36,10 @@ export async function readDailyMessageLimits(store: Pick<Store, 'systemConfigs'>
   const parsed = dailyMessageLimitsSchema.safeParse(config.value);
   if (!parsed.success) {
     // Refusing every message over a bad setting would be worse than the defaults; say so and carry on.
-    console.warn(
-      `system config ${DAILY_MESSAGE_LIMITS_KEY} is invalid, using the defaults:`,
-      z.prettifyError(parsed.error),
-    );
+    log.warn('a system config value is invalid: using the defaults', {
+      key: DAILY_MESSAGE_LIMITS_KEY,
+      problem: z.prettifyError(parsed.error),
+    });
     return DEFAULT_DAILY_MESSAGE_LIMITS;
   }
   return { ...DEFAULT_DAILY_MESSAGE_LIMITS, ...parsed.data };

@@ -8,12 +8,15 @@ import type { ModelMessage } from 'ai';
 import { asLanguageModelUsage } from 'ai/internal';
 import type { MessagePart, models } from '../db/schema/index.ts';
 import { logError } from '../loggable-error.ts';
+import { log } from '../logging/logger.ts';
 import { priceUsage, tokenUsageFromLanguageModelUsage } from '../models/pricing.ts';
 import { batchDeltas } from '../performance/delta-batch.ts';
 import {
   describeProviderError,
+  type ProviderErrorKind,
   type ProviderRegistry,
   providerErrorDetails,
+  providerErrorKind,
   STREAM_BROKE_OFF,
 } from '../providers/index.ts';
 import { type ModelStreamPart, streamLanguageModel } from '../providers/model-stream.ts';
@@ -183,12 +186,17 @@ async function streamReply(
     partialSaver.offer(limited.text, sources);
   });
   let anyText = false;
+  let firstTextAt: number | undefined;
+  let failure: ProviderErrorKind | undefined;
   try {
     for await (const part of await call.parts) {
       if (part.type === 'text-delta') {
         deltas.add(cap.take(part.delta));
         // The first words go out at once (a turn of the event loop sooner); what follows them, in bursts.
-        if (!anyText) deltas.flush();
+        if (!anyText) {
+          deltas.flush();
+          firstTextAt = performance.now();
+        }
         anyText = true;
         if (cap.reached) {
           // Leaving the loop cancels the stream; the provider's request is dropped too.
@@ -218,6 +226,7 @@ async function streamReply(
         if (part.finishReason.unified === 'interrupted') {
           status = 'error';
           errorText = STREAM_BROKE_OFF;
+          failure = 'stream_broke_off';
         }
       } else if (part.type === 'error') {
         throw part.error;
@@ -228,7 +237,13 @@ async function streamReply(
     else {
       status = 'error';
       errorText = describeProviderError(error, { midStream: anyText });
-      console.error(`reply ${messageId} (${model.id}) failed: ${errorText}\n  ${providerErrorDetails(error)}`);
+      failure = providerErrorKind(error, { midStream: anyText });
+      log.error('a reply failed', {
+        messageId,
+        modelId: model.id,
+        reason: errorText,
+        details: providerErrorDetails(error),
+      });
     }
   }
   deltas.flush();
@@ -275,7 +290,12 @@ async function streamReply(
     ...(errorText ? { error: errorText } : {}),
     ...(truncated ? { truncated: true } : {}),
   });
-  emit({ type: 'reply-finished', summary: final });
+  emit({
+    type: 'reply-finished',
+    summary: final,
+    ...(firstTextAt === undefined ? {} : { firstTextMs: firstTextAt - started }),
+    ...(failure ? { failure } : {}),
+  });
   return final;
 }
 

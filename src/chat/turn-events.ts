@@ -3,6 +3,7 @@
 // events/turn-relay.ts for a conversation's followers, openai-compat/chunks.ts for /v1). No adapter reads
 // another's output.
 import { logError } from '../loggable-error.ts';
+import type { ProviderErrorKind } from '../providers/provider-errors.ts';
 import type { ReplySummary } from './reply-summary.ts';
 
 export type TurnEvent =
@@ -15,8 +16,11 @@ export type TurnEvent =
   | { type: 'reply-source'; messageId: string; modelId: string; sourceId: string; url: string; title?: string }
   /** The reply said all it will say; how it ended is being saved. */
   | { type: 'reply-text-ended'; messageId: string; modelId: string }
-  /** How the reply ended, as saved. */
-  | { type: 'reply-finished'; summary: ReplySummary }
+  /**
+   * How the reply ended, as saved; with, for whoever measures, how long its first text took from the provider call
+   * (when any came) and, when its provider call failed, the kind of failure.
+   */
+  | { type: 'reply-finished'; summary: ReplySummary; firstTextMs?: number; failure?: ProviderErrorKind }
   /** Every reply has ended; `errorText` (each model's reason, one a line) when every one of them failed. */
   | { type: 'turn-finished'; summaries: ReplySummary[]; errorText?: string }
   /** The turn could not go on (a reply could not be saved): nothing more comes. */

@@ -1,6 +1,7 @@
 // Configuration comes from the environment and is validated once at start-up: a bad value stops the
 // program with a message naming the variable, instead of failing later somewhere far away.
 import { z } from 'zod';
+import { LOG_LEVELS } from '../logging/logger.ts';
 import { type CustomProvider, parseCustomProviders } from './custom-providers.ts';
 import { objectStorageFields, objectStorageProblems } from './object-storage.ts';
 import { trustProxySchema } from './trust-proxy.ts';
@@ -109,6 +110,13 @@ export const environmentSchema = z.object({
    * A second signal ends it at once.
    */
   CHORUS_SHUTDOWN_GRACE: z.coerce.number().min(0).max(3_600).default(10),
+
+  /** How much the server logs: fatal, error, warn, info, debug, trace or silent. */
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Lets a monitoring system read GET /metrics with `Authorization: Bearer <token>` (admins may read it signed in). */
+  CHORUS_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** `off`: no metrics are kept (no GET /metrics, no rollups, no charts). */
+  CHORUS_METRICS: z.enum(['on', 'off']).default('on'),
 });
 
 /** The validated variables, plus the OpenAI-compatible servers declared as CHORUS_PROVIDER_<NAME>_* (see custom-providers.ts). */

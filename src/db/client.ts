@@ -10,6 +10,7 @@ import postgres from 'postgres';
 import { lockDirectory } from './directory-lock.ts';
 import { PgliteThread } from './pglite-thread.ts';
 import * as schema from './schema/index.ts';
+import { type StatementObserver, timePostgresStatements } from './statement-timing.ts';
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
@@ -29,6 +30,8 @@ export interface DatabaseHandle {
    * times as text, as drizzle wants them (see pglite-text-types.ts).
    */
   pglite?: PgliteThread;
+  /** Tells `observe` how long each statement from now on took (metrics). */
+  observeStatements(observe: StatementObserver): void;
   close(): Promise<void>;
 }
 
@@ -76,12 +79,24 @@ async function openPglite(dataDir: string | undefined, logger?: QueryLogger): Pr
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   // Drizzle's driver takes a PGlite; the thread offers the part of one that the driver uses.
   const db = drizzlePglite({ client: client as unknown as PGlite, schema, logger }) as unknown as Database;
-  return { db, kind: 'pglite', pglite: client, close: () => client.close() };
+  return {
+    db,
+    kind: 'pglite',
+    pglite: client,
+    observeStatements: (observe) => client.observeStatements(observe),
+    close: () => client.close(),
+  };
 }
 
 function openPostgres(url: string, max: number, logger?: QueryLogger): DatabaseHandle {
   // Notices (e.g. "relation already exists, skipping") are not errors; keep them off stderr.
   const client = postgres(url, { max, onnotice: () => {} });
   const db = drizzlePostgres({ client, schema, logger }) as unknown as Database;
-  return { db, kind: 'postgres', url, close: () => client.end({ timeout: 5 }) };
+  return {
+    db,
+    kind: 'postgres',
+    url,
+    observeStatements: (observe) => timePostgresStatements(client, observe),
+    close: () => client.end({ timeout: 5 }),
+  };
 }

@@ -15,6 +15,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Worker } from 'node:worker_threads';
 import type { PGlite, Results } from '@electric-sql/pglite';
+import { log } from '../logging/logger.ts';
 import { withoutTextParsers } from './pglite-text-types.ts';
 import { type PgliteWorkerOptions, revive, type SerializedError, startWorker } from './pglite-worker-start.ts';
 
@@ -28,7 +29,7 @@ export type PgliteThreadTransaction = {
 
 export type PgliteThreadOptions = PgliteWorkerOptions;
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; sentAt: number };
 type Reply = { id: number; result?: unknown; error?: SerializedError };
 type Notification = { notification: number; payload: string };
 /** PostgreSQL failed inside the worker, which ends itself (see endOnEngineFailure in pglite-worker.mjs). */
@@ -64,6 +65,8 @@ export class PgliteThread {
   private answered = 0;
   private answeredAtLastSweep = 0;
   private progressSeenAt = 0;
+  /** Told how long each answered request took (metrics). */
+  private observeStatement: ((seconds: number) => void) | undefined;
 
   private constructor(
     worker: Worker,
@@ -95,6 +98,11 @@ export class PgliteThread {
     this.sweeper.unref();
   }
 
+  /** From now on, tells `observe` how long each request took from being sent to its answer, in seconds. */
+  observeStatements(observe: (seconds: number) => void): void {
+    this.observeStatement = observe;
+  }
+
   private attach(worker: Worker) {
     this.worker = worker;
     this.nextRequestId = 1;
@@ -112,6 +120,7 @@ export class PgliteThread {
       if (!pending) return;
       this.pending.delete(message.id);
       if (this.pending.size === 0) worker.unref();
+      this.observeStatement?.((performance.now() - pending.sentAt) / 1000);
       if (message.error) pending.reject(revive(message.error));
       else pending.resolve(withDeepJsonParsed(message.result));
     });
@@ -160,7 +169,7 @@ export class PgliteThread {
       this.refusal = reason;
       return;
     }
-    console.error(reason.message);
+    log.error(reason.message);
     this.restarting = (async () => {
       // Its files must be let go of before another thread opens them.
       await terminated;
@@ -204,7 +213,7 @@ export class PgliteThread {
       }
       this.nextRequestId++;
       if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, sentAt: performance.now() });
     });
   }
 

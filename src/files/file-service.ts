@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, notFound } from '../errors.ts';
 import { logError } from '../loggable-error.ts';
+import { log } from '../logging/logger.ts';
 import type { Actor } from '../store/actor.ts';
 import type { FileRecord, FileStore } from '../store/files.ts';
 import { boundedStream, peekBytes } from './byte-streams.ts';
@@ -79,7 +80,7 @@ export class FileService {
   async read(file: FileRecord, range?: RangeRequest): Promise<FileRead> {
     const read = await this.storage.get(file.storageKey, range);
     if (!read) {
-      console.error(`file ${file.id}: its bytes are missing from storage (key ${file.storageKey})`);
+      log.error("a file's bytes are missing from storage", { fileId: file.id, storageKey: file.storageKey });
       throw notFound('file', file.id);
     }
     return read;

@@ -7,10 +7,14 @@ import type { Runtime } from '../runtime.ts';
 import { actorMiddleware } from './actor-middleware.ts';
 import type { AppEnv } from './context.ts';
 import { refuseCrossSiteWrites } from './cross-site-requests.ts';
+import { refuseWhileDraining } from './draining.ts';
 import { findUnstorableText, handleError, invalidInput } from './errors.ts';
 import { OPENAPI_DOCUMENT, registerStreamedShapes } from './openapi.ts';
 import { readRequestBody } from './request-body.ts';
+import { requestIds } from './request-ids.ts';
+import { countRequests } from './request-metrics.ts';
 import { registerAdminConfigRoutes } from './routes/admin-config.ts';
+import { registerAdminMetricsRoutes } from './routes/admin-metrics.ts';
 import { registerAdminModelRoutes } from './routes/admin-models.ts';
 import { registerAdminUsageRoutes } from './routes/admin-usage.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
@@ -23,6 +27,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerInviteRoutes } from './routes/invites.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerMeRoutes } from './routes/me.ts';
+import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { openAiErrorFields, registerOpenAiCompatibleRoutes } from './routes/openai-compatible.ts';
 import { registerParticipantRoutes } from './routes/participants.ts';
@@ -44,10 +49,14 @@ export function createApp(runtime: Runtime) {
     },
   });
 
+  app.use('*', requestIds);
+  if (runtime.metrics) app.use('*', countRequests(runtime.metrics));
   app.use('*', async (context, next) => {
     context.set('runtime', runtime);
     await next();
   });
+  app.use('*', refuseWhileDraining);
+  registerMetricsRoute(app);
   // First, so the refusals below get OpenAI's error fields on /v1 as well.
   app.use('/v1/*', openAiErrorFields);
   app.use('*', refuseCrossSiteWrites(trustedBrowserOrigins(runtime.env)));
@@ -93,5 +102,6 @@ function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerAdminModelRoutes(app);
   registerAdminUsageRoutes(app);
   registerAdminConfigRoutes(app);
+  registerAdminMetricsRoutes(app);
   registerStreamedShapes(app);
 }

@@ -13,6 +13,8 @@ export type AppEnv = {
     /** Who is acting: from the session cookie or an API key; null when anonymous. */
     actor: Actor | null;
     runtime: Runtime;
+    /** The request's id (request-ids.ts), on every log line of the request and echoed as X-Request-Id. */
+    requestId?: string;
     /** Cookies the response must set (a session refreshed while reading it); added to every response. */
     responseCookies?: string[];
   };

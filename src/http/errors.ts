@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { AppError, type ErrorCode } from '../errors.ts';
-import { describeErrorForLog } from '../loggable-error.ts';
+import { logError } from '../loggable-error.ts';
 
 export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
 
@@ -81,7 +81,7 @@ export function handleError(error: Error, context: Context) {
   if (error instanceof AppError) {
     // A refusal to come back later (an overloaded server) is no fault to log, and may come thousands at once.
     if (error.status >= 500 && error.retryAfterSeconds === undefined) {
-      console.error(`${context.req.method} ${context.req.path}: ${describeErrorForLog(error)}`);
+      logError('request failed', error, { method: context.req.method, path: context.req.path });
     }
     return errorResponse(context, error);
   }
@@ -95,6 +95,6 @@ export function handleError(error: Error, context: Context) {
     return errorResponse(context, new AppError(code, message));
   }
   // Described, not printed whole: a failed statement's error holds the values it was sent (loggable-error.ts).
-  console.error(`${context.req.method} ${context.req.path}: unhandled ${describeErrorForLog(error)}`);
+  logError('request failed: unhandled error', error, { method: context.req.method, path: context.req.path });
   return errorResponse(context, new AppError('internal', 'internal server error'));
 }

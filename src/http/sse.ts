@@ -10,6 +10,7 @@ import { UI_MESSAGE_STREAM_HEADERS } from 'ai';
 import type { Context } from 'hono';
 import { logError } from '../loggable-error.ts';
 import type { AppEnv } from './context.ts';
+import { REQUEST_ID_HEADER } from './request-ids.ts';
 import { DONE_FRAME, formatFrame, type SseFrame } from './sse-frames.ts';
 import { KEEP_ALIVE_FRAME, type KeepAlive } from './sse-keep-alive.ts';
 
@@ -47,7 +48,12 @@ export function sendEventStream<Item>(
 ): Response {
   const outgoing = context.env.outgoing;
   const cookies = context.get('responseCookies') ?? [];
-  outgoing.writeHead(200, { ...options.headers, ...(cookies.length ? { 'set-cookie': cookies } : {}) });
+  const requestId = context.get('requestId');
+  outgoing.writeHead(200, {
+    ...options.headers,
+    ...(cookies.length ? { 'set-cookie': cookies } : {}),
+    ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
+  });
   // The client sees the stream open at once, not with the first item (which may be seconds away).
   if (options.first !== undefined) outgoing.write(options.first);
   else outgoing.flushHeaders();

@@ -4,7 +4,14 @@
 export { DECLARED_MODEL_CONTEXT_WINDOW, declaredModelDefinitions, registerDeclaredModels } from './declared-models.ts';
 export { fetchWithIdleTimeout, idleTimeoutError } from './idle-timeout.ts';
 export { createOfflineModel, OFFLINE_MODEL_ID, OFFLINE_PROVIDER, type OfflineModelOptions } from './offline-model.ts';
-export { describeProviderError, providerErrorDetails, redactSecrets, STREAM_BROKE_OFF } from './provider-errors.ts';
+export {
+  describeProviderError,
+  type ProviderErrorKind,
+  providerErrorDetails,
+  providerErrorKind,
+  redactSecrets,
+  STREAM_BROKE_OFF,
+} from './provider-errors.ts';
 export {
   createProviderRegistry,
   type ModelReference,

@@ -39,6 +39,35 @@ export function describeProviderError(error: unknown, { midStream = false }: { m
   return 'the reply failed (an unexpected error; the server log has the details)';
 }
 
+/** A failed call's kind, for counting failures (metrics): the same classification as describeProviderError. */
+export type ProviderErrorKind =
+  | 'timeout'
+  | 'rate_limited'
+  | 'refused'
+  | 'provider_failed'
+  | 'unreachable'
+  | 'stream_broke_off'
+  | 'not_available'
+  | 'unexpected';
+
+export function providerErrorKind(
+  error: unknown,
+  { midStream = false }: { midStream?: boolean } = {},
+): ProviderErrorKind {
+  if (RetryError.isInstance(error)) return providerErrorKind(error.lastError);
+  if (causes(error).some((cause) => cause instanceof Error && cause.name === 'TimeoutError')) return 'timeout';
+  if (APICallError.isInstance(error)) {
+    const status = error.statusCode;
+    if (status === undefined) return 'unreachable';
+    if (status >= 200 && status < 300) return 'stream_broke_off';
+    if (status === 429) return 'rate_limited';
+    return status >= 500 ? 'provider_failed' : 'refused';
+  }
+  if (error instanceof AppError) return 'not_available';
+  if (midStream || isBrokenStream(error)) return 'stream_broke_off';
+  return 'unexpected';
+}
+
 function describeStatus(status: number | undefined): string {
   // No status: no answer at all (refused connection, unknown host, reset before the headers).
   if (status === undefined) return 'the provider could not be reached';

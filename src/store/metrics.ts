@@ -1,6 +1,6 @@
 // Metrics reported by the Discord bots and the server itself, under a client_bot_id. Internal:
 // written by the processes that measure, read by operators, so no actor.
-import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { metrics } from '../db/schema/index.ts';
 
@@ -26,6 +26,18 @@ export class MetricStore {
   async record(metric: NewMetric): Promise<Metric> {
     const [recorded] = await this.db.insert(metrics).values(metric).returning();
     return recorded!;
+  }
+
+  /**
+   * Every metric of one type in [from, to), oldest first: a chart's window, bounded by its range rather than a count
+   * (the admin API bounds the range).
+   */
+  async inRange({ metricType, from, to }: { metricType: string; from: Date; to: Date }): Promise<Metric[]> {
+    return this.db
+      .select()
+      .from(metrics)
+      .where(and(eq(metrics.metricType, metricType), gte(metrics.timestamp, from), lt(metrics.timestamp, to)))
+      .orderBy(asc(metrics.timestamp));
   }
 
   /** Newest first. Each filter narrows; none given means the latest metrics of every kind. */

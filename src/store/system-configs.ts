@@ -7,12 +7,13 @@ import { performance } from 'node:perf_hooks';
 import { asc, desc, eq, not, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { announce, CHANNELS } from '../db/notifications.ts';
-import { systemConfigChanges, systemConfigs } from '../db/schema/index.ts';
+import { systemConfigChanges, systemConfigs, users } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { type Actor, isAdmin } from './actor.ts';
 
 export type SystemConfig = typeof systemConfigs.$inferSelect;
-export type SystemConfigChange = typeof systemConfigChanges.$inferSelect;
+/** A change, with the username of who made it (null once they are deleted). */
+export type SystemConfigChange = typeof systemConfigChanges.$inferSelect & { changedByName: string | null };
 
 export const INTERNAL_KEY_PREFIX = 'internal.';
 const isInternalKey = (key: string) => key.startsWith(INTERNAL_KEY_PREFIX);
@@ -144,10 +145,12 @@ export class SystemConfigStore {
   /** Every change of the key, newest first. */
   async history(key: string): Promise<SystemConfigChange[]> {
     if (isInternalKey(key)) return [];
-    return this.db
-      .select()
+    const rows = await this.db
+      .select({ change: systemConfigChanges, changedByName: users.username })
       .from(systemConfigChanges)
+      .leftJoin(users, eq(users.id, systemConfigChanges.changedBy))
       .where(eq(systemConfigChanges.key, key))
       .orderBy(desc(systemConfigChanges.changedAt), desc(systemConfigChanges.id));
+    return rows.map(({ change, changedByName }) => ({ ...change, changedByName }));
   }
 }

@@ -13,6 +13,7 @@ import { readChat, textOf } from '../support/chat-stream.ts';
 import { testBackends } from '../support/database.ts';
 import { EventStream } from '../support/event-stream.ts';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
+import { logsOf } from '../support/logs.ts';
 import { type Person, signUp } from '../support/people.ts';
 import { startTestServer, TestClient, type TestServer } from '../support/server.ts';
 
@@ -93,23 +94,6 @@ for (const kind of testBackends()) {
         .map((chunk) => chunk.data as { status: string; error?: string; truncated?: boolean })
         .at(-1)!;
       return { conversationId, message: message!, chunks, reply, summary };
-    };
-
-    /** What the server logs meanwhile (console.error), as one string. */
-    const logsOf = async <Result>(work: () => Promise<Result>): Promise<{ result: Result; logs: string }> => {
-      const original = console.error;
-      const lines: string[] = [];
-      console.error = (...values: unknown[]) =>
-        void lines.push(
-          values
-            .map((value) => (value instanceof Error ? `${value.stack} ${String(value.cause)}` : String(value)))
-            .join(' '),
-        );
-      try {
-        return { result: await work(), logs: lines.join('\n') };
-      } finally {
-        console.error = original;
-      }
     };
 
     test('a NUL character or a lone surrogate in a reply is stored as U+FFFD; the rest of the reply is kept', async () => {

@@ -208,6 +208,12 @@ for (const kind of testBackends()) {
         expect: [200, 200, 200, 200, 200],
         probe: () => ({ path: '/api/health' }),
       },
+      {
+        method: 'GET',
+        route: '/api/health/ready',
+        expect: [200, 200, 200, 200, 200],
+        probe: () => ({ path: '/api/health/ready' }),
+      },
       { method: 'GET', route: '/api/me', expect: SIGNED_IN(200), probe: () => ({ path: '/api/me' }) },
       // Guests are refused keys: a key would outlive their throwaway session.
       {
@@ -631,6 +637,18 @@ for (const kind of testBackends()) {
         route: '/api/admin/config/{key}/history',
         expect: ADMIN_ONLY(200),
         probe: () => ({ path: '/api/admin/config/matrix.note/history' }),
+      },
+      {
+        method: 'GET',
+        route: '/api/admin/config/keys',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/config/keys' }),
+      },
+      {
+        method: 'GET',
+        route: '/api/admin/metrics',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/metrics?hours=1' }),
       },
     ];
 

@@ -92,5 +92,32 @@ for (const kind of testBackends()) {
       assert.equal((await user.get('/api/admin/config')).status, 403);
       assert.equal((await new TestClient(server.baseUrl).get('/api/admin/config')).status, 401);
     });
+
+    test('every key the program reads is described, with its default and the shape of its value', async () => {
+      const known = await admin.get('/api/admin/config/keys');
+      assert.equal(known.status, 200);
+      const byKey = new Map(
+        (known.body.items as { key: string; description: string; defaultValue: unknown; valueSchema: any }[]).map(
+          (item) => [item.key, item],
+        ),
+      );
+      assert.deepEqual([...byKey.keys()].sort(), ['limits.messagesPerDay', 'models.source']);
+      for (const item of byKey.values()) assert.ok(item.description.length > 20, item.key);
+      assert.deepEqual(byKey.get('models.source')!.defaultValue, { mode: 'database' });
+      assert.equal(byKey.get('limits.messagesPerDay')!.valueSchema.type, 'object');
+      assert.equal((await user.get('/api/admin/config/keys')).status, 403);
+    });
+
+    test("a key's history says who changed it, when, from what to what", async () => {
+      const key = '/api/admin/config/limits.messagesPerDay';
+      assert.equal((await admin.request('PUT', key, JSON.stringify({ value: { guest: 5 } }))).status, 200);
+      assert.equal((await admin.request('PUT', key, JSON.stringify({ value: { guest: 7 } }))).status, 200);
+      const [latest, first] = (await admin.get(`${key}/history`)).body.items;
+      assert.deepEqual({ old: latest.oldValue, new: latest.newValue }, { old: { guest: 5 }, new: { guest: 7 } });
+      // Usernames come from the email: the admin signed up as admin-<kind>@example.test.
+      assert.match(latest.changedByName, /^admin/);
+      assert.deepEqual({ old: first.oldValue, new: first.newValue }, { old: null, new: { guest: 5 } });
+      assert.ok(Date.parse(latest.changedAt) >= Date.parse(first.changedAt));
+    });
   });
 }

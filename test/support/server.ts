@@ -5,14 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { readEnvironment } from '../../src/config/env.ts';
 import type { DatabaseKind } from '../../src/db/client.ts';
-import { startServer } from '../../src/http/server.ts';
+import { type RunningServer, startServer } from '../../src/http/server.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
 import { openTestDatabase } from './database.ts';
 
 /** Where the test's pretend browser loads the app from: the configured PUBLIC_URL, hence a trusted Origin. */
 export const TEST_PUBLIC_URL = 'http://chorus.test';
 
-export type TestServer = { baseUrl: string; runtime: Runtime; close(): Promise<void> };
+export type TestServer = { baseUrl: string; runtime: Runtime; running: RunningServer; close(): Promise<void> };
 
 /**
  * Tests sign many people up and in from 127.0.0.1 within seconds, which the defaults rightly refuse: a test server
@@ -52,6 +52,7 @@ export async function startTestServer(kind: DatabaseKind, env: Record<string, st
   return {
     baseUrl: `http://127.0.0.1:${server.port}`,
     runtime,
+    running: server,
     close: async () => {
       await server.close();
       await runtime.close();

@@ -125,6 +125,20 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
             >
               Usage
             </a>
+            <a
+              href="/admin/metrics"
+              onClick={follow('/admin/metrics')}
+              aria-current={route.page === 'admin' && route.section === 'metrics' ? 'page' : undefined}
+            >
+              Metrics
+            </a>
+            <a
+              href="/admin/config"
+              onClick={follow('/admin/config')}
+              aria-current={route.page === 'admin' && route.section === 'config' ? 'page' : undefined}
+            >
+              Config
+            </a>
           </nav>
         )}
         {modelsProblem && (

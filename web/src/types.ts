@@ -66,6 +66,11 @@ export type ImportResult = Schemas['ModelImportResult'];
 export type UsageReport = ResponseBody<'/api/admin/usage', 'get'>;
 export type UsageGrouping = UsageReport['groupBy'];
 export type UsageRow = Schemas['UsageRow'];
+export type MetricSeries = Schemas['MetricSeries'];
+export type MetricPoint = Schemas['MetricPoint'];
+export type SystemConfig = Schemas['SystemConfig'];
+export type SystemConfigChange = Schemas['SystemConfigChange'];
+export type KnownConfigKey = Schemas['KnownConfigKey'];
 
 /**
  * The data of a `data-reply` part as the app keeps it: the server's ReplySummary from the stream, or the same facts

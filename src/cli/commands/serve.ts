@@ -1,8 +1,11 @@
-// `chorus serve` (and `npm start`): migrate, seed on first start, serve until SIGINT/SIGTERM.
+// `chorus serve` (and `npm start`): listen (answering 503 while starting), migrate, seed on first start, serve until
+// SIGINT/SIGTERM, then drain. What it says goes to the log (JSON lines, readable on a terminal; LOG_LEVEL).
 import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { readEnvironment } from '../../config/env.ts';
-import { type RunningServer, startServer } from '../../http/server.ts';
+import { type ListeningServer, listen, type RunningServer } from '../../http/server.ts';
+import { describeErrorForLog } from '../../loggable-error.ts';
+import { configureLogging, log } from '../../logging/logger.ts';
 import { openRuntime, type Runtime } from '../../runtime.ts';
 
 /** How long closing the database may take once the grace is over, before the process exits regardless. */
@@ -15,46 +18,49 @@ export function registerServe(program: Command) {
     .option('-p, --port <port>', 'port to listen on (overrides PORT)')
     .action(async (options: { port?: string }) => {
       const env = readEnvironment(options.port ? { ...process.env, PORT: options.port } : process.env);
-      const runtime = await openRuntime(env, { log: (line) => console.log(line) });
-      let server: RunningServer;
+      configureLogging({ level: env.LOG_LEVEL });
+      // A port already taken fails here, before the database is touched.
+      const listening: ListeningServer = await listen(env.PORT);
+      let runtime: Runtime;
       try {
-        server = await startServer(runtime, env.PORT);
+        runtime = await openRuntime(env, { log: (line) => log.info(line) });
       } catch (error) {
-        // A port already taken: the database is let go of properly before the error is shown.
-        await runtime.close();
+        await listening.close();
         throw error;
       }
-      console.log(`Chorus is serving on http://localhost:${server.port} (database: ${runtime.database.kind})`);
+      const server: RunningServer = listening.serve(runtime);
+      log.info(`Chorus is serving on http://localhost:${server.port} (database: ${runtime.database.kind})`);
       stopOnSignals(server, runtime, env.CHORUS_SHUTDOWN_GRACE);
     });
 }
 
 /**
- * The first SIGINT or SIGTERM stops the server: no new connections, replies end as `stopped` with what they said
- * saved, the requests still running get `graceSeconds` to end and are then cut, and the database is closed cleanly.
- * A second signal ends the process at once.
+ * The first SIGINT or SIGTERM drains the server: readiness fails, no new requests, the replies running get
+ * `graceSeconds` to finish (those that do not end as `stopped` with what they said saved), the requests still running
+ * are then cut, and the database is closed cleanly; the process exits 0. A second signal ends it at once.
  */
 function stopOnSignals(server: RunningServer, runtime: Runtime, graceSeconds: number) {
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
-      console.error(`${signal} again: exiting at once`);
+      log.warn(`${signal} again: exiting at once`);
       process.exit(128 + constants.signals[signal]);
     }
     stopping = true;
-    console.log(`${signal}: stopping; requests still running have ${graceSeconds} s to end (CHORUS_SHUTDOWN_GRACE)`);
+    log.info(`${signal}: stopping; replies still running have ${graceSeconds} s to finish (CHORUS_SHUTDOWN_GRACE)`);
     const graceMs = graceSeconds * 1000;
     setTimeout(() => {
-      console.error(`not stopped ${CLOSING_ALLOWANCE_MS / 1000} s after the grace: exiting`);
+      log.error(`not stopped ${CLOSING_ALLOWANCE_MS / 1000} s after the grace: exiting`);
       process.exit(1);
     }, graceMs + CLOSING_ALLOWANCE_MS).unref();
     try {
       await server.close({ graceMs });
       await runtime.close();
     } catch (error) {
-      console.error('stopping failed', error);
+      log.error('stopping failed', { error: describeErrorForLog(error) });
       process.exit(1);
     }
+    log.info('stopped');
     process.exit(0);
   };
   process.on('SIGINT', stop);

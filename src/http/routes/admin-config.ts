@@ -2,17 +2,10 @@
 // acts on are validated here with their own schemas, so a typo cannot switch model reads off (say) — and each
 // change is announced, so every server process applies it without a restart.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { DAILY_MESSAGE_LIMITS_KEY, dailyMessageLimitsSchema } from '../../auth/limits.ts';
-import { MODEL_SOURCE_KEY, modelSourceSchema } from '../../registry/model-source.ts';
+import { KNOWN_CONFIG_KEYS, knownConfigKey, valueJsonSchema } from '../../config/system-config-keys.ts';
 import { type AppEnv, adminOnly, requireAdmin } from '../context.ts';
 import { invalidInput } from '../errors.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
-
-/** The keys whose values the program reads, and what a value must look like. Other keys take any JSON. */
-const KNOWN_KEYS: Record<string, z.ZodType> = {
-  [MODEL_SOURCE_KEY]: modelSourceSchema,
-  [DAILY_MESSAGE_LIMITS_KEY]: dailyMessageLimitsSchema,
-};
 
 const keyParam = z.object({
   key: z
@@ -32,9 +25,22 @@ const changeSchema = z
     oldValue: z.unknown(),
     newValue: z.unknown(),
     changedBy: z.string().nullable(),
+    changedByName: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The username of who changed it, if they still exist' }),
     changedAt: z.iso.datetime(),
   })
   .openapi('SystemConfigChange');
+
+const knownKeySchema = z
+  .object({
+    key: z.string(),
+    description: z.string(),
+    defaultValue: z.unknown(),
+    valueSchema: z.unknown().openapi({ description: 'What a value must look like, as JSON Schema' }),
+  })
+  .openapi('KnownConfigKey');
 
 const route = { tags: ['admin: config'], security: signedIn, middleware: [adminOnly] };
 
@@ -47,6 +53,20 @@ const listRoute = createRoute({
     200: {
       description: 'The configuration',
       content: { 'application/json': { schema: z.object({ items: z.array(configSchema) }) } },
+    },
+    ...errorResponses(401, 403),
+  },
+});
+
+const knownKeysRoute = createRoute({
+  ...route,
+  method: 'get',
+  path: '/api/admin/config/keys',
+  summary: 'The keys the program reads: what each means, its default and the shape of its value',
+  responses: {
+    200: {
+      description: 'The known keys',
+      content: { 'application/json': { schema: z.object({ items: z.array(knownKeySchema) }) } },
     },
     ...errorResponses(401, 403),
   },
@@ -91,11 +111,25 @@ export function registerAdminConfigRoutes(app: OpenAPIHono<AppEnv>) {
     return context.json({ items: configs.map(toConfigDto) }, 200);
   });
 
+  app.openapi(knownKeysRoute, (context) =>
+    context.json(
+      {
+        items: KNOWN_CONFIG_KEYS.map((known) => ({
+          key: known.key,
+          description: known.description,
+          defaultValue: known.defaultValue,
+          valueSchema: valueJsonSchema(known),
+        })),
+      },
+      200,
+    ),
+  );
+
   app.openapi(setRoute, async (context) => {
     const actor = requireAdmin(context);
     const { key } = context.req.valid('param');
     const { value } = context.req.valid('json');
-    const schema = KNOWN_KEYS[key];
+    const schema = knownConfigKey(key)?.schema;
     const checked = schema?.safeParse(value);
     if (checked && !checked.success) throw invalidInput(checked.error, `value of ${key}`);
     const stored = await context

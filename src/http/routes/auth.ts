@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { AUTH_BASE_PATH } from '../../auth/better-auth.ts';
 import { CLIENT_ADDRESS_HEADER } from '../../auth/rate-limits.ts';
 import { AppError, type ErrorCode } from '../../errors.ts';
+import { log } from '../../logging/logger.ts';
 import { callBetterAuth } from '../../performance/async-context-switch.ts';
 import { clientAddress } from '../client-address.ts';
 import type { AppEnv } from '../context.ts';
@@ -50,7 +51,13 @@ async function rewriteError(context: Context<AppEnv>, response: Response): Promi
     typeof body.message === 'string' && body.message ? body.message : defaultMessage(response),
   );
   if (error.status >= 500) {
-    console.error(`${context.req.method} ${context.req.path}: better-auth answered ${response.status}`, body);
+    // Its code only: its message and other fields may echo what was sent (an email, a statement's values).
+    log.error('the accounts library failed', {
+      method: context.req.method,
+      path: context.req.path,
+      status: response.status,
+      reason,
+    });
   }
   const errorBody: ErrorBody = {
     error: {

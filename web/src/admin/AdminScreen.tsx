@@ -1,14 +1,24 @@
-// The admin pages (/admin/models, /admin/usage), loaded only when an admin opens one (Chart.js stays out of the
+// The admin pages (/admin/models, /admin/usage, /admin/metrics, /admin/config), loaded only when an admin opens one (Chart.js stays out of the
 // chat's first load). Anyone else gets the not-allowed page, and so does an admin whose role the API no longer
 // grants (a 403 from any admin request).
 import { useCallback, useState } from 'react';
 import { ApiError } from '../api.ts';
 import type { Profile } from '../types.ts';
+import { ConfigPage } from './ConfigPage.tsx';
+import { MetricsPage } from './MetricsPage.tsx';
 import { ModelsPage } from './ModelsPage.tsx';
 import { NotAllowed } from './NotAllowed.tsx';
 import { UsagePage } from './UsagePage.tsx';
 
-export type AdminSection = 'models' | 'usage' | 'unknown';
+export type AdminSection = 'models' | 'usage' | 'metrics' | 'config' | 'unknown';
+
+const TITLES: Record<AdminSection, string> = {
+  models: 'Models',
+  usage: 'Usage',
+  metrics: 'Metrics',
+  config: 'System configuration',
+  unknown: 'Page not found',
+};
 
 export default function AdminScreen({ profile, section }: { profile: Profile; section: AdminSection }) {
   const [forbidden, setForbidden] = useState(false);
@@ -21,11 +31,11 @@ export default function AdminScreen({ profile, section }: { profile: Profile; se
   if (forbidden || profile.role !== 'admin') return <NotAllowed />;
   return (
     <div className="admin">
-      <h1 className="admin-title">
-        {section === 'usage' ? 'Usage' : section === 'models' ? 'Models' : 'Page not found'}
-      </h1>
+      <h1 className="admin-title">{TITLES[section]}</h1>
       {section === 'models' && <ModelsPage profile={profile} onForbidden={onForbidden} />}
       {section === 'usage' && <UsagePage onForbidden={onForbidden} />}
+      {section === 'metrics' && <MetricsPage onForbidden={onForbidden} />}
+      {section === 'config' && <ConfigPage onForbidden={onForbidden} />}
     </div>
   );
 }

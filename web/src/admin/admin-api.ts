@@ -4,12 +4,16 @@ import { apiRequest } from '../api.ts';
 import type {
   AdminModel,
   ImportResult,
+  KnownConfigKey,
+  MetricSeries,
   ModelCapability,
   ModelChangeResult,
   ModelDefinition,
   ModelStatus,
   Page,
   ResponseBody,
+  SystemConfig,
+  SystemConfigChange,
   UsageGrouping,
   UsageReport,
 } from '../types.ts';
@@ -87,3 +91,15 @@ export function usage(from: string, to: string, groupBy: UsageGrouping) {
   const query = new URLSearchParams({ from, to, groupBy });
   return apiRequest<UsageReport>('GET', `/api/admin/usage?${query}`);
 }
+
+/** The server's activity over the last `hours` (GET /api/admin/metrics). */
+export const metricSeries = (hours: number) => apiRequest<MetricSeries>('GET', `/api/admin/metrics?hours=${hours}`);
+
+const configPath = (key: string) => `/api/admin/config/${encodeURIComponent(key)}`;
+
+export const listConfig = async () => (await apiRequest<{ items: SystemConfig[] }>('GET', '/api/admin/config')).items;
+export const knownConfigKeys = async () =>
+  (await apiRequest<{ items: KnownConfigKey[] }>('GET', '/api/admin/config/keys')).items;
+export const setConfig = (key: string, value: unknown) => apiRequest<SystemConfig>('PUT', configPath(key), { value });
+export const configHistory = async (key: string) =>
+  (await apiRequest<{ items: SystemConfigChange[] }>('GET', `${configPath(key)}/history`)).items;
