@@ -20,6 +20,7 @@ import type { StreamLog } from '../streams/index.ts';
 import { chooseTurnModels, type TurnModelChoice, type TurnModels } from './model-selection.ts';
 import type { SetupAdmission } from './setup-admission.ts';
 import { titleFromText } from './title.ts';
+import type { TurnListener } from './turn-events.ts';
 import type { StartedTurn, TurnRunner } from './turn-runner.ts';
 
 export type WebSearchRequest = { contextSize: 'low' | 'medium' | 'high' } | null | undefined;
@@ -48,6 +49,11 @@ export type SubmitRequest = {
    * created without being looked for first, which a new chat's first reply would otherwise wait for.
    */
   likelyNewConversation?: boolean;
+  /**
+   * Told the turn's typed events, from its first (a door that shows replies its own way: the Discord bot). A retried
+   * request that only re-attaches to its turn tells them nothing.
+   */
+  listeners?: TurnListener[];
 };
 
 /** A person's message as submitted, with what was worked out of it. */
@@ -191,6 +197,7 @@ export class ChatService {
       models,
       memberSettings,
       webSearch: request.webSearch,
+      listeners: request.listeners,
     });
     return { streamId: started.streamId, started };
   }
@@ -240,6 +247,7 @@ export class ChatService {
       committed,
       // A conversation created just now holds this message and nothing else.
       history: [userMessage],
+      listeners: request.listeners,
     });
     return { streamId: started.streamId, started };
   }
