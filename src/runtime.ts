@@ -18,6 +18,7 @@ import { keyringFromEnvironment } from './crypto/encryption.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { migrateUp } from './db/migrations/migrator.ts';
 import { type ChangeListener, createChangeListener } from './db/notifications.ts';
+import { DiscordService } from './discord/discord-service.ts';
 import { type ConversationEvents, createConversationEvents } from './events/index.ts';
 import { relayTurns } from './events/turn-relay.ts';
 import { FileService } from './files/file-service.ts';
@@ -57,6 +58,8 @@ export type Runtime = {
   conversations: ConversationService;
   /** Uploaded attachments: their rows, and their bytes in DATA_DIR/files. */
   files: FileService;
+  /** The domain as the Discord bot sees it: its users, channels' conversations and settings, account links. */
+  discord: DiscordService;
   /** The OpenAI-compatible API (/v1). */
   completions: CompletionService;
   /** Who each API key stands for, remembered briefly and forgotten on revocation (see api-key-actors.ts). */
@@ -151,6 +154,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const turnStart = { store, providers, turns, models: modelSource, admission, dailyLimit };
   const chat = new ChatService({ ...turnStart, streamLog, access: conversations.access });
   const completions = new CompletionService(turnStart);
+  const discord = new DiscordService({ store, conversations, modelSource, providers });
   let sweeper: { stop(): void };
   try {
     await modelCache.start(changes);
@@ -192,6 +196,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     conversations,
     completions,
     files,
+    discord,
     apiKeyActors,
     stopReplies: () => turns.activeTurns.stopAll(),
     close,
