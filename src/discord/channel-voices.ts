@@ -72,7 +72,7 @@ export class ChannelVoices {
 
   private webhookOf(channel: TextBasedChannel): Promise<Webhook | null> {
     const home = channel.isThread() ? channel.parent : channel;
-    if (!home || !('guild' in home) || !mayManageWebhooks(home, this.client.user.id)) return Promise.resolve(null);
+    if (!home || !('guild' in home)) return Promise.resolve(null);
     let webhook = this.webhooks.get(home.id);
     if (!webhook) {
       webhook = this.findOrCreateWebhook(home);
@@ -84,6 +84,9 @@ export class ChannelVoices {
   private async findOrCreateWebhook(channel: GuildBasedChannel): Promise<Webhook | null> {
     if (!('fetchWebhooks' in channel) || !('createWebhook' in channel)) return null;
     try {
+      const me = channel.guild.members.me ?? (await channel.guild.members.fetchMe());
+      console.log('PERM', me.id, me.roles.cache.map((r) => [r.id, r.permissions.bitfield]), channel.permissionsFor(me).bitfield);
+      if (!channel.permissionsFor(me).has(PermissionFlagsBits.ManageWebhooks)) return null;
       const existing = await channel.fetchWebhooks();
       const own = existing.find((hook) => hook.owner?.id === this.client.user.id && hook.token);
       return (own as Webhook | undefined) ?? (await channel.createWebhook({ name: WEBHOOK_NAME }));
@@ -94,8 +97,4 @@ export class ChannelVoices {
       return null;
     }
   }
-}
-
-function mayManageWebhooks(channel: GuildBasedChannel, botId: string): boolean {
-  return channel.permissionsFor(botId)?.has(PermissionFlagsBits.ManageWebhooks) ?? false;
 }

@@ -2,6 +2,8 @@
 import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { readEnvironment } from '../../config/env.ts';
+import { discordBotOf } from '../../discord/bot-from-runtime.ts';
+import type { DiscordBot } from '../../discord/discord-bot.ts';
 import { type RunningServer, startServer } from '../../http/server.ts';
 import { openRuntime, type Runtime } from '../../runtime.ts';
 
@@ -25,16 +27,20 @@ export function registerServe(program: Command) {
         throw error;
       }
       console.log(`Chorus is serving on http://localhost:${server.port} (database: ${runtime.database.kind})`);
-      stopOnSignals(server, runtime, env.CHORUS_SHUTDOWN_GRACE);
+      // The Discord bot, when configured: it connects once this process holds the gateway (see discord-bot.ts).
+      const bot = discordBotOf(runtime, { log: (line) => console.log(line) });
+      bot?.start();
+      stopOnSignals(server, runtime, env.CHORUS_SHUTDOWN_GRACE, bot);
     });
 }
 
 /**
  * The first SIGINT or SIGTERM stops the server: no new connections, replies end as `stopped` with what they said
- * saved, the requests still running get `graceSeconds` to end and are then cut, and the database is closed cleanly.
+ * saved, the requests still running get `graceSeconds` to end and are then cut, the Discord bot lets its gateway go,
+ * and the database is closed cleanly.
  * A second signal ends the process at once.
  */
-function stopOnSignals(server: RunningServer, runtime: Runtime, graceSeconds: number) {
+function stopOnSignals(server: RunningServer, runtime: Runtime, graceSeconds: number, bot: DiscordBot | null) {
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -50,6 +56,8 @@ function stopOnSignals(server: RunningServer, runtime: Runtime, graceSeconds: nu
     }, graceMs + CLOSING_ALLOWANCE_MS).unref();
     try {
       await server.close({ graceMs });
+      // The bot's replies finish in Discord (a few seconds at most) before the gateway and the database close.
+      await bot?.stop();
       await runtime.close();
     } catch (error) {
       console.error('stopping failed', error);
