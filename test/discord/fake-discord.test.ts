@@ -9,10 +9,12 @@ import {
   ChannelType,
   type ChatInputCommandInteraction,
   Client,
+  DiscordAPIError,
   Events,
   GatewayIntentBits,
   type Message,
   Partials,
+  Routes,
   SlashCommandBuilder,
   type TextChannel,
 } from 'discord.js';
@@ -53,6 +55,21 @@ async function startClient(fake: FakeDiscord): Promise<Client> {
   await client.login(fake.token);
   await ready;
   return client;
+}
+
+/** Resolves with the first `count` messages the client receives that `matches` lets through. */
+function receiveMessages(client: Client, count: number, matches: (message: Message) => boolean = () => true) {
+  const received: Message[] = [];
+  return new Promise<Message[]>((resolve) => {
+    const listener = (message: Message) => {
+      if (!matches(message)) return;
+      received.push(message);
+      if (received.length < count) return;
+      client.off(Events.MessageCreate, listener);
+      resolve(received);
+    };
+    client.on(Events.MessageCreate, listener);
+  });
 }
 
 async function textChannel(client: Client, id: string): Promise<TextChannel> {
@@ -103,16 +120,12 @@ describe('the fake Discord, driven by discord.js', () => {
     const client = await startClient(fake);
     const general = await textChannel(client, fake.channel('general').id);
     const botMessage = await general.send('I am the bot');
-    const messages: Message[] = [];
-    client.on(Events.MessageCreate, (message) => {
-      if (message.author.id !== client.user?.id) messages.push(message);
-    });
+    const received = receiveMessages(client, 2, (message) => message.author.id !== client.user?.id);
 
     fake.sendMessage({ channelId: general.id, content: 'thanks', replyTo: botMessage.id });
     fake.sendDirectMessage({ content: 'psst' });
-    await fake.waitUntil(() => messages.length === 2, 'both messages');
 
-    const [reply, direct] = messages as [Message, Message];
+    const [reply, direct] = (await received) as [Message, Message];
     assert.equal(reply.reference?.messageId, botMessage.id);
     assert.ok(reply.mentions.repliedUser?.id === client.user?.id);
     assert.equal(direct.channel.type, ChannelType.DM);
@@ -137,5 +150,344 @@ describe('the fake Discord, driven by discord.js', () => {
       ['Thinking', 'Thinking about it', 'The answer is 4.'],
     );
     assert.equal(fake.messagesIn(general.id).length, 1);
+  });
+
+  test('content over 2,000 characters is refused as Discord refuses it', async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+    const general = await textChannel(client, fake.channel('general').id);
+
+    await assert.rejects(general.send('x'.repeat(2001)), (error: DiscordAPIError) => error.code === 50035);
+    await general.send('x'.repeat(2000));
+
+    assert.deepEqual(
+      fake.messagesIn(general.id).map((message) => message.content.length),
+      [2000],
+    );
+  });
+
+  test('a webhook message carries the username and avatar it was sent with, and its edits', async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+    const general = await textChannel(client, fake.channel('general').id);
+
+    const webhook = await general.createWebhook({ name: 'Chorus replies' });
+    const sent = await webhook.send({
+      content: 'Hello from a model',
+      username: 'GPT Test',
+      avatarURL: 'https://example.test/gpt.png',
+    });
+    await webhook.editMessage(sent.id, { content: 'Hello from a model, edited' });
+
+    assert.equal(sent.author.username, 'GPT Test');
+    assert.equal(sent.webhookId, webhook.id);
+    assert.deepEqual(
+      fake.webhooksIn(general.id).map((hook) => hook.name),
+      ['Chorus replies'],
+    );
+    const stored = fake.message(sent.id);
+    assert.equal(stored?.source, 'webhook');
+    assert.equal(stored?.author.username, 'GPT Test');
+    assert.equal(stored?.webhookAvatarUrl, 'https://example.test/gpt.png');
+    assert.deepEqual(
+      stored?.revisions.map((revision) => revision.content),
+      ['Hello from a model', 'Hello from a model, edited'],
+    );
+    const listed = await general.fetchWebhooks();
+    assert.deepEqual([...listed.keys()], [webhook.id]);
+  });
+
+  test('a 429 with retry_after makes discord.js wait, then the message is sent exactly once', async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+    const general = await textChannel(client, fake.channel('general').id);
+    fake.failNext({ route: 'POST /channels/:channelId/messages', status: 429, retryAfter: 0.2 });
+
+    const message = await general.send('after the limit');
+
+    const attempts = fake.requestsTo('POST /channels/:channelId/messages');
+    assert.deepEqual(
+      attempts.map((request) => request.status),
+      [429, 200],
+    );
+    assert.ok(attempts[1]!.at - attempts[0]!.at >= 200, 'the retry came after retry_after');
+    assert.deepEqual(
+      fake.messagesIn(general.id).map((stored) => [stored.id, stored.content]),
+      [[message.id, 'after the limit']],
+    );
+  });
+
+  test('a global 429 holds every route until retry_after has passed', async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+    const general = await textChannel(client, fake.channel('general').id);
+    const random = await textChannel(client, fake.channel('random').id);
+    const route = 'POST /channels/:channelId/messages';
+    fake.failNext({ status: 429, retryAfter: 0.3, global: true });
+
+    const limitNoticed = once(client.rest, 'rateLimited');
+    const first = general.send('one');
+    const [limit] = (await limitNoticed) as [{ global: boolean }];
+    assert.equal(limit.global, true);
+    // Another channel is another bucket: only the global limit holds this one back.
+    await random.send('two');
+    await first;
+
+    const [limited, ...retried] = fake.requestsTo(route);
+    assert.deepEqual([limited?.params.channelId, limited?.status], [general.id, 429]);
+    assert.deepEqual(
+      retried.map((request) => request.status),
+      [200, 200],
+    );
+    assert.deepEqual(retried.map((request) => request.params.channelId).sort(), [general.id, random.id].sort());
+    for (const request of retried) assert.ok(request.at - limited!.at >= 300, 'nothing sent during the limit');
+    assert.equal(fake.messagesIn(general.id).length + fake.messagesIn(random.id).length, 2);
+  });
+
+  test('with modelled route limits, discord.js paces itself from the headers and meets no 429', async () => {
+    const route = 'PATCH /channels/:channelId/messages/:messageId';
+    const fake = await startFake({ rateLimits: { [route]: { limit: 2, windowSeconds: 0.3 } } });
+    const client = await startClient(fake);
+    const general = await textChannel(client, fake.channel('general').id);
+    const message = await general.send('0');
+
+    for (let edit = 1; edit <= 5; edit++) await message.edit(String(edit));
+
+    const edits = fake.requestsTo(route);
+    assert.deepEqual(
+      edits.map((request) => request.status),
+      [200, 200, 200, 200, 200],
+    );
+    assert.deepEqual(
+      fake.message(message.id)?.revisions.map((revision) => revision.content),
+      ['0', '1', '2', '3', '4', '5'],
+    );
+    // Two edits per window at most: the third waited for the next window.
+    assert.ok(edits[2]!.at - edits[0]!.at >= 300);
+  });
+
+  test('a spent modelled route limit answers 429 with the time left', async () => {
+    const route = 'POST /channels/:channelId/messages';
+    const fake = await startFake({ rateLimits: { [route]: { limit: 1, windowSeconds: 0.3 } } });
+    const general = fake.channel('general').id;
+    const send = (content: string) =>
+      fetch(`${fake.apiUrl}/v10/channels/${general}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bot ${fake.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ content }),
+      });
+
+    const first = await send('one');
+    const second = await send('two');
+
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get('x-ratelimit-remaining'), '0');
+    assert.equal(second.status, 429);
+    const body = (await second.json()) as { retry_after: number; global: boolean };
+    assert.ok(body.retry_after > 0 && body.retry_after <= 0.3);
+    assert.equal(body.global, false);
+    assert.equal(second.headers.get('retry-after'), String(body.retry_after));
+  });
+
+  test('a 5xx is retried and the message is sent once', async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+    const general = await textChannel(client, fake.channel('general').id);
+    fake.failNext({ route: 'POST /channels/:channelId/messages', status: 502, count: 2 });
+
+    await general.send('through the errors');
+
+    assert.deepEqual(
+      fake.requestsTo('POST /channels/:channelId/messages').map((request) => request.status),
+      [502, 502, 200],
+    );
+    assert.deepEqual(
+      fake.messagesIn(general.id).map((stored) => stored.content),
+      ['through the errors'],
+    );
+  });
+
+  test('a dropped gateway connection is resumed, without a new IDENTIFY, and the missed events arrive', async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+    const general = fake.channel('general');
+    const received = receiveMessages(client, 4);
+    fake.sendMessage({ channelId: general.id, content: 'before' });
+    await fake.waitForSessions(1);
+
+    const resumed = once(client, Events.ShardResume);
+    assert.equal(fake.dropGateway(), 1);
+    fake.sendMessage({ channelId: general.id, content: 'while away 1' });
+    fake.sendMessage({ channelId: general.id, content: 'while away 2' });
+    await resumed;
+    fake.sendMessage({ channelId: general.id, content: 'after' });
+
+    assert.deepEqual(
+      (await received).map((message) => message.content),
+      ['before', 'while away 1', 'while away 2', 'after'],
+    );
+    const counts = fake.gatewayCounts();
+    assert.equal(counts.identifies, 1);
+    assert.equal(counts.resumes, 1);
+    assert.equal(counts.sessions, 1);
+    assert.equal(counts.resumeUrlConnections, 1);
+  });
+
+  test('the same MESSAGE_CREATE delivered twice reaches the client twice, with new sequence numbers', async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+    const deliveries: Array<{ id: string; sequence: number }> = [];
+    const both = new Promise<void>((resolve) => {
+      client.on(Events.Raw, (packet: { t: string; s: number; d: { id: string } }) => {
+        if (packet.t !== 'MESSAGE_CREATE') return;
+        deliveries.push({ id: packet.d.id, sequence: packet.s });
+        if (deliveries.length === 2) resolve();
+      });
+    });
+
+    const sent = fake.sendMessage({ channelId: fake.channel('general').id, content: 'once', mentionBot: true });
+    fake.redeliverMessage(sent.id);
+    await both;
+
+    assert.deepEqual(
+      deliveries.map((delivery) => delivery.id),
+      [sent.id, sent.id],
+    );
+    assert.equal(deliveries[1]!.sequence, deliveries[0]!.sequence + 1);
+  });
+
+  test('slash commands are registered, then run; the reply is deferred, edited and followed up', async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+    const guildId = fake.guild('Lab').id;
+    const ask = new SlashCommandBuilder()
+      .setName('ask')
+      .setDescription('Ask the models')
+      .addStringOption((option) => option.setName('prompt').setDescription('What to ask').setRequired(true));
+    await client.application!.commands.set([ask.toJSON()]);
+    await client.application!.commands.set([ask.toJSON()], guildId);
+    assert.deepEqual(
+      fake.commands().map((command) => command.name),
+      ['ask'],
+    );
+    assert.deepEqual(
+      fake.commands(guildId).map((command) => command.name),
+      ['ask'],
+    );
+    const handled = new Promise<void>((resolve, reject) => {
+      client.on(Events.InteractionCreate, async (interaction) => {
+        try {
+          if (!interaction.isChatInputCommand()) return;
+          await answer(interaction);
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    const answer = async (interaction: ChatInputCommandInteraction) => {
+      await interaction.deferReply();
+      await interaction.editReply(`You asked: ${interaction.options.getString('prompt', true)}`);
+      await interaction.editReply('Answer: 4');
+      await interaction.followUp('One more thing');
+    };
+
+    const run = fake.runSlashCommand({
+      channelId: fake.channel('general').id,
+      name: 'ask',
+      options: { prompt: '2+2?' },
+    });
+    await handled;
+
+    const interaction = fake.interaction(run.id)!;
+    assert.deepEqual(
+      interaction.callbacks.map((callback) => callback.type),
+      [5],
+    );
+    const original = fake.message(interaction.originalMessageId!);
+    assert.deepEqual(
+      original?.revisions.map((revision) => revision.content),
+      ['', 'You asked: 2+2?', 'Answer: 4'],
+    );
+    assert.deepEqual(
+      interaction.followupMessageIds.map((id) => fake.message(id)?.content),
+      ['One more thing'],
+    );
+  });
+
+  test('an immediate interaction reply can be edited through @original, and a second callback is refused', async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+    await client.application!.commands.set([{ name: 'usage', description: 'My usage' }]);
+    const outcome = new Promise<unknown>((resolve) => {
+      client.on(Events.InteractionCreate, async (interaction) => {
+        if (!interaction.isChatInputCommand()) return;
+        await interaction.reply('0 tokens');
+        await interaction.editReply('12 tokens');
+        const again = { type: 4, data: { content: 'again' } };
+        const callback = Routes.interactionCallback(interaction.id, interaction.token);
+        resolve(await client.rest.post(callback, { body: again, auth: false }).catch((error: unknown) => error));
+      });
+    });
+
+    const run = fake.runSlashCommand({ channelId: fake.channel('general').id, name: 'usage' });
+
+    assert.ok((await outcome) instanceof DiscordAPIError);
+    assert.equal(((await outcome) as DiscordAPIError).code, 40060);
+    const interaction = fake.interaction(run.id)!;
+    assert.deepEqual(
+      fake.message(interaction.originalMessageId!)?.revisions.map((revision) => revision.content),
+      ['0 tokens', '12 tokens'],
+    );
+    assert.equal(interaction.callbacks.length, 1);
+  });
+
+  test('without the MessageContent intent, content shows only where the bot is mentioned', async () => {
+    const fake = await startFake();
+    const client = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
+      rest: { api: fake.apiUrl },
+    });
+    opened.push({ close: () => client.destroy() });
+    const ready = once(client, Events.ClientReady);
+    await client.login(fake.token);
+    await ready;
+    const received = receiveMessages(client, 2);
+
+    fake.sendMessage({ channelId: fake.channel('general').id, content: 'just chatting' });
+    fake.sendMessage({ channelId: fake.channel('general').id, content: 'hi bot', mentionBot: true });
+
+    assert.deepEqual(
+      (await received).map((message) => message.content),
+      ['', `<@${fake.bot.id}> hi bot`],
+    );
+  });
+
+  test('channel deletion and new threads reach the client', async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+    const deleted = once(client, Events.ChannelDelete);
+    const created = once(client, Events.ThreadCreate);
+
+    const thread = fake.createThread({ parentId: fake.channel('general').id, name: 'side talk' });
+    fake.deleteChannel(fake.channel('random').id);
+
+    const [threadChannel] = (await created) as [{ id: string; name: string }];
+    assert.equal(threadChannel.id, thread.id);
+    assert.equal(threadChannel.name, 'side talk');
+    const [channel] = (await deleted) as [{ id: string }];
+    assert.equal(channel.id, fake.channel('random').id);
+  });
+
+  test("requests to routes the fake does not know answer 404 in Discord's shape and are listed", async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+
+    await assert.rejects(client.rest.get('/guilds/1234567890123456789/emojis'), { status: 404 });
+
+    assert.deepEqual(
+      fake.unknownRequests().map((request) => `${request.method} ${request.path}`),
+      ['GET /guilds/1234567890123456789/emojis'],
+    );
   });
 });

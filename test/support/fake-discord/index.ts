@@ -21,6 +21,7 @@ import { FakeDiscordControls, type SlashCommandInput, type UserMessageInput, typ
 import type { FakeWorld } from './events.ts';
 import { FaultQueue, type FaultSpec } from './faults.ts';
 import { FakeGateway } from './gateway.ts';
+import { DISCORD_LIKE_RATE_LIMITS, type RouteLimit, RouteRateLimits } from './rate-limits.ts';
 import { type RecordedDiscordRequest, RestRouter } from './rest.ts';
 import { channelRoutes } from './routes/channels.ts';
 import { applicationCommandRoutes } from './routes/commands.ts';
@@ -49,10 +50,12 @@ export type {
   FakeWebhook,
   FaultSpec,
   RecordedDiscordRequest,
+  RouteLimit,
   SlashCommandInput,
   UserMessageInput,
   UserRef,
 };
+export { DISCORD_LIKE_RATE_LIMITS };
 
 const CHANNEL_TYPES = {
   text: ChannelType.GuildText,
@@ -92,6 +95,11 @@ export type FakeDiscordOptions = {
   heartbeatIntervalMs?: number;
   /** How long after INTERACTION_CREATE the first callback is accepted; default 3000 ms, as on Discord. */
   interactionResponseDeadlineMs?: number;
+  /**
+   * Per-route limits to enforce, by route key (e.g. DISCORD_LIKE_RATE_LIMITS); default none, every answer then
+   * carries a bucket with room to spare.
+   */
+  rateLimits?: Record<string, RouteLimit>;
 };
 
 export type GatewayCounts = {
@@ -150,6 +158,8 @@ export type FakeDiscord = {
   webhooksIn(channelId: string): FakeWebhook[];
   commands(guildId?: string): FakeCommand[];
   interaction(interactionId: string): FakeInteraction | undefined;
+  /** The milliseconds between consecutive revisions of a message (creation to first edit, and so on). */
+  editGapsMs(messageId: string): number[];
 
   /** Resolves with `check`'s first truthy value, re-checked after every change in the fake; default timeout 5 s. */
   waitUntil<T>(check: () => T | undefined | null | false, what: string, timeoutMs?: number): Promise<T>;
@@ -207,8 +217,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     ],
     world,
     faults,
+    new RouteRateLimits(options.rateLimits ?? {}),
     token,
   );
+  for (const route of Object.keys(options.rateLimits ?? {})) {
+    if (!router.hasRoute(route)) throw new Error(`fake Discord: rateLimits names no route "${route}"`);
+  }
   server.on('request', (request, response) => {
     router.answer(request, response).catch((error: unknown) => {
       console.error('fake Discord:', error);
@@ -293,6 +307,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     webhooksIn: (channelId) => [...state.webhooks.values()].filter((webhook) => webhook.channelId === channelId),
     commands: (guildId) => state.commandsOf(guildId ?? null),
     interaction: (interactionId) => state.interactions.get(interactionId),
+    editGapsMs(messageId) {
+      const revisions = state.messages.get(messageId)?.revisions ?? [];
+      return revisions.slice(1).map((revision, index) => revision.at - revisions[index]!.at);
+    },
 
     waitUntil: (check, what, timeoutMs) => state.waitUntil(check, what, timeoutMs),
     waitForMessage: (channelId, matches = () => true, timeoutMs) =>

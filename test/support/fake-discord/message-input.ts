@@ -49,8 +49,6 @@ export function readMessageInput(
   return input;
 }
 
-type AllowedMentions = { parse?: string[]; users?: string[]; replied_user?: boolean };
-
 /**
  * The users a message pings: those written `<@id>` in its content that the allowed mentions permit, and the author
  * of the message it replies to unless `replied_user` is false.
@@ -58,11 +56,13 @@ type AllowedMentions = { parse?: string[]; users?: string[]; replied_user?: bool
 export function mentionedUserIds(
   state: FakeDiscordState,
   content: string,
-  allowed: AllowedMentions | undefined,
+  allowedMentions: unknown,
   repliedTo: FakeMessage | undefined,
 ): string[] {
+  const allowed = allowedMentions as { parse?: unknown; users?: unknown; replied_user?: unknown } | undefined;
+  const listed = (list: unknown, value: string) => Array.isArray(list) && list.includes(value);
   const written = [...content.matchAll(/<@!?(\d{17,20})>/g)].map((match) => match[1]!);
-  const permitted = written.filter((id) => !allowed || allowed.parse?.includes('users') || allowed.users?.includes(id));
+  const permitted = written.filter((id) => !allowed || listed(allowed.parse, 'users') || listed(allowed.users, id));
   const replied = repliedTo && (allowed ? allowed.replied_user === true : true) ? [repliedTo.author.id] : [];
   return [...new Set([...permitted, ...replied])].filter((id) => state.users.has(id));
 }

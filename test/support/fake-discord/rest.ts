@@ -1,10 +1,11 @@
 // The fake's REST door: matches `/api/v10/...` against the route table, checks the bot token where Discord needs
-// one, records every request with its time, serves the faults a test asked for, and answers errors in Discord's
-// JSON shape. A request no route matches answers 404 like Discord and is logged, so a test writer sees what is missing.
+// one, records every request with its time, serves the faults a test asked for and the modelled rate limits, and
+// answers errors in Discord's JSON shape. A request no route matches answers 404 like Discord and is logged, so a test writer sees what is missing.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FakeWorld } from './events.ts';
 import { bucketOf, type FaultQueue } from './faults.ts';
+import type { RouteRateLimits } from './rate-limits.ts';
 import type { FakeAttachment } from './state.ts';
 
 export type RouteContext = {
@@ -111,6 +112,7 @@ export class RestRouter {
     routes: Route[],
     private readonly world: FakeWorld,
     private readonly faults: FaultQueue,
+    private readonly rateLimits: RouteRateLimits,
     private readonly token: string | null,
   ) {
     this.routes = routes.map(compile);
@@ -164,6 +166,9 @@ export class RestRouter {
       record.faulted = true;
       return send(fault.status, fault.body, fault.headers);
     }
+    const verdict = this.rateLimits.take(match.route.key, match.params);
+    if (verdict?.rejected) return send(verdict.rejected.status, verdict.rejected.body, verdict.rejected.headers);
+    const headers = verdict?.headers ?? generousRateLimitHeaders(match.route.key);
     try {
       const answer = await match.route.handle({
         world: this.world,
@@ -173,11 +178,11 @@ export class RestRouter {
         json: body,
         files,
       });
-      send(answer.status, answer.body, rateLimitHeaders(match.route.key));
+      send(answer.status, answer.body, headers);
     } catch (error) {
       if (!(error instanceof DiscordApiError)) throw error;
       const payload = { message: error.message, code: error.code, ...(error.errors ? { errors: error.errors } : {}) };
-      send(error.status, payload, rateLimitHeaders(match.route.key));
+      send(error.status, payload, headers);
     }
   }
 
@@ -201,8 +206,8 @@ export class RestRouter {
   }
 }
 
-/** The bucket headers of a successful answer: a generous limit that never makes discord.js wait. */
-function rateLimitHeaders(route: string): Record<string, string> {
+/** The bucket headers of an answer on a route without a modelled limit: one that never makes discord.js wait. */
+function generousRateLimitHeaders(route: string): Record<string, string> {
   return {
     'x-ratelimit-limit': '50',
     'x-ratelimit-remaining': '49',

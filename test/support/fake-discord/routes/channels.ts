@@ -80,7 +80,7 @@ function createMessage({ world, params, body, files }: Parameters<Route['handle'
     flags: input.flags ?? 0,
     nonce: input.nonce ?? null,
     referencedMessageId: referenced?.id ?? null,
-    mentionIds: mentionedUserIds(state, content, body.allowed_mentions as never, referenced),
+    mentionIds: mentionedUserIds(state, content, body.allowed_mentions, referenced),
   });
   dispatchMessageCreate(world, message);
   return { status: 200, body: messagePayload(state, message) };
@@ -137,16 +137,18 @@ function createThread({ world, params, body }: Parameters<Route['handle']>[0]) {
   const parent = findTextChannel(world, params.channelId);
   if (!parent.guildId || THREAD_TYPES.has(parent.type))
     throw new DiscordApiError(400, 50024, 'Cannot execute action on this channel type');
+  const type = body.type === ChannelType.PrivateThread ? ChannelType.PrivateThread : ChannelType.PublicThread;
   requirePermission(
     world,
     parent,
-    params.messageId ? PermissionFlagsBits.CreatePublicThreads : PermissionFlagsBits.CreatePublicThreads,
+    type === ChannelType.PrivateThread
+      ? PermissionFlagsBits.CreatePrivateThreads
+      : PermissionFlagsBits.CreatePublicThreads,
   );
   if (params.messageId) findMessage(world, parent, params.messageId);
   if (typeof body.name !== 'string' || body.name.length < 1 || body.name.length > 100) {
     throw invalidField('name', 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
   }
-  const type = body.type === ChannelType.PrivateThread ? ChannelType.PrivateThread : ChannelType.PublicThread;
   const thread = world.state.addChannel({
     // A thread started from a message has the message's id, as on Discord.
     ...(params.messageId ? { id: params.messageId } : {}),

@@ -3,7 +3,7 @@
 // (`@original`) fetched, edited or deleted. A deferred response shows as a loading message until edited or followed up.
 import { InteractionResponseType, MessageFlags } from 'discord.js';
 import { dispatchMessageCreate, dispatchMessageDelete, type FakeWorld } from '../events.ts';
-import { mentionedUserIds, readMessageInput } from '../message-input.ts';
+import { type MessageInput, mentionedUserIds, readMessageInput } from '../message-input.ts';
 import { DiscordApiError, notFound, type Route, type RouteContext, route } from '../rest.ts';
 import type { FakeInteraction, FakeMessage } from '../state.ts';
 import { messagePayload } from '../wire.ts';
@@ -22,28 +22,29 @@ export function interactionForToken(world: FakeWorld, applicationId: string, tok
   return null;
 }
 
+/** The response message of an interaction; a deferred one starts empty and loading ("Bot is thinking..."). */
 function createResponseMessage(
   world: FakeWorld,
   interaction: FakeInteraction,
   body: Record<string, unknown>,
   files: RouteContext['files'],
-  loading: boolean,
+  deferred: boolean,
 ): FakeMessage {
-  const input = loading ? { attachments: [], flags: Number(body.flags ?? 0) } : readMessageInput(body, files, true);
-  const content = 'content' in input ? (input.content ?? '') : '';
+  const input = deferred ? { attachments: [], flags: Number(body.flags ?? 0) } : readMessageInput(body, files, true);
+  const { content = '', embeds = [], components = [] }: MessageInput = input;
   const message = world.state.addMessage({
     channelId: interaction.channelId,
     author: world.state.bot,
     source: 'interaction',
     content,
-    embeds: ('embeds' in input && input.embeds) || [],
-    components: ('components' in input && input.components) || [],
+    embeds,
+    components,
     attachments: input.attachments,
-    flags: ((input.flags ?? 0) & MessageFlags.Ephemeral) | (loading ? MessageFlags.Loading : 0),
+    flags: ((input.flags ?? 0) & MessageFlags.Ephemeral) | (deferred ? MessageFlags.Loading : 0),
     webhookId: world.state.applicationId,
     applicationId: world.state.applicationId,
     interactionId: interaction.id,
-    mentionIds: mentionedUserIds(world.state, content, body.allowed_mentions as never, undefined),
+    mentionIds: mentionedUserIds(world.state, content, body.allowed_mentions, undefined),
   });
   dispatchMessageCreate(world, message);
   return message;

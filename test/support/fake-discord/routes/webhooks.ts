@@ -67,7 +67,7 @@ function execute(context: RouteContext) {
     webhookId: webhook.id,
     webhookAvatarUrl: typeof body.avatar_url === 'string' ? body.avatar_url : null,
     applicationId: webhook.applicationId,
-    mentionIds: mentionedUserIds(world.state, content, body.allowed_mentions as never, undefined),
+    mentionIds: mentionedUserIds(world.state, content, body.allowed_mentions, undefined),
   });
   dispatchMessageCreate(world, message);
   return query.get('wait') === 'true' ? { status: 200, body: messagePayload(world.state, message) } : { status: 204 };
