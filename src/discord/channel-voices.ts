@@ -85,7 +85,6 @@ export class ChannelVoices {
     if (!('fetchWebhooks' in channel) || !('createWebhook' in channel)) return null;
     try {
       const me = channel.guild.members.me ?? (await channel.guild.members.fetchMe());
-      console.log('PERM', me.id, me.roles.cache.map((r) => [r.id, r.permissions.bitfield]), channel.permissionsFor(me).bitfield);
       if (!channel.permissionsFor(me).has(PermissionFlagsBits.ManageWebhooks)) return null;
       const existing = await channel.fetchWebhooks();
       const own = existing.find((hook) => hook.owner?.id === this.client.user.id && hook.token);

@@ -2,7 +2,7 @@
 // text, direct messages), and Discord's HTTP API at DISCORD_API_URL when set (a proxy; a fake in tests), whose
 // GET /gateway/bot also names the gateway to connect to. discord.js's REST client waits out every 429 for its
 // retry_after and retries 5xx answers; its gateway resumes a dropped session.
-import { Client, GatewayIntentBits, type Message, type Channel, Partials, type User } from 'discord.js';
+import { type Channel, Client, GatewayIntentBits, type Message, Partials, type User } from 'discord.js';
 import type { DiscordAuthor, DiscordPlace } from './discord-service.ts';
 
 export type DiscordClientSettings = { token: string; apiUrl?: string };

@@ -6,7 +6,7 @@ import type { TurnEvent, TurnListener } from '../chat/turn-events.ts';
 import { logError } from '../loggable-error.ts';
 import type { Author } from './author-names.ts';
 import type { BotMetrics } from './bot-metrics.ts';
-import { StreamedReply, type ReplyVoice } from './streamed-reply.ts';
+import { type ReplyVoice, StreamedReply } from './streamed-reply.ts';
 
 export type DiscordTurnOptions = {
   /** A voice posting into the channel as `author`. */

@@ -35,7 +35,10 @@ export function splitMessage(text: string, limit = DISCORD_MESSAGE_LIMIT): strin
     const open = openFenceAfter(head, reopened);
     pieces.push(prefix + head + (open === null ? '' : CLOSING_FENCE));
     reopened = open;
-    rest = rest.slice(cut).replace(/^\s*\n/, '').replace(/^ +/, '');
+    rest = rest
+      .slice(cut)
+      .replace(/^\s*\n/, '')
+      .replace(/^ +/, '');
   }
 }
 

@@ -129,11 +129,15 @@ async function runCommand(
       );
       return;
     case 'mode':
-      await interaction.reply(publicly(describeSettings(await discord.setMode(place, actor, options.getString('mode', true)))));
+      await interaction.reply(
+        publicly(describeSettings(await discord.setMode(place, actor, options.getString('mode', true)))),
+      );
       return;
     case 'limit': {
       const limit = options.getInteger('n', true);
-      await interaction.reply(publicly(describeSettings(await discord.setLimit(place, actor, limit === 0 ? null : limit))));
+      await interaction.reply(
+        publicly(describeSettings(await discord.setLimit(place, actor, limit === 0 ? null : limit))),
+      );
       return;
     }
     case 'new':

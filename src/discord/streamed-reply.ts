@@ -150,6 +150,8 @@ export class StreamedReply {
 
   private upToDate(): boolean {
     const pieces = splitMessage(this.text, this.voice.room);
-    return pieces.length === this.messages.length && pieces.every((piece, index) => this.messages[index]!.shown === piece);
+    return (
+      pieces.length === this.messages.length && pieces.every((piece, index) => this.messages[index]!.shown === piece)
+    );
   }
 }

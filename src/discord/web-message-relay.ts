@@ -10,8 +10,8 @@ import type { ModelCache } from '../registry/model-cache.ts';
 import { modelAuthor } from './author-names.ts';
 import type { BotMetrics } from './bot-metrics.ts';
 import type { ChannelVoices } from './channel-voices.ts';
-import { endingLine } from './discord-turn.ts';
 import type { DiscordService } from './discord-service.ts';
+import { endingLine } from './discord-turn.ts';
 import { splitMessage } from './message-splitting.ts';
 import { StreamedReply } from './streamed-reply.ts';
 
@@ -66,12 +66,15 @@ export class WebMessageRelay {
   private take(conversationId: string, { event }: DeliveredEvent): void {
     switch (event.type) {
       case 'message-created':
-        if (event.message.role === 'user' && event.sender) this.inOrder(conversationId, () => this.postMessage(conversationId, event));
+        if (event.message.role === 'user' && event.sender)
+          this.inOrder(conversationId, () => this.postMessage(conversationId, event));
         return;
       case 'reply-created':
-        if (this.relayedPrompts.has(event.parentId)) {
-          this.inOrder(conversationId, () => this.openReply(conversationId, event.messageId, event.modelId));
-        }
+        // Checked in turn: the prompt is known to be relayed once its own post has gone out.
+        this.inOrder(conversationId, async () => {
+          if (this.relayedPrompts.has(event.parentId))
+            await this.openReply(conversationId, event.messageId, event.modelId);
+        });
         return;
       case 'reply-delta':
         this.inOrder(conversationId, async () => this.replies.get(event.messageId)?.append(event.delta));
@@ -81,6 +84,12 @@ export class WebMessageRelay {
           const reply = this.replies.get(event.messageId);
           this.replies.delete(event.messageId);
           void reply?.finish(endingLine(event));
+        });
+        return;
+      case 'turn-finished':
+      case 'turn-error':
+        this.inOrder(conversationId, async () => {
+          this.relayedPrompts.delete(event.parentId);
         });
         return;
       case 'conversation-deleted':
@@ -134,5 +143,4 @@ export class WebMessageRelay {
       ),
     );
   }
-
 }
