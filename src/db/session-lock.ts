@@ -33,6 +33,8 @@ export class SessionLock {
   private loop: Promise<void> | null = null;
   private connection: postgres.Sql | null = null;
   private holding = false;
+  /** The server process of the connection that took the lock: a connection made again does not hold it. */
+  private holderPid: number | null = null;
 
   constructor(
     private readonly url: string,
@@ -71,7 +73,9 @@ export class SessionLock {
 
   private async tryLock(): Promise<boolean> {
     this.connection ??= postgres(this.url, { max: 1, idle_timeout: 0, onnotice: () => {}, connect_timeout: 10 });
-    const [row] = await this.connection<{ locked: boolean }[]>`select pg_try_advisory_lock(${this.key.toString()}::bigint) as locked`;
+    const [row] = await this.connection<{ locked: boolean; pid: number }[]>`
+      select pg_try_advisory_lock(${this.key.toString()}::bigint) as locked, pg_backend_pid() as pid`;
+    this.holderPid = row?.pid ?? null;
     return row?.locked === true;
   }
 
@@ -83,7 +87,9 @@ export class SessionLock {
       await this.pause(this.timing.checkMs);
       if (this.stopping) return;
       try {
-        await this.connection!`select 1`;
+        // The driver reconnects on its own after a lost connection; the new one holds no lock.
+        const [row] = await this.connection!<{ pid: number }[]>`select pg_backend_pid() as pid`;
+        if (row?.pid !== this.holderPid) throw new Error('the connection holding the lock was replaced');
       } catch (error) {
         logError('the session lock was lost with its connection', error);
         await this.closeConnection();
