@@ -114,6 +114,7 @@ class GatewaySession {
   private readonly metrics: BotMetrics;
   private turns: ChannelTurns | null = null;
   private relay: WebMessageRelay | null = null;
+  private voices: ChannelVoices | null = null;
   botId: string | null = null;
 
   constructor(
@@ -133,7 +134,7 @@ class GatewaySession {
     const readyClient = await ready;
     this.botId = readyClient.user.id;
     const { chat, discord, conversationEvents, modelCache, database } = this.dependencies;
-    const voices = new ChannelVoices(readyClient);
+    const voices = new ChannelVoices(readyClient, () => metrics.count('rateLimitWaits'));
     const relay = new WebMessageRelay({
       events: conversationEvents,
       discord,
@@ -152,6 +153,7 @@ class GatewaySession {
       editIntervalMs: this.settings.editIntervalMs,
     });
     this.turns = turns;
+    this.voices = voices;
     this.relay = relay;
     metrics.start(this.botId);
     const botId = this.botId;
@@ -186,6 +188,7 @@ class GatewaySession {
     this.client.removeAllListeners(Events.InteractionCreate);
     await this.turns?.settled(STOP_GRACE_MS);
     this.relay?.stop();
+    this.voices?.close();
     await this.metrics.stop();
     await this.client.destroy();
   }

@@ -10,7 +10,11 @@ export async function listCurrentDiscordConversations(db: Database): Promise<{ i
     .select({ id: conversations.id, channelId: conversations.discordChannelId })
     .from(conversations)
     .where(
-      and(eq(conversations.origin, 'discord'), isNotNull(conversations.discordChannelId), isNull(conversations.endedAt)),
+      and(
+        eq(conversations.origin, 'discord'),
+        isNotNull(conversations.discordChannelId),
+        isNull(conversations.endedAt),
+      ),
     );
   return rows.map((row) => ({ id: row.id, channelId: row.channelId! }));
 }

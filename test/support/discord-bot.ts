@@ -1,12 +1,13 @@
 // The Discord bot as `chorus serve` runs it (the runtime's chat, Discord and event services, on a fresh test
 // database), its models answered by the fake provider, connected to a fake Discord on 127.0.0.1 with the real
 // discord.js. Edits are paced at 100 ms instead of a second, to keep the tests quick.
+
+import type { DatabaseKind } from '../../src/db/client.ts';
 import { discordBotOf } from '../../src/discord/bot-from-runtime.ts';
 import type { DiscordBot, DiscordBotSettings } from '../../src/discord/discord-bot.ts';
-import type { DatabaseKind } from '../../src/db/client.ts';
 import { registerDeclaredModels } from '../../src/providers/index.ts';
-import { type FakeBehaviour, type FakeProvider, startFakeProvider } from './fake-provider.ts';
 import { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from './fake-discord/index.ts';
+import { type FakeBehaviour, type FakeProvider, startFakeProvider } from './fake-provider.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
 export const TEST_EDIT_INTERVAL_MS = 100;
