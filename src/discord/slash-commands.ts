@@ -123,11 +123,13 @@ async function runCommand(
       await interaction.reply(privately(`${describeSettings(settings)}\n\nYou can pick:\n${listModels(pickable)}`));
       return;
     }
-    case 'use':
-      await interaction.reply(
-        publicly(describeSettings(await discord.useModels(place, actor, listOf(options.getString('models', true))))),
-      );
+    case 'use': {
+      const named = listOf(options.getString('models', true));
+      // biome-ignore lint/correctness/useHookAtTopLevel: a domain method named like a React hook, not one
+      const settings = await discord.useModels(place, actor, named);
+      await interaction.reply(publicly(describeSettings(settings)));
       return;
+    }
     case 'mode':
       await interaction.reply(
         publicly(describeSettings(await discord.setMode(place, actor, options.getString('mode', true)))),
