@@ -18,6 +18,7 @@ import { registerChatRoutes } from './routes/chat.ts';
 import { registerConversationEventRoutes } from './routes/conversation-events.ts';
 import { registerConversationModelRoutes } from './routes/conversation-models.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
+import { registerDiscordLinkRoutes } from './routes/discord-link.ts';
 import { registerFileRoutes } from './routes/files.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerInviteRoutes } from './routes/invites.ts';
@@ -93,5 +94,6 @@ function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerAdminModelRoutes(app);
   registerAdminUsageRoutes(app);
   registerAdminConfigRoutes(app);
+  registerDiscordLinkRoutes(app);
   registerStreamedShapes(app);
 }

@@ -209,6 +209,21 @@ for (const kind of testBackends()) {
         probe: () => ({ path: '/api/health' }),
       },
       { method: 'GET', route: '/api/me', expect: SIGNED_IN(200), probe: () => ({ path: '/api/me' }) },
+      // Each signed-in person links a Discord user of their own; a guest cannot link one.
+      {
+        method: 'POST',
+        route: '/api/me/discord-link',
+        expect: [401, 400, 204, 204, 204],
+        probe: async () => {
+          const discordUser = await server.runtime.discord.actorFor({
+            discordId: String(Date.now() * 1000 + ++modelCount),
+            name: 'Discord person',
+            avatarUrl: null,
+          });
+          const { code } = await server.runtime.discord.createLinkCode(discordUser);
+          return { path: '/api/me/discord-link', body: { code } };
+        },
+      },
       // Guests are refused keys: a key would outlive their throwaway session.
       {
         method: 'POST',
