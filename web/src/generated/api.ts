@@ -3963,6 +3963,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/discord-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link your Discord account with the code /link gave you in Discord
+         * @description Your Discord conversations and messages become this account’s. 400 names the problem with the code (unknown, already used, expired) or a guest account; 409 when either side is already linked to someone else.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DiscordLinkRequest"];
+                };
+            };
+            responses: {
+                /** @description Linked */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4002,6 +4070,8 @@ export interface components {
             /** @enum {string} */
             role: "user" | "admin";
             isGuest: boolean;
+            /** @description The Discord account linked to this one, if any */
+            discordId: string | null;
         };
         CreatedApiKey: {
             /** Format: uuid */
@@ -4863,6 +4933,9 @@ export interface components {
             changedBy: string | null;
             /** Format: date-time */
             changedAt: string;
+        };
+        DiscordLinkRequest: {
+            code: string;
         };
     };
     responses: never;
