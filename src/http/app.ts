@@ -11,6 +11,7 @@ import { findUnstorableText, handleError, invalidInput } from './errors.ts';
 import { OPENAPI_DOCUMENT, registerStreamedShapes } from './openapi.ts';
 import { readRequestBody } from './request-body.ts';
 import { registerAdminConfigRoutes } from './routes/admin-config.ts';
+import { registerAdminDiscordRoutes } from './routes/admin-discord.ts';
 import { registerAdminModelRoutes } from './routes/admin-models.ts';
 import { registerAdminUsageRoutes } from './routes/admin-usage.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
@@ -95,5 +96,6 @@ function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerAdminUsageRoutes(app);
   registerAdminConfigRoutes(app);
   registerDiscordLinkRoutes(app);
+  registerAdminDiscordRoutes(app);
   registerStreamedShapes(app);
 }

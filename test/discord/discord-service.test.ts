@@ -227,16 +227,29 @@ for (const kind of testBackends()) {
         const allowed = channel({ guildId: '7' });
         const bad = await admin.client.request(
           'PUT',
-          '/api/admin/config/discord.access',
-          JSON.stringify({ value: { guildIds: ['seven'] } }),
+          '/api/admin/discord/access',
+          JSON.stringify({ guildIds: ['seven'] }),
         );
         assert.equal(bad.status, 400, JSON.stringify(bad.body));
-        const set = await admin.client.request(
+        assert.match(bad.body.error.message, /guildIds/);
+        const badThroughConfig = await admin.client.request(
           'PUT',
           '/api/admin/config/discord.access',
-          JSON.stringify({ value: { guildIds: ['7'], channelIds: [allowed.channelId], directMessages: false } }),
+          JSON.stringify({ value: { guilds: ['7'] } }),
+        );
+        assert.equal(badThroughConfig.status, 400, 'the generic config route validates it too');
+        const set = await admin.client.request(
+          'PUT',
+          '/api/admin/discord/access',
+          JSON.stringify({ guildIds: ['7'], channelIds: [allowed.channelId], directMessages: false }),
         );
         assert.equal(set.status, 200, JSON.stringify(set.body));
+        const shown = await admin.client.get('/api/admin/discord');
+        assert.deepEqual(shown.body.access, {
+          guildIds: ['7'],
+          channelIds: [allowed.channelId],
+          directMessages: false,
+        });
         try {
           assert.equal(await discord().isAllowed(allowed), true);
           assert.equal(await discord().isAllowed(anywhere), false, 'another channel of the guild');
@@ -250,11 +263,7 @@ for (const kind of testBackends()) {
           const history = await admin.client.get('/api/admin/config/discord.access/history');
           assert.equal(history.body.items[0].changedBy, admin.id);
         } finally {
-          const reset = await admin.client.request(
-            'PUT',
-            '/api/admin/config/discord.access',
-            JSON.stringify({ value: {} }),
-          );
+          const reset = await admin.client.request('PUT', '/api/admin/discord/access', JSON.stringify({}));
           assert.equal(reset.status, 200);
         }
         assert.equal(await discord().isAllowed(anywhere), true);
@@ -264,8 +273,8 @@ for (const kind of testBackends()) {
         const place = channel();
         const set = await admin.client.request(
           'PUT',
-          '/api/admin/config/discord.channelModels',
-          JSON.stringify({ value: { [place.channelId]: ['fake:beta', 'fake:retired'] } }),
+          '/api/admin/discord/channel-models',
+          JSON.stringify({ [place.channelId]: ['fake:beta', 'fake:retired'] }),
         );
         assert.equal(set.status, 200, JSON.stringify(set.body));
         const dana = await discord().actorFor(author());

@@ -647,6 +647,24 @@ for (const kind of testBackends()) {
         expect: ADMIN_ONLY(200),
         probe: () => ({ path: '/api/admin/config/matrix.note/history' }),
       },
+      {
+        method: 'GET',
+        route: '/api/admin/discord',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/discord' }),
+      },
+      {
+        method: 'PUT',
+        route: '/api/admin/discord/access',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/discord/access', body: {} }),
+      },
+      {
+        method: 'PUT',
+        route: '/api/admin/discord/channel-models',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/discord/channel-models', body: {} }),
+      },
     ];
 
     /** What nobody but the owner (and the members) may ever be shown of the private conversation and the owner. */
