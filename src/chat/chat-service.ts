@@ -67,8 +67,12 @@ export type RegenerateRequest = {
 /** A turn started now, or the stream of the turn a retried request already started. */
 type TurnOutcome = { streamId: string; started?: StartedTurn };
 
-/** A turn's reply stream: its UI message chunks as JSON, in batches (as they are available together), to the end. */
-export type ReplyStream = { streamId: string; batches: AsyncIterable<string[]> };
+/**
+ * A turn's reply stream: its UI message chunks as JSON, in batches (as they are available together), to the end.
+ * `retried`: the message had been taken already (a client's retry, a redelivered Discord message), so no new turn
+ * started and this is the earlier turn's stream.
+ */
+export type ReplyStream = { streamId: string; batches: AsyncIterable<string[]>; retried: boolean };
 
 /** What the ways of starting a turn (this service, /v1) are built on. */
 export type TurnStartDependencies = {
@@ -122,7 +126,7 @@ export class ChatService {
     const outcome = await this.access.guarded(actor, { conversationId, level: 'write' }, () =>
       this.countedTurn(actor, () => this.admission.run(() => this.submitNow(request), signal)),
     );
-    return this.replyStream(outcome.streamId, signal);
+    return this.replyStream(outcome, signal);
   }
 
   /** A retried request that only re-attaches to its turn (no `started`) is not a new turn, and does not count. */
@@ -253,14 +257,14 @@ export class ChatService {
     const outcome = await this.access.guarded(actor, { conversationId, level: 'write' }, () =>
       this.countedTurn(actor, () => this.admission.run(() => this.regenerateNow(request), signal)),
     );
-    return this.replyStream(outcome.streamId, signal);
+    return this.replyStream(outcome, signal);
   }
 
   /** The turn's stream from its first chunk, followed until it ends or `signal` aborts. */
-  private async replyStream(streamId: string, signal?: AbortSignal): Promise<ReplyStream> {
+  private async replyStream({ streamId, started }: TurnOutcome, signal?: AbortSignal): Promise<ReplyStream> {
     const batches = await this.streamLog.readBatches(streamId, signal);
     if (!batches) throw new AppError('conflict', 'the reply stream is no longer available');
-    return { streamId, batches };
+    return { streamId, batches, retried: started === undefined };
   }
 
   private async regenerateNow(request: RegenerateRequest): Promise<TurnOutcome> {

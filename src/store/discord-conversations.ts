@@ -10,6 +10,8 @@ import {
   conversationModels,
   conversationParticipants,
   conversations,
+  messages,
+  users,
 } from '../db/schema/index.ts';
 
 /** What a channel's next conversation starts with: the settings and models of the channel's latest one. */
@@ -107,5 +109,32 @@ export class DiscordConversationStore {
         and(eq(conversations.id, conversationId), eq(conversations.origin, 'discord'), isNull(conversations.endedAt)),
       );
     return row?.channelId ? { channelId: row.channelId } : null;
+  }
+
+  /**
+   * A person's message in the current conversation of a Discord channel: the channel, its request id (a Discord
+   * message id when it came from Discord) and its sender's names; undefined for any other message.
+   */
+  async channelMessage({ conversationId, messageId }: { conversationId: string; messageId: string }) {
+    const [row] = await this.db
+      .select({
+        channelId: conversations.discordChannelId,
+        requestId: messages.requestId,
+        displayName: users.displayName,
+        username: users.username,
+      })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .leftJoin(users, eq(users.id, messages.senderId))
+      .where(
+        and(
+          eq(messages.id, messageId),
+          eq(messages.conversationId, conversationId),
+          eq(messages.role, 'user'),
+          eq(conversations.origin, 'discord'),
+          isNull(conversations.endedAt),
+        ),
+      );
+    return row?.channelId ? { ...row, channelId: row.channelId } : undefined;
   }
 }

@@ -79,15 +79,14 @@ for (const kind of testBackends()) {
     };
     /** A Discord message, sent as the bot sends it: its Discord id is the message's request id. */
     const say = async (actor: Actor, conversationId: string, text: string, messageId = snowflake()) => {
-      await drain(
-        await server.runtime.chat.submit({
-          actor,
-          conversationId,
-          clientMessageId: messageId,
-          parts: [{ type: 'text', text }],
-        }),
-      );
-      return messageId;
+      const stream = await server.runtime.chat.submit({
+        actor,
+        conversationId,
+        clientMessageId: messageId,
+        parts: [{ type: 'text', text }],
+      });
+      await drain(stream);
+      return { messageId, retried: stream.retried };
     };
     const messagesOf = async (actor: Actor, conversationId: string) =>
       (await server.runtime.store.messages.page({ actor, conversationId, limit: 100 })).items.reverse();
@@ -204,8 +203,16 @@ for (const kind of testBackends()) {
         await discord().useModels(place, dana, ['alpha', 'beta']);
         const messageId = snowflake();
         const requestsBefore = fake.requests.length;
-        await Promise.all([say(dana, id, 'only once please', messageId), say(dana, id, 'only once please', messageId)]);
-        await say(dana, id, 'only once please', messageId);
+        const deliveries = await Promise.all([
+          say(dana, id, 'only once please', messageId),
+          say(dana, id, 'only once please', messageId),
+        ]);
+        const replayed = await say(dana, id, 'only once please', messageId);
+        assert.deepEqual(
+          [...deliveries.map((delivery) => delivery.retried).sort(), replayed.retried],
+          [false, true, true],
+          'the bot is told which deliveries were repeats, so it posts the replies once',
+        );
         const saved = await messagesOf(dana, id);
         assert.deepEqual(
           saved.map((message) => message.role),
@@ -408,6 +415,18 @@ for (const kind of testBackends()) {
         );
         assert.equal(reply.status, 200, 'writable from the web');
         await readChat(reply.body!);
+        const fromWeb = (await messagesOf(web.actor, id)).findLast((message) => message.role === 'user')!;
+        assert.deepEqual(await discord().webMessageDestination(id, fromWeb.id), {
+          channelId: place.channelId,
+          authorName: 'Dana on the web',
+        });
+        assert.equal(
+          await discord().webMessageDestination(id, mine!.id),
+          null,
+          'a message that came from Discord is not posted back',
+        );
+        const modelReply = (await messagesOf(web.actor, id)).find((message) => message.role === 'assistant')!;
+        assert.equal(await discord().webMessageDestination(id, modelReply.id), null);
 
         const reused = await linkWith(web, code);
         assert.equal(reused.status, 400);
