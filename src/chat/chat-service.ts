@@ -2,6 +2,7 @@
 // re-attach to a running reply, stop. It decides who may, what is saved and deleted and which models answer; the
 // turn runner runs them, and the caller gets the turn's reply stream back (its UI message chunks, read from the stream
 // log). Files a message carries must be the sender's own uploads, and every model must be able to read them.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DailyMessageLimit } from '../auth/limits.ts';
 import type { ConversationAccess } from '../conversations/access.ts';
 import type { MessagePart } from '../db/schema/index.ts';
@@ -262,9 +263,13 @@ export class ChatService {
 
   /** The turn's stream from its first chunk, followed until it ends or `signal` aborts. */
   private async replyStream({ streamId, started }: TurnOutcome, signal?: AbortSignal): Promise<ReplyStream> {
+    const retried = started === undefined;
     const batches = await this.streamLog.readBatches(streamId, signal);
+    // A message answered long ago and sent again (a Discord message redelivered after its stream expired): it was
+    // taken and answered, so there is nothing to do and nothing to show, rather than an error.
+    if (!batches && retried) return { streamId, batches: noBatches(), retried };
     if (!batches) throw new AppError('conflict', 'the reply stream is no longer available');
-    return { streamId, batches, retried: started === undefined };
+    return { streamId, batches, retried };
   }
 
   private async regenerateNow(request: RegenerateRequest): Promise<TurnOutcome> {
@@ -340,11 +345,19 @@ export class ChatService {
     this.turns.announceDeleted(conversationId, removed);
   }
 
-  /** A client retried a request the server already took: hand back that turn's stream. */
+  /**
+   * A client retried a request the server already took: hand back that turn's stream. The first request may still
+   * be setting its turn up (the same message delivered twice at once, as a Discord gateway may): its stream is then
+   * waited for, briefly, rather than the retry told the reply is gone.
+   */
   private async retried(actor: Actor, conversationId: string): Promise<TurnOutcome> {
-    const [newest] = await this.store.turnStreams.listIds({ actor, conversationId, limit: 1 });
-    if (!newest) throw new AppError('conflict', 'this message was already sent and its reply is gone');
-    return { streamId: newest };
+    for (let waitedMs = 0; ; waitedMs += RETRY_POLL_MS) {
+      const [newest] = await this.store.turnStreams.listIds({ actor, conversationId, limit: 1 });
+      if (newest) return { streamId: newest };
+      if (waitedMs >= RETRY_WAIT_MS)
+        throw new AppError('conflict', 'this message was already sent and its reply is gone');
+      await sleep(RETRY_POLL_MS);
+    }
   }
 }
 
@@ -358,6 +371,12 @@ function refuseFilesOfOtherConversations(files: FileRecord[], conversationId: st
     );
   }
 }
+
+async function* noBatches(): AsyncIterable<string[]> {}
+
+/** How long a retry waits for the turn of the request it repeats to record its stream, and how often it looks. */
+const RETRY_WAIT_MS = 3_000;
+const RETRY_POLL_MS = 20;
 
 const ownMessageNotFound = (idOrClientId: string) =>
   new AppError('not_found', `message ${idOrClientId} not found among your messages in this conversation`);

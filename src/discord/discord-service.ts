@@ -89,6 +89,14 @@ export class DiscordService {
     };
   }
 
+  /**
+   * The current conversations of Discord channels active since `since` (at most `limit`, most recent first): those
+   * whose web messages the bot follows when it (re)starts.
+   */
+  activeConversationIds(since: Date, limit = 1_000): Promise<string[]> {
+    return this.dependencies.store.discordConversations.activeSince(since, limit);
+  }
+
   /** The name a person's message is posted under in Discord. */
   async displayNameOf(userId: string): Promise<string> {
     return displayNameOf(await this.dependencies.store.users.getById(userId));

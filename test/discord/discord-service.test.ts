@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import type { ReplyStream } from '../../src/chat/chat-service.ts';
-import { conversations, discordLinkCodes, models, users } from '../../src/db/schema/index.ts';
+import { conversations, discordLinkCodes, models, streams, users } from '../../src/db/schema/index.ts';
 import type { DiscordAuthor, DiscordPlace } from '../../src/discord/discord-service.ts';
 import { hashLinkCode } from '../../src/discord/link-codes.ts';
 import { AppError } from '../../src/errors.ts';
@@ -181,6 +181,8 @@ for (const kind of testBackends()) {
         assert.equal(settings.mode, 'first_responder');
         assert.deepEqual(await discord().destinationOf(old), null, 'the channel now shows the fresh one');
         assert.deepEqual(await discord().destinationOf(fresh), { channelId: place.channelId });
+        const active = await discord().activeConversationIds(new Date(Date.now() - 60_000));
+        assert.ok(active.includes(fresh) && !active.includes(old), 'the bot follows the current conversations');
       });
 
       test('a deleted channel ends its conversation, keeping its messages; a web conversation has no channel', async () => {
@@ -222,6 +224,12 @@ for (const kind of testBackends()) {
         assert.equal(fake.requests.length - requestsBefore, 2, 'each model was called once');
         const usage = await discord().usageOf(dana);
         assert.equal(usage.messagesToday, 1, 'the redeliveries did not count against the daily limit');
+
+        // Redelivered once its turn's stream has expired (here: its newest stream is one the log never had).
+        await server.runtime.database.db.insert(streams).values({ id: crypto.randomUUID(), conversationId: id });
+        const late = await say(dana, id, 'only once please', messageId);
+        assert.equal(late.retried, true, 'no error: it was answered, and nothing more happens');
+        assert.equal((await messagesOf(dana, id)).length, 3);
       });
     });
 
