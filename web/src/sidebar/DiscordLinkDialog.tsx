@@ -32,17 +32,19 @@ export function DiscordLinkDialog({ onLinked, onCancel }: { onLinked: () => void
           In Discord, send <code>/link</code> to the Chorus bot and type the code it gives you here. Your Discord
           conversations and messages then appear in this account, marked with a Discord badge.
         </p>
-        <label htmlFor={inputId}>Link code</label>
-        <input
-          id={inputId}
-          value={code}
-          autoFocus
-          autoComplete="off"
-          spellCheck={false}
-          maxLength={40}
-          placeholder="ABCDE-23456"
-          onChange={(event) => setCode(event.target.value)}
-        />
+        <div className="field">
+          <label htmlFor={inputId}>Link code</label>
+          <input
+            id={inputId}
+            value={code}
+            autoFocus
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={40}
+            placeholder="ABCDE-23456"
+            onChange={(event) => setCode(event.target.value)}
+          />
+        </div>
         <FormProblem problem={problem} />
         <div className="dialog-actions">
           <button type="button" className="secondary" onClick={onCancel}>
