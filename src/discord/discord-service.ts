@@ -23,6 +23,15 @@ export type { PersonalUsage, UsageTotals } from './discord-usage.ts';
 /** Where a conversation's messages are posted in Discord: the channel it is the current conversation of. */
 export type DiscordDestination = { channelId: string };
 
+/** A message written on the web, to post into its Discord channel under its author's name. */
+export type WebMessageDestination = DiscordDestination & { authorName: string };
+
+/**
+ * Whether a message's request id is a Discord message id (a snowflake: digits): the bot sends every Discord message
+ * with its id as the request id, and web clients name theirs otherwise (UUIDs, nanoids).
+ */
+export const isDiscordMessageId = (requestId: string | null) => requestId !== null && /^\d{15,21}$/.test(requestId);
+
 export class DiscordService {
   private readonly accounts: DiscordAccounts;
   private readonly channels: DiscordChannels;
@@ -64,6 +73,28 @@ export class DiscordService {
   /** Where a message written on the web in this conversation goes in Discord; null when it is no channel's. */
   destinationOf(conversationId: string): Promise<DiscordDestination | null> {
     return this.dependencies.store.discordConversations.channelOf(conversationId);
+  }
+
+  /**
+   * Where to post a person's message (as a `message-created` event tells it) in Discord: the channel of the
+   * current conversation it was written in, and the author's name; null for a message that came from Discord itself
+   * (it is there already), a model's, or one of any other conversation.
+   */
+  async webMessageDestination(conversationId: string, messageId: string): Promise<WebMessageDestination | null> {
+    const found = await this.dependencies.store.discordConversations.channelMessage({ conversationId, messageId });
+    if (!found || isDiscordMessageId(found.requestId)) return null;
+    return {
+      channelId: found.channelId,
+      authorName: displayNameOf({ displayName: found.displayName, username: found.username ?? 'someone' }),
+    };
+  }
+
+  /**
+   * The current conversations of Discord channels active since `since` (at most `limit`, most recent first): those
+   * whose web messages the bot follows when it (re)starts.
+   */
+  activeConversationIds(since: Date, limit = 1_000): Promise<string[]> {
+    return this.dependencies.store.discordConversations.activeSince(since, limit);
   }
 
   /** The name a person's message is posted under in Discord. */

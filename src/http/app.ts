@@ -11,6 +11,7 @@ import { findUnstorableText, handleError, invalidInput } from './errors.ts';
 import { OPENAPI_DOCUMENT, registerStreamedShapes } from './openapi.ts';
 import { readRequestBody } from './request-body.ts';
 import { registerAdminConfigRoutes } from './routes/admin-config.ts';
+import { registerAdminDiscordRoutes } from './routes/admin-discord.ts';
 import { registerAdminModelRoutes } from './routes/admin-models.ts';
 import { registerAdminUsageRoutes } from './routes/admin-usage.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
@@ -18,6 +19,7 @@ import { registerChatRoutes } from './routes/chat.ts';
 import { registerConversationEventRoutes } from './routes/conversation-events.ts';
 import { registerConversationModelRoutes } from './routes/conversation-models.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
+import { registerDiscordLinkRoutes } from './routes/discord-link.ts';
 import { registerFileRoutes } from './routes/files.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerInviteRoutes } from './routes/invites.ts';
@@ -93,5 +95,7 @@ function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerAdminModelRoutes(app);
   registerAdminUsageRoutes(app);
   registerAdminConfigRoutes(app);
+  registerDiscordLinkRoutes(app);
+  registerAdminDiscordRoutes(app);
   registerStreamedShapes(app);
 }

@@ -2,7 +2,7 @@
 // most one current conversation (ended_at null, enforced by the partial unique index idx_conversations_discord_channel);
 // `/new` and a deleted channel end it, and its data stays. Internal reads for the Discord door: who may act on a
 // conversation is still decided by the conversation store's access rules, through the domain services.
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import {
   type ConversationParameters,
@@ -10,6 +10,8 @@ import {
   conversationModels,
   conversationParticipants,
   conversations,
+  messages,
+  users,
 } from '../db/schema/index.ts';
 
 /** What a channel's next conversation starts with: the settings and models of the channel's latest one. */
@@ -36,8 +38,11 @@ export class DiscordConversationStore {
         .where(and(eq(conversations.discordChannelId, sql.placeholder('channelId')), isNull(conversations.endedAt))),
     );
     const joined = db.$with('joined', { inserted: sql<number>`inserted`.as('inserted') }).as(
+      // Looked for first, so the usual case (already in it) writes nothing at all.
       sql`insert into ${conversationParticipants} (conversation_id, user_id, role)
         select ${current.id}, ${sql.placeholder('userId')}::uuid, 'admin' from ${current}
+        where not exists (select 1 from ${conversationParticipants} as member
+          where member.conversation_id = ${current.id} and member.user_id = ${sql.placeholder('userId')}::uuid)
         on conflict (conversation_id, user_id) do nothing returning 1 as inserted`,
     );
     this.joinCurrentStatement = db
@@ -107,5 +112,49 @@ export class DiscordConversationStore {
         and(eq(conversations.id, conversationId), eq(conversations.origin, 'discord'), isNull(conversations.endedAt)),
       );
     return row?.channelId ? { channelId: row.channelId } : null;
+  }
+
+  /**
+   * A person's message in the current conversation of a Discord channel: the channel, its request id (a Discord
+   * message id when it came from Discord) and its sender's names; undefined for any other message.
+   */
+  async channelMessage({ conversationId, messageId }: { conversationId: string; messageId: string }) {
+    const [row] = await this.db
+      .select({
+        channelId: conversations.discordChannelId,
+        requestId: messages.requestId,
+        displayName: users.displayName,
+        username: users.username,
+      })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .leftJoin(users, eq(users.id, messages.senderId))
+      .where(
+        and(
+          eq(messages.id, messageId),
+          eq(messages.conversationId, conversationId),
+          eq(messages.role, 'user'),
+          eq(conversations.origin, 'discord'),
+          isNull(conversations.endedAt),
+        ),
+      );
+    return row?.channelId ? { ...row, channelId: row.channelId } : undefined;
+  }
+
+  /** The current conversations of Discord channels with a message since `since`, most recent first. */
+  async activeSince(since: Date, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.origin, 'discord'),
+          isNull(conversations.endedAt),
+          gte(conversations.lastMessageAt, since),
+        ),
+      )
+      .orderBy(desc(conversations.lastMessageAt))
+      .limit(limit);
+    return rows.map((row) => row.id);
   }
 }

@@ -3,6 +3,8 @@
 // change is announced, so every server process applies it without a restart.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { DAILY_MESSAGE_LIMITS_KEY, dailyMessageLimitsSchema } from '../../auth/limits.ts';
+import { DISCORD_CHANNEL_MODELS_KEY, discordChannelModelsSchema } from '../../discord/channel-models.ts';
+import { DISCORD_ACCESS_KEY, discordAccessSchema } from '../../discord/discord-access.ts';
 import { MODEL_SOURCE_KEY, modelSourceSchema } from '../../registry/model-source.ts';
 import { type AppEnv, adminOnly, requireAdmin } from '../context.ts';
 import { invalidInput } from '../errors.ts';
@@ -12,6 +14,8 @@ import { errorResponses, signedIn } from '../openapi.ts';
 const KNOWN_KEYS: Record<string, z.ZodType> = {
   [MODEL_SOURCE_KEY]: modelSourceSchema,
   [DAILY_MESSAGE_LIMITS_KEY]: dailyMessageLimitsSchema,
+  [DISCORD_ACCESS_KEY]: discordAccessSchema,
+  [DISCORD_CHANNEL_MODELS_KEY]: discordChannelModelsSchema,
 };
 
 const keyParam = z.object({

@@ -1,14 +1,15 @@
-// The admin pages (/admin/models, /admin/usage), loaded only when an admin opens one (Chart.js stays out of the
+// The admin pages (/admin/models, /admin/usage, /admin/discord), loaded only when an admin opens one (Chart.js stays out of the
 // chat's first load). Anyone else gets the not-allowed page, and so does an admin whose role the API no longer
 // grants (a 403 from any admin request).
 import { useCallback, useState } from 'react';
 import { ApiError } from '../api.ts';
 import type { Profile } from '../types.ts';
+import { DiscordPage } from './DiscordPage.tsx';
 import { ModelsPage } from './ModelsPage.tsx';
 import { NotAllowed } from './NotAllowed.tsx';
 import { UsagePage } from './UsagePage.tsx';
 
-export type AdminSection = 'models' | 'usage' | 'unknown';
+export type AdminSection = 'models' | 'usage' | 'discord' | 'unknown';
 
 export default function AdminScreen({ profile, section }: { profile: Profile; section: AdminSection }) {
   const [forbidden, setForbidden] = useState(false);
@@ -22,10 +23,17 @@ export default function AdminScreen({ profile, section }: { profile: Profile; se
   return (
     <div className="admin">
       <h1 className="admin-title">
-        {section === 'usage' ? 'Usage' : section === 'models' ? 'Models' : 'Page not found'}
+        {section === 'usage'
+          ? 'Usage'
+          : section === 'models'
+            ? 'Models'
+            : section === 'discord'
+              ? 'Discord'
+              : 'Page not found'}
       </h1>
       {section === 'models' && <ModelsPage profile={profile} onForbidden={onForbidden} />}
       {section === 'usage' && <UsagePage onForbidden={onForbidden} />}
+      {section === 'discord' && <DiscordPage onForbidden={onForbidden} />}
     </div>
   );
 }
