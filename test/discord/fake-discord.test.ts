@@ -13,7 +13,9 @@ import {
   Events,
   GatewayIntentBits,
   type Message,
+  MessageFlags,
   Partials,
+  PermissionFlagsBits,
   Routes,
   SlashCommandBuilder,
   type TextChannel,
@@ -85,6 +87,7 @@ describe('the fake Discord, driven by discord.js', () => {
 
     assert.equal(client.user?.id, fake.bot.id);
     assert.equal(client.application?.id, fake.applicationId);
+    assert.equal((await client.application!.fetch()).name, 'Chorus');
     const guild = client.guilds.cache.get(fake.guild('Lab').id);
     assert.equal(guild?.name, 'Lab');
     const names = [...(guild?.channels.cache.values() ?? [])].map((channel) => `${channel.name}:${channel.type}`);
@@ -131,6 +134,15 @@ describe('the fake Discord, driven by discord.js', () => {
     assert.equal(direct.channel.type, ChannelType.DM);
     assert.equal(direct.content, 'psst');
     assert.equal(direct.guildId, null);
+    const answer = await direct.author.send('hello in private');
+    assert.equal(answer.channelId, direct.channelId);
+    assert.deepEqual(
+      fake.messagesIn(direct.channelId).map((message) => [message.source, message.content]),
+      [
+        ['user', 'psst'],
+        ['bot', 'hello in private'],
+      ],
+    );
   });
 
   test('a message the bot sends and edits is stored with each revision of its content', async () => {
@@ -197,6 +209,28 @@ describe('the fake Discord, driven by discord.js', () => {
     assert.deepEqual([...listed.keys()], [webhook.id]);
   });
 
+  test('a bot without Manage Webhooks sees so in its permissions, and creating a webhook is refused', async () => {
+    const fake = await startFake({
+      guilds: [
+        { name: 'Open', channels: [{ name: 'open-general' }] },
+        {
+          name: 'Strict',
+          channels: [{ name: 'strict-general' }],
+          botPermissions: PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages,
+        },
+      ],
+    });
+    const client = await startClient(fake);
+    const open = await textChannel(client, fake.channel('open-general').id);
+    const strict = await textChannel(client, fake.channel('strict-general').id);
+
+    assert.equal(open.permissionsFor(client.user!)?.has(PermissionFlagsBits.ManageWebhooks), true);
+    assert.equal(strict.permissionsFor(client.user!)?.has(PermissionFlagsBits.ManageWebhooks), false);
+    assert.equal(strict.permissionsFor(client.user!)?.has(PermissionFlagsBits.SendMessages), true);
+    await assert.rejects(strict.createWebhook({ name: 'Chorus' }), (error: DiscordAPIError) => error.code === 50013);
+    await strict.send('a header line instead');
+  });
+
   test('a 429 with retry_after makes discord.js wait, then the message is sent exactly once', async () => {
     const fake = await startFake();
     const client = await startClient(fake);
@@ -251,16 +285,16 @@ describe('the fake Discord, driven by discord.js', () => {
     const general = await textChannel(client, fake.channel('general').id);
     const message = await general.send('0');
 
-    for (let edit = 1; edit <= 5; edit++) await message.edit(String(edit));
+    for (let edit = 1; edit <= 3; edit++) await message.edit(String(edit));
 
     const edits = fake.requestsTo(route);
     assert.deepEqual(
       edits.map((request) => request.status),
-      [200, 200, 200, 200, 200],
+      [200, 200, 200],
     );
     assert.deepEqual(
       fake.message(message.id)?.revisions.map((revision) => revision.content),
-      ['0', '1', '2', '3', '4', '5'],
+      ['0', '1', '2', '3'],
     );
     // Two edits per window at most: the third waited for the next window.
     assert.ok(edits[2]!.at - edits[0]!.at >= 300);
@@ -289,6 +323,19 @@ describe('the fake Discord, driven by discord.js', () => {
     assert.equal(second.headers.get('retry-after'), String(body.retry_after));
   });
 
+  test('a modelled global limit answers the excess with global 429s, and every message still lands once', async () => {
+    const fake = await startFake({ globalRequestsPerSecond: 3 });
+    const client = await startClient(fake);
+    const channels = await Promise.all(['general', 'random'].map((name) => textChannel(client, fake.channel(name).id)));
+
+    await Promise.all([0, 1, 2, 3, 4].map((index) => channels[index % 2]!.send(`message ${index}`)));
+
+    const sends = fake.requestsTo('POST /channels/:channelId/messages');
+    assert.ok(sends.some((request) => request.status === 429 && (request.answer as { global: boolean }).global));
+    const stored = channels.flatMap((channel) => fake.messagesIn(channel.id).map((message) => message.content));
+    assert.deepEqual(stored.sort(), ['message 0', 'message 1', 'message 2', 'message 3', 'message 4']);
+  });
+
   test('a 5xx is retried and the message is sent once', async () => {
     const fake = await startFake();
     const client = await startClient(fake);
@@ -307,30 +354,94 @@ describe('the fake Discord, driven by discord.js', () => {
     );
   });
 
-  test('a dropped gateway connection is resumed, without a new IDENTIFY, and the missed events arrive', async () => {
+  for (const [how, drop] of [
+    ['closed with 4000', {}],
+    ['cut without a close frame', { terminate: true }],
+  ] as const) {
+    test(`a gateway connection ${how} is resumed, without a new IDENTIFY, and the missed events arrive`, async () => {
+      const fake = await startFake();
+      const client = await startClient(fake);
+      const general = fake.channel('general');
+      const received = receiveMessages(client, 4);
+      fake.sendMessage({ channelId: general.id, content: 'before' });
+
+      const resumed = once(client, Events.ShardResume);
+      assert.equal(fake.dropGateway(drop), 1);
+      fake.sendMessage({ channelId: general.id, content: 'while away 1' });
+      fake.sendMessage({ channelId: general.id, content: 'while away 2' });
+      await resumed;
+      fake.sendMessage({ channelId: general.id, content: 'after' });
+
+      assert.deepEqual(
+        (await received).map((message) => message.content),
+        ['before', 'while away 1', 'while away 2', 'after'],
+      );
+      const counts = fake.gatewayCounts();
+      assert.equal(counts.identifies, 1);
+      assert.equal(counts.resumes, 1);
+      assert.equal(counts.sessions, 1);
+      assert.equal(counts.resumeUrlConnections, 1);
+    });
+  }
+
+  test('unanswered heartbeats make discord.js close the zombie connection and resume', async () => {
+    const fake = await startFake({ heartbeatIntervalMs: 200 });
+    const client = await startClient(fake);
+    const resumed = once(client, Events.ShardResume);
+
+    fake.setHeartbeatAcks(false);
+    await fake.waitUntil(() => fake.gatewayCounts().sessions === 0, 'the client to give up on the connection');
+    fake.setHeartbeatAcks(true);
+    await resumed;
+
+    assert.equal(fake.gatewayCounts().identifies, 1);
+    assert.equal(fake.gatewayCounts().resumes, 1);
+  });
+
+  test('a RECONNECT request is answered with a resume', async () => {
     const fake = await startFake();
     const client = await startClient(fake);
-    const general = fake.channel('general');
-    const received = receiveMessages(client, 4);
-    fake.sendMessage({ channelId: general.id, content: 'before' });
-    await fake.waitForSessions(1);
-
     const resumed = once(client, Events.ShardResume);
-    assert.equal(fake.dropGateway(), 1);
-    fake.sendMessage({ channelId: general.id, content: 'while away 1' });
-    fake.sendMessage({ channelId: general.id, content: 'while away 2' });
+
+    fake.requestReconnect();
     await resumed;
-    fake.sendMessage({ channelId: general.id, content: 'after' });
 
     assert.deepEqual(
-      (await received).map((message) => message.content),
-      ['before', 'while away 1', 'while away 2', 'after'],
+      [fake.gatewayCounts().identifies, fake.gatewayCounts().resumes, fake.gatewayCounts().sessions],
+      [1, 1, 1],
     );
-    const counts = fake.gatewayCounts();
-    assert.equal(counts.identifies, 1);
-    assert.equal(counts.resumes, 1);
-    assert.equal(counts.sessions, 1);
-    assert.equal(counts.resumeUrlConnections, 1);
+  });
+
+  test('each client holds its own session and gets every event; one leaving ends only its own', async () => {
+    const fake = await startFake();
+    const first = await startClient(fake);
+    const second = await startClient(fake);
+    assert.equal(fake.gatewayCounts().sessions, 2);
+    const bothReceived = Promise.all([receiveMessages(first, 1), receiveMessages(second, 1)]);
+
+    fake.sendMessage({ channelId: fake.channel('general').id, content: 'to everyone' });
+    const [[toFirst], [toSecond]] = await bothReceived;
+    await first.destroy();
+    await fake.waitForSessions(1);
+
+    assert.equal(toFirst?.content, 'to everyone');
+    assert.equal(toSecond?.content, 'to everyone');
+    assert.deepEqual([fake.gatewayCounts().identifies, fake.gatewayCounts().connections], [2, 1]);
+  });
+
+  test('a guild the bot joins later arrives with its channels', async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+    const joined = once(client, Events.GuildCreate);
+
+    const guild = fake.addGuild({ name: 'Second', channels: [{ name: 'lobby' }] });
+
+    const [created] = (await joined) as [{ id: string; channels: { cache: Map<string, { name: string }> } }];
+    assert.equal(created.id, guild.id);
+    assert.deepEqual(
+      [...created.channels.cache.values()].map((channel) => channel.name),
+      ['lobby'],
+    );
   });
 
   test('the same MESSAGE_CREATE delivered twice reaches the client twice, with new sequence numbers', async () => {
@@ -386,6 +497,7 @@ describe('the fake Discord, driven by discord.js', () => {
       });
     });
     const answer = async (interaction: ChatInputCommandInteraction) => {
+      assert.equal(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild), true);
       await interaction.deferReply();
       await interaction.editReply(`You asked: ${interaction.options.getString('prompt', true)}`);
       await interaction.editReply('Answer: 4');
@@ -396,6 +508,7 @@ describe('the fake Discord, driven by discord.js', () => {
       channelId: fake.channel('general').id,
       name: 'ask',
       options: { prompt: '2+2?' },
+      memberPermissions: PermissionFlagsBits.ManageGuild,
     });
     await handled;
 
@@ -440,6 +553,33 @@ describe('the fake Discord, driven by discord.js', () => {
       ['0 tokens', '12 tokens'],
     );
     assert.equal(interaction.callbacks.length, 1);
+  });
+
+  test('a slash command run in a DM can be answered privately, and the private answer is never dispatched', async () => {
+    const fake = await startFake();
+    const client = await startClient(fake);
+    await client.application!.commands.set([{ name: 'link', description: 'Link your account' }]);
+    const dispatched: string[] = [];
+    client.on(Events.Raw, (packet: { t: string }) => dispatched.push(packet.t));
+    const answered = new Promise<string | null>((resolve) => {
+      client.on(Events.InteractionCreate, async (interaction) => {
+        if (!interaction.isChatInputCommand()) return;
+        await interaction.reply({ content: 'Your code: 123456', flags: MessageFlags.Ephemeral });
+        resolve(interaction.guildId);
+      });
+    });
+
+    const run = fake.runSlashCommand({ channelId: fake.directChannel().id, name: 'link' });
+
+    assert.equal(await answered, null);
+    const original = fake.message(fake.interaction(run.id)!.originalMessageId!);
+    assert.equal(original?.content, 'Your code: 123456');
+    assert.equal((original!.flags & MessageFlags.Ephemeral) !== 0, true);
+    // A message written afterwards arrives after anything the answer could have dispatched.
+    const later = receiveMessages(client, 1);
+    fake.sendDirectMessage({ content: 'thanks' });
+    await later;
+    assert.equal(dispatched.filter((event) => event === 'MESSAGE_CREATE').length, 1);
   });
 
   test('without the MessageContent intent, content shows only where the bot is mentioned', async () => {

@@ -1,7 +1,13 @@
 // What a test does as the people and the platform on the other side of the bot: write messages (in guild channels,
 // threads and DMs, mentioning the bot or replying to it), deliver one again, run slash commands, create and delete
 // channels and threads. Each stores what Discord would store and dispatches the event Discord would send.
-import { ApplicationCommandOptionType, ChannelType, type GatewayIntentBits, InteractionType } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  ChannelType,
+  GatewayDispatchEvents,
+  GatewayIntentBits,
+  InteractionType,
+} from 'discord.js';
 import {
   dispatchChannelCreate,
   dispatchChannelDelete,
@@ -14,12 +20,13 @@ import { mentionedUserIds } from './message-input.ts';
 import {
   EVERYONE_PERMISSIONS,
   type FakeChannel,
+  type FakeGuild,
   type FakeInteraction,
   type FakeMessage,
   type FakeUser,
   THREAD_TYPES,
 } from './state.ts';
-import { channelPayload, memberPayload, userPayload } from './wire.ts';
+import { channelPayload, guildCreatePayload, memberPayload, userPayload } from './wire.ts';
 
 /** A user by record or id; the fake's first user when left out. */
 export type UserRef = FakeUser | string;
@@ -41,6 +48,8 @@ export type SlashCommandInput = {
   /** Option values by name, typed after the registered command's options; or Discord's option array as is. */
   options?: Record<string, string | number | boolean> | unknown[];
   user?: UserRef;
+  /** The person's permissions in the guild (`member.permissions`); default those of @everyone. */
+  memberPermissions?: bigint;
 };
 
 export class FakeDiscordControls {
@@ -141,11 +150,14 @@ export class FakeDiscordControls {
     };
     this.state.interactions.set(interaction.id, interaction);
     this.state.changed();
-    this.world.gateway.dispatch('INTERACTION_CREATE', this.interactionPayload(interaction, channel));
+    this.world.gateway.dispatch(
+      GatewayDispatchEvents.InteractionCreate,
+      this.interactionPayload(interaction, channel, input.memberPermissions ?? EVERYONE_PERMISSIONS),
+    );
     return interaction;
   }
 
-  private interactionPayload(interaction: FakeInteraction, channel: FakeChannel) {
+  private interactionPayload(interaction: FakeInteraction, channel: FakeChannel, memberPermissions: bigint) {
     const guild = channel.guildId ? this.state.guilds.get(channel.guildId) : undefined;
     const appPermissions = ((guild?.botPermissions ?? 0n) | EVERYONE_PERMISSIONS).toString();
     return {
@@ -168,7 +180,7 @@ export class FakeDiscordControls {
             guild_id: guild.id,
             guild_locale: 'en-US',
             guild: { id: guild.id, locale: 'en-US', features: [] },
-            member: { ...memberPayload(interaction.user, true), permissions: EVERYONE_PERMISSIONS.toString() },
+            member: { ...memberPayload(interaction.user, true), permissions: memberPermissions.toString() },
           }
         : { user: userPayload(interaction.user) }),
     };
@@ -187,6 +199,13 @@ export class FakeDiscordControls {
     });
     dispatchChannelCreate(this.world, thread);
     return thread;
+  }
+
+  /** The bot joins a guild: GUILD_CREATE with its channels. */
+  addGuild(guild: FakeGuild): void {
+    this.world.gateway.dispatch(GatewayDispatchEvents.GuildCreate, guildCreatePayload(this.state, guild), {
+      intent: GatewayIntentBits.Guilds,
+    });
   }
 
   /** A new text channel appears in a guild: CHANNEL_CREATE. */

@@ -1,14 +1,12 @@
 // The gateway events that follow a change in the fake's state, whoever made it (a test's control or the bot's REST
 // call): each with the intent Discord requires for it, and message content blanked for a session without the
 // MessageContent intent unless the message is a DM, mentions the bot or is the bot's own, as Discord does.
-import { ChannelType, GatewayDispatchEvents, GatewayIntentBits } from 'discord.js';
+import { ChannelType, GatewayDispatchEvents, GatewayIntentBits, MessageFlags } from 'discord.js';
 import type { FakeGateway, GatewaySession } from './gateway.ts';
 import { type FakeChannel, type FakeDiscordState, type FakeMessage, THREAD_TYPES } from './state.ts';
 import { channelPayload, messagePayload } from './wire.ts';
 
 export type FakeWorld = { state: FakeDiscordState; gateway: FakeGateway };
-
-const EPHEMERAL = 1 << 6;
 
 function messageIntent(message: FakeMessage): GatewayIntentBits {
   return message.guildId ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages;
@@ -29,7 +27,7 @@ function messageFor(world: FakeWorld, message: FakeMessage) {
 
 export function dispatchMessageCreate(world: FakeWorld, message: FakeMessage): void {
   // Ephemeral interaction responses are seen only by the person, never dispatched.
-  if ((message.flags & EPHEMERAL) !== 0) return;
+  if ((message.flags & MessageFlags.Ephemeral) !== 0) return;
   world.gateway.dispatch(GatewayDispatchEvents.MessageCreate, null, {
     intent: messageIntent(message),
     dataFor: messageFor(world, message),
@@ -37,7 +35,7 @@ export function dispatchMessageCreate(world: FakeWorld, message: FakeMessage): v
 }
 
 export function dispatchMessageUpdate(world: FakeWorld, message: FakeMessage): void {
-  if ((message.flags & EPHEMERAL) !== 0) return;
+  if ((message.flags & MessageFlags.Ephemeral) !== 0) return;
   world.gateway.dispatch(GatewayDispatchEvents.MessageUpdate, null, {
     intent: messageIntent(message),
     dataFor: messageFor(world, message),
@@ -45,7 +43,7 @@ export function dispatchMessageUpdate(world: FakeWorld, message: FakeMessage): v
 }
 
 export function dispatchMessageDelete(world: FakeWorld, message: FakeMessage): void {
-  if ((message.flags & EPHEMERAL) !== 0) return;
+  if ((message.flags & MessageFlags.Ephemeral) !== 0) return;
   world.gateway.dispatch(
     GatewayDispatchEvents.MessageDelete,
     { id: message.id, channel_id: message.channelId, ...(message.guildId ? { guild_id: message.guildId } : {}) },

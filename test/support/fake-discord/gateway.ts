@@ -41,8 +41,7 @@ export type DispatchTarget = {
 export type GatewayOptions = {
   token: string | null;
   heartbeatIntervalMs: number;
-  /** ws://127.0.0.1:<port>/gateway and …/gateway-resume */
-  gatewayUrl: string;
+  /** The resume_gateway_url READY names: ws://127.0.0.1:<port>/gateway-resume */
   resumeUrl: string;
   onUnexpected: (description: string) => void;
 };
@@ -54,6 +53,8 @@ export class FakeGateway {
   readonly sessions = new Map<string, GatewaySession>();
   readonly connections = new Set<GatewayConnection>();
   identifyCount = 0;
+  /** Off, the gateway goes quiet like a zombie connection: discord.js notices the missing ACK and resumes. */
+  acknowledgeHeartbeats = true;
   resumeCount = 0;
   private readonly server = new WebSocketServer({ noServer: true });
 
@@ -72,11 +73,6 @@ export class FakeGateway {
     }
     this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws, via));
     return true;
-  }
-
-  /** Open connections, identified or not. */
-  get liveConnections(): GatewayConnection[] {
-    return [...this.connections];
   }
 
   dispatch(event: string, data: unknown, target: DispatchTarget = {}): void {
@@ -105,9 +101,15 @@ export class FakeGateway {
     return dropped;
   }
 
-  /** Makes every session unresumable: a RESUME is answered with INVALID_SESSION, and the client identifies anew. */
+  /**
+   * Ends every session as Discord does when it cannot keep one: a live connection gets INVALID_SESSION (not
+   * resumable), a later RESUME gets the same, and the client identifies anew.
+   */
   invalidateSessions(): void {
-    for (const session of this.sessions.values()) session.invalidated = true;
+    for (const session of this.sessions.values()) {
+      session.invalidated = true;
+      if (session.connection) this.send(session.connection, { op: GatewayOpcodes.InvalidSession, d: false });
+    }
   }
 
   /** Sends op 7 RECONNECT: the client should close and resume. */
@@ -154,11 +156,11 @@ export class FakeGateway {
       case GatewayOpcodes.Heartbeat:
         connection.heartbeats++;
         connection.lastHeartbeatAt = Date.now();
-        this.send(connection, { op: GatewayOpcodes.HeartbeatAck });
+        if (this.acknowledgeHeartbeats) this.send(connection, { op: GatewayOpcodes.HeartbeatAck });
         this.state.changed();
         return;
       case GatewayOpcodes.Identify:
-        this.identify(connection, payload.d as { token?: string; intents?: number });
+        this.identify(connection, payload.d as { token?: string; intents?: number; compress?: boolean });
         return;
       case GatewayOpcodes.Resume:
         this.resume(connection, payload.d as { token?: string; session_id?: string; seq?: number });
@@ -178,7 +180,10 @@ export class FakeGateway {
     return this.options.token === null ? Boolean(token) : token === this.options.token;
   }
 
-  private identify(connection: GatewayConnection, data: { token?: string; intents?: number }): void {
+  private identify(
+    connection: GatewayConnection,
+    data: { token?: string; intents?: number; compress?: boolean },
+  ): void {
     if (connection.session) {
       connection.socket.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
       return;
@@ -187,6 +192,7 @@ export class FakeGateway {
       connection.socket.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
       return;
     }
+    if (data.compress) this.options.onUnexpected('IDENTIFY asked for compression, which the fake does not do');
     this.identifyCount++;
     const session: GatewaySession = {
       id: this.state.nextId(),

@@ -13,23 +13,27 @@
 //   fake.dropGateway();                                 // discord.js resumes and gets what it missed
 //   await fake.close();
 //
-// discord.js needs `partials: [Partials.Channel]` to see DMs, against this fake as against Discord.
+// discord.js needs `partials: [Partials.Channel]` to see DMs, against this fake as against Discord. Close the
+// discord.js clients before the fake, or they keep trying to reconnect.
+//
+// Not modelled: compression (zlib, ETF), sharding, presences and members beyond the bot, voice, reactions, pins,
+// embeds' rendering, attachments' bytes (only name, size and type are kept), roles and per-channel permission
+// overwrites (the bot's guild-wide permissions are set per guild), identify limits, and rate limits unless asked for.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ChannelType } from 'discord.js';
 import { FakeDiscordControls, type SlashCommandInput, type UserMessageInput, type UserRef } from './controls.ts';
 import type { FakeWorld } from './events.ts';
 import { FaultQueue, type FaultSpec } from './faults.ts';
 import { FakeGateway } from './gateway.ts';
-import { DISCORD_LIKE_RATE_LIMITS, type RouteLimit, RouteRateLimits } from './rate-limits.ts';
+import { DISCORD_LIKE_RATE_LIMITS, GlobalRateLimit, type RouteLimit, RouteRateLimits } from './rate-limits.ts';
 import { type RecordedDiscordRequest, RestRouter } from './rest.ts';
 import { channelRoutes } from './routes/channels.ts';
 import { applicationCommandRoutes } from './routes/commands.ts';
 import { identityRoutes } from './routes/identity.ts';
 import { interactionCallbackRoutes } from './routes/interactions.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { addGuild, addUser, type FakeChannelConfig, type FakeGuildConfig, type FakeUserConfig } from './setup.ts';
 import {
-  DEFAULT_BOT_PERMISSIONS,
   type FakeChannel,
   type FakeCommand,
   FakeDiscordState,
@@ -42,11 +46,14 @@ import {
 
 export type {
   FakeChannel,
+  FakeChannelConfig,
   FakeCommand,
   FakeGuild,
+  FakeGuildConfig,
   FakeInteraction,
   FakeMessage,
   FakeUser,
+  FakeUserConfig,
   FakeWebhook,
   FaultSpec,
   RecordedDiscordRequest,
@@ -57,32 +64,6 @@ export type {
 };
 export { DISCORD_LIKE_RATE_LIMITS };
 
-const CHANNEL_TYPES = {
-  text: ChannelType.GuildText,
-  announcement: ChannelType.GuildAnnouncement,
-  voice: ChannelType.GuildVoice,
-  category: ChannelType.GuildCategory,
-  thread: ChannelType.PublicThread,
-  'private-thread': ChannelType.PrivateThread,
-} as const;
-
-export type FakeChannelConfig = {
-  name: string;
-  id?: string;
-  /** Default 'text'. */
-  type?: keyof typeof CHANNEL_TYPES;
-  /** For a thread, the name of its channel in the same guild (listed before it); for a channel, its category's. */
-  parent?: string;
-};
-
-export type FakeGuildConfig = {
-  name: string;
-  id?: string;
-  channels?: FakeChannelConfig[];
-  /** The bot's permissions in the guild; default DEFAULT_BOT_PERMISSIONS (Manage Webhooks included). */
-  botPermissions?: bigint;
-};
-
 export type FakeDiscordOptions = {
   /** The bot token REST and IDENTIFY must carry; default 'fake-bot-token'. */
   token?: string;
@@ -90,7 +71,7 @@ export type FakeDiscordOptions = {
   applicationName?: string;
   guilds?: FakeGuildConfig[];
   /** The people in the guilds; default one, 'alice'. */
-  users?: Array<{ username: string; id?: string; globalName?: string }>;
+  users?: FakeUserConfig[];
   /** The heartbeat interval HELLO announces; default 1000 ms (Discord's is about 41 s). */
   heartbeatIntervalMs?: number;
   /** How long after INTERACTION_CREATE the first callback is accepted; default 3000 ms, as on Discord. */
@@ -100,6 +81,13 @@ export type FakeDiscordOptions = {
    * carries a bucket with room to spare.
    */
   rateLimits?: Record<string, RouteLimit>;
+  /**
+   * Discord's global limit on requests authorized by the bot token (50 a second on Discord; discord.js paces itself
+   * to its own `globalRequestsPerSecond`); default none.
+   */
+  globalRequestsPerSecond?: number;
+  /** Log every REST request with its status (and the error of refusals); default on when FAKE_DISCORD_LOG=1. */
+  logRequests?: boolean;
 };
 
 export type GatewayCounts = {
@@ -129,7 +117,11 @@ export type FakeDiscord = {
   /** A channel or thread by name (optionally within a guild). */
   channel(name: string, guildName?: string): FakeChannel;
   user(username: string): FakeUser;
-  addUser(user: { username: string; id?: string; globalName?: string }): FakeUser;
+  addUser(user: FakeUserConfig): FakeUser;
+  /** The DM channel between the bot and a user (opened if need be), e.g. to run a slash command in a DM. */
+  directChannel(user?: UserRef): FakeChannel;
+  /** The bot joins another guild: GUILD_CREATE. */
+  addGuild(guild: FakeGuildConfig): FakeGuild;
 
   sendMessage(input: UserMessageInput): FakeMessage;
   sendDirectMessage(input: { content: string; author?: UserRef }): FakeMessage;
@@ -145,6 +137,8 @@ export type FakeDiscord = {
   dropGateway(options?: { code?: number; terminate?: boolean }): number;
   invalidateSessions(): void;
   requestReconnect(): void;
+  /** Off, heartbeats go unanswered like on a zombie connection, which discord.js closes and resumes. */
+  setHeartbeatAcks(enabled: boolean): void;
   gatewayCounts(): GatewayCounts;
 
   failNext(fault: FaultSpec): void;
@@ -161,7 +155,7 @@ export type FakeDiscord = {
   /** The milliseconds between consecutive revisions of a message (creation to first edit, and so on). */
   editGapsMs(messageId: string): number[];
 
-  /** Resolves with `check`'s first truthy value, re-checked after every change in the fake; default timeout 5 s. */
+  /** Resolves with `check`'s first truthy value, re-checked after every change in the fake; default timeout 10 s. */
   waitUntil<T>(check: () => T | undefined | null | false, what: string, timeoutMs?: number): Promise<T>;
   /** The first message in the channel (from any author) that satisfies `matches`, waiting for it if need be. */
   waitForMessage(
@@ -176,6 +170,7 @@ export type FakeDiscord = {
   ): Promise<RecordedDiscordRequest>;
   /** Waits until exactly `count` connections hold a live session. */
   waitForSessions(count: number, timeoutMs?: number): Promise<void>;
+  /** Stops the gateway and the REST server, cutting every connection. */
   close(): Promise<void>;
 };
 
@@ -185,13 +180,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     botName: options.botName ?? 'Chorus',
     applicationName: options.applicationName ?? 'Chorus',
   });
-  for (const user of options.users ?? [{ username: 'alice' }]) {
-    state.addUser({
-      username: user.username,
-      globalName: user.globalName ?? null,
-      ...(user.id ? { id: user.id } : {}),
-    });
-  }
+  for (const user of options.users ?? [{ username: 'alice' }]) addUser(state, user);
   for (const guild of options.guilds ?? []) addGuild(state, guild);
 
   const server = createServer();
@@ -201,7 +190,6 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const gateway = new FakeGateway(state, {
     token,
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
-    gatewayUrl: `${wsBase}/gateway`,
     resumeUrl: `${wsBase}/gateway-resume`,
     onUnexpected: (description) => console.warn(`fake Discord: ${description}`),
   });
@@ -218,7 +206,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     world,
     faults,
     new RouteRateLimits(options.rateLimits ?? {}),
+    new GlobalRateLimit(options.globalRequestsPerSecond ?? null),
     token,
+    options.logRequests ?? process.env.FAKE_DISCORD_LOG === '1',
   );
   for (const route of Object.keys(options.rateLimits ?? {})) {
     if (!router.hasRoute(route)) throw new Error(`fake Discord: rateLimits names no route "${route}"`);
@@ -264,12 +254,13 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       if (!user) throw new Error(`fake Discord: no user named ${username}`);
       return user;
     },
-    addUser: (user) =>
-      state.addUser({
-        username: user.username,
-        globalName: user.globalName ?? null,
-        ...(user.id ? { id: user.id } : {}),
-      }),
+    directChannel: (user) => state.directChannelWith(controls.resolveUser(user).id),
+    addGuild(config) {
+      const guild = addGuild(state, config);
+      controls.addGuild(guild);
+      return guild;
+    },
+    addUser: (user) => addUser(state, user),
 
     sendMessage: (input) => controls.sendMessage(input),
     sendDirectMessage: (input) => controls.sendDirectMessage(input),
@@ -284,6 +275,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     dropGateway: (dropOptions) => gateway.drop(dropOptions),
     invalidateSessions: () => gateway.invalidateSessions(),
     requestReconnect: () => gateway.requestReconnect(),
+    setHeartbeatAcks(enabled) {
+      gateway.acknowledgeHeartbeats = enabled;
+    },
     gatewayCounts: () => ({
       connections: gateway.connections.size,
       sessions: [...gateway.connections].filter((c) => c.session?.connection === c).length,
@@ -332,31 +326,4 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
   };
   return fake;
-}
-
-function addGuild(state: FakeDiscordState, config: FakeGuildConfig): void {
-  const owner = [...state.users.values()].find((user) => !user.bot) ?? state.bot;
-  const guild: FakeGuild = {
-    id: config.id ?? state.nextId(),
-    name: config.name,
-    ownerId: owner.id,
-    botPermissions: config.botPermissions ?? DEFAULT_BOT_PERMISSIONS,
-  };
-  state.guilds.set(guild.id, guild);
-  for (const channel of config.channels ?? []) {
-    const type = CHANNEL_TYPES[channel.type ?? 'text'];
-    const parent = channel.parent
-      ? state.channelsOf(guild.id).find((candidate) => candidate.name === channel.parent)
-      : undefined;
-    if (channel.parent && !parent)
-      throw new Error(`fake Discord: list channel ${channel.parent} before ${channel.name}`);
-    state.addChannel({
-      ...(channel.id ? { id: channel.id } : {}),
-      type,
-      name: channel.name,
-      guildId: guild.id,
-      parentId: parent?.id ?? null,
-      ownerId: parent ? owner.id : null,
-    });
-  }
 }

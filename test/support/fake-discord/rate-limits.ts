@@ -18,6 +18,30 @@ export const DISCORD_LIKE_RATE_LIMITS: Record<string, RouteLimit> = {
 
 type Window = { startedAt: number; used: number };
 
+/** Discord's global limit: requests per second across every route authorized by the bot token. */
+export class GlobalRateLimit {
+  private window: Window = { startedAt: 0, used: 0 };
+
+  constructor(private readonly requestsPerSecond: number | null) {}
+
+  /** Counts a bot-authorized request, or answers the global 429 when this second's budget is spent. */
+  take(): FaultAnswer | null {
+    if (this.requestsPerSecond === null) return null;
+    const now = Date.now();
+    if (now - this.window.startedAt >= 1000) this.window = { startedAt: now, used: 0 };
+    if (this.window.used < this.requestsPerSecond) {
+      this.window.used++;
+      return null;
+    }
+    const retryAfter = Number(((this.window.startedAt + 1000 - now) / 1000).toFixed(3));
+    return {
+      status: 429,
+      headers: { 'retry-after': String(retryAfter), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+      body: { message: 'You are being rate limited.', retry_after: retryAfter, global: true, code: 0 },
+    };
+  }
+}
+
 export type RateLimitVerdict = { rejected: FaultAnswer | null; headers: Record<string, string> };
 
 export class RouteRateLimits {

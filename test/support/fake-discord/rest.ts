@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FakeWorld } from './events.ts';
 import { bucketOf, type FaultQueue } from './faults.ts';
-import type { RouteRateLimits } from './rate-limits.ts';
+import type { GlobalRateLimit, RouteRateLimits } from './rate-limits.ts';
 import type { FakeAttachment } from './state.ts';
 
 export type RouteContext = {
@@ -83,6 +83,8 @@ export type RecordedDiscordRequest = {
   /** performance.now() when the request arrived. */
   at: number;
   status: number | null;
+  /** What the fake answered (null for an empty answer). */
+  answer: unknown;
   /** True when a fault the test asked for answered it. */
   faulted: boolean;
 };
@@ -113,7 +115,10 @@ export class RestRouter {
     private readonly world: FakeWorld,
     private readonly faults: FaultQueue,
     private readonly rateLimits: RouteRateLimits,
+    private readonly globalRateLimit: GlobalRateLimit,
     private readonly token: string | null,
+    /** Logs every request and its status, and the error of every refusal, for a test writer finding their way. */
+    private readonly logRequests: boolean,
   ) {
     this.routes = routes.map(compile);
   }
@@ -127,11 +132,16 @@ export class RestRouter {
   }
 
   async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const at = performance.now();
     const url = new URL(request.url ?? '/', 'http://fake');
     const method = request.method ?? 'GET';
-    const path = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : url.pathname;
+    // Segments decoded, so '%40original' and '@original' are one path.
+    const path = (url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : url.pathname)
+      .split('/')
+      .map((segment) => decodeURIComponent(segment))
+      .join('/');
     const raw = await readBody(request);
-    const { body, files } = await parseBody(raw, request.headers['content-type'], this.world);
+    const { body, files, invalidJson } = await parseBody(raw, request.headers['content-type'], this.world);
     const record: RecordedDiscordRequest = {
       method,
       path,
@@ -140,13 +150,19 @@ export class RestRouter {
       query: Object.fromEntries(url.searchParams),
       body,
       files,
-      at: performance.now(),
+      at,
       status: null,
+      answer: null,
       faulted: false,
     };
     this.requests.push(record);
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
+      record.answer = payload ?? null;
+      if (this.logRequests) {
+        const shown = record.params.token ? path.replace(record.params.token, ':token') : path;
+        console.log(`fake Discord: ${method} ${shown} → ${status}`, status >= 400 ? payload : '');
+      }
       this.world.state.changed();
       sendJson(response, status, payload, headers);
     };
@@ -161,11 +177,15 @@ export class RestRouter {
     if (match.route.auth && !this.authorized(request.headers.authorization)) {
       return send(401, { message: '401: Unauthorized', code: 0 });
     }
+    if (invalidJson) return send(400, { message: 'The request body contains invalid JSON.', code: 50109 });
     const fault = this.faults.take(match.route.key);
     if (fault) {
       record.faulted = true;
       return send(fault.status, fault.body, fault.headers);
     }
+    // Interaction callbacks and token-authorized webhook calls are outside the global limit, as on Discord.
+    const globalRejection = match.route.auth ? this.globalRateLimit.take() : null;
+    if (globalRejection) return send(globalRejection.status, globalRejection.body, globalRejection.headers);
     const verdict = this.rateLimits.take(match.route.key, match.params);
     if (verdict?.rejected) return send(verdict.rejected.status, verdict.rejected.body, verdict.rejected.headers);
     const headers = verdict?.headers ?? generousRateLimitHeaders(match.route.key);
@@ -191,9 +211,7 @@ export class RestRouter {
       if (route.method !== method) continue;
       const found = route.regex.exec(path);
       if (!found) continue;
-      const params = Object.fromEntries(
-        route.names.map((name, index) => [name, decodeURIComponent(found[index + 1]!)]),
-      );
+      const params = Object.fromEntries(route.names.map((name, index) => [name, found[index + 1]!]));
       return { route, params };
     }
     return null;
@@ -232,7 +250,7 @@ async function parseBody(
   raw: Buffer,
   contentType: string | undefined,
   world: FakeWorld,
-): Promise<{ body: unknown; files: FakeAttachment[] }> {
+): Promise<{ body: unknown; files: FakeAttachment[]; invalidJson?: boolean }> {
   if (raw.length === 0) return { body: null, files: [] };
   if (contentType?.startsWith('multipart/form-data')) {
     const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
@@ -254,7 +272,7 @@ async function parseBody(
   try {
     return { body: JSON.parse(raw.toString('utf8')), files: [] };
   } catch {
-    return { body: raw.toString('utf8'), files: [] };
+    return { body: raw.toString('utf8'), files: [], invalidJson: true };
   }
 }
 

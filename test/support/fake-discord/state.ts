@@ -184,7 +184,7 @@ export class FakeDiscordState {
    * Resolves with the first truthy value `check` returns, checking now and after every change; rejects after
    * `timeoutMs` naming `what` was awaited.
    */
-  waitUntil<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 5000): Promise<T> {
+  waitUntil<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
     const first = check();
     if (first) return Promise.resolve(first);
     return new Promise((resolve, reject) => {

@@ -211,7 +211,8 @@ export function messagePayload(state: FakeDiscordState, message: FakeMessage, wi
             channel_id: message.channelId,
             ...(message.guildId ? { guild_id: message.guildId } : {}),
           },
-          referenced_message: referenced && withReferenced ? messagePayload(state, referenced, false) : null,
+          referenced_message:
+            referenced && !referenced.deleted && withReferenced ? messagePayload(state, referenced, false) : null,
         }
       : {}),
     ...(message.interactionId ? { interaction_metadata: interactionMetadata(state, message.interactionId) } : {}),

@@ -1,7 +1,7 @@
 // Channels and their messages: fetch a channel, list, fetch, create, edit and delete messages (each change also goes
 // out on the gateway, as Discord sends the bot its own messages), typing, threads, and the guild routes discord.js
 // calls when it looks a guild, its channels or a member up.
-import { ChannelType, PermissionFlagsBits } from 'discord.js';
+import { ChannelType, MessageFlags, PermissionFlagsBits } from 'discord.js';
 import {
   dispatchChannelCreate,
   dispatchMessageCreate,
@@ -10,7 +10,7 @@ import {
   type FakeWorld,
 } from '../events.ts';
 import { mentionedUserIds, readMessageInput } from '../message-input.ts';
-import { DiscordApiError, invalidField, notFound, type Route, route } from '../rest.ts';
+import { DiscordApiError, invalidField, notFound, type Route, type RouteContext, route } from '../rest.ts';
 import { EVERYONE_PERMISSIONS, type FakeChannel, type FakeMessage, isTextChannel, THREAD_TYPES } from '../state.ts';
 import { botRoleId, channelPayload, guildCreatePayload, memberPayload, messagePayload } from '../wire.ts';
 
@@ -48,7 +48,7 @@ function sendPermission(channel: FakeChannel): bigint {
   return THREAD_TYPES.has(channel.type) ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
 }
 
-function createMessage({ world, params, body, files }: Parameters<Route['handle']>[0]) {
+function createMessage({ world, params, body, files }: RouteContext) {
   const { state } = world;
   const channel = findTextChannel(world, params.channelId);
   requirePermission(world, channel, sendPermission(channel));
@@ -109,6 +109,9 @@ export function applyEdit(
     throw new DiscordApiError(400, 50006, 'Cannot send an empty message');
   }
   if (files.length) message.attachments = [...message.attachments, ...files];
+  if (input.content !== undefined) {
+    message.mentionIds = mentionedUserIds(world.state, input.content, body.allowed_mentions, undefined);
+  }
   world.state.editMessage(message, {
     ...(input.content !== undefined ? { content: input.content } : {}),
     ...(input.embeds !== undefined ? { embeds: input.embeds } : {}),
@@ -118,7 +121,7 @@ export function applyEdit(
   return { status: 200, body: messagePayload(world.state, message) };
 }
 
-function listMessages({ world, params, query }: Parameters<Route['handle']>[0]) {
+function listMessages({ world, params, query }: RouteContext) {
   const channel = findTextChannel(world, params.channelId);
   requirePermission(world, channel, PermissionFlagsBits.ReadMessageHistory);
   const limit = Math.min(100, Math.max(1, Number(query.get('limit') ?? 50)));
@@ -126,14 +129,14 @@ function listMessages({ world, params, query }: Parameters<Route['handle']>[0]) 
   const after = query.get('after');
   const newestFirst = world.state
     .messagesIn(channel.id)
-    .filter((m) => !m.deleted && (m.flags & (1 << 6)) === 0)
+    .filter((m) => !m.deleted && (m.flags & MessageFlags.Ephemeral) === 0)
     .filter((m) => (before ? BigInt(m.id) < BigInt(before) : true) && (after ? BigInt(m.id) > BigInt(after) : true))
     .reverse();
   const page = after ? newestFirst.slice(-limit) : newestFirst.slice(0, limit);
   return { status: 200, body: page.map((m) => messagePayload(world.state, m)) };
 }
 
-function createThread({ world, params, body }: Parameters<Route['handle']>[0]) {
+function createThread({ world, params, body }: RouteContext) {
   const parent = findTextChannel(world, params.channelId);
   if (!parent.guildId || THREAD_TYPES.has(parent.type))
     throw new DiscordApiError(400, 50024, 'Cannot execute action on this channel type');
@@ -145,7 +148,12 @@ function createThread({ world, params, body }: Parameters<Route['handle']>[0]) {
       ? PermissionFlagsBits.CreatePrivateThreads
       : PermissionFlagsBits.CreatePublicThreads,
   );
-  if (params.messageId) findMessage(world, parent, params.messageId);
+  if (params.messageId) {
+    findMessage(world, parent, params.messageId);
+    if (world.state.channels.has(params.messageId)) {
+      throw new DiscordApiError(400, 160004, 'A thread has already been created for this message');
+    }
+  }
   if (typeof body.name !== 'string' || body.name.length < 1 || body.name.length > 100) {
     throw invalidField('name', 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
   }

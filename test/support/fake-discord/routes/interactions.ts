@@ -57,7 +57,13 @@ function callback(timing: InteractionTiming) {
     if (interaction.callbacks.length > 0) {
       throw new DiscordApiError(400, 40060, 'Interaction has already been acknowledged.');
     }
-    if (Date.now() - interaction.createdAt > timing.responseDeadlineMs) throw notFound.interaction();
+    const elapsedMs = Date.now() - interaction.createdAt;
+    if (elapsedMs > timing.responseDeadlineMs) {
+      console.warn(
+        `fake Discord: interaction answered after ${elapsedMs} ms, past the ${timing.responseDeadlineMs} ms deadline`,
+      );
+      throw notFound.interaction();
+    }
     const type = Number(body.type);
     const data = (body.data ?? null) as Record<string, unknown> | null;
     let message: FakeMessage | null = null;

@@ -25,13 +25,8 @@ function checkName(field: string, name: unknown): string {
 
 function findWebhook(world: FakeWorld, webhookId: string | undefined, token?: string): FakeWebhook {
   const webhook = webhookId ? world.state.webhooks.get(webhookId) : undefined;
-  if (
-    !webhook ||
-    !world.state.channels.get(webhook.channelId) ||
-    world.state.channels.get(webhook.channelId)?.deleted
-  ) {
-    throw notFound.webhook();
-  }
+  // A channel's webhooks go with it.
+  if (!webhook || world.state.channels.get(webhook.channelId)?.deleted !== false) throw notFound.webhook();
   if (token !== undefined && webhook.token !== token) throw new DiscordApiError(401, 50027, 'Invalid Webhook Token');
   return webhook;
 }
