@@ -237,6 +237,27 @@ for (const kind of testBackends()) {
       assert.deepEqual(after, []);
     });
 
+    test("a reply to one of the bot's messages is answered, without a mention", async () => {
+      const channel = await channelWith('threadlike', 'fake:lead');
+      const first = ask(channel.id, 'start');
+      const [answer] = await repliesAfter(
+        channel.id,
+        first,
+        (found) => found.length === 1 && finalText(found[0]!).endsWith('brief.'),
+      );
+      const followUp = harness.discord.sendMessage({
+        channelId: channel.id,
+        content: 'and then?',
+        replyTo: answer!.id,
+      });
+      const [second] = await repliesAfter(
+        channel.id,
+        followUp,
+        (found) => found.length === 1 && finalText(found[0]!).endsWith('brief.'),
+      );
+      assert.equal(second!.author.username, 'lead (fake)');
+    });
+
     test('slash commands: /models, /limit, /usage (private), /ask with models, /new', async () => {
       const channel = await channelWith('commands', 'fake:lead');
       const models = await command(channel.id, 'models');
@@ -267,7 +288,8 @@ for (const kind of testBackends()) {
       assert.equal(link.flags & 64, 64, 'ephemeral');
       const code = /`([A-Z0-9-]+)`/.exec(link.content)![1]!;
       const bob = await signUp(server, 'Bob');
-      await server.runtime.discord.linkAccount(bob.actor, code);
+      const linked = await bob.client.request('POST', '/api/me/discord-link', JSON.stringify({ code }));
+      assert.ok(linked.status < 300, JSON.stringify(linked.body));
       const { id } = await conversationOf(channel.id);
       const listed = await bob.client.request('GET', '/api/conversations');
       assert.ok(JSON.stringify(listed.body).includes(id), 'the Discord conversation is in the sidebar');
