@@ -24,6 +24,9 @@ export type ChannelTurnRequest = {
   arrivedAt: number;
 };
 
+/** Who speaks when no model does. */
+const BOT_AUTHOR = { name: 'Chorus' };
+
 /** What the person is told instead of replies. */
 export type Refusal = { text: string };
 
@@ -75,7 +78,14 @@ export class ChannelTurns {
     }
     // Delivered again (a gateway replay): the message was saved and answered the first time.
     if (!turn.turnStarted) return null;
-    const done = turn.done.finally(() => this.running.delete(done));
+    const done = turn.done
+      .then(async () => {
+        // A turn that failed before any reply began says so as the bot itself.
+        const failure = turn.unshownFailure;
+        if (failure) await (await voices.voiceFor(request.channelId, BOT_AUTHOR)).post(failure);
+      })
+      .catch((error: unknown) => logError('a failed Discord turn could not be reported', error))
+      .finally(() => this.running.delete(done));
     this.running.add(done);
     return null;
   }

@@ -29,6 +29,7 @@ export function endingLine(summary: Pick<ReplySummary, 'status' | 'error' | 'tru
 export class DiscordTurn {
   private readonly replies = new Map<string, Promise<StreamedReply | null>>();
   private started = false;
+  private failure: string | null = null;
   private firstWordsSeen = false;
   private finishTurn: (() => void) | null = null;
   /** Settles when every reply's last words are visible (or Discord refused them). */
@@ -37,6 +38,11 @@ export class DiscordTurn {
   });
 
   constructor(private readonly options: DiscordTurnOptions) {}
+
+  /** Why the turn failed, when it failed before any reply could show it. */
+  get unshownFailure(): string | null {
+    return this.replies.size === 0 ? this.failure : null;
+  }
 
   /** Whether the turn started: a message already answered (the same Discord message delivered again) starts none. */
   get turnStarted(): boolean {
@@ -65,7 +71,8 @@ export class DiscordTurn {
         return;
       case 'turn-failed':
         this.options.metrics.count('errors');
-        void this.settleAll(`⚠️ *${oneLine(event.errorText)}*`);
+        this.failure = `⚠️ *${oneLine(event.errorText)}*`;
+        void this.settleAll(this.failure);
         return;
       default:
         return;

@@ -258,6 +258,22 @@ for (const kind of testBackends()) {
       assert.equal(second!.author.username, 'lead (fake)');
     });
 
+    test('a thread is a conversation of its own, answered inside the thread', async () => {
+      const parent = await channelWith('with-threads', 'fake:lead');
+      const thread = harness.discord.createThread({ parentId: parent.id, name: 'side topic' });
+      const asked = ask(thread.id, 'in the thread');
+      const [reply] = await repliesAfter(
+        thread.id,
+        asked,
+        (found) => found.length === 1 && finalText(found[0]!).endsWith('brief.'),
+      );
+      assert.equal(reply!.author.username, 'lead (fake)');
+      const inThread = await conversationOf(thread.id);
+      assert.ok(inThread);
+      const ofParent = await harness.server.runtime.store.discordConversations.findCurrent(parent.id);
+      assert.notEqual(ofParent?.id, inThread.id);
+    });
+
     test('slash commands: /models, /limit, /usage (private), /ask with models, /new', async () => {
       const channel = await channelWith('commands', 'fake:lead');
       const models = await command(channel.id, 'models');
