@@ -10,7 +10,6 @@ import { DEFAULT_SESSION_LOCK_TIMING, type SessionLockTiming } from '../db/sessi
 import type { ConversationEvents } from '../events/index.ts';
 import { logError } from '../loggable-error.ts';
 import type { ModelCache } from '../registry/model-cache.ts';
-import { listCurrentDiscordConversations, requestIdOfMessage } from '../store/discord-relay-reads.ts';
 import type { MetricStore } from '../store/metrics.ts';
 import { BotMetrics } from './bot-metrics.ts';
 import { ChannelTurns } from './channel-turns.ts';
@@ -24,11 +23,13 @@ import { WebMessageRelay } from './web-message-relay.ts';
 
 /** How long a stopping bot lets the replies it is writing finish in Discord. */
 const STOP_GRACE_MS = 5_000;
+/** Conversations active this recently are followed for web messages from the start; others once used again. */
+const FOLLOWED_ACTIVITY_MS = 30 * 24 * 60 * 60 * 1000;
 /** How long a failed connection waits before the next try. */
 const RECONNECT_DELAY_MS = 5_000;
 
 export type DiscordBotDependencies = {
-  database: Pick<DatabaseHandle, 'db' | 'kind' | 'url'>;
+  database: Pick<DatabaseHandle, 'kind' | 'url'>;
   chat: ChatService;
   discord: DiscordService;
   conversationEvents: ConversationEvents;
@@ -133,7 +134,7 @@ class GatewaySession {
     await client.login(this.settings.token);
     const readyClient = await ready;
     this.botId = readyClient.user.id;
-    const { chat, discord, conversationEvents, modelCache, database } = this.dependencies;
+    const { chat, discord, conversationEvents, modelCache } = this.dependencies;
     const voices = new ChannelVoices(readyClient, () => metrics.count('rateLimitWaits'));
     const relay = new WebMessageRelay({
       events: conversationEvents,
@@ -141,7 +142,6 @@ class GatewaySession {
       voices,
       models: modelCache,
       metrics,
-      requestIdOf: (messageId) => requestIdOfMessage(database.db, messageId),
       editIntervalMs: this.settings.editIntervalMs,
     });
     const turns = new ChannelTurns({
@@ -180,7 +180,8 @@ class GatewaySession {
     client.on(Events.ChannelDelete, (channel) => channelEnded(channel.id));
     client.on(Events.ThreadDelete, (thread) => channelEnded(thread.id));
     await registerSlashCommands(readyClient);
-    for (const conversation of await listCurrentDiscordConversations(database.db)) relay.follow(conversation.id);
+    const since = new Date(Date.now() - FOLLOWED_ACTIVITY_MS);
+    for (const conversationId of await discord.activeConversationIds(since)) relay.follow(conversationId);
   }
 
   async close(): Promise<void> {

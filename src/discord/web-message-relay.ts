@@ -15,16 +15,12 @@ import { endingLine } from './discord-turn.ts';
 import { splitMessage } from './message-splitting.ts';
 import { StreamedReply } from './streamed-reply.ts';
 
-/** A Discord message id (a snowflake): what a message from Discord has as its request id. */
-const DISCORD_ID = /^\d{15,21}$/;
-
 export type WebMessageRelayDependencies = {
   events: ConversationEvents;
-  discord: Pick<DiscordService, 'destinationOf'>;
+  discord: Pick<DiscordService, 'destinationOf' | 'webMessageDestination'>;
   voices: ChannelVoices;
   models: Pick<ModelCache, 'get'>;
   metrics: BotMetrics;
-  requestIdOf(messageId: string): Promise<string | null | undefined>;
   editIntervalMs?: number;
 };
 
@@ -114,13 +110,12 @@ export class WebMessageRelay {
 
   private async postMessage(conversationId: string, event: ConversationEventOf<'message-created'>): Promise<void> {
     const { message, sender } = event;
-    const requestId = await this.dependencies.requestIdOf(message.id);
-    if (requestId && DISCORD_ID.test(requestId)) return;
-    const destination = await this.dependencies.discord.destinationOf(conversationId);
+    // None for a message that came from Discord (it is there already).
+    const destination = await this.dependencies.discord.webMessageDestination(conversationId, message.id);
     if (!destination || !sender) return;
     this.relayedPrompts.add(message.id);
     const voice = await this.dependencies.voices.voiceFor(destination.channelId, {
-      name: sender.name,
+      name: destination.authorName,
       avatarUrl: sender.avatarUrl,
     });
     const text = message.content?.trim() || '*(an attachment, on the web)*';
