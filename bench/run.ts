@@ -3,6 +3,7 @@
 import { runCapacityBench } from './capacity.bench.ts';
 import { runChatBench } from './chat.bench.ts';
 import { runDataCoreBench } from './data-core.bench.ts';
+import { runDiscordBench } from './discord.bench.ts';
 import { runGroupBench } from './group.bench.ts';
 import { runMetricsBench } from './metrics.bench.ts';
 import { runRegistryBench } from './registry.bench.ts';
@@ -16,6 +17,7 @@ const suites: Record<string, () => Promise<void>> = {
   capacity: runCapacityBench,
   storage: runStorageBench,
   metrics: runMetricsBench,
+  discord: runDiscordBench,
 };
 
 const filters = process.argv.slice(2);

@@ -17,6 +17,7 @@ import { keyringFromEnvironment } from './crypto/encryption.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { migrateUp } from './db/migrations/migrator.ts';
 import { type ChangeListener, createChangeListener } from './db/notifications.ts';
+import { DiscordService } from './discord/discord-service.ts';
 import { type ConversationEvents, createConversationEvents } from './events/index.ts';
 import { relayTurns } from './events/turn-relay.ts';
 import { FileService } from './files/file-service.ts';
@@ -63,6 +64,8 @@ export type Runtime = {
   files: FileService;
   /** Where stored files' bytes live (attachments, transcripts, backups): DATA_DIR/files or an S3 bucket. */
   fileStorage: FileStorage;
+  /** The domain as the Discord bot sees it: its users, channels' conversations and settings, account links. */
+  discord: DiscordService;
   /** The OpenAI-compatible API (/v1). */
   completions: CompletionService;
   /** Who each API key stands for, remembered briefly and forgotten on revocation (see api-key-actors.ts). */
@@ -170,6 +173,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const turnStart = { store, providers, turns, models: modelSource, admission, dailyLimit };
   const chat = new ChatService({ ...turnStart, streamLog, access: conversations.access });
   const completions = new CompletionService(turnStart);
+  const discord = new DiscordService({ store, conversations, modelSource, providers });
   let sweeper: { stop(): void };
   let rollups: MetricRollups | undefined;
   try {
@@ -214,6 +218,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     completions,
     files,
     fileStorage,
+    discord,
     apiKeyActors,
     stopReplies: () => turns.activeTurns.stopAll(),
     repliesEnded: () => turns.allSettled(),

@@ -2,6 +2,7 @@
 // re-attach to a running reply, stop. It decides who may, what is saved and deleted and which models answer; the
 // turn runner runs them, and the caller gets the turn's reply stream back (its UI message chunks, read from the stream
 // log). Files a message carries must be the sender's own uploads, and every model must be able to read them.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DailyMessageLimit } from '../auth/limits.ts';
 import type { ConversationAccess } from '../conversations/access.ts';
 import type { MessagePart } from '../db/schema/index.ts';
@@ -20,6 +21,7 @@ import type { StreamLog } from '../streams/index.ts';
 import { chooseTurnModels, type TurnModelChoice, type TurnModels } from './model-selection.ts';
 import type { SetupAdmission } from './setup-admission.ts';
 import { titleFromText } from './title.ts';
+import type { TurnListener } from './turn-events.ts';
 import type { StartedTurn, TurnRunner } from './turn-runner.ts';
 
 export type WebSearchRequest = { contextSize: 'low' | 'medium' | 'high' } | null | undefined;
@@ -48,6 +50,11 @@ export type SubmitRequest = {
    * created without being looked for first, which a new chat's first reply would otherwise wait for.
    */
   likelyNewConversation?: boolean;
+  /**
+   * Told the turn's typed events, from its first (a door that shows replies its own way: the Discord bot). A retried
+   * request that only re-attaches to its turn tells them nothing.
+   */
+  listeners?: TurnListener[];
 };
 
 /** A person's message as submitted, with what was worked out of it. */
@@ -67,8 +74,12 @@ export type RegenerateRequest = {
 /** A turn started now, or the stream of the turn a retried request already started. */
 type TurnOutcome = { streamId: string; started?: StartedTurn };
 
-/** A turn's reply stream: its UI message chunks as JSON, in batches (as they are available together), to the end. */
-export type ReplyStream = { streamId: string; batches: AsyncIterable<string[]> };
+/**
+ * A turn's reply stream: its UI message chunks as JSON, in batches (as they are available together), to the end.
+ * `retried`: the message had been taken already (a client's retry, a redelivered Discord message), so no new turn
+ * started and this is the earlier turn's stream.
+ */
+export type ReplyStream = { streamId: string; batches: AsyncIterable<string[]>; retried: boolean };
 
 /** What the ways of starting a turn (this service, /v1) are built on. */
 export type TurnStartDependencies = {
@@ -122,7 +133,7 @@ export class ChatService {
     const outcome = await this.access.guarded(actor, { conversationId, level: 'write' }, () =>
       this.countedTurn(actor, () => this.admission.run(() => this.submitNow(request), signal)),
     );
-    return this.replyStream(outcome.streamId, signal);
+    return this.replyStream(outcome, signal);
   }
 
   /** A retried request that only re-attaches to its turn (no `started`) is not a new turn, and does not count. */
@@ -191,6 +202,7 @@ export class ChatService {
       models,
       memberSettings,
       webSearch: request.webSearch,
+      listeners: request.listeners,
     });
     return { streamId: started.streamId, started };
   }
@@ -240,6 +252,7 @@ export class ChatService {
       committed,
       // A conversation created just now holds this message and nothing else.
       history: [userMessage],
+      listeners: request.listeners,
     });
     return { streamId: started.streamId, started };
   }
@@ -253,14 +266,18 @@ export class ChatService {
     const outcome = await this.access.guarded(actor, { conversationId, level: 'write' }, () =>
       this.countedTurn(actor, () => this.admission.run(() => this.regenerateNow(request), signal)),
     );
-    return this.replyStream(outcome.streamId, signal);
+    return this.replyStream(outcome, signal);
   }
 
   /** The turn's stream from its first chunk, followed until it ends or `signal` aborts. */
-  private async replyStream(streamId: string, signal?: AbortSignal): Promise<ReplyStream> {
+  private async replyStream({ streamId, started }: TurnOutcome, signal?: AbortSignal): Promise<ReplyStream> {
+    const retried = started === undefined;
     const batches = await this.streamLog.readBatches(streamId, signal);
+    // A message answered long ago and sent again (a Discord message redelivered after its stream expired): it was
+    // taken and answered, so there is nothing to do and nothing to show, rather than an error.
+    if (!batches && retried) return { streamId, batches: noBatches(), retried };
     if (!batches) throw new AppError('conflict', 'the reply stream is no longer available');
-    return { streamId, batches };
+    return { streamId, batches, retried };
   }
 
   private async regenerateNow(request: RegenerateRequest): Promise<TurnOutcome> {
@@ -336,11 +353,19 @@ export class ChatService {
     this.turns.announceDeleted(conversationId, removed);
   }
 
-  /** A client retried a request the server already took: hand back that turn's stream. */
+  /**
+   * A client retried a request the server already took: hand back that turn's stream. The first request may still
+   * be setting its turn up (the same message delivered twice at once, as a Discord gateway may): its stream is then
+   * waited for, briefly, rather than the retry told the reply is gone.
+   */
   private async retried(actor: Actor, conversationId: string): Promise<TurnOutcome> {
-    const [newest] = await this.store.turnStreams.listIds({ actor, conversationId, limit: 1 });
-    if (!newest) throw new AppError('conflict', 'this message was already sent and its reply is gone');
-    return { streamId: newest };
+    for (let waitedMs = 0; ; waitedMs += RETRY_POLL_MS) {
+      const [newest] = await this.store.turnStreams.listIds({ actor, conversationId, limit: 1 });
+      if (newest) return { streamId: newest };
+      if (waitedMs >= RETRY_WAIT_MS)
+        throw new AppError('conflict', 'this message was already sent and its reply is gone');
+      await sleep(RETRY_POLL_MS);
+    }
   }
 }
 
@@ -354,6 +379,12 @@ function refuseFilesOfOtherConversations(files: FileRecord[], conversationId: st
     );
   }
 }
+
+async function* noBatches(): AsyncIterable<string[]> {}
+
+/** How long a retry waits for the turn of the request it repeats to record its stream, and how often it looks. */
+const RETRY_WAIT_MS = 3_000;
+const RETRY_POLL_MS = 20;
 
 const ownMessageNotFound = (idOrClientId: string) =>
   new AppError('not_found', `message ${idOrClientId} not found among your messages in this conversation`);

@@ -8,6 +8,12 @@ import { charLimitInstruction } from './char-limit.ts';
 
 export type ReplyMode = NonNullable<ConversationSettings['replyMode']>;
 
+/** Every reply mode, for the doors that offer a choice of them. */
+export const REPLY_MODES = ['single', 'parallel', 'first_responder'] as const satisfies readonly ReplyMode[];
+
+/** The largest character limit a conversation may set (0 sets none). */
+export const MAX_CHAR_LIMIT = 100_000;
+
 /** The default limit in the group modes: short replies, so a group's several answers stay readable together. */
 export const GROUP_CHAR_LIMIT = 280;
 

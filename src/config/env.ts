@@ -72,6 +72,11 @@ export const environmentSchema = z.object({
   /** Guests (anonymous sign-ins) one client address may start in an hour. */
   CHORUS_GUESTS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(10),
 
+  /** The Discord bot's token: `chorus serve` runs the bot when it is set (see discord/discord-bot.ts). */
+  DISCORD_BOT_TOKEN: z.string().trim().min(1).optional(),
+  /** Another base for Discord's HTTP API (a proxy; a loopback fake in tests), e.g. http://127.0.0.1:8080/api. */
+  DISCORD_API_URL: optionalUrl,
+
   /** Events between processes (live group chat, resumable streams); in-process when unset. */
   REDIS_URL: optionalUrl,
   /** Stored files in an S3-compatible bucket (see object-storage.ts); DATA_DIR/files when S3_BUCKET is unset. */

@@ -3,6 +3,8 @@
 // Other keys may be stored (any JSON), but nothing reads them.
 import { z } from 'zod';
 import { DAILY_MESSAGE_LIMITS_KEY, DEFAULT_DAILY_MESSAGE_LIMITS, dailyMessageLimitsSchema } from '../auth/limits.ts';
+import { DISCORD_CHANNEL_MODELS_KEY, discordChannelModelsSchema } from '../discord/channel-models.ts';
+import { ANSWER_EVERYWHERE, DISCORD_ACCESS_KEY, discordAccessSchema } from '../discord/discord-access.ts';
 import { DEFAULT_MODEL_SOURCE, MODEL_SOURCE_KEY, modelSourceSchema } from '../registry/model-source.ts';
 
 export type KnownConfigKey = {
@@ -29,6 +31,22 @@ export const KNOWN_CONFIG_KEYS: readonly KnownConfigKey[] = [
       'keeps its default. Counted across every way in: web, API keys, /v1.',
     schema: dailyMessageLimitsSchema,
     defaultValue: DEFAULT_DAILY_MESSAGE_LIMITS,
+  },
+  {
+    key: DISCORD_ACCESS_KEY,
+    description:
+      'Where the Discord bot answers: the guilds (none listed: every guild), the channels within them (none listed: ' +
+      'every channel; a thread goes by its parent) and whether it answers direct messages.',
+    schema: discordAccessSchema,
+    defaultValue: ANSWER_EVERYWHERE,
+  },
+  {
+    key: DISCORD_CHANNEL_MODELS_KEY,
+    description:
+      "The models each Discord channel's new conversations start with (channel id → model ids, in reply order); " +
+      "a channel left out starts with the server's default model.",
+    schema: discordChannelModelsSchema,
+    defaultValue: {},
   },
 ];
 

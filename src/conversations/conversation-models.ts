@@ -87,6 +87,30 @@ export class ConversationModelService {
     return this.named(reordered);
   }
 
+  /**
+   * Makes `modelIds` the conversation's models, in that order (owner and admins): the others go (their past replies
+   * stay), the new ones join, those kept keep their settings. Each must be one the actor could pick for a message now.
+   */
+  async replace({
+    actor,
+    conversationId,
+    modelIds,
+  }: {
+    actor: Actor;
+    conversationId: string;
+    modelIds: string[];
+  }): Promise<NamedConversationModel[]> {
+    const { store, events } = this.dependencies;
+    await this.access.assertMay(actor, conversationId, 'manage');
+    assertModelsSelectable(this.dependencies, actor, modelIds);
+    const { removed, added } = await this.access.guarded(actor, { conversationId, level: 'manage' }, () =>
+      store.conversationModels.replace({ actor, conversationId, modelIds }),
+    );
+    for (const modelId of removed) events.publish(conversationId, { type: 'model-removed', modelId });
+    for (const modelId of added) events.publish(conversationId, { type: 'model-added', modelId });
+    return this.list({ actor, conversationId });
+  }
+
   /** With the models' names: one lookup for the whole list. */
   private async named(models: ConversationModel[]): Promise<NamedConversationModel[]> {
     const names = await this.dependencies.store.messages.modelNames(models.map((model) => model.modelId));

@@ -14,6 +14,7 @@ import { readRequestBody } from './request-body.ts';
 import { requestIds } from './request-ids.ts';
 import { countRequests } from './request-metrics.ts';
 import { registerAdminConfigRoutes } from './routes/admin-config.ts';
+import { registerAdminDiscordRoutes } from './routes/admin-discord.ts';
 import { registerAdminMetricsRoutes } from './routes/admin-metrics.ts';
 import { registerAdminModelRoutes } from './routes/admin-models.ts';
 import { registerAdminUsageRoutes } from './routes/admin-usage.ts';
@@ -22,6 +23,7 @@ import { registerChatRoutes } from './routes/chat.ts';
 import { registerConversationEventRoutes } from './routes/conversation-events.ts';
 import { registerConversationModelRoutes } from './routes/conversation-models.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
+import { registerDiscordLinkRoutes } from './routes/discord-link.ts';
 import { registerFileRoutes } from './routes/files.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerInviteRoutes } from './routes/invites.ts';
@@ -103,5 +105,7 @@ function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerAdminUsageRoutes(app);
   registerAdminConfigRoutes(app);
   registerAdminMetricsRoutes(app);
+  registerDiscordLinkRoutes(app);
+  registerAdminDiscordRoutes(app);
   registerStreamedShapes(app);
 }

@@ -1,6 +1,6 @@
 // The models taking part in a conversation, in reply order, each with its own settings. Anyone who may read the
 // conversation sees them; managers change them.
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { type ConversationModelSettings, conversationModels, conversations, models } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -126,6 +126,59 @@ export class ConversationModelStore {
         reordered.push(row!);
       }
       return reordered;
+    });
+  }
+
+  /**
+   * Makes `modelIds` the conversation's models, in that order: the others go, those it lacks are added (each must be
+   * selectable, as for `add`), those it keeps keep their settings. Returns the models removed and added.
+   */
+  async replace({ actor, conversationId, modelIds }: { actor: Actor; conversationId: string; modelIds: string[] }) {
+    return this.db.transaction(async (tx) => {
+      await requireConversation(tx, actor, conversationId, 'manage');
+      const wanted = [...new Set(modelIds)];
+      if (wanted.length > 0) {
+        const known = await tx
+          .select({ id: models.id, status: models.status })
+          .from(models)
+          .where(inArray(models.id, wanted));
+        const statusOf = new Map(known.map((model) => [model.id, model.status]));
+        for (const modelId of wanted) {
+          const status = statusOf.get(modelId);
+          if (!status) throw new AppError('invalid_input', `unknown model id ${modelId}`, { details: { modelId } });
+          if (!isSelectableStatus(status)) {
+            throw new AppError('invalid_input', `model ${modelId} is ${status} and cannot be added`, {
+              details: { modelId, status },
+            });
+          }
+        }
+      }
+      // Locked so a concurrent change waits for this one, and then sees its result.
+      const current = await tx
+        .select({ modelId: conversationModels.modelId })
+        .from(conversationModels)
+        .where(eq(conversationModels.conversationId, conversationId))
+        .for('update');
+      const currentIds = new Set(current.map((row) => row.modelId));
+      const removed = [...currentIds].filter((modelId) => !wanted.includes(modelId));
+      const added = wanted.filter((modelId) => !currentIds.has(modelId));
+      if (removed.length > 0) {
+        await tx
+          .delete(conversationModels)
+          .where(
+            and(eq(conversationModels.conversationId, conversationId), inArray(conversationModels.modelId, removed)),
+          );
+      }
+      for (const [position, modelId] of wanted.entries()) {
+        await tx
+          .insert(conversationModels)
+          .values({ conversationId, modelId, position })
+          .onConflictDoUpdate({
+            target: [conversationModels.conversationId, conversationModels.modelId],
+            set: { position },
+          });
+      }
+      return { removed, added };
     });
   }
 

@@ -1,6 +1,7 @@
-// A guest who signs up or signs in keeps what they did as a guest: their conversations, messages, memberships,
-// votes, uploads, documents and the day's usage become the account's, and the guest is removed, all in one
-// transaction — so either everything moved and the guest is gone, or nothing changed and the guest is intact.
+// One person becoming another: a guest who signs up or signs in, a Discord user linked to a web account
+// (discord/link-codes.ts). Their conversations, messages, memberships, votes, uploads, documents and the day's usage
+// become the account's, and the merged user is removed, all in one transaction — so either everything moved and
+// the merged user is gone, or nothing changed and they are intact.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.ts';
 import { announce, CHANNELS } from '../db/notifications.ts';
@@ -42,26 +43,31 @@ export class GuestMergeStore {
         .from(users)
         .where(and(eq(users.id, accountId), eq(users.isGuest, false)));
       if (!guest || !account) return false;
-      await moveConversations(tx, guestId, accountId);
-      await moveVotes(tx, guestId, accountId);
-      await moveUsage(tx, guestId, accountId);
-      await tx.update(messages).set({ senderId: accountId }).where(eq(messages.senderId, guestId));
-      await tx
-        .update(conversationInvites)
-        .set({ createdBy: accountId })
-        .where(eq(conversationInvites.createdBy, guestId));
-      await tx.update(files).set({ ownerId: accountId }).where(eq(files.ownerId, guestId));
-      await tx.update(documents).set({ userId: accountId }).where(eq(documents.userId, guestId));
-      await tx.update(suggestions).set({ userId: accountId }).where(eq(suggestions.userId, guestId));
-      await tx.update(transcripts).set({ createdBy: accountId }).where(eq(transcripts.createdBy, guestId));
-      // Its sessions go with it (and it has no API keys: guests cannot make them).
-      await tx.delete(users).where(eq(users.id, guestId));
-      // Whoever remembers the guest (API key actors) forgets it.
-      await announce(tx, CHANNELS.credentials, `user:${guestId}`);
+      await moveUserInto(tx, { fromId: guestId, intoId: accountId });
       return true;
     });
     return merged;
   }
+}
+
+/**
+ * Moves everything of `fromId` to `intoId` and deletes `fromId`, inside the caller's transaction (which has checked
+ * that this merge is one to make, and locked `fromId`'s row).
+ */
+export async function moveUserInto(tx: Executor, { fromId, intoId }: { fromId: string; intoId: string }) {
+  await moveConversations(tx, fromId, intoId);
+  await moveVotes(tx, fromId, intoId);
+  await moveUsage(tx, fromId, intoId);
+  await tx.update(messages).set({ senderId: intoId }).where(eq(messages.senderId, fromId));
+  await tx.update(conversationInvites).set({ createdBy: intoId }).where(eq(conversationInvites.createdBy, fromId));
+  await tx.update(files).set({ ownerId: intoId }).where(eq(files.ownerId, fromId));
+  await tx.update(documents).set({ userId: intoId }).where(eq(documents.userId, fromId));
+  await tx.update(suggestions).set({ userId: intoId }).where(eq(suggestions.userId, fromId));
+  await tx.update(transcripts).set({ createdBy: intoId }).where(eq(transcripts.createdBy, fromId));
+  // Its sessions go with it (and it has no API keys: neither guests nor Discord users can make them).
+  await tx.delete(users).where(eq(users.id, fromId));
+  // Whoever remembers the merged user (API key actors) forgets it.
+  await announce(tx, CHANNELS.credentials, `user:${fromId}`);
 }
 
 /**

@@ -7,6 +7,8 @@ import { BackupLogStore } from './backup-logs.ts';
 import { ConversationModelStore } from './conversation-models.ts';
 import { ConversationStore } from './conversations.ts';
 import { DailyUsageStore } from './daily-usage.ts';
+import { DiscordConversationStore } from './discord-conversations.ts';
+import { DiscordLinkStore } from './discord-links.ts';
 import { DocumentStore } from './documents.ts';
 import { FileStore } from './files.ts';
 import { GuestMergeStore } from './guest-merge.ts';
@@ -58,6 +60,8 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     modelVersions: new ModelVersionStore(db),
     replyCosts: new ReplyCostStore(db),
     usage: new UsageStore(db),
+    discordConversations: new DiscordConversationStore(db),
+    discordLinks: new DiscordLinkStore(db),
   };
 }
 

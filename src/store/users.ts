@@ -75,13 +75,19 @@ export class UserStore {
   }
 
   /** The Chorus user behind a Discord account, created on first sight. Safe under races. */
-  async ensureDiscordUser(input: { discordId: string; username: string; displayName?: string }): Promise<User> {
+  async ensureDiscordUser(input: {
+    discordId: string;
+    username: string;
+    displayName?: string;
+    avatarUrl?: string | null;
+  }): Promise<User> {
     const [created] = await this.db
       .insert(users)
       .values({
         discordId: input.discordId,
         username: uniqueUsername(input.username),
         displayName: input.displayName ?? input.username,
+        avatarUrl: input.avatarUrl ?? null,
       })
       .onConflictDoNothing({ target: users.discordId })
       .returning();

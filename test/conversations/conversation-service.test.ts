@@ -187,6 +187,28 @@ for (const kind of testBackends()) {
         ]);
       });
 
+      test('replacing the models announces each one that left and each one that joined; a member may not', async () => {
+        const { conversationId, admin, member } = await group();
+        const following = await follow(conversationId);
+
+        await assert.rejects(conversations.models.replace({ actor: member, conversationId, modelIds: [] }), {
+          code: 'forbidden',
+        });
+        await assert.rejects(conversations.models.replace({ actor: admin, conversationId, modelIds: [RETIRED] }), {
+          code: 'invalid_input',
+        });
+        assert.deepEqual(await conversations.models.replace({ actor: admin, conversationId, modelIds: [] }), []);
+        const replaced = await conversations.models.replace({ actor: admin, conversationId, modelIds: [ECHO, ECHO] });
+        assert.deepEqual(
+          replaced.map(({ model }) => [model.modelId, model.position]),
+          [[ECHO, 0]],
+        );
+        assert.deepEqual(await following.first(2), [
+          { type: 'model-removed', modelId: ECHO },
+          { type: 'model-added', modelId: ECHO },
+        ]);
+      });
+
       test('a refused change announces nothing', async () => {
         const { conversationId, owner, member } = await group();
         const following = await follow(conversationId);

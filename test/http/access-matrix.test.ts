@@ -215,6 +215,21 @@ for (const kind of testBackends()) {
         probe: () => ({ path: '/api/health/ready' }),
       },
       { method: 'GET', route: '/api/me', expect: SIGNED_IN(200), probe: () => ({ path: '/api/me' }) },
+      // Each signed-in person links a Discord user of their own; a guest cannot link one.
+      {
+        method: 'POST',
+        route: '/api/me/discord-link',
+        expect: [401, 400, 204, 204, 204],
+        probe: async () => {
+          const discordUser = await server.runtime.discord.actorFor({
+            discordId: String(Date.now() * 1000 + ++modelCount),
+            name: 'Discord person',
+            avatarUrl: null,
+          });
+          const { code } = await server.runtime.discord.createLinkCode(discordUser);
+          return { path: '/api/me/discord-link', body: { code } };
+        },
+      },
       // Guests are refused keys: a key would outlive their throwaway session.
       {
         method: 'POST',
@@ -649,6 +664,24 @@ for (const kind of testBackends()) {
         route: '/api/admin/metrics',
         expect: ADMIN_ONLY(200),
         probe: () => ({ path: '/api/admin/metrics?hours=1' }),
+      },
+      {
+        method: 'GET',
+        route: '/api/admin/discord',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/discord' }),
+      },
+      {
+        method: 'PUT',
+        route: '/api/admin/discord/access',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/discord/access', body: {} }),
+      },
+      {
+        method: 'PUT',
+        route: '/api/admin/discord/channel-models',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/discord/channel-models', body: {} }),
       },
     ];
 

@@ -27,10 +27,24 @@ export function App() {
     );
   }
   if (state.status === 'signed-out') return <AuthScreen onSignedIn={() => void refresh()} />;
-  return <SignedInApp profile={state.profile} onSignOut={() => void signOut().then(() => navigate('/'))} />;
+  return (
+    <SignedInApp
+      profile={state.profile}
+      onSignOut={() => void signOut().then(() => navigate('/'))}
+      onProfileChanged={() => void refresh()}
+    />
+  );
 }
 
-function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () => void }) {
+function SignedInApp({
+  profile,
+  onSignOut,
+  onProfileChanged,
+}: {
+  profile: Profile;
+  onSignOut: () => void;
+  onProfileChanged: () => void;
+}) {
   const route = routeOf(usePathname());
   const [models, setModels] = useState<PickableModel[]>([]);
   const [modelsProblem, setModelsProblem] = useState<string | null>(null);
@@ -106,6 +120,10 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
         onDeleted={(id) => {
           if (id === conversationId) newChat();
         }}
+        onDiscordLinked={() => {
+          onProfileChanged();
+          setSidebarRefresh((count) => count + 1);
+        }}
       />
       <main className="main">
         {profile.role === 'admin' && (
@@ -138,6 +156,13 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
               aria-current={route.page === 'admin' && route.section === 'config' ? 'page' : undefined}
             >
               Config
+            </a>
+            <a
+              href="/admin/discord"
+              onClick={follow('/admin/discord')}
+              aria-current={route.page === 'admin' && route.section === 'discord' ? 'page' : undefined}
+            >
+              Discord
             </a>
           </nav>
         )}

@@ -24,11 +24,15 @@ export function usePathname(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
 }
 
+/** The admin pages, each at /admin/<page>. */
+export const ADMIN_PAGES = ['models', 'usage', 'metrics', 'config', 'discord'] as const;
+export type AdminPage = (typeof ADMIN_PAGES)[number];
+
 export type Route =
   | { page: 'new-chat' }
   | { page: 'conversation'; conversationId: string }
   | { page: 'invite'; token: string }
-  | { page: 'admin'; section: 'models' | 'usage' | 'metrics' | 'config' | 'unknown' }
+  | { page: 'admin'; section: AdminPage | 'unknown' }
   | { page: 'not-found' };
 
 export function routeOf(pathname: string): Route {
@@ -38,8 +42,10 @@ export function routeOf(pathname: string): Route {
   const invite = /^\/invite\/([^/]{1,64})$/.exec(pathname);
   if (invite) return { page: 'invite', token: invite[1]! };
   if (pathname === '/admin' || pathname === '/admin/') return { page: 'admin', section: 'models' };
-  const admin = /^\/admin\/(models|usage|metrics|config)\/?$/.exec(pathname);
-  if (admin) return { page: 'admin', section: admin[1] as 'models' | 'usage' | 'metrics' | 'config' };
+  const admin = /^\/admin\/([a-z]+)\/?$/.exec(pathname);
+  if (admin && (ADMIN_PAGES as readonly string[]).includes(admin[1]!)) {
+    return { page: 'admin', section: admin[1] as AdminPage };
+  }
   if (pathname.startsWith('/admin/')) return { page: 'admin', section: 'unknown' };
   return { page: 'not-found' };
 }

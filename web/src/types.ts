@@ -90,3 +90,7 @@ export type ChorusMessage = UIMessage<ChorusMetadata, { reply: ReplyData }>;
 
 /** Names of models by id, from GET /api/models and from the messages (which also name retired models). */
 export type ModelNames = ReadonlyMap<string, string>;
+/** Where the Discord bot answers, and the models its channels' conversations start with (/admin/discord). */
+export type DiscordSettings = Schemas['DiscordSettings'];
+export type DiscordAccess = Schemas['DiscordAccess'];
+export type DiscordChannelModels = Schemas['DiscordChannelModels'];

@@ -3,6 +3,8 @@
 import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { readEnvironment } from '../../config/env.ts';
+import { discordBotOf } from '../../discord/bot-from-runtime.ts';
+import type { DiscordBot } from '../../discord/discord-bot.ts';
 import { type ListeningServer, listen, type RunningServer } from '../../http/server.ts';
 import { describeErrorForLog } from '../../loggable-error.ts';
 import { configureLogging, log } from '../../logging/logger.ts';
@@ -30,16 +32,20 @@ export function registerServe(program: Command) {
       }
       const server: RunningServer = listening.serve(runtime);
       log.info(`Chorus is serving on http://localhost:${server.port} (database: ${runtime.database.kind})`);
-      stopOnSignals(server, runtime, env.CHORUS_SHUTDOWN_GRACE);
+      // The Discord bot, when configured: it connects once this process holds the gateway (see discord-bot.ts).
+      const bot = discordBotOf(runtime, { log: (line) => log.info(line) });
+      bot?.start();
+      stopOnSignals(server, runtime, env.CHORUS_SHUTDOWN_GRACE, bot);
     });
 }
 
 /**
  * The first SIGINT or SIGTERM drains the server: readiness fails, no new requests, the replies running get
  * `graceSeconds` to finish (those that do not end as `stopped` with what they said saved), the requests still running
- * are then cut, and the database is closed cleanly; the process exits 0. A second signal ends it at once.
+ * are then cut, the Discord bot lets its gateway go, and the database is closed cleanly; the process exits 0. A
+ * second signal ends it at once.
  */
-function stopOnSignals(server: RunningServer, runtime: Runtime, graceSeconds: number) {
+function stopOnSignals(server: RunningServer, runtime: Runtime, graceSeconds: number, bot: DiscordBot | null) {
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -55,6 +61,8 @@ function stopOnSignals(server: RunningServer, runtime: Runtime, graceSeconds: nu
     }, graceMs + CLOSING_ALLOWANCE_MS).unref();
     try {
       await server.close({ graceMs });
+      // The bot's replies finish in Discord (a few seconds at most) before the gateway and the database close.
+      await bot?.stop();
       await runtime.close();
     } catch (error) {
       log.error('stopping failed', { error: describeErrorForLog(error) });

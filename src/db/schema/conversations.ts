@@ -54,7 +54,10 @@ export const conversations = pgTable(
     index('idx_conversations_origin').on(table.origin),
     index('idx_conversations_active').on(table.isActive).where(sql`${table.isActive}`),
     index('idx_conversations_created_at').on(table.createdAt),
-    uniqueIndex('idx_conversations_discord_channel').on(table.discordChannelId),
+    // A Discord channel has one current conversation; `/new` and a deleted channel end it (ended_at), and the
+    // ended ones keep their channel id, so their history stays theirs.
+    uniqueIndex('idx_conversations_discord_channel').on(table.discordChannelId).where(sql`${table.endedAt} is null`),
+    index('idx_conversations_discord_channel_history').on(table.discordChannelId, table.createdAt),
     index('idx_conversations_last_message_at').on(table.lastMessageAt, table.id),
     index('idx_conversations_public').on(table.visibility).where(sql`${table.visibility} = 'public'`),
   ],

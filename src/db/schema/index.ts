@@ -2,6 +2,7 @@
 
 export * from './auth.ts';
 export * from './conversations.ts';
+export * from './discord.ts';
 export * from './documents.ts';
 export * from './enums.ts';
 export * from './files.ts';

@@ -2,6 +2,7 @@
 // the generation settings a client may change. The stored fields come from the conversations table.
 import { z } from '@hono/zod-openapi';
 import { createSelectSchema } from 'drizzle-zod';
+import { MAX_CHAR_LIMIT, REPLY_MODES } from '../../chat/turn-plan.ts';
 import { conversations } from '../../db/schema/index.ts';
 import { modelIdSchema } from '../../models/model-schema.ts';
 import type { ConversationModel } from '../../store/conversation-models.ts';
@@ -29,13 +30,13 @@ function nullableFields<Fields extends Record<string, z.ZodType>>(fields: Fields
 
 /** How the conversation's models answer (see chat/turn-plan.ts). */
 const settingFields = {
-  replyMode: z.enum(['single', 'parallel', 'first_responder']).openapi({
+  replyMode: z.enum(REPLY_MODES).openapi({
     description: 'single: the first model alone; parallel: all at once; first_responder: a lead, then the others',
   }),
   firstResponderModelId: modelIdSchema.meta({
     description: 'The lead in first_responder mode (default: the first model)',
   }),
-  charLimit: z.number().int().min(0).max(100_000).openapi({
+  charLimit: z.number().int().min(0).max(MAX_CHAR_LIMIT).openapi({
     description: 'Characters per reply; 0 means none. Unset: 280 in parallel and first_responder modes, none otherwise',
   }),
 };

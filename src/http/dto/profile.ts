@@ -9,7 +9,10 @@ const userRow = createSelectSchema(users);
 
 export const profileSchema = userRow
   .pick({ id: true, email: true, username: true, displayName: true, avatarUrl: true, role: true, isGuest: true })
-  .extend({ email: userRow.shape.email.openapi({ description: 'null for guests' }) })
+  .extend({
+    email: userRow.shape.email.openapi({ description: 'null for guests' }),
+    discordId: userRow.shape.discordId.openapi({ description: 'The Discord account linked to this one, if any' }),
+  })
   .openapi('Profile');
 
 export function toProfileDto(user: User): z.infer<typeof profileSchema> {
@@ -21,5 +24,6 @@ export function toProfileDto(user: User): z.infer<typeof profileSchema> {
     avatarUrl: user.avatarUrl,
     role: user.role,
     isGuest: user.isGuest,
+    discordId: user.discordId,
   };
 }

@@ -162,7 +162,9 @@ export function messagePayload(state: FakeDiscordState, message: FakeMessage, wi
   const mentions = message.mentionIds.flatMap((id) => {
     const user = state.users.get(id);
     if (!user) return [];
-    return [{ ...userPayload(user), ...(guild ? { member: memberPayload(user, false) } : {}) }];
+    // The bot's member keeps its role: discord.js takes a mention's member as the member's current state.
+    const roles = guild && user.id === state.bot.id ? [botRoleId(guild)] : [];
+    return [{ ...userPayload(user), ...(guild ? { member: memberPayload(user, false, roles) } : {}) }];
   });
   const type = message.interactionId
     ? MessageType.ChatInputCommand

@@ -1,22 +1,25 @@
-// The admin pages (/admin/models, /admin/usage, /admin/metrics, /admin/config), loaded only when an admin opens one (Chart.js stays out of the
+// The admin pages (/admin/models, /admin/usage, /admin/metrics, /admin/config, /admin/discord), loaded only when an admin opens one (Chart.js stays out of the
 // chat's first load). Anyone else gets the not-allowed page, and so does an admin whose role the API no longer
 // grants (a 403 from any admin request).
 import { useCallback, useState } from 'react';
 import { ApiError } from '../api.ts';
+import type { AdminPage } from '../router.ts';
 import type { Profile } from '../types.ts';
 import { ConfigPage } from './ConfigPage.tsx';
+import { DiscordPage } from './DiscordPage.tsx';
 import { MetricsPage } from './MetricsPage.tsx';
 import { ModelsPage } from './ModelsPage.tsx';
 import { NotAllowed } from './NotAllowed.tsx';
 import { UsagePage } from './UsagePage.tsx';
 
-export type AdminSection = 'models' | 'usage' | 'metrics' | 'config' | 'unknown';
+export type AdminSection = AdminPage | 'unknown';
 
 const TITLES: Record<AdminSection, string> = {
   models: 'Models',
   usage: 'Usage',
   metrics: 'Metrics',
   config: 'System configuration',
+  discord: 'Discord',
   unknown: 'Page not found',
 };
 
@@ -36,6 +39,7 @@ export default function AdminScreen({ profile, section }: { profile: Profile; se
       {section === 'usage' && <UsagePage onForbidden={onForbidden} />}
       {section === 'metrics' && <MetricsPage onForbidden={onForbidden} />}
       {section === 'config' && <ConfigPage onForbidden={onForbidden} />}
+      {section === 'discord' && <DiscordPage onForbidden={onForbidden} />}
     </div>
   );
 }

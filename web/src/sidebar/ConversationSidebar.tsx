@@ -1,11 +1,13 @@
 // The sidebar: the person's conversations, newest activity first, more loaded by cursor as the list is scrolled;
-// a new chat; rename in place; delete after a confirmation dialog.
+// a new chat; rename in place; delete after a confirmation dialog. Conversations of Discord channels carry a badge;
+// the account line offers to link the person's Discord account.
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { apiRequest } from '../api.ts';
 import { ConfirmDialog } from '../dialogs/ModalDialog.tsx';
 import { FormProblem } from '../form-problem.tsx';
 import { conversationPath, navigate } from '../router.ts';
 import type { ConversationSummary, Page, Profile } from '../types.ts';
+import { DiscordLinkDialog } from './DiscordLinkDialog.tsx';
 
 const PAGE_SIZE = 30;
 
@@ -17,6 +19,8 @@ type Props = {
   onNewChat: () => void;
   onSignOut: () => void;
   onDeleted: (conversationId: string) => void;
+  /** The person linked their Discord account: their profile and their list have changed. */
+  onDiscordLinked: () => void;
 };
 
 export function ConversationSidebar({
@@ -26,6 +30,7 @@ export function ConversationSidebar({
   onNewChat,
   onSignOut,
   onDeleted,
+  onDiscordLinked,
 }: Props) {
   const [items, setItems] = useState<ConversationSummary[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
@@ -33,6 +38,7 @@ export function ConversationSidebar({
   const [problem, setProblem] = useState<string | null>(null);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<ConversationSummary | null>(null);
+  const [linkingDiscord, setLinkingDiscord] = useState(false);
   const sentinel = useRef<HTMLLIElement>(null);
 
   const loadPage = useCallback(async (cursor: string | null) => {
@@ -126,6 +132,11 @@ export function ConversationSidebar({
                 >
                   {conversation.title ?? 'Untitled chat'}
                 </a>
+                {conversation.origin === 'discord' && (
+                  <span className="badge discord-badge" title="A Discord channel's conversation">
+                    Discord
+                  </span>
+                )}
                 {conversation.role === 'owner' && (
                   <span className="conversation-actions">
                     <button
@@ -163,10 +174,29 @@ export function ConversationSidebar({
         <span className="account-name" title={profile.email ?? 'guest'}>
           {profile.isGuest ? 'Guest' : (profile.displayName ?? profile.username)}
         </span>
+        {!profile.isGuest &&
+          (profile.discordId ? (
+            <span className="badge discord-badge" title="Your Discord account is linked">
+              Discord linked
+            </span>
+          ) : (
+            <button type="button" className="link" onClick={() => setLinkingDiscord(true)}>
+              Link Discord
+            </button>
+          ))}
         <button type="button" className="link" onClick={onSignOut}>
           Sign out
         </button>
       </div>
+      {linkingDiscord && (
+        <DiscordLinkDialog
+          onLinked={() => {
+            setLinkingDiscord(false);
+            onDiscordLinked();
+          }}
+          onCancel={() => setLinkingDiscord(false)}
+        />
+      )}
       {deleting && (
         <ConfirmDelete
           conversation={deleting}
