@@ -26,8 +26,9 @@ const ADDED_COLUMNS = {
   conversations: ['encrypted_title', 'title_key_id'],
 };
 /**
- * Tables 0003 and later add (sessions and keys, uploaded files, daily usage, sign-in counters): reverting drops them
- * with their rows, and reapplying 0007 counts today's messages again, so comparisons leave them out.
+ * Tables 0003 and later add (sessions and keys, uploaded files, daily usage, sign-in counters, Discord link codes):
+ * reverting drops them with their rows, and reapplying 0007 counts today's messages again, so comparisons leave them
+ * out.
  */
 const LATER_TABLE_NAMES = [
   'api_keys',
@@ -37,6 +38,7 @@ const LATER_TABLE_NAMES = [
   'files',
   'daily_usage',
   'auth_rate_limits',
+  'discord_link_codes',
 ];
 const withoutLaterTables = (contents: Record<string, string[]>) =>
   Object.fromEntries(Object.entries(contents).filter(([table]) => !LATER_TABLE_NAMES.includes(table)));

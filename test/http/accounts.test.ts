@@ -33,6 +33,7 @@ for (const kind of testBackends()) {
       assert.equal(me.status, 200);
       assert.deepEqual(Object.keys(me.body).sort(), [
         'avatarUrl',
+        'discordId',
         'displayName',
         'email',
         'id',
@@ -44,6 +45,7 @@ for (const kind of testBackends()) {
       assert.equal(me.body.displayName, 'Ada Lovelace');
       assert.match(me.body.username, /^ada_[0-9a-f]{8}$/);
       assert.equal(me.body.isGuest, false);
+      assert.equal(me.body.discordId, null, 'no Discord account linked');
       assert.match(me.body.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     });
 

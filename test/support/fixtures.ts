@@ -220,5 +220,11 @@ export async function insertOneOfEverything(db: Database) {
   await db
     .insert(schema.authRateLimits)
     .values({ key: '203.0.113.7|/sign-in/email', count: 2, lastRequest: 1_790_000_000_123 });
+  await db.insert(schema.discordLinkCodes).values({
+    codeHash: 'e'.repeat(64),
+    userId: bob!.id,
+    expiresAt: at('2030-01-01T00:00:00.004Z'),
+    usedAt: at('2026-06-07T08:09:10.011Z'),
+  });
   return { aliceId: alice!.id, bobId: bob!.id, conversationId };
 }
