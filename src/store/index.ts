@@ -4,6 +4,7 @@ import type { Database } from '../db/client.ts';
 import { ApiKeyStore } from './api-keys.ts';
 import { AuthRateLimitStore } from './auth-rate-limits.ts';
 import { BackupLogStore } from './backup-logs.ts';
+import { ConversationExportStore } from './conversation-exports.ts';
 import { ConversationModelStore } from './conversation-models.ts';
 import { ConversationStore } from './conversations.ts';
 import { DailyUsageStore } from './daily-usage.ts';
@@ -21,6 +22,7 @@ import { ReplyStore } from './replies.ts';
 import { ReplyCostStore } from './reply-costs.ts';
 import { SystemConfigStore } from './system-configs.ts';
 import { TranscriptStore } from './transcripts.ts';
+import { ConversationImportStore } from './conversation-imports.ts';
 import { TurnStreamStore } from './turn-streams.ts';
 import { UsageStore } from './usage.ts';
 import { UserStore } from './users.ts';
@@ -33,6 +35,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
   const keyring = options.keyring ?? null;
   // A person's messages and the models' replies are saved by the same prepared statements.
   const messageBatches = new MessageBatchWriter(db);
+  const conversations = new ConversationStore(db, keyring);
   return {
     db,
     users: new UserStore(db),
@@ -40,7 +43,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     authRateLimits: new AuthRateLimitStore(db),
     dailyUsage: new DailyUsageStore(db),
     guestMerge: new GuestMergeStore(db),
-    conversations: new ConversationStore(db, keyring),
+    conversations,
     messages: new MessageStore(db, messageBatches, keyring),
     replies: new ReplyStore(db, messageBatches, keyring),
     votes: new VoteStore(db),
@@ -50,6 +53,8 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     invites: new InviteStore(db),
     documents: new DocumentStore(db),
     transcripts: new TranscriptStore(db),
+    conversationExports: new ConversationExportStore(db, conversations, keyring),
+    conversationImports: new ConversationImportStore(db, keyring),
     metrics: new MetricStore(db),
     systemConfigs: new SystemConfigStore(db),
     backupLogs: new BackupLogStore(db),
