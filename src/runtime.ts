@@ -2,7 +2,6 @@
 // configuration names, bring its schema up to date, seed the registry on first start, add the models the
 // operator declared for their own OpenAI-compatible servers, build the store, the provider registry, the
 // accounts (better-auth, with its session-signing secret) and the domain services every door calls.
-import path from 'node:path';
 import { ApiKeyActors } from './auth/api-key-actors.ts';
 import { type Auth, createAuth } from './auth/better-auth.ts';
 import { DailyMessageLimit } from './auth/limits.ts';
@@ -21,7 +20,8 @@ import { type ChangeListener, createChangeListener } from './db/notifications.ts
 import { type ConversationEvents, createConversationEvents } from './events/index.ts';
 import { relayTurns } from './events/turn-relay.ts';
 import { FileService } from './files/file-service.ts';
-import { LocalFileStorage } from './files/storage.ts';
+import { openFileStorage } from './files/open-file-storage.ts';
+import type { FileStorage } from './files/storage.ts';
 import { registryIsEmpty, seedModels } from './models/seed.ts';
 import { CompletionService } from './openai-compat/completions.ts';
 import { registerDeclaredModels } from './providers/declared-models.ts';
@@ -55,8 +55,10 @@ export type Runtime = {
    * each change is announced with, for whichever door asks.
    */
   conversations: ConversationService;
-  /** Uploaded attachments: their rows, and their bytes in DATA_DIR/files. */
+  /** Uploaded attachments: their rows, and their bytes in file storage. */
   files: FileService;
+  /** Where stored files' bytes live (attachments, transcripts, backups): DATA_DIR/files or an S3 bucket. */
+  fileStorage: FileStorage;
   /** The OpenAI-compatible API (/v1). */
   completions: CompletionService;
   /** Who each API key stands for, remembered briefly and forgotten on revocation (see api-key-actors.ts). */
@@ -118,7 +120,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const streamLog = createStreamLog(env);
   const stopSignals = createStopSignals(env);
   const conversationEvents = createConversationEvents(env);
-  const fileStorage = new LocalFileStorage(path.join(env.DATA_DIR, 'files'));
+  const fileStorage = openFileStorage(env);
   const files = new FileService(store.files, fileStorage, {
     maxBytes: env.CHORUS_MAX_UPLOAD_BYTES,
     maxBytesPerUser: env.CHORUS_MAX_UPLOAD_BYTES_PER_USER,
@@ -192,6 +194,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     conversations,
     completions,
     files,
+    fileStorage,
     apiKeyActors,
     stopReplies: () => turns.activeTurns.stopAll(),
     close,

@@ -1,7 +1,7 @@
 // Uploading, downloading and deleting attachments: an upload is checked (size, the uploader's quota, and type by its
 // own bytes), its bytes go to file storage and a row records whose they are; a download finds the row the actor may
 // read, then the bytes; a deletion removes the row, then the bytes.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { AppError, notFound } from '../errors.ts';
 import { logError } from '../loggable-error.ts';
 import type { Actor } from '../store/actor.ts';
@@ -40,7 +40,7 @@ export class FileService {
     }
     const id = randomUUID();
     const storageKey = `${actor.id}/${id}`;
-    await this.storage.put(storageKey, bytes, { mediaType });
+    const { sha256 } = await this.storage.put(storageKey, bytes, { mediaType });
     try {
       return await this.records.create({
         actor,
@@ -51,7 +51,7 @@ export class FileService {
           sizeBytes: bytes.length,
           name: displayName,
           storageKey,
-          sha256: createHash('sha256').update(bytes).digest('hex'),
+          sha256,
         },
       });
     } catch (error) {
@@ -64,12 +64,12 @@ export class FileService {
   /** The file and a stream of its bytes, if the actor may read it; anyone else gets not-found. */
   async open({ actor, id }: { actor: Actor; id: string }) {
     const file = await this.records.findReadable({ actor, id });
-    const body = await this.storage.get(file.storageKey);
-    if (!body) {
+    const read = await this.storage.get(file.storageKey);
+    if (!read) {
       console.error(`file ${id}: its bytes are missing from storage (key ${file.storageKey})`);
       throw notFound('file', id);
     }
-    return { file, body };
+    return { file, body: read.body };
   }
 
   /**
