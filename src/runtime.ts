@@ -32,6 +32,9 @@ import { ModelRegistry } from './registry/registry-service.ts';
 import { createStore, type Store } from './store/index.ts';
 import { createStreamLog, type StreamLog } from './streams/index.ts';
 import { createStopSignals } from './streams/stop-signals.ts';
+import { AccountExportService } from './transcripts/account-export.ts';
+import { ImportService } from './transcripts/import-service.ts';
+import { TranscriptService } from './transcripts/transcript-service.ts';
 
 export type Runtime = {
   env: Environment;
@@ -59,6 +62,12 @@ export type Runtime = {
   files: FileService;
   /** Where stored files' bytes live (attachments, transcripts, backups): DATA_DIR/files or an S3 bucket. */
   fileStorage: FileStorage;
+  /** Transcripts of a conversation: streamed exports, and stored ones with their rows. */
+  transcripts: TranscriptService;
+  /** Conversations brought in from a Chorus transcript or a ChatGPT export. */
+  imports: ImportService;
+  /** Everything of one person's, as one zip. */
+  accountExports: AccountExportService;
   /** The OpenAI-compatible API (/v1). */
   completions: CompletionService;
   /** Who each API key stands for, remembered briefly and forgotten on revocation (see api-key-actors.ts). */
@@ -125,6 +134,9 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     maxBytes: env.CHORUS_MAX_UPLOAD_BYTES,
     maxBytesPerUser: env.CHORUS_MAX_UPLOAD_BYTES_PER_USER,
   });
+  const transcripts = new TranscriptService(store, fileStorage);
+  const imports = new ImportService(store, fileStorage, files.limits);
+  const accountExports = new AccountExportService(store, transcripts, fileStorage);
   // Every turn is written to its reply stream (the web client's) and told to its conversation's followers.
   const turnSubscribers = [writeUiMessageStream(streamLog), relayTurns(conversationEvents)];
   const turns = new TurnRunner(store, providers, stopSignals, fileStorage, conversationEvents, turnSubscribers, {
@@ -194,6 +206,9 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     conversations,
     completions,
     files,
+    transcripts,
+    imports,
+    accountExports,
     fileStorage,
     apiKeyActors,
     stopReplies: () => turns.activeTurns.stopAll(),

@@ -10,6 +10,7 @@ import { refuseCrossSiteWrites } from './cross-site-requests.ts';
 import { findUnstorableText, handleError, invalidInput } from './errors.ts';
 import { OPENAPI_DOCUMENT, registerStreamedShapes } from './openapi.ts';
 import { readRequestBody } from './request-body.ts';
+import { registerAccountExportRoutes } from './routes/account-export.ts';
 import { registerAdminConfigRoutes } from './routes/admin-config.ts';
 import { registerAdminModelRoutes } from './routes/admin-models.ts';
 import { registerAdminUsageRoutes } from './routes/admin-usage.ts';
@@ -20,12 +21,14 @@ import { registerConversationModelRoutes } from './routes/conversation-models.ts
 import { registerConversationRoutes } from './routes/conversations.ts';
 import { registerFileRoutes } from './routes/files.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerImportRoutes } from './routes/imports.ts';
 import { registerInviteRoutes } from './routes/invites.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerMeRoutes } from './routes/me.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { openAiErrorFields, registerOpenAiCompatibleRoutes } from './routes/openai-compatible.ts';
 import { registerParticipantRoutes } from './routes/participants.ts';
+import { registerTranscriptRoutes } from './routes/transcripts.ts';
 import { registerVoteRoutes } from './routes/votes.ts';
 import { registerWebApp } from './web-app.ts';
 
@@ -84,7 +87,10 @@ function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerChatRoutes(app);
   registerFileRoutes(app);
   registerOpenAiCompatibleRoutes(app);
+  registerImportRoutes(app);
   registerConversationRoutes(app);
+  registerTranscriptRoutes(app);
+  registerAccountExportRoutes(app);
   registerConversationEventRoutes(app);
   registerVoteRoutes(app);
   registerConversationModelRoutes(app);

@@ -9,7 +9,7 @@ import { queryRows } from '../db/rows.ts';
 import { conversationParticipants, conversations, files, messages, votes } from '../db/schema/index.ts';
 import type { Actor } from './actor.ts';
 import { conversationReachable } from './conversation-access.ts';
-import { type Conversation, type ConversationStore } from './conversations.ts';
+import type { Conversation, ConversationStore } from './conversations.ts';
 import type { FileRecord } from './files.ts';
 import { toMessage } from './message-encryption.ts';
 import type { Message } from './message-rows.ts';
@@ -231,10 +231,6 @@ export class ConversationExportStore {
 
   /** Every upload of the actor's, oldest first. */
   uploadsBy(actor: Actor): Promise<FileRecord[]> {
-    return this.db
-      .select()
-      .from(files)
-      .where(eq(files.ownerId, actor.id))
-      .orderBy(asc(files.createdAt), asc(files.id));
+    return this.db.select().from(files).where(eq(files.ownerId, actor.id)).orderBy(asc(files.createdAt), asc(files.id));
   }
 }

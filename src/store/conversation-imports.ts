@@ -99,7 +99,9 @@ export class ConversationImportStore {
     if (conversation.modelIds.length > 0) {
       await tx
         .insert(conversationModels)
-        .values(conversation.modelIds.map((modelId, position) => ({ conversationId: conversation.id, modelId, position })));
+        .values(
+          conversation.modelIds.map((modelId, position) => ({ conversationId: conversation.id, modelId, position })),
+        );
     }
     if (conversation.files.length > 0) await tx.insert(files).values(conversation.files);
     for (let start = 0; start < conversation.messages.length; start += ROWS_PER_INSERT) {

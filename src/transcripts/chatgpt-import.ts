@@ -11,6 +11,9 @@ import { issuesOf } from './zod-issues.ts';
 /** Where ChatGPT's replies come from in this registry: `openai:<model slug>`. */
 export const CHATGPT_PROVIDER = 'openai';
 
+/** The one person of a ChatGPT export: whoever imports it. */
+const CHATGPT_USER = 'chatgpt-user';
+
 const seconds = z.number().nullable().optional();
 
 const chatGptMessageSchema = z.looseObject({
@@ -51,7 +54,11 @@ const chatGptConversationSchema = z
   .superRefine((conversation, context) => {
     const { mapping, current_node: current } = conversation;
     if (current && !(current in mapping)) {
-      context.addIssue({ code: 'custom', path: ['current_node'], message: `names ${current}, which is not in mapping` });
+      context.addIssue({
+        code: 'custom',
+        path: ['current_node'],
+        message: `names ${current}, which is not in mapping`,
+      });
     }
     for (const [key, node] of Object.entries(mapping)) {
       if (node.parent && !(node.parent in mapping)) {
@@ -142,7 +149,7 @@ function toImported(conversation: ChatGptConversation, branch: ChatGptNode[]): I
       sourceId: message.id,
       parentSourceId: role === 'assistant' ? (previous?.sourceId ?? null) : null,
       role,
-      byImporter: role === 'user',
+      senderSourceId: role === 'user' ? CHATGPT_USER : null,
       speakerName: null,
       model,
       modelVersion: null,
@@ -164,6 +171,8 @@ function toImported(conversation: ChatGptConversation, branch: ChatGptNode[]): I
     previous = imported;
   }
   return {
+    peopleSourceIds: [CHATGPT_USER],
+    exporterSourceId: CHATGPT_USER,
     title: conversation.title ? conversation.title.slice(0, 255) : null,
     visibility: 'private',
     origin: 'web',

@@ -35,7 +35,10 @@ function consistencyProblems(transcript: ChorusTranscript): ImportProblem[] {
     if (file.data === undefined) return;
     const bytes = Buffer.from(file.data, 'base64');
     if (bytes.length !== file.sizeBytes) {
-      problems.push({ path: `files.${index}.data`, message: `is ${bytes.length} bytes, not the ${file.sizeBytes} given` });
+      problems.push({
+        path: `files.${index}.data`,
+        message: `is ${bytes.length} bytes, not the ${file.sizeBytes} given`,
+      });
     } else if (createHash('sha256').update(bytes).digest('hex') !== file.sha256) {
       problems.push({ path: `files.${index}.data`, message: 'does not match its sha256: the file is damaged' });
     }
@@ -54,6 +57,8 @@ function toImported(transcript: ChorusTranscript): ImportedConversation {
   }));
   const { conversation } = transcript;
   return {
+    peopleSourceIds: transcript.people.map((person) => person.id),
+    exporterSourceId: transcript.exportedBy,
     title: conversation.title,
     visibility: conversation.visibility,
     origin: conversation.origin,
@@ -75,7 +80,7 @@ function toImported(transcript: ChorusTranscript): ImportedConversation {
         sourceId: message.id,
         parentSourceId: message.parentId,
         role: message.role,
-        byImporter: message.role === 'user' && message.senderId === transcript.exportedBy,
+        senderSourceId: message.role === 'user' ? message.senderId : null,
         speakerName: typeof speakerName === 'string' ? speakerName : null,
         model,
         modelVersion: message.modelVersion,

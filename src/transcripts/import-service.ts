@@ -78,7 +78,7 @@ export class ImportService {
       const prepared: ConversationToImport[] = [];
       for (const conversation of read.conversations) {
         const files = await this.storeFiles(actor, conversation.files, storedKeys);
-        prepared.push(resolve(conversation, { known, files }));
+        prepared.push(resolve(conversation, { importer: importerSourceId(conversation, actor), known, files }));
       }
       await this.store.conversationImports.write({
         actor,
@@ -142,17 +142,28 @@ export class ImportService {
   }
 }
 
+/**
+ * Who the importing person is among the source's people: themselves, when the transcript comes from this server
+ * and names them; otherwise whoever exported it (their own transcript, brought from another server).
+ */
+export function importerSourceId(conversation: ImportedConversation, actor: Actor): string | null {
+  return conversation.peopleSourceIds.includes(actor.id) ? actor.id : conversation.exporterSourceId;
+}
+
 /** The conversation as rows of this server: new ids, the models it knows, the files stored again. */
 function resolve(
   conversation: ImportedConversation,
-  { known, files }: { known: Set<string>; files: Map<string, FileRecord> },
+  { importer, known, files }: { importer: string | null; known: Set<string>; files: Map<string, FileRecord> },
 ): ConversationToImport {
   const id = newConversationId();
+  // The exporter's own votes are known; they become the importer's only when that is the same person.
+  const votesAreMine = importer !== null && importer === conversation.exporterSourceId;
   const newIds = new Map<string, string>();
   const messages: ImportMessageRow[] = conversation.messages.map((message) => {
     const messageId = newMessageId();
     const metadata = { ...message.metadata };
-    if (!message.byImporter && message.role === 'user' && message.speakerName) {
+    const byImporter = message.role === 'user' && importer !== null && message.senderSourceId === importer;
+    if (!byImporter && message.role === 'user' && message.speakerName) {
       metadata[IMPORTED_SPEAKER] = message.speakerName;
     }
     const modelKnown = message.model !== null && known.has(message.model.id);
@@ -163,7 +174,7 @@ function resolve(
       // Only to a message already imported: a parent comes before its replies.
       parentId: message.parentSourceId ? (newIds.get(message.parentSourceId) ?? null) : null,
       role: message.role,
-      byImporter: message.byImporter,
+      byImporter,
       modelId: modelKnown ? message.model!.id : null,
       modelVersion: modelKnown ? message.modelVersion : null,
       status: message.status,
@@ -183,7 +194,7 @@ function resolve(
       costUsd: message.costUsd,
       latencyMs: message.latencyMs,
       metadata,
-      myVote: message.myVote,
+      myVote: votesAreMine ? message.myVote : null,
       createdAt: message.createdAt,
     };
     newIds.set(message.sourceId, messageId);

@@ -9,8 +9,9 @@ export type ImportedMessage = {
   sourceId: string;
   parentSourceId: string | null;
   role: TranscriptMessage['role'];
-  /** A person's message by the person importing (then theirs); otherwise the speaker is kept by name only. */
-  byImporter: boolean;
+  /** The source's id of the person who wrote it (people only); the importer's own become theirs. */
+  senderSourceId: string | null;
+  /** Their name, kept when the message is not the importer's. */
   speakerName: string | null;
   /** The model that wrote it, by registry id, and its name (kept as attribution when the registry lacks it). */
   model: { id: string; name: string | null } | null;
@@ -27,7 +28,7 @@ export type ImportedMessage = {
   costUsd: number | null;
   latencyMs: number | null;
   metadata: Record<string, unknown>;
-  /** The importing person's own vote, restored as theirs. */
+  /** The exporting person's own vote, restored when they are the one importing. */
   myVote: 'up' | 'down' | null;
   createdAt: Date;
 };
@@ -36,6 +37,9 @@ export type ImportedMessage = {
 export type ImportedFile = { sourceId: string; name: string; mediaType: string; bytes: Uint8Array | null };
 
 export type ImportedConversation = {
+  /** The source's ids of its people, and of the one who exported it: see importerSourceId. */
+  peopleSourceIds: string[];
+  exporterSourceId: string | null;
   title: string | null;
   visibility: 'private' | 'public';
   origin: 'web' | 'discord' | 'api';

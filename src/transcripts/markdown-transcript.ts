@@ -12,7 +12,9 @@ export function markdownOpening(header: TranscriptHeader): string {
       return person.role && person.role !== 'member' ? `${name} (${person.role})` : name;
     })
     .join(', ');
-  const models = header.models.map((model) => `${model.displayName ?? model.name ?? model.id} (${model.id})`).join(', ');
+  const models = header.models
+    .map((model) => `${model.displayName ?? model.name ?? model.id} (${model.id})`)
+    .join(', ');
   const lines = [
     `# ${header.conversation.title ?? 'Untitled conversation'}`,
     '',

@@ -49,7 +49,13 @@ export class TranscriptService {
   ) {}
 
   /** The transcript as a stream; not-found (before anything is streamed) unless the actor may read it. */
-  async export({ actor, conversationId, format, includeFiles = true, onProgress }: ExportRequest): Promise<TranscriptExport> {
+  async export({
+    actor,
+    conversationId,
+    format,
+    includeFiles = true,
+    onProgress,
+  }: ExportRequest): Promise<TranscriptExport> {
     const source = await this.sourceOf(actor, conversationId, { includeFiles: format === 'json' && includeFiles });
     const tally: TranscriptTally = { messageCount: 0 };
     const chunks = transcriptChunks(format, source, tally);
@@ -127,7 +133,11 @@ export class TranscriptService {
       for (;;) {
         const messages = await exports.messagesAfter({ actor, conversationId, after, limit: pageSize });
         if (messages.length === 0) return;
-        const votes = await exports.votesOn({ actor, conversationId, messageIds: messages.map((message) => message.id) });
+        const votes = await exports.votesOn({
+          actor,
+          conversationId,
+          messageIds: messages.map((message) => message.id),
+        });
         const tallies = tallyVotes(votes, actor.id);
         yield messages.map((message) => ({ message, votes: tallies.get(message.id) ?? NO_VOTES }));
         if (messages.length < pageSize) return;
