@@ -4,6 +4,7 @@ import { ConfigurationError } from '../config/env.ts';
 import { AppError } from '../errors.ts';
 import { registerDb } from './commands/db.ts';
 import { registerEncryption } from './commands/encryption.ts';
+import { registerExport } from './commands/export.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerModels } from './commands/models.ts';
 import { registerSeed } from './commands/seed.ts';
@@ -19,6 +20,7 @@ registerSeed(program);
 registerEncryption(program);
 registerDb(program);
 registerModels(program);
+registerExport(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,7 +6,7 @@ import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database } from '../db/client.ts';
 import { queryRows } from '../db/rows.ts';
-import { conversationParticipants, conversations, files, messages, votes } from '../db/schema/index.ts';
+import { conversationParticipants, conversations, files, messages, users, votes } from '../db/schema/index.ts';
 import type { Actor } from './actor.ts';
 import { conversationReachable } from './conversation-access.ts';
 import type { Conversation, ConversationStore } from './conversations.ts';
@@ -194,6 +194,16 @@ export class ConversationExportStore {
         ),
       )
       .orderBy(asc(files.createdAt), asc(files.id));
+  }
+
+  /** The owner of a conversation, for the operator's exports (the command line), who act as its owner. */
+  async ownerOf(conversationId: string): Promise<typeof users.$inferSelect | undefined> {
+    const [row] = await this.db
+      .select({ owner: users })
+      .from(conversations)
+      .innerJoin(users, eq(users.id, conversations.ownerId))
+      .where(eq(conversations.id, conversationId));
+    return row?.owner;
   }
 
   /** Every conversation the actor owns or takes part in, oldest first. */
