@@ -3,6 +3,7 @@
 import { runCapacityBench } from './capacity.bench.ts';
 import { runChatBench } from './chat.bench.ts';
 import { runDataCoreBench } from './data-core.bench.ts';
+import { runExportBench } from './export.bench.ts';
 import { runGroupBench } from './group.bench.ts';
 import { runRegistryBench } from './registry.bench.ts';
 
@@ -12,6 +13,7 @@ const suites: Record<string, () => Promise<void>> = {
   registry: runRegistryBench,
   group: runGroupBench,
   capacity: runCapacityBench,
+  export: runExportBench,
 };
 
 const filters = process.argv.slice(2);

@@ -158,13 +158,15 @@ export class ConversationExportStore {
     messageIds: string[];
   }): Promise<MessageVote[]> {
     if (messageIds.length === 0) return [];
+    // One array parameter (as a literal both drivers read alike), not one parameter per id: a page has thousands.
+    const ids = `{${messageIds.join(',')}}`;
     return this.db
       .select({ messageId: votes.messageId, userId: votes.userId, isUpvoted: votes.isUpvoted })
       .from(votes)
       .where(
         and(
           eq(votes.conversationId, conversationId),
-          inArray(votes.messageId, messageIds),
+          sql`${votes.messageId} = any(${ids}::uuid[])`,
           conversationReachable(actor, conversationId, 'read'),
         ),
       );

@@ -56,7 +56,10 @@ export class TranscriptService {
     includeFiles = true,
     onProgress,
   }: ExportRequest): Promise<TranscriptExport> {
-    const source = await this.sourceOf(actor, conversationId, { includeFiles: format === 'json' && includeFiles });
+    const source = await this.sourceOf(actor, conversationId, {
+      withVotes: format === 'json',
+      includeFiles: format === 'json' && includeFiles,
+    });
     const tally: TranscriptTally = { messageCount: 0 };
     const chunks = transcriptChunks(format, source, tally);
     return {
@@ -123,26 +126,35 @@ export class TranscriptService {
   private async sourceOf(
     actor: Actor,
     conversationId: string,
-    { includeFiles }: { includeFiles: boolean },
+    { withVotes, includeFiles }: { withVotes: boolean; includeFiles: boolean },
   ): Promise<TranscriptSource> {
     const { header } = await this.headerOnly(actor, conversationId);
     const exports = this.store.conversationExports;
     const { pageSize, storage } = this;
+    const readPage = async (after: { at: Date; id: string } | null): Promise<TranscriptEntry[]> => {
+      const messages = await exports.messagesAfter({ actor, conversationId, after, limit: pageSize });
+      // Only JSON carries votes.
+      const votes =
+        withVotes && messages.length > 0
+          ? await exports.votesOn({ actor, conversationId, messageIds: messages.map((message) => message.id) })
+          : [];
+      const tallies = tallyVotes(votes, actor.id);
+      return messages.map((message) => ({ message, votes: tallies.get(message.id) ?? NO_VOTES }));
+    };
     async function* pages(): AsyncGenerator<TranscriptEntry[]> {
-      let after: { at: Date; id: string } | null = null;
-      for (;;) {
-        const messages = await exports.messagesAfter({ actor, conversationId, after, limit: pageSize });
-        if (messages.length === 0) return;
-        const votes = await exports.votesOn({
-          actor,
-          conversationId,
-          messageIds: messages.map((message) => message.id),
-        });
-        const tallies = tallyVotes(votes, actor.id);
-        yield messages.map((message) => ({ message, votes: tallies.get(message.id) ?? NO_VOTES }));
-        if (messages.length < pageSize) return;
-        const last = messages.at(-1)!;
-        after = { at: last.createdAt, id: last.id };
+      // The next page is asked for before this one is handed on: the database reads it while this one is
+      // formatted and written. Two pages at most are held.
+      let next: Promise<TranscriptEntry[]> | null = readPage(null);
+      try {
+        while (next) {
+          const entries: TranscriptEntry[] = await next;
+          const last = entries.at(-1)?.message;
+          next = entries.length === pageSize && last ? readPage({ at: last.createdAt, id: last.id }) : null;
+          if (entries.length > 0) yield entries;
+        }
+      } finally {
+        // A reader that stopped early leaves no read unwatched.
+        next?.catch(() => {});
       }
     }
     async function* files(ids: string[]): AsyncGenerator<TranscriptFileContent> {
