@@ -85,3 +85,10 @@ export type ChorusMessage = UIMessage<ChorusMetadata, { reply: ReplyData }>;
 
 /** Names of models by id, from GET /api/models and from the messages (which also name retired models). */
 export type ModelNames = ReadonlyMap<string, string>;
+
+// Transcripts and imports.
+/** A transcript of a conversation stored on the server. */
+export type Transcript = Schemas['Transcript'];
+export type TranscriptFormat = Transcript['format'];
+/** What a conversation import brought in: the conversations it created. */
+export type ConversationImportResult = Schemas['ConversationImportResult'];

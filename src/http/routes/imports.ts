@@ -16,7 +16,7 @@ const importResultSchema = z
       }),
     ),
   })
-  .openapi('ImportResult');
+  .openapi('ConversationImportResult');
 
 const importRoute = createRoute({
   method: 'post',

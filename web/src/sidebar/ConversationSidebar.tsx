@@ -5,6 +5,7 @@ import { apiRequest } from '../api.ts';
 import { ConfirmDialog } from '../dialogs/ModalDialog.tsx';
 import { FormProblem } from '../form-problem.tsx';
 import { conversationPath, navigate } from '../router.ts';
+import { ImportDialog } from '../transcripts/ImportDialog.tsx';
 import type { ConversationSummary, Page, Profile } from '../types.ts';
 
 const PAGE_SIZE = 30;
@@ -33,6 +34,7 @@ export function ConversationSidebar({
   const [problem, setProblem] = useState<string | null>(null);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<ConversationSummary | null>(null);
+  const [importing, setImporting] = useState(false);
   const sentinel = useRef<HTMLLIElement>(null);
 
   const loadPage = useCallback(async (cursor: string | null) => {
@@ -100,6 +102,9 @@ export function ConversationSidebar({
       <button type="button" className="primary new-chat" onClick={onNewChat}>
         + New chat
       </button>
+      <button type="button" className="link import-conversations" onClick={() => setImporting(true)}>
+        Import conversations…
+      </button>
       <FormProblem problem={problem} />
       <ul className="conversation-list">
         {items.map((conversation) => (
@@ -163,10 +168,24 @@ export function ConversationSidebar({
         <span className="account-name" title={profile.email ?? 'guest'}>
           {profile.isGuest ? 'Guest' : (profile.displayName ?? profile.username)}
         </span>
+        <a className="link" href="/api/me/export" download>
+          Download my data
+        </a>
         <button type="button" className="link" onClick={onSignOut}>
           Sign out
         </button>
       </div>
+      {importing && (
+        <ImportDialog
+          onClose={() => setImporting(false)}
+          onImported={(result) => {
+            setImporting(false);
+            void loadPage(null);
+            const first = result.conversations[0];
+            if (first) navigate(conversationPath(first.id));
+          }}
+        />
+      )}
       {deleting && (
         <ConfirmDelete
           conversation={deleting}
