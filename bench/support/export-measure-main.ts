@@ -9,9 +9,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
+import { readEnvironment } from '../../src/config/env.ts';
 import { openFileStorage } from '../../src/files/open-file-storage.ts';
 import { OFFLINE_MODEL } from '../../src/models/catalog.ts';
 import { seedModels } from '../../src/models/seed.ts';
+import { limitHeapGrowth } from '../../src/performance/v8-settings.ts';
 import { actorOf, createStore } from '../../src/store/index.ts';
 import { EXPORT_PAGE_SIZE, TranscriptService } from '../../src/transcripts/transcript-service.ts';
 import { type BenchDatabase, openBenchDatabases } from './databases.ts';
@@ -19,15 +21,21 @@ import { formatNumber, printTable } from './measure.ts';
 
 const MESSAGES = Number(process.env.BENCH_EXPORT_MESSAGES ?? 100_000);
 const RUNS = 2;
+/** `pglite` or `postgres`: run on that database alone. */
+const ONLY_ON = process.env.EXPORT_BENCH_ON?.toLowerCase();
+
+// The heap growth the server runs with (CHORUS_HEAP_GROWTH_PERCENT), so RSS growth is what a server would see.
+limitHeapGrowth(readEnvironment().CHORUS_HEAP_GROWTH_PERCENT);
 
 /** Started with --expose-gc. */
 const collectGarbage = () => globalThis.gc?.();
 
-type Measured = { seconds: number; bytes: number; rssGrowthMb: number };
+type Measured = { seconds: number; bytes: number; rssGrowthMb: number; heapKeptMb: number };
 
 /** Runs `read` (which calls `sample` as it goes), timing it and tracking the peak RSS above the start's. */
 async function measure(read: (sample: () => void) => Promise<number>): Promise<Measured> {
   collectGarbage();
+  const startHeap = process.memoryUsage().heapUsed;
   const startRss = process.memoryUsage.rss();
   let peakRss = startRss;
   const sample = () => {
@@ -39,7 +47,10 @@ async function measure(read: (sample: () => void) => Promise<number>): Promise<M
     const bytes = await read(sample);
     const seconds = (performance.now() - started) / 1000;
     sample();
-    return { seconds, bytes, rssGrowthMb: (peakRss - startRss) / 1024 / 1024 };
+    collectGarbage();
+    // What the reader left behind once collected: a leak shows here, garbage not yet collected does not.
+    const heapKeptMb = (process.memoryUsage().heapUsed - startHeap) / 1024 / 1024;
+    return { seconds, bytes, rssGrowthMb: (peakRss - startRss) / 1024 / 1024, heapKeptMb };
   } finally {
     clearInterval(timer);
   }
@@ -50,7 +61,11 @@ async function bestOf(read: (sample: () => void) => Promise<number>): Promise<Me
   const results: Measured[] = [];
   for (let run = 0; run < RUNS; run++) results.push(await measure(read));
   const fastest = results.reduce((best, result) => (result.seconds < best.seconds ? result : best));
-  return { ...fastest, rssGrowthMb: Math.max(...results.map((result) => result.rssGrowthMb)) };
+  return {
+    ...fastest,
+    rssGrowthMb: Math.max(...results.map((result) => result.rssGrowthMb)),
+    heapKeptMb: Math.max(...results.map((result) => result.heapKeptMb)),
+  };
 }
 
 async function seedConversation(database: BenchDatabase, ownerId: string, conversationId: string) {
@@ -123,6 +138,7 @@ async function measureExports() {
   const rows: (string | number)[][] = [];
   try {
     for (const database of databases) {
+      if (ONLY_ON && !database.label.toLowerCase().includes(ONLY_ON)) continue;
       await seedModels(database.db, [OFFLINE_MODEL]);
       const store = createStore(database.db);
       const user = await store.users.create({ displayName: 'Bench' });
@@ -163,7 +179,7 @@ async function measureExports() {
   }
   printTable(
     `Export of a ${formatNumber(MESSAGES)}-message conversation (pages of ${formatNumber(EXPORT_PAGE_SIZE)}; best of ${RUNS}; RSS growth: largest of ${RUNS})`,
-    ['database', 'reader', 'messages/s', 'vs driver', 'MB written', 'RSS growth (MB)'],
+    ['database', 'reader', 'messages/s', 'vs driver', 'MB written', 'RSS growth (MB)', 'heap kept after GC (MB)'],
     rows,
   );
   console.log('\nTargets: export >= 100,000 messages/s on PostgreSQL; RSS growth < 50 MB.');
@@ -178,6 +194,7 @@ function row(label: string, reader: string, measured: Measured, driver: Measured
     `${formatNumber(measured.seconds / driver.seconds, 2)}×`,
     formatNumber(measured.bytes / 1024 / 1024, 1),
     formatNumber(measured.rssGrowthMb, 1),
+    formatNumber(measured.heapKeptMb, 1),
   ];
 }
 
