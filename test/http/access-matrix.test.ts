@@ -375,7 +375,10 @@ for (const kind of testBackends()) {
         route: '/api/conversations/{id}/transcripts',
         expect: OWNER_ONLY(201),
         whenPublic: READERS(201),
-        probe: ({ conversation }) => ({ path: conversationPath(conversation, '/transcripts'), body: { format: 'csv' } }),
+        probe: ({ conversation }) => ({
+          path: conversationPath(conversation, '/transcripts'),
+          body: { format: 'csv' },
+        }),
       },
       {
         method: 'GET',
