@@ -98,7 +98,10 @@ export function errorOf(message: Pick<Message, 'metadata'>): string | null {
 }
 
 /** A name for a transcript file: the title made safe for a file system, else the conversation's id. */
-export function transcriptFileName(header: Pick<TranscriptHeader, 'conversation'>, extension: string): string {
+export function transcriptFileName(
+  header: { conversation: { id: string; title: string | null } },
+  extension: string,
+): string {
   const title = (header.conversation.title ?? '')
     .normalize('NFKD')
     .replace(/[^\w\s-]/g, '')

@@ -107,10 +107,10 @@ export class TranscriptService {
       console.error(`transcript ${id}: its bytes are missing from storage (key ${transcript.storageKey})`);
       throw notFound('transcript', id);
     }
-    const { header } = await this.headerOnly(actor, conversationId);
+    const conversation = await this.store.conversations.get({ actor, id: conversationId });
     return {
       transcript,
-      fileName: transcriptFileName(header, transcript.format),
+      fileName: transcriptFileName({ conversation }, transcript.format),
       mediaType: TRANSCRIPT_MEDIA_TYPES[transcript.format],
       body: read.body,
     };
