@@ -4,6 +4,7 @@ import { runCapacityBench } from './capacity.bench.ts';
 import { runChatBench } from './chat.bench.ts';
 import { runDataCoreBench } from './data-core.bench.ts';
 import { runDiscordBench } from './discord.bench.ts';
+import { runExportBench } from './export.bench.ts';
 import { runGroupBench } from './group.bench.ts';
 import { runMetricsBench } from './metrics.bench.ts';
 import { runRegistryBench } from './registry.bench.ts';
@@ -18,6 +19,7 @@ const suites: Record<string, () => Promise<void>> = {
   storage: runStorageBench,
   metrics: runMetricsBench,
   discord: runDiscordBench,
+  export: runExportBench,
 };
 
 const filters = process.argv.slice(2);

@@ -37,6 +37,9 @@ import { ModelRegistry } from './registry/registry-service.ts';
 import { createStore, type Store } from './store/index.ts';
 import { createStreamLog, type StreamLog } from './streams/index.ts';
 import { createStopSignals } from './streams/stop-signals.ts';
+import { AccountExportService } from './transcripts/account-export.ts';
+import { ImportService } from './transcripts/import-service.ts';
+import { TranscriptService } from './transcripts/transcript-service.ts';
 
 export type Runtime = {
   env: Environment;
@@ -66,6 +69,12 @@ export type Runtime = {
   fileStorage: FileStorage;
   /** The domain as the Discord bot sees it: its users, channels' conversations and settings, account links. */
   discord: DiscordService;
+  /** Transcripts of a conversation: streamed exports, and stored ones with their rows. */
+  transcripts: TranscriptService;
+  /** Conversations brought in from a Chorus transcript or a ChatGPT export. */
+  imports: ImportService;
+  /** Everything of one person's, as one zip. */
+  accountExports: AccountExportService;
   /** The OpenAI-compatible API (/v1). */
   completions: CompletionService;
   /** Who each API key stands for, remembered briefly and forgotten on revocation (see api-key-actors.ts). */
@@ -147,6 +156,9 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     relayTurns(conversationEvents),
     ...(metrics ? [measureTurns(metrics)] : []),
   ];
+  const transcripts = new TranscriptService(store, fileStorage);
+  const imports = new ImportService(store, fileStorage, files.limits);
+  const accountExports = new AccountExportService(store, transcripts, fileStorage);
   const turns = new TurnRunner(store, providers, stopSignals, fileStorage, conversationEvents, turnSubscribers, {
     maxReplyChars: env.CHORUS_MAX_REPLY_CHARS,
   });
@@ -217,6 +229,9 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     conversations,
     completions,
     files,
+    transcripts,
+    imports,
+    accountExports,
     fileStorage,
     discord,
     apiKeyActors,

@@ -31,6 +31,7 @@ describe('the chorus command', { concurrency: 3 }, () => {
     ['db', 'copy'],
     ['encryption'],
     ['encryption', 'rotate'],
+    ['export'],
     ['models'],
     ...['list', 'show', 'import', 'export', 'history', 'deprecate', 'reprice', 'usage'].map((command) => [
       'models',

@@ -4,6 +4,7 @@ import { ConfigurationError } from '../config/env.ts';
 import { AppError } from '../errors.ts';
 import { registerDb } from './commands/db.ts';
 import { registerEncryption } from './commands/encryption.ts';
+import { registerExport } from './commands/export.ts';
 import { registerFiles } from './commands/files.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerModels } from './commands/models.ts';
@@ -21,6 +22,7 @@ registerEncryption(program);
 registerDb(program);
 registerModels(program);
 registerFiles(program);
+registerExport(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -43,6 +43,16 @@ export const environmentSchema = z.object({
     .positive()
     .max(1024 ** 3)
     .default(1024 * 1024),
+  /**
+   * The largest conversation import (POST /api/conversations/import: a Chorus transcript with its files, or ChatGPT's
+   * conversations.json), read and checked whole before anything is written, so it is held in memory while it is.
+   */
+  CHORUS_MAX_IMPORT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(1024 ** 3)
+    .default(64 * 1024 * 1024),
   /** The most text one message may hold (a chat message, each message of an OpenAI-compatible call). */
   CHORUS_MAX_MESSAGE_CHARS: z.coerce.number().int().positive().max(100_000_000).default(100_000),
   /** Live event streams (GET /api/conversations/:id/events) one person may hold open at once, per server process. */

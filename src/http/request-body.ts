@@ -30,7 +30,7 @@ type BodyLimit = { maxBytes: number; refusal: string };
 /** The route that reads its body as a stream: an upload passes through to file storage (http/multipart-file.ts). */
 const isStreamedUpload = (method: string, path: string) => method === 'POST' && path === '/api/files';
 
-/** The default limit, or the larger one of the two routes that take files: an upload and a model import. */
+/** The default limit, or the larger one of the routes that take files: an upload, a model or a conversation import. */
 function bodyLimitFor(method: string, path: string, runtime: Runtime): BodyLimit {
   if (isStreamedUpload(method, path)) {
     const { maxBytes } = runtime.files.limits;
@@ -39,6 +39,13 @@ function bodyLimitFor(method: string, path: string, runtime: Runtime): BodyLimit
   }
   if (method === 'POST' && path === '/api/admin/models/import') {
     return { maxBytes: MAX_IMPORT_BYTES, refusal: `an import is at most ${MAX_IMPORT_BYTES} bytes of JSON` };
+  }
+  if (method === 'POST' && path === '/api/conversations/import') {
+    const maxBytes = runtime.env.CHORUS_MAX_IMPORT_BYTES;
+    return {
+      maxBytes,
+      refusal: `a conversation import is at most ${maxBytes} bytes of JSON (CHORUS_MAX_IMPORT_BYTES)`,
+    };
   }
   const maxBytes = runtime.env.CHORUS_MAX_BODY_BYTES;
   return { maxBytes, refusal: `the request body is larger than the limit of ${maxBytes} bytes` };

@@ -4,6 +4,8 @@ import type { Database } from '../db/client.ts';
 import { ApiKeyStore } from './api-keys.ts';
 import { AuthRateLimitStore } from './auth-rate-limits.ts';
 import { BackupLogStore } from './backup-logs.ts';
+import { ConversationExportStore } from './conversation-exports.ts';
+import { ConversationImportStore } from './conversation-imports.ts';
 import { ConversationModelStore } from './conversation-models.ts';
 import { ConversationStore } from './conversations.ts';
 import { DailyUsageStore } from './daily-usage.ts';
@@ -35,6 +37,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
   const keyring = options.keyring ?? null;
   // A person's messages and the models' replies are saved by the same prepared statements.
   const messageBatches = new MessageBatchWriter(db);
+  const conversations = new ConversationStore(db, keyring);
   return {
     db,
     users: new UserStore(db),
@@ -42,7 +45,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     authRateLimits: new AuthRateLimitStore(db),
     dailyUsage: new DailyUsageStore(db),
     guestMerge: new GuestMergeStore(db),
-    conversations: new ConversationStore(db, keyring),
+    conversations,
     messages: new MessageStore(db, messageBatches, keyring),
     replies: new ReplyStore(db, messageBatches, keyring),
     votes: new VoteStore(db),
@@ -52,6 +55,8 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     invites: new InviteStore(db),
     documents: new DocumentStore(db),
     transcripts: new TranscriptStore(db),
+    conversationExports: new ConversationExportStore(db, conversations, keyring),
+    conversationImports: new ConversationImportStore(db, keyring),
     metrics: new MetricStore(db),
     systemConfigs: new SystemConfigStore(db),
     backupLogs: new BackupLogStore(db),

@@ -1,4 +1,4 @@
-// Transcripts: exports of a conversation (JSON or CSV) kept in file storage. This records where
+// Transcripts: exports of a conversation (JSON, CSV or Markdown) kept in file storage. This records where
 // each export lives; the file itself is written by the export service. Anyone who may read the conversation
 // may export it and see its exports.
 import { and, desc, eq } from 'drizzle-orm';
@@ -12,7 +12,7 @@ import { clampLimit } from './pagination.ts';
 export type Transcript = typeof transcripts.$inferSelect;
 export type NewTranscript = Pick<
   typeof transcripts.$inferInsert,
-  'conversationId' | 'storageKey' | 'format' | 'fileSizeBytes' | 'messageCount'
+  'conversationId' | 'storageKey' | 'format' | 'fileSizeBytes' | 'messageCount' | 'checksum'
 >;
 
 export class TranscriptStore {

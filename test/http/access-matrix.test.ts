@@ -383,6 +383,68 @@ for (const kind of testBackends()) {
         probe: ({ conversation }) => ({ path: conversationPath(conversation, '/events'), endless: true }),
       },
 
+      // ---- transcripts, exports and imports ----
+      {
+        method: 'GET',
+        route: '/api/conversations/{id}/export',
+        expect: OWNER_ONLY(200),
+        whenPublic: READERS(200),
+        probe: ({ conversation }) => ({ path: conversationPath(conversation, '/export?format=md') }),
+      },
+      {
+        method: 'POST',
+        route: '/api/conversations/{id}/transcripts',
+        expect: OWNER_ONLY(201),
+        whenPublic: READERS(201),
+        probe: ({ conversation }) => ({
+          path: conversationPath(conversation, '/transcripts'),
+          body: { format: 'csv' },
+        }),
+      },
+      {
+        method: 'GET',
+        route: '/api/conversations/{id}/transcripts',
+        expect: OWNER_ONLY(200),
+        whenPublic: READERS(200),
+        probe: ({ conversation }) => ({ path: conversationPath(conversation, '/transcripts') }),
+      },
+      {
+        method: 'GET',
+        route: '/api/conversations/{id}/transcripts/{transcriptId}',
+        expect: OWNER_ONLY(200),
+        whenPublic: READERS(200),
+        probe: async ({ conversation }) => {
+          const transcript = await server.runtime.transcripts.save({
+            actor: people.owner.actor,
+            conversationId: conversation.id,
+            format: 'md',
+          });
+          return { path: conversationPath(conversation, `/transcripts/${transcript.id}`) };
+        },
+      },
+      {
+        method: 'POST',
+        route: '/api/conversations/import',
+        expect: SIGNED_IN(201),
+        probe: () => ({
+          path: '/api/conversations/import',
+          body: {
+            title: 'Imported',
+            mapping: {
+              root: { id: 'root', parent: null, children: ['hi'], message: null },
+              hi: {
+                id: 'hi',
+                parent: 'root',
+                children: [],
+                message: { id: 'hi', author: { role: 'user' }, content: { content_type: 'text', parts: ['Hello'] } },
+              },
+            },
+            current_node: 'hi',
+          },
+        }),
+      },
+      { method: 'GET', route: '/api/me/export', expect: SIGNED_IN(200), probe: () => ({ path: '/api/me/export' }) },
+
       // ---- votes on the model's reply ----
       {
         method: 'PUT',

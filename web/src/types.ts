@@ -94,3 +94,10 @@ export type ModelNames = ReadonlyMap<string, string>;
 export type DiscordSettings = Schemas['DiscordSettings'];
 export type DiscordAccess = Schemas['DiscordAccess'];
 export type DiscordChannelModels = Schemas['DiscordChannelModels'];
+
+// Transcripts and imports.
+/** A transcript of a conversation stored on the server. */
+export type Transcript = Schemas['Transcript'];
+export type TranscriptFormat = Transcript['format'];
+/** What a conversation import brought in: the conversations it created. */
+export type ConversationImportResult = Schemas['ConversationImportResult'];

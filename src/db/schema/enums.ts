@@ -20,5 +20,5 @@ export const messageRole = pgEnum('message_role', ['user', 'assistant', 'system'
 export const messageStatus = pgEnum('message_status', ['streaming', 'complete', 'stopped', 'error']);
 export const webSearchContextSize = pgEnum('web_search_context_size', ['low', 'medium', 'high']);
 export const documentKind = pgEnum('document_kind', ['text', 'code', 'sheet', 'image']);
-export const transcriptFormat = pgEnum('transcript_format', ['json', 'csv']);
+export const transcriptFormat = pgEnum('transcript_format', ['json', 'csv', 'md']);
 export const backupStatus = pgEnum('backup_status', ['started', 'in_progress', 'completed', 'failed']);

@@ -17,6 +17,8 @@ export const transcripts = pgTable(
     format: transcriptFormat('format').notNull(),
     fileSizeBytes: bigint('file_size_bytes', { mode: 'number' }).notNull(),
     messageCount: integer('message_count').notNull(),
+    /** Hex SHA-256 of the stored bytes: an integrity check and the download's ETag. */
+    checksum: varchar('checksum', { length: 64 }),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },

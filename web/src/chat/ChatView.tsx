@@ -10,6 +10,7 @@ import { isGroup, leadModelIdOf } from '../group/conversation-api.ts';
 import { GroupSummary } from '../group/GroupSummary.tsx';
 import { useConversationDetails } from '../group/use-conversation.ts';
 import { type Departure, useLiveThread } from '../group/use-live-thread.ts';
+import { ExportDialog } from '../transcripts/ExportDialog.tsx';
 import type { ChorusMessage, PickableModel, VoteValue } from '../types.ts';
 import { answeringModels } from './answering-models.ts';
 import { Composer } from './Composer.tsx';
@@ -97,6 +98,7 @@ function ChatSession({
   const group = isGroup(details);
   const [panelOpen, setPanelOpen] = useState(false);
   const [sharing, setSharing] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const [stored, setStored] = useState({ names: initialThread.names, avatars: initialThread.avatars });
   const [votes, setVotes] = useState<ReadonlyMap<string, VoteValue>>(initialThread.votes);
   const [webSearch, setWebSearch] = useState<WebSearchSetting>({ on: false, contextSize: 'medium' });
@@ -244,6 +246,11 @@ function ChatSession({
               {details.visibility === 'public' ? 'Shared: public' : 'Share'}
             </button>
           )}
+          {details && (
+            <button type="button" className="secondary" onClick={() => setExporting(true)}>
+              Export
+            </button>
+          )}
           {details && !readOnly && (
             <button
               type="button"
@@ -256,6 +263,7 @@ function ChatSession({
           )}
         </span>
       </div>
+      {exporting && details && <ExportDialog conversationId={details.id} onClose={() => setExporting(false)} />}
       {sharing && details && (
         <ShareDialog details={details} onChanged={replaceDetails} onClose={() => setSharing(false)} />
       )}

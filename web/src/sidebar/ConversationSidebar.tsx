@@ -6,6 +6,7 @@ import { apiRequest } from '../api.ts';
 import { ConfirmDialog } from '../dialogs/ModalDialog.tsx';
 import { FormProblem } from '../form-problem.tsx';
 import { conversationPath, navigate } from '../router.ts';
+import { ImportDialog } from '../transcripts/ImportDialog.tsx';
 import type { ConversationSummary, Page, Profile } from '../types.ts';
 import { DiscordLinkDialog } from './DiscordLinkDialog.tsx';
 
@@ -39,6 +40,7 @@ export function ConversationSidebar({
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<ConversationSummary | null>(null);
   const [linkingDiscord, setLinkingDiscord] = useState(false);
+  const [importing, setImporting] = useState(false);
   const sentinel = useRef<HTMLLIElement>(null);
 
   const loadPage = useCallback(async (cursor: string | null) => {
@@ -105,6 +107,9 @@ export function ConversationSidebar({
     <nav className="sidebar" aria-label="Conversations">
       <button type="button" className="primary new-chat" onClick={onNewChat}>
         + New chat
+      </button>
+      <button type="button" className="link import-conversations" onClick={() => setImporting(true)}>
+        Import conversations…
       </button>
       <FormProblem problem={problem} />
       <ul className="conversation-list">
@@ -184,6 +189,9 @@ export function ConversationSidebar({
               Link Discord
             </button>
           ))}
+        <a className="link" href="/api/me/export" download>
+          Download my data
+        </a>
         <button type="button" className="link" onClick={onSignOut}>
           Sign out
         </button>
@@ -195,6 +203,17 @@ export function ConversationSidebar({
             onDiscordLinked();
           }}
           onCancel={() => setLinkingDiscord(false)}
+        />
+      )}
+      {importing && (
+        <ImportDialog
+          onClose={() => setImporting(false)}
+          onImported={(result) => {
+            setImporting(false);
+            void loadPage(null);
+            const first = result.conversations[0];
+            if (first) navigate(conversationPath(first.id));
+          }}
         />
       )}
       {deleting && (
