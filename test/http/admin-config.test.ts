@@ -101,7 +101,12 @@ for (const kind of testBackends()) {
           (item) => [item.key, item],
         ),
       );
-      assert.deepEqual([...byKey.keys()].sort(), ['limits.messagesPerDay', 'models.source']);
+      assert.deepEqual([...byKey.keys()].sort(), [
+        'discord.access',
+        'discord.channelModels',
+        'limits.messagesPerDay',
+        'models.source',
+      ]);
       for (const item of byKey.values()) assert.ok(item.description.length > 20, item.key);
       assert.deepEqual(byKey.get('models.source')!.defaultValue, { mode: 'database' });
       assert.equal(byKey.get('limits.messagesPerDay')!.valueSchema.type, 'object');
