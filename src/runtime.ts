@@ -79,7 +79,9 @@ export type RuntimeOptions = {
 };
 
 export function openConfiguredDatabase(env: Environment): Promise<DatabaseHandle> {
-  return env.DATABASE_URL ? openDatabase({ url: env.DATABASE_URL }) : openDatabase({ dataDir: env.DATA_DIR });
+  return env.DATABASE_URL
+    ? openDatabase({ url: env.DATABASE_URL })
+    : openDatabase({ dataDir: env.DATA_DIR, durability: env.CHORUS_EMBEDDED_DURABILITY });
 }
 
 export async function openRuntime(env: Environment, options: RuntimeOptions = {}): Promise<Runtime> {

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ConfigurationError } from '../config/env.ts';
 import { AppError } from '../errors.ts';
+import { registerBackup } from './commands/backup.ts';
 import { registerDb } from './commands/db.ts';
 import { registerEncryption } from './commands/encryption.ts';
 import { registerMigrate } from './commands/migrate.ts';
@@ -19,6 +20,7 @@ registerSeed(program);
 registerEncryption(program);
 registerDb(program);
 registerModels(program);
+registerBackup(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,6 +2,7 @@
 // program with a message naming the variable, instead of failing later somewhere far away.
 import { z } from 'zod';
 import { type CustomProvider, parseCustomProviders } from './custom-providers.ts';
+import { backupScheduleFields } from './backup-schedule.ts';
 import { objectStorageFields, objectStorageProblems } from './object-storage.ts';
 import { trustProxySchema } from './trust-proxy.ts';
 
@@ -109,6 +110,12 @@ export const environmentSchema = z.object({
    * A second signal ends it at once.
    */
   CHORUS_SHUTDOWN_GRACE: z.coerce.number().min(0).max(3_600).default(10),
+  /**
+   * The embedded database: `durable` waits for the disk at every commit (a committed message survives a power cut);
+   * `relaxed` leaves writes to the operating system, faster, but a power cut may lose the last seconds of commits.
+   */
+  CHORUS_EMBEDDED_DURABILITY: z.enum(['durable', 'relaxed']).default('durable'),
+  ...backupScheduleFields,
 });
 
 /** The validated variables, plus the OpenAI-compatible servers declared as CHORUS_PROVIDER_<NAME>_* (see custom-providers.ts). */
