@@ -3,6 +3,9 @@
 // operator declared for their own OpenAI-compatible servers, build the store, the provider registry, the
 // accounts (better-auth, with its session-signing secret) and the domain services every door calls.
 import { ApiKeyActors } from './auth/api-key-actors.ts';
+import { defaultBackupAddress, openBackupLocation } from './backups/backup-location.ts';
+import { BackupSchedule } from './backups/backup-schedule.ts';
+import { BackupService } from './backups/backup-service.ts';
 import { type Auth, createAuth } from './auth/better-auth.ts';
 import { DailyMessageLimit } from './auth/limits.ts';
 import { resolveAuthSecret, SECRET_IN_DATABASE_WARNING } from './auth/secret.ts';
@@ -63,6 +66,8 @@ export type Runtime = {
   completions: CompletionService;
   /** Who each API key stands for, remembered briefly and forgotten on revocation (see api-key-actors.ts). */
   apiKeyActors: ApiKeyActors;
+  /** Backups of the whole database, to CHORUS_BACKUP_TO (or the file storage's backups/), logged in backup_logs. */
+  backups: BackupService;
   /** Stops every reply this process runs: each ends as `stopped`, what it said saved (the server is stopping). */
   stopReplies(): void;
   close(): Promise<void>;
@@ -74,6 +79,8 @@ export type RuntimeOptions = {
   /** Insert the models of CHORUS_PROVIDER_<NAME>_MODELS that the registry lacks (default true). */
   registerDeclaredModels?: boolean;
   log?: (line: string) => void;
+  /** Back up every CHORUS_BACKUP_INTERVAL (the server does; commands do not). */
+  scheduleBackups?: boolean;
   /** An already open database to run on instead of the configured one (tests); closed with the runtime. */
   database?: DatabaseHandle;
 };
@@ -155,6 +162,14 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const turnStart = { store, providers, turns, models: modelSource, admission, dailyLimit };
   const chat = new ChatService({ ...turnStart, streamLog, access: conversations.access });
   const completions = new CompletionService(turnStart);
+  const backups = new BackupService(database, store.backupLogs, {
+    location: openBackupLocation(defaultBackupAddress(env), env),
+    keep: env.CHORUS_BACKUP_KEEP,
+  });
+  const backupSchedule =
+    options.scheduleBackups && env.CHORUS_BACKUP_INTERVAL !== undefined
+      ? new BackupSchedule(backups, store.backupLogs, { intervalMs: env.CHORUS_BACKUP_INTERVAL, log })
+      : undefined;
   let sweeper: { stop(): void };
   try {
     await modelCache.start(changes);
@@ -172,8 +187,10 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     await database.close();
     throw error;
   }
+  backupSchedule?.start();
   const close = async () => {
     sweeper.stop();
+    await backupSchedule?.stop();
     // Replies still running end as `stopped`, with what they had said saved.
     turns.activeTurns.stopAll();
     await Promise.race([turns.allSettled(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
@@ -198,6 +215,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     files,
     fileStorage,
     apiKeyActors,
+    backups,
     stopReplies: () => turns.activeTurns.stopAll(),
     close,
   };

@@ -46,11 +46,25 @@ export class BackupService {
    * BackupAlreadyRunningError while another runs (in this process, or on PostgreSQL in any).
    */
   async start(options: { to?: BackupLocation } = {}): Promise<BackupRun> {
+    const run = await this.startIf(async () => true, options);
+    return run!;
+  }
+
+  /**
+   * As `start`, once the lock is held and `due` still says so (another process may have just backed up); null when
+   * it does not.
+   */
+  async startIf(due: () => Promise<boolean>, options: { to?: BackupLocation } = {}): Promise<BackupRun | null> {
     if (this.running) throw new BackupAlreadyRunningError();
     this.running = true;
     let lock: BackupLock | undefined;
     try {
       lock = await takeBackupLock(this.database);
+      if (!(await due())) {
+        await lock.release();
+        this.running = false;
+        return null;
+      }
       const started = await this.logs.start({ backupType: BACKUP_TYPE });
       // Holding the lock, no other run can be under way: any still marked so ended with its process.
       await this.logs.failUnfinished({

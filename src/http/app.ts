@@ -10,6 +10,7 @@ import { refuseCrossSiteWrites } from './cross-site-requests.ts';
 import { findUnstorableText, handleError, invalidInput } from './errors.ts';
 import { OPENAPI_DOCUMENT, registerStreamedShapes } from './openapi.ts';
 import { readRequestBody } from './request-body.ts';
+import { registerAdminBackupRoutes } from './routes/admin-backups.ts';
 import { registerAdminConfigRoutes } from './routes/admin-config.ts';
 import { registerAdminModelRoutes } from './routes/admin-models.ts';
 import { registerAdminUsageRoutes } from './routes/admin-usage.ts';
@@ -93,5 +94,6 @@ function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerAdminModelRoutes(app);
   registerAdminUsageRoutes(app);
   registerAdminConfigRoutes(app);
+  registerAdminBackupRoutes(app);
   registerStreamedShapes(app);
 }

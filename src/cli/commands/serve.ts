@@ -15,7 +15,7 @@ export function registerServe(program: Command) {
     .option('-p, --port <port>', 'port to listen on (overrides PORT)')
     .action(async (options: { port?: string }) => {
       const env = readEnvironment(options.port ? { ...process.env, PORT: options.port } : process.env);
-      const runtime = await openRuntime(env, { log: (line) => console.log(line) });
+      const runtime = await openRuntime(env, { log: (line) => console.log(line), scheduleBackups: true });
       let server: RunningServer;
       try {
         server = await startServer(runtime, env.PORT);
