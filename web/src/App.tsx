@@ -125,6 +125,13 @@ function SignedInApp({ profile, onSignOut }: { profile: Profile; onSignOut: () =
             >
               Usage
             </a>
+            <a
+              href="/admin/backups"
+              onClick={follow('/admin/backups')}
+              aria-current={route.page === 'admin' && route.section === 'backups' ? 'page' : undefined}
+            >
+              Backups
+            </a>
           </nav>
         )}
         {modelsProblem && (

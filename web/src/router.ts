@@ -28,7 +28,7 @@ export type Route =
   | { page: 'new-chat' }
   | { page: 'conversation'; conversationId: string }
   | { page: 'invite'; token: string }
-  | { page: 'admin'; section: 'models' | 'usage' | 'unknown' }
+  | { page: 'admin'; section: 'models' | 'usage' | 'backups' | 'unknown' }
   | { page: 'not-found' };
 
 export function routeOf(pathname: string): Route {
@@ -38,8 +38,8 @@ export function routeOf(pathname: string): Route {
   const invite = /^\/invite\/([^/]{1,64})$/.exec(pathname);
   if (invite) return { page: 'invite', token: invite[1]! };
   if (pathname === '/admin' || pathname === '/admin/') return { page: 'admin', section: 'models' };
-  const admin = /^\/admin\/(models|usage)\/?$/.exec(pathname);
-  if (admin) return { page: 'admin', section: admin[1] as 'models' | 'usage' };
+  const admin = /^\/admin\/(models|usage|backups)\/?$/.exec(pathname);
+  if (admin) return { page: 'admin', section: admin[1] as 'models' | 'usage' | 'backups' };
   if (pathname.startsWith('/admin/')) return { page: 'admin', section: 'unknown' };
   return { page: 'not-found' };
 }

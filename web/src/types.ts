@@ -85,3 +85,5 @@ export type ChorusMessage = UIMessage<ChorusMetadata, { reply: ReplyData }>;
 
 /** Names of models by id, from GET /api/models and from the messages (which also name retired models). */
 export type ModelNames = ReadonlyMap<string, string>;
+export type BackupList = ResponseBody<'/api/admin/backups', 'get'>;
+export type Backup = Schemas['Backup'];

@@ -4,11 +4,12 @@
 import { useCallback, useState } from 'react';
 import { ApiError } from '../api.ts';
 import type { Profile } from '../types.ts';
+import { BackupsPage } from './BackupsPage.tsx';
 import { ModelsPage } from './ModelsPage.tsx';
 import { NotAllowed } from './NotAllowed.tsx';
 import { UsagePage } from './UsagePage.tsx';
 
-export type AdminSection = 'models' | 'usage' | 'unknown';
+export type AdminSection = 'models' | 'usage' | 'backups' | 'unknown';
 
 export default function AdminScreen({ profile, section }: { profile: Profile; section: AdminSection }) {
   const [forbidden, setForbidden] = useState(false);
@@ -22,10 +23,17 @@ export default function AdminScreen({ profile, section }: { profile: Profile; se
   return (
     <div className="admin">
       <h1 className="admin-title">
-        {section === 'usage' ? 'Usage' : section === 'models' ? 'Models' : 'Page not found'}
+        {section === 'usage'
+          ? 'Usage'
+          : section === 'models'
+            ? 'Models'
+            : section === 'backups'
+              ? 'Backups'
+              : 'Page not found'}
       </h1>
       {section === 'models' && <ModelsPage profile={profile} onForbidden={onForbidden} />}
       {section === 'usage' && <UsagePage onForbidden={onForbidden} />}
+      {section === 'backups' && <BackupsPage onForbidden={onForbidden} />}
     </div>
   );
 }

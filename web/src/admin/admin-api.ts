@@ -3,6 +3,8 @@
 import { apiRequest } from '../api.ts';
 import type {
   AdminModel,
+  Backup,
+  BackupList,
   ImportResult,
   ModelCapability,
   ModelChangeResult,
@@ -87,3 +89,7 @@ export function usage(from: string, to: string, groupBy: UsageGrouping) {
   const query = new URLSearchParams({ from, to, groupBy });
   return apiRequest<UsageReport>('GET', `/api/admin/usage?${query}`);
 }
+
+export const listBackups = () => apiRequest<BackupList>('GET', '/api/admin/backups');
+export const startBackup = () => apiRequest<Backup>('POST', '/api/admin/backups');
+export const backupDownloadPath = (id: string) => `/api/admin/backups/${encodeURIComponent(id)}/download`;
