@@ -6,6 +6,7 @@ import postgres from 'postgres';
 import { openBackupLocation } from '../../src/backups/backup-location.ts';
 import { BackupSchedule } from '../../src/backups/backup-schedule.ts';
 import { BackupAlreadyRunningError, BackupService, listBackups } from '../../src/backups/backup-service.ts';
+import { readEnvironment } from '../../src/config/env.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import { createStore } from '../../src/store/index.ts';
 import { temporaryDirectory } from '../support/cli.ts';
@@ -92,3 +93,15 @@ if (testBackends().includes('postgres')) {
     });
   });
 }
+
+describe('backup settings', () => {
+  test('CHORUS_BACKUP_INTERVAL takes a duration, CHORUS_BACKUP_TO a folder or s3://bucket/prefix', () => {
+    const env = readEnvironment({ CHORUS_BACKUP_INTERVAL: '24h', CHORUS_BACKUP_KEEP: '7', CHORUS_BACKUP_TO: 's3://b/p' });
+    assert.equal(env.CHORUS_BACKUP_INTERVAL, 24 * HOUR_MS);
+    assert.equal(env.CHORUS_BACKUP_KEEP, 7);
+    assert.equal(readEnvironment({ CHORUS_BACKUP_INTERVAL: '30m' }).CHORUS_BACKUP_INTERVAL, 1_800_000);
+    assert.throws(() => readEnvironment({ CHORUS_BACKUP_INTERVAL: 'daily' }), /CHORUS_BACKUP_INTERVAL/);
+    assert.throws(() => readEnvironment({ CHORUS_BACKUP_KEEP: '0' }), /CHORUS_BACKUP_KEEP/);
+    assert.throws(() => readEnvironment({ CHORUS_BACKUP_TO: 's3://' }), /CHORUS_BACKUP_TO/);
+  });
+});
