@@ -3,12 +3,12 @@
 // operator declared for their own OpenAI-compatible servers, build the store, the provider registry, the
 // accounts (better-auth, with its session-signing secret) and the domain services every door calls.
 import { ApiKeyActors } from './auth/api-key-actors.ts';
-import { defaultBackupAddress, openBackupLocation } from './backups/backup-location.ts';
-import { BackupSchedule } from './backups/backup-schedule.ts';
-import { BackupService } from './backups/backup-service.ts';
 import { type Auth, createAuth } from './auth/better-auth.ts';
 import { DailyMessageLimit } from './auth/limits.ts';
 import { resolveAuthSecret, SECRET_IN_DATABASE_WARNING } from './auth/secret.ts';
+import { defaultBackupAddress, openBackupLocation } from './backups/backup-location.ts';
+import { BackupSchedule } from './backups/backup-schedule.ts';
+import { BackupService } from './backups/backup-service.ts';
 import { abandonedAfterMs, startAbandonedReplySweeper } from './chat/abandoned-replies.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { SetupAdmission } from './chat/setup-admission.ts';

@@ -36,7 +36,11 @@ export function openBackupLocation(address: string, settings: ObjectStorageSetti
 /** The location inside this one named `name` (a backup's own folder). */
 export function childLocation(location: BackupLocation, name: string): BackupLocation {
   const separator = location.address.startsWith('s3://') ? '/' : path.sep;
-  return { storage: location.storage, prefix: `${location.prefix}${name}/`, address: `${location.address}${separator}${name}` };
+  return {
+    storage: location.storage,
+    prefix: `${location.prefix}${name}/`,
+    address: `${location.address}${separator}${name}`,
+  };
 }
 
 /** Every key under the location, relative to it. */

@@ -108,9 +108,7 @@ export async function restoreBackup(
       options.onTableRestored?.(table.name, table.rows);
     }
     for (const key of foreignKeys) {
-      await streams.query(
-        `alter table ${quote(key.table_name)} add constraint ${quote(key.name)} ${key.definition}`,
-      );
+      await streams.query(`alter table ${quote(key.table_name)} add constraint ${quote(key.name)} ${key.definition}`);
     }
   });
   const migratedUp = await migrateUp(target.db, migrations);
@@ -204,7 +202,9 @@ async function loadTable(
     throw new BackupMismatchError(table.name, `its SHA-256 is ${sha256}, the manifest says ${table.sha256}`);
   }
   if (rows !== table.rows) throw new BackupMismatchError(table.name, `${rows} rows, the manifest says ${table.rows}`);
-  const [loaded] = await streams.query<{ count: string | number }>(`select count(*) as count from ${quote(table.name)}`);
+  const [loaded] = await streams.query<{ count: string | number }>(
+    `select count(*) as count from ${quote(table.name)}`,
+  );
   if (Number(loaded?.count) !== table.rows) {
     throw new BackupMismatchError(table.name, `${loaded?.count} rows loaded, the manifest says ${table.rows}`);
   }

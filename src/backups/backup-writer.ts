@@ -40,9 +40,12 @@ export async function writeBackup(
     const written: ManifestTable[] = [];
     for (const table of layouts) {
       const rowsBefore = progress.rows;
-      const digesting = digestingStream(streams.copyOut(table, table.name === 'backup_logs' ? options.logId : undefined), (rows) => {
-        progress.rows = rowsBefore + rows;
-      });
+      const digesting = digestingStream(
+        streams.copyOut(table, table.name === 'backup_logs' ? options.logId : undefined),
+        (rows) => {
+          progress.rows = rowsBefore + rows;
+        },
+      );
       const compressed = Readable.from(digesting.chunks).compose(createGzip());
       const file = tableFile(table.name);
       const stored = await location.storage.put(

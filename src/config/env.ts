@@ -1,8 +1,8 @@
 // Configuration comes from the environment and is validated once at start-up: a bad value stops the
 // program with a message naming the variable, instead of failing later somewhere far away.
 import { z } from 'zod';
-import { type CustomProvider, parseCustomProviders } from './custom-providers.ts';
 import { backupScheduleFields } from './backup-schedule.ts';
+import { type CustomProvider, parseCustomProviders } from './custom-providers.ts';
 import { objectStorageFields, objectStorageProblems } from './object-storage.ts';
 import { trustProxySchema } from './trust-proxy.ts';
 

@@ -5,8 +5,9 @@
 // cross the thread boundary; and when PostgreSQL itself fails in here, this thread ends and says why.
 // Plain JavaScript on purpose: a worker does not inherit the TypeScript loader the server was started with, and this
 // file needs nothing but PGlite.
-import { parentPort, workerData } from 'node:worker_threads';
+
 import { fsyncSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, parse, protocol } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
 

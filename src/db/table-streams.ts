@@ -5,7 +5,7 @@
 // On PostgreSQL a table travels as one COPY … TO STDOUT / FROM STDIN on a connection of its own (postgres.js
 // streams it). PGlite has no socket to stream on: its COPY reads and writes a blob whole, so a table travels in
 // batches of rows, each a COPY of a range of primary keys (out) or of whole lines (in), and nothing is held whole.
-import { Readable, Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
 import type { DatabaseHandle } from './client.ts';
@@ -84,7 +84,9 @@ function postgresStreams(transaction: postgres.TransactionSql): TableStreams {
       for await (const chunk of readable) yield chunk as Uint8Array;
     },
     async copyIn(table, data) {
-      const writable = await transaction.unsafe(`copy ${quote(table.name)} (${columnList(table)}) from stdin`).writable();
+      const writable = await transaction
+        .unsafe(`copy ${quote(table.name)} (${columnList(table)}) from stdin`)
+        .writable();
       await pipeline(Readable.from(data), writable as Writable);
     },
   };

@@ -96,7 +96,11 @@ if (testBackends().includes('postgres')) {
 
 describe('backup settings', () => {
   test('CHORUS_BACKUP_INTERVAL takes a duration, CHORUS_BACKUP_TO a folder or s3://bucket/prefix', () => {
-    const env = readEnvironment({ CHORUS_BACKUP_INTERVAL: '24h', CHORUS_BACKUP_KEEP: '7', CHORUS_BACKUP_TO: 's3://b/p' });
+    const env = readEnvironment({
+      CHORUS_BACKUP_INTERVAL: '24h',
+      CHORUS_BACKUP_KEEP: '7',
+      CHORUS_BACKUP_TO: 's3://b/p',
+    });
     assert.equal(env.CHORUS_BACKUP_INTERVAL, 24 * HOUR_MS);
     assert.equal(env.CHORUS_BACKUP_KEEP, 7);
     assert.equal(readEnvironment({ CHORUS_BACKUP_INTERVAL: '30m' }).CHORUS_BACKUP_INTERVAL, 1_800_000);

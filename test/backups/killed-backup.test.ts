@@ -26,7 +26,9 @@ function filesUnder(folder: string): string[] {
     .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)));
 }
 
-describe('a backup killed half-way', { skip: !testBackends().includes('postgres') && 'needs TEST_DATABASE_URL' }, () => {
+describe('a backup killed half-way', {
+  skip: !testBackends().includes('postgres') && 'needs TEST_DATABASE_URL',
+}, () => {
   let database: TestDatabase;
   const folder = temporaryDirectory('chorus-killed-');
   before(async () => {
@@ -58,7 +60,10 @@ describe('a backup killed half-way', { skip: !testBackends().includes('postgres'
         assert.equal(child.exitCode, null, `chorus backup ended early:\n${output}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      assert.ok(filesUnder(folder.path).some((file) => file.endsWith('.copy.gz')), 'some tables were written');
+      assert.ok(
+        filesUnder(folder.path).some((file) => file.endsWith('.copy.gz')),
+        'some tables were written',
+      );
       const exited = once(child, 'exit');
       child.kill('SIGKILL');
       await exited;

@@ -82,7 +82,9 @@ async function restoreCommand(backup: string, options: { to?: string; force?: bo
     throw new AppError('invalid_input', `not a PostgreSQL URL: ${options.to} (expected postgres://user@host/database)`);
   }
   const location = openBackupLocation(backup, env);
-  const target = options.to ? await openDatabase({ url: options.to, maxConnections: 2 }) : await openConfiguredDatabase(env);
+  const target = options.to
+    ? await openDatabase({ url: options.to, maxConnections: 2 })
+    : await openConfiguredDatabase(env);
   try {
     const report = await restoreBackup(target, location, {
       force: options.force,
@@ -95,9 +97,14 @@ async function restoreCommand(backup: string, options: { to?: string; force?: bo
     );
   } catch (error) {
     if (error instanceof TargetNotEmptyError) {
-      throw new AppError('conflict', `${error.message}\nRestore into an empty database, or pass --force to delete those rows first.`, { cause: error });
+      throw new AppError(
+        'conflict',
+        `${error.message}\nRestore into an empty database, or pass --force to delete those rows first.`,
+        { cause: error },
+      );
     }
-    if (error instanceof BackupMismatchError) throw new AppError('conflict', `${error.message}\nNothing was restored.`, { cause: error });
+    if (error instanceof BackupMismatchError)
+      throw new AppError('conflict', `${error.message}\nNothing was restored.`, { cause: error });
     throw error;
   } finally {
     await target.close();

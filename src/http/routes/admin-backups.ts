@@ -21,7 +21,12 @@ const backupSchema = z
     checksum: z.string().nullable().openapi({ description: "SHA-256 of the backup's manifest" }),
     error: z.string().nullable(),
     progress: z
-      .object({ tablesDone: z.number().int(), tablesTotal: z.number().int(), rows: z.number().int(), bytes: z.number() })
+      .object({
+        tablesDone: z.number().int(),
+        tablesTotal: z.number().int(),
+        rows: z.number().int(),
+        bytes: z.number(),
+      })
       .nullable(),
   })
   .openapi('Backup');
@@ -71,7 +76,10 @@ const downloadRoute = createRoute({
   summary: 'A completed backup as one zip (unzipped, a folder `chorus restore` takes)',
   request: { params: idParam },
   responses: {
-    200: { description: 'The zip', content: { 'application/zip': { schema: z.string().openapi({ format: 'binary' }) } } },
+    200: {
+      description: 'The zip',
+      content: { 'application/zip': { schema: z.string().openapi({ format: 'binary' }) } },
+    },
     ...errorResponses(401, 403, 404),
   },
 });
@@ -120,7 +128,7 @@ export function registerAdminBackupRoutes(app: OpenAPIHono<AppEnv>) {
     const { id } = context.req.valid('param');
     const runtime = context.get('runtime');
     const log = await runtime.store.backupLogs.find(id);
-    if (!log || log.status !== 'completed' || !log.filePath) throw notFound('completed backup', id);
+    if (log?.status !== 'completed' || !log.filePath) throw notFound('completed backup', id);
     const location = openBackupLocation(log.filePath, runtime.env);
     const name = path.posix.basename(log.filePath.replaceAll('\\', '/'));
     const body = await backupArchive(location, name);
