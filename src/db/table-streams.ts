@@ -82,6 +82,10 @@ function postgresStreams(transaction: postgres.TransactionSql): TableStreams {
           : `(select ${columnList(table)} from ${quote(table.name)} where ${singleKey(table)} <> ${literal(exceptKey)})`;
       const readable = await transaction.unsafe(`copy ${source} to stdout`).readable();
       for await (const chunk of readable) yield chunk as Uint8Array;
+      // postgres.js pauses the connection's socket while this stream is full and resumes it when the stream is read
+      // again; when the copy's end arrives while it is full, the stream ends without asking for more, and the socket
+      // would stay paused, with the next statement waiting for ever. Asking once more resumes it.
+      (readable as unknown as { _read(size: number): void })._read(0);
     },
     async copyIn(table, data) {
       const writable = await transaction
