@@ -31,6 +31,8 @@ describe('the chorus command', { concurrency: 3 }, () => {
     ['db', 'copy'],
     ['encryption'],
     ['encryption', 'rotate'],
+    ['backup'],
+    ['restore'],
     ['models'],
     ...['list', 'show', 'import', 'export', 'history', 'deprecate', 'reprice', 'usage'].map((command) => [
       'models',

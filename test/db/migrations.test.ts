@@ -24,6 +24,7 @@ const ADDED_COLUMNS = {
   messages: ['model_id'],
   conversation_participants: ['last_message_at'],
   conversations: ['encrypted_title', 'title_key_id'],
+  backup_logs: ['progress'],
 };
 /**
  * Tables 0003 and later add (sessions and keys, uploaded files, daily usage, sign-in counters): reverting drops them
