@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each printing its figures beside a baseline measured in the same run.
 // `npm run bench -- data` runs only the suites whose name contains "data".
+import { runBackupBench } from './backup.bench.ts';
 import { runCapacityBench } from './capacity.bench.ts';
 import { runChatBench } from './chat.bench.ts';
 import { runDataCoreBench } from './data-core.bench.ts';
@@ -20,6 +21,7 @@ const suites: Record<string, () => Promise<void>> = {
   metrics: runMetricsBench,
   discord: runDiscordBench,
   export: runExportBench,
+  backup: runBackupBench,
 };
 
 const filters = process.argv.slice(2);

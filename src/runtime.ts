@@ -6,6 +6,9 @@ import { ApiKeyActors } from './auth/api-key-actors.ts';
 import { type Auth, createAuth } from './auth/better-auth.ts';
 import { DailyMessageLimit } from './auth/limits.ts';
 import { resolveAuthSecret, SECRET_IN_DATABASE_WARNING } from './auth/secret.ts';
+import { defaultBackupAddress, openBackupLocation } from './backups/backup-location.ts';
+import { BackupSchedule } from './backups/backup-schedule.ts';
+import { BackupService } from './backups/backup-service.ts';
 import { abandonedAfterMs, startAbandonedReplySweeper } from './chat/abandoned-replies.ts';
 import { ChatService } from './chat/chat-service.ts';
 import { SetupAdmission } from './chat/setup-admission.ts';
@@ -79,6 +82,8 @@ export type Runtime = {
   completions: CompletionService;
   /** Who each API key stands for, remembered briefly and forgotten on revocation (see api-key-actors.ts). */
   apiKeyActors: ApiKeyActors;
+  /** Backups of the whole database, to CHORUS_BACKUP_TO (or the file storage's backups/), logged in backup_logs. */
+  backups: BackupService;
   /** Stops every reply this process runs: each ends as `stopped`, what it said saved (the server is stopping). */
   stopReplies(): void;
   /** Settles when every reply this process runs now has ended (a draining server waits for it). */
@@ -96,12 +101,16 @@ export type RuntimeOptions = {
   /** Insert the models of CHORUS_PROVIDER_<NAME>_MODELS that the registry lacks (default true). */
   registerDeclaredModels?: boolean;
   log?: (line: string) => void;
+  /** Back up every CHORUS_BACKUP_INTERVAL (the server does; commands do not). */
+  scheduleBackups?: boolean;
   /** An already open database to run on instead of the configured one (tests); closed with the runtime. */
   database?: DatabaseHandle;
 };
 
 export function openConfiguredDatabase(env: Environment): Promise<DatabaseHandle> {
-  return env.DATABASE_URL ? openDatabase({ url: env.DATABASE_URL }) : openDatabase({ dataDir: env.DATA_DIR });
+  return env.DATABASE_URL
+    ? openDatabase({ url: env.DATABASE_URL })
+    : openDatabase({ dataDir: env.DATA_DIR, durability: env.CHORUS_EMBEDDED_DURABILITY });
 }
 
 export async function openRuntime(env: Environment, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -186,6 +195,14 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const chat = new ChatService({ ...turnStart, streamLog, access: conversations.access });
   const completions = new CompletionService(turnStart);
   const discord = new DiscordService({ store, conversations, modelSource, providers });
+  const backups = new BackupService(database, store.backupLogs, {
+    location: openBackupLocation(defaultBackupAddress(env), env),
+    keep: env.CHORUS_BACKUP_KEEP,
+  });
+  const backupSchedule =
+    options.scheduleBackups && env.CHORUS_BACKUP_INTERVAL !== undefined
+      ? new BackupSchedule(backups, store.backupLogs, { intervalMs: env.CHORUS_BACKUP_INTERVAL, log })
+      : undefined;
   let sweeper: { stop(): void };
   let rollups: MetricRollups | undefined;
   try {
@@ -205,8 +222,10 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     await database.close();
     throw error;
   }
+  backupSchedule?.start();
   const close = async () => {
     sweeper.stop();
+    await backupSchedule?.stop();
     // Replies still running end as `stopped`, with what they had said saved.
     turns.activeTurns.stopAll();
     await Promise.race([turns.allSettled(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
@@ -235,6 +254,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     fileStorage,
     discord,
     apiKeyActors,
+    backups,
     stopReplies: () => turns.activeTurns.stopAll(),
     repliesEnded: () => turns.allSettled(),
     metrics,

@@ -32,6 +32,8 @@ describe('the chorus command', { concurrency: 3 }, () => {
     ['encryption'],
     ['encryption', 'rotate'],
     ['export'],
+    ['backup'],
+    ['restore'],
     ['models'],
     ...['list', 'show', 'import', 'export', 'history', 'deprecate', 'reprice', 'usage'].map((command) => [
       'models',

@@ -27,6 +27,7 @@ async function startChorus(providerUrl: string): Promise<Started> {
     PUBLIC_URL: BENCH_PUBLIC_URL,
     DATA_DIR: process.env.BENCH_DATA_DIR,
     DATABASE_URL: process.env.BENCH_CHORUS_DATABASE_URL,
+    CHORUS_EMBEDDED_DURABILITY: process.env.CHORUS_EMBEDDED_DURABILITY,
     BETTER_AUTH_SECRET: 'chorus benchmark secret, not for any real server',
     CHORUS_PROVIDER_BENCH_BASE_URL: `${providerUrl}/v1`,
     CHORUS_PROVIDER_BENCH_MODELS: Object.keys(BENCH_MODELS).join(','),

@@ -119,7 +119,14 @@ export async function startChildServer(role: ChildRole, env: Record<string, stri
   if (!main) throw new Error('the benchmark servers could not be bundled into dist/bench');
   const child = fork(fileURLToPath(main), [role], {
     execArgv: ['--enable-source-maps', '--expose-gc', ...SERVER_NODE_FLAGS],
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      // Whether the embedded database waits for the disk at commits is measured both ways (docs/performance.md).
+      ...(process.env.CHORUS_EMBEDDED_DURABILITY
+        ? { CHORUS_EMBEDDED_DURABILITY: process.env.CHORUS_EMBEDDED_DURABILITY }
+        : {}),
+      ...env,
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();

@@ -32,11 +32,13 @@ export async function postgresAdminUrl(): Promise<string | undefined> {
 export async function openBenchDatabases(logger?: QueryLogger): Promise<BenchDatabase[]> {
   const databases: BenchDatabase[] = [];
   const dir = mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-'));
-  const pglite = await openDatabase({ dataDir: dir }, logger);
+  // CHORUS_EMBEDDED_DURABILITY=relaxed measures the embedded database without waiting for the disk at commits.
+  const durability = process.env.CHORUS_EMBEDDED_DURABILITY === 'relaxed' ? 'relaxed' : 'durable';
+  const pglite = await openDatabase({ dataDir: dir, durability }, logger);
   await migrateUp(pglite.db);
   databases.push({
     ...pglite,
-    label: 'PGlite (file)',
+    label: `PGlite (file, ${durability})`,
     close: async () => {
       await pglite.close();
       rmSync(dir, { recursive: true, force: true });

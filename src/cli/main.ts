@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ConfigurationError } from '../config/env.ts';
 import { AppError } from '../errors.ts';
+import { registerBackup } from './commands/backup.ts';
 import { registerDb } from './commands/db.ts';
 import { registerEncryption } from './commands/encryption.ts';
 import { registerExport } from './commands/export.ts';
@@ -23,6 +24,7 @@ registerDb(program);
 registerModels(program);
 registerFiles(program);
 registerExport(program);
+registerBackup(program);
 
 try {
   await program.parseAsync(process.argv);

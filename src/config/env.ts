@@ -2,6 +2,7 @@
 // program with a message naming the variable, instead of failing later somewhere far away.
 import { z } from 'zod';
 import { LOG_LEVELS } from '../logging/logger.ts';
+import { backupScheduleFields } from './backup-schedule.ts';
 import { type CustomProvider, parseCustomProviders } from './custom-providers.ts';
 import { objectStorageFields, objectStorageProblems } from './object-storage.ts';
 import { trustProxySchema } from './trust-proxy.ts';
@@ -132,6 +133,12 @@ export const environmentSchema = z.object({
   CHORUS_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** `off`: no metrics are kept (no GET /metrics, no rollups, no charts). */
   CHORUS_METRICS: z.enum(['on', 'off']).default('on'),
+  /**
+   * The embedded database: `durable` waits for the disk at every commit (a committed message survives a power cut);
+   * `relaxed` leaves writes to the operating system, faster, but a power cut may lose the last seconds of commits.
+   */
+  CHORUS_EMBEDDED_DURABILITY: z.enum(['durable', 'relaxed']).default('durable'),
+  ...backupScheduleFields,
 });
 
 /** The validated variables, plus the OpenAI-compatible servers declared as CHORUS_PROVIDER_<NAME>_* (see custom-providers.ts). */

@@ -35,7 +35,17 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export type DatabaseLocation = { url: string; maxConnections?: number } | { dataDir: string } | { memory: true };
+/**
+ * `durable` (the default): a committed transaction is on the disk before its commit returns. `relaxed`: it reaches
+ * the disk when the operating system writes it, seconds later: a crash of the process loses nothing, a power cut
+ * or a crash of the machine may lose the last commits (the database itself stays sound).
+ */
+export type EmbeddedDurability = 'durable' | 'relaxed';
+
+export type DatabaseLocation =
+  | { url: string; maxConnections?: number }
+  | { dataDir: string; durability?: EmbeddedDurability }
+  | { memory: true };
 
 /** Sees every statement drizzle sends (benchmarks replay them through the bare driver). */
 export type QueryLogger = { logQuery(query: string, params: unknown[]): void };
@@ -56,7 +66,7 @@ export async function openDatabase(location: DatabaseLocation, logger?: QueryLog
   const lock = lockDirectory(dataDir);
   try {
     mkdirSync(dataDir, { recursive: true });
-    const handle = await openPglite(dataDir, logger);
+    const handle = await openPglite(dataDir, logger, location.durability ?? 'durable');
     return {
       ...handle,
       close: async () => {
@@ -73,8 +83,16 @@ export async function openDatabase(location: DatabaseLocation, logger?: QueryLog
   }
 }
 
-async function openPglite(dataDir: string | undefined, logger?: QueryLogger): Promise<DatabaseHandle> {
-  const client = await PgliteThread.start({ dataDir, postgresqlconf: PGLITE_SETTINGS });
+async function openPglite(
+  dataDir: string | undefined,
+  logger?: QueryLogger,
+  durability: EmbeddedDurability = 'durable',
+): Promise<DatabaseHandle> {
+  const client = await PgliteThread.start({
+    dataDir,
+    postgresqlconf: PGLITE_SETTINGS,
+    durable: durability === 'durable',
+  });
   // Loaded only here: the driver loads PGlite (~40 MB), which a server on PostgreSQL never needs.
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   // Drizzle's driver takes a PGlite; the thread offers the part of one that the driver uses.

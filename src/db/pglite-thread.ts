@@ -25,6 +25,10 @@ export type PgliteResults<Row = unknown> = Omit<Results, 'rows'> & { rows: Row[]
 /** What a transaction's callback is given: queries inside the transaction. */
 export type PgliteThreadTransaction = {
   query<Row = unknown>(sql: string, params?: unknown[], options?: QueryOptions): Promise<PgliteResults<Row>>;
+  /** `COPY … TO '/dev/blob'`: what the statement wrote, in COPY's own format. */
+  copyTo(sql: string, params?: unknown[]): Promise<Uint8Array>;
+  /** `COPY … FROM '/dev/blob'` reading `bytes`; the rows loaded. */
+  copyFrom(sql: string, bytes: Uint8Array): Promise<number>;
 };
 
 export type PgliteThreadOptions = PgliteWorkerOptions;
@@ -234,6 +238,9 @@ export class PgliteThread {
       result = await callback({
         query: (sql, params = [], options) =>
           this.request('query', { sql, params, rowMode: queryOptionsForWorker(options)?.rowMode, transaction }),
+        copyTo: async (sql, params = []) =>
+          new Uint8Array(await this.request<ArrayBuffer>('copyTo', { sql, params, transaction })),
+        copyFrom: (sql, bytes) => this.request<number>('copyFrom', { sql, bytes, transaction }),
       });
     } catch (error) {
       // A transaction lost with its thread (restarted since) has nothing left to roll back.
@@ -260,6 +267,11 @@ export class PgliteThread {
       this.listeners.delete(listener);
       await this.request('unlisten', { listener });
     };
+  }
+
+  /** How many real fsync calls the database has made (a durable one makes them as it commits). */
+  fileSyncs(): Promise<number> {
+    return this.request('fileSyncs');
   }
 
   async dumpDataDir(compression?: 'none' | 'gzip' | 'auto'): Promise<Blob> {

@@ -10,6 +10,11 @@ export type PgliteWorkerOptions = {
   dataDir?: string;
   /** postgresql.conf settings, `name=value`. */
   postgresqlconf?: string[];
+  /**
+   * Whether a committed transaction reaches the disk before the commit returns (fsync on). Off, commits stay in the
+   * operating system's cache a while: a crash of the process loses nothing, a power cut the last moments.
+   */
+  durable?: boolean;
 };
 
 /** An error as it crossed from the worker: its message and fields (code, detail, constraint…). */
@@ -26,7 +31,12 @@ export function revive(serialized: SerializedError): Error {
 /** Starts a thread with PGlite on it and waits until the database is open. */
 export async function startWorker(options: PgliteWorkerOptions): Promise<Worker> {
   const worker = new Worker(projectPath('src', 'db', 'pglite-worker.mjs'), {
-    workerData: { dataDir: options.dataDir, postgresqlconf: options.postgresqlconf ?? [], textTypes: [...TEXT_TYPES] },
+    workerData: {
+      dataDir: options.dataDir,
+      postgresqlconf: options.postgresqlconf ?? [],
+      durable: options.durable ?? true,
+      textTypes: [...TEXT_TYPES],
+    },
     // What the worker allocates lives for one statement: a small young generation collects it sooner, at the same
     // speed (docs/performance.md, V8 settings).
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },

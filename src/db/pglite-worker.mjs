@@ -5,10 +5,13 @@
 // cross the thread boundary; and when PostgreSQL itself fails in here, this thread ends and says why.
 // Plain JavaScript on purpose: a worker does not inherit the TypeScript loader the server was started with, and this
 // file needs nothing but PGlite.
+
+import { fsyncSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, parse, protocol } from '@electric-sql/pglite';
+import { NodeFS } from '@electric-sql/pglite/nodefs';
 
-/** @type {{ dataDir?: string; textTypes: number[]; postgresqlconf: string[] }} */
+/** @type {{ dataDir?: string; textTypes: number[]; postgresqlconf: string[]; durable: boolean }} */
 const options = workerData;
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 
@@ -54,7 +57,48 @@ function parseJson(text) {
   return { [DEEP_JSON_TEXT]: text };
 }
 
-const pglite = new PGlite(options.dataDir, { postgresqlconf: options.postgresqlconf });
+/** Real fsync calls made by PostgreSQL so far (a durable database's commits reach the disk through them). */
+let fileSyncs = 0;
+
+/**
+ * The data folder, with PostgreSQL's fsync reaching the disk. PGlite starts PostgreSQL with fsync off (`-F`), and its
+ * file system in Node (Emscripten's NODEFS) has no fsync of its own, so every fsync was a no-op: a committed
+ * transaction sat in the operating system's cache, lost to a power cut. Here fsync is the real one.
+ */
+class DurableNodeFS extends NodeFS {
+  /** @param {any} pg @param {any} emscriptenOptions */
+  async init(pg, emscriptenOptions) {
+    const result = await super.init(pg, emscriptenOptions);
+    const syncFiles = (/** @type {any} */ module) => {
+      module.NODEFS.stream_ops.fsync = (/** @type {{ nfd?: number }} */ stream) => {
+        if (stream.nfd === undefined) return 0;
+        fsyncSync(stream.nfd);
+        fileSyncs++;
+        return 0;
+      };
+    };
+    result.emscriptenOpts.preRun = [...(result.emscriptenOpts.preRun ?? []), syncFiles];
+    return result;
+  }
+}
+
+/**
+ * PGlite's start, durable: without `-F` (fsync off), and the WAL flushed with fsync, since Emscripten's fdatasync
+ * (PostgreSQL's default on Linux) does nothing.
+ */
+const durableStart = () => [
+  ...PGlite.defaultStartParams.filter((param) => param !== '-F'),
+  ...['-c', 'fsync=on', '-c', 'wal_sync_method=fsync'],
+];
+
+const pglite =
+  options.durable && options.dataDir !== undefined
+    ? new PGlite({
+        fs: new DurableNodeFS(options.dataDir),
+        postgresqlconf: options.postgresqlconf,
+        startParams: durableStart(),
+      })
+    : new PGlite(options.dataDir, { postgresqlconf: options.postgresqlconf });
 /** Transactions held open for the server thread, by id: their query function and how to end them. */
 const transactions = new Map();
 /** Channels listened to, by id: the function that stops listening. */
@@ -189,6 +233,18 @@ async function handle(request) {
       if (deepValuesParsed !== deepBefore) answer.deepJson = true;
       return answer;
     }
+    case 'copyTo': {
+      const open = transactions.get(request.transaction);
+      if (!open) throw new Error(`transaction ${request.transaction} is not open`);
+      const result = await open.tx.query(request.sql, request.params ?? []);
+      return new Uint8Array(await (result.blob ?? new Blob()).arrayBuffer()).buffer;
+    }
+    case 'copyFrom': {
+      const open = transactions.get(request.transaction);
+      if (!open) throw new Error(`transaction ${request.transaction} is not open`);
+      const result = await open.tx.query(request.sql, [], { blob: new Blob([request.bytes]) });
+      return result.affectedRows ?? 0;
+    }
     case 'exec': {
       const target = request.transaction === undefined ? pglite : transactions.get(request.transaction)?.tx;
       if (!target) throw new Error(`transaction ${request.transaction} is not open`);
@@ -247,6 +303,8 @@ async function handle(request) {
       const blob = await pglite.dumpDataDir(request.compression);
       return await blob.arrayBuffer();
     }
+    case 'fileSyncs':
+      return fileSyncs;
     case 'close': {
       await pglite.close();
       return null;

@@ -14,6 +14,7 @@ import { readRequestBody } from './request-body.ts';
 import { requestIds } from './request-ids.ts';
 import { countRequests } from './request-metrics.ts';
 import { registerAccountExportRoutes } from './routes/account-export.ts';
+import { registerAdminBackupRoutes } from './routes/admin-backups.ts';
 import { registerAdminConfigRoutes } from './routes/admin-config.ts';
 import { registerAdminDiscordRoutes } from './routes/admin-discord.ts';
 import { registerAdminMetricsRoutes } from './routes/admin-metrics.ts';
@@ -113,5 +114,6 @@ function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerAdminMetricsRoutes(app);
   registerDiscordLinkRoutes(app);
   registerAdminDiscordRoutes(app);
+  registerAdminBackupRoutes(app);
   registerStreamedShapes(app);
 }

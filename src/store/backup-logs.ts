@@ -9,6 +9,7 @@ import { clampLimit } from './pagination.ts';
 
 export type BackupLog = typeof backupLogs.$inferSelect;
 export type BackupStatus = BackupLog['status'];
+export type BackupProgress = NonNullable<BackupLog['progress']>;
 export type CompletedBackup = { id: string; filePath: string; fileSizeBytes: number; checksum: string };
 
 /** A run that has ended stays ended: its outcome is history. */
@@ -24,6 +25,32 @@ export class BackupLogStore {
 
   markInProgress(id: string): Promise<BackupLog> {
     return this.transition(id, ['started'], { status: 'in_progress' });
+  }
+
+  /** How far a run in progress has got; a run that has ended is left as it ended. */
+  async reportProgress(id: string, progress: BackupProgress): Promise<void> {
+    await this.db
+      .update(backupLogs)
+      .set({ progress })
+      .where(and(eq(backupLogs.id, id), eq(backupLogs.status, 'in_progress')));
+  }
+
+  /**
+   * Fails every run still marked started or in progress: called by whoever holds the backup lock, so none of them
+   * can still be running (their process ended without saying so).
+   */
+  async failUnfinished({ except, errorMessage }: { except: string; errorMessage: string }): Promise<number> {
+    const failed = await this.db
+      .update(backupLogs)
+      .set({ status: 'failed', errorMessage, completedAt: sql`now()` })
+      .where(and(inArray(backupLogs.status, UNFINISHED), sql`${backupLogs.id} <> ${except}`))
+      .returning({ id: backupLogs.id });
+    return failed.length;
+  }
+
+  async find(id: string): Promise<BackupLog | undefined> {
+    const [log] = await this.db.select().from(backupLogs).where(eq(backupLogs.id, id));
+    return log;
   }
 
   complete({ id, filePath, fileSizeBytes, checksum }: CompletedBackup): Promise<BackupLog> {

@@ -25,6 +25,7 @@ const ADDED_COLUMNS = {
   conversation_participants: ['last_message_at'],
   conversations: ['encrypted_title', 'title_key_id'],
   transcripts: ['checksum'],
+  backup_logs: ['progress'],
 };
 /**
  * Tables 0003 and later add (sessions and keys, uploaded files, daily usage, sign-in counters, Discord link codes):

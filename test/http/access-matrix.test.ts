@@ -745,6 +745,25 @@ for (const kind of testBackends()) {
         expect: ADMIN_ONLY(200),
         probe: () => ({ path: '/api/admin/discord/channel-models', body: {} }),
       },
+      {
+        method: 'GET',
+        route: '/api/admin/backups',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/backups' }),
+      },
+      {
+        method: 'POST',
+        route: '/api/admin/backups',
+        expect: ADMIN_ONLY(202),
+        probe: () => ({ path: '/api/admin/backups' }),
+      },
+      {
+        method: 'GET',
+        route: '/api/admin/backups/{id}/download',
+        // No such backup: what an admin is told; everyone else is refused before anything is looked up.
+        expect: ADMIN_ONLY(404),
+        probe: () => ({ path: '/api/admin/backups/00000000-0000-4000-8000-00000000b0b0/download' }),
+      },
     ];
 
     /** What nobody but the owner (and the members) may ever be shown of the private conversation and the owner. */

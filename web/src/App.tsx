@@ -164,6 +164,13 @@ function SignedInApp({
             >
               Discord
             </a>
+            <a
+              href="/admin/backups"
+              onClick={follow('/admin/backups')}
+              aria-current={route.page === 'admin' && route.section === 'backups' ? 'page' : undefined}
+            >
+              Backups
+            </a>
           </nav>
         )}
         {modelsProblem && (

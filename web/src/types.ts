@@ -101,3 +101,5 @@ export type Transcript = Schemas['Transcript'];
 export type TranscriptFormat = Transcript['format'];
 /** What a conversation import brought in: the conversations it created. */
 export type ConversationImportResult = Schemas['ConversationImportResult'];
+export type BackupList = ResponseBody<'/api/admin/backups', 'get'>;
+export type Backup = Schemas['Backup'];

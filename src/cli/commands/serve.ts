@@ -25,7 +25,7 @@ export function registerServe(program: Command) {
       const listening: ListeningServer = await listen(env.PORT);
       let runtime: Runtime;
       try {
-        runtime = await openRuntime(env, { log: (line) => log.info(line) });
+        runtime = await openRuntime(env, { log: (line) => log.info(line), scheduleBackups: true });
       } catch (error) {
         await listening.close();
         throw error;

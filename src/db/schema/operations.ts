@@ -78,6 +78,8 @@ export const backupLogs = pgTable(
     fileSizeBytes: bigint('file_size_bytes', { mode: 'number' }),
     checksum: varchar('checksum', { length: 128 }),
     errorMessage: text('error_message'),
+    /** While in progress: how far the run has got (see BackupProgress in store/backup-logs.ts). */
+    progress: jsonb('progress').$type<{ tablesDone: number; tablesTotal: number; rows: number; bytes: number }>(),
   },
   (table) => [
     index('idx_backup_logs_type').on(table.backupType),

@@ -5,6 +5,7 @@ import { useCallback, useState } from 'react';
 import { ApiError } from '../api.ts';
 import type { AdminPage } from '../router.ts';
 import type { Profile } from '../types.ts';
+import { BackupsPage } from './BackupsPage.tsx';
 import { ConfigPage } from './ConfigPage.tsx';
 import { DiscordPage } from './DiscordPage.tsx';
 import { MetricsPage } from './MetricsPage.tsx';
@@ -20,6 +21,7 @@ const TITLES: Record<AdminSection, string> = {
   metrics: 'Metrics',
   config: 'System configuration',
   discord: 'Discord',
+  backups: 'Backups',
   unknown: 'Page not found',
 };
 
@@ -40,6 +42,7 @@ export default function AdminScreen({ profile, section }: { profile: Profile; se
       {section === 'metrics' && <MetricsPage onForbidden={onForbidden} />}
       {section === 'config' && <ConfigPage onForbidden={onForbidden} />}
       {section === 'discord' && <DiscordPage onForbidden={onForbidden} />}
+      {section === 'backups' && <BackupsPage onForbidden={onForbidden} />}
     </div>
   );
 }

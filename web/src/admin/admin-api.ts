@@ -3,6 +3,8 @@
 import { apiRequest } from '../api.ts';
 import type {
   AdminModel,
+  Backup,
+  BackupList,
   ImportResult,
   KnownConfigKey,
   MetricSeries,
@@ -103,3 +105,6 @@ export const knownConfigKeys = async () =>
 export const setConfig = (key: string, value: unknown) => apiRequest<SystemConfig>('PUT', configPath(key), { value });
 export const configHistory = async (key: string) =>
   (await apiRequest<{ items: SystemConfigChange[] }>('GET', `${configPath(key)}/history`)).items;
+export const listBackups = () => apiRequest<BackupList>('GET', '/api/admin/backups');
+export const startBackup = () => apiRequest<Backup>('POST', '/api/admin/backups');
+export const backupDownloadPath = (id: string) => `/api/admin/backups/${encodeURIComponent(id)}/download`;
