@@ -12,6 +12,7 @@ import { conversationReachable } from './conversation-access.ts';
 import type { Conversation, ConversationStore } from './conversations.ts';
 import type { FileRecord } from './files.ts';
 import { toMessage } from './message-encryption.ts';
+import { prepareMessagePages } from './message-pages.ts';
 import type { Message } from './message-rows.ts';
 import type { Keyset } from './pagination.ts';
 
@@ -45,34 +46,11 @@ export class ConversationExportStore {
     private readonly conversations: ConversationStore,
     private readonly keyring: Keyring | null = null,
   ) {
-    const inConversation = eq(messages.conversationId, sql.placeholder('conversationId'));
-    // Checked once per page, not per row: the subquery does not depend on the message.
-    const readable = conversationReachable(
-      { id: sql.placeholder('actorId') },
-      sql.placeholder('conversationId'),
-      'read',
-    );
-    const oldestFirst = [asc(messages.createdAt), asc(messages.id)] as const;
-    this.firstPage = db
-      .select()
-      .from(messages)
-      .where(and(inConversation, readable))
-      .orderBy(...oldestFirst)
-      .limit(sql.placeholder('limit'))
-      .prepare('export_messages_first');
-    this.nextPage = db
-      .select()
-      .from(messages)
-      .where(
-        and(
-          inConversation,
-          readable,
-          sql`(${messages.createdAt}, ${messages.id}) > (${sql.placeholder('at')}::timestamptz, ${sql.placeholder('id')}::uuid)`,
-        ),
-      )
-      .orderBy(...oldestFirst)
-      .limit(sql.placeholder('limit'))
-      .prepare('export_messages_next');
+    ({ firstPage: this.firstPage, nextPage: this.nextPage } = prepareMessagePages(
+      db,
+      'oldest-first',
+      'export_messages',
+    ));
   }
 
   /** The conversation (not-found unless the actor may read it), its people and its models. */

@@ -1,7 +1,7 @@
 // Messages: what people and models said. Saved in batches as an actor (idempotent on request id), paged newest
 // first, trimmed for edits, counted for rate limits. (A model's reply as it streams: replies.ts.) With a keyring the
 // text is stored only encrypted (see message-encryption.ts).
-import { and, desc, eq, gte, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, or, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database } from '../db/client.ts';
 import { queryOne } from '../db/rows.ts';
@@ -18,6 +18,7 @@ import {
 } from './conversations.ts';
 import { type RotationOptions, rotateMessageEncryption, toMessage } from './message-encryption.ts';
 import { type MessageBatchWriter, prepareMessageRows, type SavedBatch } from './message-insert.ts';
+import { prepareMessagePages } from './message-pages.ts';
 import { type Message, type NewMessage, SUPPLIED_BY_CLIENT } from './message-rows.ts';
 import { clampLimit, decodeCursor, type Page, toPage } from './pagination.ts';
 
@@ -48,35 +49,7 @@ export class MessageStore {
     private readonly batches: MessageBatchWriter,
     private readonly keyring: Keyring | null = null,
   ) {
-    const inConversation = eq(messages.conversationId, sql.placeholder('conversationId'));
-    // Not correlated with the message row: Postgres checks it once, then walks the index backwards.
-    const readable = conversationReachable(
-      { id: sql.placeholder('actorId') },
-      sql.placeholder('conversationId'),
-      'read',
-    );
-    const newestFirst = [desc(messages.createdAt), desc(messages.id)] as const;
-    this.firstPage = db
-      .select()
-      .from(messages)
-      .where(and(inConversation, readable))
-      .orderBy(...newestFirst)
-      .limit(sql.placeholder('limit'))
-      .prepare('messages_page_first');
-    this.nextPage = db
-      .select()
-      .from(messages)
-      .where(
-        and(
-          inConversation,
-          readable,
-          // Row comparison: one index range, exact at equal timestamps. Placeholders carry text (see keyOf).
-          sql`(${messages.createdAt}, ${messages.id}) < (${sql.placeholder('at')}::timestamptz, ${sql.placeholder('id')}::uuid)`,
-        ),
-      )
-      .orderBy(...newestFirst)
-      .limit(sql.placeholder('limit'))
-      .prepare('messages_page_next');
+    ({ firstPage: this.firstPage, nextPage: this.nextPage } = prepareMessagePages(db, 'newest-first', 'messages_page'));
   }
 
   /**
