@@ -32,6 +32,8 @@ describe('the chorus command', { concurrency: 3 }, () => {
     ['encryption'],
     ['encryption', 'rotate'],
     ['export'],
+    ['files'],
+    ['files', 'migrate'],
     ['backup'],
     ['restore'],
     ['models'],

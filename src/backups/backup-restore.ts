@@ -5,13 +5,12 @@
 // version of Chorus.
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '../db/client.ts';
 import { TargetNotEmptyError } from '../db/copy.ts';
-import { MIGRATIONS_TABLE, orderByForeignKeys, readTableLayouts, type TableLayout } from '../db/introspect.ts';
+import { orderByForeignKeys, readTableLayouts, type TableLayout } from '../db/introspect.ts';
 import { loadMigrations, type Migration } from '../db/migrations/files.ts';
 import { migrateDown, migrateUp } from '../db/migrations/migrator.ts';
-import { queryOne, queryRows } from '../db/rows.ts';
+import { appliedMigrationTags, emptyTables, tablesWithRows } from '../db/table-contents.ts';
 import { inLoadTransaction, type TableStreams } from '../db/table-streams.ts';
 import { AppError } from '../errors.ts';
 import type { BackupLocation } from './backup-location.ts';
@@ -78,16 +77,9 @@ export async function restoreBackup(
   const atBackup = migrationsUpTo(manifest, migrations);
 
   const existing = orderByForeignKeys(await readTableLayouts(target.db));
-  const occupied = await tablesWithRows(target, existing);
+  const occupied = await tablesWithRows(target.db, existing);
   if (occupied.length > 0 && !options.force) throw new TargetNotEmptyError(occupied);
-  if (occupied.length > 0) {
-    await target.db.execute(
-      sql`truncate table ${sql.join(
-        occupied.map((name) => sql.identifier(name)),
-        sql`, `,
-      )} cascade`,
-    );
-  }
+  await emptyTables(target.db, occupied, { cascade: true });
   await bringToMigration(target, atBackup, migrations);
 
   const layouts = new Map((await readTableLayouts(target.db)).map((table) => [table.name, table]));
@@ -132,30 +124,10 @@ function migrationsUpTo(manifest: Manifest, migrations: Migration[]): Migration[
 
 /** Migrates the (empty) target up or down to exactly the backup's migrations. */
 async function bringToMigration(target: DatabaseHandle, atBackup: Migration[], migrations: Migration[]) {
-  const present = await queryOne<{ present: boolean }>(
-    target.db,
-    sql`select to_regclass(${MIGRATIONS_TABLE}) is not null as present`,
-  );
-  const applied = present?.present
-    ? (await queryRows<{ tag: string }>(target.db, sql`select tag from ${sql.identifier(MIGRATIONS_TABLE)}`)).map(
-        (row) => row.tag,
-      )
-    : [];
+  const applied = await appliedMigrationTags(target.db);
   const beyond = applied.filter((tag) => !atBackup.some((migration) => migration.tag === tag));
   if (beyond.length > 0) await migrateDown(target.db, beyond.length, migrations);
   await migrateUp(target.db, atBackup);
-}
-
-async function tablesWithRows(target: DatabaseHandle, tables: TableLayout[]): Promise<string[]> {
-  const occupied: string[] = [];
-  for (const table of tables) {
-    const row = await queryOne<{ any: boolean }>(
-      target.db,
-      sql`select exists (select 1 from ${sql.identifier(table.name)}) as any`,
-    );
-    if (row?.any) occupied.push(table.name);
-  }
-  return occupied;
 }
 
 /** The target, at the backup's migration, must have every table of the backup with the same columns. */

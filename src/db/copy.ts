@@ -7,6 +7,7 @@ import type { DatabaseHandle, Executor } from './client.ts';
 import { copyTableRows } from './copy-rows.ts';
 import { MIGRATIONS_TABLE, orderByForeignKeys, readTableLayouts, type TableLayout } from './introspect.ts';
 import { queryOne, queryRows } from './rows.ts';
+import { emptyTables, tablesWithRows } from './table-contents.ts';
 
 export type CopyObserver = {
   tableStarted?(table: string, rowsToCopy: number): void;
@@ -142,18 +143,14 @@ function assertSameLayouts(source: TableLayout[], target: TableLayout[]): void {
 
 async function prepareTarget(target: Executor, tables: TableLayout[], replaceExisting: boolean): Promise<void> {
   if (replaceExisting) {
-    const names = tables.map((table) => sql.identifier(table.name));
-    await target.execute(sql`truncate table ${sql.join(names, sql`, `)}`);
+    await emptyTables(
+      target,
+      tables.map((table) => table.name),
+      { cascade: false },
+    );
     return;
   }
-  const occupied: string[] = [];
-  for (const table of tables) {
-    const row = await queryOne<{ any: boolean }>(
-      target,
-      sql`select exists (select 1 from ${sql.identifier(table.name)}) as any`,
-    );
-    if (row?.any) occupied.push(table.name);
-  }
+  const occupied = await tablesWithRows(target, tables);
   if (occupied.length > 0) throw new TargetNotEmptyError(occupied);
 }
 

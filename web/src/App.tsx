@@ -5,10 +5,19 @@ import { apiRequest } from './api.ts';
 import { AuthScreen } from './auth/AuthScreen.tsx';
 import { ChatScreen } from './chat/ChatView.tsx';
 import { InvitePage } from './group/InvitePage.tsx';
-import { conversationPath, navigate, routeOf, usePathname } from './router.ts';
+import { ADMIN_PAGES, type AdminPage, conversationPath, navigate, routeOf, usePathname } from './router.ts';
 import { useSession } from './session.ts';
 import { ConversationSidebar } from './sidebar/ConversationSidebar.tsx';
 import type { PickableModel, Profile, ResponseBody } from './types.ts';
+
+const ADMIN_LINK_LABELS: Record<AdminPage, string> = {
+  models: 'Models',
+  usage: 'Usage',
+  metrics: 'Metrics',
+  config: 'Config',
+  discord: 'Discord',
+  backups: 'Backups',
+};
 
 // The admin pages (and Chart.js with them) load only when an admin opens one.
 const AdminScreen = lazy(() => import('./admin/AdminScreen.tsx'));
@@ -129,48 +138,16 @@ function SignedInApp({
         {profile.role === 'admin' && (
           <nav className="admin-links" aria-label="Administration">
             <span className="muted">Admin:</span>
-            <a
-              href="/admin/models"
-              onClick={follow('/admin/models')}
-              aria-current={route.page === 'admin' && route.section === 'models' ? 'page' : undefined}
-            >
-              Models
-            </a>
-            <a
-              href="/admin/usage"
-              onClick={follow('/admin/usage')}
-              aria-current={route.page === 'admin' && route.section === 'usage' ? 'page' : undefined}
-            >
-              Usage
-            </a>
-            <a
-              href="/admin/metrics"
-              onClick={follow('/admin/metrics')}
-              aria-current={route.page === 'admin' && route.section === 'metrics' ? 'page' : undefined}
-            >
-              Metrics
-            </a>
-            <a
-              href="/admin/config"
-              onClick={follow('/admin/config')}
-              aria-current={route.page === 'admin' && route.section === 'config' ? 'page' : undefined}
-            >
-              Config
-            </a>
-            <a
-              href="/admin/discord"
-              onClick={follow('/admin/discord')}
-              aria-current={route.page === 'admin' && route.section === 'discord' ? 'page' : undefined}
-            >
-              Discord
-            </a>
-            <a
-              href="/admin/backups"
-              onClick={follow('/admin/backups')}
-              aria-current={route.page === 'admin' && route.section === 'backups' ? 'page' : undefined}
-            >
-              Backups
-            </a>
+            {ADMIN_PAGES.map((page) => (
+              <a
+                key={page}
+                href={`/admin/${page}`}
+                onClick={follow(`/admin/${page}`)}
+                aria-current={route.page === 'admin' && route.section === page ? 'page' : undefined}
+              >
+                {ADMIN_LINK_LABELS[page]}
+              </a>
+            ))}
           </nav>
         )}
         {modelsProblem && (
