@@ -27,6 +27,8 @@ const STOP_GRACE_MS = 5_000;
 const FOLLOWED_ACTIVITY_MS = 30 * 24 * 60 * 60 * 1000;
 /** How long a failed connection waits before the next try. */
 const RECONNECT_DELAY_MS = 5_000;
+/** Discord drops a command not answered within 3 s: a slower answer is deferred well before that. */
+const DEFAULT_DEFER_AFTER_MS = 1_500;
 
 export type DiscordBotDependencies = {
   database: Pick<DatabaseHandle, 'kind' | 'url'>;
@@ -44,6 +46,8 @@ export type DiscordBotSettings = {
   /** How often a process that does not lead tries to, and how often the leader checks its lock. */
   leadership?: SessionLockTiming;
   editIntervalMs?: number;
+  /** How long a slash command's answer may take before the command is deferred. */
+  deferAfterMs?: number;
   metricsPeriodMs?: number;
   log?: (line: string) => void;
 };
@@ -157,7 +161,8 @@ class GatewaySession {
     this.relay = relay;
     metrics.start(this.botId);
     const botId = this.botId;
-    const answering = { discord, turns, voices, metrics };
+    const deferAfterMs = this.settings.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS;
+    const answering = { discord, turns, voices, metrics, deferAfterMs };
     client.on(Events.MessageCreate, (message) => {
       const arrivedAt = performance.now();
       answerMessage(message, botId, arrivedAt, answering).catch((error: unknown) => {

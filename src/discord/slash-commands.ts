@@ -59,7 +59,12 @@ export type SlashCommandDependencies = {
   discord: DiscordService;
   turns: ChannelTurns;
   metrics: BotMetrics;
+  /** How long an answer may take before it is deferred; Discord drops a command not answered in 3 s. */
+  deferAfterMs: number;
 };
+
+/** Answered only to the person who ran them. */
+const PRIVATE_COMMANDS = new Set(['models', 'usage', 'link']);
 
 /** Registers the commands for the bot's application (replacing whatever it had). */
 export async function registerSlashCommands(client: Client<true>): Promise<void> {
@@ -73,29 +78,56 @@ export async function answerCommand(
   dependencies: SlashCommandDependencies,
 ): Promise<void> {
   const { discord, metrics } = dependencies;
+  const respond = timelyResponder(interaction, dependencies.deferAfterMs);
   try {
     const channel = interaction.channel ?? (await interaction.client.channels.fetch(interaction.channelId));
     if (!channel) throw new Error(`channel ${interaction.channelId} of a command is unknown`);
     const place = placeOf(channel, interaction.user);
     if (!(await discord.isAllowed(place))) {
-      await interaction.reply(privately("I don't answer in this channel."));
+      await respond(privately("I don't answer in this channel."));
       return;
     }
     metrics.count('messagesHandled');
     const actor = await discord.actorFor(authorOf(interaction.user));
-    await runCommand(interaction, { place, actor, arrivedAt }, dependencies);
+    await runCommand(interaction, { place, actor, arrivedAt, respond }, dependencies);
   } catch (error) {
     const { text } = refusalOf(error, metrics);
     const answer = privately(text);
-    await (interaction.replied || interaction.deferred ? interaction.followUp(answer) : interaction.reply(answer));
+    await (interaction.replied ? interaction.followUp(answer) : respond(answer));
   }
 }
 
-type CommandContext = { place: DiscordPlace; actor: Actor; arrivedAt: number };
+type Respond = (answer: InteractionReplyOptions) => Promise<void>;
+
+/**
+ * The first answer to a command: given at once when it is ready within `deferAfterMs`, else the command is deferred
+ * (Discord shows that the bot is thinking, and waits up to 15 minutes) and the answer written into it when ready.
+ * A deferred answer keeps the visibility the command was deferred with.
+ */
+function timelyResponder(interaction: ChatInputCommandInteraction, deferAfterMs: number): Respond {
+  let deferral: Promise<unknown> | null = null;
+  const timer = setTimeout(() => {
+    const flags = PRIVATE_COMMANDS.has(interaction.commandName) ? MessageFlags.Ephemeral : undefined;
+    deferral = interaction.deferReply({ flags });
+    // Awaited by the answer; until then a failure must not count as unhandled.
+    deferral.catch(() => {});
+  }, deferAfterMs);
+  return async (answer) => {
+    clearTimeout(timer);
+    if (!deferral) {
+      await interaction.reply(answer);
+      return;
+    }
+    await deferral;
+    await interaction.editReply({ content: answer.content, allowedMentions: answer.allowedMentions });
+  };
+}
+
+type CommandContext = { place: DiscordPlace; actor: Actor; arrivedAt: number; respond: Respond };
 
 async function runCommand(
   interaction: ChatInputCommandInteraction,
-  { place, actor, arrivedAt }: CommandContext,
+  { place, actor, arrivedAt, respond }: CommandContext,
   { discord, turns }: SlashCommandDependencies,
 ): Promise<void> {
   const { options } = interaction;
@@ -104,7 +136,7 @@ async function runCommand(
       const prompt = options.getString('prompt', true);
       const named = listOf(options.getString('models'));
       const modelIds = named.length > 0 ? discord.resolveModels(actor, named) : undefined;
-      await interaction.reply(publicly(`> ${prompt.replace(/\n/g, '\n> ')}`));
+      await respond(publicly(`> ${prompt.replace(/\n/g, '\n> ')}`));
       const conversationId = await discord.conversationFor(place, actor);
       const refusal = await turns.start({
         actor,
@@ -120,39 +152,39 @@ async function runCommand(
     }
     case 'models': {
       const [pickable, settings] = await Promise.all([discord.pickableModels(actor), discord.settingsOf(place)]);
-      await interaction.reply(privately(`${describeSettings(settings)}\n\nYou can pick:\n${listModels(pickable)}`));
+      await respond(privately(`${describeSettings(settings)}\n\nYou can pick:\n${listModels(pickable)}`));
       return;
     }
     case 'use': {
       const named = listOf(options.getString('models', true));
       // biome-ignore lint/correctness/useHookAtTopLevel: a domain method named like a React hook, not one
       const settings = await discord.useModels(place, actor, named);
-      await interaction.reply(publicly(describeSettings(settings)));
+      await respond(publicly(describeSettings(settings)));
       return;
     }
     case 'mode':
-      await interaction.reply(
+      await respond(
         publicly(describeSettings(await discord.setMode(place, actor, options.getString('mode', true)))),
       );
       return;
     case 'limit': {
       const limit = options.getInteger('n', true);
-      await interaction.reply(
+      await respond(
         publicly(describeSettings(await discord.setLimit(place, actor, limit === 0 ? null : limit))),
       );
       return;
     }
     case 'new':
       await discord.startFresh(place, actor);
-      await interaction.reply(publicly('Started a fresh conversation here: earlier messages are no longer in it.'));
+      await respond(publicly('Started a fresh conversation here: earlier messages are no longer in it.'));
       return;
     case 'usage':
-      await interaction.reply(privately(describeUsage(await discord.usageOf(actor))));
+      await respond(privately(describeUsage(await discord.usageOf(actor))));
       return;
     case 'link': {
       const { code, expiresAt } = await discord.createLinkCode(actor);
       const minutes = Math.max(1, Math.round((expiresAt.getTime() - Date.now()) / 60_000));
-      await interaction.reply(
+      await respond(
         privately(
           `Your link code: \`${code}\`\nEnter it on the web app (your profile: Link Discord) within ${minutes} minutes. ` +
             'Your Discord conversations then appear in your web sidebar.',
@@ -161,7 +193,7 @@ async function runCommand(
       return;
     }
     default:
-      await interaction.reply(privately(`Unknown command /${interaction.commandName}.`));
+      await respond(privately(`Unknown command /${interaction.commandName}.`));
   }
 }
 

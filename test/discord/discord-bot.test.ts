@@ -2,9 +2,11 @@
 // provider, on each test database. What people see in the channel is read back from the fake.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { InteractionResponseType, MessageFlags } from 'discord.js';
 import { eq } from 'drizzle-orm';
 import { conversations } from '../../src/db/schema/index.ts';
-import { DISCORD_METRIC_TYPE } from '../../src/discord/bot-metrics.ts';
+import { DISCORD_METRIC_TYPE, type DiscordBotFigures } from '../../src/discord/bot-metrics.ts';
+import { discordBotOf } from '../../src/discord/bot-from-runtime.ts';
 import { openFenceAfter, splitMessage } from '../../src/discord/message-splitting.ts';
 import { testBackends } from '../support/database.ts';
 import { type BotHarness, startBotHarness, TEST_EDIT_INTERVAL_MS } from '../support/discord-bot.ts';
@@ -43,7 +45,10 @@ for (const kind of testBackends()) {
       await harness?.close();
     });
 
-    /** Runs a slash command and waits for its first answer; returns the answer's content. */
+    /**
+     * Runs a slash command and waits for its first answer, whether given at once or deferred and then written in;
+     * returns the answer's content, and whether it was deferred.
+     */
     const command = async (channelId: string, name: string, options?: Record<string, string | number>) => {
       const { discord } = harness;
       const interaction = discord.runSlashCommand({ channelId, name, options });
@@ -51,7 +56,15 @@ for (const kind of testBackends()) {
         () => discord.interaction(interaction.id)?.callbacks[0],
         `an answer to /${name}`,
       );
-      return { interaction, content: String(answered.data?.content ?? ''), flags: Number(answered.data?.flags ?? 0) };
+      const flags = Number(answered.data?.flags ?? 0);
+      if (answered.type !== InteractionResponseType.DeferredChannelMessageWithSource) {
+        return { interaction, content: String(answered.data?.content ?? ''), flags, deferred: false };
+      }
+      const written = await discord.waitUntil(() => {
+        const original = discord.message(discord.interaction(interaction.id)?.originalMessageId ?? '');
+        return original && (original.flags & MessageFlags.Loading) === 0 ? original : null;
+      }, `the deferred answer to /${name}`);
+      return { interaction, content: finalText(written), flags, deferred: true };
     };
 
     /** The bot's messages in the channel since `since`, once `done` holds of them (re-checked on every change). */
@@ -382,17 +395,40 @@ for (const kind of testBackends()) {
     test("the bot's figures are written under its user id when it stops", async () => {
       const { bot, discord, server } = harness;
       await bot.stop();
-      const [row] = await server.runtime.store.metrics.query({
+      const rows = await server.runtime.store.metrics.query({
         metricType: DISCORD_METRIC_TYPE,
         clientBotId: discord.bot.id,
       });
-      assert.ok(row, 'a metrics row');
-      const figures = row.metricData as Record<string, any>;
-      assert.ok(figures.messagesHandled >= 5);
-      assert.ok(figures.replies >= 5);
-      assert.ok(figures.edits >= 1);
-      assert.ok(figures.rateLimitWaits >= 1);
-      assert.ok(figures.firstWordsLatencyMs.count >= 5);
+      assert.ok(rows.length > 0, 'a metrics row');
+      // A row per period: a slow run spans more than one.
+      const periods = rows.map((row) => row.metricData as DiscordBotFigures);
+      const total = (count: (figures: DiscordBotFigures) => number) =>
+        periods.reduce((sum, figures) => sum + count(figures), 0);
+      assert.ok(total((f) => f.messagesHandled) >= 5);
+      assert.ok(total((f) => f.replies) >= 5);
+      assert.ok(total((f) => f.edits) >= 1);
+      assert.ok(total((f) => f.rateLimitWaits) >= 1);
+      assert.ok(total((f) => f.firstWordsLatencyMs.count) >= 5);
+    });
+
+    test('a command whose answer is not ready in time is deferred, then answered with its visibility', async () => {
+      // Here every answer is "late": the bot defers at once.
+      const patient = discordBotOf(harness.server.runtime, { deferAfterMs: 0, editIntervalMs: TEST_EDIT_INTERVAL_MS })!;
+      patient.start();
+      try {
+        await harness.discord.waitUntil(() => patient.botUserId, 'the bot to connect again');
+        const channel = harness.discord.channel('general');
+        const usage = await command(channel.id, 'usage');
+        assert.equal(usage.deferred, true);
+        assert.equal(usage.flags & MessageFlags.Ephemeral, MessageFlags.Ephemeral, 'deferred privately');
+        assert.match(usage.content, /Today: \d+ messages/);
+        const limit = await command(channel.id, 'limit', { n: 300 });
+        assert.equal(limit.deferred, true);
+        assert.equal(limit.flags & MessageFlags.Ephemeral, 0, 'deferred for the channel to see');
+        assert.match(limit.content, /300 characters/);
+      } finally {
+        await patient.stop();
+      }
     });
   });
 }

@@ -19,6 +19,7 @@
 // Not modelled: compression (zlib, ETF), sharding, presences and members beyond the bot, voice, reactions, pins,
 // embeds' rendering, attachments' bytes (only name, size and type are kept), roles and per-channel permission
 // overwrites (the bot's guild-wide permissions are set per guild), identify limits, and rate limits unless asked for.
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeDiscordControls, type SlashCommandInput, type UserMessageInput, type UserRef } from './controls.ts';
@@ -65,7 +66,10 @@ export type {
 export { DISCORD_LIKE_RATE_LIMITS };
 
 export type FakeDiscordOptions = {
-  /** The bot token REST and IDENTIFY must carry; default 'fake-bot-token'. */
+  /**
+   * The bot token REST and IDENTIFY must carry; by default one of this fake's own, so bots of different fakes never
+   * share a gateway lock (keyed by token) on one test database.
+   */
   token?: string;
   botName?: string;
   applicationName?: string;
@@ -175,7 +179,7 @@ export type FakeDiscord = {
 };
 
 export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
-  const token = options.token ?? 'fake-bot-token';
+  const token = options.token ?? `fake-bot-token-${randomUUID()}`;
   const state = new FakeDiscordState({
     botName: options.botName ?? 'Chorus',
     applicationName: options.applicationName ?? 'Chorus',
