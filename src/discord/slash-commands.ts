@@ -163,15 +163,11 @@ async function runCommand(
       return;
     }
     case 'mode':
-      await respond(
-        publicly(describeSettings(await discord.setMode(place, actor, options.getString('mode', true)))),
-      );
+      await respond(publicly(describeSettings(await discord.setMode(place, actor, options.getString('mode', true)))));
       return;
     case 'limit': {
       const limit = options.getInteger('n', true);
-      await respond(
-        publicly(describeSettings(await discord.setLimit(place, actor, limit === 0 ? null : limit))),
-      );
+      await respond(publicly(describeSettings(await discord.setLimit(place, actor, limit === 0 ? null : limit))));
       return;
     }
     case 'new':
