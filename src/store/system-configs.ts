@@ -21,6 +21,8 @@ const isInternalKey = (key: string) => key.startsWith(INTERNAL_KEY_PREFIX);
 export class SystemConfigStore {
   /** Values `getRecent` read, with when. */
   private readonly recent = new Map<string, { config: SystemConfig | undefined; readAt: number }>();
+  /** Reads of `getRecent` under way, shared by the callers that arrive meanwhile. */
+  private readonly reading = new Map<string, Promise<SystemConfig | undefined>>();
   /** Bumped by every change made here, so a read that raced a change does not keep the older value. */
   private changes = 0;
 
@@ -37,14 +39,24 @@ export class SystemConfigStore {
    * message limits). A change made through this store is seen at once; one made by another process within
    * `maxAgeMs`.
    */
-  async getRecent(key: string, maxAgeMs: number): Promise<SystemConfig | undefined> {
+  getRecent(key: string, maxAgeMs: number): Promise<SystemConfig | undefined> {
     const now = performance.now();
     const known = this.recent.get(key);
-    if (known && now - known.readAt < maxAgeMs) return known.config;
+    if (known && now - known.readAt < maxAgeMs) return Promise.resolve(known.config);
+    // When the value expires under a burst of requests, they share one read rather than each making its own.
+    const pending = this.reading.get(key);
+    if (pending) return pending;
     const changesBefore = this.changes;
-    const config = await this.get(key);
-    if (this.changes === changesBefore) this.recent.set(key, { config, readAt: now });
-    return config;
+    const read = this.get(key)
+      .then((config) => {
+        if (this.changes === changesBefore) this.recent.set(key, { config, readAt: now });
+        return config;
+      })
+      .finally(() => {
+        if (this.reading.get(key) === read) this.reading.delete(key);
+      });
+    this.reading.set(key, read);
+    return read;
   }
 
   async getAll(): Promise<SystemConfig[]> {
@@ -139,6 +151,7 @@ export class SystemConfigStore {
       .finally(() => {
         this.changes++;
         this.recent.delete(key);
+        this.reading.delete(key);
       });
   }
 

@@ -147,6 +147,19 @@ for (const kind of testBackends()) {
       assert.deepEqual((await read())?.value, { user: 8 });
     });
 
+    test('checks arriving together while the value is being read share that one read', async (t) => {
+      await setLimits({ user: 9 });
+      const reads = t.mock.method(store.systemConfigs, 'get');
+      // A max age of 0: every check finds the value expired.
+      const burst = await Promise.all(
+        Array.from({ length: 20 }, () => store.systemConfigs.getRecent(DAILY_MESSAGE_LIMITS_KEY, 0)),
+      );
+      assert.equal(reads.mock.callCount(), 1);
+      for (const config of burst) assert.deepEqual(config?.value, { user: 9 });
+      await store.systemConfigs.getRecent(DAILY_MESSAGE_LIMITS_KEY, 0);
+      assert.equal(reads.mock.callCount(), 2, 'a check after the read reads again');
+    });
+
     test('admins are unlimited by default, their messages counted nowhere; kinds the config leaves out keep their default', async () => {
       await setLimits({ guest: 0 });
       const anAdmin = await sender(30, { role: 'admin' });
