@@ -17,7 +17,8 @@ import { writeUiMessageStream } from './chat/ui-message-stream.ts';
 import type { Environment } from './config/env.ts';
 import { ConversationService } from './conversations/conversation-service.ts';
 import { keyringFromEnvironment } from './crypto/encryption.ts';
-import { type DatabaseHandle, openDatabase } from './db/client.ts';
+import type { DatabaseHandle } from './db/client.ts';
+import { openConfiguredDatabase } from './db/configured-database.ts';
 import { migrateUp } from './db/migrations/migrator.ts';
 import { type ChangeListener, createChangeListener } from './db/notifications.ts';
 import { DiscordService } from './discord/discord-service.ts';
@@ -106,12 +107,6 @@ export type RuntimeOptions = {
   /** An already open database to run on instead of the configured one (tests); closed with the runtime. */
   database?: DatabaseHandle;
 };
-
-export function openConfiguredDatabase(env: Environment): Promise<DatabaseHandle> {
-  return env.DATABASE_URL
-    ? openDatabase({ url: env.DATABASE_URL })
-    : openDatabase({ dataDir: env.DATA_DIR, durability: env.CHORUS_EMBEDDED_DURABILITY });
-}
 
 export async function openRuntime(env: Environment, options: RuntimeOptions = {}): Promise<Runtime> {
   const log = options.log ?? (() => {});

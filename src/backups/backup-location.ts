@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { ObjectStorageSettings } from '../config/object-storage.ts';
 import { LocalFileStorage } from '../files/local-file-storage.ts';
-import { S3FileStorage, s3LocationFromSettings } from '../files/s3-file-storage.ts';
+import { s3StorageOnDemand } from '../files/s3-storage-on-demand.ts';
 import type { FileStorage } from '../files/storage.ts';
 
 export type BackupLocation = {
@@ -27,7 +27,7 @@ export function openBackupLocation(address: string, settings: ObjectStorageSetti
   const [, bucket, rest] = s3 as unknown as [string, string, string];
   const prefix = rest.replace(/\/+$/, '');
   return {
-    storage: new S3FileStorage(s3LocationFromSettings({ ...settings, S3_BUCKET: bucket })),
+    storage: s3StorageOnDemand({ ...settings, S3_BUCKET: bucket }),
     prefix: prefix ? `${prefix}/` : '',
     address: `s3://${bucket}${prefix ? `/${prefix}` : ''}`,
   };

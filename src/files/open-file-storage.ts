@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Environment } from '../config/env.ts';
 import type { ObjectStorageSettings } from '../config/object-storage.ts';
 import { LocalFileStorage } from './local-file-storage.ts';
-import { S3FileStorage, s3LocationFromSettings } from './s3-file-storage.ts';
+import { s3StorageOnDemand } from './s3-storage-on-demand.ts';
 import type { FileStorage } from './storage.ts';
 
 export type FileStorageSettings = Pick<Environment, 'DATA_DIR'> & ObjectStorageSettings;
@@ -15,9 +15,7 @@ export function openFileStorage(
   settings: FileStorageSettings,
   backend: FileStorageBackend = configuredBackend(settings),
 ): FileStorage {
-  return backend === 's3'
-    ? new S3FileStorage(s3LocationFromSettings(settings))
-    : new LocalFileStorage(localFolder(settings));
+  return backend === 's3' ? s3StorageOnDemand(settings) : new LocalFileStorage(localFolder(settings));
 }
 
 /** S3 when a bucket is configured, else the folder. */

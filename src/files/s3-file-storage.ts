@@ -1,6 +1,8 @@
 // File storage in an S3-compatible bucket, shared by every server process. A key is the object's key as it is. Writes
 // stream through a multipart upload (a part of PART_SIZE_BYTES at a time, a few in flight), so memory stays bounded
 // whatever the file's size; reads stream the object's body, or the range asked of it.
+
+import type { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -130,7 +132,8 @@ export class S3FileStorage implements FileStorage {
       }
       throw error;
     }
-    const body = response.Body!.transformToWebStream() as ReadableStream<Uint8Array>;
+    // Node's own Readable.toWeb (behind transformToWebStream) copies every chunk; an async-iterated stream does not.
+    const body = ReadableStream.from(response.Body as Readable) as ReadableStream<Uint8Array>;
     const served = response.ContentRange
       ? parseContentRange(response.ContentRange)
       : { start: 0, end: (response.ContentLength ?? 0) - 1, size: response.ContentLength ?? 0 };

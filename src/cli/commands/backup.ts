@@ -6,10 +6,10 @@ import { BackupMismatchError, restoreBackup } from '../../backups/backup-restore
 import { BackupService } from '../../backups/backup-service.ts';
 import { readEnvironment } from '../../config/env.ts';
 import { openDatabase } from '../../db/client.ts';
+import { openConfiguredDatabase } from '../../db/configured-database.ts';
 import { TargetNotEmptyError } from '../../db/copy.ts';
 import { migrateUp } from '../../db/migrations/migrator.ts';
 import { AppError } from '../../errors.ts';
-import { openConfiguredDatabase } from '../../runtime.ts';
 import { createStore } from '../../store/index.ts';
 
 const BACKUP_HELP = `
