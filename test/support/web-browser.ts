@@ -110,7 +110,7 @@ export async function pickModels(page: Page, names: string[]) {
     if (!names.some((name) => label.startsWith(name))) await box.getByRole('checkbox').uncheck();
   }
   await page.keyboard.press('Escape');
-  await page.locator('.model-picker summary').click();
+  await page.locator('.model-picker:not([open])').waitFor();
 }
 
 /**

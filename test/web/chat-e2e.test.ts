@@ -99,6 +99,26 @@ describe('the web app in a browser', { skip: skipWithoutChromium }, () => {
   test('two models answer side by side, each named; stacked on a narrow screen', async () => {
     const { page, errors } = await openPage();
     await signUp(page, 'Grace', 'grace@example.com');
+    // The picker: the arrow keys move through it, Escape closes it and gives focus back to its toggle, and a click
+    // outside (say, into the message, to send it) closes it.
+    const picker = page.locator('.model-picker');
+    const isOpen = () => picker.evaluate((element) => (element as HTMLDetailsElement).open);
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.getAttribute('type') ?? document.activeElement?.tagName);
+    await picker.locator('summary').click();
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focused(), 'search');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focused(), 'checkbox');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await focused(), 'search');
+    await page.keyboard.press('Escape');
+    assert.equal(await isOpen(), false);
+    assert.equal(await focused(), 'SUMMARY');
+    await picker.locator('summary').click();
+    assert.equal(await isOpen(), true);
+    await page.getByLabel('Message').click();
+    assert.equal(await isOpen(), false);
     await pickModels(page, ['alpha', 'beta']);
     await page.getByLabel('Message').fill('Compare yourselves');
     await page.getByRole('button', { name: 'Send' }).click();

@@ -1,6 +1,8 @@
 // Picks the models that answer: one or several (their replies appear side by side). Searchable, grouped by
-// provider, with each model's price per million tokens and its capabilities; only selectable models are listed.
-import { useId, useMemo, useState } from 'react';
+// provider, with each model's price per million tokens and its capabilities; only selectable models are listed. It
+// closes on Escape and on a click outside; the arrow keys move through the search and the models.
+import { useId, useMemo, useRef, useState } from 'react';
+import { usePopover } from '../popover.ts';
 import type { PickableModel } from '../types.ts';
 
 type Props = { models: PickableModel[]; selected: string[]; onChange: (modelIds: string[]) => void };
@@ -10,6 +12,8 @@ export const modelLabel = (model: PickableModel) => model.displayName ?? model.n
 export function ModelPicker({ models, selected, onChange }: Props) {
   const [search, setSearch] = useState('');
   const ids = useId();
+  const root = useRef<HTMLDetailsElement>(null);
+  const { detailsProps } = usePopover(root);
   const byProvider = useMemo(() => {
     const words = search.toLowerCase().split(/\s+/).filter(Boolean);
     const groups = new Map<string, PickableModel[]>();
@@ -31,7 +35,7 @@ export function ModelPicker({ models, selected, onChange }: Props) {
   }
 
   return (
-    <details className="model-picker">
+    <details className="model-picker" ref={root} {...detailsProps}>
       <summary aria-label={`Models: ${names.join(', ') || 'none'}`}>
         <span className="model-picker-label">{names.length > 0 ? names.join(' + ') : 'Pick a model'}</span>
       </summary>
