@@ -17,7 +17,11 @@ export const APP_PAGE_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
+  // Typeset math (KaTeX) places its glyphs with style attributes; an attribute can style, never run anything.
+  "style-src-attr 'unsafe-inline'",
   "img-src 'self' data: blob: https:",
+  // The build inlines the smallest of the math fonts as data: URLs.
+  "font-src 'self' data:",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

@@ -102,9 +102,9 @@ describe('the web app in a browser', { skip: skipWithoutChromium }, () => {
     // The picker: the arrow keys move through it, Escape closes it and gives focus back to its toggle, and a click
     // outside (say, into the message, to send it) closes it.
     const picker = page.locator('.model-picker');
-    const isOpen = () => picker.evaluate((element) => (element as HTMLDetailsElement).open);
+    const isOpen = async () => (await picker.getAttribute('open')) !== null;
     const focused = () =>
-      page.evaluate(() => document.activeElement?.getAttribute('type') ?? document.activeElement?.tagName);
+      page.evaluate<string>('document.activeElement?.getAttribute("type") ?? document.activeElement?.tagName');
     await picker.locator('summary').click();
     await page.keyboard.press('ArrowDown');
     assert.equal(await focused(), 'search');

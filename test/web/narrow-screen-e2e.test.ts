@@ -1,5 +1,5 @@
 // Every main screen on a 375 px wide phone, in a real browser (see chat-e2e.test.ts for the setting): getting in,
-// the chat with two models and a code block, the model picker, the conversations drawer, the conversation panel,
+// the chat with two models, a code block and math, the model picker, the conversations drawer, the conversation panel,
 // sharing, and the admin pages. Nothing may stick out past the right edge (wide tables and code scroll inside
 // their own box); a screenshot of each goes to test-artifacts/web/.
 import assert from 'node:assert/strict';
@@ -29,7 +29,11 @@ const CODE_REPLY = [
   '}',
   '```',
   '',
-  'Call it as `add(1, 2)`.',
+  'Call it as `add(1, 2)`. The order does not matter, $a + b = b + a$, and the first $n$ numbers add up to',
+  '',
+  '$$',
+  '\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}',
+  '$$',
 ].join('\n');
 const BETA_REPLY = 'Beta agrees, and would name the parameters the same way.';
 
@@ -74,6 +78,10 @@ describe('every main screen at 375 px wide', { skip: skipWithoutChromium }, () =
     await alpha.locator('.code-block .hljs-keyword').first().waitFor();
     assert.equal(await alpha.locator('.code-language').innerText(), 'ts');
     await alpha.getByRole('button', { name: 'Copy' }).waitFor();
+    // Math is typeset once KaTeX has loaded: inline and as a block, its source no longer shown.
+    await alpha.locator('.katex-display').waitFor();
+    assert.equal(await alpha.locator('.katex').count(), 3, 'two inline formulas and a block');
+    assert.doesNotMatch(await alpha.locator('.reply-text').innerText(), /\$/);
     await alpha.locator('.code-block').scrollIntoViewIfNeeded();
     await screen(page, '61-narrow-chat-code.png');
 

@@ -1,8 +1,9 @@
 // A reply's text as Markdown: links open in a new tab, code blocks are highlighted (see code-highlighting.ts) and
-// carry their language and a copy button.
-import { type ComponentProps, isValidElement, type ReactNode, useRef, useState } from 'react';
+// carry their language and a copy button, math is typeset (see math-rendering.ts).
+import { type ComponentProps, isValidElement, type ReactNode, useMemo, useRef, useState } from 'react';
 import Markdown, { type Components } from 'react-markdown';
 import { useCodeHighlighting } from './code-highlighting.ts';
+import { useMathRendering } from './math-rendering.ts';
 
 /** Made once: new component functions on every render would remount each code block as a reply streams. */
 const COMPONENTS: Components = {
@@ -11,9 +12,11 @@ const COMPONENTS: Components = {
 };
 
 export function ReplyMarkdown({ text }: { text: string }) {
-  const rehypePlugins = useCodeHighlighting(text);
+  const highlighting = useCodeHighlighting(text);
+  const math = useMathRendering(text);
+  const rehypePlugins = useMemo(() => [...math.rehypePlugins, ...highlighting], [math, highlighting]);
   return (
-    <Markdown rehypePlugins={rehypePlugins} components={COMPONENTS}>
+    <Markdown remarkPlugins={math.remarkPlugins} rehypePlugins={rehypePlugins} components={COMPONENTS}>
       {text}
     </Markdown>
   );
