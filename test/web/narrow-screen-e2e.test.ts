@@ -77,11 +77,19 @@ describe('every main screen at 375 px wide', { skip: skipWithoutChromium }, () =
     // The code block is highlighted once its grammar has loaded, and names its language.
     await alpha.locator('.code-block .hljs-keyword').first().waitFor();
     assert.equal(await alpha.locator('.code-language').innerText(), 'ts');
-    await alpha.getByRole('button', { name: 'Copy' }).waitFor();
+    await alpha.getByRole('button', { name: 'Copy', exact: true }).waitFor();
     // Math is typeset once KaTeX has loaded: inline and as a block, its source no longer shown.
     await alpha.locator('.katex-display').waitFor();
     assert.equal(await alpha.locator('.katex').count(), 3, 'two inline formulas and a block');
     assert.doesNotMatch(await alpha.locator('.reply-text').innerText(), /\$/);
+    // The whole reply copies as the Markdown it was written in, fences and formulas included.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.baseUrl });
+    await alpha.getByRole('button', { name: "Copy alpha (fake)'s reply as Markdown" }).click();
+    await alpha
+      .getByRole('button', { name: "Copy alpha (fake)'s reply as Markdown" })
+      .filter({ hasText: 'Copied' })
+      .waitFor();
+    assert.equal(await page.evaluate<string>('navigator.clipboard.readText()'), CODE_REPLY);
     await alpha.locator('.code-block').scrollIntoViewIfNeeded();
     await screen(page, '61-narrow-chat-code.png');
 

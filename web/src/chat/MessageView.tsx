@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { avatarText, PersonAvatar } from '../group/avatars.tsx';
 import { DocumentIcon } from '../icons.tsx';
 import type { ChorusMessage, ModelNames, VoteValue } from '../types.ts';
+import { CopyButton } from './CopyButton.tsx';
 import { ReplyMarkdown } from './ReplyMarkdown.tsx';
 import { describeUsage, type ReplyView, repliesOf } from './replies.ts';
 
@@ -218,9 +219,16 @@ function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) 
           </ul>
         </div>
       )}
-      {!reply.streaming && (usage || (reply.messageId && context.onVote)) && (
+      {!reply.streaming && (usage || reply.text || (reply.messageId && context.onVote)) && (
         <footer className="reply-footer">
           {usage && <span className="reply-usage">{usage}</span>}
+          {reply.text && (
+            <CopyButton
+              className="link reply-copy"
+              text={() => reply.text}
+              description={`Copy ${name}'s reply as Markdown`}
+            />
+          )}
           {reply.messageId && status !== 'streaming' && context.onVote && (
             <fieldset className="votes" aria-label="Rate this reply">
               <button

@@ -1,7 +1,8 @@
 // A reply's text as Markdown: links open in a new tab, code blocks are highlighted (see code-highlighting.ts) and
 // carry their language and a copy button, math is typeset (see math-rendering.ts).
-import { type ComponentProps, isValidElement, type ReactNode, useMemo, useRef, useState } from 'react';
+import { type ComponentProps, isValidElement, type ReactNode, useMemo, useRef } from 'react';
 import Markdown, { type Components } from 'react-markdown';
+import { CopyButton } from './CopyButton.tsx';
 import { useCodeHighlighting } from './code-highlighting.ts';
 import { useMathRendering } from './math-rendering.ts';
 
@@ -24,26 +25,12 @@ export function ReplyMarkdown({ text }: { text: string }) {
 
 function CodeBlock({ children }: { children?: ReactNode }) {
   const pre = useRef<HTMLPreElement>(null);
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
   const language = languageOf(children);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(pre.current?.textContent ?? '');
-      setCopied('yes');
-    } catch {
-      // No clipboard here (an insecure origin, or permission refused): the code can still be selected by hand.
-      setCopied('failed');
-    }
-  }
-
   return (
     <div className="code-block">
       <div className="code-block-bar">
         <span className="code-language">{language ?? 'code'}</span>
-        <button type="button" className="link code-copy" onClick={() => void copy()} onBlur={() => setCopied(null)}>
-          {copied === 'yes' ? 'Copied' : copied === 'failed' ? 'Select to copy' : 'Copy'}
-        </button>
+        <CopyButton className="link code-copy" text={() => pre.current?.textContent ?? ''} />
       </div>
       <pre ref={pre}>{children}</pre>
     </div>
