@@ -3,7 +3,8 @@
 // directory. Tests are skipped where /usr/bin/chromium is absent (`skipWithoutChromium`).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,4 +147,24 @@ export async function elementsPastRightEdge(page: Page): Promise<string[]> {
           `<${node.tagName.toLowerCase()} class="${typeof node.className === 'string' ? node.className : ''}"> “${(node.textContent ?? '').trim().slice(0, 40)}”`,
       );
   });
+}
+
+/** axe-core's browser build, evaluated in the page (through the DevTools protocol, which the page's policy allows). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export type AccessibilityProblem = { rule: string; impact: string; help: string; where: string[] };
+
+/** axe-core's serious and critical findings on the page as it is now (WCAG 2.x A and AA, and best practices). */
+export async function seriousAccessibilityProblems(page: Page): Promise<AccessibilityProblem[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate<AccessibilityProblem[]>(`
+    axe.run(document, { resultTypes: ['violations'] }).then((results) =>
+      results.violations
+        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+        .map((violation) => ({
+          rule: violation.id,
+          impact: violation.impact,
+          help: violation.help,
+          where: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')),
+        })))`);
 }

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { FormProblem } from '../form-problem.tsx';
 import type { Backup, BackupList } from '../types.ts';
 import { backupDownloadPath, listBackups, startBackup } from './admin-api.ts';
+import { TableScroll } from './TableScroll.tsx';
 
 const REFRESH_MS = 2_000;
 
@@ -84,7 +85,7 @@ export function BackupsPage({ onForbidden }: { onForbidden: (error: unknown) => 
       <FormProblem problem={problem} />
       {list && list.items.length === 0 && <p className="muted">No backups yet.</p>}
       {list && list.items.length > 0 && (
-        <div className="table-scroll">
+        <TableScroll label="Backups">
           <table className="models-table">
             <thead>
               <tr>
@@ -120,7 +121,7 @@ export function BackupsPage({ onForbidden }: { onForbidden: (error: unknown) => 
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </div>
   );

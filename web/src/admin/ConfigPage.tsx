@@ -5,6 +5,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { FormProblem } from '../form-problem.tsx';
 import type { KnownConfigKey, SystemConfig, SystemConfigChange } from '../types.ts';
 import { configHistory, knownConfigKeys, listConfig, setConfig } from './admin-api.ts';
+import { TableScroll } from './TableScroll.tsx';
 
 type Entry = { key: string; known?: KnownConfigKey; stored?: SystemConfig };
 
@@ -121,7 +122,7 @@ function ConfigEntry({
       </div>
       {history && history.length === 0 && <p className="muted">No changes recorded.</p>}
       {history && history.length > 0 && (
-        <div className="table-scroll">
+        <TableScroll label={`Changes of ${entry.key}`}>
           <table className="data-table" aria-label={`Changes of ${entry.key}`}>
             <thead>
               <tr>
@@ -146,7 +147,7 @@ function ConfigEntry({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );

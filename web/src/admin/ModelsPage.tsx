@@ -9,6 +9,7 @@ import { ModelActions } from './ModelActions.tsx';
 import { ModelForm } from './ModelForm.tsx';
 import { ModelHistory } from './ModelHistory.tsx';
 import { type SortKey, sortModels } from './model-sorting.ts';
+import { TableScroll } from './TableScroll.tsx';
 
 type Panel =
   | { kind: 'none' }
@@ -240,7 +241,7 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
           )}
         </section>
       )}
-      <div className="table-scroll">
+      <TableScroll label="Models">
         <table className="data-table models-table" aria-label="Models" aria-busy={loading}>
           <thead>
             <tr>
@@ -304,7 +305,7 @@ export function ModelsPage({ profile, onForbidden }: { profile: Profile; onForbi
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {!loading && items.length === 0 && <p className="muted">No model matches these filters.</p>}
       {nextCursor && (
         <button type="button" className="secondary load-more" disabled={loading} onClick={() => void load(nextCursor)}>

@@ -4,6 +4,7 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import { FormProblem } from '../form-problem.tsx';
 import type { UsageRow } from '../types.ts';
 import { usage } from './admin-api.ts';
+import { TableScroll } from './TableScroll.tsx';
 import { type Series, UsageChart } from './UsageChart.tsx';
 
 const DAY_MS = 86_400_000;
@@ -144,7 +145,7 @@ export function UsagePage({ onForbidden }: { onForbidden: (error: unknown) => bo
         </div>
       )}
       {byModel && byModel.length > 0 && (
-        <div className="table-scroll">
+        <TableScroll label="Usage by model">
           <table className="data-table" aria-label="Usage by model">
             <thead>
               <tr>
@@ -179,7 +180,7 @@ export function UsagePage({ onForbidden }: { onForbidden: (error: unknown) => bo
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </div>
   );

@@ -1,0 +1,89 @@
+// Every main screen checked with axe-core in a real browser (see chat-e2e.test.ts for the setting): signing in, a
+// chat with two replies, the group settings, the admin's models and usage; each at desktop width and at 375 px, in
+// the light and the dark scheme. No serious or critical finding is allowed.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
+import {
+  openPage,
+  pickModels,
+  sendMessage,
+  seriousAccessibilityProblems,
+  signUp,
+  skipWithoutChromium,
+  startWebApp,
+  type WebApp,
+} from '../support/web-browser.ts';
+
+const WIDTHS = [1280, 375] as const;
+const SCHEMES = ['light', 'dark'] as const;
+
+describe('the main screens, checked for accessibility', { skip: skipWithoutChromium }, () => {
+  let fake: FakeProvider;
+  let app: WebApp;
+
+  before(async () => {
+    fake = await startFakeProvider({
+      models: {
+        alpha: { reply: 'Alpha answers with a list:\n\n- one\n- two\n\n```ts\nconst three = 1 + 2;\n```' },
+        beta: { reply: 'Beta answers in a sentence, with a [link](https://example.com).' },
+      },
+    });
+    app = await startWebApp({ CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL, CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' });
+  });
+
+  after(async () => {
+    await app?.close();
+    await fake?.close();
+  });
+
+  /** The screen at every width and in both schemes: what axe finds, by where it was found. */
+  async function check(page: Page, screen: string, findings: Record<string, unknown>) {
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 800 });
+      for (const colorScheme of SCHEMES) {
+        await page.emulateMedia({ colorScheme });
+        const problems = await seriousAccessibilityProblems(page);
+        if (problems.length > 0) findings[`${screen} at ${width} px, ${colorScheme}`] = problems;
+      }
+    }
+  }
+
+  test('sign-in, chat, group settings, admin models and usage: no serious or critical findings', async () => {
+    const { page, errors } = await openPage(app);
+    const findings: Record<string, unknown> = {};
+    await page.getByRole('tab', { name: 'Sign in' }).waitFor();
+    await check(page, 'sign-in', findings);
+
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await signUp(page, 'Ada', 'ada@example.com');
+    await pickModels(page, ['alpha', 'beta']);
+    await sendMessage(page, 'Answer both, please');
+    for (const name of [/^alpha.* replied$/i, /^beta.* replied$/i]) {
+      await page.getByRole('article', { name }).locator('.reply-usage').waitFor();
+    }
+    await check(page, 'chat with two replies', findings);
+
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('button', { name: 'Group settings' }).click();
+    await page.getByRole('complementary', { name: 'Group settings' }).waitFor();
+    await check(page, 'group settings', findings);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('button', { name: 'Close settings' }).click();
+
+    const adminLinks = page.getByRole('navigation', { name: 'Administration' });
+    await adminLinks.getByRole('link', { name: 'Models' }).click();
+    await page.getByRole('table', { name: 'Models' }).waitFor();
+    await check(page, 'admin models', findings);
+
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await adminLinks.getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { name: /usage/i }).first().waitFor();
+    await check(page, 'admin usage', findings);
+
+    assert.deepEqual(findings, {});
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
