@@ -144,4 +144,38 @@ describe('the web app in a browser', { skip: skipWithoutChromium }, () => {
     assert.deepEqual(errors, []);
     await page.close();
   });
+  test('keyboard: a new chat, the message box, moving between conversations, and ? listing them all', async () => {
+    const { page, errors } = await openPage();
+    await signUp(page, 'Kay', 'kay@example.com');
+    await pickModels(page, ['alpha']);
+    await sendMessage(page, 'The first chat');
+    await page.getByRole('link', { name: 'The first chat' }).waitFor();
+    const first = new URL(page.url()).pathname;
+    // Pressed while typing in the message box: these work there too.
+    await page.keyboard.press('Control+Shift+O');
+    await page.waitForURL((url) => url.pathname === '/');
+    await sendMessage(page, 'The second chat');
+    await page.getByRole('link', { name: 'The second chat' }).waitFor();
+    const second = new URL(page.url()).pathname;
+    // Newest first: the first chat is below the second.
+    await page.keyboard.press('Alt+ArrowDown');
+    await page.waitForURL((url) => url.pathname === first);
+    await page.keyboard.press('Alt+ArrowUp');
+    await page.waitForURL((url) => url.pathname === second);
+
+    await page.evaluate('document.activeElement?.blur()');
+    await page.keyboard.press('Shift+Escape');
+    assert.equal(await page.evaluate<string>('document.activeElement?.id'), 'composer-input');
+    await page.keyboard.press('?');
+    assert.equal(await page.getByLabel('Message').inputValue(), '?', 'typed, not a shortcut, in the message box');
+    await page.getByLabel('Message').fill('');
+    await page.evaluate('document.activeElement?.blur()');
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.getByText('Start a new chat').waitFor();
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
 });

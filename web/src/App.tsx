@@ -5,6 +5,8 @@ import { apiRequest } from './api.ts';
 import { AuthScreen } from './auth/AuthScreen.tsx';
 import { ChatScreen } from './chat/ChatView.tsx';
 import { InvitePage } from './group/InvitePage.tsx';
+import { ShortcutsDialog } from './keyboard/ShortcutsDialog.tsx';
+import { neighbouringConversation, type ShortcutAction, useKeyboardShortcuts } from './keyboard/shortcuts.ts';
 import { ADMIN_PAGES, type AdminPage, conversationPath, navigate, routeOf, usePathname } from './router.ts';
 import { useSession } from './session.ts';
 import { ConversationSidebar } from './sidebar/ConversationSidebar.tsx';
@@ -54,7 +56,8 @@ function SignedInApp({
   onSignOut: () => void;
   onProfileChanged: () => void;
 }) {
-  const route = routeOf(usePathname());
+  const pathname = usePathname();
+  const route = routeOf(pathname);
   const [models, setModels] = useState<PickableModel[]>([]);
   const [modelsProblem, setModelsProblem] = useState<string | null>(null);
   const [newChatId, setNewChatId] = useState(() => crypto.randomUUID());
@@ -97,6 +100,21 @@ function SignedInApp({
     setDrawerConversationId(conversationId);
     setSidebarOpen(false);
   }
+  const [showingShortcuts, setShowingShortcuts] = useState(false);
+  const onShortcut = useCallback(
+    (action: ShortcutAction) => {
+      if (action === 'help') setShowingShortcuts(true);
+      else if (action === 'new-chat') newChat();
+      else if (action === 'focus-composer') document.getElementById('composer-input')?.focus();
+      else {
+        const next = neighbouringConversation(pathname, action === 'next-conversation' ? 1 : -1);
+        if (next) navigate(next);
+      }
+    },
+    [newChat, pathname],
+  );
+  useKeyboardShortcuts(onShortcut);
+
   useEffect(() => {
     if (!sidebarOpen) return;
     const onKeyDown = (event: KeyboardEvent) =>
@@ -134,6 +152,7 @@ function SignedInApp({
           setSidebarRefresh((count) => count + 1);
         }}
       />
+      {showingShortcuts && <ShortcutsDialog onClose={() => setShowingShortcuts(false)} />}
       <main className="main">
         {profile.role === 'admin' && (
           <nav className="admin-links" aria-label="Administration">

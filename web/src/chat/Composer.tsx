@@ -137,7 +137,7 @@ export function Composer({ busy, disabled, answering, webSearch, onWebSearchChan
       <div className="composer-footer">
         <WebSearchControl answering={answering} setting={webSearch} onChange={onWebSearchChange} />
         <span className="composer-keys muted" id={`${ids}-keys`}>
-          Enter sends · Shift+Enter starts a new line · Esc stops the replies
+          Enter sends · Shift+Enter starts a new line · Esc stops the replies · ? lists every shortcut
         </span>
       </div>
     </form>
