@@ -1,6 +1,6 @@
 // Every main screen checked with axe-core in a real browser (see chat-e2e.test.ts for the setting): signing in, a
 // chat with two replies, the group settings, the admin's models and usage; each at desktop width and at 375 px, in
-// the light and the dark scheme. No serious or critical finding is allowed.
+// the light and the dark scheme, and with a theme chosen over the system's. No serious or critical finding is allowed.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -81,6 +81,21 @@ describe('the main screens, checked for accessibility', { skip: skipWithoutChrom
     await adminLinks.getByRole('link', { name: 'Usage' }).click();
     await page.getByRole('heading', { name: /usage/i }).first().waitFor();
     await check(page, 'admin usage', findings);
+
+    // A chosen theme wins over the system's, is kept after a reload, and passes too.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.emulateMedia({ colorScheme: 'light' });
+    const background = () => page.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor');
+    const lightBackground = await background();
+    await page.getByLabel('Theme').selectOption('dark');
+    assert.equal(await background(), 'rgb(21, 21, 26)');
+    await page.reload();
+    await page.getByRole('table', { name: 'Usage by model' }).waitFor();
+    assert.equal(await background(), 'rgb(21, 21, 26)', 'still dark after a reload');
+    const chosen = await seriousAccessibilityProblems(page);
+    if (chosen.length > 0) findings['admin usage, dark chosen on a light system'] = chosen;
+    await page.getByLabel('Theme').selectOption('system');
+    assert.equal(await background(), lightBackground);
 
     assert.deepEqual(findings, {});
     assert.deepEqual(errors, []);

@@ -43,7 +43,8 @@ export function UsageChart({ title, wide = false, labels, series, stacked = fals
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!canvas.current) return;
-    const text = getComputedStyle(document.documentElement).getPropertyValue('--muted').trim() || '#60606c';
+    // The canvas is styled as muted text: its computed colour is that of the scheme in force, as a colour Chart.js reads.
+    const text = getComputedStyle(canvas.current).color || '#60606c';
     const configuration: ChartConfiguration<'bar' | 'line', number[], string> = {
       type: 'bar',
       data: {
@@ -97,7 +98,7 @@ export function UsageChart({ title, wide = false, labels, series, stacked = fals
     <figure className={wide ? 'usage-chart wide' : 'usage-chart'}>
       <figcaption>{title}</figcaption>
       <div className="usage-chart-canvas">
-        <canvas ref={canvas} role="img" aria-label={title} />
+        <canvas ref={canvas} className="muted" role="img" aria-label={title} />
       </div>
     </figure>
   );

@@ -9,6 +9,7 @@ import { conversationPath, navigate } from '../router.ts';
 import { ImportDialog } from '../transcripts/ImportDialog.tsx';
 import type { ConversationSummary, Page, Profile } from '../types.ts';
 import { DiscordLinkDialog } from './DiscordLinkDialog.tsx';
+import { ThemeChoice } from './ThemeChoice.tsx';
 
 const PAGE_SIZE = 30;
 
@@ -192,6 +193,7 @@ export function ConversationSidebar({
         <a className="link" href="/api/me/export" download>
           Download my data
         </a>
+        <ThemeChoice />
         <button type="button" className="link" onClick={onSignOut}>
           Sign out
         </button>
