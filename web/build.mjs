@@ -36,7 +36,13 @@ function fingerprintOfSources() {
   return hash.digest('hex');
 }
 
-/** Each script's size as served (gzip), largest first, and the total; the first load is the `index` chunk. */
+/** The first screen's budget of scripts, gzipped: what a phone downloads before anyone can type. */
+const FIRST_SCREEN_BUDGET_BYTES = 170 * 1024;
+
+/**
+ * Each script's size as served (gzip), largest first, and the total; then the first screen's: the scripts
+ * index.html loads (its entry and the chunks it preloads), against its budget. The rest loads on first need.
+ */
 function reportSizes() {
   const assets = path.join(outputDirectory, 'assets');
   const scripts = readdirSync(assets)
@@ -52,6 +58,13 @@ function reportSizes() {
   const raw = scripts.reduce((sum, script) => sum + script.raw, 0);
   const gzipped = scripts.reduce((sum, script) => sum + script.gzipped, 0);
   console.log(`web app: ${scripts.length} script(s), ${kilobytes(raw)}, ${kilobytes(gzipped)} gzipped`);
+  const page = readFileSync(path.join(outputDirectory, 'index.html'), 'utf8');
+  const loadedFirst = new Set([...page.matchAll(/(?:src|href)="\/assets\/([^"]+\.js)"/g)].map((match) => match[1]));
+  const firstScreen = scripts.filter((script) => loadedFirst.has(script.name)).reduce((sum, s) => sum + s.gzipped, 0);
+  const verdict = firstScreen <= FIRST_SCREEN_BUDGET_BYTES ? 'within' : 'OVER';
+  console.log(
+    `first screen: ${loadedFirst.size} script(s), ${kilobytes(firstScreen)} gzipped, ${verdict} its ${kilobytes(FIRST_SCREEN_BUDGET_BYTES)} budget`,
+  );
 }
 
 const force = process.argv.includes('--force');

@@ -5,7 +5,6 @@ import { apiRequest } from './api.ts';
 import { AuthScreen } from './auth/AuthScreen.tsx';
 import { ChatScreen } from './chat/ChatView.tsx';
 import { InvitePage } from './group/InvitePage.tsx';
-import { ShortcutsDialog } from './keyboard/ShortcutsDialog.tsx';
 import { neighbouringConversation, type ShortcutAction, useKeyboardShortcuts } from './keyboard/shortcuts.ts';
 import { ADMIN_PAGES, type AdminPage, conversationPath, navigate, routeOf, usePathname } from './router.ts';
 import { useSession } from './session.ts';
@@ -23,6 +22,9 @@ const ADMIN_LINK_LABELS: Record<AdminPage, string> = {
 
 // The admin pages (and Chart.js with them) load only when an admin opens one.
 const AdminScreen = lazy(() => import('./admin/AdminScreen.tsx'));
+const ShortcutsDialog = lazy(() =>
+  import('./keyboard/ShortcutsDialog.tsx').then((module) => ({ default: module.ShortcutsDialog })),
+);
 
 export function App() {
   const { state, refresh, signOut } = useSession();
@@ -152,7 +154,9 @@ function SignedInApp({
           setSidebarRefresh((count) => count + 1);
         }}
       />
-      {showingShortcuts && <ShortcutsDialog onClose={() => setShowingShortcuts(false)} />}
+      <Suspense fallback={null}>
+        {showingShortcuts && <ShortcutsDialog onClose={() => setShowingShortcuts(false)} />}
+      </Suspense>
       <main className="main">
         {profile.role === 'admin' && (
           <nav className="admin-links" aria-label="Administration">

@@ -3,14 +3,12 @@
 // running is re-attached to. Someone who reads a public conversation without being in it gets no composer.
 import { useChat } from '@ai-sdk/react';
 import type { FileUIPart } from 'ai';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../api.ts';
-import { ConversationPanel } from '../group/ConversationPanel.tsx';
 import { isGroup, leadModelIdOf } from '../group/conversation-api.ts';
 import { GroupSummary } from '../group/GroupSummary.tsx';
 import { useConversationDetails } from '../group/use-conversation.ts';
 import { type Departure, useLiveThread } from '../group/use-live-thread.ts';
-import { ExportDialog } from '../transcripts/ExportDialog.tsx';
 import type { ChorusMessage, PickableModel, VoteValue } from '../types.ts';
 import { answeringModels } from './answering-models.ts';
 import { Composer } from './Composer.tsx';
@@ -20,11 +18,19 @@ import type { ReplyContext } from './MessageView.tsx';
 import { ModelPicker, modelLabel } from './ModelPicker.tsx';
 import { initialModelIds } from './model-choice.ts';
 import { repliesOf } from './replies.ts';
-import { ShareDialog } from './ShareDialog.tsx';
 import { castVote, emptyThread, fetchThread, type Thread } from './thread.ts';
 import { useOlderMessages } from './use-older-messages.ts';
 import { useStopReplies } from './use-stop-replies.ts';
 import { type WebSearchSetting, webSearchRequest } from './WebSearchControl.tsx';
+
+// Opened on demand: loaded then, not with the first screen.
+const ConversationPanel = lazy(() =>
+  import('../group/ConversationPanel.tsx').then((module) => ({ default: module.ConversationPanel })),
+);
+const ExportDialog = lazy(() =>
+  import('../transcripts/ExportDialog.tsx').then((module) => ({ default: module.ExportDialog })),
+);
+const ShareDialog = lazy(() => import('./ShareDialog.tsx').then((module) => ({ default: module.ShareDialog })));
 
 type ScreenProps = {
   conversationId: string;
@@ -263,19 +269,21 @@ function ChatSession({
           )}
         </span>
       </div>
-      {exporting && details && <ExportDialog conversationId={details.id} onClose={() => setExporting(false)} />}
-      {sharing && details && (
-        <ShareDialog details={details} onChanged={replaceDetails} onClose={() => setSharing(false)} />
-      )}
-      {panelOpen && details && !readOnly && (
-        <ConversationPanel
-          details={details}
-          models={models}
-          viewerId={viewerId}
-          onChanged={() => void reloadDetails()}
-          onLeft={onLeft}
-        />
-      )}
+      <Suspense fallback={null}>
+        {exporting && details && <ExportDialog conversationId={details.id} onClose={() => setExporting(false)} />}
+        {sharing && details && (
+          <ShareDialog details={details} onChanged={replaceDetails} onClose={() => setSharing(false)} />
+        )}
+        {panelOpen && details && !readOnly && (
+          <ConversationPanel
+            details={details}
+            models={models}
+            viewerId={viewerId}
+            onChanged={() => void reloadDetails()}
+            onLeft={onLeft}
+          />
+        )}
+      </Suspense>
       <MessageList
         scroller={scroller}
         messages={chat.messages}

@@ -1,15 +1,21 @@
 // The sidebar: the person's conversations, newest activity first, more loaded by cursor as the list is scrolled;
 // a new chat; rename in place; delete after a confirmation dialog. Conversations of Discord channels carry a badge;
 // the account line offers to link the person's Discord account.
-import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type FormEvent, lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { apiRequest } from '../api.ts';
 import { ConfirmDialog } from '../dialogs/ModalDialog.tsx';
 import { FormProblem } from '../form-problem.tsx';
 import { conversationPath, navigate } from '../router.ts';
-import { ImportDialog } from '../transcripts/ImportDialog.tsx';
 import type { ConversationSummary, Page, Profile } from '../types.ts';
-import { DiscordLinkDialog } from './DiscordLinkDialog.tsx';
 import { ThemeChoice } from './ThemeChoice.tsx';
+
+// Opened on demand: loaded then, not with the first screen.
+const ImportDialog = lazy(() =>
+  import('../transcripts/ImportDialog.tsx').then((module) => ({ default: module.ImportDialog })),
+);
+const DiscordLinkDialog = lazy(() =>
+  import('./DiscordLinkDialog.tsx').then((module) => ({ default: module.DiscordLinkDialog })),
+);
 
 const PAGE_SIZE = 30;
 
@@ -198,26 +204,28 @@ export function ConversationSidebar({
           Sign out
         </button>
       </div>
-      {linkingDiscord && (
-        <DiscordLinkDialog
-          onLinked={() => {
-            setLinkingDiscord(false);
-            onDiscordLinked();
-          }}
-          onCancel={() => setLinkingDiscord(false)}
-        />
-      )}
-      {importing && (
-        <ImportDialog
-          onClose={() => setImporting(false)}
-          onImported={(result) => {
-            setImporting(false);
-            void loadPage(null);
-            const first = result.conversations[0];
-            if (first) navigate(conversationPath(first.id));
-          }}
-        />
-      )}
+      <Suspense fallback={null}>
+        {linkingDiscord && (
+          <DiscordLinkDialog
+            onLinked={() => {
+              setLinkingDiscord(false);
+              onDiscordLinked();
+            }}
+            onCancel={() => setLinkingDiscord(false)}
+          />
+        )}
+        {importing && (
+          <ImportDialog
+            onClose={() => setImporting(false)}
+            onImported={(result) => {
+              setImporting(false);
+              void loadPage(null);
+              const first = result.conversations[0];
+              if (first) navigate(conversationPath(first.id));
+            }}
+          />
+        )}
+      </Suspense>
       {deleting && (
         <ConfirmDelete
           conversation={deleting}
