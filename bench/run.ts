@@ -10,6 +10,7 @@ import { runGroupBench } from './group.bench.ts';
 import { runMetricsBench } from './metrics.bench.ts';
 import { runRegistryBench } from './registry.bench.ts';
 import { runStorageBench } from './storage.bench.ts';
+import { runWebBench } from './web.bench.ts';
 
 const suites: Record<string, () => Promise<void>> = {
   'data-core': runDataCoreBench,
@@ -22,6 +23,7 @@ const suites: Record<string, () => Promise<void>> = {
   discord: runDiscordBench,
   export: runExportBench,
   backup: runBackupBench,
+  web: runWebBench,
 };
 
 const filters = process.argv.slice(2);
