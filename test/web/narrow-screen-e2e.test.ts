@@ -35,7 +35,14 @@ const CODE_REPLY = [
   '\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}',
   '$$',
 ].join('\n');
-const BETA_REPLY = 'Beta agrees, and would name the parameters the same way.';
+const BETA_REPLY = [
+  'Beta agrees, and would name the parameters the same way. Compared:',
+  '',
+  '| parameter name | what it holds | its type in TypeScript | its type in Python |',
+  '| --- | --- | --- | --- |',
+  '| first | the number on the left of the sign | number | int or float |',
+  '| second | the number on the right of the sign | number | int or float |',
+].join('\n');
 
 describe('every main screen at 375 px wide', { skip: skipWithoutChromium }, () => {
   let fake: FakeProvider;
@@ -82,6 +89,13 @@ describe('every main screen at 375 px wide', { skip: skipWithoutChromium }, () =
     await alpha.locator('.katex-display').waitFor();
     assert.equal(await alpha.locator('.katex').count(), 3, 'two inline formulas and a block');
     assert.doesNotMatch(await alpha.locator('.reply-text').innerText(), /\$/);
+    // GitHub's tables are read; a wide one scrolls in its own box on a phone.
+    const beta = page.getByRole('article', { name: /^beta.* replied$/i });
+    const comparison = beta.getByRole('region', { name: 'Table' }).getByRole('table');
+    await comparison.getByRole('columnheader', { name: 'its type in Python' }).waitFor();
+    assert.equal(await comparison.getByRole('row').count(), 3);
+    await comparison.scrollIntoViewIfNeeded();
+    await screen(page, '61-narrow-chat-table.png');
     // The whole reply copies as the Markdown it was written in, fences and formulas included.
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.baseUrl });
     await alpha.getByRole('button', { name: "Copy alpha (fake)'s reply as Markdown" }).click();

@@ -2,9 +2,9 @@
 // as a zip. While a run is in progress the log is read again every few seconds.
 import { useCallback, useEffect, useState } from 'react';
 import { FormProblem } from '../form-problem.tsx';
+import { TableScroll } from '../TableScroll.tsx';
 import type { Backup, BackupList } from '../types.ts';
 import { backupDownloadPath, listBackups, startBackup } from './admin-api.ts';
-import { TableScroll } from './TableScroll.tsx';
 
 const REFRESH_MS = 2_000;
 

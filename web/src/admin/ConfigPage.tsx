@@ -3,9 +3,9 @@
 // message names what is wrong), and each key's audit trail: who changed it, when, from what to what.
 import { useCallback, useEffect, useId, useState } from 'react';
 import { FormProblem } from '../form-problem.tsx';
+import { TableScroll } from '../TableScroll.tsx';
 import type { KnownConfigKey, SystemConfig, SystemConfigChange } from '../types.ts';
 import { configHistory, knownConfigKeys, listConfig, setConfig } from './admin-api.ts';
-import { TableScroll } from './TableScroll.tsx';
 
 type Entry = { key: string; known?: KnownConfigKey; stored?: SystemConfig };
 

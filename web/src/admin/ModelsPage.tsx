@@ -2,6 +2,7 @@
 // chosen model's form and history beside it, a new model, duplicate, deprecate/restore, import and export.
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { FormProblem } from '../form-problem.tsx';
+import { TableScroll } from '../TableScroll.tsx';
 import type { AdminModel, Profile } from '../types.ts';
 import { exportModels, listModels, MODEL_CAPABILITIES, MODEL_STATUSES, type ModelFilters } from './admin-api.ts';
 import { ImportPanel } from './ImportPanel.tsx';
@@ -9,7 +10,6 @@ import { ModelActions } from './ModelActions.tsx';
 import { ModelForm } from './ModelForm.tsx';
 import { ModelHistory } from './ModelHistory.tsx';
 import { type SortKey, sortModels } from './model-sorting.ts';
-import { TableScroll } from './TableScroll.tsx';
 
 type Panel =
   | { kind: 'none' }

@@ -2,9 +2,9 @@
 // below them (for screen readers and for copying).
 import { useEffect, useId, useMemo, useState } from 'react';
 import { FormProblem } from '../form-problem.tsx';
+import { TableScroll } from '../TableScroll.tsx';
 import type { UsageRow } from '../types.ts';
 import { usage } from './admin-api.ts';
-import { TableScroll } from './TableScroll.tsx';
 import { type Series, UsageChart } from './UsageChart.tsx';
 
 const DAY_MS = 86_400_000;
