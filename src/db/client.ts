@@ -8,7 +8,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { lockDirectory } from './directory-lock.ts';
-import { PgliteThread } from './pglite-thread.ts';
+import { PgliteThread, type PgliteThreadOptions } from './pglite-thread.ts';
 import * as schema from './schema/index.ts';
 import { type StatementObserver, timePostgresStatements } from './statement-timing.ts';
 
@@ -45,7 +45,8 @@ export type EmbeddedDurability = 'durable' | 'relaxed';
 export type DatabaseLocation =
   | { url: string; maxConnections?: number }
   | { dataDir: string; durability?: EmbeddedDurability }
-  | { memory: true };
+  /** `from`: a copy of a data folder (dumpDataDir's, uncompressed) to start from, e.g. a migrated template. */
+  | { memory: true; from?: Uint8Array };
 
 /** Sees every statement drizzle sends (benchmarks replay them through the bare driver). */
 export type QueryLogger = { logQuery(query: string, params: unknown[]): void };
@@ -59,14 +60,14 @@ const PGLITE_SETTINGS = ['shared_buffers=16MB'];
 
 export async function openDatabase(location: DatabaseLocation, logger?: QueryLogger): Promise<DatabaseHandle> {
   if ('url' in location) return openPostgres(location.url, location.maxConnections ?? 10, logger);
-  if (!('dataDir' in location)) return openPglite(undefined, logger);
+  if (!('dataDir' in location)) return openPglite({ loadDataDir: location.from }, logger);
   const dataDir = path.resolve(location.dataDir, 'pglite');
   mkdirSync(path.dirname(dataDir), { recursive: true });
   // Before anything opens it: a second process would otherwise run on the same files (see directory-lock.ts).
   const lock = lockDirectory(dataDir);
   try {
     mkdirSync(dataDir, { recursive: true });
-    const handle = await openPglite(dataDir, logger, location.durability ?? 'durable');
+    const handle = await openPglite({ dataDir, durable: (location.durability ?? 'durable') === 'durable' }, logger);
     return {
       ...handle,
       close: async () => {
@@ -84,15 +85,10 @@ export async function openDatabase(location: DatabaseLocation, logger?: QueryLog
 }
 
 async function openPglite(
-  dataDir: string | undefined,
+  where: Pick<PgliteThreadOptions, 'dataDir' | 'durable' | 'loadDataDir'>,
   logger?: QueryLogger,
-  durability: EmbeddedDurability = 'durable',
 ): Promise<DatabaseHandle> {
-  const client = await PgliteThread.start({
-    dataDir,
-    postgresqlconf: PGLITE_SETTINGS,
-    durable: durability === 'durable',
-  });
+  const client = await PgliteThread.start({ durable: true, ...where, postgresqlconf: PGLITE_SETTINGS });
   // Loaded only here: the driver loads PGlite (~40 MB), which a server on PostgreSQL never needs.
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   // Drizzle's driver takes a PGlite; the thread offers the part of one that the driver uses.

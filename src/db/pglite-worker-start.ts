@@ -15,6 +15,8 @@ export type PgliteWorkerOptions = {
    * operating system's cache a while: a crash of the process loses nothing, a power cut the last moments.
    */
   durable?: boolean;
+  /** In memory only: start from this copy of a data folder (dumpDataDir's, uncompressed) instead of an empty one. */
+  loadDataDir?: Uint8Array;
 };
 
 /** An error as it crossed from the worker: its message and fields (code, detail, constraint…). */
@@ -35,6 +37,7 @@ export async function startWorker(options: PgliteWorkerOptions): Promise<Worker>
       dataDir: options.dataDir,
       postgresqlconf: options.postgresqlconf ?? [],
       durable: options.durable ?? true,
+      loadDataDir: options.loadDataDir,
       textTypes: [...TEXT_TYPES],
     },
     // What the worker allocates lives for one statement: a small young generation collects it sooner, at the same

@@ -11,7 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, parse, protocol } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
 
-/** @type {{ dataDir?: string; textTypes: number[]; postgresqlconf: string[]; durable: boolean }} */
+/** @type {{ dataDir?: string; textTypes: number[]; postgresqlconf: string[]; durable: boolean; loadDataDir?: Uint8Array }} */
 const options = workerData;
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 
@@ -98,7 +98,12 @@ const pglite =
         postgresqlconf: options.postgresqlconf,
         startParams: durableStart(),
       })
-    : new PGlite(options.dataDir, { postgresqlconf: options.postgresqlconf });
+    : // One options object: given a data folder of undefined first, PGlite ignores the options after it.
+      new PGlite({
+        dataDir: options.dataDir,
+        postgresqlconf: options.postgresqlconf,
+        loadDataDir: options.loadDataDir && new Blob([options.loadDataDir]),
+      });
 /** Transactions held open for the server thread, by id: their query function and how to end them. */
 const transactions = new Map();
 /** Channels listened to, by id: the function that stops listening. */
