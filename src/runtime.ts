@@ -21,6 +21,7 @@ import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { migrateUp } from './db/migrations/migrator.ts';
 import { type ChangeListener, createChangeListener } from './db/notifications.ts';
 import { DiscordService } from './discord/discord-service.ts';
+import { documentTools } from './documents/document-tools.ts';
 import { type ConversationEvents, createConversationEvents } from './events/index.ts';
 import { relayTurns } from './events/turn-relay.ts';
 import { FileService } from './files/file-service.ts';
@@ -170,6 +171,8 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const accountExports = new AccountExportService(store, transcripts, fileStorage);
   const turns = new TurnRunner(store, providers, stopSignals, fileStorage, conversationEvents, turnSubscribers, {
     maxReplyChars: env.CHORUS_MAX_REPLY_CHARS,
+    maxToolSteps: env.CHORUS_MAX_TOOL_STEPS,
+    toolsFor: (reply) => documentTools({ documents: store.documents, providers }, reply),
   });
   const changes: ChangeListener = createChangeListener(database);
   const apiKeyActors = new ApiKeyActors(store);

@@ -88,6 +88,7 @@ export class CompletionService {
       userMessage: saved.at(-1)!,
       models: [model],
       history,
+      offerTools: false,
       listeners: [events.listener],
     });
     return {

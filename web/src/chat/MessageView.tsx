@@ -6,6 +6,7 @@ import { DocumentIcon } from '../icons.tsx';
 import type { ChorusMessage, ModelNames, VoteValue } from '../types.ts';
 import { ReplyMarkdown } from './ReplyMarkdown.tsx';
 import { describeUsage, type ReplyView, repliesOf } from './replies.ts';
+import { ToolCalls } from './ToolCalls.tsx';
 
 /** Who wrote a person's message: the reader (`mine`: no name shown) or someone else, named. */
 export type SenderView = { name: string; avatarUrl: string | null; mine: boolean };
@@ -194,6 +195,7 @@ function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) 
         {status === 'stopped' && <span className="badge">stopped</span>}
         {reply.summary?.truncated && <span className="badge">cut at the limit</span>}
       </header>
+      <ToolCalls tools={reply.tools} />
       <div className="reply-text">
         <ReplyMarkdown text={reply.text} />
       </div>
