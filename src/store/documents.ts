@@ -1,7 +1,7 @@
 // Documents a model writes through tools, and the edits it suggests to them. A document is its versions: every
 // save adds a row with the same id and a later created_at. A document made in a conversation is reached as the
-// conversation is: its readers read it, its writers save versions, delete them and resolve suggestions. One made
-// outside any conversation is its author's alone. Anyone else gets not-found.
+// conversation is: its readers read it, its writers save versions, delete them and resolve suggestions (a reader who
+// tries is told forbidden). One made outside any conversation is its author's alone. Anyone else gets not-found.
 import { and, asc, desc, eq, gt, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.ts';
 import { conversations, documents, suggestions } from '../db/schema/index.ts';
@@ -206,20 +206,25 @@ export class DocumentStore {
   }
 
   private async resolveOpen(db: Executor, actor: Actor, id: string, accepted: boolean): Promise<Suggestion> {
-    const onWritableDocument = sql`exists (select 1 from ${documents}
+    const onDocument = (level: DocumentAccess) => sql`exists (select 1 from ${documents}
       where ${documents.id} = ${suggestions.documentId} and ${documents.createdAt} = ${suggestions.documentCreatedAt}
-        and ${documentReachable(actor, 'write')})`;
+        and ${documentReachable(actor, level)})`;
     const [resolved] = await db
       .update(suggestions)
       .set({ isResolved: true, accepted, resolvedAt: sql`now()` })
-      .where(and(eq(suggestions.id, id), eq(suggestions.isResolved, false), onWritableDocument))
+      .where(and(eq(suggestions.id, id), eq(suggestions.isResolved, false), onDocument('write')))
       .returning();
     if (resolved) return resolved;
     const [existing] = await db
-      .select({ isResolved: suggestions.isResolved })
+      .select({ id: suggestions.id })
       .from(suggestions)
-      .where(and(eq(suggestions.id, id), onWritableDocument));
+      .where(and(eq(suggestions.id, id), onDocument('read')));
     if (!existing) throw notFound('suggestion', id);
+    const [writable] = await db
+      .select({ id: suggestions.id })
+      .from(suggestions)
+      .where(and(eq(suggestions.id, id), onDocument('write')));
+    if (!writable) throw new AppError('forbidden', 'you may read this document but not change it');
     throw new AppError('conflict', `suggestion ${id} is already resolved`);
   }
 
@@ -230,8 +235,21 @@ export class DocumentStore {
       .where(documentWithAccess(actor, id, level))
       .orderBy(desc(documents.createdAt))
       .limit(1);
-    if (!latest) throw notFound('document', id);
+    if (!latest) throw await this.refusal(db, actor, id, level);
     return latest;
+  }
+
+  /** Why a document was out of reach at `level`: forbidden to one who may only read it, else not found. */
+  private async refusal(db: Executor, actor: Actor, id: string, level: DocumentAccess): Promise<AppError> {
+    if (level === 'write') {
+      const [readable] = await db
+        .select({ id: documents.id })
+        .from(documents)
+        .where(documentWithAccess(actor, id, 'read'))
+        .limit(1);
+      if (readable) return new AppError('forbidden', 'you may read this document but not change it');
+    }
+    return notFound('document', id);
   }
 
   private async insertVersion(
