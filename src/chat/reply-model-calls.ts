@@ -7,7 +7,7 @@ import type { models } from '../db/schema/index.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import { type ModelStreamPart, streamLanguageModel } from '../providers/model-stream.ts';
 import { webSearchCallOptions } from '../providers/web-search.ts';
-import { type Toolbox, toolSetOf } from '../tools/reply-tools.ts';
+import { type ClientTools, type Toolbox, toolSetOf } from '../tools/reply-tools.ts';
 import { callableOnceSaved } from './saved-before-call.ts';
 
 /** A provider call under way: its parts once the provider answers (or why not), when it started, a way to drop it. */
@@ -19,8 +19,10 @@ export type ReplyModelCall = {
   temperature?: number;
   maxOutputTokens?: number;
   webSearch?: { contextSize: 'low' | 'medium' | 'high' } | null;
-  /** Tools the model may call (none when left out). */
+  /** Tools the model may call, run by the server (none when left out). */
   tools?: Toolbox | null;
+  /** Tools the model may call, run by the caller (none when left out). */
+  clientTools?: ClientTools | null;
   abortSignal: AbortSignal;
 };
 
@@ -59,12 +61,13 @@ export async function callModel(
   const { model } = request;
   const search = request.webSearch ? webSearchCallOptions(model, request.webSearch.contextSize) : null;
   const tools: ToolSet | undefined =
-    search?.tools || request.tools
-      ? { ...search?.tools, ...(request.tools ? toolSetOf(request.tools) : {}) }
+    search?.tools || request.tools || request.clientTools
+      ? { ...search?.tools, ...(request.tools ? toolSetOf(request.tools) : {}), ...request.clientTools?.tools }
       : undefined;
   const languageModel = providers.languageModel(model, { webSearch: search !== null });
   return streamLanguageModel(after ? callableOnceSaved(languageModel, after) : languageModel, {
     tools,
+    toolChoice: request.clientTools?.choice,
     providerOptions: search?.providerOptions,
     instructions: request.system,
     messages,

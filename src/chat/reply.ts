@@ -21,7 +21,13 @@ import {
 } from '../providers/index.ts';
 import { newMessageId } from '../store/ids.ts';
 import type { ReplyStore } from '../store/replies.ts';
-import { messagesAfterStep, parseToolInput, type ToolCall, toolPartOf } from '../tools/reply-tools.ts';
+import {
+  messagesAfterStep,
+  parseToolInput,
+  pendingToolPartOf,
+  type ToolCall,
+  toolPartOf,
+} from '../tools/reply-tools.ts';
 import { CharLimitedText } from './char-limit.ts';
 import type { PartialReplySaves } from './partial-reply-saves.ts';
 import { callModel, callProvider, type ProviderCall, type ReplyModelCall } from './reply-model-calls.ts';
@@ -206,7 +212,17 @@ async function streamReply(
           throw part.error;
         }
       }
-      if (calls.length === 0 || !request.tools || cap.reached || status === 'error') break;
+      if (calls.length === 0 || cap.reached || status === 'error') break;
+      if (request.clientTools) {
+        // The caller runs its tools: the reply ends with the calls, for it to answer in its next request.
+        const at = limited.text.length;
+        for (const call of calls) {
+          emit({ type: 'reply-tool-call', messageId, modelId: model.id, ...call });
+          tools.push({ at, part: pendingToolPartOf(call) });
+        }
+        break;
+      }
+      if (!request.tools) break;
       const at = limited.text.length;
       const outcomes = await runStepToolCalls(calls, {
         toolbox: request.tools,

@@ -15,7 +15,7 @@ import type { Store } from '../store/index.ts';
 import type { Message } from '../store/messages.ts';
 import { ABANDONED_REPLY_ERROR, type AbandonedReply } from '../store/replies.ts';
 import type { StopSignals } from '../streams/stop-signals.ts';
-import type { ToolboxFactory } from '../tools/reply-tools.ts';
+import type { ClientTools, ToolboxFactory } from '../tools/reply-tools.ts';
 import { ActiveTurns } from './active-turns.ts';
 import { fitToContextWindow, HISTORY_MESSAGE_LIMIT, promptForModel } from './history.ts';
 import { PartialReplySaves } from './partial-reply-saves.ts';
@@ -49,6 +49,8 @@ export type TurnRequest = {
   history?: Message[];
   /** False: no model is offered the server's tools (a /v1 call, whose client brings its own). Default true. */
   offerTools?: boolean;
+  /** Tools the caller runs itself, offered to every model of the turn (see ClientTools). */
+  clientTools?: ClientTools | null;
   /** Told every event of this turn, from its first, besides the runner's subscribers. */
   listeners?: TurnListener[];
 };
@@ -159,6 +161,7 @@ export class TurnRunner {
             request.offerTools !== false && model.capabilities.includes('tools')
               ? (this.settings.toolsFor?.({ actor, conversationId: conversation.id, model }) ?? null)
               : null,
+          clientTools: request.clientTools,
           maxSteps: this.settings.maxToolSteps,
           abortSignal: controller.signal,
           emit,

@@ -2,6 +2,7 @@
 // the provider, how one call is run, and what a step's calls and results become, for the model's next step and for
 // the stored message. A tool that fails, is unknown or is given bad input gives the model an error result to read;
 // it never ends the reply.
+import type { LanguageModelV4ToolChoice } from '@ai-sdk/provider';
 import { type ModelMessage, type ToolSet, tool } from 'ai';
 import { z } from 'zod';
 import type { MessagePart, models } from '../db/schema/index.ts';
@@ -38,6 +39,12 @@ export type ToolboxContext = {
 
 /** The tools of one reply (null: it gets none). */
 export type ToolboxFactory = (context: ToolboxContext) => Toolbox | null;
+
+/**
+ * Tools the caller runs itself (a /v1 client's functions): offered to the model, never run here. A step that calls
+ * any of them ends the reply, with the calls, for the caller to answer.
+ */
+export type ClientTools = { tools: ToolSet; choice?: LanguageModelV4ToolChoice };
 
 /** A call as the model made it: its input parsed from JSON, not yet checked against the tool's schema. */
 export type ToolCall = { toolCallId: string; toolName: string; input: unknown };
@@ -106,6 +113,11 @@ export function messagesAfterStep(text: string, outcomes: ToolOutcome[]): ModelM
       })),
     },
   ];
+}
+
+/** A call left for the caller to run, as the AI SDK UI part a message stores: its input, no result yet. */
+export function pendingToolPartOf({ toolCallId, toolName, input }: ToolCall): MessagePart {
+  return { type: `tool-${toolName}`, toolCallId, state: 'input-available', input };
 }
 
 /** A call as the AI SDK UI part a message stores (`tool-<name>`), finished with its output or its error. */

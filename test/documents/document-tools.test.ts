@@ -84,6 +84,26 @@ for (const kind of testBackends()) {
       assert.equal(reply.outputTokens, 41);
     });
 
+    test('on the next turn the model is sent its earlier calls and their results, so it knows the document', async () => {
+      chat.fake.reset();
+      const conversationId = crypto.randomUUID();
+      scriptCreateDocument(chat.fake, 'writer', ODE);
+      const documentId = documentIdOf(await chat.ask('Write me an ode to tea', { conversationId }));
+      chat.fake.scriptNextRequest({ reply: 'Sure.' }, 'writer');
+      await chat.ask('What was its id?', { conversationId });
+      const sent = chat.fake.requestsFor('writer').at(-1)!.messages as {
+        role: string;
+        content: unknown;
+        tool_calls?: { function: { name: string } }[];
+      }[];
+      assert.deepEqual(
+        sent.map((message) => message.role),
+        ['user', 'assistant', 'tool', 'assistant', 'user'],
+      );
+      assert.equal(sent[1]!.tool_calls![0]!.function.name, 'createDocument');
+      assert.match(JSON.stringify(sent[2]!.content), new RegExp(documentId));
+    });
+
     test('updateDocument saves the revision as version 2', async () => {
       chat.fake.reset();
       const documentId = documentIdOf(await createOde());

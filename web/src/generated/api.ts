@@ -5689,14 +5689,24 @@ export interface components {
                 message: {
                     /** @enum {string} */
                     role: "assistant";
-                    content: string;
+                    content: string | null;
                     refusal: null;
+                    tool_calls?: components["schemas"]["ChatCompletionToolCall"][];
                 };
                 logprobs: null;
                 /** @enum {string} */
-                finish_reason: "stop" | "length";
+                finish_reason: "stop" | "length" | "tool_calls";
             }[];
             usage: components["schemas"]["CompletionUsage"];
+        };
+        ChatCompletionToolCall: {
+            id: string;
+            /** @enum {string} */
+            type: "function";
+            function: {
+                name: string;
+                arguments: string;
+            };
         };
         CompletionUsage: {
             prompt_tokens: number;
@@ -5720,10 +5730,20 @@ export interface components {
                     /** @enum {string} */
                     role?: "assistant";
                     content?: string;
+                    tool_calls?: {
+                        index: number;
+                        id: string;
+                        /** @enum {string} */
+                        type: "function";
+                        function: {
+                            name: string;
+                            arguments: string;
+                        };
+                    }[];
                 };
                 logprobs: null;
                 /** @enum {string|null} */
-                finish_reason: "stop" | "length" | null;
+                finish_reason: "stop" | "length" | "tool_calls" | null;
             }[];
             /** @description With stream_options.include_usage: null on every chunk but the last, which has no choices */
             usage?: {
@@ -5740,13 +5760,17 @@ export interface components {
             model: string;
             messages: {
                 /** @enum {string} */
-                role: "system" | "developer" | "user" | "assistant";
+                role: "system" | "developer" | "user" | "assistant" | "tool";
                 content?: string | {
                     /** @enum {string} */
                     type: "text";
                     text: string;
                 }[] | null;
                 name?: string;
+                /** @description An assistant turn: the tools it called */
+                tool_calls?: components["schemas"]["ChatCompletionToolCall"][] | null;
+                /** @description A tool turn: the call it answers */
+                tool_call_id?: string | null;
             }[];
             stream?: boolean | null;
             stream_options?: {
@@ -5758,10 +5782,32 @@ export interface components {
             max_completion_tokens?: number | null;
             /** @enum {number|null} */
             n?: 1 | null;
-            tools?: unknown[] | null;
+            /** @description Function tools the model may call (a model with the `tools` capability) */
+            tools?: components["schemas"]["ChatCompletionTool"][] | null;
+            tool_choice?: components["schemas"]["ChatCompletionToolChoice"];
             /** @description Accepted and ignored: the caller is known by its key */
             user?: string | null;
         };
+        ChatCompletionTool: {
+            /** @enum {string} */
+            type: "function";
+            function: {
+                name: string;
+                description?: string | null;
+                /** @description A JSON Schema of the input */
+                parameters?: {
+                    [key: string]: unknown;
+                } | null;
+                strict?: boolean | null;
+            };
+        };
+        ChatCompletionToolChoice: ("none" | "auto" | "required") | {
+            /** @enum {string} */
+            type: "function";
+            function: {
+                name: string;
+            };
+        } | null;
         ConversationImportResult: {
             /** @enum {string} */
             source: "chorus" | "chatgpt";
