@@ -5,6 +5,8 @@ import { useChat } from '@ai-sdk/react';
 import type { FileUIPart } from 'ai';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../api.ts';
+import { DocumentPanel } from '../documents/DocumentPanel.tsx';
+import { useDocumentPanel } from '../documents/use-document-panel.ts';
 import { ConversationPanel } from '../group/ConversationPanel.tsx';
 import { isGroup, leadModelIdOf } from '../group/conversation-api.ts';
 import { GroupSummary } from '../group/GroupSummary.tsx';
@@ -120,12 +122,15 @@ function ChatSession({
       }),
     [],
   );
+  const documentPanel = useDocumentPanel();
   const chat = useChat<ChorusMessage>({
     id: conversationId,
     messages: initialMessages,
     transport,
+    onData: documentPanel.onData,
     onFinish: () => {
       setExists(true);
+      documentPanel.settle();
       onFinished();
     },
   });
@@ -208,6 +213,7 @@ function ChatSession({
     leadModelId: leadModelIdOf(details),
     votes,
     onVote: readOnly ? undefined : vote,
+    onOpenDocument: documentPanel.open,
   };
 
   const stop = useStopReplies(conversationId, busy, chat.stop);
@@ -231,7 +237,7 @@ function ChatSession({
       };
 
   return (
-    <div className="chat">
+    <div className={documentPanel.documentId ? 'chat with-document' : 'chat'}>
       <div className="chat-toolbar">
         {group && details ? (
           <GroupSummary details={details} />
@@ -291,6 +297,15 @@ function ChatSession({
         error={chat.error ? describeChatError(chat.error) : null}
         onDismissError={() => chat.clearError()}
       />
+      {documentPanel.documentId && (
+        <DocumentPanel
+          documentId={documentPanel.documentId}
+          live={documentPanel.live}
+          version={documentPanel.version}
+          canEdit={!readOnly}
+          onClose={documentPanel.close}
+        />
+      )}
       {readOnly ? (
         <p className="read-only-note" role="note">
           {departed

@@ -138,6 +138,8 @@ export type ReplyContext = {
   votes: ReadonlyMap<string, VoteValue>;
   /** Absent for someone who only reads (a public conversation): no vote buttons. */
   onVote?: (messageId: string, value: VoteValue) => void;
+  /** Opens a document a tool call wrote or changed in the panel beside the chat. */
+  onOpenDocument?: (documentId: string) => void;
 };
 
 type TurnProps = { message: ChorusMessage; context: ReplyContext; canRegenerate: boolean; onRegenerate: () => void };
@@ -195,7 +197,7 @@ function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) 
         {status === 'stopped' && <span className="badge">stopped</span>}
         {reply.summary?.truncated && <span className="badge">cut at the limit</span>}
       </header>
-      <ToolCalls tools={reply.tools} />
+      <ToolCalls tools={reply.tools} onOpenDocument={context.onOpenDocument} />
       <div className="reply-text">
         <ReplyMarkdown text={reply.text} />
       </div>
