@@ -5,9 +5,10 @@
 // the model answers, in that conversation, so the documents belong to it.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { batchDeltas } from '../performance/delta-batch.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
-import type { DocumentStore } from '../store/documents.ts';
-import type { ReplyTool, Toolbox, ToolboxContext } from '../tools/reply-tools.ts';
+import type { DocumentKind, DocumentStore } from '../store/documents.ts';
+import type { ReplyTool, Toolbox, ToolboxContext, ToolRunContext } from '../tools/reply-tools.ts';
 import { documentInstructions, writeWithModel } from './document-writing.ts';
 import { readSuggestions, SUGGESTION_INSTRUCTIONS } from './suggestion-edits.ts';
 
@@ -22,6 +23,22 @@ const updateInput = z.object({
   description: z.string().trim().min(1).max(4_000),
 });
 const suggestionsInput = z.object({ documentId: z.uuid() });
+
+/**
+ * Writes a document's content with the model, its text shown as it comes: the pieces of one burst go out as one
+ * progress event, as a reply's text does (see delta-batch.ts).
+ */
+async function writeShown(
+  context: ToolRunContext,
+  shown: { documentId: string; title: string; kind: DocumentKind },
+  writing: Parameters<typeof writeWithModel>[0],
+): Promise<string> {
+  const deltas = batchDeltas((text) => context.progress({ type: 'document-text', ...shown, text }));
+  const { text, usage } = await writeWithModel(writing, deltas.add);
+  deltas.flush();
+  context.recordUsage(usage);
+  return text;
+}
 
 /** The three document tools for one reply. */
 export function documentTools({ documents, providers }: DocumentToolsDependencies, reply: ToolboxContext): Toolbox {
@@ -59,7 +76,9 @@ export function documentTools({ documents, providers }: DocumentToolsDependencie
     async execute({ id, description }, context) {
       const latest = await documents.getLatest({ actor, id });
       const { title, kind } = latest;
-      const { text, usage } = await writeWithModel(
+      const text = await writeShown(
+        context,
+        { documentId: id, title, kind },
         {
           providers,
           model,
@@ -67,9 +86,7 @@ export function documentTools({ documents, providers }: DocumentToolsDependencie
           request: description,
           abortSignal: context.abortSignal,
         },
-        (text) => context.progress({ type: 'document-text', documentId: id, title, kind, text }),
       );
-      context.recordUsage(usage);
       const saved = await documents.save({ actor, id, title, kind, content: text });
       return { id, title, kind, createdAt: saved.createdAt.toISOString(), content: 'The document was updated.' };
     },

@@ -103,7 +103,10 @@ export function scriptCreateDocument(fake: FakeProvider, model: string, content:
     },
     model,
   );
-  fake.scriptNextRequest({ reply: content, chunkSize: 3, usage: { inputTokens: 20, outputTokens: 30 } }, model);
+  fake.scriptNextRequest(
+    { reply: content, chunkSize: 3, chunkDelayMs: 5, usage: { inputTokens: 20, outputTokens: 30 } },
+    model,
+  );
   fake.scriptNextRequest({ reply: 'Your document is ready.', usage: { inputTokens: 40, outputTokens: 6 } }, model);
 }
 
