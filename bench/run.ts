@@ -5,6 +5,7 @@ import { runCapacityBench } from './capacity.bench.ts';
 import { runChatBench } from './chat.bench.ts';
 import { runDataCoreBench } from './data-core.bench.ts';
 import { runDiscordBench } from './discord.bench.ts';
+import { runDocumentsBench } from './documents.bench.ts';
 import { runExportBench } from './export.bench.ts';
 import { runGroupBench } from './group.bench.ts';
 import { runMetricsBench } from './metrics.bench.ts';
@@ -21,6 +22,7 @@ const suites: Record<string, () => Promise<void>> = {
   storage: runStorageBench,
   metrics: runMetricsBench,
   discord: runDiscordBench,
+  documents: runDocumentsBench,
   export: runExportBench,
   backup: runBackupBench,
   web: runWebBench,

@@ -22,6 +22,8 @@ import { openConfiguredDatabase } from './db/configured-database.ts';
 import { migrateUp } from './db/migrations/migrator.ts';
 import { type ChangeListener, createChangeListener } from './db/notifications.ts';
 import { DiscordService } from './discord/discord-service.ts';
+import { DocumentService } from './documents/document-service.ts';
+import { documentTools } from './documents/document-tools.ts';
 import { type ConversationEvents, createConversationEvents } from './events/index.ts';
 import { relayTurns } from './events/turn-relay.ts';
 import { FileService } from './files/file-service.ts';
@@ -81,6 +83,8 @@ export type Runtime = {
   accountExports: AccountExportService;
   /** The OpenAI-compatible API (/v1). */
   completions: CompletionService;
+  /** Documents and the suggestions on them (the routes under /api/documents and /api/suggestions). */
+  documents: DocumentService;
   /** Who each API key stands for, remembered briefly and forgotten on revocation (see api-key-actors.ts). */
   apiKeyActors: ApiKeyActors;
   /** Backups of the whole database, to CHORUS_BACKUP_TO (or the file storage's backups/), logged in backup_logs. */
@@ -165,6 +169,8 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const accountExports = new AccountExportService(store, transcripts, fileStorage);
   const turns = new TurnRunner(store, providers, stopSignals, fileStorage, conversationEvents, turnSubscribers, {
     maxReplyChars: env.CHORUS_MAX_REPLY_CHARS,
+    maxToolSteps: env.CHORUS_MAX_TOOL_STEPS,
+    toolsFor: (reply) => documentTools({ documents: store.documents, providers }, reply),
   });
   const changes: ChangeListener = createChangeListener(database);
   const apiKeyActors = new ApiKeyActors(store);
@@ -242,6 +248,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     chat,
     conversations,
     completions,
+    documents: new DocumentService(store.documents),
     files,
     transcripts,
     imports,

@@ -6,6 +6,7 @@ import type { FilePart, ModelMessage, TextPart, UserContent } from 'ai';
 import type { MessagePart } from '../db/schema/index.ts';
 import { capabilityToRead, kindOfFile } from '../files/media-types.ts';
 import type { Message } from '../store/messages.ts';
+import { assistantStepsOf, hasToolParts, toolTurnOf } from './tool-history.ts';
 
 /** Messages read back for a prompt: enough for a conversation's thread, bounded so a request never loads it all. */
 export const HISTORY_MESSAGE_LIMIT = 100;
@@ -46,6 +47,16 @@ export function promptForModel(
       const content = userContent(message, speaker, attachmentContents);
       const person = personNames && message.senderId ? personNames.get(message.senderId) : undefined;
       if (content) prompt.push({ role: 'user', content: person ? attributed(person, content) : content });
+      continue;
+    }
+    if (message.role === 'tool') {
+      const turn = toolTurnOf(message);
+      if (turn) prompt.push(turn);
+      continue;
+    }
+    // A model's own reply that called tools is given back as its steps, calls and results included.
+    if (message.role === 'assistant' && message.modelId === speaker.modelId && hasToolParts(message)) {
+      prompt.push(...assistantStepsOf(message));
       continue;
     }
     const text = messageText(message);
@@ -110,7 +121,11 @@ function filePromptPart(
 function approximateCharacters(message: ModelMessage): number {
   if (typeof message.content === 'string') return message.content.length;
   let total = 0;
-  for (const part of message.content) total += part.type === 'text' ? part.text.length : FILE_CHARACTERS;
+  for (const part of message.content) {
+    if (part.type === 'text') total += part.text.length;
+    else if (part.type === 'file' || part.type === 'image') total += FILE_CHARACTERS;
+    else total += JSON.stringify(part).length;
+  }
   return total;
 }
 

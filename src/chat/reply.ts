@@ -2,14 +2,14 @@
 // comes, saved as it grows (so a crash keeps what was said), and finished with its status, tokens, cost and
 // latency. A provider failure ends this reply with status `error` and never reaches the other models; so does a
 // reply whose end cannot be saved. With web search, the provider's search tool goes along, and the sources it cites
-// are streamed and saved with the text. No reply grows past the server's cap (see reply-size-cap.ts).
+// are streamed and saved with the text. No reply grows past the server's cap (see reply-size-cap.ts). A model given
+// tools may call them: each step's calls are run and their results sent back to it, step after step, until it
+// answers without calling any or the step limit is reached (see tool-steps.ts).
 import { performance } from 'node:perf_hooks';
-import type { ModelMessage } from 'ai';
 import { asLanguageModelUsage } from 'ai/internal';
-import type { MessagePart, models } from '../db/schema/index.ts';
 import { logError } from '../loggable-error.ts';
 import { log } from '../logging/logger.ts';
-import { priceUsage, tokenUsageFromLanguageModelUsage } from '../models/pricing.ts';
+import { addTokenUsage, priceUsage, tokenUsageFromLanguageModelUsage } from '../models/pricing.ts';
 import { batchDeltas } from '../performance/delta-batch.ts';
 import {
   describeProviderError,
@@ -19,40 +19,40 @@ import {
   providerErrorKind,
   STREAM_BROKE_OFF,
 } from '../providers/index.ts';
-import { type ModelStreamPart, streamLanguageModel } from '../providers/model-stream.ts';
-import { webSearchCallOptions } from '../providers/web-search.ts';
 import { newMessageId } from '../store/ids.ts';
 import type { ReplyStore } from '../store/replies.ts';
+import {
+  messagesAfterStep,
+  parseToolInput,
+  pendingToolPartOf,
+  type ToolCall,
+  toolPartOf,
+} from '../tools/reply-tools.ts';
 import { CharLimitedText } from './char-limit.ts';
 import type { PartialReplySaves } from './partial-reply-saves.ts';
+import { callModel, callProvider, type ProviderCall, type ReplyModelCall } from './reply-model-calls.ts';
+import { createPartialSaver, type PlacedToolPart, replyParts, type SourceUrlPart } from './reply-parts.ts';
 import { ReplySizeCap } from './reply-size-cap.ts';
 import type { ReplySummary } from './reply-summary.ts';
-import { callableOnceSaved } from './saved-before-call.ts';
+import { runStepToolCalls } from './tool-steps.ts';
 import type { TurnListener } from './turn-events.ts';
 
 export type { ReplySummary } from './reply-summary.ts';
-
-type ModelRow = typeof models.$inferSelect;
 
 export type ReplyStatus = 'complete' | 'stopped' | 'error';
 
 /** What a reply is told when how it ended could not be saved (the text saved so far is kept). */
 export const REPLY_NOT_SAVED = 'the reply could not be saved';
 
-export type ReplyRequest = {
-  model: ModelRow;
-  prompt: ModelMessage[];
-  system?: string;
-  temperature?: number;
-  maxOutputTokens?: number;
+export type ReplyRequest = ReplyModelCall & {
   parentId: string;
   isFirstResponder?: boolean;
   /** Characters the reply may have (null: no limit); past it the reply is cut at a word boundary. */
   charLimit?: number | null;
   /** The server's cap on any reply, in characters: past it the reply is cut and its provider call stopped. */
   maxChars: number;
-  webSearch?: { contextSize: 'low' | 'medium' | 'high' } | null;
-  abortSignal: AbortSignal;
+  /** The most model calls one reply makes, the first included, when it calls tools. */
+  maxSteps?: number;
   /** Where the reply tells what it says (see turn-events.ts). */
   emit: TurnListener;
 };
@@ -114,43 +114,11 @@ export function startReplies(
   }));
 }
 
-/** A provider call under way: its parts once the provider answers (or why not), when it started, a way to drop it. */
-type ProviderCall = {
-  parts: Promise<ReadableStream<ModelStreamPart>>;
-  startedAt: number;
-  cancel(): void;
-};
-
-function callProvider(providers: ProviderRegistry, request: ReplyRequest, after?: Promise<unknown>): ProviderCall {
-  const { model } = request;
-  const startedAt = performance.now();
-  const cancelled = new AbortController();
-  const cancel = () => cancelled.abort();
-  const search = request.webSearch ? webSearchCallOptions(model, request.webSearch.contextSize) : null;
-  // A failure here (say, a provider that is not configured) ends the reply like any failure of the call.
-  const parts = (async () => {
-    const languageModel = providers.languageModel(model, { webSearch: search !== null });
-    return streamLanguageModel(after ? callableOnceSaved(languageModel, after) : languageModel, {
-      tools: search?.tools,
-      providerOptions: search?.providerOptions,
-      instructions: request.system,
-      messages: request.prompt,
-      temperature: request.temperature,
-      maxOutputTokens: request.maxOutputTokens ?? model.maxOutputTokens ?? undefined,
-      maxRetries: providers.callSettings.maxRetries,
-      abortSignal: AbortSignal.any([request.abortSignal, cancelled.signal]),
-    });
-  })();
-  // Awaited by the reply's run; until then a failure must not count as unhandled.
-  parts.catch(() => {});
-  return { parts, startedAt, cancel };
-}
-
 /** The reply's message: its id, and when its pending row exists (or why it could not be written). */
 type ReplyMessage = { messageId: string; saved: Promise<void> };
 
 async function streamReply(
-  { replies, partialSaves }: ReplyDependencies,
+  { replies, partialSaves, providers }: ReplyDependencies,
   request: ReplyRequest,
   { messageId, saved }: ReplyMessage,
   call: ProviderCall,
@@ -174,63 +142,104 @@ async function streamReply(
   const limited = new CharLimitedText(request.charLimit ?? null);
   const cap = new ReplySizeCap(request.maxChars);
   const sources: SourceUrlPart[] = [];
+  const tools: PlacedToolPart[] = [];
   let status: ReplyStatus = 'complete';
   let errorText: string | undefined;
   let usage = tokenUsageFromLanguageModelUsage(undefined);
-  const partialSaver = createPartialSaver(partialSaves, messageId, saved);
+  let stepLimitReached = false;
+  const partialSaver = createPartialSaver(partialSaves, messageId, saved, { sources, tools });
   // The deltas of one burst become one reply-text event (see delta-batch.ts).
   const deltas = batchDeltas((text) => {
     // Past the limit the stream is still read to its end, for the usage (and so the cost) it reports.
     const shown = limited.push(text);
     if (shown) emit({ type: 'reply-text', messageId, modelId: model.id, text: shown });
-    partialSaver.offer(limited.text, sources);
+    partialSaver.offer(limited.text);
   });
   let anyText = false;
   let firstTextAt: number | undefined;
   let failure: ProviderErrorKind | undefined;
   try {
-    for await (const part of await call.parts) {
-      if (part.type === 'text-delta') {
-        deltas.add(cap.take(part.delta));
-        // The first words go out at once (a turn of the event loop sooner); what follows them, in bursts.
-        if (!anyText) {
-          deltas.flush();
-          firstTextAt = performance.now();
+    let stream = await call.parts;
+    let messages = request.prompt;
+    for (let step = 1; ; step++) {
+      const calls: ToolCall[] = [];
+      let stepText = '';
+      for await (const part of stream) {
+        if (part.type === 'text-delta') {
+          const taken = cap.take(part.delta);
+          deltas.add(taken);
+          stepText += taken;
+          // The first words go out at once (a turn of the event loop sooner); what follows them, in bursts.
+          if (!anyText) {
+            deltas.flush();
+            firstTextAt = performance.now();
+          }
+          anyText = true;
+          if (cap.reached) {
+            // Leaving the loop cancels the stream; the provider's request is dropped too.
+            call.cancel();
+            break;
+          }
+          continue;
         }
-        anyText = true;
-        if (cap.reached) {
-          // Leaving the loop cancels the stream; the provider's request is dropped too.
-          call.cancel();
-          break;
+        // Text that waits goes out before whatever comes after it.
+        deltas.flush();
+        if (part.type === 'source' && part.sourceType === 'url') {
+          // Providers may cite one page several times (OpenAI: once per citation); the reply lists it once.
+          if (sources.some((source) => source.url === part.url)) continue;
+          const source: SourceUrlPart = { type: 'source-url', sourceId: part.id, url: part.url, title: part.title };
+          sources.push(source);
+          emit({
+            type: 'reply-source',
+            messageId,
+            modelId: model.id,
+            sourceId: part.id,
+            url: part.url,
+            title: part.title,
+          });
+        } else if (part.type === 'tool-call' && !part.providerExecuted) {
+          calls.push({ toolCallId: part.toolCallId, toolName: part.toolName, input: parseToolInput(part.input) });
+        } else if (part.type === 'finish') {
+          // Every step's tokens are paid for.
+          usage = addTokenUsage(usage, tokenUsageFromLanguageModelUsage(asLanguageModelUsage(part.usage)));
+          // The provider's stream ended without saying it was done: what came may be only part of the reply.
+          if (part.finishReason.unified === 'interrupted') {
+            status = 'error';
+            errorText = STREAM_BROKE_OFF;
+            failure = 'stream_broke_off';
+          }
+        } else if (part.type === 'error') {
+          throw part.error;
         }
-        continue;
       }
-      // Text that waits goes out before whatever comes after it.
-      deltas.flush();
-      if (part.type === 'source' && part.sourceType === 'url') {
-        // Providers may cite one page several times (OpenAI: once per citation); the reply lists it once.
-        if (sources.some((source) => source.url === part.url)) continue;
-        const source: SourceUrlPart = { type: 'source-url', sourceId: part.id, url: part.url, title: part.title };
-        sources.push(source);
-        emit({
-          type: 'reply-source',
-          messageId,
-          modelId: model.id,
-          sourceId: part.id,
-          url: part.url,
-          title: part.title,
-        });
-      } else if (part.type === 'finish') {
-        usage = tokenUsageFromLanguageModelUsage(asLanguageModelUsage(part.usage));
-        // The provider's stream ended without saying it was done: what came may be only part of the reply.
-        if (part.finishReason.unified === 'interrupted') {
-          status = 'error';
-          errorText = STREAM_BROKE_OFF;
-          failure = 'stream_broke_off';
+      if (calls.length === 0 || cap.reached || status === 'error') break;
+      if (request.clientTools) {
+        // The caller runs its tools: the reply ends with the calls, for it to answer in its next request.
+        const at = limited.text.length;
+        for (const call of calls) {
+          emit({ type: 'reply-tool-call', messageId, modelId: model.id, ...call });
+          tools.push({ at, part: pendingToolPartOf(call) });
         }
-      } else if (part.type === 'error') {
-        throw part.error;
+        break;
       }
+      if (!request.tools) break;
+      const at = limited.text.length;
+      const outcomes = await runStepToolCalls(calls, {
+        toolbox: request.tools,
+        messageId,
+        modelId: model.id,
+        emit,
+        abortSignal: call.signal,
+        recordUsage: (spent) => (usage = addTokenUsage(usage, spent)),
+      });
+      for (const outcome of outcomes) tools.push({ at, part: toolPartOf(outcome) });
+      partialSaver.offer(limited.text);
+      if (step >= (request.maxSteps ?? 1)) {
+        stepLimitReached = true;
+        break;
+      }
+      messages = [...messages, ...messagesAfterStep(stepText, outcomes)];
+      stream = await callModel(providers, request, messages, call.signal);
     }
   } catch (error) {
     if (request.abortSignal.aborted) status = 'stopped';
@@ -261,11 +270,12 @@ async function streamReply(
   const metadata = {
     ...(limited.truncated ? { truncated: true, charLimit: request.charLimit } : {}),
     ...(cap.reached ? { truncated: true, maxReplyChars: cap.maxChars } : {}),
+    ...(stepLimitReached ? { stepLimit: request.maxSteps } : {}),
   };
   try {
     await replies.finish(messageId, {
       content: text,
-      parts: replyParts(text, sources),
+      parts: replyParts(text, sources, tools),
       status,
       inputTokens: usage.inputTokens,
       outputTokens: usage.outputTokens,
@@ -297,41 +307,4 @@ async function streamReply(
     ...(failure ? { failure } : {}),
   });
   return final;
-}
-
-/** A web page the reply cites, as the AI SDK UI part. */
-type SourceUrlPart = { type: 'source-url'; sourceId: string; url: string; title?: string };
-
-/** What a reply stores: its text, then the pages it cites. */
-function replyParts(text: string, sources: SourceUrlPart[]): MessagePart[] {
-  return [...(text ? [{ type: 'text', text }] : []), ...sources];
-}
-
-/**
- * Offers the growing reply to be saved (see partial-reply-saves.ts), never blocking the stream; nothing before the
- * pending row exists (`created`), nothing after `settle`.
- */
-function createPartialSaver(saves: PartialReplySaves, messageId: string, created: Promise<void>) {
-  let exists = false;
-  let settled = false;
-  created.then(
-    () => (exists = true),
-    () => {},
-  );
-  let text = '';
-  let sources: SourceUrlPart[] = [];
-  // One reader for the reply's whole life: offering a chunk allocates nothing.
-  const current = () => ({ content: text, parts: replyParts(text, sources) });
-  return {
-    offer(latest: string, latestSources: SourceUrlPart[]) {
-      if (!exists || settled) return;
-      text = latest;
-      sources = latestSources;
-      saves.offer(messageId, current);
-    },
-    settle: () => {
-      settled = true;
-      return saves.settle(messageId);
-    },
-  };
 }

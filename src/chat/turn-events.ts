@@ -4,6 +4,8 @@
 // another's output.
 import { logError } from '../loggable-error.ts';
 import type { ProviderErrorKind } from '../providers/provider-errors.ts';
+import type { ToolOutcome } from '../tools/reply-tools.ts';
+import type { ToolProgress } from '../tools/tool-progress.ts';
 import type { ReplySummary } from './reply-summary.ts';
 
 export type TurnEvent =
@@ -14,6 +16,19 @@ export type TurnEvent =
   | { type: 'reply-text'; messageId: string; modelId: string; text: string }
   /** A web page the reply cites, once per page. */
   | { type: 'reply-source'; messageId: string; modelId: string; sourceId: string; url: string; title?: string }
+  /** The reply calls a tool (its input parsed, not yet checked); the tool runs next. */
+  | {
+      type: 'reply-tool-call';
+      messageId: string;
+      modelId: string;
+      toolCallId: string;
+      toolName: string;
+      input: unknown;
+    }
+  /** A running tool shows how it is getting on (a document's text as it is written). */
+  | { type: 'reply-tool-progress'; messageId: string; modelId: string; toolCallId: string; progress: ToolProgress }
+  /** A tool call ended, with its output or the error the model is told. */
+  | { type: 'reply-tool-result'; messageId: string; modelId: string; outcome: ToolOutcome }
   /** The reply said all it will say; how it ended is being saved. */
   | { type: 'reply-text-ended'; messageId: string; modelId: string }
   /**

@@ -15,6 +15,7 @@ import type { Store } from '../store/index.ts';
 import type { Message } from '../store/messages.ts';
 import { ABANDONED_REPLY_ERROR, type AbandonedReply } from '../store/replies.ts';
 import type { StopSignals } from '../streams/stop-signals.ts';
+import type { ClientTools, ToolboxFactory } from '../tools/reply-tools.ts';
 import { ActiveTurns } from './active-turns.ts';
 import { fitToContextWindow, HISTORY_MESSAGE_LIMIT, promptForModel } from './history.ts';
 import { PartialReplySaves } from './partial-reply-saves.ts';
@@ -46,6 +47,10 @@ export type TurnRequest = {
    * them — a conversation this request created holds only what it just saved — so they are not read back.
    */
   history?: Message[];
+  /** False: no model is offered the server's tools (a /v1 call, whose client brings its own). Default true. */
+  offerTools?: boolean;
+  /** Tools the caller runs itself, offered to every model of the turn (see ClientTools). */
+  clientTools?: ClientTools | null;
   /** Told every event of this turn, from its first, besides the runner's subscribers. */
   listeners?: TurnListener[];
 };
@@ -62,6 +67,10 @@ export type StartedTurn = {
 export type TurnRunnerSettings = {
   /** The most characters any reply may hold (CHORUS_MAX_REPLY_CHARS; see reply-size-cap.ts). */
   maxReplyChars: number;
+  /** The most model calls one reply makes when it calls tools (CHORUS_MAX_TOOL_STEPS). */
+  maxToolSteps: number;
+  /** The tools offered to a model with the `tools` capability (none when left out). */
+  toolsFor?: ToolboxFactory;
 };
 
 export class TurnRunner {
@@ -148,6 +157,12 @@ export class TurnRunner {
           charLimit: plan.charLimit,
           maxChars: this.settings.maxReplyChars,
           webSearch: request.webSearch,
+          tools:
+            request.offerTools !== false && model.capabilities.includes('tools')
+              ? (this.settings.toolsFor?.({ actor, conversationId: conversation.id, model }) ?? null)
+              : null,
+          clientTools: request.clientTools,
+          maxSteps: this.settings.maxToolSteps,
           abortSignal: controller.signal,
           emit,
         })),

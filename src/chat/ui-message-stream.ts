@@ -26,6 +26,30 @@ export function uiChunksOf(event: TurnEvent): UIMessageChunk[] {
       const { messageId, modelId, sourceId, url, title } = event;
       return [{ type: 'source-url', sourceId, url, title, providerMetadata: { chorus: { messageId, modelId } } }];
     }
+    case 'reply-tool-call': {
+      const { messageId, modelId, toolCallId, toolName, input } = event;
+      return [
+        {
+          type: 'tool-input-available',
+          toolCallId,
+          toolName,
+          input,
+          providerMetadata: { chorus: { messageId, modelId } },
+        },
+      ];
+    }
+    case 'reply-tool-progress': {
+      const { messageId, toolCallId, progress } = event;
+      return [{ type: 'data-tool-progress', data: { messageId, toolCallId, ...progress }, transient: true }];
+    }
+    case 'reply-tool-result': {
+      const { outcome } = event;
+      return [
+        'errorText' in outcome
+          ? { type: 'tool-output-error', toolCallId: outcome.toolCallId, errorText: outcome.errorText }
+          : { type: 'tool-output-available', toolCallId: outcome.toolCallId, output: outcome.output },
+      ];
+    }
     case 'reply-text-ended':
       return [{ type: 'text-end', id: event.messageId }];
     case 'reply-finished':

@@ -34,6 +34,7 @@ export const environmentSchema = z.object({
     .default(500 * 1024 * 1024),
   /** The most characters one reply may hold; past it the reply is cut and its provider call stopped. */
   CHORUS_MAX_REPLY_CHARS: z.coerce.number().int().min(1_000).max(10_000_000).default(200_000),
+  CHORUS_MAX_TOOL_STEPS: z.coerce.number().int().min(1).max(50).default(5),
   /**
    * The largest request body any route reads, enforced while it is read (uploads and model imports have their own,
    * larger limits: http/request-body.ts).

@@ -79,6 +79,10 @@ export function conversationEventsOf(event: TurnEvent, turn: Pick<TurnContext, '
       return [{ type: 'turn-error', parentId, error: event.errorText }];
     case 'turn-started':
     case 'reply-text-ended':
+    // A reply's tool calls reach its followers with the stored message, once it is done.
+    case 'reply-tool-call':
+    case 'reply-tool-progress':
+    case 'reply-tool-result':
       return [];
   }
 }

@@ -26,6 +26,7 @@ import { registerConversationEventRoutes } from './routes/conversation-events.ts
 import { registerConversationModelRoutes } from './routes/conversation-models.ts';
 import { registerConversationRoutes } from './routes/conversations.ts';
 import { registerDiscordLinkRoutes } from './routes/discord-link.ts';
+import { registerDocumentRoutes } from './routes/documents.ts';
 import { registerFileRoutes } from './routes/files.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerImportRoutes } from './routes/imports.ts';
@@ -98,6 +99,7 @@ function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerModelRoutes(app);
   registerChatRoutes(app);
   registerFileRoutes(app);
+  registerDocumentRoutes(app);
   registerOpenAiCompatibleRoutes(app);
   registerImportRoutes(app);
   registerConversationRoutes(app);

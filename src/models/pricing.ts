@@ -39,3 +39,12 @@ export function tokenUsageFromLanguageModelUsage(usage: LanguageModelUsage | und
     usage?.inputTokens ?? (details?.noCacheTokens ?? 0) + cachedInputTokens + (details?.cacheWriteTokens ?? 0);
   return { inputTokens, outputTokens: usage?.outputTokens ?? 0, cachedInputTokens };
 }
+
+/** Two usages together (a reply's model calls, step after step). */
+export function addTokenUsage(a: Required<TokenUsage>, b: Required<TokenUsage>): Required<TokenUsage> {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cachedInputTokens: a.cachedInputTokens + b.cachedInputTokens,
+  };
+}

@@ -1,11 +1,19 @@
 // From the typed events of a one-model turn (chat/turn-events.ts) to Chat Completions: stream chunks (a role delta,
-// content deltas, a last chunk with the finish reason, optionally a usage chunk) or, folded, one `chat.completion`.
+// content deltas, the tool calls it made, a last chunk with the finish reason, optionally a usage chunk) or, folded,
+// one `chat.completion`.
 // A failed reply becomes an error event, as OpenAI streams one. Pure: it reads what it is given and does no I/O.
 import type { ReplySummary } from '../chat/reply-summary.ts';
 import type { TurnEvent } from '../chat/turn-events.ts';
 import { AppError } from '../errors.ts';
 import { withOpenAiFields } from './errors.ts';
-import type { ChatCompletion, ChatCompletionChunk, CompletionUsage, FinishReason, OpenAiErrorBody } from './wire.ts';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  CompletionUsage,
+  FinishReason,
+  OpenAiErrorBody,
+  ToolCall,
+} from './wire.ts';
 
 export type CompletionIdentity = {
   id: string;
@@ -38,10 +46,16 @@ export async function* toCompletionChunks(
     chunk([{ index: 0, delta: content, logprobs: null, finish_reason: finishReason }]);
 
   let summary: ReplySummary | undefined;
+  let toolCalls = 0;
   for await (const event of turnEvents) {
     if (event.type === 'turn-started') yield delta({ role: 'assistant', content: '' });
     else if (event.type === 'reply-text') yield delta({ content: event.text });
-    else if (event.type === 'reply-finished') summary = event.summary;
+    else if (event.type === 'reply-tool-call') {
+      // Each call whole in one chunk: OpenAI's clients join pieces by index, and one piece is a valid split.
+      const { toolCallId: id, toolName: name, input } = event;
+      const call = { id, type: 'function' as const, function: { name, arguments: argumentsOf(input) } };
+      yield delta({ tool_calls: [{ index: toolCalls++, ...call }] });
+    } else if (event.type === 'reply-finished') summary = event.summary;
     else if (event.type === 'turn-failed') {
       yield replyFailure(summary?.error ?? event.errorText);
       return;
@@ -50,7 +64,7 @@ export async function* toCompletionChunks(
         yield replyFailure(summary?.error ?? event.errorText ?? 'the reply failed');
         return;
       }
-      yield delta({}, finishReason(summary, identity.outputTokenLimit));
+      yield delta({}, toolCalls > 0 ? 'tool_calls' : finishReason(summary, identity.outputTokenLimit));
       if (options.includeUsage) yield chunk([], usageOf(summary));
       return;
     }
@@ -61,6 +75,7 @@ export async function* toCompletionChunks(
 export async function collectCompletion(events: AsyncIterable<CompletionStreamEvent>): Promise<ChatCompletion> {
   let head: ChatCompletionChunk | undefined;
   let content = '';
+  const toolCalls: ToolCall[] = [];
   let finish: FinishReason | undefined;
   let usage: CompletionUsage | undefined;
   for await (const event of events) {
@@ -68,6 +83,7 @@ export async function collectCompletion(events: AsyncIterable<CompletionStreamEv
     head ??= event;
     const [choice] = event.choices;
     content += choice?.delta.content ?? '';
+    for (const { index: _index, ...call } of choice?.delta.tool_calls ?? []) toolCalls.push(call);
     finish = choice?.finish_reason ?? finish;
     usage = event.usage ?? usage;
   }
@@ -78,7 +94,18 @@ export async function collectCompletion(events: AsyncIterable<CompletionStreamEv
     created: head.created,
     model: head.model,
     choices: [
-      { index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: finish },
+      {
+        index: 0,
+        // Like OpenAI: a reply that only calls tools has null content.
+        message: {
+          role: 'assistant',
+          content: toolCalls.length > 0 && !content ? null : content,
+          refusal: null,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        },
+        logprobs: null,
+        finish_reason: finish,
+      },
     ],
     usage,
   };
@@ -98,6 +125,11 @@ export function usageOf(summary: ReplySummary): CompletionUsage {
 /** The turn runner does not pass the provider's finish reason on; a reply that used its whole allowance was cut. */
 function finishReason(summary: ReplySummary, limit: number | null | undefined): FinishReason {
   return limit && (summary.outputTokens ?? 0) >= limit ? 'length' : 'stop';
+}
+
+/** A call's input as OpenAI sends arguments: JSON text (input that was not JSON is passed on as it came). */
+function argumentsOf(input: unknown): string {
+  return typeof input === 'string' ? input : JSON.stringify(input ?? {});
 }
 
 function replyFailure(message: string): OpenAiErrorBody {

@@ -14,6 +14,7 @@ import type { ModelSource } from '../registry/model-source.ts';
 import type { Actor } from '../store/actor.ts';
 import type { Store } from '../store/index.ts';
 import { type CompletionStreamEvent, collectCompletion, toCompletionChunks } from './chunks.ts';
+import { clientToolsOf } from './client-tools.ts';
 import { findUsableModel, listOpenAiModels, toOpenAiModel } from './models.ts';
 import { conversationFromRequest } from './request.ts';
 import type { ChatCompletion, ChatCompletionRequest, OpenAiModel } from './wire.ts';
@@ -70,6 +71,7 @@ export class CompletionService {
     // A request that cannot make a conversation is refused before the model is looked up, as a bad field would be.
     const input = conversationFromRequest(request, request.model);
     const model = findUsableModel(this.models.viewFor(actor.id), this.providers, request.model);
+    const clientTools = clientToolsOf(request, model);
     const conversation = await this.store.conversations.create({
       actor,
       origin: 'api',
@@ -88,6 +90,8 @@ export class CompletionService {
       userMessage: saved.at(-1)!,
       models: [model],
       history,
+      offerTools: false,
+      clientTools,
       listeners: [events.listener],
     });
     return {

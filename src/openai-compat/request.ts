@@ -1,14 +1,16 @@
 // How a Chat Completions request becomes a stored Chorus conversation: its system and developer messages become
 // the conversation's system prompt (the turn runner sends that as the model's instructions; the AI SDK refuses system
 // turns among the messages), its user and assistant turns become messages in order, and its sampling settings
-// become the conversation's parameters. Pure: no database, no model.
+// become the conversation's parameters. An assistant turn's tool calls are kept as its tool parts (waiting for their
+// results) and each `tool` turn as a tool message naming the call it answers, so the model is sent both back.
+// Pure: no database, no model.
 
 import { assertMessageTextWithin } from '../chat/message-size.ts';
 import { titleFromText } from '../chat/title.ts';
 import type { ConversationParameters } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { type NewMessage, SUPPLIED_BY_CLIENT } from '../store/messages.ts';
-import type { ChatCompletionRequest, ChatMessage } from './wire.ts';
+import type { ChatCompletionRequest, ChatMessage, ToolCall } from './wire.ts';
 
 export type CompletionConversation = {
   title: string;
@@ -36,17 +38,34 @@ export function assertMessagesWithin(request: ChatCompletionRequest, maxCharacte
 export function conversationFromRequest(request: ChatCompletionRequest, modelId: string): CompletionConversation {
   const instructions: string[] = [];
   const messages: NewMessage[] = [];
-  for (const message of request.messages) {
+  /** The tool each call of an earlier assistant turn named, by call id. */
+  const calledTools = new Map<string, string>();
+  for (const [index, message] of request.messages.entries()) {
     const text = contentText(message.content);
     if (message.role === 'system' || message.role === 'developer') {
       if (text.trim()) instructions.push(text);
     } else if (message.role === 'user') {
       messages.push({ role: 'user', content: text, parts: [{ type: 'text', text }] });
+    } else if (message.role === 'tool') {
+      const toolName = message.tool_call_id ? calledTools.get(message.tool_call_id) : undefined;
+      if (!toolName) {
+        const problem = 'a tool message must name, in tool_call_id, a call of an earlier assistant message';
+        throw new AppError('invalid_input', problem, {
+          details: [{ path: `messages.${index}.tool_call_id`, message: problem }],
+        });
+      }
+      messages.push({
+        role: 'tool',
+        content: text,
+        parts: [{ type: 'tool-result', toolCallId: message.tool_call_id, toolName, output: text }],
+        metadata: { ...SUPPLIED_BY_CLIENT },
+      });
     } else {
+      for (const call of message.tool_calls ?? []) calledTools.set(call.id, call.function.name);
       messages.push({
         role: 'assistant',
         content: text,
-        parts: text ? [{ type: 'text', text }] : [],
+        parts: [...(text ? [{ type: 'text', text }] : []), ...(message.tool_calls ?? []).map(toolCallPart)],
         modelId,
         metadata: { ...SUPPLIED_BY_CLIENT },
       });
@@ -64,6 +83,17 @@ export function conversationFromRequest(request: ChatCompletionRequest, modelId:
     });
   }
   return { title: titleFromText(firstUserText), parameters: parametersOf(request, instructions), messages };
+}
+
+/** A call as the tool part a stored reply keeps: its input parsed, its result still to come. */
+function toolCallPart(call: ToolCall) {
+  let input: unknown;
+  try {
+    input = JSON.parse(call.function.arguments || '{}');
+  } catch {
+    input = call.function.arguments;
+  }
+  return { type: `tool-${call.function.name}`, toolCallId: call.id, state: 'input-available', input };
 }
 
 /** Only the settings the request gave: the conversation's defaults stay in force for the rest. */

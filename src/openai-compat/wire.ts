@@ -1,7 +1,8 @@
 // The OpenAI Chat Completions wire format that /v1 speaks, written once in Zod: requests are validated with it,
 // responses are typed by it, and the OpenAPI document describes both from it. Only what Chorus honours is
-// accepted; fields it would have to ignore silently in a way that changes the answer (tools, several choices,
-// images) are refused by name instead.
+// accepted; fields it would have to ignore silently in a way that changes the answer (several choices, images) are
+// refused by name instead. Function tools pass through to the model; the calls it makes come back as `tool_calls`
+// for the client to run, and their results come back as `tool` messages.
 import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../errors.ts';
 
@@ -21,12 +22,49 @@ const contentSchema = z.union([z.string(), z.array(textPartSchema)], {
   error: (issue) => describeContentProblem(issue.input),
 });
 
+/** A call of a function tool, as the assistant message (and, in pieces, the stream) carries it. */
+export const toolCallSchema = z
+  .object({
+    id: z.string().min(1).max(200),
+    type: z.literal('function'),
+    function: z.object({ name: z.string().min(1).max(64), arguments: z.string().max(1_000_000) }),
+  })
+  .meta({ id: 'ChatCompletionToolCall' });
+export type ToolCall = z.infer<typeof toolCallSchema>;
+
 export const chatMessageSchema = z.object({
-  role: z.enum(['system', 'developer', 'user', 'assistant']),
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
   // An assistant turn may come with null content (OpenAI sends it so alongside tool calls).
   content: contentSchema.nullish(),
   name: z.string().max(100).optional(),
+  tool_calls: z
+    .array(toolCallSchema)
+    .max(128)
+    .nullish()
+    .meta({ description: 'An assistant turn: the tools it called' }),
+  tool_call_id: z.string().min(1).max(200).nullish().meta({ description: 'A tool turn: the call it answers' }),
 });
+
+const functionToolSchema = z
+  .object({
+    type: z.literal('function'),
+    function: z.object({
+      name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a tool name is 1 to 64 letters, digits, _ or -'),
+      description: z.string().max(10_000).nullish(),
+      parameters: z.record(z.string(), z.unknown()).nullish().meta({ description: 'A JSON Schema of the input' }),
+      strict: z.boolean().nullish(),
+    }),
+  })
+  .meta({ id: 'ChatCompletionTool' });
+export type FunctionTool = z.infer<typeof functionToolSchema>;
+
+const toolChoiceSchema = z
+  .union([
+    z.enum(['none', 'auto', 'required']),
+    z.object({ type: z.literal('function'), function: z.object({ name: z.string().min(1).max(64) }) }),
+  ])
+  .meta({ id: 'ChatCompletionToolChoice' });
+export type ToolChoice = z.infer<typeof toolChoiceSchema>;
 
 export const chatCompletionRequestSchema = z
   .object({
@@ -43,7 +81,12 @@ export const chatCompletionRequestSchema = z
       .meta({ description: 'Deprecated by OpenAI; same as max_completion_tokens' }),
     max_completion_tokens: z.number().int().positive().nullish(),
     n: z.literal(1, { error: 'only n = 1 is supported' }).nullish(),
-    tools: z.array(z.unknown()).max(0, { error: 'tools are not supported' }).nullish(),
+    tools: z
+      .array(functionToolSchema)
+      .max(128)
+      .nullish()
+      .meta({ description: 'Function tools the model may call (a model with the `tools` capability)' }),
+    tool_choice: toolChoiceSchema.nullish(),
     user: z.string().max(256).nullish().meta({ description: 'Accepted and ignored: the caller is known by its key' }),
   })
   .meta({ id: 'ChatCompletionRequest' });
@@ -51,7 +94,7 @@ export const chatCompletionRequestSchema = z
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
-export const finishReasonSchema = z.enum(['stop', 'length']);
+export const finishReasonSchema = z.enum(['stop', 'length', 'tool_calls']);
 export type FinishReason = z.infer<typeof finishReasonSchema>;
 
 export const completionUsageSchema = z
@@ -77,7 +120,12 @@ export const chatCompletionSchema = z
     choices: z.array(
       z.object({
         index: z.number().int(),
-        message: z.object({ role: z.literal('assistant'), content: z.string(), refusal: z.null() }),
+        message: z.object({
+          role: z.literal('assistant'),
+          content: z.string().nullable(),
+          refusal: z.null(),
+          tool_calls: z.array(toolCallSchema).optional(),
+        }),
         logprobs: z.null(),
         finish_reason: finishReasonSchema,
       }),
@@ -94,7 +142,20 @@ export const chatCompletionChunkSchema = z
     choices: z.array(
       z.object({
         index: z.number().int(),
-        delta: z.object({ role: z.literal('assistant').optional(), content: z.string().optional() }),
+        delta: z.object({
+          role: z.literal('assistant').optional(),
+          content: z.string().optional(),
+          tool_calls: z
+            .array(
+              z.object({
+                index: z.number().int(),
+                id: z.string(),
+                type: z.literal('function'),
+                function: z.object({ name: z.string(), arguments: z.string() }),
+              }),
+            )
+            .optional(),
+        }),
         logprobs: z.null(),
         finish_reason: finishReasonSchema.nullable(),
       }),

@@ -5,7 +5,12 @@
 // converted (instructions first), the call settings checked, provider tools prepared, and a failed request retried
 // while the provider's answer says it may be (429, 5xx) and the stream has not begun. Those functions come from
 // `ai/internal`, the entry the SDK's own packages use: an upgrade of `ai` may rename them, which the type check shows.
-import type { LanguageModelV4, LanguageModelV4StreamPart, SharedV4ProviderOptions } from '@ai-sdk/provider';
+import type {
+  LanguageModelV4,
+  LanguageModelV4StreamPart,
+  LanguageModelV4ToolChoice,
+  SharedV4ProviderOptions,
+} from '@ai-sdk/provider';
 import type { ModelMessage, ToolSet } from 'ai';
 import {
   convertToLanguageModelPrompt,
@@ -20,8 +25,10 @@ export type ModelStreamRequest = {
   messages: ModelMessage[];
   temperature?: number;
   maxOutputTokens?: number;
-  /** Tools the provider runs itself (web search). */
+  /** Tools the provider runs itself (web search), and function tools the model may call. */
   tools?: ToolSet;
+  /** How the model must use the tools; `auto` unless told. */
+  toolChoice?: LanguageModelV4ToolChoice;
   providerOptions?: SharedV4ProviderOptions;
   /** How often a retryable failure before the stream begins is retried. */
   maxRetries: number;
@@ -55,7 +62,7 @@ export async function streamLanguageModel(
       ...settings,
       prompt,
       tools,
-      toolChoice: { type: 'auto' },
+      toolChoice: request.toolChoice ?? { type: 'auto' },
       providerOptions: request.providerOptions,
       abortSignal,
     }),

@@ -39,6 +39,9 @@ type ConversationFixture = {
   /** With a chat turn: the model's reply, and the image the owner sent with the question. */
   replyId?: string;
   fileId?: string;
+  /** With a chat turn: a document written in the conversation, and when its first version was saved. */
+  documentId?: string;
+  documentCreatedAt?: string;
 };
 
 type Probe = RawRequest & { path: string };
@@ -158,7 +161,19 @@ for (const kind of testBackends()) {
       const page = await store.messages.page({ actor: owner, conversationId: id });
       const reply = page.items.find((message) => message.role === 'assistant');
       assert.ok(reply, 'the offline model answered');
-      return { ...fixture, replyId: reply.id, fileId: file.id };
+      const document = await store.documents.create({
+        actor: owner,
+        conversationId: id,
+        title: `Notes ${marker}`,
+        content: `a draft of ${marker}`,
+      });
+      return {
+        ...fixture,
+        replyId: reply.id,
+        fileId: file.id,
+        documentId: document.id,
+        documentCreatedAt: document.createdAt.toISOString(),
+      };
     }
 
     // ---- the admin API's own resources ----
@@ -187,6 +202,21 @@ for (const kind of testBackends()) {
     };
     const uniqueModelId = () => `acme:matrix-${++modelCount}`;
 
+    const documentPath = (conversation: ConversationFixture, rest = '') =>
+      `/api/documents/${conversation.documentId}${rest}`;
+    /** An open suggestion on the document's latest version (each caller resolves one of its own). */
+    const newSuggestion = async (conversation: ConversationFixture) => {
+      const actor = people.owner.actor;
+      const documentId = conversation.documentId!;
+      const latest = await server.runtime.store.documents.getLatest({ actor, id: documentId });
+      const [suggestion] = await server.runtime.store.documents.saveSuggestions({
+        actor,
+        documentId,
+        documentCreatedAt: latest.createdAt,
+        suggestions: [{ originalText: 'draft', suggestedText: 'sketch', description: 'plainer' }],
+      });
+      return suggestion!.id;
+    };
     const conversationPath = (conversation: ConversationFixture, rest = '') =>
       `/api/conversations/${conversation.id}${rest}`;
     const ECHO = encodeURIComponent('local:echo');
@@ -278,6 +308,66 @@ for (const kind of testBackends()) {
         expect: OWNER_ONLY(200),
         whenPublic: OWNER_WRITES(200),
         probe: ({ conversation }) => ({ path: `/api/chat/${conversation.id}/stop` }),
+      },
+
+      // ---- documents: written in the conversation, reached as it is ----
+      {
+        method: 'GET',
+        route: '/api/documents/{id}',
+        expect: OWNER_ONLY(200),
+        whenPublic: READERS(200),
+        probe: ({ conversation }) => ({ path: documentPath(conversation) }),
+      },
+      {
+        method: 'GET',
+        route: '/api/documents/{id}/versions/{createdAt}',
+        expect: OWNER_ONLY(200),
+        whenPublic: READERS(200),
+        probe: ({ conversation }) => ({
+          path: documentPath(conversation, `/versions/${encodeURIComponent(conversation.documentCreatedAt!)}`),
+        }),
+      },
+      {
+        method: 'GET',
+        route: '/api/documents/{id}/suggestions',
+        expect: OWNER_ONLY(200),
+        whenPublic: READERS(200),
+        probe: ({ conversation }) => ({ path: documentPath(conversation, '/suggestions') }),
+      },
+      {
+        method: 'PUT',
+        route: '/api/documents/{id}',
+        expect: OWNER_ONLY(200),
+        whenPublic: OWNER_WRITES(200),
+        probe: ({ conversation }) => ({ path: documentPath(conversation), body: { content: 'another draft' } }),
+      },
+      // Back to the latest version: nothing to drop, but only a writer may ask.
+      {
+        method: 'DELETE',
+        route: '/api/documents/{id}',
+        expect: OWNER_ONLY(200),
+        whenPublic: OWNER_WRITES(200),
+        probe: async ({ conversation }) => {
+          const latest = await server.runtime.store.documents.getLatest({
+            actor: people.owner.actor,
+            id: conversation.documentId!,
+          });
+          return { path: documentPath(conversation, `?after=${encodeURIComponent(latest.createdAt.toISOString())}`) };
+        },
+      },
+      {
+        method: 'POST',
+        route: '/api/suggestions/{id}/accept',
+        expect: OWNER_ONLY(200),
+        whenPublic: OWNER_WRITES(200),
+        probe: async ({ conversation }) => ({ path: `/api/suggestions/${await newSuggestion(conversation)}/accept` }),
+      },
+      {
+        method: 'POST',
+        route: '/api/suggestions/{id}/reject',
+        expect: OWNER_ONLY(200),
+        whenPublic: OWNER_WRITES(200),
+        probe: async ({ conversation }) => ({ path: `/api/suggestions/${await newSuggestion(conversation)}/reject` }),
       },
 
       // ---- files: the owner's upload, sent in the conversation ----

@@ -330,8 +330,8 @@ for (const kind of testBackends()) {
         ],
         [
           { model: 'fake:alpha', messages: [{ role: 'tool', content: 'x', tool_call_id: 'c' }] },
-          /role/,
-          'messages.0.role',
+          /tool_call_id/,
+          'messages.0.tool_call_id',
         ],
         [
           { model: 'fake:alpha', messages: [{ role: 'system', content: 'only instructions' }] },
@@ -341,7 +341,7 @@ for (const kind of testBackends()) {
         [{ model: 'fake:alpha', messages: [user], n: 2 }, /n = 1/, 'n'],
         [
           { model: 'fake:alpha', messages: [user], tools: [{ type: 'function', function: { name: 'f' } }] },
-          /tools/,
+          /cannot call tools/,
           'tools',
         ],
         [{ model: 'fake:alpha', messages: [user], temperature: 3 }, /temperature/, 'temperature'],

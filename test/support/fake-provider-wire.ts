@@ -7,6 +7,9 @@ export type FakeUsage = { inputTokens: number; outputTokens: number; cachedInput
 /** A web page a reply cites (sent only by the formats that can carry citations). */
 export type FakeSource = { url: string; title: string };
 
+/** A tool the reply calls after its text (Chat Completions and Anthropic Messages carry them). */
+export type FakeToolCall = { id: string; name: string; input: Record<string, unknown> };
+
 /** The request parts every API has, so the server can treat both alike. */
 export type ParsedChatRequest = { model: string; messages: unknown[]; stream: boolean; includeUsage: boolean };
 
@@ -16,11 +19,17 @@ export type WireFormat = {
   /** The SSE frames before the first piece of text. */
   streamStart(model: string, id: string, usage: FakeUsage): string[];
   streamText(model: string, id: string, text: string): string;
-  /** The frames after the last piece: citations if the format has them, finish reason, usage if asked for, end marker. */
-  streamEnd(model: string, id: string, usage: FakeUsage, includeUsage: boolean, sources: FakeSource[]): string[];
-  completion(model: string, id: string, text: string, usage: FakeUsage, sources: FakeSource[]): unknown;
+  /**
+   * The frames after the last piece: citations if the format has them, tool calls, finish reason, usage if asked
+   * for, end marker.
+   */
+  streamEnd(model: string, id: string, usage: FakeUsage, includeUsage: boolean, extras: ReplyExtras): string[];
+  completion(model: string, id: string, text: string, usage: FakeUsage, extras: ReplyExtras): unknown;
   errorBody(status: number): unknown;
 };
+
+/** What a reply carries besides its text. */
+export type ReplyExtras = { sources: FakeSource[]; toolCalls: FakeToolCall[] };
 
 const created = () => Math.floor(Date.now() / 1000);
 const sse = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
@@ -56,19 +65,53 @@ export const openaiChatCompletions: WireFormat = {
   ],
   streamText: (model, id, text) =>
     openaiChunk(model, id, [{ index: 0, delta: { content: text }, finish_reason: null }]),
-  streamEnd(model, id, usage, includeUsage) {
-    const frames = [openaiChunk(model, id, [{ index: 0, delta: {}, finish_reason: 'stop' }])];
+  streamEnd(model, id, usage, includeUsage, { toolCalls }) {
+    // Each call in two chunks, as OpenAI sends them: its name first, then its arguments.
+    const frames = toolCalls.flatMap((call, index) => [
+      openaiChunk(model, id, [
+        {
+          index: 0,
+          delta: {
+            tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }],
+          },
+          finish_reason: null,
+        },
+      ]),
+      openaiChunk(model, id, [
+        { index: 0, delta: { tool_calls: [{ index, function: { arguments: JSON.stringify(call.input) } }] } },
+      ]),
+    ]);
+    const finishReason = toolCalls.length > 0 ? 'tool_calls' : 'stop';
+    frames.push(openaiChunk(model, id, [{ index: 0, delta: {}, finish_reason: finishReason }]));
     // With stream_options.include_usage, OpenAI sends usage in one last chunk whose choices are empty.
     if (includeUsage) frames.push(openaiChunk(model, id, [], openaiUsage(usage)));
     frames.push('data: [DONE]\n\n');
     return frames;
   },
-  completion: (model, id, text, usage) => ({
+  completion: (model, id, text, usage, { toolCalls }) => ({
     id,
     object: 'chat.completion',
     created: created(),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: text,
+          ...(toolCalls.length > 0
+            ? {
+                tool_calls: toolCalls.map((call) => ({
+                  id: call.id,
+                  type: 'function',
+                  function: { name: call.name, arguments: JSON.stringify(call.input) },
+                })),
+              }
+            : {}),
+        },
+        finish_reason: toolCalls.length > 0 ? 'tool_calls' : 'stop',
+      },
+    ],
     usage: openaiUsage(usage),
   }),
   errorBody: (status) => ({
@@ -107,7 +150,7 @@ export const openaiResponses: WireFormat = {
   ],
   streamText: (_model, id, text) =>
     sseEvent('response.output_text.delta', { item_id: `msg_${id}`, output_index: 0, delta: text }),
-  streamEnd: (model, id, usage, _includeUsage, sources) => [
+  streamEnd: (model, id, usage, _includeUsage, { sources }) => [
     ...sources.map((source, index) =>
       sseEvent('response.output_text.annotation.added', {
         item_id: `msg_${id}`,
@@ -120,7 +163,7 @@ export const openaiResponses: WireFormat = {
     sseEvent('response.output_item.done', { output_index: 0, item: { type: 'message', id: `msg_${id}` } }),
     sseEvent('response.completed', { response: { id, created_at: created(), model, usage: responsesUsage(usage) } }),
   ],
-  completion: (model, id, text, usage, sources) => ({
+  completion: (model, id, text, usage, { sources }) => ({
     id,
     created_at: created(),
     model,
@@ -173,21 +216,36 @@ export const anthropicMessages: WireFormat = {
     sseEvent('ping', {}),
   ],
   streamText: (_model, _id, text) => sseEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }),
-  streamEnd: (_model, _id, usage) => [
+  streamEnd: (_model, _id, usage, _includeUsage, { toolCalls }) => [
     sseEvent('content_block_stop', { index: 0 }),
+    // Each tool call is a content block of its own after the text, its input streamed as JSON.
+    ...toolCalls.flatMap((call, offset) => [
+      sseEvent('content_block_start', {
+        index: offset + 1,
+        content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} },
+      }),
+      sseEvent('content_block_delta', {
+        index: offset + 1,
+        delta: { type: 'input_json_delta', partial_json: JSON.stringify(call.input) },
+      }),
+      sseEvent('content_block_stop', { index: offset + 1 }),
+    ]),
     sseEvent('message_delta', {
-      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      delta: { stop_reason: toolCalls.length > 0 ? 'tool_use' : 'end_turn', stop_sequence: null },
       usage: { output_tokens: usage.outputTokens },
     }),
     sseEvent('message_stop', {}),
   ],
-  completion: (model, id, text, usage) => ({
+  completion: (model, id, text, usage, { toolCalls }) => ({
     id,
     type: 'message',
     role: 'assistant',
     model,
-    content: [{ type: 'text', text }],
-    stop_reason: 'end_turn',
+    content: [
+      { type: 'text', text },
+      ...toolCalls.map((call) => ({ type: 'tool_use', id: call.id, name: call.name, input: call.input })),
+    ],
+    stop_reason: toolCalls.length > 0 ? 'tool_use' : 'end_turn',
     stop_sequence: null,
     usage: anthropicUsage(usage),
   }),

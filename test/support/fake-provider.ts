@@ -18,9 +18,11 @@ import { estimateTokens } from '../../src/providers/token-estimate.ts';
 import {
   anthropicMessages,
   type FakeSource,
+  type FakeToolCall,
   type FakeUsage,
   openaiChatCompletions,
   openaiResponses,
+  type ReplyExtras,
   textOfContent,
   type WireFormat,
 } from './fake-provider-wire.ts';
@@ -50,6 +52,8 @@ export type FakeBehaviour = {
   usage?: Partial<FakeUsage>;
   /** Web pages the reply cites (the Responses API sends them as URL citations; the other formats ignore them). */
   sources?: FakeSource[];
+  /** Tools the reply calls after its text (Chat Completions and Anthropic Messages). */
+  toolCalls?: FakeToolCall[];
 };
 
 export type RecordedRequest = {
@@ -170,7 +174,7 @@ export async function startFakeProvider(
       await sleep(behaviour.firstChunkDelayMs ?? 0, undefined, { signal });
       if (behaviour.cutAfterChunks !== undefined) return cut(response, finish);
       finish('completed', 200);
-      return sendJson(response, 200, format.completion(parsed.model, id, reply, usage, behaviour.sources ?? []));
+      return sendJson(response, 200, format.completion(parsed.model, id, reply, usage, extrasOf(behaviour)));
     }
     await streamReply(
       response,
@@ -261,8 +265,13 @@ async function streamReply(response: ServerResponse, format: WireFormat, plan: S
     return cut(response, plan.finish);
   }
   plan.finish('completed', 200);
-  response.end(format.streamEnd(model, id, plan.usage, includeUsage, plan.behaviour.sources ?? []).join(''));
+  response.end(format.streamEnd(model, id, plan.usage, includeUsage, extrasOf(plan.behaviour)).join(''));
 }
+
+const extrasOf = (behaviour: FakeBehaviour): ReplyExtras => ({
+  sources: behaviour.sources ?? [],
+  toolCalls: behaviour.toolCalls ?? [],
+});
 
 function cut(response: ServerResponse, finish: StreamPlan['finish']) {
   finish('cut', response.headersSent ? 200 : undefined);

@@ -54,6 +54,12 @@ export type WebSearchSize = NonNullable<ChatRequest['webSearch']>['contextSize']
 /** What the server reports about each model's reply in the `data-reply` parts of the chat stream. */
 export type ReplySummary = Schemas['ReplySummary'];
 
+// Documents models write and people edit.
+/** A document: its latest version and the list of its versions. */
+export type DocumentWithVersions = Schemas['Document'];
+export type DocumentVersion = Schemas['DocumentVersion'];
+export type Suggestion = Schemas['Suggestion'];
+
 // The admin pages.
 export type ModelDefinition = Schemas['ModelDefinition'];
 export type AdminModel = Schemas['AdminModel'];

@@ -5,6 +5,7 @@ import { useChat } from '@ai-sdk/react';
 import type { FileUIPart } from 'ai';
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../api.ts';
+import { useDocumentPanel } from '../documents/use-document-panel.ts';
 import { isGroup, leadModelIdOf } from '../group/conversation-api.ts';
 import { GroupSummary } from '../group/GroupSummary.tsx';
 import { useConversationDetails } from '../group/use-conversation.ts';
@@ -31,6 +32,9 @@ const ExportDialog = lazy(() =>
   import('../transcripts/ExportDialog.tsx').then((module) => ({ default: module.ExportDialog })),
 );
 const ShareDialog = lazy(() => import('./ShareDialog.tsx').then((module) => ({ default: module.ShareDialog })));
+const DocumentPanel = lazy(() =>
+  import('../documents/DocumentPanel.tsx').then((module) => ({ default: module.DocumentPanel })),
+);
 
 type ScreenProps = {
   conversationId: string;
@@ -126,12 +130,15 @@ function ChatSession({
       }),
     [],
   );
+  const documentPanel = useDocumentPanel();
   const chat = useChat<ChorusMessage>({
     id: conversationId,
     messages: initialMessages,
     transport,
+    onData: documentPanel.onData,
     onFinish: () => {
       setExists(true);
+      documentPanel.settle();
       onFinished();
     },
   });
@@ -214,6 +221,7 @@ function ChatSession({
     leadModelId: leadModelIdOf(details),
     votes,
     onVote: readOnly ? undefined : vote,
+    onOpenDocument: documentPanel.open,
   };
 
   const stop = useStopReplies(conversationId, busy, chat.stop);
@@ -237,7 +245,7 @@ function ChatSession({
       };
 
   return (
-    <div className="chat">
+    <div className={documentPanel.documentId ? 'chat with-document' : 'chat'}>
       <div className="chat-toolbar">
         {group && details ? (
           <GroupSummary details={details} />
@@ -299,6 +307,17 @@ function ChatSession({
         error={chat.error ? describeChatError(chat.error) : null}
         onDismissError={() => chat.clearError()}
       />
+      {documentPanel.documentId && (
+        <Suspense fallback={null}>
+          <DocumentPanel
+            documentId={documentPanel.documentId}
+            live={documentPanel.live}
+            version={documentPanel.version}
+            canEdit={!readOnly}
+            onClose={documentPanel.close}
+          />
+        </Suspense>
+      )}
       {readOnly ? (
         <p className="read-only-note" role="note">
           {departed

@@ -7,6 +7,7 @@ import type { ChorusMessage, ModelNames, VoteValue } from '../types.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { ReplyMarkdown } from './ReplyMarkdown.tsx';
 import { describeUsage, type ReplyView, repliesOf } from './replies.ts';
+import { ToolCalls } from './ToolCalls.tsx';
 
 /** Who wrote a person's message: the reader (`mine`: no name shown) or someone else, named. */
 export type SenderView = { name: string; avatarUrl: string | null; mine: boolean };
@@ -138,6 +139,8 @@ export type ReplyContext = {
   votes: ReadonlyMap<string, VoteValue>;
   /** Absent for someone who only reads (a public conversation): no vote buttons. */
   onVote?: (messageId: string, value: VoteValue) => void;
+  /** Opens a document a tool call wrote or changed in the panel beside the chat. */
+  onOpenDocument?: (documentId: string) => void;
 };
 
 type TurnProps = { message: ChorusMessage; context: ReplyContext; canRegenerate: boolean; onRegenerate: () => void };
@@ -195,6 +198,7 @@ function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) 
         {status === 'stopped' && <span className="badge">stopped</span>}
         {reply.summary?.truncated && <span className="badge">cut at the limit</span>}
       </header>
+      <ToolCalls tools={reply.tools} onOpenDocument={context.onOpenDocument} />
       <div className="reply-text">
         <ReplyMarkdown text={reply.text} />
       </div>

@@ -1,6 +1,7 @@
 // One assistant turn holds every model's reply (the server streams them into one AI SDK message): its text parts
 // carry `providerMetadata.chorus.{modelId,messageId}` and a `data-reply` part per model reports status and usage.
-// This splits such a message back into one reply per model, in the order they started.
+// Tool parts carry the same metadata as `callProviderMetadata`. This splits such a message back into one reply per
+// model, in the order they started.
 import type { ChorusMessage, ReplyData } from '../types.ts';
 
 export type ReplyView = {
@@ -10,9 +11,45 @@ export type ReplyView = {
   modelId: string | null;
   text: string;
   sources: Array<{ url: string; title?: string }>;
+  /** The tools the reply called, in the order it called them. */
+  tools: ToolCallView[];
   summary?: ReplyData;
   streaming: boolean;
 };
+
+/** One tool call: what the model asked for and, once it has run, its output or its error. */
+export type ToolCallView = {
+  toolCallId: string;
+  toolName: string;
+  input: unknown;
+  state: 'running' | 'done' | 'failed';
+  output?: unknown;
+  errorText?: string;
+};
+
+type ToolPart = {
+  type: string;
+  toolCallId: string;
+  state: string;
+  input?: unknown;
+  output?: unknown;
+  errorText?: string;
+  callProviderMetadata?: unknown;
+};
+
+const isToolPart = (part: { type: string }): part is ToolPart => part.type.startsWith('tool-');
+
+function toolCallViewOf(part: ToolPart): ToolCallView {
+  const state = part.state === 'output-available' ? 'done' : part.state === 'output-error' ? 'failed' : 'running';
+  return {
+    toolCallId: part.toolCallId,
+    toolName: part.type.slice('tool-'.length),
+    input: part.input,
+    state,
+    ...(part.output === undefined ? {} : { output: part.output }),
+    ...(part.errorText === undefined ? {} : { errorText: part.errorText }),
+  };
+}
 
 type ChorusMetadata = { modelId?: unknown; messageId?: unknown };
 
@@ -29,7 +66,7 @@ export function repliesOf(message: ChorusMessage): ReplyView[] {
   const replyFor = (key: string, messageId: string | null, modelId: string | null): ReplyView => {
     let reply = replies.get(key);
     if (!reply) {
-      reply = { messageId, modelId, text: '', sources: [], streaming: false };
+      reply = { messageId, modelId, text: '', sources: [], tools: [], streaming: false };
       replies.set(key, reply);
     }
     reply.modelId ??= modelId;
@@ -48,6 +85,9 @@ export function repliesOf(message: ChorusMessage): ReplyView[] {
     } else if (part.type === 'source-url') {
       const { modelId, messageId } = chorusMetadataOf(part);
       replyFor(messageId ?? `source-${index}`, messageId, modelId).sources.push({ url: part.url, title: part.title });
+    } else if (isToolPart(part)) {
+      const { modelId, messageId } = chorusMetadataOf({ providerMetadata: part.callProviderMetadata });
+      replyFor(messageId ?? `tool-${index}`, messageId, modelId).tools.push(toolCallViewOf(part));
     }
   });
   for (const reply of replies.values()) if (reply.summary?.status === 'streaming') reply.streaming = true;

@@ -72,6 +72,9 @@ function replyPartsOf(message: StoredMessage): ChorusMessage['parts'] {
         title: typeof part.title === 'string' ? part.title : undefined,
         providerMetadata: chorus,
       });
+    } else if (part.type.startsWith('tool-') && typeof part.toolCallId === 'string') {
+      // A tool call is stored as the AI SDK UI part it streamed as; the metadata places it in its reply.
+      parts.push({ ...part, callProviderMetadata: chorus } as unknown as ChorusMessage['parts'][number]);
     }
   }
   return parts;
