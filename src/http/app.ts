@@ -36,6 +36,7 @@ import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { openAiErrorFields, registerOpenAiCompatibleRoutes } from './routes/openai-compatible.ts';
 import { registerParticipantRoutes } from './routes/participants.ts';
+import { registerSearchRoutes } from './routes/search.ts';
 import { registerTranscriptRoutes } from './routes/transcripts.ts';
 import { registerVoteRoutes } from './routes/votes.ts';
 import { registerWebApp } from './web-app.ts';
@@ -101,6 +102,7 @@ function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerOpenAiCompatibleRoutes(app);
   registerImportRoutes(app);
   registerConversationRoutes(app);
+  registerSearchRoutes(app);
   registerTranscriptRoutes(app);
   registerAccountExportRoutes(app);
   registerConversationEventRoutes(app);

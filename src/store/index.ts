@@ -23,6 +23,7 @@ import { ModelStore } from './models.ts';
 import { ParticipantStore } from './participants.ts';
 import { ReplyStore } from './replies.ts';
 import { ReplyCostStore } from './reply-costs.ts';
+import { SearchStore } from './search.ts';
 import { SystemConfigStore } from './system-configs.ts';
 import { TranscriptStore } from './transcripts.ts';
 import { TurnStreamStore } from './turn-streams.ts';
@@ -55,6 +56,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     invites: new InviteStore(db),
     documents: new DocumentStore(db),
     transcripts: new TranscriptStore(db),
+    search: new SearchStore(db, keyring),
     conversationExports: new ConversationExportStore(db, conversations, keyring),
     conversationImports: new ConversationImportStore(db, keyring),
     metrics: new MetricStore(db),

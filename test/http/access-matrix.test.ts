@@ -346,6 +346,13 @@ for (const kind of testBackends()) {
         expect: SIGNED_IN(200),
         probe: () => ({ path: '/api/conversations' }),
       },
+      // Everyone searches only their own conversations: the private one's words find nothing for anyone else.
+      {
+        method: 'GET',
+        route: '/api/search',
+        expect: SIGNED_IN(200),
+        probe: ({ conversation }) => ({ path: `/api/search?q=${conversation.marker}` }),
+      },
       {
         method: 'GET',
         route: '/api/conversations/{id}',

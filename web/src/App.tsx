@@ -133,6 +133,7 @@ function SignedInApp({
           onProfileChanged();
           setSidebarRefresh((count) => count + 1);
         }}
+        onDrawerChange={setSidebarOpen}
       />
       <main className="main">
         {profile.role === 'admin' && (

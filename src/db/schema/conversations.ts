@@ -1,6 +1,16 @@
 // Conversations and who/what takes part in them: people (participants, invites) and models.
-import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { type SQL, sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 import { bytea, createdAt, instant, updatedAt } from './columns.ts';
 import { conversationOrigin, conversationVisibility, participantRole } from './enums.ts';
 import { models } from './models.ts';
@@ -22,6 +32,10 @@ export type ConversationSettings = {
   charLimit?: number | null;
   [key: string]: unknown;
 };
+
+/** The text-search vector of a conversation's title. */
+export const titleSearchVector = (title: AnyPgColumn | SQL) =>
+  sql`to_tsvector('english'::regconfig, coalesce(${title}, ''::text))`;
 
 export const conversations = pgTable(
   'conversations',
@@ -60,6 +74,8 @@ export const conversations = pgTable(
     index('idx_conversations_discord_channel_history').on(table.discordChannelId, table.createdAt),
     index('idx_conversations_last_message_at').on(table.lastMessageAt, table.id),
     index('idx_conversations_public').on(table.visibility).where(sql`${table.visibility} = 'public'`),
+    // Full-text search over titles, repeated by store/search.ts (titles sealed by encryption at rest are null).
+    index('idx_conversations_title_search').using('gin', titleSearchVector(table.title)),
   ],
 );
 

@@ -1,5 +1,5 @@
 // What was said: messages (by people and by models), votes on them, and resumable reply streams.
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
   boolean,
@@ -25,6 +25,10 @@ export type MessagePart = { type: string; [key: string]: unknown };
 
 /** A file a message carries: kept in file storage, referenced by key. */
 export type MessageAttachment = { key: string; name: string; mediaType: string; sizeBytes: number; url?: string };
+
+/** The text-search vector of a message's plain text (empty when it is stored only encrypted). */
+export const messageSearchVector = (content: AnyPgColumn | SQL) =>
+  sql`to_tsvector('english'::regconfig, coalesce(${content}, ''::text))`;
 
 export const messages = pgTable(
   'messages',
@@ -80,6 +84,9 @@ export const messages = pgTable(
     index('idx_messages_timestamp').on(table.createdAt),
     index('idx_messages_role').on(table.role),
     index('idx_messages_parent').on(table.parentId),
+    // Full-text search over what was said (store/search.ts repeats this expression so the planner uses it). An
+    // expression, not a stored column: every read of a message would otherwise carry its vector along.
+    index('idx_messages_search').using('gin', messageSearchVector(table.content)),
   ],
 );
 

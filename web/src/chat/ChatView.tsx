@@ -22,6 +22,7 @@ import { initialModelIds } from './model-choice.ts';
 import { repliesOf } from './replies.ts';
 import { ShareDialog } from './ShareDialog.tsx';
 import { castVote, emptyThread, fetchThread, type Thread } from './thread.ts';
+import { useMessageJump } from './use-message-jump.ts';
 import { useOlderMessages } from './use-older-messages.ts';
 import { useStopReplies } from './use-stop-replies.ts';
 import { type WebSearchSetting, webSearchRequest } from './WebSearchControl.tsx';
@@ -148,6 +149,8 @@ function ChatSession({
     busy,
     onPage: rememberPage,
   });
+
+  useMessageJump({ scroller, messages: chat.messages, older });
 
   useLiveThread({
     conversationId,

@@ -1415,6 +1415,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the titles and messages of your conversations, best match first
+         * @description Only conversations you take part in are searched. A model, person or date filter limits hits to messages. With encryption at rest on, only titles are searched.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Words to find; "quoted phrases", `or` and -excluded words work as in web search */
+                    q: string;
+                    /** @description Only this conversation */
+                    conversationId?: string;
+                    /** @description Only messages this model wrote */
+                    modelId?: string;
+                    /** @description Only messages this person wrote */
+                    senderId?: string;
+                    /** @description Only messages written at or after */
+                    from?: string;
+                    /** @description Only messages written before */
+                    to?: string;
+                    /** @description Hits per page, 1–50; default 20 */
+                    limit?: number;
+                    /** @description The nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of hits */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SearchHit"][];
+                            /** @description Pass it to get the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conversations/{id}/export": {
         parameters: {
             query?: never;
@@ -5431,6 +5509,37 @@ export interface components {
              * @enum {string|null}
              */
             myVote: "up" | "down" | null;
+        };
+        SearchHit: {
+            /**
+             * @description A message that matched, or a conversation title
+             * @enum {string}
+             */
+            kind: "message" | "title";
+            /** Format: uuid */
+            conversationId: string;
+            conversationTitle: string | null;
+            /**
+             * Format: uuid
+             * @description The message that matched; null for a title
+             */
+            messageId: string | null;
+            /** @enum {string|null} */
+            role: "user" | "assistant" | "system" | "tool" | null;
+            /** Format: uuid */
+            senderId: string | null;
+            modelId: string | null;
+            /**
+             * Format: date-time
+             * @description The message's time; for a title, the last activity
+             */
+            createdAt: string;
+            /** @description The text around the match, matched words highlighted */
+            snippet: components["schemas"]["SnippetRun"][];
+        };
+        SnippetRun: {
+            text: string;
+            highlighted: boolean;
         };
         Transcript: {
             /** Format: uuid */

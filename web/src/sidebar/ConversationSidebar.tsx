@@ -1,6 +1,7 @@
 // The sidebar: the person's conversations, newest activity first, more loaded by cursor as the list is scrolled;
 // a new chat; rename in place; delete after a confirmation dialog. Conversations of Discord channels carry a badge;
-// the account line offers to link the person's Discord account.
+// the account line offers to link the person's Discord account. A search box above the list finds what was said
+// (SearchBox.tsx); while it holds a query its hits take the list's place.
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { apiRequest } from '../api.ts';
 import { ConfirmDialog } from '../dialogs/ModalDialog.tsx';
@@ -9,6 +10,7 @@ import { conversationPath, navigate } from '../router.ts';
 import { ImportDialog } from '../transcripts/ImportDialog.tsx';
 import type { ConversationSummary, Page, Profile } from '../types.ts';
 import { DiscordLinkDialog } from './DiscordLinkDialog.tsx';
+import { SearchBox } from './SearchBox.tsx';
 
 const PAGE_SIZE = 30;
 
@@ -22,6 +24,8 @@ type Props = {
   onDeleted: (conversationId: string) => void;
   /** The person linked their Discord account: their profile and their list have changed. */
   onDiscordLinked: () => void;
+  /** On a narrow screen the sidebar is a drawer: the search shortcut opens it, choosing a hit closes it. */
+  onDrawerChange: (open: boolean) => void;
 };
 
 export function ConversationSidebar({
@@ -32,7 +36,10 @@ export function ConversationSidebar({
   onSignOut,
   onDeleted,
   onDiscordLinked,
+  onDrawerChange,
 }: Props) {
+  const [searching, setSearching] = useState(false);
+  const openDrawer = useCallback(() => onDrawerChange(true), [onDrawerChange]);
   const [items, setItems] = useState<ConversationSummary[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -111,8 +118,9 @@ export function ConversationSidebar({
       <button type="button" className="link import-conversations" onClick={() => setImporting(true)}>
         Import conversations…
       </button>
+      <SearchBox onActiveChange={setSearching} onShortcut={openDrawer} onChosen={() => onDrawerChange(false)} />
       <FormProblem problem={problem} />
-      <ul className="conversation-list">
+      <ul className="conversation-list" hidden={searching}>
         {items.map((conversation) => (
           <li
             key={conversation.id}
