@@ -9,6 +9,7 @@ import { runExportBench } from './export.bench.ts';
 import { runGroupBench } from './group.bench.ts';
 import { runMetricsBench } from './metrics.bench.ts';
 import { runRegistryBench } from './registry.bench.ts';
+import { runSearchBench } from './search.bench.ts';
 import { runStorageBench } from './storage.bench.ts';
 
 const suites: Record<string, () => Promise<void>> = {
@@ -22,6 +23,7 @@ const suites: Record<string, () => Promise<void>> = {
   discord: runDiscordBench,
   export: runExportBench,
   backup: runBackupBench,
+  search: runSearchBench,
 };
 
 const filters = process.argv.slice(2);

@@ -2,19 +2,18 @@
 // what was said in them, ranked, a page at a time. Nothing of a conversation the actor is not in is ever read, so
 // neither its text nor a count of it can reach them. With a keyring, text and titles are stored only sealed: then
 // the titles are opened and matched here, in memory, and messages are not searched.
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database } from '../db/client.ts';
-import { queryRows } from '../db/rows.ts';
 import {
   conversationParticipants,
   conversations,
-  messageSearchVector,
+  messageSearchColumn,
   messages,
   titleSearchVector,
 } from '../db/schema/index.ts';
 import type { Actor } from './actor.ts';
-import { openTitle, type StoredTitle } from './title-encryption.ts';
+import { openTitle } from './title-encryption.ts';
 
 /** Where a search looks and what it lets through; model, person and dates narrow it to messages. */
 export type SearchFilters = {
@@ -51,8 +50,6 @@ export type RawSearchHit = {
 export const HIGHLIGHT = { start: '\u0002', stop: '\u0003' } as const;
 const HEADLINE_OPTIONS = `StartSel=${HIGHLIGHT.start}, StopSel=${HIGHLIGHT.stop}, MinWords=12, MaxWords=30, MaxFragments=2, FragmentDelimiter=" … "`;
 
-type HitRow = Omit<RawSearchHit, 'at' | 'conversationTitle'> & { at: string } & StoredTitle;
-
 export class SearchStore {
   constructor(
     private readonly db: Database,
@@ -62,7 +59,7 @@ export class SearchStore {
   /** One page of hits, best first, then by id (so pages never repeat or skip a hit of equal rank). */
   async search(request: SearchRequest): Promise<RawSearchHit[]> {
     if (this.keyring) return this.searchSealedTitles(request);
-    const rows = await queryRows<HitRow>(this.db, searchStatement(request));
+    const rows = await searchStatement(this.db, request).execute();
     return rows.map(({ title, encryptedTitle, titleKeyId, at, ...hit }) => ({
       ...hit,
       at: new Date(at),
@@ -119,9 +116,10 @@ const titlesMatchFilters = (filters: SearchFilters) =>
 /**
  * Both kinds of hit in one ranked list: messages by the GIN index on their text, titles by the one on titles (a
  * title weighs as much as ten mentions in a message), each only within the actor's memberships. The page is cut
- * before the snippets are made, so only its hits are read whole again.
+ * before the snippets are made, so only its hits are read whole again. Prepared: each shape of filters is one
+ * statement text, parsed once per connection.
  */
-function searchStatement({ actor, query, filters, limit, after }: SearchRequest): SQL {
+function searchStatement(db: Database, { actor, query, filters, limit, after }: SearchRequest) {
   const tsQuery = sql`websearch_to_tsquery('english'::regconfig, ${query})`;
   const mine = sql`(select ${conversationParticipants.conversationId} from ${conversationParticipants}
     where ${conversationParticipants.userId} = ${actor.id} and ${conversationParticipants.isActive})`;
@@ -135,9 +133,9 @@ function searchStatement({ actor, query, filters, limit, after }: SearchRequest)
   const messageHits = sql`select 'message' as kind, ${messages.id} as id, ${messages.conversationId} as conversation_id,
       ${messages.role}::text as role, ${messages.senderId} as sender_id, ${messages.modelId} as model_id,
       ${messages.createdAt} as at, ${messages.content} as text,
-      ts_rank(${messageSearchVector(messages.content)}, ${tsQuery}) as rank
+      ts_rank(${messageSearchColumn}, ${tsQuery}) as rank
     from ${messages}
-    where ${messageSearchVector(messages.content)} @@ ${tsQuery}
+    where ${messageSearchColumn} @@ ${tsQuery}
       and ${messages.conversationId} in ${mine} ${sql.join(messageFilters, sql` `)}`;
   const titleHits = sql`select 'title', ${conversations.id}, ${conversations.id}, null, null, null,
       ${conversations.lastMessageAt}, ${conversations.title},
@@ -147,16 +145,27 @@ function searchStatement({ actor, query, filters, limit, after }: SearchRequest)
       ${filters.conversationId ? sql`and ${conversations.id} = ${filters.conversationId}` : sql``}`;
   const hits = titlesMatchFilters(filters) ? sql`${messageHits} union all ${titleHits}` : messageHits;
   const afterKey = after ? sql`where (hit.rank, hit.id) < (${after.rank}::real, ${after.id}::uuid)` : sql``;
-  return sql`select page.kind, page.id, page.conversation_id as "conversationId", page.role,
-      page.sender_id as "senderId", page.model_id as "modelId",
-      to_char(page.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, page.rank::text as rank,
-      ts_headline('english'::regconfig, translate(coalesce(page.text, ''), chr(2) || chr(3), ''), ${tsQuery},
-        ${HEADLINE_OPTIONS}) as marked,
-      ${conversations.title} as title, ${conversations.encryptedTitle} as "encryptedTitle",
-      ${conversations.titleKeyId} as "titleKeyId"
-    from (select * from (${hits}) as hit ${afterKey} order by hit.rank desc, hit.id desc limit ${limit}) as page
-      join ${conversations} on ${conversations.id} = page.conversation_id
-    order by page.rank desc, page.id desc`;
+  const page = sql`(select * from (${hits}) as hit ${afterKey} order by hit.rank desc, hit.id desc limit ${limit})`;
+  return db
+    .select({
+      kind: sql<RawSearchHit['kind']>`page.kind`,
+      id: sql<string>`page.id`,
+      conversationId: sql<string>`page.conversation_id`,
+      role: sql<RawSearchHit['role']>`page.role`,
+      senderId: sql<string | null>`page.sender_id`,
+      modelId: sql<string | null>`page.model_id`,
+      at: sql<string>`to_char(page.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+      rank: sql<string>`page.rank::text`,
+      marked: sql<string>`ts_headline('english'::regconfig, translate(coalesce(page.text, ''), chr(2) || chr(3), ''),
+        ${tsQuery}, ${HEADLINE_OPTIONS})`,
+      title: conversations.title,
+      encryptedTitle: conversations.encryptedTitle,
+      titleKeyId: conversations.titleKeyId,
+    })
+    .from(sql`${page} as page`)
+    .innerJoin(conversations, sql`${conversations.id} = page.conversation_id`)
+    .orderBy(sql`page.rank desc`, sql`page.id desc`)
+    .prepare('conversation_search');
 }
 
 /** The words of a query, lower-cased, without the operators of web search syntax. */

@@ -79,6 +79,21 @@ export const conversations = pgTable(
   ],
 );
 
+/** A folder a person names and keeps their conversations in; theirs alone, whoever else is in the conversations. */
+export const conversationFolders = pgTable(
+  'conversation_folders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: varchar('name', { length: 100 }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [uniqueIndex('conversation_folders_user_name_unique').on(table.userId, table.name)],
+);
+
 export const conversationParticipants = pgTable(
   'conversation_participants',
   {
@@ -96,6 +111,10 @@ export const conversationParticipants = pgTable(
      * index range over their own memberships instead of a sort of every conversation they belong to.
      */
     lastMessageAt: instant('last_message_at').notNull().defaultNow(),
+    /** How this member keeps it in their own list: pinned to the top, archived out of it, or in a folder of theirs. */
+    pinnedAt: instant('pinned_at'),
+    archivedAt: instant('archived_at'),
+    folderId: uuid('folder_id').references(() => conversationFolders.id, { onDelete: 'set null' }),
     joinedAt: instant('joined_at').notNull().defaultNow(),
     updatedAt: updatedAt(),
   },
@@ -106,6 +125,9 @@ export const conversationParticipants = pgTable(
       .on(table.userId, table.lastMessageAt, table.conversationId)
       .where(sql`${table.isActive}`),
     index('idx_participants_conversation').on(table.conversationId),
+    // A person's pinned conversations (few) are read apart from the list; a folder's, by folder.
+    index('idx_participants_user_pinned').on(table.userId).where(sql`${table.pinnedAt} is not null`),
+    index('idx_participants_folder').on(table.folderId, table.lastMessageAt, table.conversationId),
   ],
 );
 

@@ -1,5 +1,5 @@
 // What was said: messages (by people and by models), votes on them, and resumable reply streams.
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
   boolean,
@@ -25,10 +25,6 @@ export type MessagePart = { type: string; [key: string]: unknown };
 
 /** A file a message carries: kept in file storage, referenced by key. */
 export type MessageAttachment = { key: string; name: string; mediaType: string; sizeBytes: number; url?: string };
-
-/** The text-search vector of a message's plain text (empty when it is stored only encrypted). */
-export const messageSearchVector = (content: AnyPgColumn | SQL) =>
-  sql`to_tsvector('english'::regconfig, coalesce(${content}, ''::text))`;
 
 export const messages = pgTable(
   'messages',
@@ -84,11 +80,16 @@ export const messages = pgTable(
     index('idx_messages_timestamp').on(table.createdAt),
     index('idx_messages_role').on(table.role),
     index('idx_messages_parent').on(table.parentId),
-    // Full-text search over what was said (store/search.ts repeats this expression so the planner uses it). An
-    // expression, not a stored column: every read of a message would otherwise carry its vector along.
-    index('idx_messages_search').using('gin', messageSearchVector(table.content)),
+    // Full-text search: migration 0012 also adds `search_vector`, a stored column generated from `content`
+    // (to_tsvector('english', content); empty while the text is stored only encrypted), with the GIN index
+    // idx_messages_search on it. Stored, so ranking a hit reads
+    // its vector instead of parsing its text again; left out of this table on purpose, so that the many reads of
+    // whole message rows do not carry every vector along. Only store/search.ts reads it (messageSearchColumn).
   ],
 );
+
+/** `messages.search_vector`, the generated column full-text search reads (see the note on the indexes above). */
+export const messageSearchColumn = sql`${messages}.search_vector`;
 
 export const votes = pgTable(
   'votes',

@@ -1,2 +1,0 @@
-CREATE INDEX "idx_conversations_title_search" ON "conversations" USING gin (to_tsvector('english'::regconfig, coalesce("title", ''::text)));--> statement-breakpoint
-CREATE INDEX "idx_messages_search" ON "messages" USING gin (to_tsvector('english'::regconfig, coalesce("content", ''::text)));
