@@ -27,6 +27,7 @@ import { registerConversationModelRoutes } from './routes/conversation-models.ts
 import { registerConversationRoutes } from './routes/conversations.ts';
 import { registerDiscordLinkRoutes } from './routes/discord-link.ts';
 import { registerFileRoutes } from './routes/files.ts';
+import { registerFolderRoutes } from './routes/folders.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerImportRoutes } from './routes/imports.ts';
 import { registerInviteRoutes } from './routes/invites.ts';
@@ -103,6 +104,7 @@ function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerImportRoutes(app);
   registerConversationRoutes(app);
   registerSearchRoutes(app);
+  registerFolderRoutes(app);
   registerTranscriptRoutes(app);
   registerAccountExportRoutes(app);
   registerConversationEventRoutes(app);

@@ -5,6 +5,7 @@ import { ApiKeyStore } from './api-keys.ts';
 import { AuthRateLimitStore } from './auth-rate-limits.ts';
 import { BackupLogStore } from './backup-logs.ts';
 import { ConversationExportStore } from './conversation-exports.ts';
+import { ConversationFolderStore } from './conversation-folders.ts';
 import { ConversationImportStore } from './conversation-imports.ts';
 import { ConversationModelStore } from './conversation-models.ts';
 import { ConversationStore } from './conversations.ts';
@@ -47,6 +48,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     dailyUsage: new DailyUsageStore(db),
     guestMerge: new GuestMergeStore(db),
     conversations,
+    folders: new ConversationFolderStore(db),
     messages: new MessageStore(db, messageBatches, keyring),
     replies: new ReplyStore(db, messageBatches, keyring),
     votes: new VoteStore(db),

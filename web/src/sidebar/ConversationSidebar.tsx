@@ -1,15 +1,19 @@
 // The sidebar: the person's conversations, newest activity first, more loaded by cursor as the list is scrolled;
 // a new chat; rename in place; delete after a confirmation dialog. Conversations of Discord channels carry a badge;
 // the account line offers to link the person's Discord account. A search box above the list finds what was said
-// (SearchBox.tsx); while it holds a query its hits take the list's place.
+// (SearchBox.tsx); while it holds a query its hits take the list's place. Each person keeps their conversations
+// in order: pinned ones first, archived ones in a list of their own, folders (FolderBar.tsx) filled by dragging a
+// conversation onto one or from its menu (ConversationMenu.tsx).
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { apiRequest } from '../api.ts';
 import { ConfirmDialog } from '../dialogs/ModalDialog.tsx';
 import { FormProblem } from '../form-problem.tsx';
 import { conversationPath, navigate } from '../router.ts';
 import { ImportDialog } from '../transcripts/ImportDialog.tsx';
-import type { ConversationSummary, Page, Profile } from '../types.ts';
+import type { ConversationFolder, ConversationSummary, Page, PlacementChanges, Profile } from '../types.ts';
+import { ConversationMenu } from './ConversationMenu.tsx';
 import { DiscordLinkDialog } from './DiscordLinkDialog.tsx';
+import { CONVERSATION_DRAG_TYPE, FolderBar, type ListView } from './FolderBar.tsx';
 import { SearchBox } from './SearchBox.tsx';
 
 const PAGE_SIZE = 30;
@@ -49,25 +53,46 @@ export function ConversationSidebar({
   const [linkingDiscord, setLinkingDiscord] = useState(false);
   const [importing, setImporting] = useState(false);
   const sentinel = useRef<HTMLLIElement>(null);
+  const [view, setView] = useState<ListView>({ kind: 'main' });
+  const [folders, setFolders] = useState<ConversationFolder[]>([]);
 
-  const loadPage = useCallback(async (cursor: string | null) => {
-    setLoading(true);
+  const loadFolders = useCallback(async () => {
     try {
-      const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
-      const page = await apiRequest<Page<ConversationSummary>>('GET', `/api/conversations?${query}`);
-      setItems((current) =>
-        cursor
-          ? [...current, ...page.items.filter((item) => !current.some((known) => known.id === item.id))]
-          : page.items,
-      );
-      setNextCursor(page.nextCursor);
-      setProblem(null);
+      setFolders((await apiRequest<{ items: ConversationFolder[] }>('GET', '/api/folders')).items);
     } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
-    } finally {
-      setLoading(false);
+      setProblem(`Could not load folders: ${error instanceof Error ? error.message : String(error)}`);
     }
   }, []);
+  useEffect(() => {
+    void loadFolders();
+  }, [loadFolders]);
+
+  const loadPage = useCallback(
+    async (cursor: string | null) => {
+      setLoading(true);
+      try {
+        const query = new URLSearchParams({
+          limit: String(PAGE_SIZE),
+          ...(cursor ? { cursor } : {}),
+          ...(view.kind === 'archived' ? { archived: 'true' } : {}),
+          ...(view.kind === 'folder' ? { folderId: view.folderId } : {}),
+        });
+        const page = await apiRequest<Page<ConversationSummary>>('GET', `/api/conversations?${query}`);
+        setItems((current) =>
+          cursor
+            ? [...current, ...page.items.filter((item) => !current.some((known) => known.id === item.id))]
+            : page.items,
+        );
+        setNextCursor(page.nextCursor);
+        setProblem(null);
+      } catch (error) {
+        setProblem(error instanceof Error ? error.message : String(error));
+      } finally {
+        setLoading(false);
+      }
+    },
+    [view],
+  );
 
   // The first page again whenever the parent says the list may have changed: that is all `refreshKey` is for.
   // biome-ignore lint/correctness/useExhaustiveDependencies(refreshKey): a trigger, deliberately not read
@@ -99,6 +124,27 @@ export function ConversationSidebar({
     }
   }
 
+  async function place(conversationId: string, changes: PlacementChanges) {
+    try {
+      await apiRequest('PATCH', `/api/conversations/${conversationId}/placement`, changes);
+    } catch (error) {
+      setProblem(`Could not change it: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    void loadPage(null);
+  }
+
+  async function changeFolders(change: () => Promise<unknown>, afterwards: ListView = view) {
+    try {
+      await change();
+      setProblem(null);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    }
+    await loadFolders();
+    setView(afterwards);
+    if (afterwards === view) void loadPage(null);
+  }
+
   async function remove(conversation: ConversationSummary) {
     setDeleting(null);
     try {
@@ -119,12 +165,30 @@ export function ConversationSidebar({
         Import conversations…
       </button>
       <SearchBox onActiveChange={setSearching} onShortcut={openDrawer} onChosen={() => onDrawerChange(false)} />
+      {!searching && (
+        <FolderBar
+          folders={folders}
+          view={view}
+          onView={setView}
+          onCreate={(name) => changeFolders(() => apiRequest('POST', '/api/folders', { name }))}
+          onRename={(folder, name) => changeFolders(() => apiRequest('PATCH', `/api/folders/${folder.id}`, { name }))}
+          onDelete={(folder) =>
+            changeFolders(() => apiRequest('DELETE', `/api/folders/${folder.id}`), { kind: 'main' })
+          }
+          onDrop={(conversationId, folderId) => void place(conversationId, { folderId })}
+        />
+      )}
       <FormProblem problem={problem} />
       <ul className="conversation-list" hidden={searching}>
         {items.map((conversation) => (
           <li
             key={conversation.id}
             className={conversation.id === activeConversationId ? 'conversation active' : 'conversation'}
+            draggable={renaming !== conversation.id}
+            onDragStart={(event) => {
+              event.dataTransfer.setData(CONVERSATION_DRAG_TYPE, conversation.id);
+              event.dataTransfer.effectAllowed = 'move';
+            }}
           >
             {renaming === conversation.id ? (
               <RenameForm
@@ -145,6 +209,16 @@ export function ConversationSidebar({
                 >
                   {conversation.title ?? 'Untitled chat'}
                 </a>
+                {conversation.pinned && (
+                  <span className="pin-mark" role="img" aria-label="Pinned" title="Pinned">
+                    📌
+                  </span>
+                )}
+                <ConversationMenu
+                  conversation={conversation}
+                  folders={folders}
+                  onPlace={(changes) => void place(conversation.id, changes)}
+                />
                 {conversation.origin === 'discord' && (
                   <span className="badge discord-badge" title="A Discord channel's conversation">
                     Discord
@@ -181,7 +255,15 @@ export function ConversationSidebar({
             </button>
           </li>
         )}
-        {!loading && items.length === 0 && !problem && <li className="conversation-empty">No conversations yet.</li>}
+        {!loading && items.length === 0 && !problem && (
+          <li className="conversation-empty">
+            {view.kind === 'main'
+              ? 'No conversations yet.'
+              : view.kind === 'archived'
+                ? 'Nothing archived.'
+                : 'This folder is empty.'}
+          </li>
+        )}
       </ul>
       <div className="account">
         <span className="account-name" title={profile.email ?? 'guest'}>
