@@ -1,6 +1,6 @@
 // The lists of a person's conversations, each newest activity first in keyset pages, as that person keeps them:
-// the main list (their pinned ones first, then the others not archived and in no folder of theirs), one folder's,
-// and the archived ones. How a conversation is kept is the member's own (their membership row), so the same
+// the main list (the conversations neither archived nor in a folder of theirs, the pinned ones first), one
+// folder's, and the archived ones. How a conversation is kept is the member's own (their membership row), so the same
 // conversation may be pinned by one person and archived by another.
 import { and, desc, eq, isNotNull, isNull, type Placeholder, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
@@ -79,6 +79,7 @@ export function prepareConversationLists(db: Database) {
         member(sql.placeholder('actorId')),
         isNotNull(conversationParticipants.pinnedAt),
         isNull(conversationParticipants.archivedAt),
+        isNull(conversationParticipants.folderId),
       ),
     )
     .orderBy(desc(conversationParticipants.pinnedAt), desc(conversationParticipants.conversationId))

@@ -92,6 +92,8 @@ for (const kind of testBackends()) {
       assert.equal((await ann.client.post('/api/folders', { name: 'Work' })).status, 409);
       assert.equal((await ann.client.post('/api/folders', { name: '' })).status, 400);
 
+      // A pinned conversation filed in a folder leaves the main list too.
+      await place(ann, ids[2]!, { pinned: true });
       for (const id of [ids[2]!, ids[4]!]) assert.equal((await place(ann, id, { folderId: work.id })).status, 200);
       assert.deepEqual(titles((await list(ann)).items), ['a3', 'a1', 'a0']);
       const inWork = await list(ann, `?folderId=${work.id}`);
@@ -112,6 +114,7 @@ for (const kind of testBackends()) {
 
       // Out of a folder by null; the folder itself goes with DELETE, its conversations back to the list.
       assert.equal((await place(ann, ids[4]!, { folderId: null })).status, 200);
+      await place(ann, ids[2]!, { pinned: false });
       assert.equal((await ann.client.request('DELETE', `/api/folders/${work.id}`)).status, 204);
       assert.deepEqual(titles((await list(ann)).items), ['a4', 'a3', 'a2', 'a1', 'a0']);
       assert.equal((await ann.client.request('DELETE', `/api/folders/${work.id}`)).status, 404);

@@ -31,8 +31,8 @@ const listRoute = createRoute({
   tags: ['conversations'],
   summary: 'Your conversations (owned or joined), most recent activity first',
   description:
-    'Your main list: on its first page the conversations you pinned come first (all of them), then those neither ' +
-    'archived nor in a folder of yours. With folderId, one folder of yours; with archived=true, the archived ones.',
+    'Your main list holds those neither archived nor in a folder of yours; on its first page the ones you pinned ' +
+    'come first (all of them). With folderId, one folder of yours; with archived=true, the archived ones.',
   security: signedIn,
   request: {
     query: z.object({

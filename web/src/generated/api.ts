@@ -1101,7 +1101,7 @@ export interface paths {
         };
         /**
          * Your conversations (owned or joined), most recent activity first
-         * @description Your main list: on its first page the conversations you pinned come first (all of them), then those neither archived nor in a folder of yours. With folderId, one folder of yours; with archived=true, the archived ones.
+         * @description Your main list holds those neither archived nor in a folder of yours; on its first page the ones you pinned come first (all of them). With folderId, one folder of yours; with archived=true, the archived ones.
          */
         get: {
             parameters: {
