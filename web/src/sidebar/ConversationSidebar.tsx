@@ -4,14 +4,14 @@
 // (SearchBox.tsx); while it holds a query its hits take the list's place. Each person keeps their conversations
 // in order: pinned ones first, archived ones in a list of their own, folders (FolderBar.tsx) filled by dragging a
 // conversation onto one or from its menu (ConversationMenu.tsx).
-import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { apiRequest } from '../api.ts';
-import { ConfirmDialog } from '../dialogs/ModalDialog.tsx';
 import { FormProblem } from '../form-problem.tsx';
 import { conversationPath, navigate } from '../router.ts';
 import { ImportDialog } from '../transcripts/ImportDialog.tsx';
 import type { ConversationFolder, ConversationSummary, Page, PlacementChanges, Profile } from '../types.ts';
 import { ConversationMenu } from './ConversationMenu.tsx';
+import { ConfirmDelete, RenameForm } from './ConversationRowForms.tsx';
 import { DiscordLinkDialog } from './DiscordLinkDialog.tsx';
 import { CONVERSATION_DRAG_TYPE, FolderBar, type ListView } from './FolderBar.tsx';
 import { SearchBox } from './SearchBox.tsx';
@@ -314,58 +314,5 @@ export function ConversationSidebar({
         />
       )}
     </nav>
-  );
-}
-
-function RenameForm({
-  conversation,
-  onDone,
-  onCancel,
-}: {
-  conversation: ConversationSummary;
-  onDone: (title: string) => void;
-  onCancel: () => void;
-}) {
-  const [title, setTitle] = useState(conversation.title ?? '');
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    onDone(title);
-  };
-  return (
-    <form className="rename-form" onSubmit={submit}>
-      <label className="visually-hidden" htmlFor={`rename-${conversation.id}`}>
-        New name
-      </label>
-      <input
-        id={`rename-${conversation.id}`}
-        value={title}
-        maxLength={255}
-        autoFocus
-        onChange={(event) => setTitle(event.target.value)}
-        onKeyDown={(event) => event.key === 'Escape' && onCancel()}
-        onBlur={() => onDone(title)}
-      />
-    </form>
-  );
-}
-
-function ConfirmDelete({
-  conversation,
-  onConfirm,
-  onCancel,
-}: {
-  conversation: ConversationSummary;
-  onConfirm: () => void;
-  onCancel: () => void;
-}) {
-  return (
-    <ConfirmDialog
-      title={`Delete “${conversation.title ?? 'Untitled chat'}”?`}
-      message="The conversation and all its messages are deleted for everyone in it. This cannot be undone."
-      confirmLabel="Delete"
-      destructive
-      onConfirm={onConfirm}
-      onCancel={onCancel}
-    />
   );
 }
