@@ -65,7 +65,7 @@ describe('search and keeping conversations in order at 375 px', { skip: skipWith
     await page.keyboard.press('Control+K');
     const box = page.getByRole('searchbox', { name: 'Search your conversations' });
     await box.waitFor();
-    assert.equal(await box.evaluate((element) => element === document.activeElement), true);
+    assert.equal(await box.evaluate((element) => element.matches(':focus')), true);
     await box.fill('rottnest');
     const hit = page.locator('.search-hit').first();
     await hit.locator('mark').waitFor();
@@ -93,10 +93,13 @@ describe('search and keeping conversations in order at 375 px', { skip: skipWith
     await page.getByRole('button', { name: /Trips/ }).waitFor();
     await page.getByRole('button', { name: /^More for Where do quokkas/ }).click();
     await page.getByRole('menuitem', { name: 'Move to Trips' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('.conversation-list .conversation').length === 1);
+    // Out of All: only the garden chat is left there.
+    await page.locator('.conversation-list .conversation').nth(1).waitFor({ state: 'detached' });
+    assert.match(await listed(page).first().innerText(), /garden/i);
     await page.getByRole('button', { name: /Trips/ }).click();
-    await page.waitForFunction(() => /quokkas/i.test(document.querySelector('.conversation-list')?.textContent ?? ''));
-    await screen(page, '71-narrow-folder.png');
+    await listed(page)
+      .filter({ hasText: /quokkas/i })
+      .waitFor();
 
     // Archived: gone from All, listed under Archived, restored from there.
     await page.getByRole('button', { name: 'All', exact: true }).click();
