@@ -10,6 +10,7 @@ import { runExportBench } from './export.bench.ts';
 import { runGroupBench } from './group.bench.ts';
 import { runMetricsBench } from './metrics.bench.ts';
 import { runRegistryBench } from './registry.bench.ts';
+import { runSearchBench } from './search.bench.ts';
 import { runStorageBench } from './storage.bench.ts';
 import { runWebBench } from './web.bench.ts';
 
@@ -25,6 +26,7 @@ const suites: Record<string, () => Promise<void>> = {
   documents: runDocumentsBench,
   export: runExportBench,
   backup: runBackupBench,
+  search: runSearchBench,
   web: runWebBench,
 };
 

@@ -40,6 +40,7 @@ import { createProviderRegistry, type ProviderRegistry } from './providers/provi
 import { ModelCache } from './registry/model-cache.ts';
 import { ModelSource } from './registry/model-source.ts';
 import { ModelRegistry } from './registry/registry-service.ts';
+import { SearchService } from './search/search-service.ts';
 import { createStore, type Store } from './store/index.ts';
 import { createStreamLog, type StreamLog } from './streams/index.ts';
 import { createStopSignals } from './streams/stop-signals.ts';
@@ -77,6 +78,8 @@ export type Runtime = {
   discord: DiscordService;
   /** Transcripts of a conversation: streamed exports, and stored ones with their rows. */
   transcripts: TranscriptService;
+  /** Full-text search over each person's own conversations. */
+  search: SearchService;
   /** Conversations brought in from a Chorus transcript or a ChatGPT export. */
   imports: ImportService;
   /** Everything of one person's, as one zip. */
@@ -165,6 +168,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     ...(metrics ? [measureTurns(metrics)] : []),
   ];
   const transcripts = new TranscriptService(store, fileStorage);
+  const search = new SearchService(store.search);
   const imports = new ImportService(store, fileStorage, files.limits);
   const accountExports = new AccountExportService(store, transcripts, fileStorage);
   const turns = new TurnRunner(store, providers, stopSignals, fileStorage, conversationEvents, turnSubscribers, {
@@ -251,6 +255,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     documents: new DocumentService(store.documents),
     files,
     transcripts,
+    search,
     imports,
     accountExports,
     fileStorage,

@@ -22,6 +22,7 @@ import type { Vote } from '../store/votes.ts';
 import { ConversationAccess } from './access.ts';
 import { ConversationModelService } from './conversation-models.ts';
 import { assertModelsSelectable, type ConversationServiceDependencies } from './dependencies.ts';
+import { FolderService } from './folders.ts';
 import { InviteService } from './invites.ts';
 import { ParticipantService } from './participants.ts';
 import { VoteService } from './votes.ts';
@@ -61,6 +62,8 @@ export class ConversationService {
   readonly participants: ParticipantService;
   readonly invites: InviteService;
   readonly votes: VoteService;
+  /** Each person's own order: folders, pinned and archived conversations. */
+  readonly folders: FolderService;
 
   constructor(private readonly dependencies: ConversationServiceDependencies) {
     this.access = new ConversationAccess(dependencies.store.conversations);
@@ -68,6 +71,7 @@ export class ConversationService {
     this.participants = new ParticipantService(dependencies, this.access);
     this.invites = new InviteService(dependencies, this.access);
     this.votes = new VoteService(dependencies, this.access);
+    this.folders = new FolderService(dependencies);
   }
 
   /**
@@ -79,7 +83,7 @@ export class ConversationService {
     return this.dependencies.store.conversations.create({ actor, ...details });
   }
 
-  /** The actor's conversations (owned or joined), most recent activity first. */
+  /** The actor's conversations (owned or joined), most recent activity first: their main list, a folder, or archived. */
   list(request: ConversationListRequest): Promise<Page<ConversationListItem>> {
     return this.dependencies.store.conversations.listForUser(request);
   }

@@ -74,8 +74,9 @@ export class InviteService {
     // Only if they were removed in the moment between joining and this read.
     if (!role) throw notFound('conversation', conversation.id);
     if (joined) events.publish(conversation.id, { type: 'member-joined', userId: actor.id, role });
-    // The store hands back the row as stored: its title may be sealed.
-    return { joined, conversation: { ...store.conversations.open(conversation), role } };
+    // The store hands back the row as stored: its title may be sealed. A new member keeps it in their main list.
+    const conversationShown = { ...store.conversations.open(conversation), role };
+    return { joined, conversation: { ...conversationShown, pinned: false, archived: false, folderId: null } };
   }
 }
 

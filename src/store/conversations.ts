@@ -1,6 +1,6 @@
 // Conversations (= chats, sessions): create, read, list newest-first, change, delete — always as an actor. With a
 // keyring the title is stored only encrypted (see title-encryption.ts); every read gives it in the clear.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database, Executor } from '../db/client.ts';
 import {
@@ -13,9 +13,10 @@ import {
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
 import { type AccessLevel, conversationWithAccess, levelToChange } from './conversation-access.ts';
+import { type ConversationListRequest, prepareConversationLists } from './conversation-lists.ts';
 import { newConversationId } from './ids.ts';
 import { mergedJson } from './json-merge.ts';
-import { clampLimit, decodeCursor, type Page, toPage } from './pagination.ts';
+import type { Page } from './pagination.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './postgres-errors.ts';
 import { openTitle, sealTitle } from './title-encryption.ts';
 
@@ -55,17 +56,19 @@ export type SettingChanges = { [Key in keyof ConversationSettings]?: Conversatio
 /** A model of the conversation as a turn needs it: which, whether it answers, and its own settings. */
 export type TurnMember = Pick<typeof conversationModels.$inferSelect, 'modelId' | 'isActive' | 'settings'>;
 
-/** A conversation in its member's list, with the member's role in it. */
-export type ConversationListItem = Conversation & { role: ParticipantRole };
+/** A conversation in its member's list, with the member's role in it and how the member keeps it. */
+export type ConversationListItem = Conversation & {
+  role: ParticipantRole;
+  pinned: boolean;
+  archived: boolean;
+  folderId: string | null;
+};
 type ParticipantRole = (typeof conversationParticipants.$inferSelect)['role'];
 
-/** A page of the actor's conversations: how many, and after which (the cursor of the page before). */
-export type ConversationListRequest = { actor: Actor; limit?: number; cursor?: string | null };
+export type { ConversationListRequest, ConversationListView } from './conversation-lists.ts';
 
 export class ConversationStore {
-  /** The first page of a user's list is the hottest read of the app: prepared once. */
-  private readonly listFirstPage;
-  private readonly listNextPage;
+  private readonly lists;
   private readonly writableWithMembers;
   private readonly createStatement;
 
@@ -75,41 +78,7 @@ export class ConversationStore {
   ) {
     const { created, owner, members } = conversationCreation(db);
     this.createStatement = db.with(created, owner, members).select().from(created).prepare('conversations_create');
-    const base = () =>
-      db
-        .select({
-          conversation: conversations,
-          activityAt: conversationParticipants.lastMessageAt,
-          role: conversationParticipants.role,
-        })
-        .from(conversationParticipants)
-        .innerJoin(conversations, eq(conversations.id, conversationParticipants.conversationId));
-    const mine = and(
-      eq(conversationParticipants.userId, sql.placeholder('actorId')),
-      // A literal, not `= $n`: only then can the planner use the partial index (where is_active).
-      sql`${conversationParticipants.isActive}`,
-    );
-    // Ordered by the membership's copy of the activity time: one range of idx_participants_user_activity.
-    const order = [
-      desc(conversationParticipants.lastMessageAt),
-      desc(conversationParticipants.conversationId),
-    ] as const;
-    this.listFirstPage = base()
-      .where(mine)
-      .orderBy(...order)
-      .limit(sql.placeholder('limit'))
-      .prepare('conversations_list_first');
-    this.listNextPage = base()
-      .where(
-        and(
-          mine,
-          // Row comparison: one index range, exact at equal timestamps. Placeholders carry text (see keyOf).
-          sql`(${conversationParticipants.lastMessageAt}, ${conversationParticipants.conversationId}) < (${sql.placeholder('at')}::timestamptz, ${sql.placeholder('id')}::uuid)`,
-        ),
-      )
-      .orderBy(...order)
-      .limit(sql.placeholder('limit'))
-      .prepare('conversations_list_next');
+    this.lists = prepareConversationLists(db);
     // Every message sent to an existing conversation starts with this read: one statement, prepared.
     this.writableWithMembers = db
       .select({
@@ -165,15 +134,17 @@ export class ConversationStore {
     return row && { conversation: this.open(row.conversation), members: row.members };
   }
 
-  /** The actor's conversations (owned or joined), most recent activity first. */
-  async listForUser({ actor, limit, cursor }: ConversationListRequest): Promise<Page<ConversationListItem>> {
-    const pageSize = clampLimit(limit);
-    const rows = cursor
-      ? await this.listNextPage.execute({ actorId: actor.id, limit: pageSize + 1, ...keyOf(decodeCursor(cursor)) })
-      : await this.listFirstPage.execute({ actorId: actor.id, limit: pageSize + 1 });
-    const page = toPage(rows, pageSize, (row) => ({ at: row.activityAt, id: row.conversation.id }));
+  /** The actor's conversations (owned or joined), most recent activity first, in the list the request names. */
+  async listForUser(request: ConversationListRequest): Promise<Page<ConversationListItem>> {
+    const page = await this.lists.list(request);
     return {
-      items: page.items.map((row) => ({ ...this.open(row.conversation), role: row.role })),
+      items: page.items.map((row) => ({
+        ...this.open(row.conversation),
+        role: row.role,
+        pinned: row.pinnedAt !== null,
+        archived: row.archivedAt !== null,
+        folderId: row.folderId,
+      })),
       nextCursor: page.nextCursor,
     };
   }
@@ -315,6 +286,3 @@ export class ConversationIdTakenError extends AppError {
 }
 
 export const conversationIdTaken = (id: string | undefined) => new ConversationIdTakenError(id);
-
-/** Placeholders are not mapped through column types on every driver, so dates go as ISO text. */
-const keyOf = (key: { at: Date; id: string }) => ({ at: key.at.toISOString(), id: key.id });

@@ -5,6 +5,7 @@ import { ApiKeyStore } from './api-keys.ts';
 import { AuthRateLimitStore } from './auth-rate-limits.ts';
 import { BackupLogStore } from './backup-logs.ts';
 import { ConversationExportStore } from './conversation-exports.ts';
+import { ConversationFolderStore } from './conversation-folders.ts';
 import { ConversationImportStore } from './conversation-imports.ts';
 import { ConversationModelStore } from './conversation-models.ts';
 import { ConversationStore } from './conversations.ts';
@@ -23,6 +24,7 @@ import { ModelStore } from './models.ts';
 import { ParticipantStore } from './participants.ts';
 import { ReplyStore } from './replies.ts';
 import { ReplyCostStore } from './reply-costs.ts';
+import { SearchStore } from './search.ts';
 import { SystemConfigStore } from './system-configs.ts';
 import { TranscriptStore } from './transcripts.ts';
 import { TurnStreamStore } from './turn-streams.ts';
@@ -46,6 +48,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     dailyUsage: new DailyUsageStore(db),
     guestMerge: new GuestMergeStore(db),
     conversations,
+    folders: new ConversationFolderStore(db),
     messages: new MessageStore(db, messageBatches, keyring),
     replies: new ReplyStore(db, messageBatches, keyring),
     votes: new VoteStore(db),
@@ -55,6 +58,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     invites: new InviteStore(db),
     documents: new DocumentStore(db),
     transcripts: new TranscriptStore(db),
+    search: new SearchStore(db, keyring),
     conversationExports: new ConversationExportStore(db, conversations, keyring),
     conversationImports: new ConversationImportStore(db, keyring),
     metrics: new MetricStore(db),

@@ -21,14 +21,15 @@ const ATTRIBUTION = '0001_message_model_attribution';
 const PARTICIPANT_ACTIVITY = '0002_participant_activity';
 /** Columns the reverted migrations add, left out when comparing rows across a down and up. */
 const ADDED_COLUMNS = {
-  messages: ['model_id'],
-  conversation_participants: ['last_message_at'],
+  messages: ['model_id', 'search_vector'],
+  conversation_participants: ['last_message_at', 'pinned_at', 'archived_at', 'folder_id'],
   conversations: ['encrypted_title', 'title_key_id'],
   transcripts: ['checksum'],
   backup_logs: ['progress'],
 };
 /**
- * Tables 0003 and later add (sessions and keys, uploaded files, daily usage, sign-in counters, Discord link codes):
+ * Tables 0003 and later add (sessions and keys, uploaded files, daily usage, sign-in counters, Discord link codes,
+ * folders):
  * reverting drops them with their rows, and reapplying 0007 counts today's messages again, so comparisons leave them
  * out.
  */
@@ -41,6 +42,7 @@ const LATER_TABLE_NAMES = [
   'daily_usage',
   'auth_rate_limits',
   'discord_link_codes',
+  'conversation_folders',
 ];
 const withoutLaterTables = (contents: Record<string, string[]>) =>
   Object.fromEntries(Object.entries(contents).filter(([table]) => !LATER_TABLE_NAMES.includes(table)));
@@ -109,7 +111,10 @@ for (const kind of testBackends()) {
       const database = await openTestDatabase(kind);
       try {
         await insertOneOfEverything(database.db);
-        const omitted = { conversation_participants: ['last_message_at'], conversations: ADDED_COLUMNS.conversations };
+        const omitted = {
+          conversation_participants: ADDED_COLUMNS.conversation_participants,
+          conversations: ADDED_COLUMNS.conversations,
+        };
         const before = withoutLaterTables(await readTableContents(database.db, omitted));
         const reverted = revertedDownTo(PARTICIPANT_ACTIVITY);
         assert.deepEqual(await migrateDown(database.db, reverted.length), reverted);

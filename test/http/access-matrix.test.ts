@@ -201,6 +201,8 @@ for (const kind of testBackends()) {
       return model.id;
     };
     const uniqueModelId = () => `acme:matrix-${++modelCount}`;
+    const ownerFolder = async () =>
+      (await server.runtime.store.folders.create({ actor: people.owner.actor, name: `owner's ${++modelCount}` })).id;
 
     const documentPath = (conversation: ConversationFixture, rest = '') =>
       `/api/documents/${conversation.documentId}${rest}`;
@@ -435,6 +437,41 @@ for (const kind of testBackends()) {
         route: '/api/conversations',
         expect: SIGNED_IN(200),
         probe: () => ({ path: '/api/conversations' }),
+      },
+      // Folders and how one keeps a conversation are each person's own: another's folder is not found, and only
+      // the people of a conversation (not its public readers) keep it.
+      { method: 'GET', route: '/api/folders', expect: SIGNED_IN(200), probe: () => ({ path: '/api/folders' }) },
+      {
+        method: 'POST',
+        route: '/api/folders',
+        expect: SIGNED_IN(201),
+        probe: () => ({ path: '/api/folders', body: { name: `folder ${++modelCount}` } }),
+      },
+      {
+        method: 'PATCH',
+        route: '/api/folders/{id}',
+        expect: OWNER_ONLY(200),
+        probe: async () => ({ path: `/api/folders/${await ownerFolder()}`, body: { name: `renamed ${++modelCount}` } }),
+      },
+      {
+        method: 'DELETE',
+        route: '/api/folders/{id}',
+        expect: OWNER_ONLY(204),
+        probe: async () => ({ path: `/api/folders/${await ownerFolder()}` }),
+      },
+      {
+        method: 'PATCH',
+        route: '/api/conversations/{id}/placement',
+        expect: OWNER_ONLY(200),
+        whenPublic: OWNER_ONLY(200),
+        probe: ({ conversation }) => ({ path: conversationPath(conversation, '/placement'), body: { pinned: false } }),
+      },
+      // Everyone searches only their own conversations: the private one's words find nothing for anyone else.
+      {
+        method: 'GET',
+        route: '/api/search',
+        expect: SIGNED_IN(200),
+        probe: ({ conversation }) => ({ path: `/api/search?q=${conversation.marker}` }),
       },
       {
         method: 'GET',

@@ -121,7 +121,14 @@ for (const kind of testBackends()) {
       }
       await store.conversations.create({ actor: actorOf(await store.users.getById(other.id)), title: 'not yours' });
 
-      const seen: { id: string; lastMessageAt: string; role: string }[] = [];
+      const seen: {
+        id: string;
+        lastMessageAt: string;
+        role: string;
+        pinned: boolean;
+        archived: boolean;
+        folderId: string | null;
+      }[] = [];
       let cursor: string | null = null;
       let pages = 0;
       do {
@@ -155,16 +162,20 @@ for (const kind of testBackends()) {
 
       const first = seen[0]!;
       assert.deepEqual(Object.keys(first).sort(), [
+        'archived',
         'createdAt',
+        'folderId',
         'id',
         'lastMessageAt',
         'origin',
+        'pinned',
         'role',
         'title',
         'updatedAt',
         'visibility',
       ]);
       assert.equal(first.role, 'owner');
+      assert.deepEqual([first.pinned, first.archived, first.folderId], [false, false, null]);
     });
 
     test('a chat turn shows in the messages page with its model, usage, cost and status', async () => {

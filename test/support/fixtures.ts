@@ -67,7 +67,17 @@ export async function insertOneOfEverything(db: Database) {
     })
     .returning();
   const conversationId = conversation!.id;
-  await db.insert(schema.conversationParticipants).values({ conversationId, userId: alice!.id, role: 'owner' });
+  const [folder] = await db
+    .insert(schema.conversationFolders)
+    .values({ userId: alice!.id, name: 'Work' })
+    .returning({ id: schema.conversationFolders.id });
+  await db.insert(schema.conversationParticipants).values({
+    conversationId,
+    userId: alice!.id,
+    role: 'owner',
+    folderId: folder!.id,
+    pinnedAt: at('2026-01-02T03:04:05.006Z'),
+  });
   await db.insert(schema.conversationInvites).values({
     conversationId,
     token: 'invite-token',

@@ -153,6 +153,7 @@ function SignedInApp({
           onProfileChanged();
           setSidebarRefresh((count) => count + 1);
         }}
+        onDrawerChange={setSidebarOpen}
       />
       <Suspense fallback={null}>
         {showingShortcuts && <ShortcutsDialog onClose={() => setShowingShortcuts(false)} />}

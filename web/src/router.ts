@@ -7,14 +7,17 @@ const listeners = new Set<() => void>();
 function subscribe(listener: () => void) {
   listeners.add(listener);
   window.addEventListener('popstate', listener);
+  window.addEventListener('hashchange', listener);
   return () => {
     listeners.delete(listener);
     window.removeEventListener('popstate', listener);
+    window.removeEventListener('hashchange', listener);
   };
 }
 
+/** `path` may end in a #fragment (a message to show): going to the same page with another one still goes. */
 export function navigate(path: string, options: { replace?: boolean } = {}) {
-  if (path === window.location.pathname) return;
+  if (path === window.location.pathname + window.location.hash) return;
   if (options.replace) window.history.replaceState(null, '', path);
   else window.history.pushState(null, '', path);
   for (const listener of listeners) listener();
@@ -22,6 +25,11 @@ export function navigate(path: string, options: { replace?: boolean } = {}) {
 
 export function usePathname(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
+}
+
+/** The address's #fragment without its '#', or '' (say, the message to scroll to). */
+export function useLocationHash(): string {
+  return useSyncExternalStore(subscribe, () => window.location.hash.slice(1));
 }
 
 /** The admin pages, each at /admin/<page>. */

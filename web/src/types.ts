@@ -25,6 +25,11 @@ export type Profile = Schemas['Profile'];
 /** A keyset page: every list route answers `{ items, nextCursor }`. */
 export type Page<Item> = Omit<ResponseBody<'/api/conversations', 'get'>, 'items'> & { items: Item[] };
 export type ConversationSummary = Schemas['ConversationSummary'];
+/** A folder a person keeps conversations in, and how they keep one conversation (pinned, archived, filed). */
+export type ConversationFolder = Schemas['ConversationFolder'];
+export type PlacementChanges = Schemas['ConversationPlacementChanges'];
+/** A title or message of one's own conversations that matched a search, with its snippet. */
+export type SearchHit = Schemas['SearchHit'];
 /** One conversation with its models in reply order, its people and its reply settings. */
 export type ConversationDetails = Schemas['Conversation'];
 export type ConversationModel = Schemas['ConversationModel'];

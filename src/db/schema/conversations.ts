@@ -1,6 +1,16 @@
 // Conversations and who/what takes part in them: people (participants, invites) and models.
-import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { type SQL, sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 import { bytea, createdAt, instant, updatedAt } from './columns.ts';
 import { conversationOrigin, conversationVisibility, participantRole } from './enums.ts';
 import { models } from './models.ts';
@@ -22,6 +32,10 @@ export type ConversationSettings = {
   charLimit?: number | null;
   [key: string]: unknown;
 };
+
+/** The text-search vector of a conversation's title. */
+export const titleSearchVector = (title: AnyPgColumn | SQL) =>
+  sql`to_tsvector('english'::regconfig, coalesce(${title}, ''::text))`;
 
 export const conversations = pgTable(
   'conversations',
@@ -60,7 +74,24 @@ export const conversations = pgTable(
     index('idx_conversations_discord_channel_history').on(table.discordChannelId, table.createdAt),
     index('idx_conversations_last_message_at').on(table.lastMessageAt, table.id),
     index('idx_conversations_public').on(table.visibility).where(sql`${table.visibility} = 'public'`),
+    // Full-text search over titles, repeated by store/search.ts (titles sealed by encryption at rest are null).
+    index('idx_conversations_title_search').using('gin', titleSearchVector(table.title)),
   ],
+);
+
+/** A folder a person names and keeps their conversations in; theirs alone, whoever else is in the conversations. */
+export const conversationFolders = pgTable(
+  'conversation_folders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: varchar('name', { length: 100 }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [uniqueIndex('conversation_folders_user_name_unique').on(table.userId, table.name)],
 );
 
 export const conversationParticipants = pgTable(
@@ -80,6 +111,10 @@ export const conversationParticipants = pgTable(
      * index range over their own memberships instead of a sort of every conversation they belong to.
      */
     lastMessageAt: instant('last_message_at').notNull().defaultNow(),
+    /** How this member keeps it in their own list: pinned to the top, archived out of it, or in a folder of theirs. */
+    pinnedAt: instant('pinned_at'),
+    archivedAt: instant('archived_at'),
+    folderId: uuid('folder_id').references(() => conversationFolders.id, { onDelete: 'set null' }),
     joinedAt: instant('joined_at').notNull().defaultNow(),
     updatedAt: updatedAt(),
   },
@@ -90,6 +125,9 @@ export const conversationParticipants = pgTable(
       .on(table.userId, table.lastMessageAt, table.conversationId)
       .where(sql`${table.isActive}`),
     index('idx_participants_conversation').on(table.conversationId),
+    // A person's pinned conversations (few) are read apart from the list; a folder's, by folder.
+    index('idx_participants_user_pinned').on(table.userId).where(sql`${table.pinnedAt} is not null`),
+    index('idx_participants_folder').on(table.folderId, table.lastMessageAt, table.conversationId),
   ],
 );
 

@@ -80,8 +80,16 @@ export const messages = pgTable(
     index('idx_messages_timestamp').on(table.createdAt),
     index('idx_messages_role').on(table.role),
     index('idx_messages_parent').on(table.parentId),
+    // Full-text search: migration 0012 also adds `search_vector`, a stored column generated from `content`
+    // (to_tsvector('english', content); empty while the text is stored only encrypted), with the GIN index
+    // idx_messages_search on it. Stored, so ranking a hit reads
+    // its vector instead of parsing its text again; left out of this table on purpose, so that the many reads of
+    // whole message rows do not carry every vector along. Only store/search.ts reads it (messageSearchColumn).
   ],
 );
+
+/** `messages.search_vector`, the generated column full-text search reads (see the note on the indexes above). */
+export const messageSearchColumn = sql`${messages}.search_vector`;
 
 export const votes = pgTable(
   'votes',

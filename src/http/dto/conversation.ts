@@ -80,7 +80,12 @@ const summaryFields = conversationRow.pick({
 });
 
 export const conversationSummarySchema = summaryFields
-  .extend({ role: role.openapi({ description: 'Your role in it' }) })
+  .extend({
+    role: role.openapi({ description: 'Your role in it' }),
+    pinned: z.boolean().openapi({ description: 'You pinned it: it heads your list' }),
+    archived: z.boolean().openapi({ description: 'You archived it: it is out of your list (still searchable)' }),
+    folderId: z.uuid().nullable().openapi({ description: 'The folder of yours it is in' }),
+  })
   .openapi('ConversationSummary');
 
 // From the same fields, not extending the summary: the document would then describe it as the summary *and* these
@@ -113,6 +118,9 @@ export function toConversationSummaryDto(conversation: ConversationListItem): Co
     visibility: conversation.visibility,
     origin: conversation.origin,
     role: conversation.role,
+    pinned: conversation.pinned,
+    archived: conversation.archived,
+    folderId: conversation.folderId,
     ...timesOf(conversation),
   };
 }

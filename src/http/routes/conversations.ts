@@ -3,6 +3,8 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ConversationDetails } from '../../conversations/conversation-service.ts';
 import { conversationVisibility } from '../../db/schema/index.ts';
+import { AppError } from '../../errors.ts';
+import type { ConversationListView } from '../../store/conversations.ts';
 import type { Actor } from '../../store/index.ts';
 import { type AppEnv, requireActor } from '../context.ts';
 import {
@@ -28,8 +30,18 @@ const listRoute = createRoute({
   path: '/api/conversations',
   tags: ['conversations'],
   summary: 'Your conversations (owned or joined), most recent activity first',
+  description:
+    'Your main list holds those neither archived nor in a folder of yours; on its first page the ones you pinned ' +
+    'come first (all of them). With folderId, one folder of yours; with archived=true, the archived ones.',
   security: signedIn,
-  request: { query: z.object({ limit: pageLimitSchema, cursor: cursorSchema }) },
+  request: {
+    query: z.object({
+      limit: pageLimitSchema,
+      cursor: cursorSchema,
+      folderId: z.uuid().optional().openapi({ description: 'The conversations in this folder of yours' }),
+      archived: z.enum(['true', 'false']).optional().openapi({ description: 'true: the conversations you archived' }),
+    }),
+  },
   responses: {
     200: {
       description: 'A page of conversations',
@@ -110,8 +122,11 @@ const messagesRoute = createRoute({
 export function registerConversationRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(listRoute, async (context) => {
     const actor = requireActor(context);
-    const { limit, cursor } = context.req.valid('query');
-    const page = await context.get('runtime').conversations.list({ actor, limit, cursor });
+    const { limit, cursor, folderId, archived } = context.req.valid('query');
+    if (folderId && archived === 'true') throw new AppError('invalid_input', 'ask for a folder or the archived list');
+    const view: ConversationListView =
+      archived === 'true' ? { kind: 'archived' } : folderId ? { kind: 'folder', folderId } : { kind: 'main' };
+    const page = await context.get('runtime').conversations.list({ actor, limit, cursor, view });
     return context.json({ items: page.items.map(toConversationSummaryDto), nextCursor: page.nextCursor }, 200);
   });
 

@@ -20,6 +20,7 @@ import { ModelPicker, modelLabel } from './ModelPicker.tsx';
 import { initialModelIds } from './model-choice.ts';
 import { repliesOf } from './replies.ts';
 import { castVote, emptyThread, fetchThread, type Thread } from './thread.ts';
+import { useMessageJump } from './use-message-jump.ts';
 import { useOlderMessages } from './use-older-messages.ts';
 import { useStopReplies } from './use-stop-replies.ts';
 import { type WebSearchSetting, webSearchRequest } from './WebSearchControl.tsx';
@@ -161,6 +162,8 @@ function ChatSession({
     busy,
     onPage: rememberPage,
   });
+
+  useMessageJump({ scroller, messages: chat.messages, older });
 
   useLiveThread({
     conversationId,

@@ -22,6 +22,7 @@ export function UserMessage({ message, sender, onEdit }: UserMessageProps) {
     <article
       className={sender && !sender.mine ? 'message user-message from-other' : 'message user-message'}
       aria-label={label}
+      data-message-id={message.id}
     >
       {sender && !sender.mine && (
         <header className="sender">
@@ -177,6 +178,7 @@ function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) 
   return (
     <article
       className={`message reply status-${status ?? 'unknown'}`}
+      data-message-id={reply.messageId ?? undefined}
       aria-label={`${name} replied`}
       aria-busy={reply.streaming}
     >

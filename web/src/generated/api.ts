@@ -1570,7 +1570,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your conversations (owned or joined), most recent activity first */
+        /**
+         * Your conversations (owned or joined), most recent activity first
+         * @description Your main list holds those neither archived nor in a folder of yours; on its first page the ones you pinned come first (all of them). With folderId, one folder of yours; with archived=true, the archived ones.
+         */
         get: {
             parameters: {
                 query?: {
@@ -1578,6 +1581,10 @@ export interface paths {
                     limit?: number;
                     /** @description The nextCursor of the previous page */
                     cursor?: string;
+                    /** @description The conversations in this folder of yours */
+                    folderId?: string;
+                    /** @description true: the conversations you archived */
+                    archived?: "true" | "false";
                 };
                 header?: never;
                 path?: never;
@@ -1884,6 +1891,376 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the titles and messages of your conversations, best match first
+         * @description Only conversations you take part in are searched. A model, person or date filter limits hits to messages. With encryption at rest on, only titles are searched.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Words to find; "quoted phrases", `or` and -excluded words work as in web search */
+                    q: string;
+                    /** @description Only this conversation */
+                    conversationId?: string;
+                    /** @description Only messages this model wrote */
+                    modelId?: string;
+                    /** @description Only messages this person wrote */
+                    senderId?: string;
+                    /** @description Only messages written at or after */
+                    from?: string;
+                    /** @description Only messages written before */
+                    to?: string;
+                    /** @description Hits per page, 1–50; default 20 */
+                    limit?: number;
+                    /** @description The nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of hits */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SearchHit"][];
+                            /** @description Pass it to get the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/folders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your folders, by name */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Your folders */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ConversationFolder"][];
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Name a new folder */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConversationFolderName"];
+                };
+            };
+            responses: {
+                /** @description The folder */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConversationFolder"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/folders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a folder of yours; its conversations go back to your list */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename a folder of yours */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConversationFolderName"];
+                };
+            };
+            responses: {
+                /** @description The folder */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConversationFolder"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/conversations/{id}/placement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Pin, archive or restore, or file a conversation you are in (for you alone) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConversationPlacementChanges"];
+                };
+            };
+            responses: {
+                /** @description How you keep it now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConversationPlacement"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/conversations/{id}/export": {
@@ -5838,6 +6215,15 @@ export interface components {
              * @enum {string}
              */
             role: "owner" | "admin" | "member";
+            /** @description You pinned it: it heads your list */
+            pinned: boolean;
+            /** @description You archived it: it is out of your list (still searchable) */
+            archived: boolean;
+            /**
+             * Format: uuid
+             * @description The folder of yours it is in
+             */
+            folderId: string | null;
         };
         Conversation: {
             /** Format: uuid */
@@ -6008,6 +6394,68 @@ export interface components {
              * @enum {string|null}
              */
             myVote: "up" | "down" | null;
+        };
+        SearchHit: {
+            /**
+             * @description A message that matched, or a conversation title
+             * @enum {string}
+             */
+            kind: "message" | "title";
+            /** Format: uuid */
+            conversationId: string;
+            conversationTitle: string | null;
+            /**
+             * Format: uuid
+             * @description The message that matched; null for a title
+             */
+            messageId: string | null;
+            /** @enum {string|null} */
+            role: "user" | "assistant" | "system" | "tool" | null;
+            /** Format: uuid */
+            senderId: string | null;
+            modelId: string | null;
+            /**
+             * Format: date-time
+             * @description The message's time; for a title, the last activity
+             */
+            createdAt: string;
+            /** @description The text around the match, matched words highlighted */
+            snippet: components["schemas"]["SnippetRun"][];
+        };
+        SnippetRun: {
+            text: string;
+            highlighted: boolean;
+        };
+        ConversationFolder: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ConversationFolderName: {
+            name: string;
+        };
+        ConversationPlacement: {
+            /** Format: uuid */
+            conversationId: string;
+            pinned: boolean;
+            archived: boolean;
+            /** Format: uuid */
+            folderId: string | null;
+        };
+        ConversationPlacementChanges: {
+            /** @description Pinned conversations head your list */
+            pinned?: boolean;
+            /** @description Out of your list (still searchable); false restores it */
+            archived?: boolean;
+            /**
+             * Format: uuid
+             * @description A folder of yours; null takes it out
+             */
+            folderId?: string | null;
         };
         Transcript: {
             /** Format: uuid */

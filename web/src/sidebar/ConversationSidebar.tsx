@@ -1,12 +1,18 @@
 // The sidebar: the person's conversations, newest activity first, more loaded by cursor as the list is scrolled;
 // a new chat; rename in place; delete after a confirmation dialog. Conversations of Discord channels carry a badge;
-// the account line offers to link the person's Discord account.
-import { type FormEvent, lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+// the account line offers to link the person's Discord account. A search box above the list finds what was said
+// (SearchBox.tsx); while it holds a query its hits take the list's place. Each person keeps their conversations
+// in order: pinned ones first, archived ones in a list of their own, folders (FolderBar.tsx) filled by dragging a
+// conversation onto one or from its menu (ConversationMenu.tsx).
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { apiRequest } from '../api.ts';
-import { ConfirmDialog } from '../dialogs/ModalDialog.tsx';
 import { FormProblem } from '../form-problem.tsx';
 import { conversationPath, navigate } from '../router.ts';
-import type { ConversationSummary, Page, Profile } from '../types.ts';
+import type { ConversationFolder, ConversationSummary, Page, PlacementChanges, Profile } from '../types.ts';
+import { ConversationMenu } from './ConversationMenu.tsx';
+import { ConfirmDelete, RenameForm } from './ConversationRowForms.tsx';
+import { CONVERSATION_DRAG_TYPE, FolderBar, type ListView } from './FolderBar.tsx';
+import { SearchBox } from './SearchBox.tsx';
 import { ThemeChoice } from './ThemeChoice.tsx';
 
 // Opened on demand: loaded then, not with the first screen.
@@ -29,6 +35,8 @@ type Props = {
   onDeleted: (conversationId: string) => void;
   /** The person linked their Discord account: their profile and their list have changed. */
   onDiscordLinked: () => void;
+  /** On a narrow screen the sidebar is a drawer: the search shortcut opens it, choosing a hit closes it. */
+  onDrawerChange: (open: boolean) => void;
 };
 
 export function ConversationSidebar({
@@ -39,7 +47,10 @@ export function ConversationSidebar({
   onSignOut,
   onDeleted,
   onDiscordLinked,
+  onDrawerChange,
 }: Props) {
+  const [searching, setSearching] = useState(false);
+  const openDrawer = useCallback(() => onDrawerChange(true), [onDrawerChange]);
   const [items, setItems] = useState<ConversationSummary[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -49,25 +60,46 @@ export function ConversationSidebar({
   const [linkingDiscord, setLinkingDiscord] = useState(false);
   const [importing, setImporting] = useState(false);
   const sentinel = useRef<HTMLLIElement>(null);
+  const [view, setView] = useState<ListView>({ kind: 'main' });
+  const [folders, setFolders] = useState<ConversationFolder[]>([]);
 
-  const loadPage = useCallback(async (cursor: string | null) => {
-    setLoading(true);
+  const loadFolders = useCallback(async () => {
     try {
-      const query = new URLSearchParams({ limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
-      const page = await apiRequest<Page<ConversationSummary>>('GET', `/api/conversations?${query}`);
-      setItems((current) =>
-        cursor
-          ? [...current, ...page.items.filter((item) => !current.some((known) => known.id === item.id))]
-          : page.items,
-      );
-      setNextCursor(page.nextCursor);
-      setProblem(null);
+      setFolders((await apiRequest<{ items: ConversationFolder[] }>('GET', '/api/folders')).items);
     } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
-    } finally {
-      setLoading(false);
+      setProblem(`Could not load folders: ${error instanceof Error ? error.message : String(error)}`);
     }
   }, []);
+  useEffect(() => {
+    void loadFolders();
+  }, [loadFolders]);
+
+  const loadPage = useCallback(
+    async (cursor: string | null) => {
+      setLoading(true);
+      try {
+        const query = new URLSearchParams({
+          limit: String(PAGE_SIZE),
+          ...(cursor ? { cursor } : {}),
+          ...(view.kind === 'archived' ? { archived: 'true' } : {}),
+          ...(view.kind === 'folder' ? { folderId: view.folderId } : {}),
+        });
+        const page = await apiRequest<Page<ConversationSummary>>('GET', `/api/conversations?${query}`);
+        setItems((current) =>
+          cursor
+            ? [...current, ...page.items.filter((item) => !current.some((known) => known.id === item.id))]
+            : page.items,
+        );
+        setNextCursor(page.nextCursor);
+        setProblem(null);
+      } catch (error) {
+        setProblem(error instanceof Error ? error.message : String(error));
+      } finally {
+        setLoading(false);
+      }
+    },
+    [view],
+  );
 
   // The first page again whenever the parent says the list may have changed: that is all `refreshKey` is for.
   // biome-ignore lint/correctness/useExhaustiveDependencies(refreshKey): a trigger, deliberately not read
@@ -99,6 +131,27 @@ export function ConversationSidebar({
     }
   }
 
+  async function place(conversationId: string, changes: PlacementChanges) {
+    try {
+      await apiRequest('PATCH', `/api/conversations/${conversationId}/placement`, changes);
+    } catch (error) {
+      setProblem(`Could not change it: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    void loadPage(null);
+  }
+
+  async function changeFolders(change: () => Promise<unknown>, afterwards: ListView = view) {
+    try {
+      await change();
+      setProblem(null);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    }
+    await loadFolders();
+    setView(afterwards);
+    if (afterwards === view) void loadPage(null);
+  }
+
   async function remove(conversation: ConversationSummary) {
     setDeleting(null);
     try {
@@ -118,12 +171,31 @@ export function ConversationSidebar({
       <button type="button" className="link import-conversations" onClick={() => setImporting(true)}>
         Import conversations…
       </button>
+      <SearchBox onActiveChange={setSearching} onShortcut={openDrawer} onChosen={() => onDrawerChange(false)} />
+      {!searching && (
+        <FolderBar
+          folders={folders}
+          view={view}
+          onView={setView}
+          onCreate={(name) => changeFolders(() => apiRequest('POST', '/api/folders', { name }))}
+          onRename={(folder, name) => changeFolders(() => apiRequest('PATCH', `/api/folders/${folder.id}`, { name }))}
+          onDelete={(folder) =>
+            changeFolders(() => apiRequest('DELETE', `/api/folders/${folder.id}`), { kind: 'main' })
+          }
+          onDrop={(conversationId, folderId) => void place(conversationId, { folderId })}
+        />
+      )}
       <FormProblem problem={problem} />
-      <ul className="conversation-list">
+      <ul className="conversation-list" hidden={searching}>
         {items.map((conversation) => (
           <li
             key={conversation.id}
             className={conversation.id === activeConversationId ? 'conversation active' : 'conversation'}
+            draggable={renaming !== conversation.id}
+            onDragStart={(event) => {
+              event.dataTransfer.setData(CONVERSATION_DRAG_TYPE, conversation.id);
+              event.dataTransfer.effectAllowed = 'move';
+            }}
           >
             {renaming === conversation.id ? (
               <RenameForm
@@ -144,6 +216,16 @@ export function ConversationSidebar({
                 >
                   {conversation.title ?? 'Untitled chat'}
                 </a>
+                {conversation.pinned && (
+                  <span className="pin-mark" role="img" aria-label="Pinned" title="Pinned">
+                    📌
+                  </span>
+                )}
+                <ConversationMenu
+                  conversation={conversation}
+                  folders={folders}
+                  onPlace={(changes) => void place(conversation.id, changes)}
+                />
                 {conversation.origin === 'discord' && (
                   <span className="badge discord-badge" title="A Discord channel's conversation">
                     Discord
@@ -180,7 +262,15 @@ export function ConversationSidebar({
             </button>
           </li>
         )}
-        {!loading && items.length === 0 && !problem && <li className="conversation-empty">No conversations yet.</li>}
+        {!loading && items.length === 0 && !problem && (
+          <li className="conversation-empty">
+            {view.kind === 'main'
+              ? 'No conversations yet.'
+              : view.kind === 'archived'
+                ? 'Nothing archived.'
+                : 'This folder is empty.'}
+          </li>
+        )}
       </ul>
       <div className="account">
         <span className="account-name" title={profile.email ?? 'guest'}>
@@ -234,58 +324,5 @@ export function ConversationSidebar({
         />
       )}
     </nav>
-  );
-}
-
-function RenameForm({
-  conversation,
-  onDone,
-  onCancel,
-}: {
-  conversation: ConversationSummary;
-  onDone: (title: string) => void;
-  onCancel: () => void;
-}) {
-  const [title, setTitle] = useState(conversation.title ?? '');
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    onDone(title);
-  };
-  return (
-    <form className="rename-form" onSubmit={submit}>
-      <label className="visually-hidden" htmlFor={`rename-${conversation.id}`}>
-        New name
-      </label>
-      <input
-        id={`rename-${conversation.id}`}
-        value={title}
-        maxLength={255}
-        autoFocus
-        onChange={(event) => setTitle(event.target.value)}
-        onKeyDown={(event) => event.key === 'Escape' && onCancel()}
-        onBlur={() => onDone(title)}
-      />
-    </form>
-  );
-}
-
-function ConfirmDelete({
-  conversation,
-  onConfirm,
-  onCancel,
-}: {
-  conversation: ConversationSummary;
-  onConfirm: () => void;
-  onCancel: () => void;
-}) {
-  return (
-    <ConfirmDialog
-      title={`Delete “${conversation.title ?? 'Untitled chat'}”?`}
-      message="The conversation and all its messages are deleted for everyone in it. This cannot be undone."
-      confirmLabel="Delete"
-      destructive
-      onConfirm={onConfirm}
-      onCancel={onCancel}
-    />
   );
 }
