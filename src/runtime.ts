@@ -32,6 +32,7 @@ import { ServerMetrics } from './metrics/server-metrics.ts';
 import { measureTurns } from './metrics/turn-metrics.ts';
 import { registryIsEmpty, seedModels } from './models/seed.ts';
 import { CompletionService } from './openai-compat/completions.ts';
+import { UserAdministration } from './people/user-administration.ts';
 import { registerDeclaredModels } from './providers/declared-models.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/provider-registry.ts';
 import { ModelCache } from './registry/model-cache.ts';
@@ -78,6 +79,8 @@ export type Runtime = {
   imports: ImportService;
   /** Everything of one person's, as one zip. */
   accountExports: AccountExportService;
+  /** What admins do to people's accounts (see people/user-administration.ts). */
+  userAdministration: UserAdministration;
   /** The OpenAI-compatible API (/v1). */
   completions: CompletionService;
   /** Who each API key stands for, remembered briefly and forgotten on revocation (see api-key-actors.ts). */
@@ -253,6 +256,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     accountExports,
     fileStorage,
     discord,
+    userAdministration: new UserAdministration(store, fileStorage),
     apiKeyActors,
     backups,
     stopReplies: () => turns.activeTurns.stopAll(),

@@ -75,6 +75,8 @@ export function createAuth({ env, store, secret }: AuthOptions) {
         role: { type: 'string', required: false, input: false, defaultValue: 'user' },
         // Read back with every session, so a deactivated user is recognised without another query.
         isActive: { type: 'boolean', required: false, input: false, defaultValue: true },
+        // Likewise their own daily message limit (see limits.ts).
+        messagesPerDay: { type: 'number', required: false, input: false },
       },
     },
     session: { modelName: 'authSessions' },

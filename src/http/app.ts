@@ -20,6 +20,7 @@ import { registerAdminDiscordRoutes } from './routes/admin-discord.ts';
 import { registerAdminMetricsRoutes } from './routes/admin-metrics.ts';
 import { registerAdminModelRoutes } from './routes/admin-models.ts';
 import { registerAdminUsageRoutes } from './routes/admin-usage.ts';
+import { registerAdminUserRoutes } from './routes/admin-users.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerChatRoutes } from './routes/chat.ts';
 import { registerConversationEventRoutes } from './routes/conversation-events.ts';
@@ -110,6 +111,7 @@ function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerInviteRoutes(app);
   registerAdminModelRoutes(app);
   registerAdminUsageRoutes(app);
+  registerAdminUserRoutes(app);
   registerAdminConfigRoutes(app);
   registerAdminMetricsRoutes(app);
   registerDiscordLinkRoutes(app);

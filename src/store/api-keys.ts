@@ -34,6 +34,7 @@ export class ApiKeyStore {
         id: users.id,
         role: users.role,
         isGuest: users.isGuest,
+        messagesPerDay: users.messagesPerDay,
         card: { displayName: users.displayName, username: users.username, avatarUrl: users.avatarUrl },
       })
       .from(apiKeys)
@@ -89,6 +90,12 @@ export class ApiKeyStore {
     if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, found.keyId));
     }
-    return { id: found.id, role: found.role, isGuest: found.isGuest, card: found.card };
+    return {
+      id: found.id,
+      role: found.role,
+      isGuest: found.isGuest,
+      card: found.card,
+      messagesPerDay: found.messagesPerDay,
+    };
   }
 }

@@ -27,6 +27,7 @@ import { SystemConfigStore } from './system-configs.ts';
 import { TranscriptStore } from './transcripts.ts';
 import { TurnStreamStore } from './turn-streams.ts';
 import { UsageStore } from './usage.ts';
+import { UserAdministrationStore } from './user-administration.ts';
 import { UserStore } from './users.ts';
 import { VoteStore } from './votes.ts';
 
@@ -38,9 +39,11 @@ export function createStore(db: Database, options: StoreOptions = {}) {
   // A person's messages and the models' replies are saved by the same prepared statements.
   const messageBatches = new MessageBatchWriter(db);
   const conversations = new ConversationStore(db, keyring);
+  const users = new UserStore(db);
   return {
     db,
-    users: new UserStore(db),
+    users,
+    userAdministration: new UserAdministrationStore(db, users),
     apiKeys: new ApiKeyStore(db),
     authRateLimits: new AuthRateLimitStore(db),
     dailyUsage: new DailyUsageStore(db),

@@ -171,6 +171,8 @@ for (const kind of testBackends()) {
       contextWindow: 32_000,
       pricing: { input: 1, output: 4 },
     });
+    /** Someone for an admin to change or delete. */
+    const newUser = async () => (await server.runtime.store.users.create({ displayName: 'Target' })).id;
     const adminPath = (id: string, rest = '') => `/api/admin/models/${encodeURIComponent(id)}${rest}`;
     const asAdmin = async (method: string, target: string, body: unknown, status: number) => {
       const answer = await sendRaw(server.baseUrl, people.admin.client, method, target, { body });
@@ -696,6 +698,30 @@ for (const kind of testBackends()) {
         probe: () => ({
           path: `/api/admin/usage?from=${new Date(Date.now() - 3_600_000).toISOString().slice(0, 10)}&groupBy=user`,
         }),
+      },
+      {
+        method: 'GET',
+        route: '/api/admin/users',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/users?q=otto' }),
+      },
+      {
+        method: 'GET',
+        route: '/api/admin/users/{id}',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: `/api/admin/users/${people.other.id}` }),
+      },
+      {
+        method: 'PATCH',
+        route: '/api/admin/users/{id}',
+        expect: ADMIN_ONLY(200),
+        probe: async () => ({ path: `/api/admin/users/${await newUser()}`, body: { messagesPerDay: 5 } }),
+      },
+      {
+        method: 'DELETE',
+        route: '/api/admin/users/{id}',
+        expect: ADMIN_ONLY(200),
+        probe: async () => ({ path: `/api/admin/users/${await newUser()}` }),
       },
       {
         method: 'GET',

@@ -1,0 +1,1 @@
+ALTER TABLE "users" DROP COLUMN "messages_per_day";
