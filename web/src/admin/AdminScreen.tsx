@@ -1,4 +1,4 @@
-// The admin pages (/admin/models, /admin/usage, /admin/metrics, /admin/config, /admin/discord), loaded only when an admin opens one (Chart.js stays out of the
+// The admin pages (/admin/models, /admin/users, /admin/usage, /admin/metrics, /admin/config, /admin/discord), loaded only when an admin opens one (Chart.js stays out of the
 // chat's first load). Anyone else gets the not-allowed page, and so does an admin whose role the API no longer
 // grants (a 403 from any admin request).
 import { useCallback, useState } from 'react';
@@ -12,11 +12,13 @@ import { MetricsPage } from './MetricsPage.tsx';
 import { ModelsPage } from './ModelsPage.tsx';
 import { NotAllowed } from './NotAllowed.tsx';
 import { UsagePage } from './UsagePage.tsx';
+import { UsersPage } from './UsersPage.tsx';
 
 export type AdminSection = AdminPage | 'unknown';
 
 const TITLES: Record<AdminSection, string> = {
   models: 'Models',
+  users: 'People',
   usage: 'Usage',
   metrics: 'Metrics',
   config: 'System configuration',
@@ -38,6 +40,7 @@ export default function AdminScreen({ profile, section }: { profile: Profile; se
     <div className="admin">
       <h1 className="admin-title">{TITLES[section]}</h1>
       {section === 'models' && <ModelsPage profile={profile} onForbidden={onForbidden} />}
+      {section === 'users' && <UsersPage profile={profile} onForbidden={onForbidden} />}
       {section === 'usage' && <UsagePage onForbidden={onForbidden} />}
       {section === 'metrics' && <MetricsPage onForbidden={onForbidden} />}
       {section === 'config' && <ConfigPage onForbidden={onForbidden} />}

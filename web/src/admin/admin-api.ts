@@ -2,9 +2,11 @@
 // usage. Model ids hold `:` and `/`, so every path names them URL-encoded.
 import { apiRequest } from '../api.ts';
 import type {
+  AdministeredUser,
   AdminModel,
   Backup,
   BackupList,
+  DeletedUser,
   ImportResult,
   KnownConfigKey,
   MetricSeries,
@@ -18,6 +20,7 @@ import type {
   SystemConfigChange,
   UsageGrouping,
   UsageReport,
+  UserList,
 } from '../types.ts';
 
 /**
@@ -108,3 +111,17 @@ export const configHistory = async (key: string) =>
 export const listBackups = () => apiRequest<BackupList>('GET', '/api/admin/backups');
 export const startBackup = () => apiRequest<Backup>('POST', '/api/admin/backups');
 export const backupDownloadPath = (id: string) => `/api/admin/backups/${encodeURIComponent(id)}/download`;
+
+export function listUsers(search: string, offset: number, limit = 50): Promise<UserList> {
+  const query = new URLSearchParams({ limit: String(limit), offset: String(offset) });
+  if (search.trim()) query.set('q', search.trim());
+  return apiRequest('GET', `/api/admin/users?${query}`);
+}
+
+export type UserChanges = Partial<Pick<AdministeredUser, 'role' | 'isActive' | 'messagesPerDay'>>;
+
+export const changeUser = (id: string, changes: UserChanges) =>
+  apiRequest<AdministeredUser>('PATCH', `/api/admin/users/${id}`, changes);
+
+export const deleteUser = (id: string, conversations: 'delete' | 'hand-over') =>
+  apiRequest<DeletedUser>('DELETE', `/api/admin/users/${id}?conversations=${conversations}`);
