@@ -26,6 +26,7 @@ const ADDED_COLUMNS = {
   conversations: ['encrypted_title', 'title_key_id'],
   transcripts: ['checksum'],
   backup_logs: ['progress'],
+  users: ['messages_per_day'],
 };
 /**
  * Tables 0003 and later add (sessions and keys, uploaded files, daily usage, sign-in counters, Discord link codes):
