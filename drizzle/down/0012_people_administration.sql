@@ -1,1 +1,9 @@
+DROP TABLE "model_access" CASCADE;
+--> statement-breakpoint
+DROP TABLE "model_access_groups" CASCADE;
+--> statement-breakpoint
+DROP TABLE "user_group_members" CASCADE;
+--> statement-breakpoint
+DROP TABLE "user_groups" CASCADE;
+--> statement-breakpoint
 ALTER TABLE "users" DROP COLUMN "messages_per_day";

@@ -18,6 +18,7 @@ import { registerAdminBackupRoutes } from './routes/admin-backups.ts';
 import { registerAdminConfigRoutes } from './routes/admin-config.ts';
 import { registerAdminDiscordRoutes } from './routes/admin-discord.ts';
 import { registerAdminMetricsRoutes } from './routes/admin-metrics.ts';
+import { registerAdminModelAccessRoutes } from './routes/admin-model-access.ts';
 import { registerAdminModelRoutes } from './routes/admin-models.ts';
 import { registerAdminUsageRoutes } from './routes/admin-usage.ts';
 import { registerAdminUserRoutes } from './routes/admin-users.ts';
@@ -112,6 +113,7 @@ function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerAdminModelRoutes(app);
   registerAdminUsageRoutes(app);
   registerAdminUserRoutes(app);
+  registerAdminModelAccessRoutes(app);
   registerAdminConfigRoutes(app);
   registerAdminMetricsRoutes(app);
   registerDiscordLinkRoutes(app);

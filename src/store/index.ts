@@ -18,6 +18,7 @@ import { InviteStore } from './invites.ts';
 import { MessageBatchWriter } from './message-insert.ts';
 import { MessageStore } from './messages.ts';
 import { MetricStore } from './metrics.ts';
+import { ModelAccessStore } from './model-access.ts';
 import { ModelVersionStore } from './model-versions.ts';
 import { ModelStore } from './models.ts';
 import { ParticipantStore } from './participants.ts';
@@ -65,6 +66,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     backupLogs: new BackupLogStore(db),
     files: new FileStore(db),
     models: new ModelStore(db),
+    modelAccess: new ModelAccessStore(db),
     modelVersions: new ModelVersionStore(db),
     replyCosts: new ReplyCostStore(db),
     usage: new UsageStore(db),

@@ -29,7 +29,8 @@ const ADDED_COLUMNS = {
   users: ['messages_per_day'],
 };
 /**
- * Tables 0003 and later add (sessions and keys, uploaded files, daily usage, sign-in counters, Discord link codes):
+ * Tables 0003 and later add (sessions and keys, uploaded files, daily usage, sign-in counters, Discord link codes,
+ * groups and model access):
  * reverting drops them with their rows, and reapplying 0007 counts today's messages again, so comparisons leave them
  * out.
  */
@@ -42,6 +43,10 @@ const LATER_TABLE_NAMES = [
   'daily_usage',
   'auth_rate_limits',
   'discord_link_codes',
+  'user_groups',
+  'user_group_members',
+  'model_access',
+  'model_access_groups',
 ];
 const withoutLaterTables = (contents: Record<string, string[]>) =>
   Object.fromEntries(Object.entries(contents).filter(([table]) => !LATER_TABLE_NAMES.includes(table)));

@@ -171,6 +171,9 @@ for (const kind of testBackends()) {
       contextWindow: 32_000,
       pricing: { input: 1, output: 4 },
     });
+    /** A group for an admin to change or delete. */
+    const newGroup = async () =>
+      (await server.runtime.store.modelAccess.createGroup({ name: `Group ${crypto.randomUUID()}` })).id;
     /** Someone for an admin to change or delete. */
     const newUser = async () => (await server.runtime.store.users.create({ displayName: 'Target' })).id;
     const adminPath = (id: string, rest = '') => `/api/admin/models/${encodeURIComponent(id)}${rest}`;
@@ -722,6 +725,54 @@ for (const kind of testBackends()) {
         route: '/api/admin/users/{id}',
         expect: ADMIN_ONLY(200),
         probe: async () => ({ path: `/api/admin/users/${await newUser()}` }),
+      },
+      {
+        method: 'GET',
+        route: '/api/admin/groups',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/groups' }),
+      },
+      {
+        method: 'POST',
+        route: '/api/admin/groups',
+        expect: ADMIN_ONLY(201),
+        probe: () => ({ path: '/api/admin/groups', body: { name: `Group ${crypto.randomUUID()}` } }),
+      },
+      {
+        method: 'PATCH',
+        route: '/api/admin/groups/{id}',
+        expect: ADMIN_ONLY(204),
+        probe: async () => ({ path: `/api/admin/groups/${await newGroup()}`, body: { description: 'changed' } }),
+      },
+      {
+        method: 'DELETE',
+        route: '/api/admin/groups/{id}',
+        expect: ADMIN_ONLY(204),
+        probe: async () => ({ path: `/api/admin/groups/${await newGroup()}` }),
+      },
+      {
+        method: 'PUT',
+        route: '/api/admin/groups/{id}/members',
+        expect: ADMIN_ONLY(204),
+        probe: async () => ({
+          path: `/api/admin/groups/${await newGroup()}/members`,
+          body: { userIds: [people.other.id] },
+        }),
+      },
+      {
+        method: 'GET',
+        route: '/api/admin/model-access',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/model-access' }),
+      },
+      {
+        method: 'PUT',
+        route: '/api/admin/model-access/{modelId}',
+        expect: ADMIN_ONLY(204),
+        probe: () => ({
+          path: `/api/admin/model-access/${encodeURIComponent('local:echo')}`,
+          body: { everyone: true },
+        }),
       },
       {
         method: 'GET',
