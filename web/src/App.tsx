@@ -13,6 +13,7 @@ import type { PickableModel, Profile, ResponseBody } from './types.ts';
 const ADMIN_LINK_LABELS: Record<AdminPage, string> = {
   models: 'Models',
   users: 'People',
+  access: 'Access',
   usage: 'Usage',
   metrics: 'Metrics',
   config: 'Config',

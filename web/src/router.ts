@@ -25,7 +25,7 @@ export function usePathname(): string {
 }
 
 /** The admin pages, each at /admin/<page>. */
-export const ADMIN_PAGES = ['models', 'users', 'usage', 'metrics', 'config', 'discord', 'backups'] as const;
+export const ADMIN_PAGES = ['models', 'users', 'access', 'usage', 'metrics', 'config', 'discord', 'backups'] as const;
 export type AdminPage = (typeof ADMIN_PAGES)[number];
 
 export type Route =

@@ -108,3 +108,5 @@ export type Backup = Schemas['Backup'];
 export type AdministeredUser = Schemas['AdministeredUser'];
 export type UserList = ResponseBody<'/api/admin/users', 'get'>;
 export type DeletedUser = ResponseBody<'/api/admin/users/{id}', 'delete'>;
+export type UserGroup = Schemas['UserGroup'];
+export type ModelAccess = Schemas['ModelAccess'];

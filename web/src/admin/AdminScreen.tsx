@@ -5,6 +5,7 @@ import { useCallback, useState } from 'react';
 import { ApiError } from '../api.ts';
 import type { AdminPage } from '../router.ts';
 import type { Profile } from '../types.ts';
+import { AccessPage } from './AccessPage.tsx';
 import { BackupsPage } from './BackupsPage.tsx';
 import { ConfigPage } from './ConfigPage.tsx';
 import { DiscordPage } from './DiscordPage.tsx';
@@ -19,6 +20,7 @@ export type AdminSection = AdminPage | 'unknown';
 const TITLES: Record<AdminSection, string> = {
   models: 'Models',
   users: 'People',
+  access: 'Model access',
   usage: 'Usage',
   metrics: 'Metrics',
   config: 'System configuration',
@@ -41,6 +43,7 @@ export default function AdminScreen({ profile, section }: { profile: Profile; se
       <h1 className="admin-title">{TITLES[section]}</h1>
       {section === 'models' && <ModelsPage profile={profile} onForbidden={onForbidden} />}
       {section === 'users' && <UsersPage profile={profile} onForbidden={onForbidden} />}
+      {section === 'access' && <AccessPage onForbidden={onForbidden} />}
       {section === 'usage' && <UsagePage onForbidden={onForbidden} />}
       {section === 'metrics' && <MetricsPage onForbidden={onForbidden} />}
       {section === 'config' && <ConfigPage onForbidden={onForbidden} />}

@@ -10,6 +10,7 @@ import type {
   ImportResult,
   KnownConfigKey,
   MetricSeries,
+  ModelAccess,
   ModelCapability,
   ModelChangeResult,
   ModelDefinition,
@@ -20,6 +21,7 @@ import type {
   SystemConfigChange,
   UsageGrouping,
   UsageReport,
+  UserGroup,
   UserList,
 } from '../types.ts';
 
@@ -125,3 +127,23 @@ export const changeUser = (id: string, changes: UserChanges) =>
 
 export const deleteUser = (id: string, conversations: 'delete' | 'hand-over') =>
   apiRequest<DeletedUser>('DELETE', `/api/admin/users/${id}?conversations=${conversations}`);
+
+export const listGroups = async () => (await apiRequest<{ groups: UserGroup[] }>('GET', '/api/admin/groups')).groups;
+
+export const createGroup = (name: string) => apiRequest<UserGroup>('POST', '/api/admin/groups', { name });
+
+export const deleteGroup = (id: string) => apiRequest<void>('DELETE', `/api/admin/groups/${id}`);
+
+export const setGroupMembers = (id: string, userIds: string[]) =>
+  apiRequest<void>('PUT', `/api/admin/groups/${id}/members`, { userIds });
+
+export const listRestrictedModels = async () =>
+  (await apiRequest<{ restricted: ModelAccess[] }>('GET', '/api/admin/model-access')).restricted;
+
+/** `groupIds` null opens the model to everyone. */
+export const setModelAccess = (modelId: string, groupIds: string[] | null) =>
+  apiRequest<void>(
+    'PUT',
+    `/api/admin/model-access/${encodeURIComponent(modelId)}`,
+    groupIds === null ? { everyone: true } : { groupIds },
+  );
