@@ -220,6 +220,13 @@ for (const kind of testBackends()) {
         probe: () => ({ path: '/api/health/ready' }),
       },
       { method: 'GET', route: '/api/me', expect: SIGNED_IN(200), probe: () => ({ path: '/api/me' }) },
+      // Guests have no settings to keep.
+      {
+        method: 'PATCH',
+        route: '/api/me',
+        expect: [401, 403, 200, 200, 200],
+        probe: () => ({ path: '/api/me', body: { preferences: { theme: 'system' } } }),
+      },
       // Each signed-in person links a Discord user of their own; a guest cannot link one.
       {
         method: 'POST',

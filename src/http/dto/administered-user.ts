@@ -1,6 +1,7 @@
 // A person as admins see them (GET /api/admin/users…): their account, their own daily limit, and what the replies to
 // their messages used this month.
 import { z } from '@hono/zod-openapi';
+import { readPreferences } from '../../people/preferences.ts';
 import type { AdministeredUser } from '../../people/user-administration.ts';
 import { profileSchema } from './profile.ts';
 
@@ -37,6 +38,7 @@ export function toAdministeredUserDto(user: AdministeredUser): z.infer<typeof ad
     role: user.role,
     isGuest: user.isGuest,
     discordId: user.discordId,
+    preferences: readPreferences(user.preferences),
     isActive: user.isActive,
     messagesPerDay: user.messagesPerDay,
     createdAt: user.createdAt.toISOString(),

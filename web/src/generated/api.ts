@@ -141,7 +141,65 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change your name or preferences (the preferences named are replaced, the others kept) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        displayName?: string;
+                        preferences?: {
+                            /** @enum {string} */
+                            theme?: "light" | "dark" | "system";
+                            defaultModelIds?: string[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description The profile, changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Profile"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/keys": {
@@ -196,6 +254,11 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
+                        /**
+                         * Format: date-time
+                         * @description When the key stops working (in the future); without it, never
+                         */
+                        expiresAt?: string;
                     };
                 };
             };
@@ -5799,6 +5862,13 @@ export interface components {
             isGuest: boolean;
             /** @description The Discord account linked to this one, if any */
             discordId: string | null;
+            preferences: components["schemas"]["Preferences"];
+        };
+        /** @description The models a new chat starts with, and the colour theme */
+        Preferences: {
+            /** @enum {string} */
+            theme?: "light" | "dark" | "system";
+            defaultModelIds?: string[];
         };
         CreatedApiKey: {
             /** Format: uuid */
@@ -5811,6 +5881,8 @@ export interface components {
             name: string | null;
             /** Format: date-time */
             createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
         };
         ApiKey: {
             /** Format: uuid */
@@ -5822,6 +5894,11 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             lastUsedAt: string | null;
+            /**
+             * Format: date-time
+             * @description After this the key no longer works; null: never
+             */
+            expiresAt: string | null;
         };
         PickableModel: {
             id: string;
