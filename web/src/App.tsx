@@ -21,6 +21,9 @@ const ADMIN_LINK_LABELS: Record<AdminPage, string> = {
   backups: 'Backups',
 };
 
+/** No default models: one array, so a chat's effects do not see a new one on every render. */
+const NO_MODELS: readonly string[] = [];
+
 // The admin pages (and Chart.js with them) load only when an admin opens one.
 const AdminScreen = lazy(() => import('./admin/AdminScreen.tsx'));
 
@@ -57,6 +60,12 @@ function SignedInApp({
   onProfileChanged: () => void;
 }) {
   const route = routeOf(usePathname());
+  // The person's theme (preferences): light or dark whatever the system says, or the system's.
+  const theme = profile.preferences.theme ?? 'system';
+  useEffect(() => {
+    if (theme === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+  }, [theme]);
   const [models, setModels] = useState<PickableModel[]>([]);
   const [modelsProblem, setModelsProblem] = useState<string | null>(null);
   const [newChatId, setNewChatId] = useState(() => crypto.randomUUID());
@@ -131,6 +140,7 @@ function SignedInApp({
         onDeleted={(id) => {
           if (id === conversationId) newChat();
         }}
+        onSettingsChanged={onProfileChanged}
         onDiscordLinked={() => {
           onProfileChanged();
           setSidebarRefresh((count) => count + 1);
@@ -174,6 +184,7 @@ function SignedInApp({
             viewerId={profile.id}
             fresh={route.page === 'new-chat' || startedHere.current.has(conversationId)}
             models={models}
+            defaultModelIds={profile.preferences.defaultModelIds ?? NO_MODELS}
             onStarted={onStarted}
             onFinished={onFinished}
             onLeft={onLeft}

@@ -9,6 +9,7 @@ import { conversationPath, navigate } from '../router.ts';
 import { ImportDialog } from '../transcripts/ImportDialog.tsx';
 import type { ConversationSummary, Page, Profile } from '../types.ts';
 import { DiscordLinkDialog } from './DiscordLinkDialog.tsx';
+import { SettingsDialog } from './SettingsDialog.tsx';
 
 const PAGE_SIZE = 30;
 
@@ -22,6 +23,8 @@ type Props = {
   onDeleted: (conversationId: string) => void;
   /** The person linked their Discord account: their profile and their list have changed. */
   onDiscordLinked: () => void;
+  /** The person changed their name or preferences in Settings. */
+  onSettingsChanged: () => void;
 };
 
 export function ConversationSidebar({
@@ -32,6 +35,7 @@ export function ConversationSidebar({
   onSignOut,
   onDeleted,
   onDiscordLinked,
+  onSettingsChanged,
 }: Props) {
   const [items, setItems] = useState<ConversationSummary[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
@@ -40,6 +44,7 @@ export function ConversationSidebar({
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<ConversationSummary | null>(null);
   const [linkingDiscord, setLinkingDiscord] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [importing, setImporting] = useState(false);
   const sentinel = useRef<HTMLLIElement>(null);
 
@@ -189,6 +194,11 @@ export function ConversationSidebar({
               Link Discord
             </button>
           ))}
+        {!profile.isGuest && (
+          <button type="button" className="link" onClick={() => setSettingsOpen(true)}>
+            Settings
+          </button>
+        )}
         <a className="link" href="/api/me/export" download>
           Download my data
         </a>
@@ -196,6 +206,9 @@ export function ConversationSidebar({
           Sign out
         </button>
       </div>
+      {settingsOpen && (
+        <SettingsDialog profile={profile} onChanged={onSettingsChanged} onClose={() => setSettingsOpen(false)} />
+      )}
       {linkingDiscord && (
         <DiscordLinkDialog
           onLinked={() => {
