@@ -35,8 +35,10 @@ import { ServerMetrics } from './metrics/server-metrics.ts';
 import { measureTurns } from './metrics/turn-metrics.ts';
 import { registryIsEmpty, seedModels } from './models/seed.ts';
 import { CompletionService } from './openai-compat/completions.ts';
+import { UserAdministration } from './people/user-administration.ts';
 import { registerDeclaredModels } from './providers/declared-models.ts';
 import { createProviderRegistry, type ProviderRegistry } from './providers/provider-registry.ts';
+import { ModelAccessPolicy } from './registry/model-access.ts';
 import { ModelCache } from './registry/model-cache.ts';
 import { ModelSource } from './registry/model-source.ts';
 import { ModelRegistry } from './registry/registry-service.ts';
@@ -84,6 +86,8 @@ export type Runtime = {
   imports: ImportService;
   /** Everything of one person's, as one zip. */
   accountExports: AccountExportService;
+  /** What admins do to people's accounts (see people/user-administration.ts). */
+  userAdministration: UserAdministration;
   /** The OpenAI-compatible API (/v1). */
   completions: CompletionService;
   /** Documents and the suggestions on them (the routes under /api/documents and /api/suggestions). */
@@ -180,7 +184,14 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const apiKeyActors = new ApiKeyActors(store);
   const registry = new ModelRegistry(store);
   const modelCache = new ModelCache(store.models);
-  const modelSource = new ModelSource({ cache: modelCache, configs: store.systemConfigs, metrics: store.metrics, log });
+  const modelAccess = new ModelAccessPolicy(store.modelAccess);
+  const modelSource = new ModelSource({
+    cache: modelCache,
+    configs: store.systemConfigs,
+    metrics: store.metrics,
+    access: modelAccess,
+    log,
+  });
   // One queue for every way a turn starts: they all compete for the same database and CPU.
   const admission = new SetupAdmission({
     concurrency: env.CHORUS_MAX_CONCURRENT_SETUPS,
@@ -213,6 +224,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   try {
     await modelCache.start(changes);
     await modelSource.start(changes);
+    await modelAccess.start(changes);
     await apiKeyActors.start(changes);
     await turns.listenForStops();
     sweeper = await startAbandonedReplySweeper(store.replies, {
@@ -234,7 +246,13 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     // Replies still running end as `stopped`, with what they had said saved.
     turns.activeTurns.stopAll();
     await Promise.race([turns.allSettled(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    await Promise.allSettled([modelSource.stop(), modelCache.stop(), apiKeyActors.stop(), rollups?.stop()]);
+    await Promise.allSettled([
+      modelSource.stop(),
+      modelCache.stop(),
+      modelAccess.stop(),
+      apiKeyActors.stop(),
+      rollups?.stop(),
+    ]);
     await Promise.allSettled([stopSignals.close(), streamLog.close(), conversationEvents.close(), changes.close()]);
     await database.close();
   };
@@ -260,6 +278,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     accountExports,
     fileStorage,
     discord,
+    userAdministration: new UserAdministration(store, fileStorage),
     apiKeyActors,
     backups,
     stopReplies: () => turns.activeTurns.stopAll(),

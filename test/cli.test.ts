@@ -34,6 +34,14 @@ describe('the chorus command', { concurrency: 3 }, () => {
     ['export'],
     ['files'],
     ['files', 'migrate'],
+    ['users'],
+    ['users', 'list'],
+    ['users', 'show'],
+    ['users', 'promote'],
+    ['users', 'demote'],
+    ['users', 'deactivate'],
+    ['users', 'reactivate'],
+    ['users', 'delete'],
     ['backup'],
     ['restore'],
     ['models'],
@@ -201,6 +209,35 @@ describe('the chorus command', { concurrency: 3 }, () => {
       onlyNewKey,
     );
     assert.equal(conversation.title, 'vault');
+  });
+
+  test('users: promote, deactivate, list and delete people; the last active admin stays', async () => {
+    const env = { DATA_DIR: await directories.initialised() };
+    const database = await openDatabase({ dataDir: env.DATA_DIR });
+    try {
+      await migrateUp(database.db);
+      const store = createStore(database.db);
+      await store.users.create({ email: 'boss@example.test', role: 'admin' });
+      await store.users.create({ email: 'pat@example.test', displayName: 'Pat' });
+    } finally {
+      await database.close();
+    }
+    const refused = await runChorus(['users', 'demote', 'boss@example.test'], env);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /cannot demote or deactivate the last active admin/);
+    for (const command of ['promote', 'deactivate']) {
+      const changed = await runChorus(['users', command, 'pat@example.test'], env);
+      assert.equal(changed.code, 0, changed.stderr);
+    }
+    const listed = await runChorus(['users', 'list', '--search', 'pat', '--json'], env);
+    assert.equal(listed.code, 0, listed.stderr);
+    const [pat] = JSON.parse(listed.stdout).users;
+    assert.deepEqual([pat.email, pat.role, pat.isActive], ['pat@example.test', 'admin', false]);
+    const deleted = await runChorus(['users', 'delete', 'pat@example.test'], env);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    const gone = await runChorus(['users', 'show', 'pat@example.test'], env);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /not found/);
   });
 
   test('a bad environment value stops the program with a message naming the variable', async () => {

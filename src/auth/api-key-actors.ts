@@ -50,14 +50,23 @@ export class ApiKeyActors {
     const keyHash = hashApiKey(key);
     const known = this.entries.get(keyHash);
     if (known && known.expiresAt > this.now()) return known.actor;
-    const actor = this.store.apiKeys.findActorByKeyHash(keyHash).then((found) => found ?? null);
+    const found = this.store.apiKeys.findActorByKeyHash(keyHash);
+    const actor = found.then((row) => {
+      if (!row) return null;
+      const { keyExpiresAt: _, ...actorOfKey } = row;
+      return actorOfKey;
+    });
     const entry: Entry = { actor, expiresAt: Number.POSITIVE_INFINITY };
     this.remember(keyHash, entry);
-    actor.then(
+    found.then(
       (found) => {
         if (this.entries.get(keyHash) !== entry) return;
         if (!found) return this.entries.delete(keyHash);
-        entry.expiresAt = this.now() + ACTOR_TTL_MS;
+        // Never remembered past the key's own expiry.
+        entry.expiresAt = Math.min(
+          this.now() + ACTOR_TTL_MS,
+          found.keyExpiresAt?.getTime() ?? Number.POSITIVE_INFINITY,
+        );
         entry.userId = found.id;
       },
       () => this.entries.get(keyHash) === entry && this.entries.delete(keyHash),

@@ -10,6 +10,7 @@ import { anonymous } from 'better-auth/plugins/anonymous';
 import type { Environment } from '../config/env.ts';
 import { authAccounts, authRateLimits, authSessions, authVerifications, users } from '../db/schema/index.ts';
 import type { Store } from '../store/index.ts';
+import { FailedSignIns } from './failed-sign-ins.ts';
 import { keepGuestData } from './guest-linking.ts';
 import {
   applyFirstUserRule,
@@ -18,7 +19,7 @@ import {
   type NewAuthUser,
   prepareNewUser,
 } from './new-users.ts';
-import { authRateLimitOptions, SignInAttempts } from './rate-limits.ts';
+import { authRateLimitOptions, CLIENT_ADDRESS_HEADER, SignInAttempts } from './rate-limits.ts';
 
 export const AUTH_BASE_PATH = '/api/auth';
 
@@ -37,11 +38,17 @@ export const trustedBrowserOrigins = (env: Environment) => [
 /** better-auth's cookies are named `<prefix>.<name>` (with `__Secure-` before them on https). */
 export const AUTH_COOKIE_PREFIX = 'chorus';
 
-export type AuthOptions = { env: Environment; store: Store; secret: string };
+/** `now`: the clock failed sign-ins are timed by (tests set it). */
+export type AuthOptions = { env: Environment; store: Store; secret: string; now?: () => number };
 
-export function createAuth({ env, store, secret }: AuthOptions) {
+export function createAuth({ env, store, secret, now }: AuthOptions) {
   const { rateLimit, ipAddress } = authRateLimitOptions(env);
   const signInAttempts = new SignInAttempts(store, env.CHORUS_SIGN_IN_ATTEMPTS_PER_ACCOUNT);
+  const failedSignIns = new FailedSignIns(store, now, env.CHORUS_SIGN_IN_FREE_FAILURES);
+  const sourceOf = (email: string, headers: Headers | undefined) => ({
+    email,
+    address: headers?.get(CLIENT_ADDRESS_HEADER) ?? null,
+  });
   return betterAuth({
     appName: 'Chorus',
     baseURL: publicUrl(env),
@@ -75,6 +82,8 @@ export function createAuth({ env, store, secret }: AuthOptions) {
         role: { type: 'string', required: false, input: false, defaultValue: 'user' },
         // Read back with every session, so a deactivated user is recognised without another query.
         isActive: { type: 'boolean', required: false, input: false, defaultValue: true },
+        // Likewise their own daily message limit (see limits.ts).
+        messagesPerDay: { type: 'number', required: false, input: false },
       },
     },
     session: { modelName: 'authSessions' },
@@ -109,7 +118,9 @@ export function createAuth({ env, store, secret }: AuthOptions) {
         if (context.path !== '/sign-in/email') return;
         const email: unknown = context.body?.email;
         if (typeof email !== 'string') return;
-        // Before the password is checked: guesses at one account from many addresses are limited too.
+        // Before the password is checked: an email or address that failed lately waits (failed-sign-ins.ts), and
+        // guesses at one account from many addresses are limited too.
+        await failedSignIns.check(sourceOf(email, context.headers));
         await signInAttempts.count(email);
         // A deactivated user cannot start a session (their existing ones stop counting: see actor.ts).
         const user = await store.users.findByEmail(email);
@@ -118,9 +129,19 @@ export function createAuth({ env, store, secret }: AuthOptions) {
         }
       }),
       after: createAuthMiddleware(async (context) => {
-        if (context.path !== '/sign-in/email' || !context.context.newSession) return;
+        if (context.path !== '/sign-in/email') return;
         const email: unknown = context.body?.email;
-        if (typeof email === 'string') await signInAttempts.succeeded(email);
+        if (typeof email !== 'string') return;
+        if (context.context.newSession) {
+          await signInAttempts.succeeded(email);
+          await failedSignIns.succeeded(email);
+          return;
+        }
+        // A wrong email or password (401); refusals for other reasons (a wait, a deactivated account) do not count.
+        const returned = context.context.returned;
+        if (returned instanceof APIError && returned.statusCode === 401) {
+          await failedSignIns.failed(sourceOf(email, context.headers));
+        }
       }),
     },
   });

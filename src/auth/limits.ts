@@ -3,6 +3,7 @@
 // value is reused that long rather than read for every message). A day is a UTC calendar day; null is unlimited.
 // Every turn a person causes counts — a message sent, edited or regenerated, a /v1 call — whichever door it came
 // through: the chat services run each turn through DailyMessageLimit.countTurn. Deleting gives nothing back.
+// An admin may give one person a limit of their own (users.messages_per_day), which replaces their kind's.
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { logError } from '../loggable-error.ts';
@@ -51,7 +52,15 @@ export type CountedMessage = { giveBack(): Promise<void> };
 const UNCOUNTED: CountedMessage = { giveBack: async () => {} };
 
 export class DailyMessageLimit {
-  constructor(private readonly store: Pick<Store, 'systemConfigs' | 'dailyUsage'>) {}
+  constructor(private readonly store: Pick<Store, 'systemConfigs' | 'dailyUsage' | 'users'>) {}
+
+  /** The actor's allowance: their own limit if they have one, else their kind's (null: unlimited). */
+  private async allowanceOf(actor: Actor): Promise<{ allowed: number | null; own: boolean }> {
+    const own =
+      actor.messagesPerDay !== undefined ? actor.messagesPerDay : await this.store.users.ownDailyLimit(actor.id);
+    if (own !== null) return { allowed: own, own: true };
+    return { allowed: (await readDailyMessageLimits(this.store))[userKind(actor)], own: false };
+  }
 
   /**
    * Counts one message against the actor's day, or throws rate_limited (429) when the day's allowance is spent.
@@ -59,7 +68,7 @@ export class DailyMessageLimit {
    */
   async count(actor: Actor, now: Date = new Date()): Promise<CountedMessage> {
     const kind = userKind(actor);
-    const allowed = (await readDailyMessageLimits(this.store))[kind];
+    const { allowed, own } = await this.allowanceOf(actor);
     if (allowed === null) return UNCOUNTED;
     const usage = { userId: actor.id, day: usageDayOf(now) };
     if (allowed > 0 && (await this.store.dailyUsage.countIfUnder({ ...usage, limit: allowed }))) {
@@ -74,8 +83,8 @@ export class DailyMessageLimit {
     }
     const sent = await this.store.dailyUsage.messagesOn(usage);
     const resetsAt = new Date(Date.parse(usage.day) + DAY_MS).toISOString();
-    const who = kind === 'guest' ? 'guests' : kind === 'admin' ? 'admins' : 'users';
-    const hint = kind === 'guest' ? '; sign up for a higher limit' : '';
+    const who = own ? 'you' : kind === 'guest' ? 'guests' : kind === 'admin' ? 'admins' : 'users';
+    const hint = kind === 'guest' && !own ? '; sign up for a higher limit' : '';
     throw new AppError(
       'rate_limited',
       `daily message limit reached: ${who} may send ${allowed} messages a day; it resets at ${resetsAt}${hint}`,

@@ -13,6 +13,7 @@ const sessionUser = z.object({
   role: z.enum(userRole.enumValues),
   isAnonymous: z.boolean().nullish(),
   isActive: z.boolean(),
+  messagesPerDay: z.number().int().nullish(),
   name: z.string().nullish(),
   image: z.string().nullish(),
   username: z.string().optional(),
@@ -43,7 +44,12 @@ export async function resolveActor(
   const parsed = sessionUser.safeParse(response?.user);
   if (!parsed.success || !parsed.data.isActive) return { actor: null, responseHeaders };
   const user = parsed.data;
-  const actor: Actor = { id: user.id, role: user.role, isGuest: user.isAnonymous === true };
+  const actor: Actor = {
+    id: user.id,
+    role: user.role,
+    isGuest: user.isAnonymous === true,
+    messagesPerDay: user.messagesPerDay ?? null,
+  };
   if (user.username)
     actor.card = { displayName: user.name ?? null, username: user.username, avatarUrl: user.image ?? null };
   return { actor, responseHeaders };

@@ -1,5 +1,6 @@
 // Which models may answer: those a person's model source offers (active or beta) whose provider this server can
-// call. A model that is deprecated, disabled, unknown or unreachable is refused by name, before anything is saved.
+// call, and which are open to them (registry/model-access.ts). A model that is deprecated, disabled, unknown or
+// unreachable is refused by name, before anything is saved; one closed to the person is a 403 naming it.
 // The models come from the in-memory registry (registry/model-source.ts), so choosing costs no query.
 import type { ConversationModelSettings } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
@@ -14,9 +15,9 @@ export type { ModelRow };
 export const isSelectable = (model: ModelRow, providers: ProviderRegistry) =>
   isSelectableStatus(model.status) && providers.isConfigured(model.provider);
 
-/** Every model a person may pick now, in the registry's order. */
+/** Every model a person may pick now, in the registry's order: not those closed to them. */
 export function listSelectableModels(available: ModelView, providers: ProviderRegistry): ModelRow[] {
-  return available.all.filter((model) => isSelectable(model, providers));
+  return available.all.filter((model) => isSelectable(model, providers) && !available.denied?.has(model.id));
 }
 
 /** What a request needs of every model that answers it: searching the web, reading the files it carries. */
@@ -53,6 +54,12 @@ export function resolveRequestedModels(
 ): ModelRow[] {
   const unique = [...new Set(modelIds)];
   const { byId } = available;
+  const closed = unique.filter((modelId) => available.denied?.has(modelId));
+  if (closed.length > 0) {
+    throw new AppError('forbidden', `you may not use ${closed.join(', ')}: an admin opened it to some groups only`, {
+      details: closed.map((modelId) => ({ modelId })),
+    });
+  }
   const problems: { modelId: string; reason: string }[] = [];
   for (const modelId of unique) {
     const model = byId.get(modelId);

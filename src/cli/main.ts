@@ -11,6 +11,7 @@ import { registerMigrate } from './commands/migrate.ts';
 import { registerModels } from './commands/models.ts';
 import { registerSeed } from './commands/seed.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerUsers } from './commands/users.ts';
 
 const program = new Command('chorus')
   .description('Chorus: a self-hosted AI chat server. Configure with environment variables (see README).')
@@ -25,6 +26,7 @@ registerModels(program);
 registerFiles(program);
 registerExport(program);
 registerBackup(program);
+registerUsers(program);
 
 try {
   await program.parseAsync(process.argv);

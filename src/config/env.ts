@@ -79,6 +79,11 @@ export const environmentSchema = z.object({
   CHORUS_SIGN_IN_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(10),
   /** Sign-in attempts with one email, from anywhere, in 15 minutes; a successful sign-in starts the count afresh. */
   CHORUS_SIGN_IN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /**
+   * Failed sign-ins per email and per address that cost nothing; each further one makes the next attempt wait
+   * twice as long (5 s, 10 s, …), and seven further ones lock sign-in for 15 minutes (auth/failed-sign-ins.ts).
+   */
+  CHORUS_SIGN_IN_FREE_FAILURES: z.coerce.number().int().min(1).max(1_000_000).default(3),
   /** Accounts one client address may sign up in an hour. */
   CHORUS_SIGN_UPS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(10),
   /** Guests (anonymous sign-ins) one client address may start in an hour. */

@@ -9,6 +9,8 @@ import type { DatabaseHandle, Executor } from './client.ts';
 export const CHANNELS = {
   /** Payload: the id of the model that changed (or `*` for many). */
   models: 'chorus_models',
+  /** Payload: empty; groups, their members or which models they may use changed. */
+  modelAccess: 'chorus_model_access',
   /** Payload: the system config key that changed. */
   config: 'chorus_config',
   /** Payload: `key:<hash>` of an API key revoked, or `user:<id>` of a user whose account changed. */

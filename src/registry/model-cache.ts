@@ -10,7 +10,12 @@ import type { ModelRow, ModelStore } from '../store/models.ts';
 export type { ModelRow } from '../store/models.ts';
 
 /** The models one reader sees: in order, and by id. Replaced, never changed, so a reader may keep it for a request. */
-export type ModelView = { readonly all: readonly ModelRow[]; readonly byId: ReadonlyMap<string, ModelRow> };
+export type ModelView = {
+  readonly all: readonly ModelRow[];
+  readonly byId: ReadonlyMap<string, ModelRow>;
+  /** The models the reader may not use (registry/model-access.ts); none when absent. */
+  readonly denied?: ReadonlySet<string>;
+};
 
 const EVERY_MODEL = '*';
 

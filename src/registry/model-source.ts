@@ -13,6 +13,7 @@ import { OFFLINE_MODEL, readCatalog } from '../models/catalog.ts';
 import type { ModelDefinition } from '../models/model-schema.ts';
 import type { MetricStore } from '../store/metrics.ts';
 import type { SystemConfigStore } from '../store/system-configs.ts';
+import type { ModelAccessPolicy } from './model-access.ts';
 import { afterReconnect, type ModelCache, type ModelRow, type ModelView } from './model-cache.ts';
 
 export const MODEL_SOURCE_KEY = 'models.source';
@@ -107,6 +108,8 @@ export type ModelSourceDependencies = {
   log?: (line: string) => void;
   /** The file's models; by default the shipped catalog and the offline model. */
   staticModels?: ModelRow[];
+  /** Who may use which model; everyone every model without it. */
+  access?: Pick<ModelAccessPolicy, 'deniedFor'>;
 };
 
 /** The models a given person sees, from whichever source the flag picks for them. */
@@ -152,7 +155,9 @@ export class ModelSource {
   viewFor(userId: string | null): ModelView {
     const { cache } = this.dependencies;
     if (this.setting.mode === 'rollout') this.noteDifferences(cache.all());
-    return readsFromDatabase(this.setting, userId) ? cache.view : this.fileModelsKnownToDatabase();
+    const view = readsFromDatabase(this.setting, userId) ? cache.view : this.fileModelsKnownToDatabase();
+    const denied = this.dependencies.access?.deniedFor(userId);
+    return denied && denied.size > 0 ? { ...view, denied } : view;
   }
 
   /** Every model (any status) that `userId` reads, in order. */

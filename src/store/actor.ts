@@ -10,12 +10,18 @@ export type PersonCard = Pick<User, 'displayName' | 'username' | 'avatarUrl'>;
 export type Actor = Pick<User, 'id' | 'role' | 'isGuest'> & {
   /** Their card, when the credentials already told it: announcing their messages then needs no lookup. */
   card?: PersonCard;
+  /** Their own daily message limit (null: their kind's), when the credentials already told it (see auth/limits.ts). */
+  messagesPerDay?: number | null;
 };
 
 export const isAdmin = (actor: Actor) => actor.role === 'admin';
 
 /** The actor a users row (or anything carrying its fields) stands for, without the rest of the row. */
-export const actorOf = (user: Actor): Actor => ({ id: user.id, role: user.role, isGuest: user.isGuest });
+export const actorOf = (user: Actor): Actor => {
+  const actor: Actor = { id: user.id, role: user.role, isGuest: user.isGuest };
+  if (user.messagesPerDay !== undefined) actor.messagesPerDay = user.messagesPerDay;
+  return actor;
+};
 
 /**
  * The operator at the command line (`chorus models …`): an admin who is no account. Its id is the nil UUID, which

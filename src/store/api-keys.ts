@@ -1,6 +1,6 @@
 // API keys: rows of a key's hash, never the key. Listing and revoking are scoped to the key's owner in SQL; the
 // lookup behind `Authorization: Bearer` finds the owner in the same query and ignores deactivated users.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { announce, CHANNELS } from '../db/notifications.ts';
 import { apiKeys, users } from '../db/schema/index.ts';
@@ -8,7 +8,7 @@ import { notFound } from '../errors.ts';
 import type { Actor } from './actor.ts';
 
 export type ApiKey = typeof apiKeys.$inferSelect;
-export type ApiKeySummary = Pick<ApiKey, 'id' | 'name' | 'prefix' | 'createdAt' | 'lastUsedAt'>;
+export type ApiKeySummary = Pick<ApiKey, 'id' | 'name' | 'prefix' | 'createdAt' | 'lastUsedAt' | 'expiresAt'>;
 
 /** Writing "last used" on every request would turn each read into a write; once a minute says enough. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -19,6 +19,7 @@ const summaryColumns = {
   prefix: apiKeys.prefix,
   createdAt: apiKeys.createdAt,
   lastUsedAt: apiKeys.lastUsedAt,
+  expiresAt: apiKeys.expiresAt,
 };
 
 export class ApiKeyStore {
@@ -34,18 +35,38 @@ export class ApiKeyStore {
         id: users.id,
         role: users.role,
         isGuest: users.isGuest,
+        messagesPerDay: users.messagesPerDay,
+        keyExpiresAt: apiKeys.expiresAt,
         card: { displayName: users.displayName, username: users.username, avatarUrl: users.avatarUrl },
       })
       .from(apiKeys)
       .innerJoin(users, eq(users.id, apiKeys.userId))
-      .where(and(eq(apiKeys.keyHash, sql.placeholder('keyHash')), eq(users.isActive, true)))
+      .where(
+        and(
+          eq(apiKeys.keyHash, sql.placeholder('keyHash')),
+          eq(users.isActive, true),
+          or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)),
+        ),
+      )
       .prepare('api_keys_actor_by_hash');
   }
 
-  async create(input: { actor: Actor; name: string | null; prefix: string; keyHash: string }): Promise<ApiKeySummary> {
+  async create(input: {
+    actor: Actor;
+    name: string | null;
+    prefix: string;
+    keyHash: string;
+    expiresAt: Date | null;
+  }): Promise<ApiKeySummary> {
     const [created] = await this.db
       .insert(apiKeys)
-      .values({ userId: input.actor.id, name: input.name, prefix: input.prefix, keyHash: input.keyHash })
+      .values({
+        userId: input.actor.id,
+        name: input.name,
+        prefix: input.prefix,
+        keyHash: input.keyHash,
+        expiresAt: input.expiresAt,
+      })
       .returning(summaryColumns);
     return created!;
   }
@@ -83,12 +104,20 @@ export class ApiKeyStore {
   }
 
   /** The active user a key hash belongs to, if any, and notes the key as used. */
-  async findActorByKeyHash(keyHash: string): Promise<Actor | undefined> {
+  /** The active user behind an unexpired key, and when the key expires (null: never). */
+  async findActorByKeyHash(keyHash: string): Promise<(Actor & { keyExpiresAt: Date | null }) | undefined> {
     const [found] = await this.actorByKeyHash.execute({ keyHash });
     if (!found) return undefined;
     if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, found.keyId));
     }
-    return { id: found.id, role: found.role, isGuest: found.isGuest, card: found.card };
+    return {
+      id: found.id,
+      role: found.role,
+      isGuest: found.isGuest,
+      card: found.card,
+      messagesPerDay: found.messagesPerDay,
+      keyExpiresAt: found.keyExpiresAt,
+    };
   }
 }

@@ -1,7 +1,7 @@
 // Counters of attempts within a time window, in better-auth's rate-limit table (auth_rate_limits), for the limits
 // better-auth cannot key itself: sign-in attempts per account. better-auth keys its own rows by client address and
 // route; ours carry a prefix of their own, so the two never meet.
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { authRateLimits } from '../db/schema/index.ts';
 
@@ -38,6 +38,27 @@ export class AuthRateLimitStore {
       .from(authRateLimits)
       .where(eq(authRateLimits.key, key));
     return { allowed: false, retryAfterMs: Math.max(0, (row?.lastRequest ?? now) + rule.windowMs - now) };
+  }
+
+  /** Counts one more under `key`, starting afresh when the last was `windowMs` or longer ago. */
+  async countAfresh(key: string, { now, windowMs }: { now: number; windowMs: number }): Promise<void> {
+    await this.db
+      .insert(authRateLimits)
+      .values({ key, count: 1, lastRequest: now })
+      .onConflictDoUpdate({
+        target: authRateLimits.key,
+        set: {
+          count: sql`case when ${authRateLimits.lastRequest} <= ${now - windowMs} then 1 else ${authRateLimits.count} + 1 end`,
+          lastRequest: now,
+        },
+      });
+  }
+
+  /** The counters under these keys (those that exist): how many, and when the last was counted (ms). */
+  async read(keys: string[]): Promise<Map<string, { count: number; lastRequest: number }>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.db.select().from(authRateLimits).where(inArray(authRateLimits.key, keys));
+    return new Map(rows.map((row) => [row.key, { count: row.count, lastRequest: row.lastRequest }]));
   }
 
   /** Forgets the attempts under `key`. */

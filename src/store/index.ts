@@ -19,6 +19,7 @@ import { InviteStore } from './invites.ts';
 import { MessageBatchWriter } from './message-insert.ts';
 import { MessageStore } from './messages.ts';
 import { MetricStore } from './metrics.ts';
+import { ModelAccessStore } from './model-access.ts';
 import { ModelVersionStore } from './model-versions.ts';
 import { ModelStore } from './models.ts';
 import { ParticipantStore } from './participants.ts';
@@ -29,6 +30,7 @@ import { SystemConfigStore } from './system-configs.ts';
 import { TranscriptStore } from './transcripts.ts';
 import { TurnStreamStore } from './turn-streams.ts';
 import { UsageStore } from './usage.ts';
+import { UserAdministrationStore } from './user-administration.ts';
 import { UserStore } from './users.ts';
 import { VoteStore } from './votes.ts';
 
@@ -40,9 +42,11 @@ export function createStore(db: Database, options: StoreOptions = {}) {
   // A person's messages and the models' replies are saved by the same prepared statements.
   const messageBatches = new MessageBatchWriter(db);
   const conversations = new ConversationStore(db, keyring);
+  const users = new UserStore(db);
   return {
     db,
-    users: new UserStore(db),
+    users,
+    userAdministration: new UserAdministrationStore(db, users),
     apiKeys: new ApiKeyStore(db),
     authRateLimits: new AuthRateLimitStore(db),
     dailyUsage: new DailyUsageStore(db),
@@ -66,6 +70,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     backupLogs: new BackupLogStore(db),
     files: new FileStore(db),
     models: new ModelStore(db),
+    modelAccess: new ModelAccessStore(db),
     modelVersions: new ModelVersionStore(db),
     replyCosts: new ReplyCostStore(db),
     usage: new UsageStore(db),

@@ -1,6 +1,6 @@
 // Usage analytics: replies, tokens and cost over a period, by model, by the person who asked, or by (UTC) day.
 // One aggregate query over assistant messages; the period is a range on idx_messages_timestamp.
-import { and, type Column, eq, gte, lt, ne, sql } from 'drizzle-orm';
+import { and, type Column, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/client.ts';
 import { messages } from '../db/schema/index.ts';
@@ -106,4 +106,52 @@ export class UsageStore {
       costUsd: Number(row?.costUsd ?? 0),
     };
   }
+
+  /** totalsForUser for several people at once (a page of the admin's user list): one query, keyed by user id. */
+  async totalsForUsers({ userIds, from }: { userIds: string[]; from: Date }): Promise<Map<string, UsageTotals>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.db
+      .select({
+        userId: question.senderId,
+        messages: sql<number>`count(*)::int`,
+        inputTokens: total(messages.inputTokens),
+        outputTokens: total(messages.outputTokens),
+        cachedInputTokens: total(messages.cachedInputTokens),
+        costUsd: total(messages.costUsd),
+      })
+      .from(question)
+      .innerJoin(messages, eq(messages.parentId, question.id))
+      .where(
+        and(
+          inArray(question.senderId, userIds),
+          gte(question.createdAt, from),
+          eq(messages.role, 'assistant'),
+          ne(messages.status, 'streaming'),
+        ),
+      )
+      .groupBy(question.senderId);
+    const totals = new Map(userIds.map((id) => [id, { ...NO_USAGE }]));
+    for (const { userId, ...row } of rows) {
+      if (userId) totals.set(userId, numbersOf(row));
+    }
+    return totals;
+  }
 }
+
+export type UsageTotals = Omit<UsageRow, 'key'>;
+
+const NO_USAGE: UsageTotals = { messages: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0 };
+
+const numbersOf = (row: {
+  messages: number;
+  inputTokens: string;
+  outputTokens: string;
+  cachedInputTokens: string;
+  costUsd: string;
+}): UsageTotals => ({
+  messages: row.messages,
+  inputTokens: Number(row.inputTokens),
+  outputTokens: Number(row.outputTokens),
+  cachedInputTokens: Number(row.cachedInputTokens),
+  costUsd: Number(row.costUsd),
+});

@@ -13,7 +13,7 @@ export type NewUser = Omit<typeof users.$inferInsert, 'id' | 'createdAt' | 'upda
 const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /** Any fixed number every Chorus process agrees on: it serialises the first-admin check (see promoteIfNoAdmin). */
-const FIRST_ADMIN_LOCK_KEY = 726_361_002;
+export const FIRST_ADMIN_LOCK_KEY = 726_361_002;
 
 /** A username derived from a hint, with a random suffix so two people never collide. */
 export function uniqueUsername(hint: string): string {
@@ -110,8 +110,13 @@ export class UserStore {
       await announce(tx, CHANNELS.credentials, `user:${id}`);
       return updated;
     });
-    for (const listener of this.accountListeners) listener(id);
+    this.accountChanged(id);
     return user;
+  }
+
+  /** Tells this process's listeners that an account changed (its change committed and announced to the others). */
+  accountChanged(id: string): void {
+    for (const listener of this.accountListeners) listener(id);
   }
 
   /** Calls `listener` with the id of each account this process changes, once the change is committed. */
@@ -133,6 +138,12 @@ export class UserStore {
         .returning({ id: users.id });
       return promoted.length > 0;
     });
+  }
+
+  /** The user's own daily message limit; null when they have none (or no longer exist). */
+  async ownDailyLimit(id: string): Promise<number | null> {
+    const [row] = await this.db.select({ limit: users.messagesPerDay }).from(users).where(eq(users.id, id));
+    return row?.limit ?? null;
   }
 
   async count(): Promise<number> {

@@ -5,6 +5,7 @@ import { ACTOR_TTL_MS, ApiKeyActors } from '../../src/auth/api-key-actors.ts';
 import { createApiKey } from '../../src/auth/api-keys.ts';
 import { readEnvironment } from '../../src/config/env.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
+import { SYSTEM_ACTOR } from '../../src/store/actor.ts';
 import { actorOf, createStore, type Store } from '../../src/store/index.ts';
 import { createPostgresDatabase, openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
 
@@ -112,6 +113,14 @@ describe('API key revocation across server processes', {
     const { key } = await createApiKey(first.store, { actor, name: 'everywhere' });
     assert.equal((await second.apiKeyActors.find(key))?.id, actor.id);
     await first.store.users.update(actor.id, { isActive: false });
+    await refusedSoon(second, key, 'the deactivation');
+  });
+
+  test('… and soon after an admin deactivates its user on another process (user administration)', async () => {
+    const actor = actorOf(await first.store.users.create({ displayName: 'Dismissed' }));
+    const { key } = await createApiKey(first.store, { actor, name: 'everywhere' });
+    assert.equal((await second.apiKeyActors.find(key))?.id, actor.id);
+    await first.userAdministration.change(SYSTEM_ACTOR, actor.id, { isActive: false });
     await refusedSoon(second, key, 'the deactivation');
   });
 });

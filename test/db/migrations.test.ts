@@ -26,10 +26,11 @@ const ADDED_COLUMNS = {
   conversations: ['encrypted_title', 'title_key_id'],
   transcripts: ['checksum'],
   backup_logs: ['progress'],
+  users: ['messages_per_day'],
 };
 /**
  * Tables 0003 and later add (sessions and keys, uploaded files, daily usage, sign-in counters, Discord link codes,
- * folders):
+ * folders, groups and model access):
  * reverting drops them with their rows, and reapplying 0007 counts today's messages again, so comparisons leave them
  * out.
  */
@@ -43,6 +44,10 @@ const LATER_TABLE_NAMES = [
   'auth_rate_limits',
   'discord_link_codes',
   'conversation_folders',
+  'user_groups',
+  'user_group_members',
+  'model_access',
+  'model_access_groups',
 ];
 const withoutLaterTables = (contents: Record<string, string[]>) =>
   Object.fromEntries(Object.entries(contents).filter(([table]) => !LATER_TABLE_NAMES.includes(table)));

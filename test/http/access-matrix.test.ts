@@ -186,6 +186,11 @@ for (const kind of testBackends()) {
       contextWindow: 32_000,
       pricing: { input: 1, output: 4 },
     });
+    /** A group for an admin to change or delete. */
+    const newGroup = async () =>
+      (await server.runtime.store.modelAccess.createGroup({ name: `Group ${crypto.randomUUID()}` })).id;
+    /** Someone for an admin to change or delete. */
+    const newUser = async () => (await server.runtime.store.users.create({ displayName: 'Target' })).id;
     const adminPath = (id: string, rest = '') => `/api/admin/models/${encodeURIComponent(id)}${rest}`;
     const asAdmin = async (method: string, target: string, body: unknown, status: number) => {
       const answer = await sendRaw(server.baseUrl, people.admin.client, method, target, { body });
@@ -247,6 +252,13 @@ for (const kind of testBackends()) {
         probe: () => ({ path: '/api/health/ready' }),
       },
       { method: 'GET', route: '/api/me', expect: SIGNED_IN(200), probe: () => ({ path: '/api/me' }) },
+      // Guests have no settings to keep.
+      {
+        method: 'PATCH',
+        route: '/api/me',
+        expect: [401, 403, 200, 200, 200],
+        probe: () => ({ path: '/api/me', body: { preferences: { theme: 'system' } } }),
+      },
       // Each signed-in person links a Discord user of their own; a guest cannot link one.
       {
         method: 'POST',
@@ -822,6 +834,78 @@ for (const kind of testBackends()) {
         expect: ADMIN_ONLY(200),
         probe: () => ({
           path: `/api/admin/usage?from=${new Date(Date.now() - 3_600_000).toISOString().slice(0, 10)}&groupBy=user`,
+        }),
+      },
+      {
+        method: 'GET',
+        route: '/api/admin/users',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/users?q=otto' }),
+      },
+      {
+        method: 'GET',
+        route: '/api/admin/users/{id}',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: `/api/admin/users/${people.other.id}` }),
+      },
+      {
+        method: 'PATCH',
+        route: '/api/admin/users/{id}',
+        expect: ADMIN_ONLY(200),
+        probe: async () => ({ path: `/api/admin/users/${await newUser()}`, body: { messagesPerDay: 5 } }),
+      },
+      {
+        method: 'DELETE',
+        route: '/api/admin/users/{id}',
+        expect: ADMIN_ONLY(200),
+        probe: async () => ({ path: `/api/admin/users/${await newUser()}` }),
+      },
+      {
+        method: 'GET',
+        route: '/api/admin/groups',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/groups' }),
+      },
+      {
+        method: 'POST',
+        route: '/api/admin/groups',
+        expect: ADMIN_ONLY(201),
+        probe: () => ({ path: '/api/admin/groups', body: { name: `Group ${crypto.randomUUID()}` } }),
+      },
+      {
+        method: 'PATCH',
+        route: '/api/admin/groups/{id}',
+        expect: ADMIN_ONLY(204),
+        probe: async () => ({ path: `/api/admin/groups/${await newGroup()}`, body: { description: 'changed' } }),
+      },
+      {
+        method: 'DELETE',
+        route: '/api/admin/groups/{id}',
+        expect: ADMIN_ONLY(204),
+        probe: async () => ({ path: `/api/admin/groups/${await newGroup()}` }),
+      },
+      {
+        method: 'PUT',
+        route: '/api/admin/groups/{id}/members',
+        expect: ADMIN_ONLY(204),
+        probe: async () => ({
+          path: `/api/admin/groups/${await newGroup()}/members`,
+          body: { userIds: [people.other.id] },
+        }),
+      },
+      {
+        method: 'GET',
+        route: '/api/admin/model-access',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/model-access' }),
+      },
+      {
+        method: 'PUT',
+        route: '/api/admin/model-access/{modelId}',
+        expect: ADMIN_ONLY(204),
+        probe: () => ({
+          path: `/api/admin/model-access/${encodeURIComponent('local:echo')}`,
+          body: { everyone: true },
         }),
       },
       {

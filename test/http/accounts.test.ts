@@ -38,6 +38,7 @@ for (const kind of testBackends()) {
         'email',
         'id',
         'isGuest',
+        'preferences',
         'role',
         'username',
       ]);

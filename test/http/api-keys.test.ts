@@ -27,7 +27,7 @@ for (const kind of testBackends()) {
 
       const created = await browser.post('/api/keys', { name: 'laptop' });
       assert.equal(created.status, 201);
-      assert.deepEqual(Object.keys(created.body).sort(), ['createdAt', 'id', 'key', 'name']);
+      assert.deepEqual(Object.keys(created.body).sort(), ['createdAt', 'expiresAt', 'id', 'key', 'name']);
       assert.match(created.body.key, /^chorus_[A-Za-z0-9_-]{43}$/);
       assert.equal(created.body.name, 'laptop');
 
@@ -47,7 +47,7 @@ for (const kind of testBackends()) {
         'newest first',
       );
       const laptop = listed.body.keys[1];
-      assert.deepEqual(Object.keys(laptop).sort(), ['createdAt', 'id', 'lastUsedAt', 'name', 'prefix']);
+      assert.deepEqual(Object.keys(laptop).sort(), ['createdAt', 'expiresAt', 'id', 'lastUsedAt', 'name', 'prefix']);
       assert.ok(created.body.key.startsWith(laptop.prefix) && laptop.prefix.length < 16);
       assert.notEqual(laptop.lastUsedAt, null, 'using the key was noted');
       assert.ok(!JSON.stringify(listed.body).includes(created.body.key), 'the key itself is never listed');

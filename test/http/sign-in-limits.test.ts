@@ -18,6 +18,9 @@ import {
 } from '../support/server.ts';
 
 /** A new browser posting with `headers` added (X-Forwarded-For, say, which only a trusted proxy may be believed on). */
+/** These tests count attempts, most with a wrong password: failures may not slow them (failed-sign-ins.test.ts). */
+const UNSLOWED = { CHORUS_SIGN_IN_FREE_FAILURES: '1000000' };
+
 const clientFrom = (server: TestServer | string, headers: Record<string, string> = {}) => {
   const client = new TestClient(typeof server === 'string' ? server : server.baseUrl);
   return { post: (path: string, body: unknown) => client.request('POST', path, JSON.stringify(body), headers) };
@@ -42,7 +45,7 @@ for (const kind of testBackends()) {
   describe(`limits on getting in, with the defaults, on ${kind}`, () => {
     let server: TestServer;
     before(async () => {
-      server = await startTestServer(kind, DEFAULT_AUTH_LIMITS);
+      server = await startTestServer(kind, { ...DEFAULT_AUTH_LIMITS, ...UNSLOWED });
     });
     after(() => server.close());
 
@@ -103,7 +106,7 @@ for (const kind of testBackends()) {
   describe(`limits on getting in behind one trusted proxy (CHORUS_TRUST_PROXY=true) on ${kind}`, () => {
     let server: TestServer;
     before(async () => {
-      server = await startTestServer(kind, { ...DEFAULT_AUTH_LIMITS, CHORUS_TRUST_PROXY: 'true' });
+      server = await startTestServer(kind, { ...DEFAULT_AUTH_LIMITS, ...UNSLOWED, CHORUS_TRUST_PROXY: 'true' });
     });
     after(() => server.close());
 
@@ -164,7 +167,11 @@ for (const kind of testBackends()) {
     let server: TestServer;
     before(async () => {
       // The test's requests come from 127.0.0.1: it stands for the proxy.
-      server = await startTestServer(kind, { ...DEFAULT_AUTH_LIMITS, CHORUS_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' });
+      server = await startTestServer(kind, {
+        ...DEFAULT_AUTH_LIMITS,
+        ...UNSLOWED,
+        CHORUS_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+      });
     });
     after(() => server.close());
 
@@ -194,6 +201,7 @@ describe('limits on getting in across server processes on one PostgreSQL', {
       DATABASE_URL: database.url,
       PUBLIC_URL: TEST_PUBLIC_URL,
       BETTER_AUTH_SECRET: 'x'.repeat(40),
+      ...UNSLOWED,
     });
     for (let index = 0; index < 2; index++) {
       const runtime = await openRuntime(env, { seedIfEmpty: false, registerDeclaredModels: false });

@@ -9,16 +9,22 @@ import { neighbouringConversation, type ShortcutAction, useKeyboardShortcuts } f
 import { ADMIN_PAGES, type AdminPage, conversationPath, navigate, routeOf, usePathname } from './router.ts';
 import { useSession } from './session.ts';
 import { ConversationSidebar } from './sidebar/ConversationSidebar.tsx';
+import { applyTheme, rememberTheme } from './theme.ts';
 import type { PickableModel, Profile, ResponseBody } from './types.ts';
 
 const ADMIN_LINK_LABELS: Record<AdminPage, string> = {
   models: 'Models',
+  users: 'People',
+  access: 'Access',
   usage: 'Usage',
   metrics: 'Metrics',
   config: 'Config',
   discord: 'Discord',
   backups: 'Backups',
 };
+
+/** No default models: one array, so a chat's effects do not see a new one on every render. */
+const NO_MODELS: readonly string[] = [];
 
 // The admin pages (and Chart.js with them) load only when an admin opens one.
 const AdminScreen = lazy(() => import('./admin/AdminScreen.tsx'));
@@ -60,6 +66,13 @@ function SignedInApp({
 }) {
   const pathname = usePathname();
   const route = routeOf(pathname);
+  // The person's theme (preferences): light or dark whatever the system says, or the system's. Kept in the browser
+  // too, so the next visit starts in it before the profile has loaded.
+  const theme = profile.preferences.theme ?? 'system';
+  useEffect(() => {
+    applyTheme(theme);
+    rememberTheme(theme);
+  }, [theme]);
   const [models, setModels] = useState<PickableModel[]>([]);
   const [modelsProblem, setModelsProblem] = useState<string | null>(null);
   const [newChatId, setNewChatId] = useState(() => crypto.randomUUID());
@@ -149,6 +162,7 @@ function SignedInApp({
         onDeleted={(id) => {
           if (id === conversationId) newChat();
         }}
+        onSettingsChanged={onProfileChanged}
         onDiscordLinked={() => {
           onProfileChanged();
           setSidebarRefresh((count) => count + 1);
@@ -196,6 +210,7 @@ function SignedInApp({
             viewerId={profile.id}
             fresh={route.page === 'new-chat' || startedHere.current.has(conversationId)}
             models={models}
+            defaultModelIds={profile.preferences.defaultModelIds ?? NO_MODELS}
             onStarted={onStarted}
             onFinished={onFinished}
             onLeft={onLeft}

@@ -1,7 +1,6 @@
-// Light, dark, or as the system prefers: the person's choice, kept in this browser, applied to the page as
-// data-theme on <html> (styles.css reads it through color-scheme); "system" removes it.
-import { useState } from 'react';
-
+// Light, dark, or as the system prefers: the person's choice (their preferences, set in Settings) applied to the
+// page as data-theme on <html> (styles.css reads it through color-scheme); "system" removes it. The choice is also
+// kept in this browser, so the next visit is painted in it before the profile has loaded.
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
 
@@ -22,20 +21,11 @@ export function applyTheme(theme: Theme): void {
   else document.documentElement.dataset.theme = theme;
 }
 
-/** The theme in force and a setter that applies and remembers a new one. */
-export function useTheme(): [Theme, (theme: Theme) => void] {
-  const [theme, setTheme] = useState(storedTheme);
-  return [
-    theme,
-    (next) => {
-      applyTheme(next);
-      setTheme(next);
-      try {
-        if (next === 'system') localStorage.removeItem(STORAGE_KEY);
-        else localStorage.setItem(STORAGE_KEY, next);
-      } catch {
-        // Not remembered; applied for this visit.
-      }
-    },
-  ];
+export function rememberTheme(theme: Theme): void {
+  try {
+    if (theme === 'system') localStorage.removeItem(STORAGE_KEY);
+    else localStorage.setItem(STORAGE_KEY, theme);
+  } catch {
+    // Not remembered: the profile brings it on the next visit.
+  }
 }

@@ -114,3 +114,10 @@ export type TranscriptFormat = Transcript['format'];
 export type ConversationImportResult = Schemas['ConversationImportResult'];
 export type BackupList = ResponseBody<'/api/admin/backups', 'get'>;
 export type Backup = Schemas['Backup'];
+
+// People, as admins see them.
+export type AdministeredUser = Schemas['AdministeredUser'];
+export type UserList = ResponseBody<'/api/admin/users', 'get'>;
+export type DeletedUser = ResponseBody<'/api/admin/users/{id}', 'delete'>;
+export type UserGroup = Schemas['UserGroup'];
+export type ModelAccess = Schemas['ModelAccess'];

@@ -97,6 +97,8 @@ export const apiKeys = pgTable(
     keyHash: varchar('key_hash', { length: 64 }).notNull(),
     createdAt: createdAt(),
     lastUsedAt: instant('last_used_at'),
+    /** After this the key no longer works; null: never. */
+    expiresAt: instant('expires_at'),
   },
   (table) => [
     uniqueIndex('idx_api_keys_key_hash').on(table.keyHash),

@@ -7,6 +7,7 @@ export * from './documents.ts';
 export * from './enums.ts';
 export * from './files.ts';
 export * from './messages.ts';
+export * from './model-access.ts';
 export * from './models.ts';
 export * from './operations.ts';
 export * from './users.ts';

@@ -30,6 +30,8 @@ export const users = pgTable(
     isGuest: boolean('is_guest').notNull().default(false),
     discordId: varchar('discord_id', { length: 32 }),
     isActive: boolean('is_active').notNull().default(true),
+    /** Their own daily message limit, set by an admin, in place of their kind's (auth/limits.ts); null: their kind's. */
+    messagesPerDay: integer('messages_per_day'),
     preferences: jsonb('preferences').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

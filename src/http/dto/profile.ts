@@ -3,6 +3,7 @@
 import type { z } from '@hono/zod-openapi';
 import { createSelectSchema } from 'drizzle-zod';
 import { users } from '../../db/schema/index.ts';
+import { preferencesSchema, readPreferences } from '../../people/preferences.ts';
 import type { User } from '../../store/users.ts';
 
 const userRow = createSelectSchema(users);
@@ -12,6 +13,9 @@ export const profileSchema = userRow
   .extend({
     email: userRow.shape.email.openapi({ description: 'null for guests' }),
     discordId: userRow.shape.discordId.openapi({ description: 'The Discord account linked to this one, if any' }),
+    preferences: preferencesSchema.openapi('Preferences', {
+      description: 'The models a new chat starts with, and the colour theme',
+    }),
   })
   .openapi('Profile');
 
@@ -25,5 +29,6 @@ export function toProfileDto(user: User): z.infer<typeof profileSchema> {
     role: user.role,
     isGuest: user.isGuest,
     discordId: user.discordId,
+    preferences: readPreferences(user.preferences),
   };
 }

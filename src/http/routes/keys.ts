@@ -12,6 +12,7 @@ const createdKeySchema = z
     key: z.string().openapi({ description: 'The key: shown this once, never again', example: 'chorus_…' }),
     name: keyName.nullable(),
     createdAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime().nullable(),
   })
   .openapi('CreatedApiKey');
 
@@ -22,6 +23,7 @@ const keySummarySchema = z
     prefix: z.string().openapi({ description: 'The first characters of the key, to tell keys apart' }),
     createdAt: z.iso.datetime(),
     lastUsedAt: z.iso.datetime().nullable(),
+    expiresAt: z.iso.datetime().nullable().openapi({ description: 'After this the key no longer works; null: never' }),
   })
   .openapi('ApiKey');
 
@@ -32,7 +34,20 @@ const createKeyRoute = createRoute({
   summary: 'Create an API key for Authorization: Bearer',
   security: signedIn,
   request: {
-    body: { required: false, content: { 'application/json': { schema: z.object({ name: keyName.optional() }) } } },
+    body: {
+      required: false,
+      content: {
+        'application/json': {
+          schema: z.object({
+            name: keyName.optional(),
+            expiresAt: z.iso
+              .datetime({ offset: true })
+              .optional()
+              .openapi({ description: 'When the key stops working (in the future); without it, never' }),
+          }),
+        },
+      },
+    },
   },
   responses: {
     201: { description: 'The new key', content: { 'application/json': { schema: createdKeySchema } } },
@@ -71,9 +86,16 @@ const revokeKeyRoute = createRoute({
 export function registerKeyRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(createKeyRoute, async (context) => {
     const actor = requireActor(context);
-    const { name } = context.req.valid('json');
-    const created = await createApiKey(context.get('runtime').store, { actor, name });
-    return context.json({ ...created, createdAt: created.createdAt.toISOString() }, 201);
+    const { name, expiresAt } = context.req.valid('json');
+    const created = await createApiKey(context.get('runtime').store, {
+      actor,
+      name,
+      expiresAt: expiresAt ? new Date(expiresAt) : null,
+    });
+    return context.json(
+      { ...created, createdAt: created.createdAt.toISOString(), expiresAt: created.expiresAt?.toISOString() ?? null },
+      201,
+    );
   });
 
   app.openapi(listKeysRoute, async (context) => {
@@ -85,6 +107,7 @@ export function registerKeyRoutes(app: OpenAPIHono<AppEnv>) {
           ...key,
           createdAt: key.createdAt.toISOString(),
           lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+          expiresAt: key.expiresAt?.toISOString() ?? null,
         })),
       },
       200,

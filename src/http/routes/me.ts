@@ -1,5 +1,7 @@
-// GET /api/me: the signed-in user's own profile.
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+// /api/me: the signed-in user's own profile: read it, change their name and preferences.
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { AppError } from '../../errors.ts';
+import { preferencesSchema, readPreferences } from '../../people/preferences.ts';
 import { type AppEnv, requireActor } from '../context.ts';
 import { profileSchema, toProfileDto } from '../dto/profile.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
@@ -16,10 +18,52 @@ const meRoute = createRoute({
   },
 });
 
+const updateMeRoute = createRoute({
+  method: 'patch',
+  path: '/api/me',
+  tags: ['accounts'],
+  summary: 'Change your name or preferences (the preferences named are replaced, the others kept)',
+  security: signedIn,
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              displayName: z.string().trim().min(1).max(100).optional(),
+              preferences: preferencesSchema.optional(),
+            })
+            .strict(),
+        },
+      },
+    },
+  },
+  responses: {
+    200: { description: 'The profile, changed', content: { 'application/json': { schema: profileSchema } } },
+    ...errorResponses(400, 401, 403),
+  },
+});
+
 export function registerMeRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(meRoute, async (context) => {
     const actor = requireActor(context);
     const user = await context.get('runtime').store.users.getById(actor.id);
+    return context.json(toProfileDto(user), 200);
+  });
+
+  app.openapi(updateMeRoute, async (context) => {
+    const actor = requireActor(context);
+    if (actor.isGuest) throw new AppError('forbidden', 'guests have no settings to keep; sign up first');
+    const { displayName, preferences } = context.req.valid('json');
+    const { users } = context.get('runtime').store;
+    const current = await users.getById(actor.id);
+    const user = await users.update(actor.id, {
+      ...(displayName === undefined ? {} : { displayName }),
+      ...(preferences === undefined
+        ? {}
+        : { preferences: { ...current.preferences, ...readPreferences(current.preferences), ...preferences } }),
+    });
     return context.json(toProfileDto(user), 200);
   });
 }

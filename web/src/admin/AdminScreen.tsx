@@ -1,10 +1,11 @@
-// The admin pages (/admin/models, /admin/usage, /admin/metrics, /admin/config, /admin/discord), loaded only when an admin opens one (Chart.js stays out of the
+// The admin pages (/admin/models, /admin/users, /admin/usage, /admin/metrics, /admin/config, /admin/discord), loaded only when an admin opens one (Chart.js stays out of the
 // chat's first load). Anyone else gets the not-allowed page, and so does an admin whose role the API no longer
 // grants (a 403 from any admin request).
 import { useCallback, useState } from 'react';
 import { ApiError } from '../api.ts';
 import type { AdminPage } from '../router.ts';
 import type { Profile } from '../types.ts';
+import { AccessPage } from './AccessPage.tsx';
 import { BackupsPage } from './BackupsPage.tsx';
 import { ConfigPage } from './ConfigPage.tsx';
 import { DiscordPage } from './DiscordPage.tsx';
@@ -12,11 +13,14 @@ import { MetricsPage } from './MetricsPage.tsx';
 import { ModelsPage } from './ModelsPage.tsx';
 import { NotAllowed } from './NotAllowed.tsx';
 import { UsagePage } from './UsagePage.tsx';
+import { UsersPage } from './UsersPage.tsx';
 
 export type AdminSection = AdminPage | 'unknown';
 
 const TITLES: Record<AdminSection, string> = {
   models: 'Models',
+  users: 'People',
+  access: 'Model access',
   usage: 'Usage',
   metrics: 'Metrics',
   config: 'System configuration',
@@ -38,6 +42,8 @@ export default function AdminScreen({ profile, section }: { profile: Profile; se
     <div className="admin">
       <h1 className="admin-title">{TITLES[section]}</h1>
       {section === 'models' && <ModelsPage profile={profile} onForbidden={onForbidden} />}
+      {section === 'users' && <UsersPage profile={profile} onForbidden={onForbidden} />}
+      {section === 'access' && <AccessPage onForbidden={onForbidden} />}
       {section === 'usage' && <UsagePage onForbidden={onForbidden} />}
       {section === 'metrics' && <MetricsPage onForbidden={onForbidden} />}
       {section === 'config' && <ConfigPage onForbidden={onForbidden} />}

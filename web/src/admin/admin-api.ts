@@ -2,12 +2,15 @@
 // usage. Model ids hold `:` and `/`, so every path names them URL-encoded.
 import { apiRequest } from '../api.ts';
 import type {
+  AdministeredUser,
   AdminModel,
   Backup,
   BackupList,
+  DeletedUser,
   ImportResult,
   KnownConfigKey,
   MetricSeries,
+  ModelAccess,
   ModelCapability,
   ModelChangeResult,
   ModelDefinition,
@@ -18,6 +21,8 @@ import type {
   SystemConfigChange,
   UsageGrouping,
   UsageReport,
+  UserGroup,
+  UserList,
 } from '../types.ts';
 
 /**
@@ -108,3 +113,37 @@ export const configHistory = async (key: string) =>
 export const listBackups = () => apiRequest<BackupList>('GET', '/api/admin/backups');
 export const startBackup = () => apiRequest<Backup>('POST', '/api/admin/backups');
 export const backupDownloadPath = (id: string) => `/api/admin/backups/${encodeURIComponent(id)}/download`;
+
+export function listUsers(search: string, offset: number, limit = 50): Promise<UserList> {
+  const query = new URLSearchParams({ limit: String(limit), offset: String(offset) });
+  if (search.trim()) query.set('q', search.trim());
+  return apiRequest('GET', `/api/admin/users?${query}`);
+}
+
+export type UserChanges = Partial<Pick<AdministeredUser, 'role' | 'isActive' | 'messagesPerDay'>>;
+
+export const changeUser = (id: string, changes: UserChanges) =>
+  apiRequest<AdministeredUser>('PATCH', `/api/admin/users/${id}`, changes);
+
+export const deleteUser = (id: string, conversations: 'delete' | 'hand-over') =>
+  apiRequest<DeletedUser>('DELETE', `/api/admin/users/${id}?conversations=${conversations}`);
+
+export const listGroups = async () => (await apiRequest<{ groups: UserGroup[] }>('GET', '/api/admin/groups')).groups;
+
+export const createGroup = (name: string) => apiRequest<UserGroup>('POST', '/api/admin/groups', { name });
+
+export const deleteGroup = (id: string) => apiRequest<void>('DELETE', `/api/admin/groups/${id}`);
+
+export const setGroupMembers = (id: string, userIds: string[]) =>
+  apiRequest<void>('PUT', `/api/admin/groups/${id}/members`, { userIds });
+
+export const listRestrictedModels = async () =>
+  (await apiRequest<{ restricted: ModelAccess[] }>('GET', '/api/admin/model-access')).restricted;
+
+/** `groupIds` null opens the model to everyone. */
+export const setModelAccess = (modelId: string, groupIds: string[] | null) =>
+  apiRequest<void>(
+    'PUT',
+    `/api/admin/model-access/${encodeURIComponent(modelId)}`,
+    groupIds === null ? { everyone: true } : { groupIds },
+  );

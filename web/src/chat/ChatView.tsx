@@ -44,6 +44,8 @@ type ScreenProps = {
   /** Started in this tab: nothing to load yet. */
   fresh: boolean;
   models: PickableModel[];
+  /** The person's default models (preferences), for a chat with no turn yet. */
+  defaultModelIds: readonly string[];
   onStarted: (conversationId: string) => void;
   onFinished: () => void;
   /** The reader left the conversation (it is no longer theirs to show). */
@@ -93,12 +95,13 @@ function ChatSession({
   exists: existedAtStart,
   initialThread,
   models,
+  defaultModelIds,
   onStarted,
   onFinished,
   onLeft,
 }: SessionProps) {
   const initialMessages = initialThread.messages;
-  const [selected, setSelected] = useState<string[]>(() => initialModelIds(initialMessages, models));
+  const [selected, setSelected] = useState<string[]>(() => initialModelIds(initialMessages, models, defaultModelIds));
   const [exists, setExists] = useState(existedAtStart);
   const {
     details,
@@ -186,9 +189,9 @@ function ChatSession({
   // The models picked once the picker knows them (GET /api/models may answer after the chat opened).
   useEffect(() => {
     if (models.length > 0 && !selected.some((id) => models.some((model) => model.id === id))) {
-      setSelected(initialModelIds(initialMessages, models));
+      setSelected(initialModelIds(initialMessages, models, defaultModelIds));
     }
-  }, [models, selected, initialMessages]);
+  }, [models, selected, initialMessages, defaultModelIds]);
 
   // A reply that was still being written when the page loaded: follow it to its end. Both are the chat's own for
   // as long as it is open (useChat keeps one Chat per conversation id), so this runs once, when the chat opens.

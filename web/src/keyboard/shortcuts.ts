@@ -55,6 +55,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
 
 /** Shortcuts handled elsewhere, listed in the help dialog too. */
 export const OTHER_KEYS: readonly { keys: string; description: string }[] = [
+  { keys: 'Ctrl/⌘ + K', description: 'Search your conversations' },
   { keys: 'Enter', description: 'Send the message (Shift + Enter: a new line)' },
   { keys: 'Esc', description: 'Stop the replies; close a menu or a dialog' },
 ];

@@ -13,11 +13,13 @@ import { ConversationMenu } from './ConversationMenu.tsx';
 import { ConfirmDelete, RenameForm } from './ConversationRowForms.tsx';
 import { CONVERSATION_DRAG_TYPE, FolderBar, type ListView } from './FolderBar.tsx';
 import { SearchBox } from './SearchBox.tsx';
-import { ThemeChoice } from './ThemeChoice.tsx';
 
 // Opened on demand: loaded then, not with the first screen.
 const ImportDialog = lazy(() =>
   import('../transcripts/ImportDialog.tsx').then((module) => ({ default: module.ImportDialog })),
+);
+const SettingsDialog = lazy(() =>
+  import('./SettingsDialog.tsx').then((module) => ({ default: module.SettingsDialog })),
 );
 const DiscordLinkDialog = lazy(() =>
   import('./DiscordLinkDialog.tsx').then((module) => ({ default: module.DiscordLinkDialog })),
@@ -37,6 +39,8 @@ type Props = {
   onDiscordLinked: () => void;
   /** On a narrow screen the sidebar is a drawer: the search shortcut opens it, choosing a hit closes it. */
   onDrawerChange: (open: boolean) => void;
+  /** The person changed their name or preferences in Settings. */
+  onSettingsChanged: () => void;
 };
 
 export function ConversationSidebar({
@@ -48,6 +52,7 @@ export function ConversationSidebar({
   onDeleted,
   onDiscordLinked,
   onDrawerChange,
+  onSettingsChanged,
 }: Props) {
   const [searching, setSearching] = useState(false);
   const openDrawer = useCallback(() => onDrawerChange(true), [onDrawerChange]);
@@ -58,6 +63,7 @@ export function ConversationSidebar({
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<ConversationSummary | null>(null);
   const [linkingDiscord, setLinkingDiscord] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [importing, setImporting] = useState(false);
   const sentinel = useRef<HTMLLIElement>(null);
   const [view, setView] = useState<ListView>({ kind: 'main' });
@@ -286,15 +292,22 @@ export function ConversationSidebar({
               Link Discord
             </button>
           ))}
+        {!profile.isGuest && (
+          <button type="button" className="link" onClick={() => setSettingsOpen(true)}>
+            Settings
+          </button>
+        )}
         <a className="link" href="/api/me/export" download>
           Download my data
         </a>
-        <ThemeChoice />
         <button type="button" className="link" onClick={onSignOut}>
           Sign out
         </button>
       </div>
       <Suspense fallback={null}>
+        {settingsOpen && (
+          <SettingsDialog profile={profile} onChanged={onSettingsChanged} onClose={() => setSettingsOpen(false)} />
+        )}
         {linkingDiscord && (
           <DiscordLinkDialog
             onLinked={() => {
