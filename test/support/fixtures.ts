@@ -236,5 +236,12 @@ export async function insertOneOfEverything(db: Database) {
     expiresAt: at('2030-01-01T00:00:00.004Z'),
     usedAt: at('2026-06-07T08:09:10.011Z'),
   });
+  const [testers] = await db
+    .insert(schema.userGroups)
+    .values({ name: 'Testers', description: 'may use the beta model' })
+    .returning({ id: schema.userGroups.id });
+  await db.insert(schema.userGroupMembers).values({ groupId: testers!.id, userId: bob!.id });
+  await db.insert(schema.modelAccess).values({ modelId: 'test:beta', updatedBy: alice!.id });
+  await db.insert(schema.modelAccessGroups).values({ modelId: 'test:beta', groupId: testers!.id });
   return { aliceId: alice!.id, bobId: bob!.id, conversationId };
 }
