@@ -92,7 +92,8 @@ describe('the main screens, checked for accessibility', { skip: skipWithoutChrom
       const settings = page.getByRole('dialog', { name: 'Settings' });
       await settings.getByLabel('Theme').selectOption(theme);
       await settings.getByRole('button', { name: 'Save' }).click();
-      await page.waitForFunction(`(document.documentElement.dataset.theme ?? 'system') === '${theme}'`);
+      const applied = theme === 'system' ? 'html:not([data-theme])' : `html[data-theme="${theme}"]`;
+      await page.locator(applied).waitFor({ state: 'attached' });
       await settings.getByRole('button', { name: 'Close' }).click();
     };
     await chooseTheme('dark');
