@@ -65,46 +65,16 @@ export class UsageStore {
       )
       .groupBy(key)
       .orderBy(sql`${key} nulls last`);
-    return rows.map((row) => ({
-      key: row.key,
-      messages: row.messages,
-      inputTokens: Number(row.inputTokens),
-      outputTokens: Number(row.outputTokens),
-      cachedInputTokens: Number(row.cachedInputTokens),
-      costUsd: Number(row.costUsd),
-    }));
+    return rows.map(({ key, ...row }) => ({ key, ...numbersOf(row) }));
   }
 
   /**
    * The totals of the finished replies to one person's messages sent since `from`: what they used. Through their
    * own messages (idx_messages_sender) to the replies (idx_messages_parent), not over everyone's replies.
    */
-  async totalsForUser({ userId, from }: { userId: string; from: Date }): Promise<Omit<UsageRow, 'key'>> {
-    const [row] = await this.db
-      .select({
-        messages: sql<number>`count(*)::int`,
-        inputTokens: total(messages.inputTokens),
-        outputTokens: total(messages.outputTokens),
-        cachedInputTokens: total(messages.cachedInputTokens),
-        costUsd: total(messages.costUsd),
-      })
-      .from(question)
-      .innerJoin(messages, eq(messages.parentId, question.id))
-      .where(
-        and(
-          eq(question.senderId, userId),
-          gte(question.createdAt, from),
-          eq(messages.role, 'assistant'),
-          ne(messages.status, 'streaming'),
-        ),
-      );
-    return {
-      messages: row?.messages ?? 0,
-      inputTokens: Number(row?.inputTokens ?? 0),
-      outputTokens: Number(row?.outputTokens ?? 0),
-      cachedInputTokens: Number(row?.cachedInputTokens ?? 0),
-      costUsd: Number(row?.costUsd ?? 0),
-    };
+  async totalsForUser({ userId, from }: { userId: string; from: Date }): Promise<UsageTotals> {
+    const totals = await this.totalsForUsers({ userIds: [userId], from });
+    return totals.get(userId) ?? { ...NO_USAGE };
   }
 
   /** totalsForUser for several people at once (a page of the admin's user list): one query, keyed by user id. */
