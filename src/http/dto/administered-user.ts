@@ -1,9 +1,8 @@
 // A person as admins see them (GET /api/admin/users…): their account, their own daily limit, and what the replies to
 // their messages used this month.
 import { z } from '@hono/zod-openapi';
-import { readPreferences } from '../../people/preferences.ts';
 import type { AdministeredUser } from '../../people/user-administration.ts';
-import { profileSchema } from './profile.ts';
+import { profileSchema, toProfileDto } from './profile.ts';
 
 const usageThisMonthSchema = z
   .object({
@@ -30,15 +29,7 @@ export const administeredUserSchema = profileSchema
 
 export function toAdministeredUserDto(user: AdministeredUser): z.infer<typeof administeredUserSchema> {
   return {
-    id: user.id,
-    email: user.email,
-    username: user.username,
-    displayName: user.displayName,
-    avatarUrl: user.avatarUrl,
-    role: user.role,
-    isGuest: user.isGuest,
-    discordId: user.discordId,
-    preferences: readPreferences(user.preferences),
+    ...toProfileDto(user),
     isActive: user.isActive,
     messagesPerDay: user.messagesPerDay,
     createdAt: user.createdAt.toISOString(),
