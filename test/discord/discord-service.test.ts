@@ -121,6 +121,20 @@ for (const kind of testBackends()) {
         assert.equal(user.avatarUrl, 'https://cdn.test/a.png');
         assert.equal(await discord().displayNameOf(first.id), 'Dana R.');
       });
+
+      test('someone an admin deactivated is refused, as on the web, until reactivated', async () => {
+        const dana = author('Dana');
+        const first = await discord().actorFor(dana);
+        const { db } = server.runtime.database;
+        await db.update(users).set({ isActive: false }).where(eq(users.id, first.id));
+        await assert.rejects(discord().actorFor(dana), (error: AppError) => {
+          assert.equal(error.code, 'forbidden');
+          assert.match(error.message, /deactivated/);
+          return true;
+        });
+        await db.update(users).set({ isActive: true }).where(eq(users.id, first.id));
+        assert.equal((await discord().actorFor(dana)).id, first.id);
+      });
     });
 
     describe('channels are conversations', () => {
