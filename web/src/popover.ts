@@ -41,10 +41,9 @@ export function usePopover(root: RefObject<HTMLDetailsElement | null>) {
   }
 
   /** Spread on the <details>: its open state, kept in step with the browser's own toggling. */
-  const detailsProps = {
+  return {
     open,
     onToggle: (event: { currentTarget: HTMLDetailsElement }) => setOpen(event.currentTarget.open),
     onKeyDown,
   };
-  return { open, close: () => setOpen(false), detailsProps };
 }

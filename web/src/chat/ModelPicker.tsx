@@ -13,7 +13,7 @@ export function ModelPicker({ models, selected, onChange }: Props) {
   const [search, setSearch] = useState('');
   const ids = useId();
   const root = useRef<HTMLDetailsElement>(null);
-  const { detailsProps } = usePopover(root);
+  const popover = usePopover(root);
   const byProvider = useMemo(() => {
     const words = search.toLowerCase().split(/\s+/).filter(Boolean);
     const groups = new Map<string, PickableModel[]>();
@@ -35,7 +35,7 @@ export function ModelPicker({ models, selected, onChange }: Props) {
   }
 
   return (
-    <details className="model-picker" ref={root} {...detailsProps}>
+    <details className="model-picker" ref={root} {...popover}>
       <summary aria-label={`Models: ${names.join(', ') || 'none'}`}>
         <span className="model-picker-label">{names.length > 0 ? names.join(' + ') : 'Pick a model'}</span>
       </summary>
