@@ -16,8 +16,10 @@ import { type Conversation, ConversationIdTakenError, creationValues } from '../
 import type { FileRecord } from '../store/files.ts';
 import { newMessageId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
-import { asSavedMessage, type NewMessage } from '../store/messages.ts';
+import { asSavedMessage, type Message, type NewMessage } from '../store/messages.ts';
 import type { StreamLog } from '../streams/index.ts';
+import { historyForAnotherReply } from './another-reply.ts';
+import { HISTORY_MESSAGE_LIMIT } from './history.ts';
 import { chooseTurnModels, type TurnModelChoice, type TurnModels } from './model-selection.ts';
 import type { SetupAdmission } from './setup-admission.ts';
 import { titleFromText } from './title.ts';
@@ -67,6 +69,17 @@ export type RegenerateRequest = {
   messageId: string;
   modelIds?: string[];
   webSearch?: WebSearchRequest;
+  /** As in SubmitRequest. */
+  signal?: AbortSignal;
+};
+
+export type AnotherReplyRequest = {
+  actor: Actor;
+  conversationId: string;
+  /** The person's newest message, or one of its replies. */
+  messageId: string;
+  /** The model that answers it, beside the replies it has. */
+  modelId: string;
   /** As in SubmitRequest. */
   signal?: AbortSignal;
 };
@@ -267,6 +280,47 @@ export class ChatService {
       this.countedTurn(actor, () => this.admission.run(() => this.regenerateNow(request), signal)),
     );
     return this.replyStream(outcome, signal);
+  }
+
+  /**
+   * Adds a reply from `modelId` to the person's newest message, keeping the replies it has (see another-reply.ts).
+   * Counts as a turn against the daily limit, like a regeneration.
+   */
+  async askAnother(request: AnotherReplyRequest): Promise<ReplyStream> {
+    const { actor, conversationId, signal } = request;
+    const outcome = await this.access.guarded(actor, { conversationId, level: 'write' }, () =>
+      this.countedTurn(actor, () => this.admission.run(() => this.askAnotherNow(request), signal)),
+    );
+    return this.replyStream(outcome, signal);
+  }
+
+  private async askAnotherNow(request: AnotherReplyRequest): Promise<TurnOutcome> {
+    const { actor, conversationId } = request;
+    const found = await this.store.conversations.findWritableWithMembers({ actor, id: conversationId });
+    if (!found) throw notFound('conversation', conversationId);
+    const prompt = await this.promptOf(actor, conversationId, request.messageId);
+    const { models, memberSettings } = this.modelsFor(actor, {
+      members: found.members,
+      modelIds: [request.modelId],
+      requirements: { webSearch: false, files: prompt.attachments },
+    });
+    const newest = await this.store.messages.page({ actor, conversationId, limit: HISTORY_MESSAGE_LIMIT });
+    const started = await this.turns.startTurn({
+      actor,
+      conversation: found.conversation,
+      userMessage: prompt,
+      models,
+      memberSettings,
+      history: historyForAnotherReply(newest.items.reverse(), prompt),
+    });
+    return { streamId: started.streamId, started };
+  }
+
+  /** The person's message `messageId` names: itself, or the one a reply answers. */
+  private async promptOf(actor: Actor, conversationId: string, messageId: string): Promise<Message> {
+    const target = await this.store.messages.findByIdOrRequestId({ actor, conversationId, id: messageId });
+    if (!target) throw new AppError('not_found', `message ${messageId} not found in this conversation`);
+    return target.role === 'user' ? target : this.store.messages.getById({ actor, id: target.parentId ?? '' });
   }
 
   /** The turn's stream from its first chunk, followed until it ends or `signal` aborts. */

@@ -89,6 +89,38 @@ const resumeRoute = createRoute({
   responses: { 200: sseResponse, 204: { description: 'No reply to re-attach to' }, ...errorResponses(401, 404) },
 });
 
+const anotherReplyRoute = createRoute({
+  method: 'post',
+  path: '/api/chat/{id}/replies',
+  tags: ['chat'],
+  summary: 'Ask another model: add its reply to your newest message, beside the replies it has, and stream it',
+  description:
+    'The replies already there are kept (regenerating replaces them). 409 when a person has written since that ' +
+    'message: only the newest message can be asked again this way.',
+  security: signedIn,
+  request: {
+    params: conversationParams,
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              messageId: z
+                .string()
+                .min(1)
+                .max(128)
+                .openapi({ description: 'The newest message of the conversation, or one of its replies' }),
+              modelId: modelIdSchema,
+            })
+            .openapi('AnotherReplyRequest'),
+        },
+      },
+    },
+  },
+  responses: { 200: sseResponse, ...errorResponses(400, 401, 403, 404, 409, 429, 503) },
+});
+
 const stopRoute = createRoute({
   method: 'post',
   path: '/api/chat/{id}/stop',
@@ -157,6 +189,16 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
     const stream = await context.get('runtime').chat.latestStream(actor, id, context.req.raw.signal);
     if (!stream) return context.body(null, 204) as never;
     return sendUiMessageStream(context, stream) as never;
+  });
+
+  app.openapi(anotherReplyRoute, async (context) => {
+    const actor = requireActor(context);
+    const { id } = context.req.valid('param');
+    const { messageId, modelId } = context.req.valid('json');
+    const reply = await context
+      .get('runtime')
+      .chat.askAnother({ actor, conversationId: id, messageId, modelId, signal: context.req.raw.signal });
+    return sendUiMessageStream(context, reply.batches, { headers: { 'x-chorus-stream-id': reply.streamId } }) as never;
   });
 
   app.openapi(stopRoute, async (context) => {
