@@ -12,9 +12,26 @@ export class ApiError extends Error {
 }
 
 export async function apiRequest<Result>(method: string, path: string, body?: unknown): Promise<Result> {
-  let response: Response;
+  const response = await sendJson(method, path, body);
+  if (response.status === 204) return undefined as Result;
+  const parsed = await jsonOf(response);
+  if (!response.ok) throw errorFrom(response, parsed);
+  return parsed as Result;
+}
+
+/**
+ * A request whose answer is a stream read elsewhere (a reply the chat then follows): settles once the server took
+ * it, without reading it.
+ */
+export async function apiStart(method: string, path: string, body?: unknown): Promise<void> {
+  const response = await sendJson(method, path, body);
+  if (!response.ok) throw errorFrom(response, await jsonOf(response));
+  await response.body?.cancel();
+}
+
+async function sendJson(method: string, path: string, body: unknown): Promise<Response> {
   try {
-    response = await fetch(path, {
+    return await fetch(path, {
       method,
       credentials: 'same-origin',
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -23,11 +40,11 @@ export async function apiRequest<Result>(method: string, path: string, body?: un
   } catch {
     throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection and try again.');
   }
-  if (response.status === 204) return undefined as Result;
+}
+
+async function jsonOf(response: Response): Promise<unknown> {
   const text = await response.text();
-  const parsed: unknown = text ? safeJson(text) : undefined;
-  if (!response.ok) throw errorFrom(response, parsed);
-  return parsed as Result;
+  return text ? safeJson(text) : undefined;
 }
 
 /** A multipart upload (POST /api/files): the browser sets the content type with its boundary. */
@@ -43,8 +60,7 @@ export async function apiUpload<Result>(path: string, form: FormData): Promise<R
       'The upload was cut off: the file may be too large, or the server cannot be reached.',
     );
   }
-  const text = await response.text();
-  const parsed: unknown = text ? safeJson(text) : undefined;
+  const parsed = await jsonOf(response);
   if (!response.ok) throw errorFrom(response, parsed);
   return parsed as Result;
 }

@@ -1,6 +1,6 @@
 // How a popover (a <details> whose panel floats over the page) behaves: Escape closes it and gives focus back to its
 // toggle; a click or focus anywhere outside closes it (so does sending a message, which happens outside); the arrow
-// keys move between the fields of its panel.
+// keys move between the fields and buttons of its panel.
 import { type KeyboardEvent, type RefObject, useEffect, useState } from 'react';
 
 export function usePopover(root: RefObject<HTMLDetailsElement | null>) {
@@ -30,7 +30,9 @@ export function usePopover(root: RefObject<HTMLDetailsElement | null>) {
       return;
     }
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      const fields = [...(root.current?.querySelectorAll<HTMLElement>('input:not([disabled])') ?? [])];
+      const fields = [
+        ...(root.current?.querySelectorAll<HTMLElement>('input:not([disabled]), button:not([disabled])') ?? []),
+      ];
       if (fields.length === 0) return;
       event.preventDefault();
       const at = fields.indexOf(document.activeElement as HTMLElement);

@@ -4,7 +4,7 @@
 import { useChat } from '@ai-sdk/react';
 import type { FileUIPart } from 'ai';
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError } from '../api.ts';
+import { ApiError, apiStart } from '../api.ts';
 import { useDocumentPanel } from '../documents/use-document-panel.ts';
 import { isGroup, leadModelIdOf } from '../group/conversation-api.ts';
 import { GroupSummary } from '../group/GroupSummary.tsx';
@@ -116,6 +116,7 @@ function ChatSession({
   const [stored, setStored] = useState({ names: initialThread.names, avatars: initialThread.avatars });
   const [votes, setVotes] = useState<ReadonlyMap<string, VoteValue>>(initialThread.votes);
   const [webSearch, setWebSearch] = useState<WebSearchSetting>({ on: false, contextSize: 'medium' });
+  const [askProblem, setAskProblem] = useState<string | null>(null);
   // Removed by someone, left from another tab, or deleted: what is shown stays, to read, and nothing more.
   const [departed, setDeparted] = useState<Departure | null>(null);
   // Someone who reads it because it is public, without being in it; or who is no longer in it.
@@ -248,6 +249,15 @@ function ChatSession({
             messageId: message.id,
           }),
         onRegenerate: (messageId) => void chat.regenerate({ messageId }),
+        anotherModels: models,
+        // The request only starts the reply; the chat follows it as it follows any running reply, which adds it to
+        // the turn on screen beside the replies there.
+        onAskAnother: (messageId, modelId) => {
+          setAskProblem(null);
+          apiStart('POST', `/api/chat/${conversationId}/replies`, { messageId, modelId })
+            .then(() => chat.resumeStream())
+            .catch((error: unknown) => setAskProblem(error instanceof Error ? error.message : String(error)));
+        },
       };
 
   return (
@@ -310,8 +320,11 @@ function ChatSession({
         older={older}
         paged={initialThread.olderCursor !== null}
         emptyHint="Pick one model, or several to see their answers side by side."
-        error={chat.error ? describeChatError(chat.error) : null}
-        onDismissError={() => chat.clearError()}
+        error={askProblem ?? (chat.error ? describeChatError(chat.error) : null)}
+        onDismissError={() => {
+          setAskProblem(null);
+          chat.clearError();
+        }}
       />
       {documentPanel.documentId && (
         <Suspense fallback={null}>

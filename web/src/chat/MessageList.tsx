@@ -3,13 +3,16 @@
 // bottom and leaves them be when they scrolled up.
 import { type RefObject, useEffect, useRef } from 'react';
 import { senderOf } from '../group/GroupSummary.tsx';
-import type { ChorusMessage, ConversationDetails } from '../types.ts';
+import type { ChorusMessage, ConversationDetails, PickableModel } from '../types.ts';
 import { AssistantTurn, type ReplyContext, UserMessage } from './MessageView.tsx';
 
 /** What the reader may do with the messages; absent for someone who only reads a public conversation. */
 export type MessageActions = {
   onEdit: (message: ChorusMessage, text: string) => void;
   onRegenerate: (messageId: string) => void;
+  /** Another model answers the newest message, beside its replies: those the reader may pick. */
+  anotherModels: PickableModel[];
+  onAskAnother: (messageId: string, modelId: string) => void;
 };
 
 export type OlderMessages = {
@@ -111,6 +114,11 @@ export function MessageList(props: Props) {
             context={replyContext}
             canRegenerate={actions !== null && index === lastAssistantIndex && !busy}
             onRegenerate={() => actions?.onRegenerate(message.id)}
+            askAnother={
+              actions
+                ? { models: actions.anotherModels, onAsk: (modelId) => actions.onAskAnother(message.id, modelId) }
+                : undefined
+            }
           />
         ) : null,
       )}

@@ -1,13 +1,18 @@
 // One message of the chat: a person's, or an assistant turn with every model's reply side by side (stacked on a
 // narrow screen), each headed by the model that wrote it.
-import { useState } from 'react';
+import { lazy, Suspense, useRef, useState } from 'react';
 import { avatarText, PersonAvatar } from '../group/avatars.tsx';
 import { DocumentIcon } from '../icons.tsx';
-import type { ChorusMessage, ModelNames, VoteValue } from '../types.ts';
+import { usePopover } from '../popover.ts';
+import type { ChorusMessage, ModelNames, PickableModel, VoteValue } from '../types.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { ReplyMarkdown } from './ReplyMarkdown.tsx';
 import { describeUsage, type ReplyView, repliesOf } from './replies.ts';
 import { ToolCalls } from './ToolCalls.tsx';
+
+const AnotherModelList = lazy(() =>
+  import('./AnotherModelList.tsx').then((module) => ({ default: module.AnotherModelList })),
+);
 
 /** Who wrote a person's message: the reader (`mine`: no name shown) or someone else, named. */
 export type SenderView = { name: string; avatarUrl: string | null; mine: boolean };
@@ -144,9 +149,19 @@ export type ReplyContext = {
   onOpenDocument?: (documentId: string) => void;
 };
 
-type TurnProps = { message: ChorusMessage; context: ReplyContext; canRegenerate: boolean; onRegenerate: () => void };
+/** Asking another model to answer the same message, its reply kept beside these. */
+export type AskAnother = { models: PickableModel[]; onAsk: (modelId: string) => void };
 
-export function AssistantTurn({ message, context, canRegenerate, onRegenerate }: TurnProps) {
+type TurnProps = {
+  message: ChorusMessage;
+  context: ReplyContext;
+  canRegenerate: boolean;
+  onRegenerate: () => void;
+  /** Offered with Regenerate, on the newest turn. */
+  askAnother?: AskAnother;
+};
+
+export function AssistantTurn({ message, context, canRegenerate, onRegenerate, askAnother }: TurnProps) {
   const replies = repliesOf(message);
   return (
     <section className="assistant-turn" aria-label={replies.length > 1 ? `${replies.length} replies` : 'Reply'}>
@@ -160,9 +175,31 @@ export function AssistantTurn({ message, context, canRegenerate, onRegenerate }:
           <button type="button" className="link" onClick={onRegenerate}>
             ↻ Regenerate
           </button>
+          {askAnother && <AskAnotherModel {...askAnother} />}
         </div>
       )}
     </section>
+  );
+}
+
+function AskAnotherModel({ models, onAsk }: AskAnother) {
+  const root = useRef<HTMLDetailsElement>(null);
+  const popover = usePopover(root);
+  return (
+    <details className="ask-another" ref={root} {...popover}>
+      <summary>⇄ Ask another model</summary>
+      {popover.open && (
+        <Suspense fallback={null}>
+          <AnotherModelList
+            models={models}
+            onPick={(modelId) => {
+              root.current?.removeAttribute('open');
+              onAsk(modelId);
+            }}
+          />
+        </Suspense>
+      )}
+    </details>
   );
 }
 
