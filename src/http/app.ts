@@ -40,6 +40,7 @@ import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { openAiErrorFields, registerOpenAiCompatibleRoutes } from './routes/openai-compatible.ts';
 import { registerParticipantRoutes } from './routes/participants.ts';
+import { registerPromptRoutes } from './routes/prompts.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { registerTranscriptRoutes } from './routes/transcripts.ts';
 import { registerVoteRoutes } from './routes/votes.ts';
@@ -109,6 +110,7 @@ function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerConversationRoutes(app);
   registerSearchRoutes(app);
   registerFolderRoutes(app);
+  registerPromptRoutes(app);
   registerTranscriptRoutes(app);
   registerAccountExportRoutes(app);
   registerConversationEventRoutes(app);

@@ -25,6 +25,7 @@ import { ModelStore } from './models.ts';
 import { ParticipantStore } from './participants.ts';
 import { ReplyStore } from './replies.ts';
 import { ReplyCostStore } from './reply-costs.ts';
+import { SavedPromptStore } from './saved-prompts.ts';
 import { SearchStore } from './search.ts';
 import { SystemConfigStore } from './system-configs.ts';
 import { TranscriptStore } from './transcripts.ts';
@@ -53,6 +54,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     guestMerge: new GuestMergeStore(db),
     conversations,
     folders: new ConversationFolderStore(db),
+    savedPrompts: new SavedPromptStore(db),
     messages: new MessageStore(db, messageBatches, keyring),
     replies: new ReplyStore(db, messageBatches, keyring),
     votes: new VoteStore(db),

@@ -1,5 +1,5 @@
 // "Download my data": one zip, streamed, of everything of one person's: their profile, every conversation they own
-// or take part in (a Chorus JSON transcript each), their votes and their uploads (the files themselves, with an
+// or take part in (a Chorus JSON transcript each), their votes, their saved prompts and their uploads (the files themselves, with an
 // index). Entries are read one after another as the zip is written, so memory stays flat whatever the size.
 import { Readable } from 'node:stream';
 import { ZipArchive } from 'archiver';
@@ -14,6 +14,7 @@ export const ACCOUNT_ARCHIVE_ENTRIES = {
   profile: 'profile.json',
   conversationsFolder: 'conversations/',
   votes: 'votes.json',
+  prompts: 'prompts.json',
   uploadsIndex: 'uploads.json',
   uploadsFolder: 'uploads/',
 } as const;
@@ -42,11 +43,12 @@ export class AccountExportService {
     onConversation?: (done: number, total: number) => void;
   }): Promise<AccountArchive> {
     const exports = this.store.conversationExports;
-    const [user, conversationIds, votes, uploads] = await Promise.all([
+    const [user, conversationIds, votes, uploads, prompts] = await Promise.all([
       this.store.users.getById(actor.id),
       exports.conversationIdsOf(actor),
       exports.votesBy(actor),
       exports.uploadsBy(actor),
+      this.store.savedPrompts.list({ actor }),
     ]);
     const archive = new ZipArchive({ zlib: { level: 6 } });
     const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
@@ -91,6 +93,17 @@ export class AccountExportService {
         })),
       ),
       { name: ACCOUNT_ARCHIVE_ENTRIES.votes },
+    );
+    archive.append(
+      json(
+        prompts.map((prompt) => ({
+          name: prompt.name,
+          text: prompt.text,
+          createdAt: prompt.createdAt.toISOString(),
+          updatedAt: prompt.updatedAt.toISOString(),
+        })),
+      ),
+      { name: ACCOUNT_ARCHIVE_ENTRIES.prompts },
     );
     const uploadPath = (upload: { id: string; name: string }) =>
       `${ACCOUNT_ARCHIVE_ENTRIES.uploadsFolder}${upload.id}/${upload.name}`;

@@ -2,6 +2,7 @@
 // answers the message without seeing them, and only the newest message can be asked again.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { UIMessage } from 'ai';
 import { seedModels } from '../../src/models/seed.ts';
 import { registerDeclaredModels } from '../../src/providers/index.ts';
 import { actorOf } from '../../src/store/index.ts';
@@ -52,14 +53,15 @@ for (const kind of testBackends()) {
       await fake?.close();
     });
 
-    const post = async (path: string, body: unknown, key = keys.owner) => {
+    type Answer = { status: number; message?: UIMessage; error?: { error: { message: string } } };
+    const post = async (path: string, body: unknown, key = keys.owner): Promise<Answer> => {
       const response = await fetch(`${server.baseUrl}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
         body: JSON.stringify(body),
       });
       if (!response.headers.get('content-type')?.startsWith('text/event-stream'))
-        return { status: response.status, error: await response.json() };
+        return { status: response.status, error: (await response.json()) as Answer['error'] };
       return { status: response.status, ...(await readChat(response.body!)) };
     };
     const say = (conversationId: string, text: string) =>
@@ -117,7 +119,7 @@ for (const kind of testBackends()) {
         modelId: 'fake:beta',
       });
       assert.equal(late.status, 409);
-      assert.match(late.error.error.message, /newest message/);
+      assert.match(late.error!.error.message, /newest message/);
       assert.equal((await stored(conversationId)).length, before.length, 'nothing was added or removed');
     });
 
@@ -129,7 +131,7 @@ for (const kind of testBackends()) {
 
       const unknownModel = await post(path, { messageId: question!.id, modelId: 'fake:nope' });
       assert.equal(unknownModel.status, 400);
-      assert.match(unknownModel.error.error.message, /fake:nope/);
+      assert.match(unknownModel.error!.error.message, /fake:nope/);
       const noModel = await post(path, { messageId: question!.id });
       assert.equal(noModel.status, 400);
       assert.match(JSON.stringify(noModel.error), /modelId/);

@@ -48,6 +48,7 @@ const LATER_TABLE_NAMES = [
   'user_group_members',
   'model_access',
   'model_access_groups',
+  'saved_prompts',
 ];
 const withoutLaterTables = (contents: Record<string, string[]>) =>
   Object.fromEntries(Object.entries(contents).filter(([table]) => !LATER_TABLE_NAMES.includes(table)));

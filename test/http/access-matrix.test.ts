@@ -209,6 +209,14 @@ for (const kind of testBackends()) {
     const ownerFolder = async () =>
       (await server.runtime.store.folders.create({ actor: people.owner.actor, name: `owner's ${++modelCount}` })).id;
 
+    const ownerPrompt = async () =>
+      (
+        await server.runtime.store.savedPrompts.create({
+          actor: people.owner.actor,
+          prompt: { name: `owners-${++modelCount}`, text: 'Answer in French.' },
+        })
+      ).id;
+
     const documentPath = (conversation: ConversationFixture, rest = '') =>
       `/api/documents/${conversation.documentId}${rest}`;
     /** An open suggestion on the document's latest version (each caller resolves one of its own). */
@@ -315,6 +323,24 @@ for (const kind of testBackends()) {
         expect: OWNER_ONLY(200),
         whenPublic: READERS(200),
         probe: ({ conversation }) => ({ path: `/api/chat/${conversation.id}/stream` }),
+      },
+      {
+        method: 'POST',
+        route: '/api/chat/{id}/replies',
+        expect: OWNER_ONLY(200),
+        whenPublic: OWNER_WRITES(200),
+        fresh: true,
+        probe: async ({ conversation }) => {
+          const [question] = await server.runtime.store.messages.save({
+            actor: people.owner.actor,
+            conversationId: conversation.id,
+            messages: [{ role: 'user', content: 'ask again', parts: [{ type: 'text', text: 'ask again' }] }],
+          });
+          return {
+            path: `/api/chat/${conversation.id}/replies`,
+            body: { messageId: question!.id, modelId: 'local:echo' },
+          };
+        },
       },
       {
         method: 'POST',
@@ -470,6 +496,26 @@ for (const kind of testBackends()) {
         route: '/api/folders/{id}',
         expect: OWNER_ONLY(204),
         probe: async () => ({ path: `/api/folders/${await ownerFolder()}` }),
+      },
+      // Saved prompts are each person's own, like folders.
+      { method: 'GET', route: '/api/prompts', expect: SIGNED_IN(200), probe: () => ({ path: '/api/prompts' }) },
+      {
+        method: 'POST',
+        route: '/api/prompts',
+        expect: SIGNED_IN(201),
+        probe: () => ({ path: '/api/prompts', body: { name: `prompt-${++modelCount}`, text: 'Be brief.' } }),
+      },
+      {
+        method: 'PATCH',
+        route: '/api/prompts/{id}',
+        expect: OWNER_ONLY(200),
+        probe: async () => ({ path: `/api/prompts/${await ownerPrompt()}`, body: { text: 'Be briefer.' } }),
+      },
+      {
+        method: 'DELETE',
+        route: '/api/prompts/{id}',
+        expect: OWNER_ONLY(204),
+        probe: async () => ({ path: `/api/prompts/${await ownerPrompt()}` }),
       },
       {
         method: 'PATCH',

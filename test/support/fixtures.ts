@@ -71,6 +71,7 @@ export async function insertOneOfEverything(db: Database) {
     .insert(schema.conversationFolders)
     .values({ userId: alice!.id, name: 'Work' })
     .returning({ id: schema.conversationFolders.id });
+  await db.insert(schema.savedPrompts).values({ userId: alice!.id, name: 'brief', text: 'Answer in "one" line.\n' });
   await db.insert(schema.conversationParticipants).values({
     conversationId,
     userId: alice!.id,

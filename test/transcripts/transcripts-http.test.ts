@@ -538,7 +538,11 @@ for (const kind of testBackends()) {
       }
     });
 
-    test('my data: a zip of every conversation I own or take part in, my votes and my uploads', async () => {
+    test('my data: a zip of every conversation I own or take part in, my votes, prompts and uploads', async () => {
+      await server.runtime.store.savedPrompts.create({
+        actor: member.actor,
+        prompt: { name: 'tldr', text: 'Sum this up in a line.' },
+      });
       const { response, bytes } = await download(member, '/api/me/export');
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('content-type'), 'application/zip');
@@ -561,6 +565,11 @@ for (const kind of testBackends()) {
         [[groupId, 'down']],
       );
       assert.deepEqual(JSON.parse(entries.get('uploads.json')!.toString()), []);
+      const prompts = JSON.parse(entries.get('prompts.json')!.toString());
+      assert.deepEqual(
+        prompts.map((prompt: { name: string; text: string }) => [prompt.name, prompt.text]),
+        [['tldr', 'Sum this up in a line.']],
+      );
 
       const ownerZip = await readZip((await download(owner, '/api/me/export')).bytes);
       const uploads = JSON.parse(ownerZip.get('uploads.json')!.toString());
