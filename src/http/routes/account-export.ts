@@ -9,7 +9,8 @@ const accountExportRoute = createRoute({
   method: 'get',
   path: '/api/me/export',
   tags: ['accounts'],
-  summary: 'Download my data: a zip of every conversation I own or take part in (JSON each), my votes and my uploads',
+  summary:
+    'Download my data: a zip of every conversation I own or take part in (JSON each), my votes, my saved prompts and my uploads',
   security: signedIn,
   responses: {
     200: {

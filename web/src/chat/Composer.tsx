@@ -1,13 +1,28 @@
 // Where a message is written: Enter sends, Shift+Enter starts a new line; while replies stream, Stop (or Esc) ends
 // them. Images and PDFs can be attached (chosen, pasted) when the answering models can read them, and web search
-// turned on when they can all search.
+// turned on when they can all search. A message begun with `/` offers the person's saved prompts (PromptMenu.tsx).
 import type { FileUIPart } from 'ai';
-import { type ClipboardEvent, type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react';
+import {
+  type ClipboardEvent,
+  type FormEvent,
+  type KeyboardEvent,
+  lazy,
+  Suspense,
+  useId,
+  useRef,
+  useState,
+} from 'react';
 import { PaperclipIcon } from '../icons.tsx';
 import { AttachmentTray, problemOf } from './AttachmentTray.tsx';
 import { type AnsweringModel, KIND_NAMES, MEDIA_TYPES_OF, namesOf, readableKinds } from './answering-models.ts';
+import type { MenuKeys } from './PromptMenu.tsx';
 import { useAttachments } from './use-attachments.ts';
 import { WebSearchControl, type WebSearchSetting } from './WebSearchControl.tsx';
+
+const PromptMenu = lazy(() => import('./PromptMenu.tsx').then((module) => ({ default: module.PromptMenu })));
+
+/** What follows a `/` that begins the message, before any space: the saved prompt being looked for. */
+const SLASH_QUERY = /^\/(\S*)$/;
 
 type Props = {
   busy: boolean;
@@ -26,6 +41,12 @@ export function Composer({ busy, disabled, answering, webSearch, onWebSearchChan
   const { attachments, add, remove, clear } = useAttachments();
   const fileInput = useRef<HTMLInputElement>(null);
   const readable = readableKinds(answering);
+  const menuKeys = useRef<MenuKeys | null>(null);
+  const [activeOption, setActiveOption] = useState<string | null>(null);
+  // Esc closes the menu for the text as it stands; typing on opens it again.
+  const [menuClosedAt, setMenuClosedAt] = useState<string | null>(null);
+  const slashQuery = SLASH_QUERY.exec(text)?.[1];
+  const menuOpen = slashQuery !== undefined && menuClosedAt !== text && !disabled;
 
   const blocked = attachments.some(
     (attachment) => attachment.state === 'uploading' || problemOf(attachment, answering) !== null,
@@ -45,6 +66,11 @@ export function Composer({ busy, disabled, answering, webSearch, onWebSearchChan
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (menuOpen && menuKeys.current?.(event)) {
+      event.preventDefault();
+      event.stopPropagation();
+      return;
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       send();
@@ -85,6 +111,17 @@ export function Composer({ busy, disabled, answering, webSearch, onWebSearchChan
           {attachNote}
         </p>
       )}
+      {menuOpen && (
+        <Suspense fallback={null}>
+          <PromptMenu
+            query={slashQuery}
+            keys={menuKeys}
+            onActive={setActiveOption}
+            onInsert={setText}
+            onClose={() => setMenuClosedAt(text)}
+          />
+        </Suspense>
+      )}
       <div className="composer-row">
         <button
           type="button"
@@ -118,6 +155,8 @@ export function Composer({ busy, disabled, answering, webSearch, onWebSearchChan
           rows={2}
           placeholder="Write a message…"
           aria-describedby={`${ids}-keys`}
+          aria-autocomplete="list"
+          aria-activedescendant={menuOpen && activeOption ? activeOption : undefined}
           value={text}
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}

@@ -2927,7 +2927,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download my data: a zip of every conversation I own or take part in (JSON each), my votes and my uploads */
+        /** Download my data: a zip of every conversation I own or take part in (JSON each), my votes, my saved prompts and my uploads */
         get: {
             parameters: {
                 query?: never;

@@ -1,11 +1,12 @@
-// A person's settings: their name, theme and default models (PATCH /api/me), and their API keys — created with a
-// name and an optional expiry (the key shown once), listed with their last use, revoked.
+// A person's settings: their name, theme and default models (PATCH /api/me), their saved prompts, and their API
+// keys — created with a name and an optional expiry (the key shown once), listed with their last use, revoked.
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { apiRequest } from '../api.ts';
 import { ModalDialog } from '../dialogs/ModalDialog.tsx';
 import { FormProblem } from '../form-problem.tsx';
 import { THEMES, type Theme } from '../theme.ts';
 import type { PickableModel, Profile, ResponseBody } from '../types.ts';
+import { SavedPromptsSettings } from './SavedPromptsSettings.tsx';
 
 type ApiKey = ResponseBody<'/api/keys', 'get'>['keys'][number];
 type CreatedKey = ResponseBody<'/api/keys', 'post'>;
@@ -102,6 +103,8 @@ export function SettingsDialog({
           Save
         </button>
       </form>
+
+      <SavedPromptsSettings onProblem={fail} />
 
       <h3>API keys</h3>
       {created && (
