@@ -91,7 +91,7 @@ describe('the main screens, checked for accessibility', { skip: skipWithoutChrom
       await page.getByRole('button', { name: 'Settings' }).click();
       const settings = page.getByRole('dialog', { name: 'Settings' });
       await settings.getByLabel('Theme').selectOption(theme);
-      await settings.getByRole('button', { name: 'Save' }).click();
+      await settings.getByRole('button', { name: 'Save', exact: true }).click();
       const applied = theme === 'system' ? 'html:not([data-theme])' : `html[data-theme="${theme}"]`;
       await page.locator(applied).waitFor({ state: 'attached' });
       await settings.getByRole('button', { name: 'Close' }).click();

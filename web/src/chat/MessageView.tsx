@@ -6,10 +6,13 @@ import { DocumentIcon } from '../icons.tsx';
 import { usePopover } from '../popover.ts';
 import type { ChorusMessage, ModelNames, PickableModel, VoteValue } from '../types.ts';
 import { CopyButton } from './CopyButton.tsx';
-import { ReplyMarkdown } from './ReplyMarkdown.tsx';
 import { describeUsage, type ReplyView, repliesOf } from './replies.ts';
+import { loadReplyMarkdown } from './reply-markdown-loader.ts';
 import { ToolCalls } from './ToolCalls.tsx';
 
+// Markdown (its parser and renderer) is not on the first screen: a reply shows as plain text until it has loaded,
+// which the app starts right after the first paint (see main.tsx).
+const ReplyMarkdown = lazy(loadReplyMarkdown);
 const AnotherModelList = lazy(() =>
   import('./AnotherModelList.tsx').then((module) => ({ default: module.AnotherModelList })),
 );
@@ -239,7 +242,9 @@ function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) 
       </header>
       <ToolCalls tools={reply.tools} onOpenDocument={context.onOpenDocument} />
       <div className="reply-text">
-        <ReplyMarkdown text={reply.text} />
+        <Suspense fallback={<p className="plain-text">{reply.text}</p>}>
+          <ReplyMarkdown text={reply.text} />
+        </Suspense>
       </div>
       {status === 'error' && (
         <p className="reply-error" role="alert">
