@@ -2,12 +2,14 @@
 // chat with two replies, the group settings, the admin's models and usage; each at desktop width and at 375 px, in
 // the light and the dark scheme, and with a theme chosen over the system's. No serious or critical finding is allowed.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
 import {
   openPage,
   pickModels,
+  SCREENSHOTS,
   sendMessage,
   seriousAccessibilityProblems,
   signUp,
@@ -38,7 +40,10 @@ describe('the main screens, checked for accessibility', { skip: skipWithoutChrom
     await fake?.close();
   });
 
-  /** The screen at every width and in both schemes: what axe finds, by where it was found. */
+  /**
+   * The screen at every width and in both schemes: what axe finds, by where it was found. Each is also kept as a
+   * screenshot, to be looked at.
+   */
   async function check(page: Page, screen: string, findings: Record<string, unknown>) {
     for (const width of WIDTHS) {
       await page.setViewportSize({ width, height: 800 });
@@ -46,6 +51,8 @@ describe('the main screens, checked for accessibility', { skip: skipWithoutChrom
         await page.emulateMedia({ colorScheme });
         const problems = await seriousAccessibilityProblems(page);
         if (problems.length > 0) findings[`${screen} at ${width} px, ${colorScheme}`] = problems;
+        const name = `themes-${screen.replaceAll(' ', '-')}-${width}-${colorScheme}.png`;
+        await page.screenshot({ path: path.join(SCREENSHOTS, name) });
       }
     }
   }
