@@ -129,12 +129,16 @@ function approximateCharacters(message: ModelMessage): number {
   return total;
 }
 
-/** Drops the oldest turns until the prompt fits the context window (keeping at least the newest turn). */
+/**
+ * Drops the oldest turns until the prompt fits the context window (keeping at least the newest turn). It never
+ * starts on a tool result: one whose call was dropped is refused by providers, so it goes with its call.
+ */
 export function fitToContextWindow(prompt: ModelMessage[], contextWindowTokens: number, reservedTokens: number) {
   const budget = Math.max(0, contextWindowTokens - reservedTokens) * CHARACTERS_PER_TOKEN;
   const sizes = prompt.map(approximateCharacters);
   let total = sizes.reduce((sum, size) => sum + size, 0);
   let start = 0;
   while (total > budget && start < prompt.length - 1) total -= sizes[start++]!;
+  while (start > 0 && start < prompt.length - 1 && prompt[start]!.role === 'tool') start++;
   return prompt.slice(start);
 }
