@@ -55,6 +55,27 @@ const replySource = z.object({
   title: z.string().optional(),
 });
 
+/** The reply calls a tool; its result follows in reply-tool-result with the same toolCallId. */
+const replyToolCall = z.object({
+  type: z.literal('reply-tool-call'),
+  messageId: uuid,
+  modelId: z.string(),
+  toolCallId: z.string(),
+  toolName: z.string(),
+  input: z.unknown(),
+});
+
+/** A tool call ended: its output, or the error the model was told. */
+const replyToolResult = z.object({
+  type: z.literal('reply-tool-result'),
+  messageId: uuid,
+  modelId: z.string(),
+  toolCallId: z.string(),
+  toolName: z.string(),
+  output: z.unknown().optional(),
+  errorText: z.string().optional(),
+});
+
 /** A reply ended: complete, stopped or error, with what it cost. */
 const replyFinished = z.object({
   type: z.literal('reply-finished'),
@@ -104,6 +125,8 @@ export const conversationEventSchema = z
     replyCreated,
     replyDelta,
     replySource,
+    replyToolCall,
+    replyToolResult,
     replyFinished,
     turnFinished,
     turnError,

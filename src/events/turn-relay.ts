@@ -51,6 +51,16 @@ export function conversationEventsOf(event: TurnEvent, turn: Pick<TurnContext, '
       const { messageId, modelId, url, title } = event;
       return [{ type: 'reply-source', messageId, modelId, url, title }];
     }
+    case 'reply-tool-call': {
+      const { messageId, modelId, toolCallId, toolName, input } = event;
+      return [{ type: 'reply-tool-call', messageId, modelId, toolCallId, toolName, input }];
+    }
+    case 'reply-tool-result': {
+      const { messageId, modelId, outcome } = event;
+      const { toolCallId, toolName } = outcome;
+      const ending = 'errorText' in outcome ? { errorText: outcome.errorText } : { output: outcome.output };
+      return [{ type: 'reply-tool-result', messageId, modelId, toolCallId, toolName, ...ending }];
+    }
     case 'reply-finished': {
       const { messageId, modelId, status, inputTokens, outputTokens, cachedInputTokens, costUsd, latencyMs, error } =
         event.summary;
@@ -79,10 +89,8 @@ export function conversationEventsOf(event: TurnEvent, turn: Pick<TurnContext, '
       return [{ type: 'turn-error', parentId, error: event.errorText }];
     case 'turn-started':
     case 'reply-text-ended':
-    // A reply's tool calls reach its followers with the stored message, once it is done.
-    case 'reply-tool-call':
+    // A document's text as a tool writes it is the requester's to watch; followers see the document once saved.
     case 'reply-tool-progress':
-    case 'reply-tool-result':
       return [];
   }
 }

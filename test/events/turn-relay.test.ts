@@ -72,6 +72,30 @@ describe('the conversation events of a turn', () => {
     assert.ok(published.every((entry) => entry.conversationId === 'conversation-1'));
   });
 
+  test("a reply's tool calls and their results are published at once; a tool's progress is not", () => {
+    const { relay, events } = relayOfOneTurn();
+    const reply = { messageId: beta.messageId, modelId: beta.modelId };
+    const call = { toolCallId: 'call-1', toolName: 'weather', input: { city: 'Oslo' } };
+    relay({ type: 'reply-tool-call', ...reply, ...call });
+    relay({
+      type: 'reply-tool-progress',
+      ...reply,
+      toolCallId: 'call-1',
+      progress: { type: 'document-text', documentId: 'd', title: 'Notes', kind: 'text', text: 'x' },
+    });
+    relay({ type: 'reply-tool-result', ...reply, outcome: { ...call, output: { degrees: 3 } } });
+    relay({
+      type: 'reply-tool-result',
+      ...reply,
+      outcome: { ...call, toolCallId: 'call-2', errorText: 'no such city' },
+    });
+    assert.deepEqual(events(), [
+      { type: 'reply-tool-call', ...reply, ...call },
+      { type: 'reply-tool-result', ...reply, toolCallId: 'call-1', toolName: 'weather', output: { degrees: 3 } },
+      { type: 'reply-tool-result', ...reply, toolCallId: 'call-2', toolName: 'weather', errorText: 'no such city' },
+    ]);
+  });
+
   test('a turn whose every reply failed is an error, then finished; a failed turn is an error', () => {
     const finishedBadly = relayOfOneTurn();
     finishedBadly.relay({ type: 'turn-finished', summaries: [finalSummary(beta)], errorText: 'fake:beta: HTTP 500' });

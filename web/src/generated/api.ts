@@ -7769,6 +7769,25 @@ export interface components {
             title?: string;
         } | {
             /** @enum {string} */
+            type: "reply-tool-call";
+            /** Format: uuid */
+            messageId: string;
+            modelId: string;
+            toolCallId: string;
+            toolName: string;
+            input?: unknown;
+        } | {
+            /** @enum {string} */
+            type: "reply-tool-result";
+            /** Format: uuid */
+            messageId: string;
+            modelId: string;
+            toolCallId: string;
+            toolName: string;
+            output?: unknown;
+            errorText?: string;
+        } | {
+            /** @enum {string} */
             type: "reply-finished";
             /** Format: uuid */
             messageId: string;

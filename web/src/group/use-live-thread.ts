@@ -6,7 +6,7 @@ import { fetchThread, type Thread } from '../chat/thread.ts';
 import { withNewestPage } from '../chat/thread-pages.ts';
 import type { ChorusMessage, ConversationEvent } from '../types.ts';
 import { endsStreamFor, useConversationEvents } from './conversation-events.ts';
-import { withReplyDelta } from './live-thread.ts';
+import { type ToolEvent, withReplyDelta, withToolEvent } from './live-thread.ts';
 
 /** Events of one burst (a turn starting, replies finishing) lead to one refetch. */
 const REFETCH_DELAY_MS = 120;
@@ -48,6 +48,9 @@ export function useLiveThread({
     onDeparted,
     timer: undefined as number | undefined,
     stale: false,
+    // The tool calls of the turn under way: a refetch made before they were saved would lose them, so they are
+    // patched into every refetched thread until the turn ends (when the saved replies hold them).
+    toolEvents: [] as ToolEvent[],
   });
   Object.assign(state.current, { busy, messages, setMessages, onThread, onMembersChanged, onDeparted });
 
@@ -63,7 +66,12 @@ export function useLiveThread({
         .then((thread) => {
           if (current.busy) return;
           // The newest page replaces the end of the thread; older pages the reader loaded stay above it.
-          const { messages, keptOlder } = withNewestPage(current.messages, thread.messages);
+          const newest = withNewestPage(current.messages, thread.messages);
+          const messages = current.toolEvents.reduce(
+            (shown, event) => withToolEvent(shown, event) ?? shown,
+            newest.messages,
+          );
+          const { keptOlder } = newest;
           current.messages = messages;
           current.setMessages(messages);
           current.onThread(thread, keptOlder);
@@ -102,9 +110,21 @@ export function useLiveThread({
         return;
       case 'conversation-deleted':
         return;
-      case 'reply-delta': {
+      case 'turn-finished':
+      case 'turn-error':
+        current.toolEvents = [];
+        if (current.busy) current.stale = true;
+        else refetchSoon();
+        return;
+      case 'reply-delta':
+      case 'reply-tool-call':
+      case 'reply-tool-result': {
         if (current.busy) return;
-        const patched = withReplyDelta(current.messages, event.messageId, event.delta);
+        if (event.type !== 'reply-delta') current.toolEvents.push(event);
+        const patched =
+          event.type === 'reply-delta'
+            ? withReplyDelta(current.messages, event.messageId, event.delta)
+            : withToolEvent(current.messages, event);
         if (patched) {
           current.messages = patched;
           current.setMessages(patched);
