@@ -2,6 +2,7 @@
 // configuration names, bring its schema up to date, seed the registry on first start, add the models the
 // operator declared for their own OpenAI-compatible servers, build the store, the provider registry, the
 // accounts (better-auth, with its session-signing secret) and the domain services every door calls.
+import { AccountDeactivations } from './auth/account-deactivations.ts';
 import { ApiKeyActors } from './auth/api-key-actors.ts';
 import { type Auth, createAuth } from './auth/better-auth.ts';
 import { DailyMessageLimit } from './auth/limits.ts';
@@ -94,6 +95,8 @@ export type Runtime = {
   documents: DocumentService;
   /** Who each API key stands for, remembered briefly and forgotten on revocation (see api-key-actors.ts). */
   apiKeyActors: ApiKeyActors;
+  /** Who was deactivated or deleted, in any process: their live event streams end. */
+  deactivations: AccountDeactivations;
   /** Backups of the whole database, to CHORUS_BACKUP_TO (or the file storage's backups/), logged in backup_logs. */
   backups: BackupService;
   /** Stops every reply this process runs: each ends as `stopped`, what it said saved (the server is stopping). */
@@ -182,6 +185,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   });
   const changes: ChangeListener = createChangeListener(database);
   const apiKeyActors = new ApiKeyActors(store);
+  const deactivations = new AccountDeactivations(store);
   const registry = new ModelRegistry(store);
   const modelCache = new ModelCache(store.models);
   const modelAccess = new ModelAccessPolicy(store.modelAccess);
@@ -226,6 +230,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     await modelSource.start(changes);
     await modelAccess.start(changes);
     await apiKeyActors.start(changes);
+    await deactivations.start(changes);
     await turns.listenForStops();
     sweeper = await startAbandonedReplySweeper(store.replies, {
       quietMs: abandonedAfterMs(env),
@@ -251,6 +256,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
       modelCache.stop(),
       modelAccess.stop(),
       apiKeyActors.stop(),
+      deactivations.stop(),
       rollups?.stop(),
     ]);
     await Promise.allSettled([stopSignals.close(), streamLog.close(), conversationEvents.close(), changes.close()]);
@@ -280,6 +286,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     discord,
     userAdministration: new UserAdministration(store, fileStorage),
     apiKeyActors,
+    deactivations,
     backups,
     stopReplies: () => turns.activeTurns.stopAll(),
     repliesEnded: () => turns.allSettled(),

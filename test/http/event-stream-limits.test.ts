@@ -72,6 +72,27 @@ for (const kind of testBackends()) {
       await Promise.all(streams.map((stream) => stream.close()));
     });
 
+    test("a deactivated person's open streams end at once; a change of name ends none; others' stay open", async () => {
+      const member = await signUp(server, `Member ${kind}`);
+      const key = (await createApiKey(server.runtime.store, { actor: member.actor, name: 'tab' })).key;
+      const opened = await open(key);
+      const othersOpened = await open(otherKey);
+      assert.ok('stream' in opened && 'stream' in othersOpened);
+      /** Whether the server ended the stream within `ms`. */
+      const ended = (stream: EventStream, ms = 500) =>
+        Promise.race([stream.ended.then(() => true), new Promise((resolve) => setTimeout(resolve, ms, false))]);
+
+      await server.runtime.store.users.update(member.id, { displayName: 'Renamed' });
+      assert.equal(await ended(opened.stream), false, 'a new name leaves the stream open');
+
+      await server.runtime.store.userAdministration.change(member.id, { isActive: false });
+      assert.equal(await ended(opened.stream, 10_000), true, 'the deactivated person’s stream ended');
+      assert.equal(await ended(othersOpened.stream), false, "someone else's stream stays open");
+      const again = await open(key);
+      assert.equal(again.status, 401, 'and the deactivated person cannot open another');
+      await othersOpened.stream.close();
+    });
+
     test('a refused open (no such conversation) takes no place', async () => {
       const newcomer = await signUp(server, `Newcomer ${kind}`);
       const key = (await createApiKey(server.runtime.store, { actor: newcomer.actor, name: 'tabs' })).key;

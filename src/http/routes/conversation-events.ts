@@ -52,8 +52,11 @@ export function registerConversationEventRoutes(app: OpenAPIHono<AppEnv>) {
     const actor = requireActor(context);
     const { id } = context.req.valid('param');
     const lastEventId = context.req.valid('header')['last-event-id'] ?? context.req.valid('query').lastEventId;
-    const { store, conversationEvents, env } = context.get('runtime');
-    const release = openStreams.open(actor.id, env.CHORUS_MAX_EVENT_STREAMS_PER_USER);
+    const { store, conversationEvents, env, deactivations } = context.get('runtime');
+    openStreams.follow(deactivations);
+    // Ended (the subscription, then the response) should the person be deactivated while it is open.
+    const stop = new AbortController();
+    const release = openStreams.add(actor.id, env.CHORUS_MAX_EVENT_STREAMS_PER_USER, () => stop.abort());
     try {
       // Taken before the access check, so a removal right after the check is still among the events sent (and
       // ends the stream) instead of slipping between the check and the subscription.
@@ -65,7 +68,6 @@ export function registerConversationEventRoutes(app: OpenAPIHono<AppEnv>) {
         conversation.visibility === 'private' ||
         (await store.participants.roleOf(id, actor.id)) !== undefined;
       const ends = subscriptionEnd(actor.id, { inConversation });
-      const stop = new AbortController();
       stop.signal.addEventListener('abort', release, { once: true });
       const deliveries = conversationEvents.subscribe(id, from, stop.signal);
       // Read as the client reads: a slow client falls behind in the history (then gets a reset), not in memory.
