@@ -2,7 +2,7 @@
 // stored through the Drizzle adapter in our own tables. better-auth's user is our `users` row (its field names
 // mapped onto our columns below); its sessions, accounts, verifications and rate-limit counters are the auth_*
 // tables. Guests keep their data when they sign up or in (guest-linking.ts); attempts to get in are limited per
-// client address and per account (rate-limits.ts).
+// client address and per account (rate-limits.ts). Single sign-on, when configured, is single-sign-on.ts.
 import { drizzleAdapter } from '@better-auth/drizzle-adapter';
 import { betterAuth } from 'better-auth';
 import { APIError, createAuthMiddleware } from 'better-auth/api';
@@ -20,6 +20,7 @@ import {
   prepareNewUser,
 } from './new-users.ts';
 import { authRateLimitOptions, CLIENT_ADDRESS_HEADER, SignInAttempts } from './rate-limits.ts';
+import { refusePasswordSignIn, singleSignOnPlugins } from './single-sign-on.ts';
 
 export const AUTH_BASE_PATH = '/api/auth';
 
@@ -72,7 +73,7 @@ export function createAuth({ env, store, secret, now }: AuthOptions) {
     },
     rateLimit,
     telemetry: { enabled: false },
-    emailAndPassword: { enabled: true },
+    emailAndPassword: { enabled: env.CHORUS_PASSWORD_LOGIN },
     user: {
       modelName: 'users',
       // Keys are better-auth's field names, values our Drizzle property names (columns display_name, avatar_url).
@@ -87,7 +88,15 @@ export function createAuth({ env, store, secret, now }: AuthOptions) {
       },
     },
     session: { modelName: 'authSessions' },
-    account: { modelName: 'authAccounts' },
+    account: {
+      modelName: 'authAccounts',
+      accountLinking: {
+        enabled: true,
+        // Emails are not verified here, so an account's own email never is: what links a single sign-on to it is
+        // the provider's word that it verified the email (no provider is trusted without it).
+        requireLocalEmailVerified: false,
+      },
+    },
     verification: { modelName: 'authVerifications' },
     plugins: [
       // Guests: better-auth calls them anonymous; our column is is_guest.
@@ -97,6 +106,7 @@ export function createAuth({ env, store, secret, now }: AuthOptions) {
         // keepGuestData removes the guest in the transaction that moves its data (see guest-linking.ts).
         disableDeleteAnonymousUser: true,
       }),
+      ...singleSignOnPlugins(env),
     ],
     databaseHooks: {
       user: {
@@ -115,6 +125,7 @@ export function createAuth({ env, store, secret, now }: AuthOptions) {
     },
     hooks: {
       before: createAuthMiddleware(async (context) => {
+        refusePasswordSignIn(env, context.path);
         if (context.path !== '/sign-in/email') return;
         const email: unknown = context.body?.email;
         if (typeof email !== 'string') return;

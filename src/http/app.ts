@@ -41,6 +41,7 @@ import { registerModelRoutes } from './routes/models.ts';
 import { openAiErrorFields, registerOpenAiCompatibleRoutes } from './routes/openai-compatible.ts';
 import { registerParticipantRoutes } from './routes/participants.ts';
 import { registerSearchRoutes } from './routes/search.ts';
+import { registerSignInOptionsRoutes } from './routes/sign-in-options.ts';
 import { registerTranscriptRoutes } from './routes/transcripts.ts';
 import { registerVoteRoutes } from './routes/votes.ts';
 import { registerWebApp } from './web-app.ts';
@@ -98,6 +99,7 @@ export function describeApi() {
 function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerHealthRoutes(app);
   registerAuthRoutes(app);
+  registerSignInOptionsRoutes(app);
   registerMeRoutes(app);
   registerKeyRoutes(app);
   registerModelRoutes(app);

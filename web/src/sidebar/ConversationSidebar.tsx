@@ -33,6 +33,8 @@ type Props = {
   /** Changes when the list may have changed (a chat was created or answered). */
   refreshKey: number;
   onNewChat: () => void;
+  /** A guest's way to sign up or in, keeping their conversations. */
+  onJoin: () => void;
   onSignOut: () => void;
   onDeleted: (conversationId: string) => void;
   /** The person linked their Discord account: their profile and their list have changed. */
@@ -48,6 +50,7 @@ export function ConversationSidebar({
   activeConversationId,
   refreshKey,
   onNewChat,
+  onJoin,
   onSignOut,
   onDeleted,
   onDiscordLinked,
@@ -282,6 +285,11 @@ export function ConversationSidebar({
         <span className="account-name" title={profile.email ?? 'guest'}>
           {profile.isGuest ? 'Guest' : (profile.displayName ?? profile.username)}
         </span>
+        {profile.isGuest && (
+          <button type="button" className="link" onClick={onJoin}>
+            Sign up or sign in
+          </button>
+        )}
         {!profile.isGuest &&
           (profile.discordId ? (
             <span className="badge discord-badge" title="Your Discord account is linked">
