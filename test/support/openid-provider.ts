@@ -16,7 +16,9 @@ export type OpenIdProviderServer = {
   close(): Promise<void>;
 };
 
-const LOGIN_PAGE = (uid: string) => `<!doctype html><html><head><title>Test provider sign-in</title></head><body>
+const LOGIN_PAGE = (
+  uid: string,
+) => `<!doctype html><html><head><title>Test provider sign-in</title><link rel="icon" href="data:,"></head><body>
 <form method="post" action="/interaction/${uid}/login">
 <label>Login name <input name="login" autofocus></label><button type="submit">Sign in at the provider</button>
 </form></body></html>`;
