@@ -177,7 +177,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change your name or preferences (the preferences named are replaced, the others kept) */
+        /** Change your name, picture or preferences (the preferences named are replaced, the others kept) */
         patch: {
             parameters: {
                 query?: never;
@@ -189,6 +189,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         displayName?: string;
+                        /** @description Your picture: an https: URL or a small data:image URL (at most 16 KiB); null removes it */
+                        avatarUrl?: string | null;
                         preferences?: {
                             /** @enum {string} */
                             theme?: "light" | "dark" | "system";
