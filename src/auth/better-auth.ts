@@ -135,11 +135,17 @@ export function createAuth({ env, store, secret, now }: AuthOptions) {
         await signInAttempts.count(email);
         // A deactivated user cannot start a session (their existing ones stop counting: see actor.ts).
         const user = await store.users.findByEmail(email);
-        if (user && !user.isActive) {
-          throw new APIError('FORBIDDEN', { code: 'ACCOUNT_DEACTIVATED', message: 'this account is deactivated' });
-        }
+        if (user && !user.isActive) throw deactivated();
       }),
       after: createAuthMiddleware(async (context) => {
+        const session = context.context.newSession;
+        // Single sign-on finds its account only inside the provider's callback, so a deactivated one is caught
+        // after it: the session just made is deleted before the browser can use it, which lands on the sign-in
+        // screen saying why (the callback answers with a redirect whatever its hooks throw).
+        if (context.path.startsWith('/callback/') && session?.user.isActive === false) {
+          await context.context.internalAdapter.deleteSession(session.session.token);
+          throw context.redirect('/?error=account_deactivated');
+        }
         if (context.path !== '/sign-in/email') return;
         const email: unknown = context.body?.email;
         if (typeof email !== 'string') return;
@@ -157,5 +163,8 @@ export function createAuth({ env, store, secret, now }: AuthOptions) {
     },
   });
 }
+
+const deactivated = () =>
+  new APIError('FORBIDDEN', { code: 'ACCOUNT_DEACTIVATED', message: 'this account is deactivated' });
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -119,6 +119,17 @@ for (const kind of testBackends()) {
       );
     });
 
+    test('a deactivated account gets no session through the provider', async () => {
+      const client = new TestClient(server.baseUrl);
+      await signInWithProvider(server, client, 'dora@example.test');
+      const dora = await me(client);
+      await server.runtime.store.userAdministration.change(dora.id, { isActive: false });
+      const again = new TestClient(server.baseUrl);
+      const answer = await signInWithProvider(server, again, 'dora@example.test');
+      assert.equal(answer.location, '/?error=account_deactivated');
+      assert.equal((await again.get('/api/me')).status, 401);
+    });
+
     test('a guest who signs in with the provider keeps their conversation', async () => {
       const guest = await signInAsGuest(server);
       const conversationId = crypto.randomUUID();

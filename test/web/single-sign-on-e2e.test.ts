@@ -13,6 +13,7 @@ import {
   pickModels,
   SCREENSHOTS,
   sendMessage,
+  signUp,
   skipWithoutChromium,
   startWebApp,
   type WebApp,
@@ -86,6 +87,21 @@ describe('getting in with single sign-on, and as a guest who stays', { skip: ski
     // Still signed in at the provider: it sends the browser straight back.
     await page.getByRole('button', { name: '+ New chat' }).waitFor();
     assert.equal((await signedInAs(page)).id, ines.id);
+    assert.deepEqual(errors, []);
+  });
+
+  test('an account whose email the provider has not verified is not signed in to, and the screen says why', async () => {
+    const { page, errors } = await openPage(app);
+    await signUp(page, 'Uma', 'uma@example.test');
+    provider.unverifiedEmails.add('uma@example.test');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in with Example ID' }).click();
+    await page.getByLabel('Login name').fill('uma@example.test');
+    await page.getByRole('button', { name: 'Sign in at the provider' }).click();
+    await page.getByText(/provider has not verified the email/).waitFor();
+    assert.equal(new URL(page.url()).search, '', 'the reason is shown once, not kept in the address');
+    assert.equal((await page.request.get(`${app.baseUrl}/api/auth/get-session`)).status(), 200);
+    assert.equal(await (await page.request.get(`${app.baseUrl}/api/auth/get-session`)).text(), 'null');
     assert.deepEqual(errors, []);
   });
 

@@ -34,8 +34,9 @@ const ShortcutsDialog = lazy(() =>
 
 export function App() {
   const { state, refresh, signOut } = useSession();
-  // A guest signing up or in: the sign-in screen, over their guest session (their chats move to the account).
-  const [joining, setJoining] = useState(false);
+  // A guest signing up or in: the sign-in screen, over their guest session (their chats move to the account). A
+  // guest whose single sign-on failed comes back to it (with `?error=`), to read why.
+  const [joining, setJoining] = useState(() => new URLSearchParams(window.location.search).has('error'));
   if (state.status === 'loading') return <div className="chat-placeholder">Loading…</div>;
   if (state.status === 'unreachable') {
     return (

@@ -13,6 +13,7 @@ function singleSignOnProblem(): string | undefined {
   if (!reason) return undefined;
   if (reason === 'account_not_linked')
     return 'Single sign-on failed: an account with this email exists, and the provider has not verified the email.';
+  if (reason === 'account_deactivated') return 'This account is deactivated.';
   return `Single sign-on failed (${reason.replaceAll('_', ' ')}).`;
 }
 
@@ -47,6 +48,12 @@ export function AuthScreen({ onSignedIn, onCancel }: { onSignedIn: () => void; o
   const [options, setOptions] = useState<SignInOptions>({ passwordSignIn: true, singleSignOn: null });
   useEffect(() => {
     apiRequest<SignInOptions>('GET', '/api/auth-options').then(setOptions, () => {});
+    // The reason is shown once: a reload or a link copied from here starts afresh.
+    const url = new URL(window.location.href);
+    if (url.searchParams.has('error')) {
+      url.searchParams.delete('error');
+      window.history.replaceState(window.history.state, '', url);
+    }
   }, []);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
