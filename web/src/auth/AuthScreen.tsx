@@ -45,9 +45,12 @@ export function problemsFromError(error: unknown, mode: Mode): Problems {
 /** `onCancel`: a guest's way back to their chats. */
 export function AuthScreen({ onSignedIn, onCancel }: { onSignedIn: () => void; onCancel?: () => void }) {
   const [mode, setMode] = useState<Mode>('sign-in');
-  const [options, setOptions] = useState<SignInOptions>({ passwordSignIn: true, singleSignOn: null });
+  // Unknown until the server answers: no form is shown that the server might refuse (passwords being off).
+  const [options, setOptions] = useState<SignInOptions | null>(null);
   useEffect(() => {
-    apiRequest<SignInOptions>('GET', '/api/auth-options').then(setOptions, () => {});
+    apiRequest<SignInOptions>('GET', '/api/auth-options').then(setOptions, () =>
+      setOptions({ passwordSignIn: true, singleSignOn: null }),
+    );
     // The reason is shown once: a reload or a link copied from here starts afresh.
     const url = new URL(window.location.href);
     if (url.searchParams.has('error')) {
@@ -123,7 +126,7 @@ export function AuthScreen({ onSignedIn, onCancel }: { onSignedIn: () => void; o
       <div className="auth-card">
         <h1 className="brand">Chorus</h1>
         <p className="auth-tagline">Talk to many AI models — one at a time, or several side by side.</p>
-        {options.singleSignOn && (
+        {options?.singleSignOn && (
           <>
             <button type="button" className="primary" disabled={busy} onClick={() => void signInWithProvider()}>
               {options.singleSignOn.label}
@@ -131,7 +134,7 @@ export function AuthScreen({ onSignedIn, onCancel }: { onSignedIn: () => void; o
             {options.passwordSignIn && <div className="auth-divider">or</div>}
           </>
         )}
-        {options.passwordSignIn && (
+        {options?.passwordSignIn && (
           <>
             <div className="auth-tabs" role="tablist" aria-label="Account">
               {(['sign-in', 'sign-up'] as const).map((tab) => (
@@ -180,7 +183,7 @@ export function AuthScreen({ onSignedIn, onCancel }: { onSignedIn: () => void; o
             </form>
           </>
         )}
-        {!options.passwordSignIn && <FormProblem problem={problems.form} />}
+        {!options?.passwordSignIn && <FormProblem problem={problems.form} />}
         <div className="auth-divider">or</div>
         {onCancel ? (
           <button type="button" className="secondary" onClick={onCancel}>
