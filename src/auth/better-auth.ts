@@ -92,8 +92,9 @@ export function createAuth({ env, store, secret, now }: AuthOptions) {
       modelName: 'authAccounts',
       accountLinking: {
         enabled: true,
-        // Emails are not verified here, so an account's own email never is: what links a single sign-on to it is
-        // the provider's word that it verified the email (no provider is trusted without it).
+        // Chorus sends no verification emails, so a password account's email is never verified: what links a single
+        // sign-on to it is the provider's word that it verified the email (no provider is trusted without it). The
+        // risk this leaves (someone signing up first with another's email) is why CHORUS_PASSWORD_LOGIN exists.
         requireLocalEmailVerified: false,
       },
     },
@@ -140,10 +141,12 @@ export function createAuth({ env, store, secret, now }: AuthOptions) {
       after: createAuthMiddleware(async (context) => {
         const session = context.context.newSession;
         // Single sign-on finds its account only inside the provider's callback, so a deactivated one is caught
-        // after it: the session just made is deleted before the browser can use it, which lands on the sign-in
-        // screen saying why (the callback answers with a redirect whatever its hooks throw).
+        // after it: the session just made is deleted before the browser can use it (and is no new session to the
+        // guest hook, so a guest's data stays theirs), and the browser lands on the sign-in screen saying why (the
+        // callback answers with a redirect whatever its hooks throw).
         if (context.path.startsWith('/callback/') && session?.user.isActive === false) {
           await context.context.internalAdapter.deleteSession(session.session.token);
+          context.context.setNewSession(null);
           throw context.redirect('/?error=account_deactivated');
         }
         if (context.path !== '/sign-in/email') return;

@@ -128,6 +128,10 @@ for (const kind of testBackends()) {
       const answer = await signInWithProvider(server, again, 'dora@example.test');
       assert.equal(answer.location, '/?error=account_deactivated');
       assert.equal((await again.get('/api/me')).status, 401);
+      // Nor does a guest's data move to it.
+      const guest = await signInAsGuest(server);
+      await signInWithProvider(server, guest.client, 'dora@example.test');
+      assert.equal((await server.runtime.store.users.getById(guest.id)).isGuest, true);
     });
 
     test('a guest who signs in with the provider keeps their conversation', async () => {
