@@ -49,6 +49,8 @@ describe('Settings in a browser', { skip: skipWithoutChromium }, () => {
     assert.match(avatarUrl, /^data:image\/(webp|jpeg);base64,/);
     assert.ok(avatarUrl.length <= 16 * 1024);
     assert.equal(await settings.locator('img.person-avatar').getAttribute('src'), avatarUrl);
+    // Beside their name in the sidebar too.
+    assert.equal(await page.locator('.account-name img.person-avatar').getAttribute('src'), avatarUrl);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'settings-picture.png') });
 
     await settings.getByRole('button', { name: 'Remove picture' }).click();

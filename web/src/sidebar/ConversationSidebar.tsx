@@ -7,6 +7,7 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { apiRequest } from '../api.ts';
 import { FormProblem } from '../form-problem.tsx';
+import { PersonAvatar } from '../group/avatars.tsx';
 import { conversationPath, navigate } from '../router.ts';
 import type { ConversationFolder, ConversationSummary, Page, PlacementChanges, Profile } from '../types.ts';
 import { ConversationMenu } from './ConversationMenu.tsx';
@@ -283,6 +284,11 @@ export function ConversationSidebar({
       </ul>
       <div className="account">
         <span className="account-name" title={profile.email ?? 'guest'}>
+          {profile.avatarUrl && (
+            <>
+              <PersonAvatar name="" avatarUrl={profile.avatarUrl} />{' '}
+            </>
+          )}
           {profile.isGuest ? 'Guest' : (profile.displayName ?? profile.username)}
         </span>
         {profile.isGuest && (
