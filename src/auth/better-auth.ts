@@ -2,7 +2,7 @@
 // stored through the Drizzle adapter in our own tables. better-auth's user is our `users` row (its field names
 // mapped onto our columns below); its sessions, accounts, verifications and rate-limit counters are the auth_*
 // tables. Guests keep their data when they sign up or in (guest-linking.ts); attempts to get in are limited per
-// client address and per account (rate-limits.ts).
+// client address and per account (rate-limits.ts). Single sign-on, when configured, is single-sign-on.ts.
 import { drizzleAdapter } from '@better-auth/drizzle-adapter';
 import { betterAuth } from 'better-auth';
 import { APIError, createAuthMiddleware } from 'better-auth/api';
@@ -20,6 +20,7 @@ import {
   prepareNewUser,
 } from './new-users.ts';
 import { authRateLimitOptions, CLIENT_ADDRESS_HEADER, SignInAttempts } from './rate-limits.ts';
+import { refusePasswordSignIn, singleSignOnPlugins } from './single-sign-on.ts';
 
 export const AUTH_BASE_PATH = '/api/auth';
 
@@ -72,7 +73,7 @@ export function createAuth({ env, store, secret, now }: AuthOptions) {
     },
     rateLimit,
     telemetry: { enabled: false },
-    emailAndPassword: { enabled: true },
+    emailAndPassword: { enabled: env.CHORUS_PASSWORD_LOGIN },
     user: {
       modelName: 'users',
       // Keys are better-auth's field names, values our Drizzle property names (columns display_name, avatar_url).
@@ -87,7 +88,16 @@ export function createAuth({ env, store, secret, now }: AuthOptions) {
       },
     },
     session: { modelName: 'authSessions' },
-    account: { modelName: 'authAccounts' },
+    account: {
+      modelName: 'authAccounts',
+      accountLinking: {
+        enabled: true,
+        // Chorus sends no verification emails, so a password account's email is never verified: what links a single
+        // sign-on to it is the provider's word that it verified the email (no provider is trusted without it). The
+        // risk this leaves (someone signing up first with another's email) is why CHORUS_PASSWORD_LOGIN exists.
+        requireLocalEmailVerified: false,
+      },
+    },
     verification: { modelName: 'authVerifications' },
     plugins: [
       // Guests: better-auth calls them anonymous; our column is is_guest.
@@ -97,6 +107,7 @@ export function createAuth({ env, store, secret, now }: AuthOptions) {
         // keepGuestData removes the guest in the transaction that moves its data (see guest-linking.ts).
         disableDeleteAnonymousUser: true,
       }),
+      ...singleSignOnPlugins(env),
     ],
     databaseHooks: {
       user: {
@@ -115,6 +126,7 @@ export function createAuth({ env, store, secret, now }: AuthOptions) {
     },
     hooks: {
       before: createAuthMiddleware(async (context) => {
+        refusePasswordSignIn(env, context.path);
         if (context.path !== '/sign-in/email') return;
         const email: unknown = context.body?.email;
         if (typeof email !== 'string') return;
@@ -124,11 +136,19 @@ export function createAuth({ env, store, secret, now }: AuthOptions) {
         await signInAttempts.count(email);
         // A deactivated user cannot start a session (their existing ones stop counting: see actor.ts).
         const user = await store.users.findByEmail(email);
-        if (user && !user.isActive) {
-          throw new APIError('FORBIDDEN', { code: 'ACCOUNT_DEACTIVATED', message: 'this account is deactivated' });
-        }
+        if (user && !user.isActive) throw deactivated();
       }),
       after: createAuthMiddleware(async (context) => {
+        const session = context.context.newSession;
+        // Single sign-on finds its account only inside the provider's callback, so a deactivated one is caught
+        // after it: the session just made is deleted before the browser can use it (and is no new session to the
+        // guest hook, so a guest's data stays theirs), and the browser lands on the sign-in screen saying why (the
+        // callback answers with a redirect whatever its hooks throw).
+        if (context.path.startsWith('/callback/') && session?.user.isActive === false) {
+          await context.context.internalAdapter.deleteSession(session.session.token);
+          context.context.setNewSession(null);
+          throw context.redirect('/?error=account_deactivated');
+        }
         if (context.path !== '/sign-in/email') return;
         const email: unknown = context.body?.email;
         if (typeof email !== 'string') return;
@@ -146,5 +166,8 @@ export function createAuth({ env, store, secret, now }: AuthOptions) {
     },
   });
 }
+
+const deactivated = () =>
+  new APIError('FORBIDDEN', { code: 'ACCOUNT_DEACTIVATED', message: 'this account is deactivated' });
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -5,6 +5,7 @@ import { LOG_LEVELS } from '../logging/logger.ts';
 import { backupScheduleFields } from './backup-schedule.ts';
 import { type CustomProvider, parseCustomProviders } from './custom-providers.ts';
 import { objectStorageFields, objectStorageProblems } from './object-storage.ts';
+import { singleSignOnFields, singleSignOnProblems } from './single-sign-on.ts';
 import { trustProxySchema } from './trust-proxy.ts';
 
 const optionalUrl = z
@@ -88,6 +89,8 @@ export const environmentSchema = z.object({
   CHORUS_SIGN_UPS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(10),
   /** Guests (anonymous sign-ins) one client address may start in an hour. */
   CHORUS_GUESTS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /** Single sign-on with an OpenID Connect provider, and whether passwords still work (see single-sign-on.ts). */
+  ...singleSignOnFields,
 
   /** The Discord bot's token: `chorus serve` runs the bot when it is set (see discord/discord-bot.ts). */
   DISCORD_BOT_TOKEN: z.string().trim().min(1).optional(),
@@ -159,14 +162,16 @@ export function readEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const result = environmentSchema.safeParse(cleaned);
   const custom = parseCustomProviders(cleaned);
-  const storageProblems = result.success ? objectStorageProblems(result.data, cleaned) : [];
-  if (result.success && custom.problems.length === 0 && storageProblems.length === 0) {
+  const settingProblems = result.success
+    ? [...objectStorageProblems(result.data, cleaned), ...singleSignOnProblems(result.data)]
+    : [];
+  if (result.success && custom.problems.length === 0 && settingProblems.length === 0) {
     return { ...result.data, customProviders: custom.providers };
   }
   const problems = [
     ...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
     ...custom.problems,
-    ...storageProblems,
+    ...settingProblems,
   ];
   throw new ConfigurationError(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
 }

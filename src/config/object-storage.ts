@@ -3,7 +3,8 @@
 // AWS SDK's own credential chain applies (AWS_* variables, an instance's role).
 import { z } from 'zod';
 
-const flag = z
+/** A yes-or-no setting: true, false, 1 or 0. */
+export const flag = z
   .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1');
 

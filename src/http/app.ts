@@ -42,6 +42,7 @@ import { openAiErrorFields, registerOpenAiCompatibleRoutes } from './routes/open
 import { registerParticipantRoutes } from './routes/participants.ts';
 import { registerPromptRoutes } from './routes/prompts.ts';
 import { registerSearchRoutes } from './routes/search.ts';
+import { registerSignInOptionsRoutes } from './routes/sign-in-options.ts';
 import { registerTranscriptRoutes } from './routes/transcripts.ts';
 import { registerVoteRoutes } from './routes/votes.ts';
 import { registerWebApp } from './web-app.ts';
@@ -99,6 +100,7 @@ export function describeApi() {
 function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerHealthRoutes(app);
   registerAuthRoutes(app);
+  registerSignInOptionsRoutes(app);
   registerMeRoutes(app);
   registerKeyRoutes(app);
   registerModelRoutes(app);

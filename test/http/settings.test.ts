@@ -1,10 +1,12 @@
-// A person's own settings over HTTP: their name and preferences (PATCH /api/me), and API keys with an expiry.
+// A person's own settings over HTTP: their name, picture and preferences (PATCH /api/me), and API keys with an
+// expiry.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { apiKeys } from '../../src/db/schema/index.ts';
 import { testBackends } from '../support/database.ts';
 import { type Person, signInAsGuest, signUp } from '../support/people.ts';
+import { solidPng } from '../support/png.ts';
 import { startTestServer, TestClient, type TestServer } from '../support/server.ts';
 
 for (const kind of testBackends()) {
@@ -34,6 +36,24 @@ for (const kind of testBackends()) {
       assert.equal((await patchMe(pia.client, { role: 'admin' })).status, 400);
       const guest = await signInAsGuest(server);
       assert.equal((await patchMe(guest.client, { preferences: { theme: 'light' } })).status, 403);
+    });
+
+    test('a person sets a small inline picture or an https: one, and removes it; anything else is refused', async () => {
+      const picture = `data:image/png;base64,${solidPng(8, 8, [10, 120, 200]).toString('base64')}`;
+      const set = await patchMe(pia.client, { avatarUrl: picture });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      assert.equal((await pia.client.get('/api/me')).body.avatarUrl, picture);
+      assert.equal((await patchMe(pia.client, { avatarUrl: 'https://pictures.example.test/pia.png' })).status, 200);
+      for (const refused of [
+        'http://pictures.example.test/pia.png',
+        'data:image/svg+xml;base64,PHN2Zy8+',
+        `data:image/png;base64,${'A'.repeat(20_000)}`,
+      ]) {
+        assert.equal((await patchMe(pia.client, { avatarUrl: refused })).status, 400, refused.slice(0, 40));
+      }
+      const removed = await patchMe(pia.client, { avatarUrl: null });
+      assert.equal(removed.body.avatarUrl, null);
+      assert.equal((await pia.client.get('/api/me')).body.displayName, 'Pia P.');
     });
 
     test('an API key with an expiry works until then, shows it and its last use, and stops once expired', async () => {

@@ -110,7 +110,8 @@ export class TestClient {
     return response;
   }
 
-  private keepCookies(setCookies: string[]) {
+  /** Keeps the cookies a response set, as a browser would (for responses a test fetched itself). */
+  keepCookies(setCookies: string[]) {
     for (const setCookie of setCookies) {
       const [pair, ...attributes] = setCookie.split(';');
       const separator = pair!.indexOf('=');

@@ -34,6 +34,9 @@ const ShortcutsDialog = lazy(() =>
 
 export function App() {
   const { state, refresh, signOut } = useSession();
+  // A guest signing up or in: the sign-in screen, over their guest session (their chats move to the account). A
+  // guest whose single sign-on failed comes back to it (with `?error=`), to read why.
+  const [joining, setJoining] = useState(() => new URLSearchParams(window.location.search).has('error'));
   if (state.status === 'loading') return <div className="chat-placeholder">Loading…</div>;
   if (state.status === 'unreachable') {
     return (
@@ -46,9 +49,15 @@ export function App() {
     );
   }
   if (state.status === 'signed-out') return <AuthScreen onSignedIn={() => void refresh()} />;
+  if (joining && state.profile.isGuest) {
+    return (
+      <AuthScreen onSignedIn={() => void refresh().then(() => setJoining(false))} onCancel={() => setJoining(false)} />
+    );
+  }
   return (
     <SignedInApp
       profile={state.profile}
+      onJoin={() => setJoining(true)}
       onSignOut={() => void signOut().then(() => navigate('/'))}
       onProfileChanged={() => void refresh()}
     />
@@ -57,10 +66,12 @@ export function App() {
 
 function SignedInApp({
   profile,
+  onJoin,
   onSignOut,
   onProfileChanged,
 }: {
   profile: Profile;
+  onJoin: () => void;
   onSignOut: () => void;
   onProfileChanged: () => void;
 }) {
@@ -158,6 +169,7 @@ function SignedInApp({
         activeConversationId={route.page === 'conversation' ? route.conversationId : null}
         refreshKey={sidebarRefresh}
         onNewChat={newChat}
+        onJoin={onJoin}
         onSignOut={onSignOut}
         onDeleted={(id) => {
           if (id === conversationId) newChat();

@@ -36,6 +36,9 @@ export type ConversationModel = Schemas['ConversationModel'];
 export type Participant = Schemas['Participant'];
 export type ParticipantRole = Participant['role'];
 export type ReplySettings = Schemas['ConversationSettings'];
+/** What the models are told: the conversation's parameters, and one model's settings in it (null: the default). */
+export type ParameterChanges = Schemas['ConversationParameterChanges'];
+export type ModelSettingChanges = Schemas['ConversationModelSettingChanges'];
 export type ReplyMode = NonNullable<ReplySettings['replyMode']>;
 export type Visibility = ConversationDetails['visibility'];
 /** The roles an owner or admin may give: a person's new role, an invitation's. */

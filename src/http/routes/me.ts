@@ -1,5 +1,6 @@
-// /api/me: the signed-in user's own profile: read it, change their name and preferences.
+// /api/me: the signed-in user's own profile: read it, change their name, picture and preferences.
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { avatarUrlSchema } from '../../auth/new-users.ts';
 import { AppError } from '../../errors.ts';
 import { preferencesSchema, readPreferences } from '../../people/preferences.ts';
 import { type AppEnv, requireActor } from '../context.ts';
@@ -22,7 +23,7 @@ const updateMeRoute = createRoute({
   method: 'patch',
   path: '/api/me',
   tags: ['accounts'],
-  summary: 'Change your name or preferences (the preferences named are replaced, the others kept)',
+  summary: 'Change your name, picture or preferences (the preferences named are replaced, the others kept)',
   security: signedIn,
   request: {
     body: {
@@ -32,6 +33,9 @@ const updateMeRoute = createRoute({
           schema: z
             .object({
               displayName: z.string().trim().min(1).max(100).optional(),
+              avatarUrl: avatarUrlSchema.nullable().optional().meta({
+                description: 'Your picture: an https: URL or a small data:image URL (at most 16 KiB); null removes it',
+              }),
               preferences: preferencesSchema.optional(),
             })
             .strict(),
@@ -55,11 +59,12 @@ export function registerMeRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(updateMeRoute, async (context) => {
     const actor = requireActor(context);
     if (actor.isGuest) throw new AppError('forbidden', 'guests have no settings to keep; sign up first');
-    const { displayName, preferences } = context.req.valid('json');
+    const { displayName, avatarUrl, preferences } = context.req.valid('json');
     const { users } = context.get('runtime').store;
     const current = await users.getById(actor.id);
     const user = await users.update(actor.id, {
       ...(displayName === undefined ? {} : { displayName }),
+      ...(avatarUrl === undefined ? {} : { avatarUrl }),
       ...(preferences === undefined
         ? {}
         : { preferences: { ...current.preferences, ...readPreferences(current.preferences), ...preferences } }),

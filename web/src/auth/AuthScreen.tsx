@@ -1,7 +1,21 @@
-// Getting in: sign in, sign up, or continue as a guest. Errors from the API land next to the field they concern.
-import { type ComponentProps, type FormEvent, useId, useState } from 'react';
+// Getting in: sign in, sign up, single sign-on when the server offers it, or continue as a guest (a guest comes back
+// here to sign up or in, and keeps their conversations). Errors from the API land next to the field they concern.
+import { type ComponentProps, type FormEvent, useEffect, useId, useState } from 'react';
 import { ApiError, apiRequest, authReasonOf } from '../api.ts';
 import { FormProblem } from '../form-problem.tsx';
+import type { ResponseBody } from '../types.ts';
+
+type SignInOptions = ResponseBody<'/api/auth-options', 'get'>;
+
+/** The provider sends people back with `?error=` when single sign-on did not work out. */
+function singleSignOnProblem(): string | undefined {
+  const reason = new URLSearchParams(window.location.search).get('error');
+  if (!reason) return undefined;
+  if (reason === 'account_not_linked')
+    return 'Single sign-on failed: an account with this email exists, and the provider has not verified the email.';
+  if (reason === 'account_deactivated') return 'This account is deactivated.';
+  return `Single sign-on failed (${reason.replaceAll('_', ' ')}).`;
+}
 
 type Mode = 'sign-in' | 'sign-up';
 type Field = 'name' | 'email' | 'password';
@@ -28,12 +42,26 @@ export function problemsFromError(error: unknown, mode: Mode): Problems {
   return { form: error.message };
 }
 
-export function AuthScreen({ onSignedIn }: { onSignedIn: () => void }) {
+/** `onCancel`: a guest's way back to their chats. */
+export function AuthScreen({ onSignedIn, onCancel }: { onSignedIn: () => void; onCancel?: () => void }) {
   const [mode, setMode] = useState<Mode>('sign-in');
+  // Unknown until the server answers: no form is shown that the server might refuse (passwords being off).
+  const [options, setOptions] = useState<SignInOptions | null>(null);
+  useEffect(() => {
+    apiRequest<SignInOptions>('GET', '/api/auth-options').then(setOptions, () =>
+      setOptions({ passwordSignIn: true, singleSignOn: null }),
+    );
+    // The reason is shown once: a reload or a link copied from here starts afresh.
+    const url = new URL(window.location.href);
+    if (url.searchParams.has('error')) {
+      url.searchParams.delete('error');
+      window.history.replaceState(window.history.state, '', url);
+    }
+  }, []);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [problems, setProblems] = useState<Problems>({});
+  const [problems, setProblems] = useState<Problems>(() => ({ form: singleSignOnProblem() }));
   const [busy, setBusy] = useState(false);
   const ids = useId();
 
@@ -59,6 +87,23 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: () => void }) {
     );
   }
 
+  /** Off to the provider, which sends the browser back here signed in (or with `?error=`). */
+  async function signInWithProvider() {
+    setBusy(true);
+    const here = window.location.pathname;
+    try {
+      const { url } = await apiRequest<{ url: string }>('POST', '/api/auth/sign-in/social', {
+        provider: 'oidc',
+        callbackURL: here,
+        errorCallbackURL: here,
+      });
+      window.location.assign(url);
+    } catch (error) {
+      setProblems(problemsFromError(error, mode));
+      setBusy(false);
+    }
+  }
+
   const field = (key: Field, label: string, input: ComponentProps<'input'>) => (
     <div className="field">
       <label htmlFor={`${ids}-${key}`}>{label}</label>
@@ -81,60 +126,79 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: () => void }) {
       <div className="auth-card">
         <h1 className="brand">Chorus</h1>
         <p className="auth-tagline">Talk to many AI models — one at a time, or several side by side.</p>
-        <div className="auth-tabs" role="tablist" aria-label="Account">
-          {(['sign-in', 'sign-up'] as const).map((tab) => (
-            <button
-              key={tab}
-              type="button"
-              role="tab"
-              aria-selected={mode === tab}
-              className={mode === tab ? 'tab selected' : 'tab'}
-              onClick={() => {
-                setMode(tab);
-                setProblems({});
-              }}
-            >
-              {tab === 'sign-in' ? 'Sign in' : 'Sign up'}
+        {options?.singleSignOn && (
+          <>
+            <button type="button" className="primary" disabled={busy} onClick={() => void signInWithProvider()}>
+              {options.singleSignOn.label}
             </button>
-          ))}
-        </div>
-        <form onSubmit={submit} noValidate aria-label={mode === 'sign-in' ? 'Sign in' : 'Sign up'}>
-          {mode === 'sign-up' &&
-            field('name', 'Name', {
-              value: name,
-              onChange: (event) => setName(event.target.value),
-              autoComplete: 'name',
-              required: true,
-            })}
-          {field('email', 'Email', {
-            type: 'email',
-            value: email,
-            onChange: (event) => setEmail(event.target.value),
-            autoComplete: 'email',
-            required: true,
-          })}
-          {field('password', 'Password', {
-            type: 'password',
-            value: password,
-            onChange: (event) => setPassword(event.target.value),
-            autoComplete: mode === 'sign-up' ? 'new-password' : 'current-password',
-            required: true,
-            minLength: 8,
-          })}
-          <FormProblem problem={problems.form} />
-          <button type="submit" className="primary" disabled={busy}>
-            {mode === 'sign-in' ? 'Sign in' : 'Create account'}
-          </button>
-        </form>
+            {options.passwordSignIn && <div className="auth-divider">or</div>}
+          </>
+        )}
+        {options?.passwordSignIn && (
+          <>
+            <div className="auth-tabs" role="tablist" aria-label="Account">
+              {(['sign-in', 'sign-up'] as const).map((tab) => (
+                <button
+                  key={tab}
+                  type="button"
+                  role="tab"
+                  aria-selected={mode === tab}
+                  className={mode === tab ? 'tab selected' : 'tab'}
+                  onClick={() => {
+                    setMode(tab);
+                    setProblems({});
+                  }}
+                >
+                  {tab === 'sign-in' ? 'Sign in' : 'Sign up'}
+                </button>
+              ))}
+            </div>
+            <form onSubmit={submit} noValidate aria-label={mode === 'sign-in' ? 'Sign in' : 'Sign up'}>
+              {mode === 'sign-up' &&
+                field('name', 'Name', {
+                  value: name,
+                  onChange: (event) => setName(event.target.value),
+                  autoComplete: 'name',
+                  required: true,
+                })}
+              {field('email', 'Email', {
+                type: 'email',
+                value: email,
+                onChange: (event) => setEmail(event.target.value),
+                autoComplete: 'email',
+                required: true,
+              })}
+              {field('password', 'Password', {
+                type: 'password',
+                value: password,
+                onChange: (event) => setPassword(event.target.value),
+                autoComplete: mode === 'sign-up' ? 'new-password' : 'current-password',
+                required: true,
+                minLength: 8,
+              })}
+              <FormProblem problem={problems.form} />
+              <button type="submit" className="primary" disabled={busy}>
+                {mode === 'sign-in' ? 'Sign in' : 'Create account'}
+              </button>
+            </form>
+          </>
+        )}
+        {!options?.passwordSignIn && <FormProblem problem={problems.form} />}
         <div className="auth-divider">or</div>
-        <button
-          type="button"
-          className="secondary"
-          disabled={busy}
-          onClick={() => void run(() => apiRequest('POST', '/api/auth/sign-in/anonymous', {}))}
-        >
-          Continue as guest
-        </button>
+        {onCancel ? (
+          <button type="button" className="secondary" onClick={onCancel}>
+            Back to my chats as a guest
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            onClick={() => void run(() => apiRequest('POST', '/api/auth/sign-in/anonymous', {}))}
+          >
+            Continue as guest
+          </button>
+        )}
       </div>
     </main>
   );

@@ -99,6 +99,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How people may sign in on this server */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The ways in */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SignInOptions"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me": {
         parameters: {
             query?: never;
@@ -141,7 +177,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change your name or preferences (the preferences named are replaced, the others kept) */
+        /** Change your name, picture or preferences (the preferences named are replaced, the others kept) */
         patch: {
             parameters: {
                 query?: never;
@@ -153,6 +189,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         displayName?: string;
+                        /** @description Your picture: an https: URL or a small data:image URL (at most 16 KiB); null removes it */
+                        avatarUrl?: string | null;
                         preferences?: {
                             /** @enum {string} */
                             theme?: "light" | "dark" | "system";
@@ -7027,6 +7065,15 @@ export interface components {
                 message: string;
                 details?: unknown;
             };
+        };
+        SignInOptions: {
+            /** @description Whether signing in and up with an email and password works */
+            passwordSignIn: boolean;
+            /** @description Single sign-on with OpenID Connect, when configured: start it with POST /api/auth/sign-in/social { provider: "oidc", callbackURL } */
+            singleSignOn: {
+                /** @description The words on the sign-in button */
+                label: string;
+            } | null;
         };
         Profile: {
             /** Format: uuid */

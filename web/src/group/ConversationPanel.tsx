@@ -1,5 +1,6 @@
-// The group's settings, for its owner and admins: which models take part and in what order, how they answer
-// (reply mode, the lead, the character limit), and the people (PeopleSection.tsx). Members see the same panel
+// The conversation's settings, for its owner and admins: which models take part and in what order, how they answer
+// (reply mode, the lead, the character limit), what they are told (InstructionsSection.tsx), and the people
+// (PeopleSection.tsx). Members see the same panel
 // without the controls.
 import { useState } from 'react';
 import { modelLabel } from '../chat/ModelPicker.tsx';
@@ -15,6 +16,7 @@ import {
   reorderModels,
   replyModeOf,
 } from './conversation-api.ts';
+import { InstructionsSection } from './InstructionsSection.tsx';
 import { PeopleSection } from './PeopleSection.tsx';
 
 type Props = {
@@ -173,6 +175,8 @@ export function ConversationPanel({ details, models, viewerId, onChanged, onLeft
           onSave={(charLimit) => void run(() => changeSettings(conversationId, { charLimit }))}
         />
       </section>
+
+      <InstructionsSection details={details} canManage={canManage} nameOf={nameOf} run={(change) => void run(change)} />
 
       <PeopleSection details={details} viewerId={viewerId} onChanged={onChanged} onLeft={onLeft} />
       <FormProblem problem={problem} />

@@ -7,6 +7,8 @@ import type {
   ConversationModel,
   Invite,
   InvitedRole,
+  ModelSettingChanges,
+  ParameterChanges,
   Participant,
   ReplyMode,
   ReplySettings,
@@ -24,6 +26,12 @@ export const changeSettings = (
   conversationId: string,
   settings: { [Key in keyof ReplySettings]?: ReplySettings[Key] | null },
 ) => apiRequest<ConversationDetails>('PATCH', base(conversationId), { settings });
+
+export const changeParameters = (conversationId: string, parameters: ParameterChanges) =>
+  apiRequest<ConversationDetails>('PATCH', base(conversationId), { parameters });
+
+export const changeModelSettings = (conversationId: string, modelId: string, settings: ModelSettingChanges) =>
+  apiRequest<ConversationModel>('PATCH', `${base(conversationId)}/models/${encodeURIComponent(modelId)}`, { settings });
 
 export const addModel = (conversationId: string, modelId: string) =>
   apiRequest<ConversationModel>('POST', `${base(conversationId)}/models`, { modelId });

@@ -7,6 +7,7 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { apiRequest } from '../api.ts';
 import { FormProblem } from '../form-problem.tsx';
+import { PersonAvatar } from '../group/avatars.tsx';
 import { conversationPath, navigate } from '../router.ts';
 import type { ConversationFolder, ConversationSummary, Page, PlacementChanges, Profile } from '../types.ts';
 import { ConversationMenu } from './ConversationMenu.tsx';
@@ -33,6 +34,8 @@ type Props = {
   /** Changes when the list may have changed (a chat was created or answered). */
   refreshKey: number;
   onNewChat: () => void;
+  /** A guest's way to sign up or in, keeping their conversations. */
+  onJoin: () => void;
   onSignOut: () => void;
   onDeleted: (conversationId: string) => void;
   /** The person linked their Discord account: their profile and their list have changed. */
@@ -48,6 +51,7 @@ export function ConversationSidebar({
   activeConversationId,
   refreshKey,
   onNewChat,
+  onJoin,
   onSignOut,
   onDeleted,
   onDiscordLinked,
@@ -280,8 +284,18 @@ export function ConversationSidebar({
       </ul>
       <div className="account">
         <span className="account-name" title={profile.email ?? 'guest'}>
+          {profile.avatarUrl && (
+            <>
+              <PersonAvatar name="" avatarUrl={profile.avatarUrl} />{' '}
+            </>
+          )}
           {profile.isGuest ? 'Guest' : (profile.displayName ?? profile.username)}
         </span>
+        {profile.isGuest && (
+          <button type="button" className="link" onClick={onJoin}>
+            Sign up or sign in
+          </button>
+        )}
         {!profile.isGuest &&
           (profile.discordId ? (
             <span className="badge discord-badge" title="Your Discord account is linked">

@@ -1,11 +1,13 @@
-// A person's settings: their name, theme and default models (PATCH /api/me), their saved prompts, and their API
-// keys — created with a name and an optional expiry (the key shown once), listed with their last use, revoked.
+// A person's settings: their name, picture, theme and default models (PATCH /api/me), their saved prompts, and their
+// API keys — created with a name and an optional expiry (the key shown once), listed with their last use, revoked.
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { apiRequest } from '../api.ts';
 import { ModalDialog } from '../dialogs/ModalDialog.tsx';
 import { FormProblem } from '../form-problem.tsx';
+import { PersonAvatar } from '../group/avatars.tsx';
 import { THEMES, type Theme } from '../theme.ts';
 import type { PickableModel, Profile, ResponseBody } from '../types.ts';
+import { pictureAsDataUrl } from './profile-picture.ts';
 import { SavedPromptsSettings } from './SavedPromptsSettings.tsx';
 
 type ApiKey = ResponseBody<'/api/keys', 'get'>['keys'][number];
@@ -68,11 +70,39 @@ export function SettingsDialog({
     }, fail);
   };
 
+  /** The picture is saved at once, on its own: choosing one is the decision. */
+  const changePicture = (avatarUrl: Promise<string | null>) =>
+    avatarUrl
+      .then((url) => apiRequest('PATCH', '/api/me', { avatarUrl: url }))
+      .then(() => {
+        setProblem(null);
+        onChanged();
+      }, fail);
+
   const revoke = (id: string) => apiRequest('DELETE', `/api/keys/${id}`).then(loadKeys, fail);
 
   return (
     <ModalDialog title="Settings" onCancel={onClose}>
       <FormProblem problem={problem} />
+      <div className="settings-picture">
+        <PersonAvatar name={profile.displayName ?? profile.username} avatarUrl={profile.avatarUrl} />
+        <label htmlFor={`${ids}-picture`}>Picture</label>
+        <input
+          id={`${ids}-picture`}
+          type="file"
+          accept="image/png,image/jpeg,image/webp,image/gif"
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            if (file) void changePicture(pictureAsDataUrl(file));
+            event.target.value = '';
+          }}
+        />
+        {profile.avatarUrl && (
+          <button type="button" className="secondary" onClick={() => void changePicture(Promise.resolve(null))}>
+            Remove picture
+          </button>
+        )}
+      </div>
       <form onSubmit={save} className="settings-profile">
         <label htmlFor={`${ids}-name`}>Name</label>
         <input id={`${ids}-name`} value={name} maxLength={100} onChange={(event) => setName(event.target.value)} />
