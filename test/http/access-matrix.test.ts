@@ -301,6 +301,13 @@ for (const kind of testBackends()) {
       },
 
       // ---- models and chat ----
+      // How one may sign in is for anyone, signed in or not: the sign-in screen asks before anyone is.
+      {
+        method: 'GET',
+        route: '/api/auth-options',
+        expect: [200, 200, 200, 200, 200],
+        probe: () => ({ path: '/api/auth-options' }),
+      },
       {
         method: 'GET',
         route: '/api/models',
