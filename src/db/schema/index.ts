@@ -10,4 +10,5 @@ export * from './messages.ts';
 export * from './model-access.ts';
 export * from './models.ts';
 export * from './operations.ts';
+export * from './tools.ts';
 export * from './users.ts';
