@@ -1,6 +1,6 @@
 // The group's settings, for its owner and admins: which models take part and in what order, how they answer
-// (reply mode, the lead, the character limit), and the people (PeopleSection.tsx). Members see the same panel
-// without the controls.
+// (reply mode, the lead, the character limit), the MCP servers whose tools they get (ToolServersSection.tsx), and
+// the people (PeopleSection.tsx). Members see the same panel without the controls.
 import { useState } from 'react';
 import { modelLabel } from '../chat/ModelPicker.tsx';
 import { FormProblem } from '../form-problem.tsx';
@@ -16,6 +16,7 @@ import {
   replyModeOf,
 } from './conversation-api.ts';
 import { PeopleSection } from './PeopleSection.tsx';
+import { ToolServersSection } from './ToolServersSection.tsx';
 
 type Props = {
   details: ConversationDetails;
@@ -173,6 +174,8 @@ export function ConversationPanel({ details, models, viewerId, onChanged, onLeft
           onSave={(charLimit) => void run(() => changeSettings(conversationId, { charLimit }))}
         />
       </section>
+
+      <ToolServersSection details={details} canManage={canManage} run={run} />
 
       <PeopleSection details={details} viewerId={viewerId} onChanged={onChanged} onLeft={onLeft} />
       <FormProblem problem={problem} />
