@@ -76,7 +76,7 @@ export class McpServerStore {
     return toServer(this.keyring, row);
   }
 
-  async create(input: McpServerInput & { createdBy: string }): Promise<McpServer> {
+  async create(input: McpServerInput & { createdBy: string | null }): Promise<McpServer> {
     const id = crypto.randomUUID();
     const { headers = {}, env = {}, ...fields } = input;
     try {
@@ -113,6 +113,24 @@ export class McpServerStore {
       if (isUniqueViolation(error)) throw nameTaken(changes.name ?? '', error);
       throw error;
     }
+  }
+
+  /**
+   * Seals every server's secrets with the keyring's current key (the few rows of this table fit one transaction);
+   * how many were not on it yet.
+   */
+  async rotateEncryption(keyring: Keyring): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.select().from(mcpServers).for('update');
+      const stale = rows.filter((row) => row.secretsKeyId !== keyring.currentKeyId);
+      for (const row of stale) {
+        await tx
+          .update(mcpServers)
+          .set({ ...sealSecrets(keyring, row.id, openSecrets(keyring, row)), updatedAt: row.updatedAt })
+          .where(eq(mcpServers.id, row.id));
+      }
+      return stale.length;
+    });
   }
 
   async delete(id: string): Promise<void> {
