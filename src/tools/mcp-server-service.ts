@@ -84,7 +84,14 @@ export class McpServerService {
   /** The tools of the servers the conversation switched on, for one reply; servers that fail are left out. */
   async toolsFor(reply: ToolboxContext): Promise<Toolbox> {
     if (reply.mcpServerIds.length === 0) return {};
-    const servers = await this.dependencies.servers.listByIds(reply.mcpServerIds);
+    let servers: McpServer[];
+    try {
+      servers = await this.dependencies.servers.listByIds(reply.mcpServerIds);
+    } catch (error) {
+      // Secrets that no configured key opens, say: the reply goes on without these tools.
+      this.log(`the conversation's MCP servers are left out of a reply: ${messageOf(error)}`);
+      return {};
+    }
     const recordCall = (call: Parameters<ToolCallStore['record']>[0]) =>
       this.dependencies.toolCalls.record(call).catch((error) => {
         this.log(`could not record a call of ${call.serverName}/${call.toolName}: ${messageOf(error)}`);

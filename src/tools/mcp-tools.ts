@@ -9,6 +9,9 @@ import type { NewToolCallRecord } from '../store/tool-calls.ts';
 import type { McpConnections, McpToolDefinition } from './mcp-connections.ts';
 import type { ReplyTool, Toolbox, ToolboxContext } from './reply-tools.ts';
 
+/** The most characters of JSON a result may have: it is sent to the model and stored with the reply. */
+export const MAX_RESULT_CHARS = 100_000;
+
 /** What providers accept as a tool's name. */
 const PROVIDER_TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
@@ -84,6 +87,12 @@ export function toolsOfServer(
           throw new Error(textOf(result));
         }
         const output = outputOf(result);
+        const size = JSON.stringify(output).length;
+        if (size > MAX_RESULT_CHARS) {
+          const error = `the result is ${size} characters of JSON, more than the ${MAX_RESULT_CHARS} a reply keeps`;
+          await record({ error });
+          throw new Error(error);
+        }
         await record({ output });
         return output;
       },

@@ -79,9 +79,11 @@ for (const kind of testBackends()) {
       assert.deepEqual(offeredTools(asked!).sort(), [
         'calc__add',
         'calc__fail',
+        'calc__repeat',
         'createDocument',
         'loud__add',
         'loud__fail',
+        'loud__repeat',
         'loud__shout',
         'requestSuggestions',
         'updateDocument',
@@ -155,6 +157,20 @@ for (const kind of testBackends()) {
       ]);
       const [call] = await recordedCalls(ids.calc);
       assert.deepEqual([call!.toolName, call!.error], ['fail', 'the weather station is offline']);
+    });
+
+    test('a result too long to keep is an error result, recorded with why', async () => {
+      const conversationId = await conversationWith([ids.calc]);
+      chat.fake.reset();
+      scriptToolTurn(chat.fake, { name: 'calc__repeat', input: { times: 200_000 } }, null);
+      const result = await chat.ask('Repeat', { conversationId });
+      assert.deepEqual(await storedParts(result), [
+        ['tool-calc__repeat', 'output-error'],
+        ['text', 'Done.'],
+      ]);
+      const [call] = await recordedCalls(ids.calc);
+      assert.deepEqual([call!.toolName, call!.output], ['repeat', null]);
+      assert.match(String(call!.error), /more than the 100000 a reply keeps/);
     });
 
     test('a conversation that has not switched a server on, or switched it off, is offered none of its tools', async () => {
