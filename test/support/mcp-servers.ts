@@ -36,6 +36,8 @@ export type HttpMcpServer = {
   calls: { tool: string; input: unknown }[];
   /** Requests refused for a missing or wrong token. */
   refused: number;
+  /** How many times a client listed the tools: once per connection. */
+  listings: number;
   close(): Promise<void>;
 };
 
@@ -49,7 +51,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 /** A stateless streamable HTTP MCP server at http://127.0.0.1:<port>/mcp, wanting `Bearer MCP_TOKEN`. */
 export async function startHttpMcpServer(): Promise<HttpMcpServer> {
   const calls: { tool: string; input: unknown }[] = [];
-  const state = { refused: 0 };
+  const state = { refused: 0, listings: 0 };
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     if (request.headers.authorization !== `Bearer ${MCP_TOKEN}`) {
       state.refused += 1;
@@ -64,7 +66,9 @@ export async function startHttpMcpServer(): Promise<HttpMcpServer> {
       void server.close();
     });
     await server.connect(transport);
-    await transport.handleRequest(request, response, request.method === 'POST' ? await readJson(request) : undefined);
+    const body = request.method === 'POST' ? await readJson(request) : undefined;
+    if ((body as { method?: string } | undefined)?.method === 'tools/list') state.listings += 1;
+    await transport.handleRequest(request, response, body);
   };
   const http = createServer((request, response) => {
     handle(request, response).catch(() => {
@@ -79,6 +83,9 @@ export async function startHttpMcpServer(): Promise<HttpMcpServer> {
     calls,
     get refused() {
       return state.refused;
+    },
+    get listings() {
+      return state.listings;
     },
     close: () =>
       new Promise((resolve) => {

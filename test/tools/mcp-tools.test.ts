@@ -210,6 +210,26 @@ for (const kind of testBackends()) {
       ]);
     });
 
+    test('replies reuse the connection to a server; a change to the server makes a new one', async () => {
+      const conversationId = await conversationWith([ids.calc]);
+      const listed = mcp.listings;
+      for (const text of ['One', 'Two']) {
+        chat.fake.scriptNextRequest({ reply: `${text}.` }, 'writer');
+        await chat.ask(text, { conversationId });
+      }
+      assert.equal(mcp.listings, listed, 'no new connection, so no new listing of the tools');
+
+      const changed = await chat.browser.request(
+        'PATCH',
+        `/api/admin/tools/${ids.calc}`,
+        JSON.stringify({ description: 'Arithmetic, now described' }),
+      );
+      assert.equal(changed.status, 200);
+      chat.fake.scriptNextRequest({ reply: 'Three.' }, 'writer');
+      await chat.ask('Three', { conversationId });
+      assert.equal(mcp.listings, listed + 1);
+    });
+
     test('a model calling a tool of a server the conversation did not switch on gets an error result', async () => {
       const conversationId = await conversationWith([ids.loud]);
       chat.fake.reset();
