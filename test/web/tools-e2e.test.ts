@@ -1,6 +1,6 @@
 // The MCP servers in the browser: an admin registers a streamable HTTP server with its token on /admin/tools, tests
-// the connection (its tools are listed, the token is never shown back), and switches it on for a conversation in
-// the conversation's settings.
+// the connection (its tools are listed, the token is never shown back), changes it, and switches it on for a
+// conversation in the conversation's settings.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
@@ -50,6 +50,14 @@ describe('MCP servers in the web app', { skip: skipWithoutChromium }, () => {
     assert.doesNotMatch(await page.locator('main').innerText(), new RegExp(MCP_TOKEN));
     await row.getByRole('button', { name: 'Test' }).click();
     await row.getByRole('status').filter({ hasText: 'Tools: add, repeat, fail' }).waitFor();
+
+    // Changed without its headers, which stay: the connection still works.
+    await row.getByRole('button', { name: 'Change' }).click();
+    const change = page.getByRole('form', { name: 'Change calc' });
+    await change.getByLabel('Description').fill('Sums and such');
+    await change.getByRole('button', { name: 'Save changes' }).click();
+    await servers.getByRole('row', { name: /Sums and such/ }).waitFor();
+    assert.match(await servers.getByRole('row', { name: /calc/ }).innerText(), /Authorization/);
 
     await page.goto(app.baseUrl);
     await pickModels(page, ['alpha']);

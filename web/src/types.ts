@@ -128,3 +128,4 @@ export type McpServerInput = Schemas['McpServerInput'];
 export type McpTool = Schemas['McpTool'];
 export type ToolCallRecord = Schemas['ToolCall'];
 export type OfferedMcpServer = Schemas['OfferedMcpServer'];
+export type McpServerChanges = Schemas['McpServerChanges'];

@@ -1,16 +1,16 @@
-// /admin/tools: the MCP servers whose tools models may call in conversations that switch them on — registered
-// (streamable HTTP: a URL and headers such as a token; stdio: a command, its arguments and environment), tested,
-// deleted — and the latest calls made to them. Secrets are sent once and never shown back: only their names.
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+// /admin/tools: the MCP servers whose tools models may call in conversations that switch them on — registered and
+// changed (McpServerForm.tsx), tested, deleted — and the latest calls made to them. Secrets are sent once and never
+// shown back: only their names.
+import { useCallback, useEffect, useState } from 'react';
 import { FormProblem } from '../form-problem.tsx';
-import type { McpServer, McpServerInput, ToolCallRecord } from '../types.ts';
+import type { McpServer, McpServerChanges, McpServerInput, ToolCallRecord } from '../types.ts';
+import { McpServerForm } from './McpServerForm.tsx';
 import {
+  changeMcpServer,
   createMcpServer,
   deleteMcpServer,
-  linesOf,
   listMcpServers,
   listToolCalls,
-  pairsOf,
   testMcpServer,
 } from './tools-api.ts';
 
@@ -21,12 +21,11 @@ const briefly = (value: unknown) => {
 };
 
 export function ToolsPage({ onForbidden }: { onForbidden: (error: unknown) => boolean }) {
-  const ids = useId();
   const [servers, setServers] = useState<McpServer[]>([]);
   const [calls, setCalls] = useState<ToolCallRecord[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const [tested, setTested] = useState<Record<string, string>>({});
-  const [transport, setTransport] = useState<McpServerInput['transport']>('http');
+  const [editing, setEditing] = useState<McpServer | null>(null);
 
   const fail = useCallback(
     (error: unknown) => {
@@ -57,32 +56,18 @@ export function ToolsPage({ onForbidden }: { onForbidden: (error: unknown) => bo
     );
   };
 
-  const register = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const field = (name: string) => (form.elements.namedItem(name) as HTMLInputElement).value;
-    let input: McpServerInput;
-    try {
-      const common = { name: field('name').trim(), description: field('description').trim() || null };
-      input =
-        transport === 'http'
-          ? { ...common, transport, url: field('url').trim(), headers: pairsOf(field('headers'), ':') }
-          : {
-              ...common,
-              transport,
-              command: field('command').trim(),
-              args: linesOf(field('args')),
-              env: pairsOf(field('env'), '='),
-            };
-    } catch (error) {
-      setProblem(messageOf(error));
-      return;
-    }
-    createMcpServer(input).then(() => {
-      form.reset();
-      reload();
-    }, fail);
-  };
+  const save = (input: McpServerInput | McpServerChanges) =>
+    (editing ? changeMcpServer(editing.id, input) : createMcpServer(input as McpServerInput)).then(
+      () => {
+        setEditing(null);
+        reload();
+        return true;
+      },
+      (error: unknown) => {
+        fail(error);
+        return false;
+      },
+    );
 
   return (
     <div className="admin-tools">
@@ -117,6 +102,9 @@ export function ToolsPage({ onForbidden }: { onForbidden: (error: unknown) => bo
                   <button type="button" className="secondary" onClick={() => test(server)}>
                     Test
                   </button>{' '}
+                  <button type="button" className="secondary" onClick={() => setEditing(server)}>
+                    Change
+                  </button>{' '}
                   <button
                     type="button"
                     className="danger"
@@ -131,48 +119,13 @@ export function ToolsPage({ onForbidden }: { onForbidden: (error: unknown) => bo
         </table>
       )}
 
-      <form className="admin-panel" onSubmit={register} aria-label="Register an MCP server">
-        <h2>Register an MCP server</h2>
-        <p className="muted">
-          Its tools are offered as <code>name__tool</code> to models with the tools capability, in the conversations
-          that switch it on.
-        </p>
-        <label htmlFor={`${ids}-name`}>Name (lower case, digits, dashes)</label>
-        <input id={`${ids}-name`} name="name" required pattern="[a-z0-9]+(-[a-z0-9]+)*" maxLength={32} />
-        <label htmlFor={`${ids}-description`}>Description</label>
-        <input id={`${ids}-description`} name="description" maxLength={1000} />
-        <label htmlFor={`${ids}-transport`}>Transport</label>
-        <select
-          id={`${ids}-transport`}
-          value={transport}
-          onChange={(event) => setTransport(event.target.value as McpServerInput['transport'])}
-        >
-          <option value="http">Streamable HTTP</option>
-          <option value="stdio">Command (stdio)</option>
-        </select>
-        {transport === 'http' ? (
-          <>
-            <label htmlFor={`${ids}-url`}>URL</label>
-            <input id={`${ids}-url`} name="url" type="url" required placeholder="https://mcp.example.com/mcp" />
-            <label htmlFor={`${ids}-headers`}>Headers, one a line (never shown again)</label>
-            <textarea id={`${ids}-headers`} name="headers" rows={2} placeholder="Authorization: Bearer …" />
-          </>
-        ) : (
-          <>
-            <label htmlFor={`${ids}-command`}>Command</label>
-            <input id={`${ids}-command`} name="command" required placeholder="npx" />
-            <label htmlFor={`${ids}-args`}>Arguments, one a line</label>
-            <textarea id={`${ids}-args`} name="args" rows={2} />
-            <label htmlFor={`${ids}-env`}>Environment, NAME=value a line (never shown again)</label>
-            <textarea id={`${ids}-env`} name="env" rows={2} />
-          </>
-        )}
-        <div className="admin-actions">
-          <button type="submit" className="primary">
-            Register
-          </button>
-        </div>
-      </form>
+      <McpServerForm
+        key={editing?.id ?? 'new'}
+        editing={editing}
+        onSubmit={save}
+        onCancel={() => setEditing(null)}
+        onProblem={setProblem}
+      />
 
       <h2>Latest calls</h2>
       {calls.length === 0 ? (

@@ -1,11 +1,13 @@
 // The admin's MCP servers as the tools page uses them (/api/admin/tools), and the text forms its inputs take:
 // headers as `Name: value` lines, environment variables as `NAME=value` lines, arguments one a line.
 import { apiRequest } from '../api.ts';
-import type { McpServer, McpServerInput, McpTool, Page, ToolCallRecord } from '../types.ts';
+import type { McpServer, McpServerChanges, McpServerInput, McpTool, Page, ToolCallRecord } from '../types.ts';
 
 export const listMcpServers = () =>
   apiRequest<{ servers: McpServer[] }>('GET', '/api/admin/tools').then(({ servers }) => servers);
 export const createMcpServer = (input: McpServerInput) => apiRequest<McpServer>('POST', '/api/admin/tools', input);
+export const changeMcpServer = (id: string, changes: McpServerChanges) =>
+  apiRequest<McpServer>('PATCH', `/api/admin/tools/${id}`, changes);
 export const deleteMcpServer = (id: string) => apiRequest<void>('DELETE', `/api/admin/tools/${id}`);
 export const testMcpServer = (id: string) =>
   apiRequest<{ tools: McpTool[] }>('POST', `/api/admin/tools/${id}/test`).then(({ tools }) => tools);
