@@ -46,6 +46,7 @@ import { SearchService } from './search/search-service.ts';
 import { createStore, type Store } from './store/index.ts';
 import { createStreamLog, type StreamLog } from './streams/index.ts';
 import { createStopSignals } from './streams/stop-signals.ts';
+import { DEFAULT_MCP_CONNECTION_SETTINGS } from './tools/mcp-connections.ts';
 import { McpServerService } from './tools/mcp-server-service.ts';
 import { AccountExportService } from './transcripts/account-export.ts';
 import { ImportService } from './transcripts/import-service.ts';
@@ -178,7 +179,12 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const search = new SearchService(store.search);
   const imports = new ImportService(store, fileStorage, files.limits);
   const accountExports = new AccountExportService(store, transcripts, fileStorage);
-  const mcpServers = new McpServerService({ servers: store.mcpServers, toolCalls: store.toolCalls, log });
+  const mcpServers = new McpServerService({
+    servers: store.mcpServers,
+    toolCalls: store.toolCalls,
+    connectionSettings: { ...DEFAULT_MCP_CONNECTION_SETTINGS, callTimeoutMs: env.CHORUS_MCP_CALL_TIMEOUT_MS },
+    log,
+  });
   const turns = new TurnRunner(store, providers, stopSignals, fileStorage, conversationEvents, turnSubscribers, {
     maxReplyChars: env.CHORUS_MAX_REPLY_CHARS,
     maxToolSteps: env.CHORUS_MAX_TOOL_STEPS,

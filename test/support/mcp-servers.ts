@@ -1,6 +1,6 @@
 // Real MCP servers for the tests, made with the protocol's own SDK: one over streamable HTTP on 127.0.0.1 that
 // wants a bearer token, and the command line of one over stdio (stdio-mcp-server.mjs). Their tools: `add` (two
-// numbers), `repeat` (a long text), `shout` (text in capitals) and `fail` (always an error result).
+// numbers), `repeat` (a long text), `wait` (a slow answer), `shout` (text in capitals) and `fail` (always an error result).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,14 @@ export function registerTestTools(server: McpServer, calls: { tool: string; inpu
     'repeat',
     { description: 'A text of `times` x', inputSchema: { times: z.number().int() } },
     async ({ times }) => ({ content: [{ type: 'text', text: 'x'.repeat(times) }] }),
+  );
+  server.registerTool(
+    'wait',
+    { description: 'Answers after `ms` milliseconds', inputSchema: { ms: z.number().int() } },
+    async ({ ms }) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return { content: [{ type: 'text', text: 'waited' }] };
+    },
   );
   server.registerTool('fail', { description: 'Always fails', inputSchema: {} }, async () => {
     calls.push({ tool: 'fail', input: {} });

@@ -70,7 +70,12 @@ for (const kind of testBackends()) {
 
       const tested = await admin.client.post(`/api/admin/tools/${created.body.id}/test`);
       assert.equal(tested.status, 200, JSON.stringify(tested.body));
-      assert.deepEqual(tested.body.tools.map((tool: { name: string }) => tool.name).sort(), ['add', 'fail', 'repeat']);
+      assert.deepEqual(tested.body.tools.map((tool: { name: string }) => tool.name).sort(), [
+        'add',
+        'fail',
+        'repeat',
+        'wait',
+      ]);
 
       // A change that leaves the headers out keeps them; one that replaces them with none is refused by the server.
       const renamed = await patch(created.body.id, { name: 'arithmetic' });

@@ -17,7 +17,7 @@ for (const kind of testBackends()) {
     const ids = { calc: '', loud: '', gone: '' };
 
     before(async () => {
-      chat = await startToolChat(kind);
+      chat = await startToolChat(kind, { CHORUS_MCP_CALL_TIMEOUT_MS: '2000' });
       mcp = await startHttpMcpServer();
       const register = async (body: Record<string, unknown>) => {
         const response = await chat.browser.post('/api/admin/tools', body);
@@ -80,11 +80,13 @@ for (const kind of testBackends()) {
         'calc__add',
         'calc__fail',
         'calc__repeat',
+        'calc__wait',
         'createDocument',
         'loud__add',
         'loud__fail',
         'loud__repeat',
         'loud__shout',
+        'loud__wait',
         'requestSuggestions',
         'updateDocument',
       ]);
@@ -171,6 +173,20 @@ for (const kind of testBackends()) {
       const [call] = await recordedCalls(ids.calc);
       assert.deepEqual([call!.toolName, call!.output], ['repeat', null]);
       assert.match(String(call!.error), /more than the 100000 a reply keeps/);
+    });
+
+    test('a call that takes longer than CHORUS_MCP_CALL_TIMEOUT_MS is an error result, recorded', async () => {
+      const conversationId = await conversationWith([ids.calc]);
+      chat.fake.reset();
+      scriptToolTurn(chat.fake, { name: 'calc__wait', input: { ms: 4_000 } }, null);
+      const result = await chat.ask('Wait', { conversationId });
+      assert.deepEqual(await storedParts(result), [
+        ['tool-calc__wait', 'output-error'],
+        ['text', 'Done.'],
+      ]);
+      const [call] = await recordedCalls(ids.calc);
+      assert.deepEqual([call!.toolName, call!.output], ['wait', null]);
+      assert.match(String(call!.error), /tim(ed? ?out|eout)/i);
     });
 
     test('a conversation that has not switched a server on, or switched it off, is offered none of its tools', async () => {

@@ -49,7 +49,7 @@ describe('MCP servers in the web app', { skip: skipWithoutChromium }, () => {
     assert.match(await row.innerText(), /Authorization/);
     assert.doesNotMatch(await page.locator('main').innerText(), new RegExp(MCP_TOKEN));
     await row.getByRole('button', { name: 'Test' }).click();
-    await row.getByRole('status').filter({ hasText: 'Tools: add, repeat, fail' }).waitFor();
+    await row.getByRole('status').filter({ hasText: 'Tools: add, repeat, wait, fail' }).waitFor();
 
     // Changed without its headers, which stay: the connection still works.
     await row.getByRole('button', { name: 'Change' }).click();
