@@ -15,11 +15,12 @@ import type { Store } from '../store/index.ts';
 import type { Message } from '../store/messages.ts';
 import { ABANDONED_REPLY_ERROR, type AbandonedReply } from '../store/replies.ts';
 import type { StopSignals } from '../streams/stop-signals.ts';
-import type { ClientTools, Toolbox, ToolboxFactory } from '../tools/reply-tools.ts';
+import type { ClientTools, ToolboxFactory } from '../tools/reply-tools.ts';
 import { ActiveTurns } from './active-turns.ts';
 import { fitToContextWindow, HISTORY_MESSAGE_LIMIT, promptForModel } from './history.ts';
 import { PartialReplySaves } from './partial-reply-saves.ts';
 import { type ReplySummary, type StartedReply, startReplies } from './reply.ts';
+import { toolboxesFor } from './reply-toolboxes.ts';
 import { failureOfAll, fanOut, type TurnListener, type TurnSubscriber } from './turn-events.ts';
 import { type PlannedReply, planTurn } from './turn-plan.ts';
 
@@ -91,24 +92,6 @@ export class TurnRunner {
     this.partialSaves = new PartialReplySaves(store.replies);
   }
 
-  /** The tools each answering model is offered: only models with the `tools` capability, and not on /v1. */
-  private async toolboxesFor(request: TurnRequest, answering: ModelRow[]): Promise<Map<string, Toolbox | null>> {
-    const { toolsFor } = this.settings;
-    if (!toolsFor || request.offerTools === false) return new Map();
-    const { actor, conversation } = request;
-    const mcpServerIds = conversation.settings.mcpServerIds ?? [];
-    return new Map(
-      await Promise.all(
-        answering
-          .filter((model) => model.capabilities.includes('tools'))
-          .map(
-            async (model) =>
-              [model.id, await toolsFor({ actor, conversationId: conversation.id, model, mcpServerIds })] as const,
-          ),
-      ),
-    );
-  }
-
   /** Starts taking stop requests from every process; replies of this process stop when asked. */
   listenForStops(): Promise<void> {
     return this.stopSignals.subscribe((conversationId) => this.activeTurns.stop(conversationId));
@@ -131,7 +114,7 @@ export class TurnRunner {
     });
     const answering = plan.stages.flat().map((planned) => planned.model);
     const history = request.history ?? (await this.readHistory(actor, conversation.id));
-    const toolboxes = await this.toolboxesFor(request, answering);
+    const toolboxes = await toolboxesFor(this.settings.toolsFor, request, answering);
     const attachments = await readAttachmentContents(
       history,
       this.fileStorage,
