@@ -47,6 +47,8 @@ import { SearchService } from './search/search-service.ts';
 import { createStore, type Store } from './store/index.ts';
 import { createStreamLog, type StreamLog } from './streams/index.ts';
 import { createStopSignals } from './streams/stop-signals.ts';
+import { DEFAULT_MCP_CONNECTION_SETTINGS } from './tools/mcp-connections.ts';
+import { McpServerService } from './tools/mcp-server-service.ts';
 import { AccountExportService } from './transcripts/account-export.ts';
 import { ImportService } from './transcripts/import-service.ts';
 import { TranscriptService } from './transcripts/transcript-service.ts';
@@ -93,6 +95,8 @@ export type Runtime = {
   completions: CompletionService;
   /** Documents and the suggestions on them (the routes under /api/documents and /api/suggestions). */
   documents: DocumentService;
+  /** The MCP servers admins register, whose tools conversations switch on (the routes under /api/admin/tools). */
+  mcpServers: McpServerService;
   /** Who each API key stands for, remembered briefly and forgotten on revocation (see api-key-actors.ts). */
   apiKeyActors: ApiKeyActors;
   /** Who was deactivated or deleted, in any process: their live event streams end. */
@@ -178,10 +182,19 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
   const search = new SearchService(store.search);
   const imports = new ImportService(store, fileStorage, files.limits);
   const accountExports = new AccountExportService(store, transcripts, fileStorage);
+  const mcpServers = new McpServerService({
+    servers: store.mcpServers,
+    toolCalls: store.toolCalls,
+    connectionSettings: { ...DEFAULT_MCP_CONNECTION_SETTINGS, callTimeoutMs: env.CHORUS_MCP_CALL_TIMEOUT_MS },
+    log,
+  });
   const turns = new TurnRunner(store, providers, stopSignals, fileStorage, conversationEvents, turnSubscribers, {
     maxReplyChars: env.CHORUS_MAX_REPLY_CHARS,
     maxToolSteps: env.CHORUS_MAX_TOOL_STEPS,
-    toolsFor: (reply) => documentTools({ documents: store.documents, providers }, reply),
+    toolsFor: async (reply) => ({
+      ...documentTools({ documents: store.documents, providers }, reply),
+      ...(await mcpServers.toolsFor(reply)),
+    }),
   });
   const changes: ChangeListener = createChangeListener(database);
   const apiKeyActors = new ApiKeyActors(store);
@@ -258,6 +271,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
       apiKeyActors.stop(),
       deactivations.stop(),
       rollups?.stop(),
+      mcpServers.close(),
     ]);
     await Promise.allSettled([stopSignals.close(), streamLog.close(), conversationEvents.close(), changes.close()]);
     await database.close();
@@ -277,6 +291,7 @@ export async function openRuntime(env: Environment, options: RuntimeOptions = {}
     conversations,
     completions,
     documents: new DocumentService(store.documents),
+    mcpServers,
     files,
     transcripts,
     search,

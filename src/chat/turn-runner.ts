@@ -20,6 +20,7 @@ import { ActiveTurns } from './active-turns.ts';
 import { fitToContextWindow, HISTORY_MESSAGE_LIMIT, promptForModel } from './history.ts';
 import { PartialReplySaves } from './partial-reply-saves.ts';
 import { type ReplySummary, type StartedReply, startReplies } from './reply.ts';
+import { toolboxesFor } from './reply-toolboxes.ts';
 import { failureOfAll, fanOut, type TurnListener, type TurnSubscriber } from './turn-events.ts';
 import { type PlannedReply, planTurn } from './turn-plan.ts';
 
@@ -113,6 +114,7 @@ export class TurnRunner {
     });
     const answering = plan.stages.flat().map((planned) => planned.model);
     const history = request.history ?? (await this.readHistory(actor, conversation.id));
+    const toolboxes = await toolboxesFor(this.settings.toolsFor, request, answering);
     const attachments = await readAttachmentContents(
       history,
       this.fileStorage,
@@ -157,10 +159,7 @@ export class TurnRunner {
           charLimit: plan.charLimit,
           maxChars: this.settings.maxReplyChars,
           webSearch: request.webSearch,
-          tools:
-            request.offerTools !== false && model.capabilities.includes('tools')
-              ? (this.settings.toolsFor?.({ actor, conversationId: conversation.id, model }) ?? null)
-              : null,
+          tools: toolboxes.get(model.id) ?? null,
           clientTools: request.clientTools,
           maxSteps: this.settings.maxToolSteps,
           abortSignal: controller.signal,

@@ -36,6 +36,8 @@ export const environmentSchema = z.object({
   /** The most characters one reply may hold; past it the reply is cut and its provider call stopped. */
   CHORUS_MAX_REPLY_CHARS: z.coerce.number().int().min(1_000).max(10_000_000).default(200_000),
   CHORUS_MAX_TOOL_STEPS: z.coerce.number().int().min(1).max(50).default(5),
+  /** How long one call of an MCP server's tool may take before it is an error result. */
+  CHORUS_MCP_CALL_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   /**
    * The largest request body any route reads, enforced while it is read (uploads and model imports have their own,
    * larger limits: http/request-body.ts).

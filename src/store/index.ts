@@ -16,6 +16,7 @@ import { DocumentStore } from './documents.ts';
 import { FileStore } from './files.ts';
 import { GuestMergeStore } from './guest-merge.ts';
 import { InviteStore } from './invites.ts';
+import { McpServerStore } from './mcp-servers.ts';
 import { MessageBatchWriter } from './message-insert.ts';
 import { MessageStore } from './messages.ts';
 import { MetricStore } from './metrics.ts';
@@ -28,6 +29,7 @@ import { ReplyCostStore } from './reply-costs.ts';
 import { SavedPromptStore } from './saved-prompts.ts';
 import { SearchStore } from './search.ts';
 import { SystemConfigStore } from './system-configs.ts';
+import { ToolCallStore } from './tool-calls.ts';
 import { TranscriptStore } from './transcripts.ts';
 import { TurnStreamStore } from './turn-streams.ts';
 import { UsageStore } from './usage.ts';
@@ -35,7 +37,10 @@ import { UserAdministrationStore } from './user-administration.ts';
 import { UserStore } from './users.ts';
 import { VoteStore } from './votes.ts';
 
-/** `keyring`: when given, message text and conversation titles are stored only encrypted (encryption at rest). */
+/**
+ * `keyring`: when given, message text, conversation titles and MCP servers' secrets are stored only encrypted
+ * (encryption at rest).
+ */
 export type StoreOptions = { keyring?: Keyring | null };
 
 export function createStore(db: Database, options: StoreOptions = {}) {
@@ -63,6 +68,8 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     conversationModels: new ConversationModelStore(db),
     invites: new InviteStore(db),
     documents: new DocumentStore(db),
+    mcpServers: new McpServerStore(db, keyring),
+    toolCalls: new ToolCallStore(db),
     transcripts: new TranscriptStore(db),
     search: new SearchStore(db, keyring),
     conversationExports: new ConversationExportStore(db, conversations, keyring),

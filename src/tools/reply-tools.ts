@@ -3,7 +3,7 @@
 // the stored message. A tool that fails, is unknown or is given bad input gives the model an error result to read;
 // it never ends the reply.
 import type { LanguageModelV4ToolChoice } from '@ai-sdk/provider';
-import { type ModelMessage, type ToolSet, tool } from 'ai';
+import { type JSONSchema7, jsonSchema, type ModelMessage, type ToolSet, tool } from 'ai';
 import { z } from 'zod';
 import type { MessagePart, models } from '../db/schema/index.ts';
 import type { TokenUsage } from '../models/pricing.ts';
@@ -23,7 +23,10 @@ export type ToolRunContext = {
 
 export type ReplyTool<Input = unknown> = {
   description: string;
+  /** What a call's input is checked against before the tool runs. */
   inputSchema: z.ZodType<Input>;
+  /** The input as the model is told it, when the tool describes it in JSON Schema itself (an MCP server's tool). */
+  parameters?: JSONSchema7;
   execute(input: Input, context: ToolRunContext): Promise<unknown>;
 };
 
@@ -35,10 +38,12 @@ export type ToolboxContext = {
   actor: Actor;
   conversationId: string;
   model: typeof models.$inferSelect;
+  /** The MCP servers the conversation switched on. */
+  mcpServerIds: readonly string[];
 };
 
 /** The tools of one reply (null: it gets none). */
-export type ToolboxFactory = (context: ToolboxContext) => Toolbox | null;
+export type ToolboxFactory = (context: ToolboxContext) => Promise<Toolbox | null>;
 
 /**
  * Tools the caller runs itself (a /v1 client's functions): offered to the model, never run here. A step that calls
@@ -55,7 +60,10 @@ export type ToolOutcome = ToolCall & ({ output: unknown } | { errorText: string 
 /** The toolbox as the AI SDK describes tools to a provider (no `execute`: Chorus runs them itself). */
 export function toolSetOf(toolbox: Toolbox): ToolSet {
   return Object.fromEntries(
-    Object.entries(toolbox).map(([name, { description, inputSchema }]) => [name, tool({ description, inputSchema })]),
+    Object.entries(toolbox).map(([name, { description, inputSchema, parameters }]) => [
+      name,
+      parameters ? tool({ description, inputSchema: jsonSchema(parameters) }) : tool({ description, inputSchema }),
+    ]),
   );
 }
 

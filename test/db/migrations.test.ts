@@ -30,7 +30,7 @@ const ADDED_COLUMNS = {
 };
 /**
  * Tables 0003 and later add (sessions and keys, uploaded files, daily usage, sign-in counters, Discord link codes,
- * folders, groups and model access):
+ * folders, groups and model access, MCP servers and their calls):
  * reverting drops them with their rows, and reapplying 0007 counts today's messages again, so comparisons leave them
  * out.
  */
@@ -49,6 +49,8 @@ const LATER_TABLE_NAMES = [
   'model_access',
   'model_access_groups',
   'saved_prompts',
+  'mcp_servers',
+  'tool_calls',
 ];
 const withoutLaterTables = (contents: Record<string, string[]>) =>
   Object.fromEntries(Object.entries(contents).filter(([table]) => !LATER_TABLE_NAMES.includes(table)));

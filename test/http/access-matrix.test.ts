@@ -187,6 +187,16 @@ for (const kind of testBackends()) {
       pricing: { input: 1, output: 4 },
     });
     /** A group for an admin to change or delete. */
+    /** An MCP server nothing answers at, for an admin to change, test or delete. */
+    const newMcpServer = async () =>
+      (
+        await server.runtime.mcpServers.create({
+          name: `s-${crypto.randomUUID().slice(0, 8)}`,
+          transport: 'http',
+          url: 'http://127.0.0.1:9/mcp',
+          createdBy: people.admin.id,
+        })
+      ).id;
     const newGroup = async () =>
       (await server.runtime.store.modelAccess.createGroup({ name: `Group ${crypto.randomUUID()}` })).id;
     /** Someone for an admin to change or delete. */
@@ -960,6 +970,52 @@ for (const kind of testBackends()) {
           path: `/api/admin/model-access/${encodeURIComponent('local:echo')}`,
           body: { everyone: true },
         }),
+      },
+      {
+        method: 'GET',
+        route: '/api/admin/tools',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/tools' }),
+      },
+      {
+        method: 'POST',
+        route: '/api/admin/tools',
+        expect: ADMIN_ONLY(201),
+        probe: () => ({
+          path: '/api/admin/tools',
+          body: { name: `s-${crypto.randomUUID().slice(0, 8)}`, transport: 'stdio', command: 'true' },
+        }),
+      },
+      {
+        method: 'PATCH',
+        route: '/api/admin/tools/{id}',
+        expect: ADMIN_ONLY(200),
+        probe: async () => ({ path: `/api/admin/tools/${await newMcpServer()}`, body: { description: 'changed' } }),
+      },
+      {
+        method: 'DELETE',
+        route: '/api/admin/tools/{id}',
+        expect: ADMIN_ONLY(204),
+        probe: async () => ({ path: `/api/admin/tools/${await newMcpServer()}` }),
+      },
+      {
+        method: 'POST',
+        route: '/api/admin/tools/{id}/test',
+        // Nothing answers at the server's address: the admin is told why.
+        expect: ADMIN_ONLY(502),
+        probe: async () => ({ path: `/api/admin/tools/${await newMcpServer()}/test` }),
+      },
+      {
+        method: 'GET',
+        route: '/api/admin/tools/calls',
+        expect: ADMIN_ONLY(200),
+        probe: () => ({ path: '/api/admin/tools/calls' }),
+      },
+      {
+        method: 'GET',
+        route: '/api/tools/servers',
+        expect: SIGNED_IN(200),
+        probe: () => ({ path: '/api/tools/servers' }),
       },
       {
         method: 'GET',

@@ -244,5 +244,29 @@ export async function insertOneOfEverything(db: Database) {
   await db.insert(schema.userGroupMembers).values({ groupId: testers!.id, userId: bob!.id });
   await db.insert(schema.modelAccess).values({ modelId: 'test:beta', updatedBy: alice!.id });
   await db.insert(schema.modelAccessGroups).values({ modelId: 'test:beta', groupId: testers!.id });
+  const [weather] = await db
+    .insert(schema.mcpServers)
+    .values({
+      name: 'weather',
+      transport: 'stdio',
+      command: 'node',
+      args: ['weather.mjs', '--units "metric"'],
+      secrets: { headers: {}, env: { WEATHER_TOKEN: 'sëcret' } },
+      createdBy: alice!.id,
+    })
+    .returning({ id: schema.mcpServers.id });
+  await db.insert(schema.toolCalls).values({
+    conversationId,
+    messageId: EARLIER_MESSAGE_ID,
+    userId: bob!.id,
+    serverId: weather!.id,
+    serverName: 'weather',
+    toolName: 'forecast',
+    toolCallId: 'call-1',
+    input: { city: 'Zürich' },
+    output: { content: [{ type: 'text', text: 'sunny' }] },
+    startedAt: at('2026-06-07T08:09:10.012Z'),
+    durationMs: 42,
+  });
   return { aliceId: alice!.id, bobId: bob!.id, conversationId };
 }

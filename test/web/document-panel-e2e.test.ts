@@ -87,12 +87,24 @@ describe('the document panel in a browser', { skip: skipWithoutChromium }, () =>
     await page.getByText('One idea for you.').waitFor();
     await page.getByRole('button', { name: 'Open document' }).last().click();
 
-    await panel.getByRole('region', { name: 'Suggestions' }).getByText('a stronger start').waitFor();
+    // The suggestion sits in the text where it would apply: the original struck out, the suggestion beside it.
+    const suggestions = panel.getByRole('region', { name: 'Suggestions' });
+    await suggestions.getByText('a stronger start').waitFor();
+    assert.equal(await suggestions.locator('.suggestion-inline del').innerText(), 'Tea is warm');
+    assert.equal(await suggestions.locator('.suggestion-inline ins').innerText(), 'Tea is hot');
+    assert.match(await suggestions.innerText(), /and tea is kind/);
     await page.screenshot({ path: path.join(SCREENSHOTS, '91-document-suggestion.png') });
     await panel.getByRole('button', { name: 'Accept' }).click();
     await panel.getByRole('button', { name: /^Version 2/ }).waitFor();
     await panel.getByText(/^Tea is hot and tea is kind/).waitFor();
     assert.equal(await panel.getByRole('region', { name: 'Suggestions' }).count(), 0);
+    // What version 2 changed, line by line.
+    await panel.getByRole('button', { name: 'Show changes' }).click();
+    const changes = panel.getByRole('region', { name: 'Changes from the version before' });
+    assert.deepEqual(await changes.locator('del').allInnerTexts(), [`− ${ODE.split('\n')[0]}`]);
+    assert.equal((await changes.locator('ins').allInnerTexts()).length, 1);
+    await panel.getByRole('button', { name: 'Hide changes' }).click();
+    await panel.getByText(/^Tea is hot and tea is kind/).waitFor();
     assert.deepEqual(await elementsPastRightEdge(page), []);
     assert.deepEqual(errors, []);
   });

@@ -16,6 +16,7 @@ const ADMIN_LINK_LABELS: Record<AdminPage, string> = {
   models: 'Models',
   users: 'People',
   access: 'Access',
+  tools: 'Tools',
   usage: 'Usage',
   metrics: 'Metrics',
   config: 'Config',

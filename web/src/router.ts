@@ -33,7 +33,17 @@ export function useLocationHash(): string {
 }
 
 /** The admin pages, each at /admin/<page>. */
-export const ADMIN_PAGES = ['models', 'users', 'access', 'usage', 'metrics', 'config', 'discord', 'backups'] as const;
+export const ADMIN_PAGES = [
+  'models',
+  'users',
+  'access',
+  'tools',
+  'usage',
+  'metrics',
+  'config',
+  'discord',
+  'backups',
+] as const;
 export type AdminPage = (typeof ADMIN_PAGES)[number];
 
 export type Route =

@@ -124,3 +124,11 @@ export type UserList = ResponseBody<'/api/admin/users', 'get'>;
 export type DeletedUser = ResponseBody<'/api/admin/users/{id}', 'delete'>;
 export type UserGroup = Schemas['UserGroup'];
 export type ModelAccess = Schemas['ModelAccess'];
+
+// MCP servers and the calls made to their tools (the admin's), and the servers a conversation may switch on.
+export type McpServer = Schemas['McpServer'];
+export type McpServerInput = Schemas['McpServerInput'];
+export type McpTool = Schemas['McpTool'];
+export type ToolCallRecord = Schemas['ToolCall'];
+export type OfferedMcpServer = Schemas['OfferedMcpServer'];
+export type McpServerChanges = Schemas['McpServerChanges'];

@@ -1,4 +1,4 @@
-// `chorus encryption rotate`: move every stored message and conversation title onto the current key
+// `chorus encryption rotate`: move every stored message, conversation title and MCP server secret onto the current key
 // (CHORUS_ENCRYPTION_KEY), reading older rows with CHORUS_ENCRYPTION_PREVIOUS_KEYS; also encrypts what was stored
 // before encryption was on.
 import type { Command } from 'commander';
@@ -11,11 +11,11 @@ import { withDatabase } from '../with-database.ts';
 export function registerEncryption(program: Command) {
   const encryption = program
     .command('encryption')
-    .description('encryption at rest of message text and conversation titles');
+    .description('encryption at rest of message text, conversation titles and MCP server secrets');
   encryption
     .command('rotate')
     .description(
-      're-encrypt every message and conversation title with CHORUS_ENCRYPTION_KEY (old keys in ' +
+      're-encrypt every message, conversation title and MCP server secret with CHORUS_ENCRYPTION_KEY (old keys in ' +
         'CHORUS_ENCRYPTION_PREVIOUS_KEYS); plaintext ones get encrypted too. Safe to stop and rerun.',
     )
     .option('--batch-size <n>', 'messages (or titles) per transaction', '500')
@@ -25,7 +25,8 @@ export function registerEncryption(program: Command) {
         if (!keyring) throw new Error('CHORUS_ENCRYPTION_KEY is not set: there is no key to rotate to');
         const batchSize = Number.parseInt(options.batchSize, 10);
         if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch-size must be a positive number');
-        const counts = await createStore(db, { keyring }).messages.rotateEncryption({
+        const store = createStore(db, { keyring });
+        const counts = await store.messages.rotateEncryption({
           keyring,
           batchSize,
           onProgress: (progress) => process.stderr.write(`\rscanned ${progress.scanned} messages`),
@@ -37,10 +38,12 @@ export function registerEncryption(program: Command) {
           onProgress: (progress) => process.stderr.write(`\rscanned ${progress.scanned} titles`),
         });
         if (titles.scanned > 0) process.stderr.write('\n');
+        const servers = await store.mcpServers.rotateEncryption(keyring);
         console.log(
           `scanned ${counts.scanned} messages: encrypted ${counts.encrypted} plaintext, re-encrypted ${counts.reencrypted}; ` +
             `scanned ${titles.scanned} titles: encrypted ${titles.encrypted} plaintext, re-encrypted ${titles.reencrypted}; ` +
-            `every message and title is now under key ${keyring.currentKeyId}`,
+            `sealed the secrets of ${servers} MCP servers; ` +
+            `every message, title and MCP server secret is now under key ${keyring.currentKeyId}`,
         );
       }),
     );

@@ -30,6 +30,8 @@ export type ConversationSettings = {
   replyMode?: 'single' | 'parallel' | 'first_responder';
   firstResponderModelId?: string;
   charLimit?: number | null;
+  /** The MCP servers whose tools the conversation's models are offered. */
+  mcpServerIds?: string[];
   [key: string]: unknown;
 };
 

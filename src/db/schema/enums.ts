@@ -22,3 +22,5 @@ export const webSearchContextSize = pgEnum('web_search_context_size', ['low', 'm
 export const documentKind = pgEnum('document_kind', ['text', 'code', 'sheet', 'image']);
 export const transcriptFormat = pgEnum('transcript_format', ['json', 'csv', 'md']);
 export const backupStatus = pgEnum('backup_status', ['started', 'in_progress', 'completed', 'failed']);
+/** How Chorus reaches an MCP server: streamable HTTP at a URL, or a command it starts and talks to over stdio. */
+export const mcpTransport = pgEnum('mcp_transport', ['http', 'stdio']);

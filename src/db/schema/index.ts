@@ -11,4 +11,5 @@ export * from './model-access.ts';
 export * from './models.ts';
 export * from './operations.ts';
 export * from './prompts.ts';
+export * from './tools.ts';
 export * from './users.ts';

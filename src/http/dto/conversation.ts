@@ -39,6 +39,10 @@ const settingFields = {
   charLimit: z.number().int().min(0).max(MAX_CHAR_LIMIT).openapi({
     description: 'Characters per reply; 0 means none. Unset: 280 in parallel and first_responder modes, none otherwise',
   }),
+  mcpServerIds: z
+    .array(z.uuid())
+    .max(50)
+    .openapi({ description: 'The MCP servers whose tools the models (those with the tools capability) are offered' }),
 };
 
 /** A change to some reply settings: each one given is set, null removes it, the others stay. */

@@ -1,4 +1,5 @@
-// The admin pages (/admin/models, /admin/users, /admin/usage, /admin/metrics, /admin/config, /admin/discord), loaded only when an admin opens one (Chart.js stays out of the
+// The admin pages (/admin/models, /admin/users, /admin/access, /admin/tools, /admin/usage, /admin/metrics,
+// /admin/config, /admin/discord, /admin/backups), loaded only when an admin opens one (Chart.js stays out of the
 // chat's first load). Anyone else gets the not-allowed page, and so does an admin whose role the API no longer
 // grants (a 403 from any admin request).
 import { useCallback, useState } from 'react';
@@ -12,6 +13,7 @@ import { DiscordPage } from './DiscordPage.tsx';
 import { MetricsPage } from './MetricsPage.tsx';
 import { ModelsPage } from './ModelsPage.tsx';
 import { NotAllowed } from './NotAllowed.tsx';
+import { ToolsPage } from './ToolsPage.tsx';
 import { UsagePage } from './UsagePage.tsx';
 import { UsersPage } from './UsersPage.tsx';
 
@@ -21,6 +23,7 @@ const TITLES: Record<AdminSection, string> = {
   models: 'Models',
   users: 'People',
   access: 'Model access',
+  tools: 'Tools (MCP servers)',
   usage: 'Usage',
   metrics: 'Metrics',
   config: 'System configuration',
@@ -44,6 +47,7 @@ export default function AdminScreen({ profile, section }: { profile: Profile; se
       {section === 'models' && <ModelsPage profile={profile} onForbidden={onForbidden} />}
       {section === 'users' && <UsersPage profile={profile} onForbidden={onForbidden} />}
       {section === 'access' && <AccessPage onForbidden={onForbidden} />}
+      {section === 'tools' && <ToolsPage onForbidden={onForbidden} />}
       {section === 'usage' && <UsagePage onForbidden={onForbidden} />}
       {section === 'metrics' && <MetricsPage onForbidden={onForbidden} />}
       {section === 'config' && <ConfigPage onForbidden={onForbidden} />}

@@ -1,11 +1,14 @@
 // The document panel beside the chat: the document as the model writes it (live), then as saved, with its versions
-// (open one, restore it as the next version), a person's edit, and the open suggestions to accept or reject. Text
-// reads as Markdown, code highlighted, a sheet as a table. On a narrow screen it covers the chat until closed.
+// (open one, see what it changed, restore it as the next version), a person's edit, and the open suggestions to
+// accept or reject where they sit in the text. Text reads as Markdown, code highlighted, a sheet as a table. On a
+// narrow screen it covers the chat until closed.
 import { useEffect, useState } from 'react';
 import { ReplyMarkdown } from '../chat/ReplyMarkdown.tsx';
 import type { DocumentVersion, DocumentWithVersions, Suggestion } from '../types.ts';
 import { fetchDocument, fetchSuggestions, fetchVersion, resolveSuggestion, saveDocument } from './document-api.ts';
+import { SuggestedText } from './SuggestedText.tsx';
 import type { LiveDocument } from './use-document-panel.ts';
+import { VersionDiff } from './VersionDiff.tsx';
 
 type Props = {
   documentId: string;
@@ -24,6 +27,7 @@ export function DocumentPanel({ documentId, live, version, canEdit, onClose }: P
   const [draft, setDraft] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [reloads, setReloads] = useState(0);
+  const [comparing, setComparing] = useState(false);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies(version): a trigger, deliberately not read
   // biome-ignore lint/correctness/useExhaustiveDependencies(reloads): a trigger, deliberately not read
@@ -67,6 +71,9 @@ export function DocumentPanel({ documentId, live, version, canEdit, onClose }: P
   const kind = live?.kind ?? shown?.kind ?? 'text';
   const isLatest = shown !== null && shown.createdAt === latest?.createdAt;
   const open = suggestions.filter((suggestion) => !suggestion.isResolved);
+  const shownIndex = document?.versions.findIndex((saved) => saved.createdAt === shown?.createdAt) ?? -1;
+  const previous = shownIndex > 0 ? document?.versions[shownIndex - 1] : undefined;
+  const resolve = (id: string, decision: 'accept' | 'reject') => void change(() => resolveSuggestion(id, decision));
   return (
     <aside className="document-panel" aria-label={`Document: ${title}`} aria-busy={live !== null}>
       <header className="document-header">
@@ -91,6 +98,10 @@ export function DocumentPanel({ documentId, live, version, canEdit, onClose }: P
             value={draft}
             onChange={(event) => setDraft(event.target.value)}
           />
+        ) : shown && comparing && previous ? (
+          <VersionDiff documentId={documentId} previousCreatedAt={previous.createdAt} shown={shown} />
+        ) : shown && isLatest && open.length > 0 ? (
+          <SuggestedText content={shown.content ?? ''} suggestions={open} canEdit={canEdit} onResolve={resolve} />
         ) : shown ? (
           <DocumentContent kind={kind} content={shown.content ?? ''} />
         ) : (
@@ -118,6 +129,16 @@ export function DocumentPanel({ documentId, live, version, canEdit, onClose }: P
               </button>
             </>
           )}
+          {draft === null && previous && (
+            <button
+              type="button"
+              className="secondary"
+              aria-pressed={comparing}
+              onClick={() => setComparing(!comparing)}
+            >
+              {comparing ? 'Hide changes' : 'Show changes'}
+            </button>
+          )}
           {canEdit && shown && !isLatest && (
             <button
               type="button"
@@ -128,33 +149,6 @@ export function DocumentPanel({ documentId, live, version, canEdit, onClose }: P
             </button>
           )}
         </div>
-      )}
-      {!live && open.length > 0 && (
-        <section aria-label="Suggestions" className="document-suggestions">
-          <h3>Suggestions</h3>
-          <ul>
-            {open.map((suggestion) => (
-              <li key={suggestion.id}>
-                <del>{suggestion.originalText}</del> <ins>{suggestion.suggestedText}</ins>
-                {suggestion.description && <p className="suggestion-reason">{suggestion.description}</p>}
-                {canEdit && (
-                  <span className="suggestion-actions">
-                    <button type="button" onClick={() => void change(() => resolveSuggestion(suggestion.id, 'accept'))}>
-                      Accept
-                    </button>
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() => void change(() => resolveSuggestion(suggestion.id, 'reject'))}
-                    >
-                      Reject
-                    </button>
-                  </span>
-                )}
-              </li>
-            ))}
-          </ul>
-        </section>
       )}
       {!live && document && (
         <nav aria-label="Versions" className="document-versions">

@@ -1,7 +1,7 @@
 // The conversation's settings, for its owner and admins: which models take part and in what order, how they answer
-// (reply mode, the lead, the character limit), what they are told (InstructionsSection.tsx), and the people
-// (PeopleSection.tsx). Members see the same panel
-// without the controls.
+// (reply mode, the lead, the character limit), what they are told (InstructionsSection.tsx), the MCP servers whose
+// tools they get (ToolServersSection.tsx), and the people (PeopleSection.tsx). Members see the same panel without
+// the controls.
 import { useState } from 'react';
 import { modelLabel } from '../chat/ModelPicker.tsx';
 import { FormProblem } from '../form-problem.tsx';
@@ -18,6 +18,7 @@ import {
 } from './conversation-api.ts';
 import { InstructionsSection } from './InstructionsSection.tsx';
 import { PeopleSection } from './PeopleSection.tsx';
+import { ToolServersSection } from './ToolServersSection.tsx';
 
 type Props = {
   details: ConversationDetails;
@@ -177,6 +178,7 @@ export function ConversationPanel({ details, models, viewerId, onChanged, onLeft
       </section>
 
       <InstructionsSection details={details} canManage={canManage} nameOf={nameOf} run={(change) => void run(change)} />
+      <ToolServersSection details={details} canManage={canManage} run={run} />
 
       <PeopleSection details={details} viewerId={viewerId} onChanged={onChanged} onLeft={onLeft} />
       <FormProblem problem={problem} />
