@@ -101,6 +101,8 @@ describe('the document panel in a browser', { skip: skipWithoutChromium }, () =>
     // What version 2 changed, line by line.
     await panel.getByRole('button', { name: 'Show changes' }).click();
     const changes = panel.getByRole('region', { name: 'Changes from the version before' });
+    // The version before is fetched first.
+    await changes.locator('del').first().waitFor();
     assert.deepEqual(await changes.locator('del').allInnerTexts(), [`− ${ODE.split('\n')[0]}`]);
     assert.equal((await changes.locator('ins').allInnerTexts()).length, 1);
     await panel.getByRole('button', { name: 'Hide changes' }).click();
