@@ -41,6 +41,7 @@ import { registerModelRoutes } from './routes/models.ts';
 import { openAiErrorFields, registerOpenAiCompatibleRoutes } from './routes/openai-compatible.ts';
 import { registerParticipantRoutes } from './routes/participants.ts';
 import { registerSearchRoutes } from './routes/search.ts';
+import { registerThreadRoutes } from './routes/threads.ts';
 import { registerTranscriptRoutes } from './routes/transcripts.ts';
 import { registerVoteRoutes } from './routes/votes.ts';
 import { registerWebApp } from './web-app.ts';
@@ -113,6 +114,7 @@ function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerAccountExportRoutes(app);
   registerConversationEventRoutes(app);
   registerVoteRoutes(app);
+  registerThreadRoutes(app);
   registerConversationModelRoutes(app);
   registerParticipantRoutes(app);
   registerInviteRoutes(app);

@@ -27,6 +27,7 @@ import { ReplyStore } from './replies.ts';
 import { ReplyCostStore } from './reply-costs.ts';
 import { SearchStore } from './search.ts';
 import { SystemConfigStore } from './system-configs.ts';
+import { ThreadStore } from './threads.ts';
 import { TranscriptStore } from './transcripts.ts';
 import { TurnStreamStore } from './turn-streams.ts';
 import { UsageStore } from './usage.ts';
@@ -55,6 +56,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     folders: new ConversationFolderStore(db),
     messages: new MessageStore(db, messageBatches, keyring),
     replies: new ReplyStore(db, messageBatches, keyring),
+    threads: new ThreadStore(db, keyring),
     votes: new VoteStore(db),
     turnStreams: new TurnStreamStore(db),
     participants: new ParticipantStore(db),

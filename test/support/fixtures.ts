@@ -120,6 +120,8 @@ export async function insertOneOfEverything(db: Database) {
     conversationId,
     role: 'user',
     senderId: bob!.id,
+    // In the thread of the question: a reference to a message besides parent_id.
+    threadRootId: LATER_MESSAGE_ID,
     content: null,
     encryptedContent: Uint8Array.from({ length: 256 }, (_, index) => index),
     encryptionKeyId: 'key-1',
