@@ -1,6 +1,6 @@
 // Threads: the messages that hang on one main-conversation message (messages.thread_root_id), read apart from the
 // main line. Every read is scoped to an actor who may read the conversation, in the query itself.
-import { and, desc, eq, inArray, isNull, max, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, max, or, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/encryption.ts';
 import type { Database } from '../db/client.ts';
 import { messages } from '../db/schema/index.ts';
@@ -30,17 +30,18 @@ export class ThreadStore {
 
   /**
    * The thread a message stands for, in a conversation the actor may read: a main-conversation message's own
-   * thread, or for a message in a thread, that thread's root. Undefined when the conversation holds no such message
-   * (or the actor may not read it).
+   * thread, or for a message in a thread, that thread's root. `messageId` is the message's id or the request id its
+   * client gave it (a page that sent it knows only that). Undefined when the conversation holds no such message (or
+   * the actor may not read it).
    */
   async findRoot({ actor, conversationId, messageId }: ThreadTarget & { messageId: string }) {
-    if (!UUID_PATTERN.test(messageId)) return undefined;
+    const byRequest = eq(messages.requestId, messageId);
     const [row] = await this.db
       .select({ id: messages.id, threadRootId: messages.threadRootId })
       .from(messages)
       .where(
         and(
-          eq(messages.id, messageId),
+          UUID_PATTERN.test(messageId) ? or(eq(messages.id, messageId), byRequest) : byRequest,
           eq(messages.conversationId, conversationId),
           conversationReachable(actor, conversationId, 'read'),
         ),

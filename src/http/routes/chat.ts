@@ -62,13 +62,15 @@ const chatRequestSchema = z
       .optional(),
     visibility: z.enum(['private', 'public']).optional(),
     threadId: z
-      .uuid()
+      .string()
+      .min(1)
+      .max(128)
       .optional()
       .openapi({
         description:
-          'submit: post in the thread on this message of the conversation (a message inside a thread stands for its ' +
-          'thread); the models then see the conversation up to that message and the thread. 400 when it is not ' +
-          "one of the conversation's messages",
+          'submit: post in the thread on this message of the conversation (its id, or the id its client gave it; a ' +
+          'message inside a thread stands for its thread). The models then see the conversation up to that ' +
+          "message and the thread. 400 when it is not one of the conversation's messages",
       }),
   })
   .openapi('ChatRequest');

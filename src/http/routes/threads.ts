@@ -5,7 +5,10 @@ import { type AppEnv, requireActor } from '../context.ts';
 import { messageSchema, toMessageDto } from '../dto/message.ts';
 import { errorResponses, signedIn } from '../openapi.ts';
 
-const threadParams = z.object({ id: z.uuid(), messageId: z.uuid() });
+const threadParams = z.object({
+  id: z.uuid(),
+  messageId: z.string().min(1).max(128).openapi({ description: "The message's id, or the id its client gave it" }),
+});
 
 const threadSchema = z
   .object({

@@ -10,6 +10,8 @@ import { isGroup, leadModelIdOf } from '../group/conversation-api.ts';
 import { GroupSummary } from '../group/GroupSummary.tsx';
 import { useConversationDetails } from '../group/use-conversation.ts';
 import { type Departure, useLiveThread } from '../group/use-live-thread.ts';
+import type { ThreadEventListener } from '../threads/ThreadPanel.tsx';
+import { threadViews } from '../threads/thread-views.ts';
 import type { ChorusMessage, PickableModel, VoteValue } from '../types.ts';
 import { answeringModels } from './answering-models.ts';
 import { Composer } from './Composer.tsx';
@@ -35,6 +37,9 @@ const ExportDialog = lazy(() =>
 const ShareDialog = lazy(() => import('./ShareDialog.tsx').then((module) => ({ default: module.ShareDialog })));
 const DocumentPanel = lazy(() =>
   import('../documents/DocumentPanel.tsx').then((module) => ({ default: module.DocumentPanel })),
+);
+const ThreadPanel = lazy(() =>
+  import('../threads/ThreadPanel.tsx').then((module) => ({ default: module.ThreadPanel })),
 );
 
 type ScreenProps = {
@@ -126,14 +131,14 @@ function ChatSession({
   // models answer (its panel sets them); a one-person chat names the models picked here.
   const requestChoices = useRef({ group, selected, webSearch: webSearchRequest(webSearch, answering) });
   requestChoices.current = { group, selected, webSearch: webSearchRequest(webSearch, answering) };
-  const transport = useMemo(
-    () =>
-      createChatTransport(() => {
-        const { group: inGroup, selected: modelIds, webSearch: search } = requestChoices.current;
-        return { ...(inGroup ? {} : { modelIds }), ...(search ? { webSearch: search } : {}) };
-      }),
-    [],
-  );
+  const requestExtras = useRef(() => {
+    const { group: inGroup, selected: modelIds, webSearch: search } = requestChoices.current;
+    return { ...(inGroup ? {} : { modelIds }), ...(search ? { webSearch: search } : {}) };
+  }).current;
+  const transport = useMemo(() => createChatTransport(requestExtras), [requestExtras]);
+  // The thread open beside the chat (the message it hangs on), and where it is handed the conversation's events.
+  const [threadOf, setThreadOf] = useState<string | null>(null);
+  const threadEvents = useRef<ThreadEventListener | undefined>(undefined);
   const documentPanel = useDocumentPanel();
   const chat = useChat<ChorusMessage>({
     id: conversationId,
@@ -180,6 +185,7 @@ function ChatSession({
       if (!keptOlder) older.setCursor(thread.olderCursor);
     },
     onMembersChanged: () => void reloadDetails(),
+    onEvent: (event) => threadEvents.current?.(event),
     onDeparted: (departure) => {
       setDeparted(departure);
       setPanelOpen(false);
@@ -228,6 +234,7 @@ function ChatSession({
     votes,
     onVote: readOnly ? undefined : vote,
     onOpenDocument: documentPanel.open,
+    onOpenThread: exists ? setThreadOf : undefined,
   };
 
   const stop = useStopReplies(conversationId, busy, chat.stop);
@@ -251,7 +258,7 @@ function ChatSession({
       };
 
   return (
-    <div className={documentPanel.documentId ? 'chat with-document' : 'chat'}>
+    <div className={documentPanel.documentId || threadOf ? 'chat with-document' : 'chat'}>
       <div className="chat-toolbar">
         {group && details ? (
           <GroupSummary details={details} />
@@ -321,6 +328,18 @@ function ChatSession({
             version={documentPanel.version}
             canEdit={!readOnly}
             onClose={documentPanel.close}
+          />
+        </Suspense>
+      )}
+      {threadOf && (
+        <Suspense fallback={null}>
+          <ThreadPanel
+            {...{ conversationId, viewerId, details, replyContext, answering, requestExtras }}
+            messageId={threadOf}
+            canWrite={!readOnly}
+            events={threadEvents}
+            views={threadViews}
+            onClose={() => setThreadOf(null)}
           />
         </Suspense>
       )}

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { avatarText, PersonAvatar } from '../group/avatars.tsx';
 import { DocumentIcon } from '../icons.tsx';
+import { ThreadLink } from '../threads/ThreadLink.tsx';
 import type { ChorusMessage, ModelNames, VoteValue } from '../types.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { ReplyMarkdown } from './ReplyMarkdown.tsx';
@@ -12,9 +13,14 @@ import { ToolCalls } from './ToolCalls.tsx';
 /** Who wrote a person's message: the reader (`mine`: no name shown) or someone else, named. */
 export type SenderView = { name: string; avatarUrl: string | null; mine: boolean };
 
-type UserMessageProps = { message: ChorusMessage; sender?: SenderView; onEdit?: (text: string) => void };
+type UserMessageProps = {
+  message: ChorusMessage;
+  sender?: SenderView;
+  onEdit?: (text: string) => void;
+  onOpenThread?: () => void;
+};
 
-export function UserMessage({ message, sender, onEdit }: UserMessageProps) {
+export function UserMessage({ message, sender, onEdit, onOpenThread }: UserMessageProps) {
   const [draft, setDraft] = useState<string | null>(null);
   const text = message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
   const label = sender && !sender.mine ? `${sender.name} wrote` : 'You wrote';
@@ -81,6 +87,7 @@ export function UserMessage({ message, sender, onEdit }: UserMessageProps) {
           ✎ Edit
         </button>
       )}
+      {onOpenThread && draft === null && <ThreadLink thread={message.metadata?.thread} onOpen={onOpenThread} />}
     </article>
   );
 }
@@ -142,6 +149,8 @@ export type ReplyContext = {
   onVote?: (messageId: string, value: VoteValue) => void;
   /** Opens a document a tool call wrote or changed in the panel beside the chat. */
   onOpenDocument?: (documentId: string) => void;
+  /** Opens the thread on a message beside the chat (absent inside a thread). */
+  onOpenThread?: (messageId: string) => void;
 };
 
 type TurnProps = { message: ChorusMessage; context: ReplyContext; canRegenerate: boolean; onRegenerate: () => void };
@@ -227,6 +236,9 @@ function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) 
       )}
       {!reply.streaming && (usage || reply.text || (reply.messageId && context.onVote)) && (
         <footer className="reply-footer">
+          {reply.messageId && context.onOpenThread && (
+            <ThreadLink thread={reply.summary?.thread} onOpen={() => context.onOpenThread?.(reply.messageId!)} />
+          )}
           {usage && <span className="reply-usage">{usage}</span>}
           {reply.text && (
             <CopyButton

@@ -2935,6 +2935,7 @@ export interface paths {
                 header?: never;
                 path: {
                     id: string;
+                    /** @description The message's id, or the id its client gave it */
                     messageId: string;
                 };
                 cookie?: never;
@@ -6880,10 +6881,7 @@ export interface components {
             } | null;
             /** @enum {string} */
             visibility?: "private" | "public";
-            /**
-             * Format: uuid
-             * @description submit: post in the thread on this message of the conversation (a message inside a thread stands for its thread); the models then see the conversation up to that message and the thread. 400 when it is not one of the conversation's messages
-             */
+            /** @description submit: post in the thread on this message of the conversation (its id, or the id its client gave it; a message inside a thread stands for its thread). The models then see the conversation up to that message and the thread. 400 when it is not one of the conversation's messages */
             threadId?: string;
         };
         UploadedFile: {
