@@ -6,7 +6,7 @@ export function ThreadLink({ thread, onOpen }: { thread?: ThreadSummary | null; 
   return (
     <button type="button" className="link thread-link" onClick={onOpen}>
       {thread
-        ? `${thread.replyCount} ${thread.replyCount === 1 ? 'reply' : 'replies'} · last ${whenShort(thread.lastReplyAt)}`
+        ? `${thread.replyCount} ${thread.replyCount === 1 ? 'reply' : 'replies'} · last reply ${whenShort(thread.lastReplyAt)}`
         : 'Reply in thread'}
     </button>
   );
