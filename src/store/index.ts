@@ -12,6 +12,7 @@ import { ConversationStore } from './conversations.ts';
 import { DailyUsageStore } from './daily-usage.ts';
 import { DiscordConversationStore } from './discord-conversations.ts';
 import { DiscordLinkStore } from './discord-links.ts';
+import { DiscordReplyMessageStore } from './discord-reply-messages.ts';
 import { DocumentStore } from './documents.ts';
 import { FileStore } from './files.ts';
 import { GuestMergeStore } from './guest-merge.ts';
@@ -78,6 +79,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     usage: new UsageStore(db),
     discordConversations: new DiscordConversationStore(db),
     discordLinks: new DiscordLinkStore(db),
+    discordReplyMessages: new DiscordReplyMessageStore(db),
   };
 }
 

@@ -30,7 +30,7 @@ const ADDED_COLUMNS = {
 };
 /**
  * Tables 0003 and later add (sessions and keys, uploaded files, daily usage, sign-in counters, Discord link codes,
- * folders, groups and model access):
+ * folders, groups and model access, the Discord messages of replies):
  * reverting drops them with their rows, and reapplying 0007 counts today's messages again, so comparisons leave them
  * out.
  */
@@ -48,6 +48,7 @@ const LATER_TABLE_NAMES = [
   'user_group_members',
   'model_access',
   'model_access_groups',
+  'discord_reply_messages',
 ];
 const withoutLaterTables = (contents: Record<string, string[]>) =>
   Object.fromEntries(Object.entries(contents).filter(([table]) => !LATER_TABLE_NAMES.includes(table)));

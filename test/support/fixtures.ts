@@ -238,6 +238,9 @@ export async function insertOneOfEverything(db: Database) {
     expiresAt: at('2030-01-01T00:00:00.004Z'),
     usedAt: at('2026-06-07T08:09:10.011Z'),
   });
+  await db
+    .insert(schema.discordReplyMessages)
+    .values({ discordMessageId: '123456789012345678', messageId: EARLIER_MESSAGE_ID });
   const [testers] = await db
     .insert(schema.userGroups)
     .values({ name: 'Testers', description: 'may use the beta model' })
