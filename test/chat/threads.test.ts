@@ -225,5 +225,26 @@ for (const kind of testBackends()) {
       const gone = await ann.client.get(`/api/conversations/${conversationId}/threads/${second!.id}`);
       assert.equal(gone.status, 404, 'the edited message went, with its thread');
     });
+
+    test('a thread survives export and import: the transcript says which thread each message is in', async () => {
+      const conversationId = await conversationWithBob();
+      const [question] = await mainLine(ann, conversationId);
+      // Named by the id the client gave the question: a page that sent it knows only that.
+      const stored = await server.runtime.store.messages.getById({ actor: ann.actor, id: question!.id });
+      await say(ann, conversationId, 'A thread to keep.', stored.requestId!);
+
+      const exported = await ann.client.get(`/api/conversations/${conversationId}/export?format=json`);
+      assert.equal(exported.status, 200);
+      const inThread = exported.body.messages.filter((message: ApiMessage) => message.threadRootId === question!.id);
+      assert.equal(inThread.length, 2);
+      const imported = await ann.client.post('/api/conversations/import', exported.body);
+      assert.equal(imported.status, 201, JSON.stringify(imported.body));
+      const copyId = imported.body.conversations[0].id;
+      const copy = await mainLine(ann, copyId);
+      assert.equal(copy.length, 2, 'the thread stays out of the main line');
+      assert.equal(copy[0]!.thread?.replyCount, 2);
+      const thread = await ann.client.get(`/api/conversations/${copyId}/threads/${copy[0]!.id}`);
+      assert.equal(thread.body.items[0].content, 'A thread to keep.');
+    });
   });
 }
