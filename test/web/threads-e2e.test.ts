@@ -11,6 +11,7 @@ import {
   pickModels,
   SCREENSHOTS,
   sendMessage,
+  seriousAccessibilityProblems,
   signUp,
   skipWithoutChromium,
   startWebApp,
@@ -55,8 +56,8 @@ describe('threads in a browser', { skip: skipWithoutChromium }, () => {
     const question = guest.page.getByRole('article', { name: 'Tess wrote' });
     await question.getByText('Shall we talk about tides?').waitFor();
     await question.getByRole('button', { name: 'Reply in thread' }).click();
-    const gueststhread = guest.page.getByRole('complementary', { name: 'Thread' });
-    await gueststhread.getByText('No replies yet').waitFor();
+    const guestsThread = guest.page.getByRole('complementary', { name: 'Thread' });
+    await guestsThread.getByText('No replies yet').waitFor();
 
     // Tess replies in the same thread from her own page.
     await owner.page
@@ -69,8 +70,8 @@ describe('threads in a browser', { skip: skipWithoutChromium }, () => {
     await threadComposer.press('Enter');
 
     // Uma's open thread shows it, and the model's answer in the thread, without a reload.
-    await gueststhread.getByText('What about spring tides?').waitFor();
-    await gueststhread
+    await guestsThread.getByText('What about spring tides?').waitFor();
+    await guestsThread
       .getByRole('article', { name: /^alpha.* replied$/i })
       .getByText(ALPHA_REPLY)
       .waitFor({ timeout: 15_000 });
@@ -105,6 +106,7 @@ describe('threads in a browser', { skip: skipWithoutChromium }, () => {
     const box = await thread.boundingBox();
     assert.equal(Math.round(box!.width), 375);
     assert.deepEqual(await elementsPastRightEdge(page), []);
+    assert.deepEqual(await seriousAccessibilityProblems(page), []);
     await page.screenshot({ path: path.join(SCREENSHOTS, '81-thread-narrow.png') });
     await thread.getByRole('button', { name: 'Close thread' }).click();
     await thread.waitFor({ state: 'detached' });
