@@ -61,6 +61,7 @@ export class ConversationService {
   readonly votes: VoteService;
   /** Each person's own order: folders, pinned and archived conversations. */
   readonly folders: FolderService;
+  /** Reading a thread (posting in one is sending a message: ChatService). */
   readonly threads: ThreadService;
 
   constructor(private readonly dependencies: ConversationServiceDependencies) {
