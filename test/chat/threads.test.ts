@@ -246,5 +246,17 @@ for (const kind of testBackends()) {
       const thread = await ann.client.get(`/api/conversations/${copyId}/threads/${copy[0]!.id}`);
       assert.equal(thread.body.items[0].content, 'A thread to keep.');
     });
+
+    test('a search hit in a thread names the message the thread hangs on', async () => {
+      const conversationId = await conversationWithBob();
+      const [question] = await mainLine(ann, conversationId);
+      await say(bob, conversationId, 'Bioluminescent plankton glow at night.', question!.id);
+      const found = await ann.client.get(
+        `/api/search?q=${encodeURIComponent('bioluminescent')}&conversationId=${conversationId}`,
+      );
+      assert.equal(found.status, 200, JSON.stringify(found.body));
+      assert.equal(found.body.items.length, 1);
+      assert.equal(found.body.items[0].threadRootId, question!.id);
+    });
   });
 }

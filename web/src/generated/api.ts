@@ -7355,6 +7355,11 @@ export interface components {
             senderId: string | null;
             modelId: string | null;
             /**
+             * Format: uuid
+             * @description The message whose thread the matched message is in; null in the main conversation
+             */
+            threadRootId: string | null;
+            /**
              * Format: date-time
              * @description The message's time; for a title, the last activity
              */
