@@ -10,8 +10,7 @@ import { isGroup, leadModelIdOf } from '../group/conversation-api.ts';
 import { GroupSummary } from '../group/GroupSummary.tsx';
 import { useConversationDetails } from '../group/use-conversation.ts';
 import { type Departure, useLiveThread } from '../group/use-live-thread.ts';
-import type { ThreadEventListener } from '../threads/ThreadPanel.tsx';
-import { threadViews } from '../threads/thread-views.ts';
+import { ThreadPanelSlot, useThreadPanel } from '../threads/thread-panel-slot.tsx';
 import type { ChorusMessage, PickableModel, VoteValue } from '../types.ts';
 import { answeringModels } from './answering-models.ts';
 import { Composer } from './Composer.tsx';
@@ -37,9 +36,6 @@ const ExportDialog = lazy(() =>
 const ShareDialog = lazy(() => import('./ShareDialog.tsx').then((module) => ({ default: module.ShareDialog })));
 const DocumentPanel = lazy(() =>
   import('../documents/DocumentPanel.tsx').then((module) => ({ default: module.DocumentPanel })),
-);
-const ThreadPanel = lazy(() =>
-  import('../threads/ThreadPanel.tsx').then((module) => ({ default: module.ThreadPanel })),
 );
 
 type ScreenProps = {
@@ -136,9 +132,7 @@ function ChatSession({
     return { ...(inGroup ? {} : { modelIds }), ...(search ? { webSearch: search } : {}) };
   }).current;
   const transport = useMemo(() => createChatTransport(requestExtras), [requestExtras]);
-  // The thread open beside the chat (the message it hangs on), and where it is handed the conversation's events.
-  const [threadOf, setThreadOf] = useState<string | null>(null);
-  const threadEvents = useRef<ThreadEventListener | undefined>(undefined);
+  const threadPanel = useThreadPanel();
   const documentPanel = useDocumentPanel();
   const chat = useChat<ChorusMessage>({
     id: conversationId,
@@ -185,7 +179,7 @@ function ChatSession({
       if (!keptOlder) older.setCursor(thread.olderCursor);
     },
     onMembersChanged: () => void reloadDetails(),
-    onEvent: (event) => threadEvents.current?.(event),
+    onEvent: threadPanel.onEvent,
     onDeparted: (departure) => {
       setDeparted(departure);
       setPanelOpen(false);
@@ -234,7 +228,7 @@ function ChatSession({
     votes,
     onVote: readOnly ? undefined : vote,
     onOpenDocument: documentPanel.open,
-    onOpenThread: exists ? setThreadOf : undefined,
+    onOpenThread: exists ? threadPanel.open : undefined,
   };
 
   const stop = useStopReplies(conversationId, busy, chat.stop);
@@ -258,7 +252,7 @@ function ChatSession({
       };
 
   return (
-    <div className={documentPanel.documentId || threadOf ? 'chat with-document' : 'chat'}>
+    <div className={documentPanel.documentId || threadPanel.messageId ? 'chat with-document' : 'chat'}>
       <div className="chat-toolbar">
         {group && details ? (
           <GroupSummary details={details} />
@@ -331,18 +325,11 @@ function ChatSession({
           />
         </Suspense>
       )}
-      {threadOf && (
-        <Suspense fallback={null}>
-          <ThreadPanel
-            {...{ conversationId, viewerId, details, replyContext, answering, requestExtras }}
-            messageId={threadOf}
-            canWrite={!readOnly}
-            events={threadEvents}
-            views={threadViews}
-            onClose={() => setThreadOf(null)}
-          />
-        </Suspense>
-      )}
+      <ThreadPanelSlot
+        {...{ conversationId, viewerId, details, replyContext, answering, requestExtras }}
+        state={threadPanel}
+        canWrite={!readOnly}
+      />
       {readOnly ? (
         <p className="read-only-note" role="note">
           {departed

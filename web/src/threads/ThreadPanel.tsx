@@ -18,7 +18,7 @@ const REFETCH_DELAY_MS = 120;
 
 export type ThreadEventListener = (event: ConversationEvent) => void;
 
-type Props = {
+export type ThreadPanelProps = {
   conversationId: string;
   /** The message whose thread this is (or one inside it). */
   messageId: string;
@@ -37,7 +37,7 @@ type Props = {
   onClose: () => void;
 };
 
-export function ThreadPanel(props: Props) {
+export function ThreadPanel(props: ThreadPanelProps) {
   const { conversationId, messageId, viewerId, details, replyContext, events } = props;
   const { Composer, AssistantTurn, UserMessage, webSearchRequest, senderOf } = props.views;
   const [thread, setThread] = useState<SideThread | null>(null);
