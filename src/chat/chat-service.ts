@@ -7,7 +7,12 @@ import type { DailyMessageLimit } from '../auth/limits.ts';
 import type { ConversationAccess } from '../conversations/access.ts';
 import type { MessagePart } from '../db/schema/index.ts';
 import { AppError, notFound } from '../errors.ts';
-import { attachmentOf, fileIdsOfParts, withStoredFileParts } from '../files/message-files.ts';
+import {
+  attachmentOf,
+  fileIdsOfParts,
+  refuseFilesOfOtherConversations,
+  withStoredFileParts,
+} from '../files/message-files.ts';
 import { afterStatementsSent } from '../performance/statements-sent.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { ModelSource } from '../registry/model-source.ts';
@@ -22,6 +27,7 @@ import { historyForAnotherReply } from './another-reply.ts';
 import { HISTORY_MESSAGE_LIMIT } from './history.ts';
 import { chooseTurnModels, type TurnModelChoice, type TurnModels } from './model-selection.ts';
 import type { SetupAdmission } from './setup-admission.ts';
+import { threadRootFor } from './thread-target.ts';
 import { titleFromText } from './title.ts';
 import type { TurnListener } from './turn-events.ts';
 import type { StartedTurn, TurnRunner } from './turn-runner.ts';
@@ -39,6 +45,8 @@ export type SubmitRequest = {
    * other people's messages and the sender may not manage the conversation: see MessageStore.deleteFollowing).
    */
   replacesMessageId?: string;
+  /** Posts in the thread on this message of the conversation (see thread-target.ts). */
+  threadId?: string;
   modelIds?: string[];
   webSearch?: WebSearchRequest;
   visibility?: Conversation['visibility'];
@@ -175,7 +183,7 @@ export class ChatService {
       files,
       firstWords: text.trim() ? text : files.map((file) => file.name).join(', '),
     };
-    if (request.likelyNewConversation && !request.replacesMessageId) {
+    if (request.likelyNewConversation && !request.replacesMessageId && !request.threadId) {
       // Created straight away, not looked for first; an id already taken sends the request the usual way.
       const started = await this.startInNewConversation(submission).catch((error: unknown) => {
         if (error instanceof ConversationIdTakenError) return undefined;
@@ -186,6 +194,7 @@ export class ChatService {
     const existing = await this.store.conversations.findWritableWithMembers({ actor, id: request.conversationId });
     if (!existing) {
       if (request.replacesMessageId) throw ownMessageNotFound(request.replacesMessageId);
+      if (request.threadId) throw notFound('conversation', request.conversationId);
       return this.startInNewConversation(submission).catch((error: unknown) => {
         // The id belongs to a conversation this person cannot write: as good as absent.
         if (error instanceof ConversationIdTakenError) throw notFound('conversation', request.conversationId);
@@ -193,6 +202,7 @@ export class ChatService {
       });
     }
     const { conversation, members } = existing;
+    message.threadRootId = await threadRootFor(this.store.threads, actor, conversation.id, request.threadId);
     const { models, memberSettings } = this.modelsFor(actor, {
       members,
       modelIds: request.modelIds,
@@ -420,17 +430,6 @@ export class ChatService {
         throw new AppError('conflict', 'this message was already sent and its reply is gone');
       await sleep(RETRY_POLL_MS);
     }
-  }
-}
-
-/** An upload belongs to the conversation it was first sent in: its readers, and only they, may download it. */
-function refuseFilesOfOtherConversations(files: FileRecord[], conversationId: string): void {
-  const elsewhere = files.find((file) => file.conversationId !== null && file.conversationId !== conversationId);
-  if (elsewhere) {
-    throw new AppError(
-      'invalid_input',
-      `file ${elsewhere.name} (${elsewhere.id}) was sent in another conversation; upload it again to send it here`,
-    );
   }
 }
 

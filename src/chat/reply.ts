@@ -46,6 +46,8 @@ export const REPLY_NOT_SAVED = 'the reply could not be saved';
 
 export type ReplyRequest = ReplyModelCall & {
   parentId: string;
+  /** The thread the reply is in, with the message it answers; null in the main conversation. */
+  threadRootId?: string | null;
   isFirstResponder?: boolean;
   /** Characters the reply may have (null: no limit); past it the reply is cut at a word boundary. */
   charLimit?: number | null;
@@ -92,6 +94,7 @@ export function startReplies(
         modelId: request.model.id,
         modelVersion: request.model.version,
         parentId: request.parentId,
+        threadRootId: request.threadRootId ?? null,
         isFirstResponder: request.isFirstResponder ?? false,
         hasWebSearch: Boolean(request.webSearch),
         webSearchContextSize: request.webSearch?.contextSize ?? null,

@@ -50,6 +50,8 @@ export type TurnContext = {
   conversationId: string;
   /** The person's message the replies answer. */
   parentId: string;
+  /** The thread the turn is in (the message it hangs on); null in the main conversation. */
+  threadRootId: string | null;
   streamId: string;
 };
 

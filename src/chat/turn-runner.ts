@@ -17,10 +17,11 @@ import { ABANDONED_REPLY_ERROR, type AbandonedReply } from '../store/replies.ts'
 import type { StopSignals } from '../streams/stop-signals.ts';
 import type { ClientTools, ToolboxFactory } from '../tools/reply-tools.ts';
 import { ActiveTurns } from './active-turns.ts';
-import { fitToContextWindow, HISTORY_MESSAGE_LIMIT, promptForModel } from './history.ts';
+import { fitToContextWindow, promptForModel } from './history.ts';
 import { PartialReplySaves } from './partial-reply-saves.ts';
 import { type ReplySummary, type StartedReply, startReplies } from './reply.ts';
 import { toolboxesFor } from './reply-toolboxes.ts';
+import { readTurnHistory } from './thread-history.ts';
 import { failureOfAll, fanOut, type TurnListener, type TurnSubscriber } from './turn-events.ts';
 import { type PlannedReply, planTurn } from './turn-plan.ts';
 
@@ -31,7 +32,7 @@ export type TurnRequest = {
   actor: Actor;
   /** What a turn needs of its conversation (a new one's is known before it is saved). */
   conversation: Pick<Conversation, 'id' | 'settings' | 'parameters'>;
-  /** The person's message, saved or being saved (see `committed`); the replies thread under it. */
+  /** The person's message, saved or being saved (see `committed`); the replies answer it, in its thread if any. */
   userMessage: Message;
   /**
    * Given while the person's message is still being saved: the turn is set up meanwhile, and its providers are called,
@@ -44,7 +45,7 @@ export type TurnRequest = {
   memberSettings?: ReadonlyMap<string, ConversationModelSettings>;
   webSearch?: { contextSize: 'low' | 'medium' | 'high' } | null;
   /**
-   * The conversation's newest messages (at most HISTORY_MESSAGE_LIMIT), oldest first, when the caller already holds
+   * The turn's history (chat/thread-history.ts), oldest first, when the caller already holds
    * them — a conversation this request created holds only what it just saved — so they are not read back.
    */
   history?: Message[];
@@ -113,7 +114,8 @@ export class TurnRunner {
       memberSettings: request.memberSettings,
     });
     const answering = plan.stages.flat().map((planned) => planned.model);
-    const history = request.history ?? (await this.readHistory(actor, conversation.id));
+    const threadRootId = request.userMessage.threadRootId;
+    const history = request.history ?? (await readTurnHistory(this.store, actor, conversation.id, threadRootId));
     const toolboxes = await toolboxesFor(this.settings.toolsFor, request, answering);
     const attachments = await readAttachmentContents(
       history,
@@ -124,7 +126,7 @@ export class TurnRunner {
     const personNames = await this.personNamesFor(actor, conversation.id, history);
     const streamId = randomUUID();
 
-    const turn = { conversationId: conversation.id, parentId: request.userMessage.id, streamId };
+    const turn = { conversationId: conversation.id, parentId: request.userMessage.id, threadRootId, streamId };
     const emit = fanOut([...this.subscribers.map((subscribe) => subscribe(turn)), ...(request.listeners ?? [])]);
     const controller = new AbortController();
     const finishTurn = this.activeTurns.begin(conversation.id, controller);
@@ -155,6 +157,7 @@ export class TurnRunner {
           temperature,
           maxOutputTokens: outputTokensFor(conversation.parameters.maxOutputTokens, plan.charLimit),
           parentId: request.userMessage.id,
+          threadRootId,
           isFirstResponder,
           charLimit: plan.charLimit,
           maxChars: this.settings.maxReplyChars,
@@ -193,7 +196,7 @@ export class TurnRunner {
         const stage = plan.stages[next];
         if (!stage || controller.signal.aborted) return summaries;
         // The followers see what the stage before them said.
-        replies = setUpStage(stage, await this.readHistory(actor, conversation.id));
+        replies = setUpStage(stage, await readTurnHistory(this.store, actor, conversation.id, threadRootId));
       }
     };
     const done = runStages()
@@ -268,12 +271,6 @@ export class TurnRunner {
     // Someone who has left still wrote what they wrote.
     for (const writer of writers) if (!names.has(writer)) names.set(writer, 'a former member');
     return names;
-  }
-
-  /** The newest messages, oldest first: the thread a model continues. */
-  private async readHistory(actor: Actor, conversationId: string): Promise<Message[]> {
-    const page = await this.store.messages.page({ actor, conversationId, limit: HISTORY_MESSAGE_LIMIT });
-    return page.items.reverse();
   }
 }
 

@@ -3,7 +3,6 @@
 // each, its models, its people, its invitations and its votes. Access is enforced by the store in SQL; the refusal
 // a reader of the conversation gets is decided in access.ts; every change is announced on the conversation's live
 // events once it is committed.
-import { fileIdsOfStoredParts } from '../files/message-files.ts';
 import type { Actor } from '../store/actor.ts';
 import { levelToChange } from '../store/conversation-access.ts';
 import type { ConversationModel } from '../store/conversation-models.ts';
@@ -15,16 +14,17 @@ import type {
   ParameterChanges,
   SettingChanges,
 } from '../store/conversations.ts';
-import type { Message, ModelName } from '../store/messages.ts';
+import type { ModelName } from '../store/messages.ts';
 import type { Page } from '../store/pagination.ts';
 import type { ParticipantWithUser } from '../store/participants.ts';
-import type { Vote } from '../store/votes.ts';
 import { ConversationAccess } from './access.ts';
 import { ConversationModelService } from './conversation-models.ts';
 import { assertModelsSelectable, type ConversationServiceDependencies } from './dependencies.ts';
 import { FolderService } from './folders.ts';
 import { InviteService } from './invites.ts';
 import { ParticipantService } from './participants.ts';
+import { type ShownMessage, showMessages } from './shown-messages.ts';
+import { ThreadService } from './threads.ts';
 import { VoteService } from './votes.ts';
 
 /** One conversation as its reader sees it: with its models (and their names) and its people. */
@@ -34,9 +34,6 @@ export type ConversationDetails = {
   modelNames: Map<string, ModelName>;
   participants: ParticipantWithUser[];
 };
-
-/** A message with what it takes to show it to the actor: the model that wrote it, and the actor's vote on it. */
-export type ShownMessage = { message: Message; model?: ModelName; vote?: Vote };
 
 /** A page of messages, newest first; `deletedFileIds`: files they carry that their uploader has since deleted. */
 export type MessagePage = Page<ShownMessage> & { deletedFileIds: ReadonlySet<string> };
@@ -64,6 +61,8 @@ export class ConversationService {
   readonly votes: VoteService;
   /** Each person's own order: folders, pinned and archived conversations. */
   readonly folders: FolderService;
+  /** Reading a thread (posting in one is sending a message: ChatService). */
+  readonly threads: ThreadService;
 
   constructor(private readonly dependencies: ConversationServiceDependencies) {
     this.access = new ConversationAccess(dependencies.store.conversations);
@@ -72,6 +71,7 @@ export class ConversationService {
     this.invites = new InviteService(dependencies, this.access);
     this.votes = new VoteService(dependencies, this.access);
     this.folders = new FolderService(dependencies);
+    this.threads = new ThreadService(dependencies);
   }
 
   /**
@@ -125,8 +125,8 @@ export class ConversationService {
   }
 
   /**
-   * A page of the messages of a conversation the actor may read, newest first (`before`: the previous page's
-   * cursor), each with its model's name and the actor's vote: a lookup or two for the whole page, not per message.
+   * A page of the main line of a conversation the actor may read, newest first (`before`: the previous page's
+   * cursor), each with what it takes to show it (see shown-messages.ts). A thread's messages are read with it.
    */
   async messages({
     actor,
@@ -134,19 +134,8 @@ export class ConversationService {
     limit,
     before,
   }: ConversationTarget & { limit?: number; before?: string | null }): Promise<MessagePage> {
-    const { store, files } = this.dependencies;
-    const page = await store.messages.page({ actor, conversationId, limit, before });
-    const [modelNames, votes, deletedFileIds] = await Promise.all([
-      store.messages.modelNames(page.items.flatMap((message) => (message.modelId ? [message.modelId] : []))),
-      store.votes.listMine({ actor, conversationId, messageIds: page.items.map((message) => message.id) }),
-      files.findDeleted(fileIdsOfStoredParts(page.items)),
-    ]);
-    const voteByMessage = new Map(votes.map((vote) => [vote.messageId, vote]));
-    const items = page.items.map((message) => ({
-      message,
-      model: message.modelId ? modelNames.get(message.modelId) : undefined,
-      vote: voteByMessage.get(message.id),
-    }));
+    const page = await this.dependencies.store.messages.page({ actor, conversationId, limit, before });
+    const { items, deletedFileIds } = await showMessages(this.dependencies, actor, conversationId, page.items);
     return { items, nextCursor: page.nextCursor, deletedFileIds };
   }
 

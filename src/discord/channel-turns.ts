@@ -19,6 +19,8 @@ export type ChannelTurnRequest = {
   /** The Discord message's (or command's) id. */
   discordId: string;
   text: string;
+  /** The thread it goes in: the Chorus message the Discord message it replies to shows. */
+  threadId?: string;
   modelIds?: string[];
   /** performance.now() when it arrived. */
   arrivedAt: number;
@@ -41,6 +43,8 @@ export class ChannelTurns {
       metrics: BotMetrics;
       /** The conversation answers in a channel: the bot follows it (web messages are posted into the channel). */
       follow(conversationId: string): void;
+      /** Remembers which Discord message shows a reply, for Discord replies to it (see DiscordService). */
+      recordReplyMessage?(messageId: string, discordMessageId: string): Promise<void>;
       editIntervalMs?: number;
     },
   ) {}
@@ -58,6 +62,10 @@ export class ChannelTurns {
       metrics,
       arrivedAt: request.arrivedAt,
       editIntervalMs: this.dependencies.editIntervalMs,
+      posted: (messageId, discordMessageId) =>
+        void this.dependencies
+          .recordReplyMessage?.(messageId, discordMessageId)
+          .catch((error: unknown) => logError(`recording Discord message ${discordMessageId} failed`, error)),
     });
     // The replies are read from the typed events; the web's stream of the same turn is not read here.
     const unread = new AbortController();
@@ -67,6 +75,7 @@ export class ChannelTurns {
         conversationId: request.conversationId,
         clientMessageId: request.discordId,
         parts: [{ type: 'text', text: request.text }],
+        threadId: request.threadId,
         modelIds: request.modelIds,
         listeners: [turn.listener],
         signal: unread.signal,

@@ -154,6 +154,7 @@ class GatewaySession {
       voices,
       metrics,
       follow: (conversationId) => relay.follow(conversationId),
+      recordReplyMessage: (messageId, discordMessageId) => discord.recordReplyMessage(messageId, discordMessageId),
       editIntervalMs: this.settings.editIntervalMs,
     });
     this.turns = turns;

@@ -97,6 +97,23 @@ export class DiscordService {
     return this.dependencies.store.discordConversations.activeSince(since, limit);
   }
 
+  /**
+   * The Chorus message a Discord message of this conversation shows — a person's (its id is the message's request
+   * id) or a model's reply (as recorded when the bot posted it) — for a Discord reply to it to go in its thread (a
+   * message inside a thread stands for that thread). Null when it shows none of this conversation's messages.
+   */
+  async threadShownBy(actor: Actor, conversationId: string, discordMessageId: string): Promise<string | null> {
+    const { store } = this.dependencies;
+    const replyId = await store.discordReplyMessages.messageIdOf(discordMessageId);
+    const messageId = replyId ?? discordMessageId;
+    return (await store.threads.findRoot({ actor, conversationId, messageId })) ?? null;
+  }
+
+  /** Remembers which Discord message shows a model's reply (see threadShownBy). */
+  recordReplyMessage(messageId: string, discordMessageId: string): Promise<void> {
+    return this.dependencies.store.discordReplyMessages.record({ messageId, discordMessageId });
+  }
+
   /** The name a person's message is posted under in Discord. */
   async displayNameOf(userId: string): Promise<string> {
     return displayNameOf(await this.dependencies.store.users.getById(userId));

@@ -16,6 +16,8 @@ export type DiscordTurnOptions = {
   metrics: BotMetrics;
   /** performance.now() when the person's Discord message arrived: the latency to first words counts from it. */
   arrivedAt: number;
+  /** The reply `messageId` is shown in Discord by `discordMessageId` (its first message). */
+  posted?(messageId: string, discordMessageId: string): void;
   editIntervalMs?: number;
 };
 
@@ -82,13 +84,13 @@ export class DiscordTurn {
   private replyOf(messageId: string, modelId: string): Promise<StreamedReply | null> {
     let reply = this.replies.get(messageId);
     if (!reply) {
-      reply = this.openReply(modelId);
+      reply = this.openReply(messageId, modelId);
       this.replies.set(messageId, reply);
     }
     return reply;
   }
 
-  private async openReply(modelId: string): Promise<StreamedReply | null> {
+  private async openReply(messageId: string, modelId: string): Promise<StreamedReply | null> {
     const { metrics } = this.options;
     try {
       const voice = await this.options.voiceFor(this.options.authorOf(modelId));
@@ -96,7 +98,8 @@ export class DiscordTurn {
       return new StreamedReply(
         voice,
         {
-          firstVisible: () => {
+          firstVisible: (discordMessageId) => {
+            this.options.posted?.(messageId, discordMessageId);
             if (this.firstWordsSeen) return;
             this.firstWordsSeen = true;
             metrics.firstWordsAfter(performance.now() - this.options.arrivedAt);

@@ -1,6 +1,7 @@
 // Which Discord messages the bot answers, and answering them: a mention of the bot, a reply to one of its messages
 // (its own or its webhook's), and every direct message; never a bot's (itself included) or a webhook's, and
-// nothing in a place the admins have not allowed, where the bot keeps silent.
+// nothing in a place the admins have not allowed, where the bot keeps silent. A Discord reply to a message that
+// shows a Chorus message (a person's, or a model's reply) goes in that message's thread.
 import type { Message } from 'discord.js';
 import type { BotMetrics } from './bot-metrics.ts';
 import { type ChannelTurns, type Refusal, refusalOf } from './channel-turns.ts';
@@ -46,11 +47,14 @@ export async function answerMessage(
   try {
     const actor = await discord.actorFor(authorOf(message.author));
     const conversationId = await discord.conversationFor(place, actor);
+    const repliedTo = message.reference?.channelId === message.channelId ? message.reference.messageId : undefined;
+    const threadId = repliedTo && (await discord.threadShownBy(actor, conversationId, repliedTo));
     refusal = await turns.start({
       actor,
       conversationId,
       channelId: message.channelId,
       discordId: message.id,
+      threadId: threadId || undefined,
       text,
       arrivedAt,
     });

@@ -16,8 +16,8 @@ export interface ReplyVoice {
 }
 
 export type StreamedReplyObserver = {
-  /** The reply's first words are visible in the channel. */
-  firstVisible?(): void;
+  /** The reply's first words are visible in the channel, in this Discord message. */
+  firstVisible?(discordMessageId: string): void;
   /** A message was edited. */
   edited?(): void;
   /** Discord refused a write, after the REST client's own retries. */
@@ -114,7 +114,7 @@ export class StreamedReply {
   private async post(piece: string): Promise<void> {
     const id = await this.voice.post(piece);
     this.messages.push({ id, shown: piece, writtenAt: Date.now() });
-    if (this.messages.length === 1) this.observer.firstVisible?.();
+    if (this.messages.length === 1) this.observer.firstVisible?.(id);
   }
 
   private async edit(posted: PostedMessage, piece: string): Promise<void> {

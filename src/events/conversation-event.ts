@@ -19,6 +19,7 @@ const messageCreated = z.object({
     id: true,
     role: true,
     parentId: true,
+    threadRootId: true,
     senderId: true,
     content: true,
     parts: true,
@@ -36,6 +37,8 @@ const replyCreated = z.object({
   modelId: z.string(),
   /** The person's message it answers. */
   parentId: uuid,
+  /** The thread it is in (the message the thread hangs on); null in the main conversation. */
+  threadRootId: uuid.nullable(),
 });
 
 /** More text of a reply; deltas of one reply arrive in order, several coalesced into one event. */

@@ -15,6 +15,7 @@ export function messageCreatedEvent(message: Message, sender: Sender | null): Co
       id: message.id,
       role: message.role,
       parentId: message.parentId,
+      threadRootId: message.threadRootId,
       senderId: message.senderId,
       content: message.content,
       parts: message.parts,

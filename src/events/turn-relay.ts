@@ -40,11 +40,16 @@ export function relayTurns(events: ConversationEvents, windowMs = DELTA_WINDOW_M
 }
 
 /** The conversation events a turn event stands for, in order (none for what only the reply stream shows). */
-export function conversationEventsOf(event: TurnEvent, turn: Pick<TurnContext, 'parentId'>): ConversationEvent[] {
-  const { parentId } = turn;
+export function conversationEventsOf(
+  event: TurnEvent,
+  turn: Pick<TurnContext, 'parentId' | 'threadRootId'>,
+): ConversationEvent[] {
+  const { parentId, threadRootId } = turn;
   switch (event.type) {
-    case 'reply-started':
-      return [{ type: 'reply-created', messageId: event.messageId, modelId: event.modelId, parentId: event.parentId }];
+    case 'reply-started': {
+      const { messageId, modelId } = event;
+      return [{ type: 'reply-created', messageId, modelId, parentId: event.parentId, threadRootId }];
+    }
     case 'reply-text':
       return [{ type: 'reply-delta', messageId: event.messageId, modelId: event.modelId, delta: event.text }];
     case 'reply-source': {

@@ -91,3 +91,14 @@ export function withDeletedFilesMarked(parts: MessagePart[], deletedIds: Readonl
     return id && deletedIds.has(id) ? { ...part, removed: true } : part;
   });
 }
+
+/** An upload belongs to the conversation it was first sent in: its readers, and only they, may download it. */
+export function refuseFilesOfOtherConversations(files: FileRecord[], conversationId: string): void {
+  const elsewhere = files.find((file) => file.conversationId !== null && file.conversationId !== conversationId);
+  if (elsewhere) {
+    throw new AppError(
+      'invalid_input',
+      `file ${elsewhere.name} (${elsewhere.id}) was sent in another conversation; upload it again to send it here`,
+    );
+  }
+}

@@ -44,6 +44,7 @@ import { registerParticipantRoutes } from './routes/participants.ts';
 import { registerPromptRoutes } from './routes/prompts.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { registerSignInOptionsRoutes } from './routes/sign-in-options.ts';
+import { registerThreadRoutes } from './routes/threads.ts';
 import { registerToolRoutes } from './routes/tools.ts';
 import { registerTranscriptRoutes } from './routes/transcripts.ts';
 import { registerVoteRoutes } from './routes/votes.ts';
@@ -119,6 +120,7 @@ function registerApiRoutes(app: OpenAPIHono<AppEnv>) {
   registerAccountExportRoutes(app);
   registerConversationEventRoutes(app);
   registerVoteRoutes(app);
+  registerThreadRoutes(app);
   registerConversationModelRoutes(app);
   registerParticipantRoutes(app);
   registerInviteRoutes(app);

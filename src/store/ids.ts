@@ -44,3 +44,6 @@ function formatUuidV7(millis: number, counter: number): string {
 /** The process-wide generator: one sequence, so every message id made here sorts after the previous one. */
 export const newMessageId = createOrderedIdGenerator();
 export const newConversationId = createOrderedIdGenerator();
+
+/** Any UUID's text form: what a message id must look like before Postgres is asked (else a type error, not a miss). */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

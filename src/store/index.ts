@@ -12,6 +12,7 @@ import { ConversationStore } from './conversations.ts';
 import { DailyUsageStore } from './daily-usage.ts';
 import { DiscordConversationStore } from './discord-conversations.ts';
 import { DiscordLinkStore } from './discord-links.ts';
+import { DiscordReplyMessageStore } from './discord-reply-messages.ts';
 import { DocumentStore } from './documents.ts';
 import { FileStore } from './files.ts';
 import { GuestMergeStore } from './guest-merge.ts';
@@ -29,6 +30,7 @@ import { ReplyCostStore } from './reply-costs.ts';
 import { SavedPromptStore } from './saved-prompts.ts';
 import { SearchStore } from './search.ts';
 import { SystemConfigStore } from './system-configs.ts';
+import { ThreadStore } from './threads.ts';
 import { ToolCallStore } from './tool-calls.ts';
 import { TranscriptStore } from './transcripts.ts';
 import { TurnStreamStore } from './turn-streams.ts';
@@ -62,6 +64,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     savedPrompts: new SavedPromptStore(db),
     messages: new MessageStore(db, messageBatches, keyring),
     replies: new ReplyStore(db, messageBatches, keyring),
+    threads: new ThreadStore(db, keyring),
     votes: new VoteStore(db),
     turnStreams: new TurnStreamStore(db),
     participants: new ParticipantStore(db),
@@ -85,6 +88,7 @@ export function createStore(db: Database, options: StoreOptions = {}) {
     usage: new UsageStore(db),
     discordConversations: new DiscordConversationStore(db),
     discordLinks: new DiscordLinkStore(db),
+    discordReplyMessages: new DiscordReplyMessageStore(db),
   };
 }
 

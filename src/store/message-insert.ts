@@ -58,6 +58,7 @@ export function prepareMessageRows(
       encryptionKeyId: text.encryptionKeyId,
       attachments: text.attachments,
       parentId: message.parentId ?? null,
+      threadRootId: message.threadRootId ?? null,
       isFirstResponder: message.isFirstResponder ?? false,
       hasWebSearch: message.hasWebSearch ?? false,
       webSearchContextSize: message.webSearchContextSize ?? null,

@@ -30,6 +30,7 @@ export type NewMessage = Pick<MessageInsert, 'role'> &
     | 'content'
     | 'attachments'
     | 'parentId'
+    | 'threadRootId'
     | 'isFirstResponder'
     | 'hasWebSearch'
     | 'webSearchContextSize'

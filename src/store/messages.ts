@@ -16,6 +16,7 @@ import {
   type NewConversation,
   toConversation,
 } from './conversations.ts';
+import { UUID_PATTERN } from './ids.ts';
 import { type RotationOptions, rotateMessageEncryption, toMessage } from './message-encryption.ts';
 import { type MessageBatchWriter, prepareMessageRows, type SavedBatch } from './message-insert.ts';
 import { prepareMessagePages } from './message-pages.ts';
@@ -49,7 +50,9 @@ export class MessageStore {
     private readonly batches: MessageBatchWriter,
     private readonly keyring: Keyring | null = null,
   ) {
-    ({ firstPage: this.firstPage, nextPage: this.nextPage } = prepareMessagePages(db, 'newest-first', 'messages_page'));
+    ({ firstPage: this.firstPage, nextPage: this.nextPage } = prepareMessagePages(db, 'newest-first', 'messages_page', {
+      mainLineOnly: true,
+    }));
   }
 
   /**
@@ -102,7 +105,10 @@ export class MessageStore {
     };
   }
 
-  /** A page of a conversation the actor may read, newest first; the cursor walks back in time. */
+  /**
+   * A page of the main line of a conversation the actor may read (threads left out), newest first; the cursor walks
+   * back in time.
+   */
   async page({
     actor,
     conversationId,
@@ -178,7 +184,8 @@ export class MessageStore {
   /**
    * Edit and regenerate: removes the messages that come after `messageId` in the conversation's order
    * (created_at, id) — and the message itself with `inclusive` — so a new turn replaces them. Exact even when
-   * several messages share a millisecond. Returns the ids removed.
+   * several messages share a millisecond. Only its own line counts: after a thread's message, the rest of that
+   * thread; after a main-conversation message, the main messages after it with their threads. Returns the ids removed.
    *
    * Nobody removes what other people wrote unless they may manage the conversation (its owner, its admins): when
    * another person's message, or a reply to one, comes after `messageId`, it is a conflict and nothing is removed.
@@ -214,11 +221,17 @@ export class MessageStore {
           select ${conversationReachable(actor, conversationId, 'write')} as writable,
             ${conversationReachable(actor, conversationId, 'manage')} as manages),
         pivot as (
-          select created_at, id from messages
+          select created_at, id, thread_root_id from messages
           where id = ${messageId}::uuid and conversation_id = ${conversationId}::uuid and (select writable from access)),
-        doomed as (
+        following as (
           select m.id, m.role, m.sender_id, m.parent_id from messages m, pivot
-          where m.conversation_id = ${conversationId}::uuid and (m.created_at, m.id) ${after} (pivot.created_at, pivot.id)),
+          where m.conversation_id = ${conversationId}::uuid
+            and m.thread_root_id is not distinct from pivot.thread_root_id
+            and (m.created_at, m.id) ${after} (pivot.created_at, pivot.id)),
+        doomed as (
+          select * from following union all
+          select t.id, t.role, t.sender_id, t.parent_id from messages t
+          where t.thread_root_id in (select id from following)),
         others as (select count(*)::int as count from doomed where ${othersWrote}),
         removed as (
           delete from messages where id in (select id from doomed)
@@ -266,8 +279,6 @@ const othersMessagesFollow = (count: number) =>
       "are not yours or your replies); replacing it would delete them, which only the conversation's owner and admins may do",
     { details: { othersMessages: count } },
   );
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Placeholders are not mapped through column types on every driver, so dates go as ISO text. */
 const keyOf = (key: { at: Date; id: string }) => ({ at: key.at.toISOString(), id: key.id });

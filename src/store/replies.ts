@@ -25,6 +25,7 @@ export type PendingReply = Optional<
   | 'modelId'
   | 'modelVersion'
   | 'parentId'
+  | 'threadRootId'
   | 'isFirstResponder'
   | 'hasWebSearch'
   | 'webSearchContextSize'

@@ -39,6 +39,8 @@ export type RawSearchHit = {
   role: 'user' | 'assistant' | 'system' | 'tool' | null;
   senderId: string | null;
   modelId: string | null;
+  /** The message whose thread the matched message is in; null in the main conversation and for a title. */
+  threadRootId: string | null;
   /** When the message was written; for a title, the conversation's last activity. */
   at: Date;
   /** As the database wrote it, so a cursor compares exactly. */
@@ -97,6 +99,7 @@ export class SearchStore {
         role: null,
         senderId: null,
         modelId: null,
+        threadRootId: null,
         at: row.at,
         rank: String(marked.count),
         marked: marked.text,
@@ -132,12 +135,12 @@ function searchStatement(db: Database, { actor, query, filters, limit, after }: 
   ];
   const messageHits = sql`select 'message' as kind, ${messages.id} as id, ${messages.conversationId} as conversation_id,
       ${messages.role}::text as role, ${messages.senderId} as sender_id, ${messages.modelId} as model_id,
-      ${messages.createdAt} as at, ${messages.content} as text,
+      ${messages.threadRootId} as thread_root_id, ${messages.createdAt} as at, ${messages.content} as text,
       ts_rank(${messageSearchColumn}, ${tsQuery}) as rank
     from ${messages}
     where ${messageSearchColumn} @@ ${tsQuery}
       and ${messages.conversationId} in ${mine} ${sql.join(messageFilters, sql` `)}`;
-  const titleHits = sql`select 'title', ${conversations.id}, ${conversations.id}, null, null, null,
+  const titleHits = sql`select 'title', ${conversations.id}, ${conversations.id}, null, null, null, null::uuid,
       ${conversations.lastMessageAt}, ${conversations.title},
       ts_rank(setweight(${titleSearchVector(conversations.title)}, 'A'), ${tsQuery})
     from ${conversations}
@@ -154,6 +157,7 @@ function searchStatement(db: Database, { actor, query, filters, limit, after }: 
       role: sql<RawSearchHit['role']>`page.role`,
       senderId: sql<string | null>`page.sender_id`,
       modelId: sql<string | null>`page.model_id`,
+      threadRootId: sql<string | null>`page.thread_root_id`,
       at: sql<string>`to_char(page.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
       rank: sql<string>`page.rank::text`,
       marked: sql<string>`ts_headline('english'::regconfig, translate(coalesce(page.text, ''), chr(2) || chr(3), ''),

@@ -47,6 +47,8 @@ export const transcriptVotesSchema = z.object({
 export const transcriptMessageSchema = z.object({
   id: z.string(),
   parentId: z.string().nullable(),
+  /** The message whose thread it is in; null (or absent, in older transcripts) in the main conversation. */
+  threadRootId: z.string().nullable().optional(),
   role: z.enum(messageRole.enumValues),
   /** A person's id from `people`; null for models. */
   senderId: z.string().nullable(),

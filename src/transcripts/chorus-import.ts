@@ -79,6 +79,7 @@ function toImported(transcript: ChorusTranscript): ImportedConversation {
       return {
         sourceId: message.id,
         parentSourceId: message.parentId,
+        threadRootSourceId: message.threadRootId ?? null,
         role: message.role,
         senderSourceId: message.role === 'user' ? message.senderId : null,
         speakerName: typeof speakerName === 'string' ? speakerName : null,

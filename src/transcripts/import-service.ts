@@ -173,6 +173,7 @@ function resolve(
       id: messageId,
       // Only to a message already imported: a parent comes before its replies.
       parentId: message.parentSourceId ? (newIds.get(message.parentSourceId) ?? null) : null,
+      threadRootId: message.threadRootSourceId ? (newIds.get(message.threadRootSourceId) ?? null) : null,
       role: message.role,
       byImporter,
       modelId: modelKnown ? message.model!.id : null,

@@ -8,6 +8,8 @@ export type ImportedMessage = {
   /** Its id in the source, for the parent links between messages. */
   sourceId: string;
   parentSourceId: string | null;
+  /** The source's id of the message whose thread it is in; absent or null in the main conversation. */
+  threadRootSourceId?: string | null;
   role: TranscriptMessage['role'];
   /** The source's id of the person who wrote it (people only); the importer's own become theirs. */
   senderSourceId: string | null;

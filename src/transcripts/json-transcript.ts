@@ -43,6 +43,7 @@ export function toTranscriptMessage(message: Message, votes: TranscriptVotes): T
   return {
     id: message.id,
     parentId: message.parentId,
+    threadRootId: message.threadRootId,
     role: message.role,
     senderId: message.senderId,
     modelId: message.modelId,

@@ -311,7 +311,10 @@ describe('conversation events, the parts', () => {
       leftOutUnfollowed: () => false,
     } as Partial<ConversationEvents> as ConversationEvents;
     const parentId = crypto.randomUUID();
-    const relay = relayTurns(recorder, 20)({ conversationId: crypto.randomUUID(), parentId, streamId: 'stream' });
+    const relay = relayTurns(
+      recorder,
+      20,
+    )({ conversationId: crypto.randomUUID(), parentId, threadRootId: null, streamId: 'stream' });
     const replies = Array.from({ length: 5 }, (_, index) => ({
       messageId: crypto.randomUUID(),
       modelId: `fake:m${index}`,
@@ -375,7 +378,7 @@ describe('conversation events nobody follows', () => {
   const relayOneReply = (events: ConversationEvents, conversationId: string) => {
     const parentId = crypto.randomUUID();
     const reply = { messageId: crypto.randomUUID(), modelId: 'fake:m' };
-    const relay = relayTurns(events, 5)({ conversationId, parentId, streamId: 'stream' });
+    const relay = relayTurns(events, 5)({ conversationId, parentId, threadRootId: null, streamId: 'stream' });
     relay({ type: 'reply-started', ...reply, parentId, isFirstResponder: false });
     for (const word of ['one ', 'two ', 'three']) relay({ type: 'reply-text', ...reply, text: word });
     const finished = { ...reply, status: 'complete' as const };

@@ -27,7 +27,12 @@ async function readAll(log: MemoryStreamLog, streamId: string): Promise<unknown[
 describe('the UI message stream of a turn', () => {
   test('a reply streams as one UI message: start, its data-reply, its text and source, its final data-reply, finish', async () => {
     const log = new MemoryStreamLog();
-    const write = writeUiMessageStream(log)({ conversationId: 'c', parentId: PARENT_ID, streamId: STREAM_ID });
+    const write = writeUiMessageStream(log)({
+      conversationId: 'c',
+      parentId: PARENT_ID,
+      threadRootId: null,
+      streamId: STREAM_ID,
+    });
     const [started, first, second, ended, finished] = replyEvents(alpha);
     const source: TurnEvent = {
       type: 'reply-source',
@@ -90,7 +95,12 @@ describe('the UI message stream of a turn', () => {
 
   test('a failed turn ends its stream too, so no reader waits forever', async () => {
     const log = new MemoryStreamLog();
-    const write = writeUiMessageStream(log)({ conversationId: 'c', parentId: PARENT_ID, streamId: STREAM_ID });
+    const write = writeUiMessageStream(log)({
+      conversationId: 'c',
+      parentId: PARENT_ID,
+      threadRootId: null,
+      streamId: STREAM_ID,
+    });
     write({ type: 'turn-started', streamId: STREAM_ID, replyIds: [alpha.messageId] });
     write(replyEvents(alpha)[0]!);
     assert.equal(await log.isActive(STREAM_ID), true);

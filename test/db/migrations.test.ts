@@ -21,7 +21,7 @@ const ATTRIBUTION = '0001_message_model_attribution';
 const PARTICIPANT_ACTIVITY = '0002_participant_activity';
 /** Columns the reverted migrations add, left out when comparing rows across a down and up. */
 const ADDED_COLUMNS = {
-  messages: ['model_id', 'search_vector'],
+  messages: ['model_id', 'search_vector', 'thread_root_id'],
   conversation_participants: ['last_message_at', 'pinned_at', 'archived_at', 'folder_id'],
   conversations: ['encrypted_title', 'title_key_id'],
   transcripts: ['checksum'],
@@ -30,7 +30,7 @@ const ADDED_COLUMNS = {
 };
 /**
  * Tables 0003 and later add (sessions and keys, uploaded files, daily usage, sign-in counters, Discord link codes,
- * folders, groups and model access, MCP servers and their calls):
+ * folders, groups and model access, MCP servers and their calls, the Discord messages of replies):
  * reverting drops them with their rows, and reapplying 0007 counts today's messages again, so comparisons leave them
  * out.
  */
@@ -51,6 +51,7 @@ const LATER_TABLE_NAMES = [
   'saved_prompts',
   'mcp_servers',
   'tool_calls',
+  'discord_reply_messages',
 ];
 const withoutLaterTables = (contents: Record<string, string[]>) =>
   Object.fromEntries(Object.entries(contents).filter(([table]) => !LATER_TABLE_NAMES.includes(table)));
@@ -122,6 +123,8 @@ for (const kind of testBackends()) {
         const omitted = {
           conversation_participants: ADDED_COLUMNS.conversation_participants,
           conversations: ADDED_COLUMNS.conversations,
+          // Reverting the threads migration drops what thread a message was in.
+          messages: ['thread_root_id'],
         };
         const before = withoutLaterTables(await readTableContents(database.db, omitted));
         const reverted = revertedDownTo(PARTICIPANT_ACTIVITY);

@@ -28,7 +28,7 @@ function relayOfOneTurn({ followed = true } = {}) {
   const relay = relayTurns(
     recorder,
     1_000,
-  )({ conversationId: 'conversation-1', parentId: PARENT_ID, streamId: STREAM_ID });
+  )({ conversationId: 'conversation-1', parentId: PARENT_ID, threadRootId: null, streamId: STREAM_ID });
   const events = () => JSON.parse(JSON.stringify(published.map((entry) => entry.event))) as ConversationEvent[];
   return { relay, published, events };
 }
@@ -64,7 +64,7 @@ describe('the conversation events of a turn', () => {
       relay(event);
     const reply = { messageId: beta.messageId, modelId: beta.modelId };
     assert.deepEqual(events(), [
-      { type: 'reply-created', ...reply, parentId: PARENT_ID },
+      { type: 'reply-created', ...reply, parentId: PARENT_ID, threadRootId: null },
       { type: 'reply-delta', ...reply, delta: 'Hi' },
       { type: 'reply-source', ...reply, url: 'https://example.test/page' },
       { type: 'reply-finished', ...reply, status: 'error', latencyMs: 9, error: 'HTTP 500' },

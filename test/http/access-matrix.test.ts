@@ -675,6 +675,15 @@ for (const kind of testBackends()) {
         probe: ({ conversation }) => ({ path: conversationPath(conversation, '/votes') }),
       },
 
+      // ---- threads ----
+      {
+        method: 'GET',
+        route: '/api/conversations/{id}/threads/{messageId}',
+        expect: OWNER_ONLY(200),
+        whenPublic: READERS(200),
+        probe: ({ conversation }) => ({ path: conversationPath(conversation, `/threads/${conversation.replyId}`) }),
+      },
+
       // ---- the models of a conversation ----
       {
         method: 'GET',

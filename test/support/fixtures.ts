@@ -121,6 +121,8 @@ export async function insertOneOfEverything(db: Database) {
     conversationId,
     role: 'user',
     senderId: bob!.id,
+    // In the thread of the question: a reference to a message besides parent_id.
+    threadRootId: LATER_MESSAGE_ID,
     content: null,
     encryptedContent: Uint8Array.from({ length: 256 }, (_, index) => index),
     encryptionKeyId: 'key-1',
@@ -237,6 +239,9 @@ export async function insertOneOfEverything(db: Database) {
     expiresAt: at('2030-01-01T00:00:00.004Z'),
     usedAt: at('2026-06-07T08:09:10.011Z'),
   });
+  await db
+    .insert(schema.discordReplyMessages)
+    .values({ discordMessageId: '123456789012345678', messageId: EARLIER_MESSAGE_ID });
   const [testers] = await db
     .insert(schema.userGroups)
     .values({ name: 'Testers', description: 'may use the beta model' })

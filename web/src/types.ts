@@ -58,6 +58,8 @@ export type UploadedFile = Schemas['UploadedFile'];
 type ChatRequest = Schemas['ChatRequest'];
 /** What a chat request adds to useChat's own fields: the models to answer, web search. */
 export type ChatRequestExtras = Pick<ChatRequest, 'modelIds' | 'webSearch'>;
+/** A thread as GET /api/conversations/:id/threads/:messageId gives it: its message, then its messages. */
+export type StoredThread = ResponseBody<'/api/conversations/{id}/threads/{messageId}', 'get'>;
 export type WebSearchSize = NonNullable<ChatRequest['webSearch']>['contextSize'];
 /** What the server reports about each model's reply in the `data-reply` parts of the chat stream. */
 export type ReplySummary = Schemas['ReplySummary'];
@@ -91,13 +93,17 @@ export type KnownConfigKey = Schemas['KnownConfigKey'];
  * read back from a stored message (stored-messages.ts), which also tells whether it was the lead of a
  * first-responder turn.
  */
-export type ReplyData = ReplySummary & Partial<Pick<StoredMessage, 'isFirstResponder'>>;
+export type ReplyData = ReplySummary & Partial<Pick<StoredMessage, 'isFirstResponder' | 'thread'>>;
+
+/** The thread hanging on a message: how many messages it holds and when the newest came. */
+export type ThreadSummary = NonNullable<StoredMessage['thread']>;
 
 /**
- * What the app keeps with a message: who wrote it (null: a model; absent: sent from this page), and for a stored
- * assistant turn the message it answers (to join a turn split between two pages of the thread).
+ * What the app keeps with a message: who wrote it (null: a model; absent: sent from this page), for a stored
+ * assistant turn the message it answers (to join a turn split between two pages of the thread), and for a stored
+ * person's message the thread hanging on it.
  */
-export type ChorusMetadata = { senderId?: string | null; parentId?: string | null };
+export type ChorusMetadata = { senderId?: string | null; parentId?: string | null; thread?: ThreadSummary | null };
 
 /** A chat message in the app: the AI SDK's, with Chorus's `data-reply` parts. */
 export type ChorusMessage = UIMessage<ChorusMetadata, { reply: ReplyData }>;

@@ -1,6 +1,8 @@
-// The Discord side's own data: the one-time codes that link a Discord identity to a web account.
+// The Discord side's own data: the one-time codes that link a Discord identity to a web account, and which Discord
+// messages show a model's reply.
 import { index, pgTable, uuid, varchar } from 'drizzle-orm/pg-core';
 import { createdAt, instant } from './columns.ts';
+import { messages } from './messages.ts';
 import { users } from './users.ts';
 
 /**
@@ -21,4 +23,22 @@ export const discordLinkCodes = pgTable(
     createdAt: createdAt(),
   },
   (table) => [index('idx_discord_link_codes_user').on(table.userId)],
+);
+
+/**
+ * The Discord message that shows a model's reply (the first, when it runs over several), so that a Discord reply to
+ * it is a reply to that Chorus message (a thread on it). A person's Discord message needs no row: its id is its
+ * message's request id.
+ */
+export const discordReplyMessages = pgTable(
+  'discord_reply_messages',
+  {
+    discordMessageId: varchar('discord_message_id', { length: 32 }).primaryKey(),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  // Deleting a message (an edit, a regeneration) finds its row by this.
+  (table) => [index('idx_discord_reply_messages_message').on(table.messageId)],
 );

@@ -54,6 +54,12 @@ export const messages = pgTable(
     attachments: jsonb('attachments').$type<MessageAttachment[]>().notNull().default([]),
     /** The message this one answers or threads under. */
     parentId: uuid('parent_id').references((): AnyPgColumn => messages.id, { onDelete: 'set null' }),
+    /**
+     * The main-conversation message whose thread this one is in; null for the main conversation. Kept apart from
+     * parent_id, which says which person's message a reply answers, in a thread as elsewhere. A thread's messages go
+     * with the message it hangs on.
+     */
+    threadRootId: uuid('thread_root_id').references((): AnyPgColumn => messages.id, { onDelete: 'cascade' }),
     isFirstResponder: boolean('is_first_responder').notNull().default(false),
     hasWebSearch: boolean('has_web_search').notNull().default(false),
     webSearchContextSize: webSearchContextSize('web_search_context_size'),
@@ -80,6 +86,8 @@ export const messages = pgTable(
     index('idx_messages_timestamp').on(table.createdAt),
     index('idx_messages_role').on(table.role),
     index('idx_messages_parent').on(table.parentId),
+    // A thread's messages in order, and the reply counts of a page's messages.
+    index('idx_messages_thread').on(table.threadRootId, table.createdAt, table.id),
     // Full-text search: migration 0012 also adds `search_vector`, a stored column generated from `content`
     // (to_tsvector('english', content); empty while the text is stored only encrypted), with the GIN index
     // idx_messages_search on it. Stored, so ranking a hit reads

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { messages } from '../../db/schema/index.ts';
 import { withDeletedFilesMarked } from '../../files/message-files.ts';
 import type { Message, ModelName } from '../../store/messages.ts';
+import type { ThreadSummary } from '../../store/threads.ts';
 import type { Vote } from '../../store/votes.ts';
 import { modelNameSchema } from './model-name.ts';
 import { isoTimestamp } from './timestamps.ts';
@@ -28,12 +29,15 @@ const messageRow = createSelectSchema(messages, {
   createdAt: isoTimestamp,
 });
 
+const threadSummarySchema = z.object({ replyCount: z.int().nonnegative(), lastReplyAt: isoTimestamp() });
+
 export const messageSchema = messageRow
   .pick({
     id: true,
     conversationId: true,
     role: true,
     parentId: true,
+    threadRootId: true,
     senderId: true,
     modelId: true,
     content: true,
@@ -49,6 +53,9 @@ export const messageSchema = messageRow
   })
   .extend({
     parentId: messageRow.shape.parentId.meta({ description: 'The message this one answers' }),
+    threadRootId: messageRow.shape.threadRootId.meta({
+      description: 'The message whose thread this one is in; null in the main conversation',
+    }),
     senderId: messageRow.shape.senderId.meta({ description: 'The person who wrote it; null for model replies' }),
     modelId: messageRow.shape.modelId.meta({ description: 'The model that wrote it; null for people' }),
     model: modelNameSchema.nullable().meta({ description: "The model's name, also once the model is retired" }),
@@ -58,6 +65,9 @@ export const messageSchema = messageRow
       description: 'The lead reply of a first-responder turn',
     }),
     myVote: voteValueSchema.nullable().meta({ description: 'Your vote on it, if you voted' }),
+    thread: threadSummarySchema
+      .nullable()
+      .meta({ description: 'The thread hanging on it: how many messages, and when the newest came' }),
   })
   .meta({ id: 'Message' });
 
@@ -65,7 +75,7 @@ export type MessageDto = z.infer<typeof messageSchema>;
 
 export function toMessageDto(
   message: Message,
-  context: { model?: ModelName; vote?: Vote; deletedFileIds?: ReadonlySet<string> },
+  context: { model?: ModelName; vote?: Vote; thread?: ThreadSummary; deletedFileIds?: ReadonlySet<string> },
 ): MessageDto {
   const error = message.metadata.error;
   return {
@@ -73,6 +83,7 @@ export function toMessageDto(
     conversationId: message.conversationId,
     role: message.role,
     parentId: message.parentId,
+    threadRootId: message.threadRootId,
     senderId: message.senderId,
     modelId: message.modelId,
     model: context.model
@@ -95,5 +106,8 @@ export function toMessageDto(
     webSearchContextSize: message.webSearchContextSize,
     createdAt: message.createdAt.toISOString(),
     myVote: context.vote ? voteValueOf(context.vote) : null,
+    thread: context.thread
+      ? { replyCount: context.thread.replyCount, lastReplyAt: context.thread.lastReplyAt.toISOString() }
+      : null,
   };
 }

@@ -61,6 +61,17 @@ const chatRequestSchema = z
       .nullable()
       .optional(),
     visibility: z.enum(['private', 'public']).optional(),
+    threadId: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .openapi({
+        description:
+          'submit: post in the thread on this message of the conversation (its id, or the id its client gave it; a ' +
+          'message inside a thread stands for its thread). The models then see the conversation up to that ' +
+          "message and the thread. 400 when it is not one of the conversation's messages",
+      }),
   })
   .openapi('ChatRequest');
 
@@ -173,6 +184,7 @@ export function registerChatRoutes(app: OpenAPIHono<AppEnv>) {
         // useChat sends the edited message's id as messageId; a plain send repeats the new message's own id.
         replacesMessageId: body.messageId && body.messageId !== message.id ? body.messageId : undefined,
         visibility: body.visibility,
+        threadId: body.threadId,
         // useChat sends every message of its chat: one alone is a new chat's first, most likely.
         likelyNewConversation: body.messages?.length === 1,
       });

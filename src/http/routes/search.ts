@@ -17,6 +17,9 @@ const searchHitSchema = z
     role: z.enum(messageRole.enumValues).nullable(),
     senderId: z.uuid().nullable(),
     modelId: z.string().nullable(),
+    threadRootId: z.uuid().nullable().openapi({
+      description: 'The message whose thread the matched message is in; null in the main conversation',
+    }),
     createdAt: z.iso.datetime().openapi({ description: "The message's time; for a title, the last activity" }),
     snippet: z.array(snippetRunSchema).openapi({ description: 'The text around the match, matched words highlighted' }),
   })

@@ -10,6 +10,7 @@ import { isGroup, leadModelIdOf } from '../group/conversation-api.ts';
 import { GroupSummary } from '../group/GroupSummary.tsx';
 import { useConversationDetails } from '../group/use-conversation.ts';
 import { type Departure, useLiveThread } from '../group/use-live-thread.ts';
+import { ThreadPanelSlot, useThreadPanel } from '../threads/thread-panel-slot.tsx';
 import type { ChorusMessage, PickableModel, VoteValue } from '../types.ts';
 import { answeringModels } from './answering-models.ts';
 import { Composer } from './Composer.tsx';
@@ -127,14 +128,12 @@ function ChatSession({
   // models answer (its panel sets them); a one-person chat names the models picked here.
   const requestChoices = useRef({ group, selected, webSearch: webSearchRequest(webSearch, answering) });
   requestChoices.current = { group, selected, webSearch: webSearchRequest(webSearch, answering) };
-  const transport = useMemo(
-    () =>
-      createChatTransport(() => {
-        const { group: inGroup, selected: modelIds, webSearch: search } = requestChoices.current;
-        return { ...(inGroup ? {} : { modelIds }), ...(search ? { webSearch: search } : {}) };
-      }),
-    [],
-  );
+  const requestExtras = useRef(() => {
+    const { group: inGroup, selected: modelIds, webSearch: search } = requestChoices.current;
+    return { ...(inGroup ? {} : { modelIds }), ...(search ? { webSearch: search } : {}) };
+  }).current;
+  const transport = useMemo(() => createChatTransport(requestExtras), [requestExtras]);
+  const threadPanel = useThreadPanel();
   const documentPanel = useDocumentPanel();
   const chat = useChat<ChorusMessage>({
     id: conversationId,
@@ -181,6 +180,7 @@ function ChatSession({
       if (!keptOlder) older.setCursor(thread.olderCursor);
     },
     onMembersChanged: () => void reloadDetails(),
+    onEvent: threadPanel.onEvent,
     onDeparted: (departure) => {
       setDeparted(departure);
       setPanelOpen(false);
@@ -229,6 +229,7 @@ function ChatSession({
     votes,
     onVote: readOnly ? undefined : vote,
     onOpenDocument: documentPanel.open,
+    onOpenThread: exists ? threadPanel.open : undefined,
   };
 
   const stop = useStopReplies(conversationId, busy, chat.stop);
@@ -261,7 +262,7 @@ function ChatSession({
       };
 
   return (
-    <div className={documentPanel.documentId ? 'chat with-document' : 'chat'}>
+    <div className={documentPanel.documentId || threadPanel.messageId ? 'chat with-document' : 'chat'}>
       <div className="chat-toolbar">
         {group && details ? (
           <GroupSummary details={details} />
@@ -337,6 +338,11 @@ function ChatSession({
           />
         </Suspense>
       )}
+      <ThreadPanelSlot
+        {...{ conversationId, viewerId, details, replyContext, answering, requestExtras }}
+        state={threadPanel}
+        canWrite={!readOnly}
+      />
       {readOnly ? (
         <p className="read-only-note" role="note">
           {departed

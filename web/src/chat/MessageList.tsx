@@ -106,6 +106,7 @@ export function MessageList(props: Props) {
             message={message}
             sender={senderOf(message, details, viewerId)}
             onEdit={actions && !busy && isMine(message, viewerId) ? (text) => actions.onEdit(message, text) : undefined}
+            onOpenThread={replyContext.onOpenThread && (() => replyContext.onOpenThread?.(message.id))}
           />
         ) : message.role === 'assistant' ? (
           <AssistantTurn

@@ -4,6 +4,7 @@ import { lazy, Suspense, useRef, useState } from 'react';
 import { avatarText, PersonAvatar } from '../group/avatars.tsx';
 import { DocumentIcon } from '../icons.tsx';
 import { usePopover } from '../popover.ts';
+import { ThreadLink } from '../threads/ThreadLink.tsx';
 import type { ChorusMessage, ModelNames, PickableModel, VoteValue } from '../types.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { describeUsage, type ReplyView, repliesOf } from './replies.ts';
@@ -20,9 +21,14 @@ const AnotherModelList = lazy(() =>
 /** Who wrote a person's message: the reader (`mine`: no name shown) or someone else, named. */
 export type SenderView = { name: string; avatarUrl: string | null; mine: boolean };
 
-type UserMessageProps = { message: ChorusMessage; sender?: SenderView; onEdit?: (text: string) => void };
+type UserMessageProps = {
+  message: ChorusMessage;
+  sender?: SenderView;
+  onEdit?: (text: string) => void;
+  onOpenThread?: () => void;
+};
 
-export function UserMessage({ message, sender, onEdit }: UserMessageProps) {
+export function UserMessage({ message, sender, onEdit, onOpenThread }: UserMessageProps) {
   const [draft, setDraft] = useState<string | null>(null);
   const text = message.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
   const label = sender && !sender.mine ? `${sender.name} wrote` : 'You wrote';
@@ -89,6 +95,7 @@ export function UserMessage({ message, sender, onEdit }: UserMessageProps) {
           ✎ Edit
         </button>
       )}
+      {onOpenThread && draft === null && <ThreadLink thread={message.metadata?.thread} onOpen={onOpenThread} />}
     </article>
   );
 }
@@ -150,6 +157,8 @@ export type ReplyContext = {
   onVote?: (messageId: string, value: VoteValue) => void;
   /** Opens a document a tool call wrote or changed in the panel beside the chat. */
   onOpenDocument?: (documentId: string) => void;
+  /** Opens the thread on a message beside the chat (absent inside a thread). */
+  onOpenThread?: (messageId: string) => void;
 };
 
 /** Asking another model to answer the same message, its reply kept beside these. */
@@ -269,6 +278,9 @@ function Reply({ reply, context }: { reply: ReplyView; context: ReplyContext }) 
       )}
       {!reply.streaming && (usage || reply.text || (reply.messageId && context.onVote)) && (
         <footer className="reply-footer">
+          {reply.messageId && context.onOpenThread && (
+            <ThreadLink thread={reply.summary?.thread} onOpen={() => context.onOpenThread?.(reply.messageId!)} />
+          )}
           {usage && <span className="reply-usage">{usage}</span>}
           {reply.text && (
             <CopyButton

@@ -13,7 +13,7 @@ export function toChatMessages(stored: StoredMessage[]): ChorusMessage[] {
       chat.push({
         id: message.id,
         role: 'user',
-        metadata: { senderId: message.senderId },
+        metadata: { senderId: message.senderId, thread: message.thread },
         parts: userPartsOf(message),
       });
     } else if (message.role === 'assistant') {
@@ -58,6 +58,7 @@ function replyPartsOf(message: StoredMessage): ChorusMessage['parts'] {
     latencyMs: message.latencyMs ?? undefined,
     ...(message.error ? { error: message.error } : {}),
     ...(message.isFirstResponder ? { isFirstResponder: true } : {}),
+    ...(message.thread ? { thread: message.thread } : {}),
   };
   const parts: ChorusMessage['parts'] = [];
   // A reply of a model nobody recorded (older rows) has no data-reply, so it shows as "unknown model".

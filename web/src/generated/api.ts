@@ -3290,6 +3290,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/conversations/{id}/threads/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The thread hanging on a message (a message inside a thread stands for its thread) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    /** @description The message's id, or the id its client gave it */
+                    messageId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The thread */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Thread"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/conversations/{id}/models": {
         parameters: {
             query?: never;
@@ -7660,6 +7727,8 @@ export interface components {
             } | null;
             /** @enum {string} */
             visibility?: "private" | "public";
+            /** @description submit: post in the thread on this message of the conversation (its id, or the id its client gave it; a message inside a thread stands for its thread). The models then see the conversation up to that message and the thread. 400 when it is not one of the conversation's messages */
+            threadId?: string;
         };
         AnotherReplyRequest: {
             /** @description The newest message of the conversation, or one of its replies */
@@ -8060,6 +8129,11 @@ export interface components {
             parentId: string | null;
             /**
              * Format: uuid
+             * @description The message whose thread this one is in; null in the main conversation
+             */
+            threadRootId: string | null;
+            /**
+             * Format: uuid
              * @description The person who wrote it; null for model replies
              */
             senderId: string | null;
@@ -8109,6 +8183,12 @@ export interface components {
              * @enum {string|null}
              */
             myVote: "up" | "down" | null;
+            /** @description The thread hanging on it: how many messages, and when the newest came */
+            thread: {
+                replyCount: number;
+                /** Format: date-time */
+                lastReplyAt: string;
+            } | null;
         };
         SearchHit: {
             /**
@@ -8129,6 +8209,11 @@ export interface components {
             /** Format: uuid */
             senderId: string | null;
             modelId: string | null;
+            /**
+             * Format: uuid
+             * @description The message whose thread the matched message is in; null in the main conversation
+             */
+            threadRootId: string | null;
             /**
              * Format: date-time
              * @description The message's time; for a title, the last activity
@@ -8237,6 +8322,11 @@ export interface components {
                 parentId: string | null;
                 /**
                  * Format: uuid
+                 * @description The message whose thread this one is in; null in the main conversation
+                 */
+                threadRootId: string | null;
+                /**
+                 * Format: uuid
                  * @description The person who wrote it; null for model replies
                  */
                 senderId: string | null;
@@ -8271,6 +8361,8 @@ export interface components {
             modelId: string;
             /** Format: uuid */
             parentId: string;
+            /** Format: uuid */
+            threadRootId: string | null;
         } | {
             /** @enum {string} */
             type: "reply-delta";
@@ -8392,6 +8484,86 @@ export interface components {
         };
         /** @enum {string} */
         VoteValue: "up" | "down";
+        Thread: {
+            /** @description The message the thread hangs on, with its thread summary */
+            root: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                conversationId: string;
+                /** @enum {string} */
+                role: "user" | "assistant" | "system" | "tool";
+                /**
+                 * Format: uuid
+                 * @description The message this one answers
+                 */
+                parentId: string | null;
+                /**
+                 * Format: uuid
+                 * @description The message whose thread this one is in; null in the main conversation
+                 */
+                threadRootId: string | null;
+                /**
+                 * Format: uuid
+                 * @description The person who wrote it; null for model replies
+                 */
+                senderId: string | null;
+                /** @description The model that wrote it; null for people */
+                modelId: string | null;
+                content: string | null;
+                /** @description AI SDK UI message parts; a file part whose upload its uploader deleted carries `removed: true` */
+                parts: ({
+                    type: string;
+                } & {
+                    [key: string]: unknown;
+                })[];
+                attachments: {
+                    key: string;
+                    name: string;
+                    mediaType: string;
+                    sizeBytes: number;
+                    url?: string;
+                }[];
+                /** @enum {string} */
+                status: "streaming" | "complete" | "stopped" | "error";
+                costUsd: number | null;
+                latencyMs: number | null;
+                /** @description The lead reply of a first-responder turn */
+                isFirstResponder: boolean;
+                hasWebSearch: boolean;
+                /** @enum {string|null} */
+                webSearchContextSize: "low" | "medium" | "high" | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** @description The model's name, also once the model is retired */
+                model: {
+                    name: string;
+                    displayName: string | null;
+                    /** @description A short label for the chat bubble, e.g. "G" */
+                    avatar: string | null;
+                } | null;
+                /** @description Why the reply failed, when it did */
+                error: string | null;
+                usage: {
+                    inputTokens: number | null;
+                    outputTokens: number | null;
+                    cachedInputTokens: number | null;
+                };
+                /**
+                 * @description Your vote on it, if you voted
+                 * @enum {string|null}
+                 */
+                myVote: "up" | "down" | null;
+                /** @description The thread hanging on it: how many messages, and when the newest came */
+                thread: {
+                    replyCount: number;
+                    /** Format: date-time */
+                    lastReplyAt: string;
+                } | null;
+            };
+            /** @description The thread's messages, oldest first */
+            items: components["schemas"]["Message"][];
+        };
         NewConversationModel: {
             modelId: string;
             settings?: components["schemas"]["NewConversationModelSettings"];

@@ -1,6 +1,7 @@
 // Keeps the thread live for everyone in the conversation: other people's messages and every model's reply arrive
 // through the events stream. A reply's text is patched in as it comes; anything else refetches the thread (once
-// per burst). While this page streams its own turn through useChat, that stream is the source and events wait.
+// per burst). While this page streams its own turn through useChat, that stream is the source and events wait. A
+// thread's messages are not the thread shown here: they only refetch it, for the count under their message.
 import { useCallback, useEffect, useRef } from 'react';
 import { fetchThread, type Thread } from '../chat/thread.ts';
 import { withNewestPage } from '../chat/thread-pages.ts';
@@ -26,6 +27,8 @@ type Options = {
   onThread: (thread: Thread, keptOlder: boolean) => void;
   onMembersChanged: () => void;
   onDeparted: (departure: Departure) => void;
+  /** Told every event too (the thread panel beside the chat follows the same stream). */
+  onEvent?: (event: ConversationEvent) => void;
 };
 
 export function useLiveThread({
@@ -38,6 +41,7 @@ export function useLiveThread({
   onThread,
   onMembersChanged,
   onDeparted,
+  onEvent,
 }: Options) {
   const state = useRef({
     busy,
@@ -51,6 +55,7 @@ export function useLiveThread({
     // The tool calls of the turn under way: a refetch made before they were saved would lose them, so they are
     // patched into every refetched thread until the turn ends (when the saved replies hold them).
     toolEvents: [] as ToolEvent[],
+    threadReplies: new Set<string>(),
   });
   Object.assign(state.current, { busy, messages, setMessages, onThread, onMembersChanged, onDeparted });
 
@@ -93,6 +98,7 @@ export function useLiveThread({
 
   useConversationEvents(conversationId, viewerId, enabled, (event: ConversationEvent) => {
     const current = state.current;
+    onEvent?.(event);
     if (endsStreamFor(event, viewerId)) {
       current.onDeparted(
         event.type === 'conversation-deleted' ? 'deleted' : event.type === 'member-left' ? 'left' : 'removed',
@@ -116,10 +122,16 @@ export function useLiveThread({
         if (current.busy) current.stale = true;
         else refetchSoon();
         return;
+      case 'reply-created':
+        if (event.threadRootId) current.threadReplies.add(event.messageId);
+        if (current.busy) current.stale = true;
+        else refetchSoon();
+        return;
       case 'reply-delta':
       case 'reply-tool-call':
       case 'reply-tool-result': {
-        if (current.busy) return;
+        // A thread's replies are the thread panel's to show; the list only counts them.
+        if (current.busy || current.threadReplies.has(event.messageId)) return;
         if (event.type !== 'reply-delta') current.toolEvents.push(event);
         const patched =
           event.type === 'reply-delta'

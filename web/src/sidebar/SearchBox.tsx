@@ -78,7 +78,9 @@ export function SearchBox({ onActiveChange, onShortcut, onChosen }: Props) {
 
   function choose(hit: SearchHit) {
     const path = conversationPath(hit.conversationId);
-    navigate(hit.messageId ? `${path}#${messageAnchor(hit.messageId)}` : path);
+    // A message in a thread opens at the message the thread hangs on, whose link opens the thread.
+    const shown = hit.threadRootId ?? hit.messageId;
+    navigate(shown ? `${path}#${messageAnchor(shown)}` : path);
     onChosen();
   }
 
