@@ -229,7 +229,14 @@ function ChatSession({
     votes,
     onVote: readOnly ? undefined : vote,
     onOpenDocument: documentPanel.open,
-    onOpenThread: exists ? threadPanel.open : undefined,
+    // One panel beside the chat at a time: a thread opened closes the document; a document (opened, or being
+    // written) covers the thread until it is closed.
+    onOpenThread: exists
+      ? (messageId) => {
+          documentPanel.close();
+          threadPanel.open(messageId);
+        }
+      : undefined,
   };
 
   const stop = useStopReplies(conversationId, busy, chat.stop);
@@ -338,11 +345,13 @@ function ChatSession({
           />
         </Suspense>
       )}
-      <ThreadPanelSlot
-        {...{ conversationId, viewerId, details, replyContext, answering, requestExtras }}
-        state={threadPanel}
-        canWrite={!readOnly}
-      />
+      {!documentPanel.documentId && (
+        <ThreadPanelSlot
+          {...{ conversationId, viewerId, details, replyContext, answering, requestExtras }}
+          state={threadPanel}
+          canWrite={!readOnly}
+        />
+      )}
       {readOnly ? (
         <p className="read-only-note" role="note">
           {departed
