@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { servingPort, startChorus, temporaryDirectory } from './cli.ts';
+import { type FakeProvider, startFakeProvider } from './fake-provider.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -60,6 +61,48 @@ export async function startWebApp(env: Record<string, string>): Promise<WebApp> 
       dataDirectory.remove();
     },
   };
+}
+
+/**
+ * The web app with its models answered by a fake provider on 127.0.0.1 (one model per scripted name, unless `env`
+ * names them with CHORUS_PROVIDER_FAKE_MODELS): what most browser tests start with. Closing the app stops both.
+ */
+export async function startWebAppWithFakeProvider(
+  options: Parameters<typeof startFakeProvider>[0],
+  env: Record<string, string> = {},
+): Promise<{ fake: FakeProvider; app: WebApp }> {
+  const fake = await startFakeProvider(options);
+  const app = await startWebApp({
+    CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL,
+    CHORUS_PROVIDER_FAKE_MODELS: Object.keys(options?.models ?? {}).join(','),
+    ...env,
+  }).catch(async (error: unknown) => {
+    await fake.close();
+    throw error;
+  });
+  return {
+    fake,
+    app: {
+      ...app,
+      close: async () => {
+        await app.close();
+        await fake.close();
+      },
+    },
+  };
+}
+
+/**
+ * As the admin signed in on `page` (the first to sign up), lets `modelId` call tools, then reloads the page so its
+ * model list knows.
+ */
+export async function letModelCallTools(page: Page, app: WebApp, modelId: string) {
+  const allowed = await page.request.patch(`${app.baseUrl}/api/admin/models/${encodeURIComponent(modelId)}`, {
+    headers: { origin: app.baseUrl },
+    data: { updates: { capabilities: ['tools'] } },
+  });
+  assert.equal(allowed.status(), 200, await allowed.text());
+  await page.reload();
 }
 
 /** A page at `path` that collects console errors and uncaught exceptions, for the test to assert there are none. */

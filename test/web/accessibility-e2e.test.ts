@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
 import {
   openPage,
   pickModels,
@@ -14,7 +13,7 @@ import {
   seriousAccessibilityProblems,
   signUp,
   skipWithoutChromium,
-  startWebApp,
+  startWebAppWithFakeProvider,
   type WebApp,
 } from '../support/web-browser.ts';
 
@@ -22,23 +21,20 @@ const WIDTHS = [1280, 375] as const;
 const SCHEMES = ['light', 'dark'] as const;
 
 describe('the main screens, checked for accessibility', { skip: skipWithoutChromium }, () => {
-  let fake: FakeProvider;
   let app: WebApp;
 
   before(async () => {
-    fake = await startFakeProvider({
-      models: {
-        alpha: { reply: 'Alpha answers with a list:\n\n- one\n- two\n\n```ts\nconst three = 1 + 2;\n```' },
-        beta: { reply: 'Beta answers in a sentence, with a [link](https://example.com).' },
+    ({ app } = await startWebAppWithFakeProvider(
+      {
+        models: {
+          alpha: { reply: 'Alpha answers with a list:\n\n- one\n- two\n\n```ts\nconst three = 1 + 2;\n```' },
+          beta: { reply: 'Beta answers in a sentence, with a [link](https://example.com).' },
+        },
       },
-    });
-    app = await startWebApp({ CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL, CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' });
+      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' },
+    ));
   });
-
-  after(async () => {
-    await app?.close();
-    await fake?.close();
-  });
+  after(() => app?.close());
 
   /**
    * The screen at every width and in both schemes: what axe finds, by where it was found. Each is also kept as a

@@ -5,14 +5,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
 import {
   openPage,
   SCREENSHOTS,
   sendMessage,
   signUp,
   skipWithoutChromium,
-  startWebApp,
+  startWebAppWithFakeProvider,
   type WebApp,
   withoutRefusedRequests,
 } from '../support/web-browser.ts';
@@ -39,18 +38,15 @@ async function pickerNames(page: Page): Promise<string[]> {
 }
 
 describe('the admin pages in a browser', { skip: skipWithoutChromium }, () => {
-  let fake: FakeProvider;
   let app: WebApp;
 
   before(async () => {
-    fake = await startFakeProvider({ models: { alpha: { reply: 'Alpha here.' } } });
-    app = await startWebApp({ CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL, CHORUS_PROVIDER_FAKE_MODELS: 'alpha' });
+    ({ app } = await startWebAppWithFakeProvider(
+      { models: { alpha: { reply: 'Alpha here.' } } },
+      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha' },
+    ));
   });
-
-  after(async () => {
-    await app?.close();
-    await fake?.close();
-  });
+  after(() => app?.close());
 
   test('the admin creates a model, reprices it, reads the diff, imports, deprecates: the picker follows', async () => {
     const { page, errors } = await openPage(app);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
+import type { FakeProvider } from '../support/fake-provider.ts';
 import {
   openPage,
   pickModels,
@@ -11,7 +11,7 @@ import {
   sendMessage,
   signUp,
   skipWithoutChromium,
-  startWebApp,
+  startWebAppWithFakeProvider,
   type WebApp,
 } from '../support/web-browser.ts';
 
@@ -20,22 +20,17 @@ describe('asking another model in a browser', { skip: skipWithoutChromium }, () 
   let app: WebApp;
 
   before(async () => {
-    fake = await startFakeProvider({
-      models: {
-        alpha: { reply: 'Alpha thinks it is Everest.', chunkDelayMs: 5 },
-        beta: { reply: 'Beta would say Mauna Kea, measured from its base.', chunkDelayMs: 20 },
+    ({ fake, app } = await startWebAppWithFakeProvider(
+      {
+        models: {
+          alpha: { reply: 'Alpha thinks it is Everest.', chunkDelayMs: 5 },
+          beta: { reply: 'Beta would say Mauna Kea, measured from its base.', chunkDelayMs: 20 },
+        },
       },
-    });
-    app = await startWebApp({
-      CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL,
-      CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta',
-    });
+      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' },
+    ));
   });
-
-  after(async () => {
-    await app?.close();
-    await fake?.close();
-  });
+  after(() => app?.close());
 
   test('the picked model answers beside the first reply, which stays', async () => {
     const { page, errors } = await openPage(app);

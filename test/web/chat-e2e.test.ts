@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
 import {
   openPage as openWebPage,
   pickModels,
@@ -12,7 +11,7 @@ import {
   sendMessage,
   signUp,
   skipWithoutChromium,
-  startWebApp,
+  startWebAppWithFakeProvider,
   type WebApp,
   withoutRefusedRequests,
 } from '../support/web-browser.ts';
@@ -25,23 +24,20 @@ const ALPHA_REPLY =
 const BETA_REPLY = 'Beta here, with a different view of the same question.';
 
 describe('the web app in a browser', { skip: skipWithoutChromium }, () => {
-  let fake: FakeProvider;
   let app: WebApp;
 
   before(async () => {
-    fake = await startFakeProvider({
-      models: {
-        alpha: { reply: ALPHA_REPLY, chunkSize: 3, chunkDelayMs: 25 },
-        beta: { reply: BETA_REPLY, chunkSize: 3, chunkDelayMs: 15 },
+    ({ app } = await startWebAppWithFakeProvider(
+      {
+        models: {
+          alpha: { reply: ALPHA_REPLY, chunkSize: 3, chunkDelayMs: 25 },
+          beta: { reply: BETA_REPLY, chunkSize: 3, chunkDelayMs: 15 },
+        },
       },
-    });
-    app = await startWebApp({ CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL, CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' });
+      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' },
+    ));
   });
-
-  after(async () => {
-    await app?.close();
-    await fake?.close();
-  });
+  after(() => app?.close());
 
   /** A page that fails the test on any console error or uncaught exception. */
   const openPage = (width = 1280, height = 800) => openWebPage(app, { width, height });
@@ -103,6 +99,8 @@ describe('the web app in a browser', { skip: skipWithoutChromium }, () => {
     // outside (say, into the message, to send it) closes it.
     const picker = page.locator('.model-picker');
     const isOpen = async () => (await picker.getAttribute('open')) !== null;
+    // Closing is React's state: give it its render before reading the element.
+    const closed = () => page.locator('.model-picker:not([open])').waitFor({ timeout: 2_000 });
     const focused = () =>
       page.evaluate<string>('document.activeElement?.getAttribute("type") ?? document.activeElement?.tagName');
     await picker.locator('summary').click();
@@ -113,11 +111,13 @@ describe('the web app in a browser', { skip: skipWithoutChromium }, () => {
     await page.keyboard.press('ArrowUp');
     assert.equal(await focused(), 'search');
     await page.keyboard.press('Escape');
+    await closed();
     assert.equal(await isOpen(), false);
     assert.equal(await focused(), 'SUMMARY');
     await picker.locator('summary').click();
     assert.equal(await isOpen(), true);
     await page.getByLabel('Message').click();
+    await closed();
     assert.equal(await isOpen(), false);
     await pickModels(page, ['alpha', 'beta']);
     await page.getByLabel('Message').fill('Compare yourselves');

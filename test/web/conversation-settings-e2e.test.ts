@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
+import type { FakeProvider } from '../support/fake-provider.ts';
 import {
   openPage,
   pickModels,
@@ -12,7 +12,7 @@ import {
   sendMessage,
   signUp,
   skipWithoutChromium,
-  startWebApp,
+  startWebAppWithFakeProvider,
   type WebApp,
 } from '../support/web-browser.ts';
 
@@ -23,13 +23,12 @@ describe('conversation settings on screen', { skip: skipWithoutChromium }, () =>
   let app: WebApp;
 
   before(async () => {
-    fake = await startFakeProvider({ models: { alpha: { reply: REPLY } } });
-    app = await startWebApp({ CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL, CHORUS_PROVIDER_FAKE_MODELS: 'alpha' });
+    ({ fake, app } = await startWebAppWithFakeProvider(
+      { models: { alpha: { reply: REPLY } } },
+      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha' },
+    ));
   });
-  after(async () => {
-    await app?.close();
-    await fake?.close();
-  });
+  after(() => app?.close());
 
   /** Everything the provider was told as system instructions in a request, as one text. */
   const systemTextOf = (messages: unknown[]) =>

@@ -4,16 +4,17 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
+import type { FakeProvider } from '../support/fake-provider.ts';
 import {
   elementsPastRightEdge,
+  letModelCallTools,
   openPage,
   pickModels,
   SCREENSHOTS,
   sendMessage,
   signUp,
   skipWithoutChromium,
-  startWebApp,
+  startWebAppWithFakeProvider,
   type WebApp,
 } from '../support/web-browser.ts';
 
@@ -24,24 +25,18 @@ describe('the document panel in a browser', { skip: skipWithoutChromium }, () =>
   let app: WebApp;
 
   before(async () => {
-    fake = await startFakeProvider({ models: { writer: { reply: 'Done.' } } });
-    app = await startWebApp({ CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL, CHORUS_PROVIDER_FAKE_MODELS: 'writer' });
+    ({ fake, app } = await startWebAppWithFakeProvider(
+      { models: { writer: { reply: 'Done.' } } },
+      { CHORUS_PROVIDER_FAKE_MODELS: 'writer' },
+    ));
   });
-  after(async () => {
-    await app?.close();
-    await fake?.close();
-  });
+  after(() => app?.close());
 
   test('a document streams into the panel as it is written; a suggestion accepted there is its version 2', async () => {
     const { page, errors } = await openPage(app, { width: 375, height: 740 });
     // The first to sign up is the site admin, who lets the model call tools.
     await signUp(page, 'Dora', 'dora@example.com');
-    const allowed = await page.request.patch(`${app.baseUrl}/api/admin/models/${encodeURIComponent('fake:writer')}`, {
-      headers: { origin: app.baseUrl },
-      data: { updates: { capabilities: ['tools'] } },
-    });
-    assert.equal(allowed.status(), 200, await allowed.text());
-    await page.reload();
+    await letModelCallTools(page, app, 'fake:writer');
     await pickModels(page, ['writer']);
 
     fake.scriptNextRequest({

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
 import {
   openPage as openWebPage,
   pickModels,
@@ -12,7 +11,7 @@ import {
   sendMessage,
   signUp,
   skipWithoutChromium,
-  startWebApp,
+  startWebAppWithFakeProvider,
   type WebApp,
 } from '../support/web-browser.ts';
 
@@ -20,23 +19,20 @@ const ALPHA_REPLY = 'Alpha answers first, in small pieces.';
 const BETA_REPLY = 'Beta adds another view.';
 
 describe('votes, edits and groups in a browser', { skip: skipWithoutChromium }, () => {
-  let fake: FakeProvider;
   let app: WebApp;
 
   before(async () => {
-    fake = await startFakeProvider({
-      models: {
-        alpha: { reply: ALPHA_REPLY, chunkSize: 3, chunkDelayMs: 30 },
-        beta: { reply: BETA_REPLY, chunkSize: 3, chunkDelayMs: 30 },
+    ({ app } = await startWebAppWithFakeProvider(
+      {
+        models: {
+          alpha: { reply: ALPHA_REPLY, chunkSize: 3, chunkDelayMs: 30 },
+          beta: { reply: BETA_REPLY, chunkSize: 3, chunkDelayMs: 30 },
+        },
       },
-    });
-    app = await startWebApp({ CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL, CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' });
+      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' },
+    ));
   });
-
-  after(async () => {
-    await app?.close();
-    await fake?.close();
-  });
+  after(() => app?.close());
 
   test('a vote on a reply stays after a reload; an edited message replaces its turn', async () => {
     const { page, errors } = await openWebPage(app);

@@ -4,15 +4,16 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
+import type { FakeProvider } from '../support/fake-provider.ts';
 import {
+  letModelCallTools,
   openPage,
   pickModels,
   SCREENSHOTS,
   sendMessage,
   signUp,
   skipWithoutChromium,
-  startWebApp,
+  startWebAppWithFakeProvider,
   type WebApp,
 } from '../support/web-browser.ts';
 
@@ -23,23 +24,17 @@ describe('tool calls live to followers', { skip: skipWithoutChromium }, () => {
   let app: WebApp;
 
   before(async () => {
-    fake = await startFakeProvider({ models: { writer: { reply: 'Hello.' } } });
-    app = await startWebApp({ CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL, CHORUS_PROVIDER_FAKE_MODELS: 'writer' });
+    ({ fake, app } = await startWebAppWithFakeProvider(
+      { models: { writer: { reply: 'Hello.' } } },
+      { CHORUS_PROVIDER_FAKE_MODELS: 'writer' },
+    ));
   });
-  after(async () => {
-    await app?.close();
-    await fake?.close();
-  });
+  after(() => app?.close());
 
   test('a second browser sees the call running, then done, before the reply ends', async () => {
     const { page, errors } = await openPage(app);
     await signUp(page, 'Tove', 'tove@example.com');
-    const allowed = await page.request.patch(`${app.baseUrl}/api/admin/models/${encodeURIComponent('fake:writer')}`, {
-      headers: { origin: app.baseUrl },
-      data: { updates: { capabilities: ['tools'] } },
-    });
-    assert.equal(allowed.status(), 200, await allowed.text());
-    await page.reload();
+    await letModelCallTools(page, app, 'fake:writer');
     await pickModels(page, ['writer']);
     await sendMessage(page, 'Hello');
     await page.getByText('Hello.', { exact: true }).waitFor();

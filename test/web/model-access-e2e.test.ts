@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
 import {
   openPage,
   pickModels,
@@ -13,22 +12,20 @@ import {
   sendMessage,
   signUp,
   skipWithoutChromium,
-  startWebApp,
+  startWebAppWithFakeProvider,
   type WebApp,
 } from '../support/web-browser.ts';
 
 describe('model access in a browser', { skip: skipWithoutChromium }, () => {
-  let fake: FakeProvider;
   let app: WebApp;
 
   before(async () => {
-    fake = await startFakeProvider({ models: { alpha: { reply: 'Alpha here.' }, beta: { reply: 'Beta here.' } } });
-    app = await startWebApp({ CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL, CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' });
+    ({ app } = await startWebAppWithFakeProvider(
+      { models: { alpha: { reply: 'Alpha here.' }, beta: { reply: 'Beta here.' } } },
+      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' },
+    ));
   });
-  after(async () => {
-    await app?.close();
-    await fake?.close();
-  });
+  after(() => app?.close());
 
   /** The models the picker offers, by the start of their label. */
   async function pickable(page: Page): Promise<string[]> {

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
 import {
   elementsPastRightEdge,
   openPage,
@@ -15,7 +14,7 @@ import {
   sendMessage,
   signUp,
   skipWithoutChromium,
-  startWebApp,
+  startWebAppWithFakeProvider,
   type WebApp,
 } from '../support/web-browser.ts';
 
@@ -45,20 +44,17 @@ const BETA_REPLY = [
 ].join('\n');
 
 describe('every main screen at 375 px wide', { skip: skipWithoutChromium }, () => {
-  let fake: FakeProvider;
   let app: WebApp;
 
   before(async () => {
-    fake = await startFakeProvider({
-      models: { alpha: { reply: CODE_REPLY, chunkSize: 20 }, beta: { reply: BETA_REPLY, chunkSize: 20 } },
-    });
-    app = await startWebApp({ CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL, CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' });
+    ({ app } = await startWebAppWithFakeProvider(
+      {
+        models: { alpha: { reply: CODE_REPLY, chunkSize: 20 }, beta: { reply: BETA_REPLY, chunkSize: 20 } },
+      },
+      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' },
+    ));
   });
-
-  after(async () => {
-    await app?.close();
-    await fake?.close();
-  });
+  after(() => app?.close());
 
   /** Saves the screen and checks that it fits the phone's width. */
   async function screen(page: Page, name: string) {

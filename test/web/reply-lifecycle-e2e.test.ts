@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
+import type { FakeProvider } from '../support/fake-provider.ts';
 import {
   openPage,
   pickModels,
@@ -13,7 +13,7 @@ import {
   sendMessage,
   signUp,
   skipWithoutChromium,
-  startWebApp,
+  startWebAppWithFakeProvider,
   type WebApp,
 } from '../support/web-browser.ts';
 
@@ -30,14 +30,12 @@ describe('a reply streaming in a browser: reload and stop', { skip: skipWithoutC
   let app: WebApp;
 
   before(async () => {
-    fake = await startFakeProvider({ models: { slow: { reply: SLOW_REPLY, chunkSize: 3, chunkDelayMs: 40 } } });
-    app = await startWebApp({ CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL, CHORUS_PROVIDER_FAKE_MODELS: 'slow' });
+    ({ fake, app } = await startWebAppWithFakeProvider(
+      { models: { slow: { reply: SLOW_REPLY, chunkSize: 3, chunkDelayMs: 40 } } },
+      { CHORUS_PROVIDER_FAKE_MODELS: 'slow' },
+    ));
   });
-
-  after(async () => {
-    await app?.close();
-    await fake?.close();
-  });
+  after(() => app?.close());
 
   async function sendAndWaitForPartialReply(page: Page, text: string) {
     await sendMessage(page, text);

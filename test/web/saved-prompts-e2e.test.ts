@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
+import type { FakeProvider } from '../support/fake-provider.ts';
 import {
   openPage,
   pickModels,
@@ -13,7 +13,7 @@ import {
   seriousAccessibilityProblems,
   signUp,
   skipWithoutChromium,
-  startWebApp,
+  startWebAppWithFakeProvider,
   type WebApp,
 } from '../support/web-browser.ts';
 
@@ -22,14 +22,12 @@ describe('saved prompts in a browser', { skip: skipWithoutChromium }, () => {
   let app: WebApp;
 
   before(async () => {
-    fake = await startFakeProvider({ models: { alpha: { reply: 'Noted.', chunkDelayMs: 2 } } });
-    app = await startWebApp({ CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL, CHORUS_PROVIDER_FAKE_MODELS: 'alpha' });
+    ({ fake, app } = await startWebAppWithFakeProvider(
+      { models: { alpha: { reply: 'Noted.', chunkDelayMs: 2 } } },
+      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha' },
+    ));
   });
-
-  after(async () => {
-    await app?.close();
-    await fake?.close();
-  });
+  after(() => app?.close());
 
   async function savePrompt(page: Page, name: string, text: string) {
     const settings = page.getByRole('dialog', { name: 'Settings' });

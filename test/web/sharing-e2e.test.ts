@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
 import {
   openPage,
   pickModels,
@@ -14,7 +13,7 @@ import {
   sendMessage,
   signUp,
   skipWithoutChromium,
-  startWebApp,
+  startWebAppWithFakeProvider,
   type WebApp,
   withoutRefusedRequests,
 } from '../support/web-browser.ts';
@@ -30,18 +29,15 @@ declare const document: {
 };
 
 describe('sharing, paging and people in a browser', { skip: skipWithoutChromium }, () => {
-  let fake: FakeProvider;
   let app: WebApp;
 
   before(async () => {
-    fake = await startFakeProvider({ models: { alpha: { reply: REPLY, chunkSize: 50 } } });
-    app = await startWebApp({ CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL, CHORUS_PROVIDER_FAKE_MODELS: 'alpha' });
+    ({ app } = await startWebAppWithFakeProvider(
+      { models: { alpha: { reply: REPLY, chunkSize: 50 } } },
+      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha' },
+    ));
   });
-
-  after(async () => {
-    await app?.close();
-    await fake?.close();
-  });
+  after(() => app?.close());
 
   async function sendAndWaitForReply(page: Page, text: string) {
     await sendMessage(page, text);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type FakeProvider, startFakeProvider } from '../support/fake-provider.ts';
+import type { FakeProvider } from '../support/fake-provider.ts';
 import {
   elementsPastRightEdge,
   openPage,
@@ -14,7 +14,7 @@ import {
   seriousAccessibilityProblems,
   signUp,
   skipWithoutChromium,
-  startWebApp,
+  startWebAppWithFakeProvider,
   type WebApp,
 } from '../support/web-browser.ts';
 
@@ -25,14 +25,12 @@ describe('threads in a browser', { skip: skipWithoutChromium }, () => {
   let app: WebApp;
 
   before(async () => {
-    fake = await startFakeProvider({ models: { alpha: { reply: ALPHA_REPLY, chunkSize: 3, chunkDelayMs: 30 } } });
-    app = await startWebApp({ CHORUS_PROVIDER_FAKE_BASE_URL: fake.baseURL, CHORUS_PROVIDER_FAKE_MODELS: 'alpha' });
+    ({ fake, app } = await startWebAppWithFakeProvider(
+      { models: { alpha: { reply: ALPHA_REPLY, chunkSize: 3, chunkDelayMs: 30 } } },
+      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha' },
+    ));
   });
-
-  after(async () => {
-    await app?.close();
-    await fake?.close();
-  });
+  after(() => app?.close());
 
   test("a thread reply reaches a second person's open thread live, and the parent counts it", async () => {
     const owner = await openPage(app);

@@ -4,36 +4,30 @@
 import { useChat } from '@ai-sdk/react';
 import type { FileUIPart } from 'ai';
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, apiStart } from '../api.ts';
+import { ApiError } from '../api.ts';
 import { useDocumentPanel } from '../documents/use-document-panel.ts';
 import { isGroup, leadModelIdOf } from '../group/conversation-api.ts';
-import { GroupSummary } from '../group/GroupSummary.tsx';
 import { useConversationDetails } from '../group/use-conversation.ts';
 import { type Departure, useLiveThread } from '../group/use-live-thread.ts';
 import { ThreadPanelSlot, useThreadPanel } from '../threads/thread-panel-slot.tsx';
 import type { ChorusMessage, PickableModel, VoteValue } from '../types.ts';
 import { answeringModels } from './answering-models.ts';
+import { ChatToolbar } from './ChatToolbar.tsx';
 import { Composer } from './Composer.tsx';
 import { createChatTransport, describeChatError } from './chat-transport.ts';
-import { type MessageActions, MessageList } from './MessageList.tsx';
+import { MessageList } from './MessageList.tsx';
 import type { ReplyContext } from './MessageView.tsx';
-import { ModelPicker, modelLabel } from './ModelPicker.tsx';
+import { modelLabel } from './ModelPicker.tsx';
 import { initialModelIds } from './model-choice.ts';
 import { repliesOf } from './replies.ts';
 import { castVote, emptyThread, fetchThread, type Thread } from './thread.ts';
+import { useMessageActions } from './use-message-actions.ts';
 import { useMessageJump } from './use-message-jump.ts';
 import { useOlderMessages } from './use-older-messages.ts';
 import { useStopReplies } from './use-stop-replies.ts';
 import { type WebSearchSetting, webSearchRequest } from './WebSearchControl.tsx';
 
 // Opened on demand: loaded then, not with the first screen.
-const ConversationPanel = lazy(() =>
-  import('../group/ConversationPanel.tsx').then((module) => ({ default: module.ConversationPanel })),
-);
-const ExportDialog = lazy(() =>
-  import('../transcripts/ExportDialog.tsx').then((module) => ({ default: module.ExportDialog })),
-);
-const ShareDialog = lazy(() => import('./ShareDialog.tsx').then((module) => ({ default: module.ShareDialog })));
 const DocumentPanel = lazy(() =>
   import('../documents/DocumentPanel.tsx').then((module) => ({ default: module.DocumentPanel })),
 );
@@ -111,13 +105,9 @@ function ChatSession({
     replace: replaceDetails,
   } = useConversationDetails(conversationId, exists);
   const group = isGroup(details);
-  const [panelOpen, setPanelOpen] = useState(false);
-  const [sharing, setSharing] = useState(false);
-  const [exporting, setExporting] = useState(false);
   const [stored, setStored] = useState({ names: initialThread.names, avatars: initialThread.avatars });
   const [votes, setVotes] = useState<ReadonlyMap<string, VoteValue>>(initialThread.votes);
   const [webSearch, setWebSearch] = useState<WebSearchSetting>({ on: false, contextSize: 'medium' });
-  const [askProblem, setAskProblem] = useState<string | null>(null);
   // Removed by someone, left from another tab, or deleted: what is shown stays, to read, and nothing more.
   const [departed, setDeparted] = useState<Departure | null>(null);
   // Someone who reads it because it is public, without being in it; or who is no longer in it.
@@ -183,7 +173,6 @@ function ChatSession({
     onEvent: threadPanel.onEvent,
     onDeparted: (departure) => {
       setDeparted(departure);
-      setPanelOpen(false);
     },
   });
 
@@ -245,77 +234,16 @@ function ChatSession({
     if (chat.messages.length === 0) onStarted(conversationId);
     void chat.sendMessage(text.trim() ? { text, files } : { files });
   }
-  const actions: MessageActions | null = readOnly
-    ? null
-    : {
-        // An edit keeps the message's files: only its words change.
-        onEdit: (message, text) =>
-          void chat.sendMessage({
-            id: crypto.randomUUID(),
-            role: 'user',
-            parts: [{ type: 'text', text }, ...message.parts.filter((part) => part.type === 'file')],
-            messageId: message.id,
-          }),
-        onRegenerate: (messageId) => void chat.regenerate({ messageId }),
-        anotherModels: models,
-        // The request only starts the reply; the chat follows it as it follows any running reply, which adds it to
-        // the turn on screen beside the replies there.
-        onAskAnother: (messageId, modelId) => {
-          setAskProblem(null);
-          apiStart('POST', `/api/chat/${conversationId}/replies`, { messageId, modelId })
-            .then(() => chat.resumeStream())
-            .catch((error: unknown) => setAskProblem(error instanceof Error ? error.message : String(error)));
-        },
-      };
+  const { actions, askProblem, clearAskProblem } = useMessageActions({ chat, conversationId, models, readOnly });
 
   return (
     <div className={documentPanel.documentId || threadPanel.messageId ? 'chat with-document' : 'chat'}>
-      <div className="chat-toolbar">
-        {group && details ? (
-          <GroupSummary details={details} />
-        ) : readOnly ? (
-          <span className="chat-title">{details?.title ?? 'Untitled chat'}</span>
-        ) : (
-          <ModelPicker models={models} selected={selected} onChange={setSelected} />
-        )}
-        <span className="chat-toolbar-actions">
-          {details && (
-            <button type="button" className="secondary" onClick={() => setSharing(true)}>
-              {details.visibility === 'public' ? 'Shared: public' : 'Share'}
-            </button>
-          )}
-          {details && (
-            <button type="button" className="secondary" onClick={() => setExporting(true)}>
-              Export
-            </button>
-          )}
-          {details && !readOnly && (
-            <button
-              type="button"
-              className="secondary panel-toggle"
-              aria-expanded={panelOpen}
-              onClick={() => setPanelOpen((open) => !open)}
-            >
-              {panelOpen ? 'Close settings' : 'Group settings'}
-            </button>
-          )}
-        </span>
-      </div>
-      <Suspense fallback={null}>
-        {exporting && details && <ExportDialog conversationId={details.id} onClose={() => setExporting(false)} />}
-        {sharing && details && (
-          <ShareDialog details={details} onChanged={replaceDetails} onClose={() => setSharing(false)} />
-        )}
-        {panelOpen && details && !readOnly && (
-          <ConversationPanel
-            details={details}
-            models={models}
-            viewerId={viewerId}
-            onChanged={() => void reloadDetails()}
-            onLeft={onLeft}
-          />
-        )}
-      </Suspense>
+      <ChatToolbar
+        {...{ group, details, readOnly, models, selected, viewerId, onLeft }}
+        onSelect={setSelected}
+        onDetailsChanged={replaceDetails}
+        onMembersChanged={() => void reloadDetails()}
+      />
       <MessageList
         scroller={scroller}
         messages={chat.messages}
@@ -330,7 +258,7 @@ function ChatSession({
         emptyHint="Pick one model, or several to see their answers side by side."
         error={askProblem ?? (chat.error ? describeChatError(chat.error) : null)}
         onDismissError={() => {
-          setAskProblem(null);
+          clearAskProblem();
           chat.clearError();
         }}
       />

@@ -58,30 +58,20 @@ function ConversationInstructions({ details, canManage, run }: Omit<Props, 'name
   }
   return (
     <form className="instructions" aria-label="Conversation instructions" onSubmit={save}>
-      <div className="field">
-        <label htmlFor={`${ids}-prompt`}>System prompt (every model)</label>
-        <textarea
-          id={`${ids}-prompt`}
-          rows={3}
-          maxLength={20_000}
-          value={systemPrompt}
-          disabled={!canManage}
-          onChange={(event) => setSystemPrompt(event.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor={`${ids}-temperature`}>Temperature (0–2, empty: the model's default)</label>
-        <input
-          id={`${ids}-temperature`}
-          type="number"
-          min={0}
-          max={2}
-          step={0.1}
-          value={temperature}
-          disabled={!canManage}
-          onChange={(event) => setTemperature(event.target.value)}
-        />
-      </div>
+      <PromptField
+        id={`${ids}-prompt`}
+        label="System prompt (every model)"
+        value={systemPrompt}
+        disabled={!canManage}
+        onChange={setSystemPrompt}
+      />
+      <TemperatureField
+        id={`${ids}-temperature`}
+        label="Temperature (0–2, empty: the model's default)"
+        value={temperature}
+        disabled={!canManage}
+        onChange={setTemperature}
+      />
       <div className="field">
         <label htmlFor={`${ids}-tokens`}>Longest reply in tokens (empty: no limit)</label>
         <input
@@ -145,30 +135,20 @@ function ModelInstructions({
             onChange={(event) => setPersona(event.target.value)}
           />
         </div>
-        <div className="field">
-          <label htmlFor={`${ids}-prompt`}>Instructions for {name}</label>
-          <textarea
-            id={`${ids}-prompt`}
-            rows={3}
-            maxLength={20_000}
-            value={systemPrompt}
-            disabled={!canManage}
-            onChange={(event) => setSystemPrompt(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${ids}-temperature`}>Temperature for {name}</label>
-          <input
-            id={`${ids}-temperature`}
-            type="number"
-            min={0}
-            max={2}
-            step={0.1}
-            value={temperature}
-            disabled={!canManage}
-            onChange={(event) => setTemperature(event.target.value)}
-          />
-        </div>
+        <PromptField
+          id={`${ids}-prompt`}
+          label={`Instructions for ${name}`}
+          value={systemPrompt}
+          disabled={!canManage}
+          onChange={setSystemPrompt}
+        />
+        <TemperatureField
+          id={`${ids}-temperature`}
+          label={`Temperature for ${name}`}
+          value={temperature}
+          disabled={!canManage}
+          onChange={setTemperature}
+        />
         {canManage && (
           <button type="submit" className="secondary">
             Save {name}'s instructions
@@ -176,5 +156,42 @@ function ModelInstructions({
         )}
       </form>
     </details>
+  );
+}
+
+/** A field of the instructions, its value as typed (see textOrNull and numberOrNull for what it saves as). */
+type FieldProps = { id: string; label: string; value: string; disabled: boolean; onChange: (value: string) => void };
+
+function PromptField({ id, label, value, disabled, onChange }: FieldProps) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea
+        id={id}
+        rows={3}
+        maxLength={20_000}
+        value={value}
+        disabled={disabled}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </div>
+  );
+}
+
+function TemperatureField({ id, label, value, disabled, onChange }: FieldProps) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="number"
+        min={0}
+        max={2}
+        step={0.1}
+        value={value}
+        disabled={disabled}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </div>
   );
 }
