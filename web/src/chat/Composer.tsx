@@ -16,6 +16,7 @@ import { PaperclipIcon } from '../icons.tsx';
 import { AttachmentTray, problemOf } from './AttachmentTray.tsx';
 import { type AnsweringModel, KIND_NAMES, MEDIA_TYPES_OF, namesOf, readableKinds } from './answering-models.ts';
 import type { MenuKeys } from './PromptMenu.tsx';
+import { loadReplyMarkdown } from './reply-markdown-loader.ts';
 import { useAttachments } from './use-attachments.ts';
 import { WebSearchControl, type WebSearchSetting } from './WebSearchControl.tsx';
 
@@ -161,6 +162,8 @@ export function Composer({ busy, disabled, answering, webSearch, onWebSearchChan
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
           onPaste={onPaste}
+          // Someone about to write will soon read a reply: its renderer is fetched now, not with the first screen.
+          onFocus={() => void loadReplyMarkdown()}
           disabled={disabled}
         />
         {busy ? (

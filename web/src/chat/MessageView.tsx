@@ -12,7 +12,7 @@ import { loadReplyMarkdown } from './reply-markdown-loader.ts';
 import { ToolCalls } from './ToolCalls.tsx';
 
 // Markdown (its parser and renderer) is not on the first screen: a reply shows as plain text until it has loaded,
-// which the app starts right after the first paint (see main.tsx).
+// which starts when a reply is first shown or the message box first focused (see Composer.tsx).
 const ReplyMarkdown = lazy(loadReplyMarkdown);
 const AnotherModelList = lazy(() =>
   import('./AnotherModelList.tsx').then((module) => ({ default: module.AnotherModelList })),
