@@ -1,5 +1,5 @@
 // The chat use cases behind POST /api/chat: send a message (new, edited, or a client's retry), regenerate a reply,
-// re-attach to a running reply, stop. It decides who may, what is saved and deleted and which models answer; the
+// ask another model beside it, re-attach to a running reply, stop (their requests: chat-requests.ts). It decides who may, what is saved and deleted and which models answer; the
 // turn runner runs them, and the caller gets the turn's reply stream back (its UI message chunks, read from the stream
 // log). Files a message carries must be the sender's own uploads, and every model must be able to read them.
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,90 +17,34 @@ import { afterStatementsSent } from '../performance/statements-sent.ts';
 import type { ProviderRegistry } from '../providers/index.ts';
 import type { ModelSource } from '../registry/model-source.ts';
 import type { Actor } from '../store/actor.ts';
-import { type Conversation, ConversationIdTakenError, creationValues } from '../store/conversations.ts';
+import { ConversationIdTakenError, creationValues } from '../store/conversations.ts';
 import type { FileRecord } from '../store/files.ts';
 import { newMessageId } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
 import { asSavedMessage, type Message, type NewMessage } from '../store/messages.ts';
 import type { StreamLog } from '../streams/index.ts';
 import { historyForAnotherReply } from './another-reply.ts';
+import type { AnotherReplyRequest, RegenerateRequest, ReplyStream, SubmitRequest } from './chat-requests.ts';
 import { HISTORY_MESSAGE_LIMIT } from './history.ts';
 import { chooseTurnModels, type TurnModelChoice, type TurnModels } from './model-selection.ts';
 import type { SetupAdmission } from './setup-admission.ts';
 import { threadRootFor } from './thread-target.ts';
 import { titleFromText } from './title.ts';
-import type { TurnListener } from './turn-events.ts';
 import type { StartedTurn, TurnRunner } from './turn-runner.ts';
 
-export type WebSearchRequest = { contextSize: 'low' | 'medium' | 'high' } | null | undefined;
-
-export type SubmitRequest = {
-  actor: Actor;
-  conversationId: string;
-  /** The client's id for the message: a retry with the same id never doubles it. */
-  clientMessageId: string;
-  parts: MessagePart[];
-  /**
-   * Editing: the message this one replaces (it and everything after it are removed; refused when that would remove
-   * other people's messages and the sender may not manage the conversation: see MessageStore.deleteFollowing).
-   */
-  replacesMessageId?: string;
-  /** Posts in the thread on this message of the conversation (see thread-target.ts). */
-  threadId?: string;
-  modelIds?: string[];
-  webSearch?: WebSearchRequest;
-  visibility?: Conversation['visibility'];
-  /**
-   * The client's request: if it is given up while the turn waits to be set up, the turn is dropped unsaved; once
-   * given up, its reply stream is read no further (the turn itself goes on).
-   */
-  signal?: AbortSignal;
-  /**
-   * The client holds no earlier message of the conversation (useChat sent this one alone): the conversation is then
-   * created without being looked for first, which a new chat's first reply would otherwise wait for.
-   */
-  likelyNewConversation?: boolean;
-  /**
-   * Told the turn's typed events, from its first (a door that shows replies its own way: the Discord bot). A retried
-   * request that only re-attaches to its turn tells them nothing.
-   */
-  listeners?: TurnListener[];
-};
+export type {
+  AnotherReplyRequest,
+  RegenerateRequest,
+  ReplyStream,
+  SubmitRequest,
+  WebSearchRequest,
+} from './chat-requests.ts';
 
 /** A person's message as submitted, with what was worked out of it. */
 type Submission = { request: SubmitRequest; message: NewMessage; files: FileRecord[]; firstWords: string };
 
-export type RegenerateRequest = {
-  actor: Actor;
-  conversationId: string;
-  /** The reply to redo, or the person's message whose replies are redone. */
-  messageId: string;
-  modelIds?: string[];
-  webSearch?: WebSearchRequest;
-  /** As in SubmitRequest. */
-  signal?: AbortSignal;
-};
-
-export type AnotherReplyRequest = {
-  actor: Actor;
-  conversationId: string;
-  /** The person's newest message, or one of its replies. */
-  messageId: string;
-  /** The model that answers it, beside the replies it has. */
-  modelId: string;
-  /** As in SubmitRequest. */
-  signal?: AbortSignal;
-};
-
 /** A turn started now, or the stream of the turn a retried request already started. */
 type TurnOutcome = { streamId: string; started?: StartedTurn };
-
-/**
- * A turn's reply stream: its UI message chunks as JSON, in batches (as they are available together), to the end.
- * `retried`: the message had been taken already (a client's retry, a redelivered Discord message), so no new turn
- * started and this is the earlier turn's stream.
- */
-export type ReplyStream = { streamId: string; batches: AsyncIterable<string[]>; retried: boolean };
 
 /** What the ways of starting a turn (this service, /v1) are built on. */
 export type TurnStartDependencies = {
