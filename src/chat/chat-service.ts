@@ -25,9 +25,9 @@ import { asSavedMessage, type Message, type NewMessage } from '../store/messages
 import type { StreamLog } from '../streams/index.ts';
 import { historyForAnotherReply } from './another-reply.ts';
 import type { AnotherReplyRequest, RegenerateRequest, ReplyStream, SubmitRequest } from './chat-requests.ts';
-import { HISTORY_MESSAGE_LIMIT } from './history.ts';
 import { chooseTurnModels, type TurnModelChoice, type TurnModels } from './model-selection.ts';
 import type { SetupAdmission } from './setup-admission.ts';
+import { readTurnHistory } from './thread-history.ts';
 import { threadRootFor } from './thread-target.ts';
 import { titleFromText } from './title.ts';
 import type { StartedTurn, TurnRunner } from './turn-runner.ts';
@@ -258,14 +258,15 @@ export class ChatService {
       modelIds: [request.modelId],
       requirements: { webSearch: false, files: prompt.attachments },
     });
-    const newest = await this.store.messages.page({ actor, conversationId, limit: HISTORY_MESSAGE_LIMIT });
+    // The line the message is in: the main conversation, or its thread (with what the thread hangs on).
+    const line = await readTurnHistory(this.store, actor, conversationId, prompt.threadRootId);
     const started = await this.turns.startTurn({
       actor,
       conversation: found.conversation,
       userMessage: prompt,
       models,
       memberSettings,
-      history: historyForAnotherReply(newest.items.reverse(), prompt),
+      history: historyForAnotherReply(line, prompt),
     });
     return { streamId: started.streamId, started };
   }

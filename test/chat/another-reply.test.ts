@@ -123,6 +123,42 @@ for (const kind of testBackends()) {
       assert.equal((await stored(conversationId)).length, before.length, 'nothing was added or removed');
     });
 
+    test('in a thread, the new reply joins the thread, written from the thread and what it hangs on', async () => {
+      const conversationId = crypto.randomUUID();
+      await say(conversationId, 'Plan a trip to Norway');
+      const [root] = await stored(conversationId);
+      const inThread = await post('/api/chat', {
+        id: conversationId,
+        message: { id: crypto.randomUUID(), role: 'user', parts: [{ type: 'text', text: 'What about the fjords?' }] },
+        modelIds: ['fake:alpha'],
+        threadId: root!.id,
+      });
+      assert.equal(inThread.status, 200, JSON.stringify(inThread.error));
+      const actor = actorOf(await server.runtime.store.users.getById(ownerId));
+      const thread = async () =>
+        (await server.runtime.store.threads.contextOf({ actor, conversationId, rootId: root!.id, limit: 100 }))
+          .filter((message) => message.threadRootId === root!.id)
+          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+      const [question, first] = await thread();
+      fake.reset();
+
+      const added = await post(`/api/chat/${conversationId}/replies`, { messageId: first!.id, modelId: 'fake:beta' });
+      assert.equal(added.status, 200, JSON.stringify(added.error));
+      const replies = (await thread()).filter((message) => message.role === 'assistant');
+      assert.deepEqual(
+        replies.map((reply) => [reply.modelId, reply.parentId]),
+        [
+          ['fake:alpha', question!.id],
+          ['fake:beta', question!.id],
+        ],
+      );
+      const prompt = JSON.stringify(fake.requestsFor('beta')[0]!.messages);
+      assert.match(prompt, /Plan a trip to Norway/);
+      assert.match(prompt, /fjords/);
+      assert.doesNotMatch(prompt, /Alpha answers first/);
+      assert.equal((await stored(conversationId)).length, 2, 'the main conversation did not change');
+    });
+
     test('bad requests name what is wrong; a stranger does not find the conversation', async () => {
       const conversationId = crypto.randomUUID();
       await say(conversationId, 'hello');
