@@ -11,7 +11,8 @@
 // database ≤ 2× PostgreSQL's. Chorus runs in a child process (support/child-server.ts) on the embedded database, then
 // on PostgreSQL when one is reachable; CAPACITY_BENCH_ON=pglite (or postgres) runs one of them; CAPACITY_BENCH_CHATS,
 // CAPACITY_BENCH_USERS and CAPACITY_BENCH_SECONDS make it smaller while working on it; CAPACITY_BENCH_CPU_PROFILE=<dir>
-// writes CPU profiles of the server during the paced burst and the one-word wave. The chat server's CPU is its process's, all threads;
+// writes CPU profiles of the server during the paced burst and the one-word wave; CHORUS_MAX_CONCURRENT_SETUPS is
+// passed on to the server. The chat server's CPU is its process's, all threads;
 // PostgreSQL's own processes are not counted.
 import { mkdirSync } from 'node:fs';
 import { Agent } from 'node:http';

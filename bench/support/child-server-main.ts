@@ -34,6 +34,7 @@ async function startChorus(providerUrl: string): Promise<Started> {
     CHORUS_PROVIDER_MAX_RETRIES: '0',
     // On as in production unless the metrics benchmark switches them off to measure what they cost.
     CHORUS_METRICS: process.env.CHORUS_METRICS,
+    CHORUS_MAX_CONCURRENT_SETUPS: process.env.CHORUS_MAX_CONCURRENT_SETUPS,
     LOG_LEVEL: process.env.LOG_LEVEL,
   });
   // Logged as a server logs (a line per request), into nothing: the benchmark's own output stays readable.

@@ -125,6 +125,9 @@ export async function startChildServer(role: ChildRole, env: Record<string, stri
       ...(process.env.CHORUS_EMBEDDED_DURABILITY
         ? { CHORUS_EMBEDDED_DURABILITY: process.env.CHORUS_EMBEDDED_DURABILITY }
         : {}),
+      ...(process.env.CHORUS_MAX_CONCURRENT_SETUPS
+        ? { CHORUS_MAX_CONCURRENT_SETUPS: process.env.CHORUS_MAX_CONCURRENT_SETUPS }
+        : {}),
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

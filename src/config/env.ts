@@ -116,8 +116,11 @@ export const environmentSchema = z.object({
   CHORUS_PROVIDER_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   /** Retries of a provider call that fails (429/5xx) before its first token. */
   CHORUS_PROVIDER_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
-  /** Turns set up at the same time (saving the message, creating the replies); more wait their turn. */
-  CHORUS_MAX_CONCURRENT_SETUPS: z.coerce.number().int().min(1).max(10_000).default(32),
+  /**
+   * Turns set up at the same time (saving the message, creating the replies); more wait their turn. Each spends most
+   * of its set-up waiting on the database, so a few dozen leave the CPU idle in a burst (docs/performance.md).
+   */
+  CHORUS_MAX_CONCURRENT_SETUPS: z.coerce.number().int().min(1).max(10_000).default(128),
   /** Turns that may wait to be set up; past that a request is refused with 503 and Retry-After. */
   CHORUS_MAX_QUEUED_SETUPS: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
   /**
