@@ -252,7 +252,7 @@ export class ChatService {
     const { actor, conversationId } = request;
     const found = await this.store.conversations.findWritableWithMembers({ actor, id: conversationId });
     if (!found) throw notFound('conversation', conversationId);
-    const prompt = await this.promptOf(actor, conversationId, request.messageId);
+    const { prompt } = await this.promptOf(actor, conversationId, request.messageId);
     const { models, memberSettings } = this.modelsFor(actor, {
       members: found.members,
       modelIds: [request.modelId],
@@ -271,11 +271,22 @@ export class ChatService {
     return { streamId: started.streamId, started };
   }
 
-  /** The person's message `messageId` names: itself, or the one a reply answers. */
-  private async promptOf(actor: Actor, conversationId: string, messageId: string): Promise<Message> {
+  /**
+   * The message `messageId` names, and the person's message it stands for: itself, or the one a reply answers. A
+   * reply that answers none (one imported from elsewhere) cannot be answered again.
+   */
+  private async promptOf(
+    actor: Actor,
+    conversationId: string,
+    messageId: string,
+  ): Promise<{ target: Message; prompt: Message }> {
     const target = await this.store.messages.findByIdOrRequestId({ actor, conversationId, id: messageId });
     if (!target) throw new AppError('not_found', `message ${messageId} not found in this conversation`);
-    return target.role === 'user' ? target : this.store.messages.getById({ actor, id: target.parentId ?? '' });
+    if (target.role === 'user') return { target, prompt: target };
+    if (!target.parentId) {
+      throw new AppError('invalid_input', `message ${messageId} answers no message of this conversation to ask again`);
+    }
+    return { target, prompt: await this.store.messages.getById({ actor, id: target.parentId }) };
   }
 
   /** The turn's stream from its first chunk, followed until it ends or `signal` aborts. */
@@ -294,10 +305,7 @@ export class ChatService {
     const found = await this.store.conversations.findWritableWithMembers({ actor, id: conversationId });
     if (!found) throw notFound('conversation', conversationId);
     const { conversation } = found;
-    const target = await this.store.messages.findByIdOrRequestId({ actor, conversationId, id: request.messageId });
-    if (!target) throw new AppError('not_found', `message ${request.messageId} not found in this conversation`);
-    const prompt =
-      target.role === 'user' ? target : await this.store.messages.getById({ actor, id: target.parentId ?? '' });
+    const { target, prompt } = await this.promptOf(actor, conversationId, request.messageId);
     // Every reply to the prompt is replaced, so the conversation's models all answer again (the regenerated
     // reply's own model when the conversation has none of its own).
     const { models, memberSettings } = this.modelsFor(actor, {

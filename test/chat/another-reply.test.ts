@@ -173,6 +173,22 @@ for (const kind of testBackends()) {
       assert.match(JSON.stringify(noModel.error), /modelId/);
       const unknownMessage = await post(path, { messageId: crypto.randomUUID(), modelId: 'fake:beta' });
       assert.equal(unknownMessage.status, 404);
+      // A reply that answers no message (as imported from elsewhere) is refused by name, not a server error.
+      const actor = actorOf(await server.runtime.store.users.getById(ownerId));
+      const [orphan] = await server.runtime.store.messages.save({
+        actor,
+        conversationId,
+        messages: [{ role: 'assistant', content: 'said long ago', parts: [{ type: 'text', text: 'said long ago' }] }],
+      });
+      const orphaned = await post(path, { messageId: orphan!.id, modelId: 'fake:beta' });
+      assert.equal(orphaned.status, 400);
+      assert.match(orphaned.error!.error.message, /answers no message/);
+      await server.runtime.store.messages.deleteFollowing({
+        actor,
+        conversationId,
+        messageId: orphan!.id,
+        inclusive: true,
+      });
       const stranger = await post(path, { messageId: question!.id, modelId: 'fake:beta' }, keys.stranger);
       assert.equal(stranger.status, 404);
       assert.equal((await stored(conversationId)).length, 2, 'no reply was added by the refused requests');
