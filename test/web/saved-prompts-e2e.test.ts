@@ -65,8 +65,10 @@ describe('saved prompts in a browser', { skip: skipWithoutChromium }, () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, '38-saved-prompt-menu.png') });
 
     await composer.press('ArrowDown');
-    assert.equal(await options.nth(1).getAttribute('aria-selected'), 'true');
-    assert.equal(await composer.getAttribute('aria-activedescendant'), await options.nth(1).getAttribute('id'));
+    await menu.locator('[role="option"][aria-selected="true"]', { hasText: '/rewrite' }).waitFor({ timeout: 2_000 });
+    // The message box points assistive technology at the option the keys moved to (set once the menu has rendered).
+    const secondId = await options.nth(1).getAttribute('id');
+    await page.locator(`#composer-input[aria-activedescendant="${secondId}"]`).waitFor({ timeout: 2_000 });
     await composer.press('Enter');
     assert.equal(await composer.inputValue(), 'Rewrite this more plainly.');
     assert.equal(await menu.count(), 0, 'the menu closed');
