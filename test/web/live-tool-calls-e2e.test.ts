@@ -60,9 +60,12 @@ describe('tool calls live to followers', { skip: skipWithoutChromium }, () => {
     const call = follower.locator('.tool-call', { hasText: 'createDocument' });
     await call.locator('.tool-state', { hasText: 'running…' }).waitFor({ timeout: 10_000 });
     assert.equal(await follower.getByText('The poem is written.').count(), 0, 'the reply has not ended yet');
+    const regenerate = follower.getByRole('button', { name: '↻ Regenerate' });
+    assert.equal(await regenerate.count(), 0, 'a reply still being written is not offered to regenerate');
     await follower.screenshot({ path: path.join(SCREENSHOTS, '92-tool-call-live-follower.png') });
     await call.locator('.tool-state', { hasText: 'done' }).waitFor({ timeout: 15_000 });
     await follower.getByText('The poem is written.').waitFor({ timeout: 10_000 });
+    await regenerate.waitFor({ timeout: 5_000 });
     assert.equal(await call.count(), 1, 'the call is shown once');
     assert.deepEqual(errors, []);
     assert.deepEqual(followerErrors, []);

@@ -182,7 +182,8 @@ export function AssistantTurn({ message, context, canRegenerate, onRegenerate, a
           <Reply key={reply.messageId ?? index} reply={reply} context={context} />
         ))}
       </div>
-      {canRegenerate && (
+      {/* Not while a reply of the turn is still being written (someone else's turn, followed live). */}
+      {canRegenerate && !replies.some((reply) => reply.streaming) && (
         <div className="turn-actions">
           <button type="button" className="link" onClick={onRegenerate}>
             ↻ Regenerate
