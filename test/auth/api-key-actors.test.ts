@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ACTOR_TTL_MS, ApiKeyActors } from '../../src/auth/api-key-actors.ts';
 import { createApiKey } from '../../src/auth/api-keys.ts';
-import { readEnvironment } from '../../src/config/env.ts';
-import { openRuntime, type Runtime } from '../../src/runtime.ts';
+import type { Runtime } from '../../src/runtime.ts';
 import { SYSTEM_ACTOR } from '../../src/store/actor.ts';
 import { actorOf, createStore, type Store } from '../../src/store/index.ts';
-import { createPostgresDatabase, openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
+import { openTestDatabase, type TestDatabase, testBackends } from '../support/database.ts';
+import { openTwoProcesses, type TwoProcesses } from '../support/two-processes.ts';
 
 for (const kind of testBackends()) {
   describe(`API key actors on ${kind}`, () => {
@@ -77,20 +77,14 @@ for (const kind of testBackends()) {
 describe('API key revocation across server processes', {
   skip: !process.env.TEST_DATABASE_URL && 'needs TEST_DATABASE_URL',
 }, () => {
-  let drop: () => Promise<void>;
+  let processes: TwoProcesses;
   let first: Runtime;
   let second: Runtime;
   before(async () => {
-    const created = await createPostgresDatabase();
-    drop = created.drop;
-    const env = readEnvironment({ DATABASE_URL: created.url, PUBLIC_URL: 'http://chorus.test' });
-    first = await openRuntime(env, { seedIfEmpty: false, registerDeclaredModels: false });
-    second = await openRuntime(env, { migrate: false, seedIfEmpty: false, registerDeclaredModels: false });
+    processes = await openTwoProcesses();
+    ({ first, second } = processes);
   });
-  after(async () => {
-    await Promise.allSettled([first?.close(), second?.close()]);
-    await drop?.();
-  });
+  after(() => processes?.close());
 
   const refusedSoon = async (runtime: Runtime, key: string, what: string) => {
     const deadline = Date.now() + 2_000;

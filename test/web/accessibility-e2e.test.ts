@@ -24,15 +24,12 @@ describe('the main screens, checked for accessibility', { skip: skipWithoutChrom
   let app: WebApp;
 
   before(async () => {
-    ({ app } = await startWebAppWithFakeProvider(
-      {
-        models: {
-          alpha: { reply: 'Alpha answers with a list:\n\n- one\n- two\n\n```ts\nconst three = 1 + 2;\n```' },
-          beta: { reply: 'Beta answers in a sentence, with a [link](https://example.com).' },
-        },
+    ({ app } = await startWebAppWithFakeProvider({
+      models: {
+        alpha: { reply: 'Alpha answers with a list:\n\n- one\n- two\n\n```ts\nconst three = 1 + 2;\n```' },
+        beta: { reply: 'Beta answers in a sentence, with a [link](https://example.com).' },
       },
-      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' },
-    ));
+    }));
   });
   after(() => app?.close());
 

@@ -41,10 +41,7 @@ describe('the admin pages in a browser', { skip: skipWithoutChromium }, () => {
   let app: WebApp;
 
   before(async () => {
-    ({ app } = await startWebAppWithFakeProvider(
-      { models: { alpha: { reply: 'Alpha here.' } } },
-      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha' },
-    ));
+    ({ app } = await startWebAppWithFakeProvider({ models: { alpha: { reply: 'Alpha here.' } } }));
   });
   after(() => app?.close());
 

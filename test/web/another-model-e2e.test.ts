@@ -20,15 +20,12 @@ describe('asking another model in a browser', { skip: skipWithoutChromium }, () 
   let app: WebApp;
 
   before(async () => {
-    ({ fake, app } = await startWebAppWithFakeProvider(
-      {
-        models: {
-          alpha: { reply: 'Alpha thinks it is Everest.', chunkDelayMs: 5 },
-          beta: { reply: 'Beta would say Mauna Kea, measured from its base.', chunkDelayMs: 20 },
-        },
+    ({ fake, app } = await startWebAppWithFakeProvider({
+      models: {
+        alpha: { reply: 'Alpha thinks it is Everest.', chunkDelayMs: 5 },
+        beta: { reply: 'Beta would say Mauna Kea, measured from its base.', chunkDelayMs: 20 },
       },
-      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' },
-    ));
+    }));
   });
   after(() => app?.close());
 

@@ -27,15 +27,12 @@ describe('the web app in a browser', { skip: skipWithoutChromium }, () => {
   let app: WebApp;
 
   before(async () => {
-    ({ app } = await startWebAppWithFakeProvider(
-      {
-        models: {
-          alpha: { reply: ALPHA_REPLY, chunkSize: 3, chunkDelayMs: 25 },
-          beta: { reply: BETA_REPLY, chunkSize: 3, chunkDelayMs: 15 },
-        },
+    ({ app } = await startWebAppWithFakeProvider({
+      models: {
+        alpha: { reply: ALPHA_REPLY, chunkSize: 3, chunkDelayMs: 25 },
+        beta: { reply: BETA_REPLY, chunkSize: 3, chunkDelayMs: 15 },
       },
-      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' },
-    ));
+    }));
   });
   after(() => app?.close());
 

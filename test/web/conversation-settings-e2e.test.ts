@@ -23,10 +23,7 @@ describe('conversation settings on screen', { skip: skipWithoutChromium }, () =>
   let app: WebApp;
 
   before(async () => {
-    ({ fake, app } = await startWebAppWithFakeProvider(
-      { models: { alpha: { reply: REPLY } } },
-      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha' },
-    ));
+    ({ fake, app } = await startWebAppWithFakeProvider({ models: { alpha: { reply: REPLY } } }));
   });
   after(() => app?.close());
 

@@ -25,10 +25,7 @@ describe('the document panel in a browser', { skip: skipWithoutChromium }, () =>
   let app: WebApp;
 
   before(async () => {
-    ({ fake, app } = await startWebAppWithFakeProvider(
-      { models: { writer: { reply: 'Done.' } } },
-      { CHORUS_PROVIDER_FAKE_MODELS: 'writer' },
-    ));
+    ({ fake, app } = await startWebAppWithFakeProvider({ models: { writer: { reply: 'Done.' } } }));
   });
   after(() => app?.close());
 

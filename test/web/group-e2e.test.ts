@@ -22,15 +22,12 @@ describe('votes, edits and groups in a browser', { skip: skipWithoutChromium }, 
   let app: WebApp;
 
   before(async () => {
-    ({ app } = await startWebAppWithFakeProvider(
-      {
-        models: {
-          alpha: { reply: ALPHA_REPLY, chunkSize: 3, chunkDelayMs: 30 },
-          beta: { reply: BETA_REPLY, chunkSize: 3, chunkDelayMs: 30 },
-        },
+    ({ app } = await startWebAppWithFakeProvider({
+      models: {
+        alpha: { reply: ALPHA_REPLY, chunkSize: 3, chunkDelayMs: 30 },
+        beta: { reply: BETA_REPLY, chunkSize: 3, chunkDelayMs: 30 },
       },
-      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' },
-    ));
+    }));
   });
   after(() => app?.close());
 

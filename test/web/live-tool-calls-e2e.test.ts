@@ -24,10 +24,7 @@ describe('tool calls live to followers', { skip: skipWithoutChromium }, () => {
   let app: WebApp;
 
   before(async () => {
-    ({ fake, app } = await startWebAppWithFakeProvider(
-      { models: { writer: { reply: 'Hello.' } } },
-      { CHORUS_PROVIDER_FAKE_MODELS: 'writer' },
-    ));
+    ({ fake, app } = await startWebAppWithFakeProvider({ models: { writer: { reply: 'Hello.' } } }));
   });
   after(() => app?.close());
 

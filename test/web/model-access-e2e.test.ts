@@ -20,10 +20,9 @@ describe('model access in a browser', { skip: skipWithoutChromium }, () => {
   let app: WebApp;
 
   before(async () => {
-    ({ app } = await startWebAppWithFakeProvider(
-      { models: { alpha: { reply: 'Alpha here.' }, beta: { reply: 'Beta here.' } } },
-      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' },
-    ));
+    ({ app } = await startWebAppWithFakeProvider({
+      models: { alpha: { reply: 'Alpha here.' }, beta: { reply: 'Beta here.' } },
+    }));
   });
   after(() => app?.close());
 

@@ -47,12 +47,9 @@ describe('every main screen at 375 px wide', { skip: skipWithoutChromium }, () =
   let app: WebApp;
 
   before(async () => {
-    ({ app } = await startWebAppWithFakeProvider(
-      {
-        models: { alpha: { reply: CODE_REPLY, chunkSize: 20 }, beta: { reply: BETA_REPLY, chunkSize: 20 } },
-      },
-      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha,beta' },
-    ));
+    ({ app } = await startWebAppWithFakeProvider({
+      models: { alpha: { reply: CODE_REPLY, chunkSize: 20 }, beta: { reply: BETA_REPLY, chunkSize: 20 } },
+    }));
   });
   after(() => app?.close());
 

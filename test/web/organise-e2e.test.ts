@@ -23,10 +23,7 @@ describe('search and keeping conversations in order at 375 px', { skip: skipWith
   let app: WebApp;
 
   before(async () => {
-    ({ app } = await startWebAppWithFakeProvider(
-      { models: { alpha: { reply: REPLY, chunkSize: 20 } } },
-      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha' },
-    ));
+    ({ app } = await startWebAppWithFakeProvider({ models: { alpha: { reply: REPLY, chunkSize: 20 } } }));
   });
   after(() => app?.close());
 

@@ -30,10 +30,9 @@ describe('a reply streaming in a browser: reload and stop', { skip: skipWithoutC
   let app: WebApp;
 
   before(async () => {
-    ({ fake, app } = await startWebAppWithFakeProvider(
-      { models: { slow: { reply: SLOW_REPLY, chunkSize: 3, chunkDelayMs: 40 } } },
-      { CHORUS_PROVIDER_FAKE_MODELS: 'slow' },
-    ));
+    ({ fake, app } = await startWebAppWithFakeProvider({
+      models: { slow: { reply: SLOW_REPLY, chunkSize: 3, chunkDelayMs: 40 } },
+    }));
   });
   after(() => app?.close());
 

@@ -22,10 +22,7 @@ describe('saved prompts in a browser', { skip: skipWithoutChromium }, () => {
   let app: WebApp;
 
   before(async () => {
-    ({ fake, app } = await startWebAppWithFakeProvider(
-      { models: { alpha: { reply: 'Noted.', chunkDelayMs: 2 } } },
-      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha' },
-    ));
+    ({ fake, app } = await startWebAppWithFakeProvider({ models: { alpha: { reply: 'Noted.', chunkDelayMs: 2 } } }));
   });
   after(() => app?.close());
 

@@ -32,10 +32,7 @@ describe('sharing, paging and people in a browser', { skip: skipWithoutChromium 
   let app: WebApp;
 
   before(async () => {
-    ({ app } = await startWebAppWithFakeProvider(
-      { models: { alpha: { reply: REPLY, chunkSize: 50 } } },
-      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha' },
-    ));
+    ({ app } = await startWebAppWithFakeProvider({ models: { alpha: { reply: REPLY, chunkSize: 50 } } }));
   });
   after(() => app?.close());
 

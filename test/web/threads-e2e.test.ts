@@ -25,10 +25,9 @@ describe('threads in a browser', { skip: skipWithoutChromium }, () => {
   let app: WebApp;
 
   before(async () => {
-    ({ fake, app } = await startWebAppWithFakeProvider(
-      { models: { alpha: { reply: ALPHA_REPLY, chunkSize: 3, chunkDelayMs: 30 } } },
-      { CHORUS_PROVIDER_FAKE_MODELS: 'alpha' },
-    ));
+    ({ fake, app } = await startWebAppWithFakeProvider({
+      models: { alpha: { reply: ALPHA_REPLY, chunkSize: 3, chunkDelayMs: 30 } },
+    }));
   });
   after(() => app?.close());
 
