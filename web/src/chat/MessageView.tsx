@@ -1,11 +1,11 @@
 // One message of the chat: a person's, or an assistant turn with every model's reply side by side (stacked on a
 // narrow screen), each headed by the model that wrote it.
-import { lazy, Suspense, useRef, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { avatarText, PersonAvatar } from '../group/avatars.tsx';
 import { DocumentIcon } from '../icons.tsx';
-import { usePopover } from '../popover.ts';
 import { ThreadLink } from '../threads/ThreadLink.tsx';
-import type { ChorusMessage, ModelNames, PickableModel, VoteValue } from '../types.ts';
+import type { ChorusMessage, ModelNames, VoteValue } from '../types.ts';
+import { type AskAnother, AskAnotherModel } from './AskAnotherModel.tsx';
 import { CopyButton } from './CopyButton.tsx';
 import { describeUsage, type ReplyView, repliesOf } from './replies.ts';
 import { loadReplyMarkdown } from './reply-markdown-loader.ts';
@@ -14,9 +14,6 @@ import { ToolCalls } from './ToolCalls.tsx';
 // Markdown (its parser and renderer) is not on the first screen: a reply shows as plain text until it has loaded,
 // which starts when a reply is first shown or the message box first focused (see Composer.tsx).
 const ReplyMarkdown = lazy(loadReplyMarkdown);
-const AnotherModelList = lazy(() =>
-  import('./AnotherModelList.tsx').then((module) => ({ default: module.AnotherModelList })),
-);
 
 /** Who wrote a person's message: the reader (`mine`: no name shown) or someone else, named. */
 export type SenderView = { name: string; avatarUrl: string | null; mine: boolean };
@@ -161,9 +158,6 @@ export type ReplyContext = {
   onOpenThread?: (messageId: string) => void;
 };
 
-/** Asking another model to answer the same message, its reply kept beside these. */
-export type AskAnother = { models: PickableModel[]; onAsk: (modelId: string) => void };
-
 type TurnProps = {
   message: ChorusMessage;
   context: ReplyContext;
@@ -192,27 +186,6 @@ export function AssistantTurn({ message, context, canRegenerate, onRegenerate, a
         </div>
       )}
     </section>
-  );
-}
-
-function AskAnotherModel({ models, onAsk }: AskAnother) {
-  const root = useRef<HTMLDetailsElement>(null);
-  const popover = usePopover(root);
-  return (
-    <details className="ask-another" ref={root} {...popover}>
-      <summary>⇄ Ask another model</summary>
-      {popover.open && (
-        <Suspense fallback={null}>
-          <AnotherModelList
-            models={models}
-            onPick={(modelId) => {
-              root.current?.removeAttribute('open');
-              onAsk(modelId);
-            }}
-          />
-        </Suspense>
-      )}
-    </details>
   );
 }
 
